@@ -1,0 +1,90 @@
+"""The ``samen`` command (also ``python -m bot``): run, migrate, emulator, version."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from bot import __version__
+from bot.config import ConfigError, Settings, load_settings
+
+NO_TOKEN_HELP = """\
+Samen needs a Telegram bot token to talk to Telegram, and TELEGRAM_BOT_TOKEN is empty.
+To get one: open Telegram, talk to @BotFather, send /newbot, choose a name, and copy the
+token it gives you. Then run:  TELEGRAM_BOT_TOKEN=123456:ABC... make run  (or put the line
+TELEGRAM_BOT_TOKEN=... in a file named .env). To try Samen offline without Telegram, start
+the local emulator with `samen emulator` and point the bot at it with
+TELEGRAM_API_URL=http://127.0.0.1:8081 and any token of the form 123456:TEST-TOKEN."""
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL, and Telegram URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+async def _run_until_signal(settings: Settings) -> None:
+    from bot.app import serve
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await serve(settings, stop)
+
+
+async def _migrate(settings: Settings) -> list[int]:
+    from bot.db import Database
+
+    db = await Database.open(settings.database)
+    try:
+        return await db.migrate()
+    finally:
+        await db.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="samen", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (long polling)")
+    commands.add_parser("migrate", help="bring the database up to date")
+    emulator = commands.add_parser("emulator", help="run the local Telegram Bot API emulator")
+    emulator.add_argument("--port", type=int, default=8081)
+    emulator.add_argument("--flood-limits", action="store_true", help="act like Telegram's limits")
+    commands.add_parser("version", help="print the version")
+    args = parser.parse_args(argv)
+
+    if args.command == "version":
+        print(f"samen {__version__}")
+        return 0
+    _configure_logging()
+    if args.command == "emulator":
+        from bot.emulator.server import serve_forever
+
+        print(f"Bot API emulator on http://127.0.0.1:{args.port} (Ctrl+C stops it)")
+        asyncio.run(serve_forever("127.0.0.1", args.port, flood_limits=args.flood_limits))
+        return 0
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if args.command == "migrate":
+        applied = asyncio.run(_migrate(settings))
+        print(f"applied migrations: {applied or 'none, already up to date'}")
+        return 0
+    if not settings.telegram_bot_token:
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return 2
+    asyncio.run(_run_until_signal(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

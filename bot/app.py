@@ -1,0 +1,90 @@
+"""Assembles the PTB Application and runs it: the only place that knows both sides."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+
+import handlers
+from bot.clock import Clock, utc_now
+from bot.config import Settings
+from bot.i18n import N_
+from bot.persistence import SQLitePersistence
+from bot.runtime import Runtime
+from handlers.context import BotData, SamenContext
+from handlers.keyboards import menu_label_index
+
+log = logging.getLogger("samen")
+
+SamenApplication = Application[Any, SamenContext, Any, Any, BotData, Any]
+
+COMMANDS = (
+    ("start", N_("Start Samen")),
+    ("menu", N_("Show the buttons")),
+    ("mydata", N_("What Samen stores about you")),
+    ("language", N_("Choose another language")),
+    ("privacy", N_("The privacy text")),
+    ("help", N_("How Samen works")),
+)
+
+
+def build_application(runtime: Runtime) -> SamenApplication:
+    """One Application, wired to an open runtime; handlers in their documented order."""
+    settings = runtime.settings
+    app: SamenApplication = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.bot_api_base_url)
+        .base_file_url(settings.bot_api_file_url)
+        .context_types(ContextTypes(context=SamenContext, bot_data=BotData))
+        .persistence(SQLitePersistence(runtime.db, runtime.clock))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                tzinfo=settings.zone,
+            )
+        )
+        .concurrent_updates(False)
+        .build()
+    )
+    app.bot_data.runtime = runtime
+    app.bot_data.menu_index = menu_label_index(runtime.catalogs)
+    handlers.register(app)
+    return app
+
+
+async def publish_commands(app: SamenApplication, runtime: Runtime) -> None:
+    """The command list Telegram shows under "/", in each language."""
+    default = runtime.settings.default_language
+    for language in (None, *runtime.catalogs.languages):
+        t = runtime.catalogs.get(language or default)
+        await app.bot.set_my_commands(
+            [BotCommand(name, t._(description)) for name, description in COMMANDS],
+            language_code=language,
+        )
+
+
+async def serve(settings: Settings, stop: asyncio.Event, clock: Clock = utc_now) -> None:
+    """Run Samen (polling) until ``stop`` is set; everything is closed on the way out."""
+    runtime = await Runtime.open(settings, clock)
+    try:
+        app = build_application(runtime)
+        async with app:
+            await publish_commands(app, runtime)
+            assert app.updater is not None
+            await app.updater.start_polling(
+                poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES
+            )
+            await app.start()
+            log.info("Samen is running as @%s", app.bot.username)
+            await stop.wait()
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await runtime.close()

@@ -1,0 +1,37 @@
+"""Everything a running Samen needs besides Telegram: settings, store, texts, services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock, utc_now
+from bot.config import Settings
+from bot.db import Database
+from bot.i18n import Catalogs
+from bot.services import Services
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    db: Database
+    catalogs: Catalogs
+    services: Services
+    clock: Clock
+
+    @classmethod
+    async def open(cls, settings: Settings, clock: Clock = utc_now) -> Runtime:
+        """Open and migrate the database, load catalogs, sync configured coordinators."""
+        db = await Database.open(settings.database)
+        try:
+            await db.migrate()
+            services = Services.create(db, clock)
+            await services.roles.sync_config_coordinators(settings.coordinators)
+            catalogs = Catalogs.load(settings.zone)
+        except BaseException:
+            await db.close()
+            raise
+        return cls(settings=settings, db=db, catalogs=catalogs, services=services, clock=clock)
+
+    async def close(self) -> None:
+        await self.db.close()

@@ -1,0 +1,60 @@
+"""Roles on top of "resident", checked on the server for every privileged action."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from bot.clock import Clock, to_iso
+from bot.db import Database
+
+
+class Role(StrEnum):
+    VOLUNTEER = "volunteer"
+    COORDINATOR = "coordinator"
+
+
+class Roles:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def of(self, telegram_id: int) -> frozenset[Role]:
+        rows = await self._db.fetchall(
+            "SELECT role FROM roles WHERE telegram_id = ?", (telegram_id,)
+        )
+        return frozenset(Role(r["role"]) for r in rows)
+
+    async def has(self, telegram_id: int, role: Role) -> bool:
+        row = await self._db.fetchone(
+            "SELECT 1 FROM roles WHERE telegram_id = ? AND role = ?", (telegram_id, role.value)
+        )
+        return row is not None
+
+    async def grant(self, telegram_id: int, role: Role, granted_by: int | None) -> None:
+        await self._db.execute(
+            "INSERT INTO roles (telegram_id, role, source, granted_at, granted_by)"
+            " VALUES (?, ?, 'bot', ?, ?) ON CONFLICT DO NOTHING",
+            (telegram_id, role.value, to_iso(self._clock()), granted_by),
+        )
+
+    async def revoke(self, telegram_id: int, role: Role) -> None:
+        await self._db.execute(
+            "DELETE FROM roles WHERE telegram_id = ? AND role = ?", (telegram_id, role.value)
+        )
+
+    async def sync_config_coordinators(self, telegram_ids: Iterable[int]) -> None:
+        """Make the coordinators from configuration exactly the config-sourced ones."""
+        ids = sorted(set(telegram_ids))
+        now = to_iso(self._clock())
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM roles WHERE source = 'config' AND role = 'coordinator'"
+                f" AND telegram_id NOT IN ({','.join('?' * len(ids))})",
+                ids,
+            )
+            await conn.executemany(
+                "INSERT INTO roles (telegram_id, role, source, granted_at)"
+                " VALUES (?, 'coordinator', 'config', ?) ON CONFLICT DO NOTHING",
+                [(i, now) for i in ids],
+            )

@@ -1,0 +1,104 @@
+"""The Telegram face of Samen: handlers registered in one documented order.
+
+Order matters, because PTB stops at the first matching handler in a group:
+
+group -1  load_person: who is this, which language; groups are answered once, then ignored
+group  0  1. conversations (erase confirmation) - their states win while open
+          2. commands: /start /menu /help /mydata /language /privacy
+          3. buttons: one CallbackQueryHandler per callback-data prefix
+          4. text: menu labels, else "I don't understand"
+          5. catch-alls: unknown commands, stickers/photos/voice, edited messages,
+             and buttons nobody knows (stale or forged)
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from handlers.callback_data import Prefix, matches
+from handlers.errors import on_error
+from handlers.expired import button_expired
+from handlers.menu import ask_language, on_text, set_language, show_help, show_menu
+from handlers.mydata import CONFIRM_ERASE, confirm_erase, my_data_action, show_my_data
+from handlers.people import load_person
+from handlers.start import answered_consent, chose_language, show_privacy, start
+from handlers.unexpected import edited_message, unknown_command, unsupported_message
+
+CONVERSATION_TIMEOUT_S = 15 * 60
+
+
+def _erase_conversation() -> ConversationHandler[Any]:
+    with warnings.catch_warnings():
+        # PTB warns that per_message=False does not track each message; that is
+        # intended: the question is per person, and stale buttons fall through
+        # to button_expired.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[CallbackQueryHandler(my_data_action, pattern=matches(Prefix.MY_DATA))],
+            states={
+                CONFIRM_ERASE: [CallbackQueryHandler(confirm_erase, pattern=matches(Prefix.ERASE))],
+            },
+            fallbacks=[
+                CommandHandler(["cancel", "menu"], _end_with(show_menu)),
+                CommandHandler("start", _end_with(start)),
+            ],
+            name="erase",
+            persistent=True,
+            allow_reentry=True,
+            conversation_timeout=CONVERSATION_TIMEOUT_S,
+        )
+
+
+def _end_with(handler: Any) -> Any:
+    async def run_and_end(update: Update, ctx: Any) -> int:
+        await handler(update, ctx)
+        return ConversationHandler.END
+
+    return run_and_end
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    private = filters.ChatType.PRIVATE
+    app.add_handler(TypeHandler(Update, load_person), group=-1)
+    app.add_handlers(
+        [
+            _erase_conversation(),
+            CommandHandler("start", start, filters=private),
+            CommandHandler(["menu", "cancel"], show_menu, filters=private),
+            CommandHandler("help", show_help, filters=private),
+            CommandHandler("mydata", show_my_data, filters=private),
+            CommandHandler("language", ask_language, filters=private),
+            CommandHandler("privacy", show_privacy, filters=private),
+            CallbackQueryHandler(chose_language, pattern=matches(Prefix.LANGUAGE)),
+            CallbackQueryHandler(set_language, pattern=matches(Prefix.SET_LANGUAGE)),
+            CallbackQueryHandler(answered_consent, pattern=matches(Prefix.CONSENT)),
+            CallbackQueryHandler(_privacy_button, pattern=matches(Prefix.PRIVACY)),
+            MessageHandler(
+                private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text
+            ),
+            MessageHandler(private & filters.UpdateType.MESSAGE & filters.COMMAND, unknown_command),
+            MessageHandler(private & filters.UpdateType.EDITED, edited_message),
+            MessageHandler(private & filters.UpdateType.MESSAGE, unsupported_message),
+            CallbackQueryHandler(button_expired),
+        ]
+    )
+    app.add_error_handler(on_error)
+
+
+async def _privacy_button(update: Update, ctx: Any) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await show_privacy(update, ctx)

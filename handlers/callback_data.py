@@ -1,0 +1,70 @@
+"""The one codec for inline-button data: ``prefix:arg:arg``, at most 64 bytes.
+
+Clients can send any callback data they like, so decoding is strict: a known
+prefix and arguments that match that prefix's pattern exactly, or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from enum import StrEnum
+
+MAX_BYTES = 64
+
+
+class Prefix(StrEnum):
+    LANGUAGE = "lang"  # lang:<nl|en>, the first step of onboarding
+    SET_LANGUAGE = "setlang"  # setlang:<nl|en>, a later change of language
+    CONSENT = "consent"  # consent:<yes|no>:<nl|en>
+    MY_DATA = "my"  # my:<export|stop|start|erase>
+    ERASE = "erase"  # erase:<yes|no>
+    PRIVACY = "privacy"  # privacy:show
+
+
+_PATTERNS: dict[Prefix, re.Pattern[str]] = {
+    Prefix.LANGUAGE: re.compile(r"(nl|en)"),
+    Prefix.SET_LANGUAGE: re.compile(r"(nl|en)"),
+    Prefix.CONSENT: re.compile(r"(yes|no):(nl|en)"),
+    Prefix.MY_DATA: re.compile(r"(export|stop|start|erase)"),
+    Prefix.ERASE: re.compile(r"(yes|no)"),
+    Prefix.PRIVACY: re.compile(r"(show)"),
+}
+
+
+def encode(prefix: Prefix, *args: str) -> str:
+    data = ":".join((prefix.value, *args))
+    if len(data.encode()) > MAX_BYTES or decode(data) is None:
+        raise ValueError(f"invalid callback data for {prefix.value}")
+    return data
+
+
+def decode(data: object) -> tuple[Prefix, tuple[str, ...]] | None:
+    """The prefix and arguments of well-formed data; None for anything else."""
+    if not isinstance(data, str) or len(data.encode()) > MAX_BYTES:
+        return None
+    head, _, rest = data.partition(":")
+    try:
+        prefix = Prefix(head)
+    except ValueError:
+        return None
+    match = _PATTERNS[prefix].fullmatch(rest)
+    return (prefix, match.groups()) if match else None
+
+
+def matches(prefix: Prefix) -> Callable[[object], bool]:
+    """A CallbackQueryHandler pattern accepting only well-formed data of this prefix."""
+
+    def check(data: object) -> bool:
+        decoded = decode(data)
+        return decoded is not None and decoded[0] is prefix
+
+    return check
+
+
+def args_of(data: object) -> tuple[str, ...]:
+    """Arguments of data that a ``matches`` pattern already accepted."""
+    decoded = decode(data)
+    if decoded is None:
+        raise ValueError("callback data was not checked before use")
+    return decoded[1]

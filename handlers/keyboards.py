@@ -1,0 +1,100 @@
+"""Keyboards: the main menu (reply keyboard, big buttons) and inline choices.
+
+The menu shows only what works for this person: without consent there is
+nothing to see under "My data", so they get the way to agree instead.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from babel import Locale
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+
+from bot.config import SUPPORTED_LANGUAGES
+from bot.i18n import N_, Catalogs, Translator
+from handlers.callback_data import Prefix, encode
+
+
+class MenuAction(StrEnum):
+    MY_DATA = "my_data"
+    LANGUAGE = "language"
+    HELP = "help"
+    PRIVACY = "privacy"
+
+
+MENU_LABELS: dict[MenuAction, str] = {
+    MenuAction.MY_DATA: N_("📋 My data"),
+    MenuAction.LANGUAGE: N_("🌐 Language"),
+    MenuAction.HELP: N_("❓ Help"),
+    MenuAction.PRIVACY: N_("🔒 Privacy"),
+}
+
+
+def main_menu(t: Translator, *, consented: bool) -> ReplyKeyboardMarkup:
+    if consented:
+        rows = [[MenuAction.MY_DATA], [MenuAction.LANGUAGE, MenuAction.HELP]]
+    else:
+        rows = [[MenuAction.PRIVACY], [MenuAction.LANGUAGE, MenuAction.HELP]]
+    return ReplyKeyboardMarkup(
+        [[t._(MENU_LABELS[action]) for action in row] for row in rows],
+        resize_keyboard=True,
+        is_persistent=True,
+        input_field_placeholder=t._("Tap a button below"),
+    )
+
+
+def menu_label_index(catalogs: Catalogs) -> dict[str, MenuAction]:
+    """Every menu label in every language, so a tap works whatever language sent it."""
+    return {
+        _normalise(catalogs.get(lang)._(label)): action
+        for lang in catalogs.languages
+        for action, label in MENU_LABELS.items()
+    }
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def menu_action(index: dict[str, MenuAction], text: str) -> MenuAction | None:
+    return index.get(_normalise(text))
+
+
+def language_name(language: str) -> str:
+    """A language's own name for itself ('Nederlands', 'English'), from Babel."""
+    name = Locale.parse(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]
+
+
+def language_choice(prefix: Prefix, suggested: str) -> InlineKeyboardMarkup:
+    """One button per language, the suggested one first and ticked."""
+    ordered = sorted(SUPPORTED_LANGUAGES, key=lambda lang: lang != suggested)
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    ("✓ " if lang == suggested else "") + language_name(lang),
+                    callback_data=encode(prefix, lang),
+                )
+            ]
+            for lang in ordered
+        ]
+    )
+
+
+def consent_choice(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t._("✅ I agree"), callback_data=encode(Prefix.CONSENT, "yes", t.language)
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    t._("No, thank you"), callback_data=encode(Prefix.CONSENT, "no", t.language)
+                )
+            ],
+        ]
+    )

@@ -1,0 +1,85 @@
+"""The main menu: /menu, /help, /language, and taps on the menu's reply buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from handlers.callback_data import Prefix, args_of
+from handlers.common import send_with_menu
+from handlers.context import SamenContext
+from handlers.keyboards import MenuAction, language_choice, menu_action
+from handlers.mydata import show_my_data
+from handlers.start import show_privacy
+from handlers.unexpected import unexpected_text
+
+# Longer than any menu label; longer texts are answered without a lookup.
+_MAX_LABEL = 64
+
+
+async def show_menu(update: Update, ctx: SamenContext) -> None:
+    await send_with_menu(update, ctx, ctx.t._("What would you like to do?"))
+
+
+async def show_help(update: Update, ctx: SamenContext) -> None:
+    await send_with_menu(
+        update,
+        ctx,
+        ctx.t._(
+            "<b>How Samen works</b>\n\n"
+            "Tap a button at the bottom of your screen. "
+            "No buttons? Tap the small square with four dots next to the text box, "
+            "or type /menu.\n\n"
+            "/menu – show the buttons\n"
+            "/mydata – what Samen stores about you\n"
+            "/language – choose another language\n"
+            "/privacy – the privacy text\n"
+            "/help – this text"
+        ),
+    )
+
+
+async def ask_language(update: Update, ctx: SamenContext) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await ctx.bot.send_message(
+        chat.id,
+        ctx.t._("Which language do you want?"),
+        reply_markup=language_choice(Prefix.SET_LANGUAGE, ctx.t.language),
+    )
+
+
+async def set_language(update: Update, ctx: SamenContext) -> None:
+    """setlang:xx: remember the language (stored only for residents who agreed)."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    language = args_of(query.data)[0]
+    if ctx.resident is not None:
+        await ctx.services.residents.set_language(user.id, language)
+    elif ctx.user_data is not None:
+        ctx.user_data["language"] = language
+    ctx.t = ctx.runtime.catalogs.get(language)
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    await send_with_menu(update, ctx, ctx.t._("Fine, I will write in English from now on."))
+
+
+async def on_text(update: Update, ctx: SamenContext) -> None:
+    """A tap on a menu button arrives as its label; anything else is unexpected text."""
+    message = update.message
+    if message is None or message.text is None:
+        return
+    text = message.text
+    action = menu_action(ctx.bot_data.menu_index, text) if len(text) <= _MAX_LABEL else None
+    if action is MenuAction.MY_DATA:
+        await show_my_data(update, ctx)
+    elif action is MenuAction.LANGUAGE:
+        await ask_language(update, ctx)
+    elif action is MenuAction.HELP:
+        await show_help(update, ctx)
+    elif action is MenuAction.PRIVACY:
+        await show_privacy(update, ctx)
+    else:
+        await unexpected_text(update, ctx)

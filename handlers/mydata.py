@@ -1,0 +1,196 @@
+"""My data: see what is stored, export it, stop messages, delete everything.
+
+The buttons act only on the person who presses them (the data names no one),
+and each action re-reads the resident first, so an old or forged button can
+do no more than the person could do anyway.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import ConversationHandler
+
+from bot.i18n import N_
+from bot.services.residents import Resident, Status
+from bot.services.roles import Role
+from handlers.callback_data import Prefix, args_of, encode
+from handlers.common import send_with_menu
+from handlers.context import SamenContext
+from handlers.expired import button_expired
+from handlers.keyboards import language_name
+
+CONFIRM_ERASE = "confirm_erase"
+EXPORT_FILE_NAME = "samen-my-data.json"
+ROLE_LABELS = {Role.VOLUNTEER: N_("volunteer"), Role.COORDINATOR: N_("coordinator")}
+
+
+def _my_data_text(ctx: SamenContext, resident: Resident, roles: frozenset[Role]) -> str:
+    t = ctx.t
+    lines = [
+        t._("<b>What Samen stores about you</b>"),
+        "",
+        t._("• Telegram number: %(telegram_id)s", telegram_id=resident.telegram_id),
+        t._("• First name: %(first_name)s", first_name=html.escape(resident.first_name)),
+        t._("• Language: %(language)s", language=language_name(resident.language)),
+        t._(
+            "• Agreed to the privacy text (version %(version)s) on %(moment)s",
+            version=resident.consent_version,
+            moment=t.datetime(resident.consent_at),
+        ),
+        t._("• Messages from Samen: on")
+        if resident.status is not Status.STOPPED
+        else t._("• Messages from Samen: stopped"),
+    ]
+    if roles:
+        lines.append(
+            t._("• Role: %(roles)s", roles=", ".join(t._(ROLE_LABELS[r]) for r in sorted(roles)))
+        )
+    return "\n".join(lines)
+
+
+def _my_data_buttons(ctx: SamenContext, resident: Resident) -> InlineKeyboardMarkup:
+    t = ctx.t
+    if resident.status is Status.STOPPED:
+        messages = InlineKeyboardButton(
+            t._("🔔 Start messages again"), callback_data=encode(Prefix.MY_DATA, "start")
+        )
+    else:
+        messages = InlineKeyboardButton(
+            t._("🔕 Stop all messages"), callback_data=encode(Prefix.MY_DATA, "stop")
+        )
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t._("📄 Send me my data"), callback_data=encode(Prefix.MY_DATA, "export")
+                )
+            ],
+            [messages],
+            [
+                InlineKeyboardButton(
+                    t._("🗑 Delete everything"), callback_data=encode(Prefix.MY_DATA, "erase")
+                )
+            ],
+        ]
+    )
+
+
+async def show_my_data(update: Update, ctx: SamenContext) -> None:
+    """/mydata or the My data button."""
+    chat = update.effective_chat
+    resident = ctx.resident
+    if chat is None:
+        return
+    if resident is None:
+        await ctx.bot.send_message(
+            chat.id,
+            ctx.t._("Samen stores nothing about you. You have not agreed to the privacy text."),
+            reply_markup=InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(
+                            ctx.t._("🔒 Read the privacy text"),
+                            callback_data=encode(Prefix.PRIVACY, "show"),
+                        )
+                    ]
+                ]
+            ),
+        )
+        return
+    roles = await ctx.services.roles.of(resident.telegram_id)
+    await ctx.bot.send_message(
+        chat.id,
+        _my_data_text(ctx, resident, roles),
+        reply_markup=_my_data_buttons(ctx, resident),
+    )
+
+
+async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
+    """my:export|stop|start|erase. Returns CONFIRM_ERASE to enter the erase conversation."""
+    query = update.callback_query
+    resident = ctx.resident
+    if query is None:
+        return None
+    if resident is None:
+        await button_expired(update, ctx)
+        return ConversationHandler.END
+    (action,) = args_of(query.data)
+    if action == "export":
+        await query.answer()
+        data = await ctx.services.privacy.export(resident.telegram_id)
+        payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
+        await ctx.bot.send_document(
+            resident.telegram_id,
+            InputFile(io.BytesIO(payload), filename=EXPORT_FILE_NAME),
+            caption=ctx.t._("Here is everything Samen stores about you, in one file."),
+        )
+        return ConversationHandler.END
+    if action in ("stop", "start"):
+        status = Status.STOPPED if action == "stop" else Status.ACTIVE
+        await ctx.services.residents.set_status(resident.telegram_id, status)
+        await query.answer(
+            ctx.t._("Messages stopped. Samen only answers when you ask something.")
+            if status is Status.STOPPED
+            else ctx.t._("Messages are on again.")
+        )
+        updated = await ctx.services.residents.get(resident.telegram_id)
+        if updated is not None:
+            roles = await ctx.services.roles.of(resident.telegram_id)
+            await query.edit_message_text(
+                _my_data_text(ctx, updated, roles), reply_markup=_my_data_buttons(ctx, updated)
+            )
+        return ConversationHandler.END
+    await query.answer()
+    await ctx.bot.send_message(
+        resident.telegram_id,
+        ctx.t._(
+            "Are you sure? Samen will delete everything it knows about you. You cannot undo this."
+        ),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        ctx.t._("🗑 Yes, delete everything"),
+                        callback_data=encode(Prefix.ERASE, "yes"),
+                    )
+                ],
+                [
+                    InlineKeyboardButton(
+                        ctx.t._("↩️ No, keep my data"), callback_data=encode(Prefix.ERASE, "no")
+                    )
+                ],
+            ]
+        ),
+    )
+    return CONFIRM_ERASE
+
+
+async def confirm_erase(update: Update, ctx: SamenContext) -> int:
+    """erase:yes|no, only while the question is open (else the button has expired)."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return ConversationHandler.END
+    (answer,) = args_of(query.data)
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    if answer == "yes" and ctx.resident is not None:
+        await ctx.services.privacy.erase(user.id)
+        ctx.resident = None
+        if ctx.user_data is not None:
+            ctx.user_data.clear()
+        await send_with_menu(
+            update,
+            ctx,
+            ctx.t._(
+                "Everything is deleted. Thank you for using Samen.\n\n"
+                "Do you want to start again later? Type /start."
+            ),
+        )
+    else:
+        await send_with_menu(update, ctx, ctx.t._("Good, nothing was deleted."))
+    return ConversationHandler.END

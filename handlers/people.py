@@ -1,0 +1,74 @@
+"""Runs first for every update: who is this, which language, and private chats only."""
+
+from __future__ import annotations
+
+from telegram import ChatMemberUpdated, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.ext import ApplicationHandlerStop
+
+from bot.services.residents import Status
+from handlers.common import guess_language
+from handlers.context import SamenContext
+
+
+async def load_person(update: object, ctx: SamenContext) -> None:
+    """Attach the resident and their translator to the context, or stop in groups."""
+    if not isinstance(update, Update):
+        return
+    chat = update.effective_chat
+    user = update.effective_user
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        await _quiet_in_groups(update, ctx)
+        raise ApplicationHandlerStop
+    if user is None:
+        return
+    resident = await ctx.services.residents.get(user.id)
+    ctx.resident = resident
+    if resident is not None:
+        language = resident.language
+    else:
+        # Before consent the choice lives only in memory (user_data is not persisted).
+        remembered = ctx.user_data.get("language") if ctx.user_data is not None else None
+        language = (
+            remembered
+            if isinstance(remembered, str)
+            else guess_language(user.language_code, ctx.runtime.settings.default_language)
+        )
+    ctx.t = ctx.runtime.catalogs.get(language)
+    if resident is not None and update.my_chat_member is not None:
+        await _track_block(update.my_chat_member, ctx)
+    elif resident is not None and resident.status is Status.UNREACHABLE and update.message:
+        # They write to us, so they can be reached again.
+        await ctx.services.residents.set_status(user.id, Status.ACTIVE)
+
+
+async def _track_block(change: ChatMemberUpdated, ctx: SamenContext) -> None:
+    """A resident who blocks the bot is unreachable until they unblock it."""
+    status = change.new_chat_member.status
+    if status == ChatMemberStatus.BANNED:
+        await ctx.services.residents.set_status(change.from_user.id, Status.UNREACHABLE)
+    elif (
+        status == ChatMemberStatus.MEMBER
+        and ctx.resident is not None
+        and ctx.resident.status is Status.UNREACHABLE
+    ):
+        await ctx.services.residents.set_status(change.from_user.id, Status.ACTIVE)
+    raise ApplicationHandlerStop
+
+
+async def _quiet_in_groups(update: Update, ctx: SamenContext) -> None:
+    chat = update.effective_chat
+    if chat is None or update.message is None:
+        return
+    if not await ctx.services.groups.first_notice(chat.id):
+        return
+    user = update.effective_user
+    t = ctx.runtime.catalogs.get(
+        guess_language(user.language_code if user else None, ctx.runtime.settings.default_language)
+    )
+    await update.message.reply_text(
+        t._(
+            "Hello! I only work in a private chat. Send me a message there: @%(username)s",
+            username=ctx.bot.username,
+        )
+    )

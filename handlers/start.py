@@ -1,0 +1,139 @@
+"""Onboarding: language, a warm introduction, the privacy notice, consent.
+
+Each button carries the chosen language, so onboarding needs no server-side
+state: nothing about the person is stored before they agree, and a restart
+in the middle of it strands nobody.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.services.residents import PRIVACY_NOTICE_VERSION
+from handlers.callback_data import Prefix, args_of
+from handlers.common import guess_language, is_consented, menu_for, send_with_menu
+from handlers.context import SamenContext
+from handlers.keyboards import consent_choice, language_choice
+
+
+def privacy_notice(ctx: SamenContext) -> str:
+    return ctx.t._(
+        "<b>Your privacy</b>\n\n"
+        "If you agree, Samen stores:\n"
+        "• your Telegram number and your first name, so we know who you are;\n"
+        "• your language, and when you agreed to this text;\n"
+        "• what you choose in Samen later, for example a request for a phone call.\n\n"
+        "<b>Why?</b> Only to help you. We never sell your data. "
+        "A volunteer who helps you only sees what is needed for that.\n\n"
+        "<b>How long?</b> Until you delete it. You can do that at any time.\n\n"
+        "<b>Delete?</b> Go to “My data” and tap “Delete everything”. "
+        "Then everything is gone at once.\n\n"
+        "(Privacy text, version %(version)s)",
+        version=PRIVACY_NOTICE_VERSION,
+    )
+
+
+def consent_question(ctx: SamenContext) -> str:
+    return privacy_notice(ctx) + "\n\n" + ctx.t._("Do you agree?")
+
+
+async def start(update: Update, ctx: SamenContext) -> None:
+    """/start: welcome back, or begin onboarding with the language question."""
+    user = update.effective_user
+    if user is None or update.effective_chat is None:
+        return
+    if is_consented(ctx):
+        await send_with_menu(update, ctx, ctx.t._("Welcome back! What would you like to do?"))
+        return
+    suggested = guess_language(user.language_code, ctx.runtime.settings.default_language)
+    both = " · ".join(
+        ctx.runtime.catalogs.get(lang)._("Choose your language") for lang in ("nl", "en")
+    )
+    await ctx.bot.send_message(
+        update.effective_chat.id, both, reply_markup=language_choice(Prefix.LANGUAGE, suggested)
+    )
+
+
+async def chose_language(update: Update, ctx: SamenContext) -> None:
+    """lang:xx: show the introduction and the privacy notice in that language."""
+    query = update.callback_query
+    if query is None or update.effective_chat is None:
+        return
+    await query.answer()
+    language = args_of(query.data)[0]
+    if ctx.user_data is not None:
+        ctx.user_data["language"] = language
+    ctx.t = ctx.runtime.catalogs.get(language)
+    if ctx.resident is not None:
+        await ctx.services.residents.set_language(ctx.resident.telegram_id, language)
+    await query.edit_message_text(
+        ctx.t._(
+            "<b>Welcome to Samen!</b> 👋\n\n"
+            "Samen is for everyone in Heemstede who would like more contact with others. "
+            "The municipality and local partners, such as WIJ Heemstede and the library, "
+            "work on it together.\n\n"
+            "You use Samen with the buttons. You do not need to type."
+        )
+    )
+    if is_consented(ctx):
+        await send_with_menu(update, ctx, ctx.t._("What would you like to do?"))
+        return
+    await ctx.bot.send_message(
+        update.effective_chat.id, consent_question(ctx), reply_markup=consent_choice(ctx.t)
+    )
+
+
+async def answered_consent(update: Update, ctx: SamenContext) -> None:
+    """consent:yes|no:xx: store consent (the first thing ever stored), or store nothing."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    answer, language = args_of(query.data)
+    ctx.t = ctx.runtime.catalogs.get(language)
+    if answer == "yes":
+        ctx.resident = await ctx.services.residents.give_consent(user.id, user.first_name, language)
+        await query.answer(ctx.t._("Thank you!"))
+        await query.edit_message_reply_markup(reply_markup=None)
+        await send_with_menu(
+            update,
+            ctx,
+            ctx.t._(
+                "Thank you! Everything is ready.\n\n"
+                "Choose what you want to do with the buttons below. "
+                "You can always type /menu to see them again."
+            ),
+        )
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    if is_consented(ctx):
+        text = ctx.t._(
+            "You already agreed before. Do you want to withdraw? "
+            "Go to “My data” and tap “Delete everything”."
+        )
+    else:
+        if ctx.user_data is not None:
+            ctx.user_data["language"] = language
+        text = ctx.t._(
+            "That is fine. Samen has stored nothing about you.\n\n"
+            "Changed your mind? Tap “🔒 Privacy” below to agree after all."
+        )
+    await ctx.bot.send_message(user.id, text, reply_markup=menu_for(ctx))
+
+
+async def show_privacy(update: Update, ctx: SamenContext) -> None:
+    """/privacy or the Privacy button: the notice, with the choice if not yet agreed."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if is_consented(ctx) and ctx.resident is not None:
+        await send_with_menu(
+            update,
+            ctx,
+            privacy_notice(ctx)
+            + "\n\n"
+            + ctx.t._("You agreed on %(moment)s.", moment=ctx.t.datetime(ctx.resident.consent_at)),
+        )
+        return
+    await ctx.bot.send_message(chat.id, consent_question(ctx), reply_markup=consent_choice(ctx.t))
