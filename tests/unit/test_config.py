@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    for name in (
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_API_URL",
+        "SAMEN_DATABASE",
+        "SAMEN_TIMEZONE",
+        "SAMEN_DEFAULT_LANGUAGE",
+        "SAMEN_COORDINATORS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(str(tmp_path))  # no stray .env
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.telegram_api_url == "https://api.telegram.org"
+    assert settings.bot_api_base_url == "https://api.telegram.org/bot"
+    assert settings.bot_api_file_url == "https://api.telegram.org/file/bot"
+    assert str(settings.database) == "samen.sqlite3"
+    assert settings.timezone == "Europe/Amsterdam"
+    assert settings.default_language == "nl"
+    assert settings.coordinators == frozenset()
+
+
+def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAMEN_COORDINATORS", " 11, 22 ,33")
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:8081/")
+    monkeypatch.setenv("SAMEN_DEFAULT_LANGUAGE", "EN")
+    settings = load_settings()
+    assert settings.coordinators == frozenset({11, 22, 33})
+    assert settings.bot_api_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.default_language == "en"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SAMEN_COORDINATORS", "12,abc"),
+        ("SAMEN_TIMEZONE", "Mars/Olympus"),
+        ("SAMEN_DEFAULT_LANGUAGE", "fr"),
+        ("TELEGRAM_API_URL", "api.telegram.org"),
+        ("TELEGRAM_BOT_TOKEN", "not-a-token"),
+    ],
+)
+def test_bad_value_names_the_variable_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert name in message
+    assert "\n" not in message
+
+
+def test_env_file_is_read(tmp_path: object) -> None:
+    from pathlib import Path
+
+    Path(str(tmp_path), ".env").write_text("SAMEN_COORDINATORS=5\n")
+    assert load_settings().coordinators == frozenset({5})
+
+
+def test_cli_exits_non_zero_with_one_line_on_bad_config(tmp_path: object) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        env={"SAMEN_TIMEZONE": "Nowhere/Else", "PATH": ""},
+        cwd=str(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "SAMEN_TIMEZONE" in lines[0]
+
+
+def test_cli_without_token_explains_and_exits_non_zero(tmp_path: object) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        env={"PATH": ""},
+        cwd=str(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "@BotFather" in result.stderr
+    assert "emulator" in result.stderr
+
+
+def test_cli_version() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("samen ")

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.db import Database, MigrationError, discover_migrations
+
+
+async def test_pragmas_and_version(db: Database) -> None:
+    assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"  # type: ignore[index]
+    assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1  # type: ignore[index]
+    assert (await db.fetchone("PRAGMA synchronous"))[0] == 1  # type: ignore[index]  # NORMAL
+    assert await db.user_version() == len(discover_migrations())
+
+
+async def test_migrate_is_idempotent(db: Database) -> None:
+    assert await db.migrate() == []
+
+
+async def test_failed_migration_rolls_back(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0001_ok.sql").write_text("CREATE TABLE a (x INTEGER);")
+    (folder / "0002_broken.sql").write_text("CREATE TABLE b (x INTEGER); NOT SQL;")
+    database = await Database.open(tmp_path / "x.sqlite3")
+    try:
+        with pytest.raises(sqlite3.Error):
+            await database.migrate(folder)
+        assert await database.user_version() == 1
+        assert "b" not in await database.table_names()
+    finally:
+        await database.close()
+
+
+def test_migration_names_are_checked(tmp_path: Path) -> None:
+    (tmp_path / "0002_skipped_one.sql").write_text("")
+    with pytest.raises(MigrationError):
+        discover_migrations(tmp_path)
+    (tmp_path / "0002_skipped_one.sql").unlink()
+    (tmp_path / "Oops.sql").write_text("")
+    with pytest.raises(MigrationError):
+        discover_migrations(tmp_path)
+
+
+async def test_transaction_rolls_back_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO quiet_chats (chat_id, noticed_at) VALUES (-1, 'x')"
+            )
+            raise RuntimeError("boom")
+    assert await db.fetchall("SELECT * FROM quiet_chats") == []

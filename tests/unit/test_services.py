@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from bot.db import Database
+from bot.services import Services
+from bot.services.privacy import ANONYMOUS_TABLES, PERSONAL_TABLES
+from bot.services.residents import PRIVACY_NOTICE_VERSION, Status
+from bot.services.roles import Role
+from tests.conftest import FakeClock
+
+ANNA = 700_123_456
+
+
+async def test_consent_creates_resident_once(services: Services, clock: FakeClock) -> None:
+    assert await services.residents.get(ANNA) is None
+    resident = await services.residents.give_consent(ANNA, "Anna", "nl")
+    assert resident.consent_version == PRIVACY_NOTICE_VERSION
+    assert resident.consent_at == clock.now
+    assert resident.status is Status.ACTIVE
+    clock.advance(days=1)
+    again = await services.residents.give_consent(ANNA, "Anna", "en")
+    assert again.language == "en"
+    assert again.consent_at == clock.now
+    assert again.created_at == resident.created_at
+    assert await services.counts.total("residents_joined") == 1
+
+
+async def test_status_and_language(services: Services) -> None:
+    await services.residents.give_consent(ANNA, "Anna", "nl")
+    await services.residents.set_status(ANNA, Status.STOPPED)
+    await services.residents.set_language(ANNA, "en")
+    resident = await services.residents.get(ANNA)
+    assert resident is not None
+    assert resident.status is Status.STOPPED
+    assert resident.language == "en"
+
+
+async def test_roles_and_config_sync(services: Services) -> None:
+    await services.roles.sync_config_coordinators([1, 2])
+    assert await services.roles.has(1, Role.COORDINATOR)
+    await services.roles.grant(3, Role.COORDINATOR, granted_by=1)
+    await services.roles.grant(2, Role.VOLUNTEER, granted_by=1)
+    await services.roles.sync_config_coordinators([2])
+    assert not await services.roles.has(1, Role.COORDINATOR)  # removed from config
+    assert await services.roles.has(3, Role.COORDINATOR)  # granted in the bot: kept
+    assert await services.roles.of(2) == {Role.COORDINATOR, Role.VOLUNTEER}
+    await services.roles.revoke(2, Role.VOLUNTEER)
+    assert await services.roles.of(2) == {Role.COORDINATOR}
+    await services.roles.sync_config_coordinators([])
+    assert await services.roles.of(2) == frozenset()
+
+
+async def test_every_table_is_classified_for_erasure(db: Database) -> None:
+    personal = {table for table, _column in PERSONAL_TABLES}
+    assert personal.isdisjoint(ANONYMOUS_TABLES)
+    assert set(await db.table_names()) == personal | ANONYMOUS_TABLES
+
+
+async def _tables_mentioning(db: Database, value: object) -> list[str]:
+    hits = []
+    for table in await db.table_names():
+        columns = [r["name"] for r in await db.fetchall(f"PRAGMA table_info({table})")]
+        where = " OR ".join(f"CAST({c} AS TEXT) = CAST(? AS TEXT)" for c in columns)
+        rows = await db.fetchall(f"SELECT 1 FROM {table} WHERE {where}", [value] * len(columns))
+        hits += [table] * len(rows)
+    return hits
+
+
+async def test_export_and_erase(services: Services, db: Database) -> None:
+    await services.residents.give_consent(ANNA, "Anna", "nl")
+    await services.roles.grant(ANNA, Role.VOLUNTEER, granted_by=None)
+    await db.execute(
+        "INSERT INTO conversations VALUES ('erase', ?, ?, '\"confirm\"', 'now')",
+        (f"[{ANNA}, {ANNA}]", ANNA),
+    )
+    other = 800_000_001
+    await services.residents.give_consent(other, "Bert", "en")
+
+    exported = await services.privacy.export(ANNA)
+    assert exported["residents"][0]["first_name"] == "Anna"
+    assert exported["roles"][0]["role"] == "volunteer"
+    assert len(exported["conversations"]) == 1
+    assert await _tables_mentioning(db, ANNA)
+
+    await services.privacy.erase(ANNA)
+    assert await _tables_mentioning(db, ANNA) == []
+    assert await _tables_mentioning(db, "Anna") == []
+    assert await services.residents.get(other) is not None  # nobody else touched
+    assert await services.counts.total("residents_erased") == 1
+
+
+async def test_group_notice_only_once(services: Services) -> None:
+    assert await services.groups.first_notice(-100)
+    assert not await services.groups.first_notice(-100)
+    assert await services.groups.first_notice(-200)
