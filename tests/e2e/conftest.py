@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import utc_now
+from bot.emulator.client import EmulatorClient
+from bot.emulator.server import EmulatorServer
+from tests.e2e.harness import Person, SamenBot, make_settings
+
+COORDINATOR_ID = 900_000_001
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[EmulatorServer]:
+    async with EmulatorServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def client(emulator: EmulatorServer) -> AsyncIterator[EmulatorClient]:
+    async with EmulatorClient(emulator.url) as control:
+        yield control
+        # Every test also proves Samen made no request that Telegram would refuse.
+        assert await control.violations() == []
+
+
+@pytest.fixture
+async def samen(
+    emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path
+) -> AsyncIterator[SamenBot]:
+    settings = make_settings(
+        emulator.url, tmp_path / "samen.sqlite3", SAMEN_COORDINATORS=str(COORDINATOR_ID)
+    )
+    bot = SamenBot(settings, clock=utc_now)
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+@pytest.fixture
+async def anna(client: EmulatorClient) -> Person:
+    return await Person(client, 700_000_001, "Anna", "nl").join()
+
+
+@pytest.fixture
+async def john(client: EmulatorClient) -> Person:
+    return await Person(client, 700_000_002, "John", "en").join()

@@ -1,0 +1,141 @@
+"""How end-to-end tests run Samen: the real Application polling the emulator over HTTP.
+
+``SamenBot`` starts and stops ``bot.app.serve`` in the test's event loop (so a
+restart is just stop + start on the same database), and ``Person`` plays one
+resident through the emulator's control API, remembering how far they have read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bot.app import serve
+from bot.clock import Clock
+from bot.config import Settings, load_settings
+from bot.db import Database
+from bot.emulator.client import EmulatorClient, Entry
+
+TOKEN = "123456789:TEST-TOKEN-samen"
+
+
+class SamenBot:
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._stop: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(serve(self.settings, self._stop, self.clock))
+
+    async def stop(self) -> None:
+        if self._stop is None or self._task is None:
+            return
+        self._stop.set()
+        task, self._task = self._task, None
+        await asyncio.wait_for(task, 30)
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """Read the bot's database from a second connection, as an operator would."""
+        db = await Database.open(self.settings.database)
+        try:
+            return [tuple(r) for r in await db.fetchall(sql, params)]
+        finally:
+            await db.close()
+
+
+def make_settings(url: str, database: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": url,
+        "SAMEN_DATABASE": database,
+        **overrides,
+    }
+    return load_settings(**values)
+
+
+def text_of(entry: Entry) -> str:
+    return entry.get("text") or entry.get("caption") or ""
+
+
+def buttons_of(entry: Entry) -> list[str]:
+    """Inline button texts of a bot message, in order."""
+    markup = entry.get("reply_markup") or {}
+    return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def keyboard_of(entry: Entry) -> list[str]:
+    """Reply-keyboard button texts sent with a bot message."""
+    markup = entry.get("reply_markup") or {}
+    return [b if isinstance(b, str) else b["text"] for row in markup.get("keyboard", []) for b in row]
+
+
+class Person:
+    def __init__(
+        self, client: EmulatorClient, user_id: int, first_name: str, language_code: str | None
+    ) -> None:
+        self.client = client
+        self.user_id = user_id
+        self.first_name = first_name
+        self.language_code = language_code
+        self.cursor = 0
+
+    async def join(self) -> Person:
+        await self.client.add_user(
+            self.user_id, first_name=self.first_name, language_code=self.language_code
+        )
+        return self
+
+    async def say(self, text: str) -> None:
+        await self.client.send_text(self.user_id, text)
+
+    async def tap(self, label: str) -> None:
+        """Tap a button of the reply keyboard (the main menu)."""
+        await self.client.tap_reply_button(self.user_id, label)
+
+    async def press(self, entry: Entry, button_text: str) -> None:
+        message_id = entry.get("message_id")
+        assert message_id is not None
+        await self.client.press(self.user_id, message_id, button_text=button_text)
+
+    async def expect(
+        self, contains: str = "", timeout: float = 8.0, where: Callable[[Entry], bool] | None = None
+    ) -> Entry:
+        """The next bot message (or edit) after what this person saw last, containing text."""
+
+        def wanted(entry: Entry) -> bool:
+            return (
+                entry.get("direction") == "out"
+                and contains in text_of(entry)
+                and (where is None or where(entry))
+            )
+
+        entry = await self.client.wait_for(
+            self.user_id, after=self.cursor, predicate=wanted, timeout=timeout
+        )
+        self.cursor = int(entry["seq"])
+        return entry
+
+    async def expect_toast(self, contains: str = "", timeout: float = 8.0) -> Entry:
+        entry = await self.client.wait_for(
+            self.user_id,
+            after=self.cursor,
+            predicate=lambda e: e.get("direction") == "toast" and contains in (e.get("text") or ""),
+            timeout=timeout,
+        )
+        return entry
+
+    async def expect_silence(self, seconds: float = 1.0) -> None:
+        try:
+            entry = await self.client.wait_for(self.user_id, after=self.cursor, timeout=seconds)
+        except TimeoutError:
+            return
+        raise AssertionError(f"expected no answer, got {text_of(entry)!r}")
