@@ -1,0 +1,93 @@
+"""Anything unexpected gets a kind answer and the menu; groups hear from Samen once."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from bot.emulator.client import EmulatorClient
+from tests.e2e.harness import Person, SamenBot, keyboard_of
+
+MENU_NL = ["🔒 Privacy", "🌐 Taal", "❓ Hulp"]
+
+
+async def _answered_with_menu(anna: Person, contains: str) -> None:
+    answer = await anna.expect(contains)
+    assert keyboard_of(answer) == MENU_NL
+
+
+@pytest.mark.parametrize(
+    ("act", "answer"),
+    [
+        (lambda a: a.say("Hallo, hoe gaat het?"), "ik begrijp getypte berichten nog niet"),
+        (lambda a: a.say("x" * 4096), "Dat is een lang bericht"),
+        (lambda a: a.say("/doesnotexist"), "Dat commando ken ik niet"),
+        (lambda a: a.client.send_sticker(a.user_id), "geen foto’s of stickers"),
+        (lambda a: a.client.send_voice(a.user_id), "spraakberichten"),
+        (lambda a: a.client.send_photo(a.user_id, caption="kijk"), "geen foto’s"),
+        (lambda a: a.client.send_document(a.user_id), "Gebruik de knoppen"),
+        (lambda a: a.client.send_location(a.user_id), "Gebruik de knoppen"),
+        (lambda a: a.client.send_contact(a.user_id, "+31612345678"), "Gebruik de knoppen"),
+    ],
+    ids=["text", "long-text", "unknown-command", "sticker", "voice", "photo", "document",
+         "location", "contact"],
+)
+async def test_unexpected_messages(
+    samen: SamenBot, anna: Person, act: Callable[[Person], Awaitable[object]], answer: str
+) -> None:
+    await act(anna)
+    await _answered_with_menu(anna, answer)
+
+
+async def test_edited_message(samen: SamenBot, anna: Person, client: EmulatorClient) -> None:
+    await anna.say("/help")
+    await anna.expect("Hoe Samen werkt")
+    sent = await client.send_text(anna.user_id, "hallo")
+    await anna.expect("getypte berichten")
+    await client.edit_message(anna.user_id, sent["message_id"], "hallo daar")
+    await _answered_with_menu(anna, "U heeft een bericht veranderd")
+
+
+@pytest.mark.parametrize(
+    "data", ["consent:yes:de", "my:delete_all_users", "erase:yes", "lang:xx", "🙂", "a" * 64]
+)
+async def test_forged_or_stale_buttons(
+    samen: SamenBot, anna: Person, client: EmulatorClient, data: str
+) -> None:
+    await anna.say("/start")
+    choice = await anna.expect("Kies uw taal")
+    message_id = choice.get("message_id")
+    assert message_id is not None
+    await client.press(anna.user_id, message_id, callback_data=data, forge=True)
+    await anna.expect_toast("Deze knop werkt niet meer.")
+    await _answered_with_menu(anna, "Die knop werkt niet meer.")
+    assert await samen.query("SELECT count(*) FROM residents") == [(0,)]
+
+
+async def test_my_data_buttons_do_nothing_without_consent(
+    samen: SamenBot, anna: Person, client: EmulatorClient
+) -> None:
+    await anna.say("/start")
+    choice = await anna.expect("Kies uw taal")
+    message_id = choice.get("message_id")
+    assert message_id is not None
+    await client.press(anna.user_id, message_id, callback_data="my:export", forge=True)
+    await anna.expect("Die knop werkt niet meer.")
+
+
+async def test_group_hears_once_then_silence(
+    samen: SamenBot, anna: Person, client: EmulatorClient
+) -> None:
+    group = -1_001_234
+    await client.add_group(group, "Koffieclub")
+    seq = await client.last_seq(group)
+    await client.send_text(anna.user_id, "/start", chat_id=group)
+    notice = await client.wait_for(group, after=seq)
+    assert "privégesprek" in (notice.get("text") or "")
+    assert "@" in (notice.get("text") or "")
+    await client.send_text(anna.user_id, "Hallo allemaal", chat_id=group)
+    await client.send_sticker(anna.user_id, chat_id=group)
+    with pytest.raises(TimeoutError):
+        await client.wait_for(group, after=int(notice["seq"]), timeout=1.5)
+    await anna.expect_silence(0.2)  # nothing leaks into the private chat either
