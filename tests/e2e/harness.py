@@ -75,7 +75,9 @@ def buttons_of(entry: Entry) -> list[str]:
 def keyboard_of(entry: Entry) -> list[str]:
     """Reply-keyboard button texts sent with a bot message."""
     markup = entry.get("reply_markup") or {}
-    return [b if isinstance(b, str) else b["text"] for row in markup.get("keyboard", []) for b in row]
+    return [
+        b if isinstance(b, str) else b["text"] for row in markup.get("keyboard", []) for b in row
+    ]
 
 
 class Person:

@@ -7,9 +7,12 @@ from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of
 
 
 async def _tables_mentioning(samen: SamenBot, user_id: int) -> list[str]:
-    tables = [r[0] for r in await samen.query(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-    )]
+    tables = [
+        r[0]
+        for r in await samen.query(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
     found = []
     for table in tables:
         columns = [r[1] for r in await samen.query(f"PRAGMA table_info({table})")]

@@ -30,8 +30,17 @@ async def _answered_with_menu(anna: Person, contains: str) -> None:
         (lambda a: a.client.send_location(a.user_id), "Gebruik de knoppen"),
         (lambda a: a.client.send_contact(a.user_id, "+31612345678"), "Gebruik de knoppen"),
     ],
-    ids=["text", "long-text", "unknown-command", "sticker", "voice", "photo", "document",
-         "location", "contact"],
+    ids=[
+        "text",
+        "long-text",
+        "unknown-command",
+        "sticker",
+        "voice",
+        "photo",
+        "document",
+        "location",
+        "contact",
+    ],
 )
 async def test_unexpected_messages(
     samen: SamenBot, anna: Person, act: Callable[[Person], Awaitable[object]], answer: str

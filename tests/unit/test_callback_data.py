@@ -17,8 +17,22 @@ def test_round_trip() -> None:
 
 @pytest.mark.parametrize(
     "forged",
-    ["", "consent", "consent:", "consent:yes", "consent:yes:de", "consent:yes:nl:x",
-     "lang:NL", "lang:nl ", "my:delete_all", "erase:YES", "unknown:1", "x" * 65, None, 42],
+    [
+        "",
+        "consent",
+        "consent:",
+        "consent:yes",
+        "consent:yes:de",
+        "consent:yes:nl:x",
+        "lang:NL",
+        "lang:nl ",
+        "my:delete_all",
+        "erase:YES",
+        "unknown:1",
+        "x" * 65,
+        None,
+        42,
+    ],
 )
 def test_forged_data_is_refused(forged: object) -> None:
     assert decode(forged) is None

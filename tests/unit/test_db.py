@@ -47,8 +47,6 @@ def test_migration_names_are_checked(tmp_path: Path) -> None:
 async def test_transaction_rolls_back_on_error(db: Database) -> None:
     with pytest.raises(RuntimeError):
         async with db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO quiet_chats (chat_id, noticed_at) VALUES (-1, 'x')"
-            )
+            await conn.execute("INSERT INTO quiet_chats (chat_id, noticed_at) VALUES (-1, 'x')")
             raise RuntimeError("boom")
     assert await db.fetchall("SELECT * FROM quiet_chats") == []

@@ -5,9 +5,7 @@ from bot.persistence import SQLitePersistence
 from tests.conftest import FakeClock
 
 
-async def test_conversation_state_survives_a_new_instance(
-    db: Database, clock: FakeClock
-) -> None:
+async def test_conversation_state_survives_a_new_instance(db: Database, clock: FakeClock) -> None:
     first = SQLitePersistence(db, clock)
     await first.update_conversation("erase", (42, 42), "confirm_erase")
     await first.update_conversation("erase", (43, 43), "confirm_erase")

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import logging
+
+import pytest
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.app import SamenApplication
+from bot.emulator.client import EmulatorClient
+from bot.runtime import Runtime
+from bot.services.roles import Role
+from handlers.auth import requires
+from handlers.context import SamenContext
+from tests.handlers.conftest import USER, Feeder
+
+
+async def bot_texts(client: EmulatorClient) -> list[str]:
+    return [
+        e.get("text") or ""
+        for e in await client.transcript(USER["id"])
+        if e.get("direction") == "out"
+    ]
+
+
+async def test_start_offers_languages_without_storing(
+    feeder: Feeder, client: EmulatorClient, runtime: Runtime
+) -> None:
+    await feeder.text("/start")
+    assert (await bot_texts(client))[-1].startswith("Kies uw taal")
+    assert await runtime.services.residents.get(USER["id"]) is None
+
+
+async def test_resident_language_wins_over_telegram_setting(
+    feeder: Feeder, client: EmulatorClient, runtime: Runtime
+) -> None:
+    await runtime.services.residents.give_consent(USER["id"], "Greet", "en")
+    await feeder.text("/menu")
+    assert (await bot_texts(client))[-1] == "What would you like to do?"
+
+
+async def test_error_handler_tells_the_person_and_logs_no_personal_data(
+    app: SamenApplication,
+    feeder: Feeder,
+    client: EmulatorClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def broken(update: Update, ctx: SamenContext) -> None:
+        raise RuntimeError("database on fire")
+
+    app.add_handler(CommandHandler("broken", broken), group=1)
+    with caplog.at_level(logging.INFO, logger="samen"):
+        await feeder.text("/broken secret text of Greet")
+    assert any("er ging bij ons iets mis" in text for text in await bot_texts(client))
+    samen_logs = [r for r in caplog.records if r.name.startswith("samen")]
+    assert [r.getMessage() for r in samen_logs] == ["update 2 failed"]
+    assert "Greet" not in caplog.text
+    assert "secret text" not in caplog.text
+
+
+async def test_requires_checks_the_role_on_every_call(
+    app: SamenApplication, feeder: Feeder, client: EmulatorClient, runtime: Runtime
+) -> None:
+    calls: list[int] = []
+
+    @requires(Role.COORDINATOR)
+    async def coordinators_only(update: Update, ctx: SamenContext) -> None:
+        calls.append(1)
+
+    app.add_handler(CommandHandler("team", coordinators_only), group=1)
+    await feeder.text("/team")
+    assert calls == []
+    assert "alleen voor het team" in (await bot_texts(client))[-1]
+
+    await runtime.services.roles.grant(USER["id"], Role.COORDINATOR, granted_by=None)
+    await feeder.text("/team")
+    assert calls == [1]
+
+    await runtime.services.roles.revoke(USER["id"], Role.COORDINATOR)
+    await feeder.text("/team")
+    assert calls == [1]
+
+
+async def test_channel_posts_are_ignored(feeder: Feeder, client: EmulatorClient) -> None:
+    await feeder.feed(
+        {
+            "channel_post": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": -100555, "type": "channel", "title": "Nieuws"},
+                "text": "hallo",
+            }
+        }
+    )
+    assert await bot_texts(client) == []
