@@ -9,6 +9,7 @@ from typing import Any
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
 
 import handlers
 from bot.clock import Clock, utc_now
@@ -33,12 +34,17 @@ COMMANDS = (
 )
 
 
-def build_application(runtime: Runtime) -> SamenApplication:
-    """One Application, wired to an open runtime; handlers in their documented order."""
+def build_application(runtime: Runtime, request: BaseRequest | None = None) -> SamenApplication:
+    """One Application, wired to an open runtime; handlers in their documented order.
+
+    ``request`` replaces PTB's HTTP client for Bot API calls (benchmarks time it).
+    """
     settings = runtime.settings
+    builder = ApplicationBuilder()
+    if request is not None:
+        builder = builder.request(request)
     app: SamenApplication = (
-        ApplicationBuilder()
-        .token(settings.telegram_bot_token)
+        builder.token(settings.telegram_bot_token)
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_file_url)
         .context_types(ContextTypes(context=SamenContext, bot_data=BotData))
@@ -74,17 +80,21 @@ async def serve(settings: Settings, stop: asyncio.Event, clock: Clock = utc_now)
     """Run Samen (polling) until ``stop`` is set; everything is closed on the way out."""
     runtime = await Runtime.open(settings, clock)
     try:
-        app = build_application(runtime)
-        async with app:
-            await publish_commands(app, runtime)
-            assert app.updater is not None
-            await app.updater.start_polling(
-                poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES
-            )
-            await app.start()
-            log.info("Samen is running as @%s", app.bot.username)
-            await stop.wait()
-            await app.updater.stop()
-            await app.stop()
+        await poll_until(build_application(runtime), runtime, stop)
     finally:
         await runtime.close()
+
+
+async def poll_until(app: SamenApplication, runtime: Runtime, stop: asyncio.Event) -> None:
+    """Start polling, wait for ``stop``, then stop and flush persistence (PTB's order)."""
+    async with app:
+        await publish_commands(app, runtime)
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES
+        )
+        await app.start()
+        log.info("Samen is running as @%s", app.bot.username)
+        await stop.wait()
+        await app.updater.stop()
+        await app.stop()
