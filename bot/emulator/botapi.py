@@ -67,9 +67,7 @@ QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or q
 
 def is_send_like(method: str) -> bool:
     """Methods that put something in a chat; only these count for floods and faults."""
-    return (method.startswith("send") and method != "sendchataction") or method.startswith(
-        "edit"
-    )
+    return (method.startswith("send") and method != "sendchataction") or method.startswith("edit")
 
 
 def chat_id_of(params: JSONDict) -> int | None:

@@ -8,6 +8,7 @@ the only asyncio use is ``Event`` objects so long polls can be woken without bus
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import math
 import random
@@ -259,17 +260,15 @@ class EmulatorState:
                     self.pending_callbacks[rec.query_id] = rec
         return batch
 
-    async def wait_for_update(self, timeout: float) -> None:
+    async def wait_for_update(self, seconds: float) -> None:
         """Sleep until an update is queued (or timeout); spurious wakeups are fine."""
         if self.closing:
             return
         event = self._update_event
         if event.is_set():
             event.clear()
-        try:
-            await asyncio.wait_for(event.wait(), timeout)
-        except TimeoutError:
-            pass
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), seconds)
 
     # ------------------------------------------------------------------ transcript
 
@@ -291,8 +290,8 @@ class EmulatorState:
             "edited": "edit_date" in message,
             "deleted": False,
         }
-        for key in _ENTRY_FIELDS:
-            entry[key] = message.get(key)
+        for name in _ENTRY_FIELDS:
+            entry[name] = message.get(name)
         entry["entities"] = message.get("entities") or message.get("caption_entities")
         key = ("msg", message_id)
         rec.transcript[key] = entry
@@ -331,9 +330,16 @@ class EmulatorState:
         tail.reverse()
         return tail
 
-    async def wait_entries(self, chat_id: int, after: int, timeout: float) -> list[JSONDict]:
+    @staticmethod
+    def last_entries(rec: ChatRec, count: int) -> list[JSONDict]:
+        """The newest ``count`` entries, oldest first."""
+        tail = list(itertools.islice(reversed(rec.transcript.values()), max(count, 0)))
+        tail.reverse()
+        return tail
+
+    async def wait_entries(self, chat_id: int, after: int, seconds: float) -> list[JSONDict]:
         """Long poll: entries after ``after`` once any bot output is among them, else []."""
-        deadline = self.clock() + timeout
+        deadline = self.clock() + seconds
         while True:
             rec = self.chats.get(chat_id)
             if rec is not None:
@@ -347,10 +353,8 @@ class EmulatorState:
                 await asyncio.sleep(min(remaining, 0.05))
                 continue
             rec.event.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(rec.event.wait(), remaining)
-            except TimeoutError:
-                pass
 
     # ------------------------------------------------------------------ violations
 

@@ -287,7 +287,9 @@ def parse_html(text: str) -> tuple[str, list[JSONDict]]:
             if inner.startswith("/"):
                 name = inner[1:].strip().lower()
                 if not stack:
-                    raise _entity_error(f"Unexpected end tag at byte offset {_byte_offset(text, i)}")
+                    raise _entity_error(
+                        f"Unexpected end tag at byte offset {_byte_offset(text, i)}"
+                    )
                 tag, start, attrs = stack.pop()
                 if name != tag:
                     raise _entity_error(
@@ -357,6 +359,19 @@ _MDV2_NAMES = {
 }
 
 
+def _find_unescaped(text: str, needle: str, start: int) -> int:
+    """Index of ``needle`` at or after ``start`` that is not preceded by a backslash escape."""
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+        elif text.startswith(needle, i):
+            return i
+        else:
+            i += 1
+    return -1
+
+
 def parse_markdown_v2(text: str) -> tuple[str, list[JSONDict]]:
     """A compact MarkdownV2 reader: enough to catch unescaped reserved characters."""
     out: list[str] = []
@@ -390,7 +405,7 @@ def parse_markdown_v2(text: str) -> tuple[str, list[JSONDict]]:
             i += 2
         elif ch == "`":
             fence = 3 if text.startswith("```", i) else 1
-            end = text.find("`" * fence, i + fence)
+            end = _find_unescaped(text, "`" * fence, i + fence)
             if end < 0:
                 kind = "Pre" if fence == 3 else "Code"
                 raise _entity_error(

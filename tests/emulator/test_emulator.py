@@ -12,13 +12,17 @@ import aiohttp
 import pytest
 from telegram import (
     Bot,
+    BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     KeyboardButton,
+    MenuButtonCommands,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.emulator.client import EmulatorClient, EmulatorError
@@ -104,6 +108,7 @@ async def test_get_me_and_inline_keyboard_round_trip(
     assert entry["reply_markup"] == yes_no().to_dict()
 
     edited = await bot.edit_message_text("Echt?", chat_id=ANNA, message_id=sent.message_id)
+    assert isinstance(edited, Message)
     assert edited.edit_date is not None and edited.reply_markup is None
     after_edit = await client.transcript(ANNA, after=entry["seq"])
     assert [(e["message_id"], e["text"], e["edited"]) for e in after_edit] == [
@@ -115,7 +120,8 @@ async def test_get_me_and_inline_keyboard_round_trip(
     updates = await bot.get_updates(timeout=1)
     query = updates[-1].callback_query
     assert query is not None and query.data == "no" and query.id == press["callback_query_id"]
-    assert query.from_user.id == ANNA and query.message.text == "Echt?"
+    assert query.from_user.id == ANNA
+    assert isinstance(query.message, Message) and query.message.text == "Echt?"
     seq = await client.last_seq(ANNA)
     assert await bot.answer_callback_query(query.id, text="Genoteerd", show_alert=True)
     toast = await client.wait_for(ANNA, after=seq, predicate=lambda e: e["direction"] == "toast")
@@ -245,6 +251,32 @@ async def test_control_refuses_impossible_actions(client: EmulatorClient, bot: B
         await client.wait_for(
             ANNA, after=0, predicate=lambda e: e.get("text") == "nooit", timeout=0.3
         )
+
+
+async def test_bot_side_housekeeping_methods(client: EmulatorClient, bot: Bot) -> None:
+    await bot.set_my_commands([BotCommand("start", "Begin"), BotCommand("mijn_data", "Je data")])
+    assert [c.command for c in await bot.get_my_commands()] == ["start", "mijn_data"]
+    with pytest.raises(BadRequest, match="Bot_command_invalid"):
+        await bot.set_my_commands([BotCommand("Start", "Begin")])
+    assert await bot.set_chat_menu_button(menu_button=MenuButtonCommands())
+    assert await bot.delete_webhook(drop_pending_updates=True)
+    assert (await bot.get_webhook_info()).url == ""
+    chat = await bot.get_chat(ANNA)
+    assert (chat.id, chat.type, chat.username) == (ANNA, "private", "anna")
+    assert await bot.send_chat_action(ANNA, ChatAction.TYPING)
+    venue = await bot.send_venue(ANNA, 52.35, 4.62, "Bibliotheek", "Julianaplein 1")
+    assert venue.venue is not None and venue.venue.title == "Bibliotheek"
+    contact = await bot.send_contact(ANNA, "+31235000000", "Gemeente")
+    assert contact.contact is not None and contact.contact.phone_number == "+31235000000"
+    assert await bot.delete_message(ANNA, contact.message_id)
+    entry = (await client.transcript(ANNA))[-1]
+    assert entry["message_id"] == contact.message_id and entry["deleted"]
+    with pytest.raises(BadRequest, match="Message to delete not found"):
+        await bot.delete_message(ANNA, contact.message_id)
+    for text in ("een", "twee", "drie"):
+        await client.send_text(ANNA, text)
+    last_two = await bot.get_updates(offset=-2)
+    assert [u.message.text for u in last_two if u.message] == ["twee", "drie"]
 
 
 # --------------------------------------------------------------------------- validation
