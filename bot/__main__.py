@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -50,6 +51,8 @@ async def _migrate(settings: Settings) -> list[int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Have PTB report durations (RetryAfter.retry_after) as timedelta, as it will by default.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     parser = argparse.ArgumentParser(prog="samen", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot (long polling)")

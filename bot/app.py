@@ -15,8 +15,10 @@ import handlers
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.i18n import N_
+from bot.messenger import Messenger, run_messenger
 from bot.persistence import SQLitePersistence
 from bot.runtime import Runtime
+from bot.scheduler import start_ticks, ticks_for
 from handlers.context import BotData, SamenContext
 from handlers.keyboards import menu_label_index
 
@@ -94,7 +96,25 @@ async def poll_until(app: SamenApplication, runtime: Runtime, stop: asyncio.Even
             poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES
         )
         await app.start()
+        assert app.job_queue is not None
+        start_ticks(app.job_queue, ticks_for(runtime))
+        messenger_stop = asyncio.Event()
+        messenger = asyncio.create_task(
+            run_messenger(
+                Messenger(
+                    app.bot,
+                    runtime.services.outbox,
+                    runtime.services.residents,
+                    runtime.settings.send_rate,
+                ),
+                messenger_stop,
+            )
+        )
         log.info("Samen is running as @%s", app.bot.username)
-        await stop.wait()
-        await app.updater.stop()
-        await app.stop()
+        try:
+            await stop.wait()
+        finally:
+            await app.updater.stop()
+            messenger_stop.set()
+            await messenger
+            await app.stop()

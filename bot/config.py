@@ -22,6 +22,7 @@ _ENV_NAMES = {
     "timezone": "SAMEN_TIMEZONE",
     "default_language": "SAMEN_DEFAULT_LANGUAGE",
     "coordinators": "SAMEN_COORDINATORS",
+    "send_rate": "SAMEN_SEND_RATE",
 }
 
 
@@ -46,6 +47,8 @@ class Settings(BaseSettings):
     coordinators: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), validation_alias="SAMEN_COORDINATORS"
     )
+    # Messages per second the bot sends on its own initiative; Telegram allows ~30.
+    send_rate: float = Field(default=25.0, gt=0, le=30, validation_alias="SAMEN_SEND_RATE")
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,10 @@ import pytest
 
 from bot.db import Database
 from bot.services import Services
+
+# PTB 22 reports RetryAfter.retry_after as a timedelta when this is set, and warns
+# (an error under -W error) when it is not; the CLI sets it too.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 class FakeClock:

@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.services.counts import Counts
 from bot.services.groups import Groups
+from bot.services.outbox import Outbox
 from bot.services.privacy import Privacy
 from bot.services.residents import Residents
 from bot.services.roles import Roles
@@ -22,6 +23,7 @@ class Services:
     privacy: Privacy
     counts: Counts
     groups: Groups
+    outbox: Outbox
 
     @classmethod
     def create(cls, db: Database, clock: Clock) -> Services:
@@ -32,4 +34,5 @@ class Services:
             privacy=Privacy(db, clock, counts),
             counts=counts,
             groups=Groups(db, clock),
+            outbox=Outbox(db, clock),
         )

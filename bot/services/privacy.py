@@ -14,6 +14,7 @@ from bot.db import Database
 from bot.services.counts import Counts
 
 PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
+    ("outbox", "recipient_id"),
     ("conversations", "telegram_id"),
     ("roles", "telegram_id"),
     ("residents", "telegram_id"),

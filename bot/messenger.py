@@ -1,0 +1,202 @@
+"""The only way out: delivers the outbox through Telegram at a steady pace.
+
+Sends start at most ``rate`` per second, evenly spaced (so never a burst over
+Telegram's 30 per second), at most one per chat per second, with a few in flight
+at once so a slow answer does not slow the queue. ``RetryAfter`` pauses
+everything; ``Forbidden`` marks the resident unreachable; time-outs and server
+errors are retried with backoff. Outcomes are written per batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.services.outbox import Outbox, Outcome, OutMessage, Pending, Result
+from bot.services.residents import Residents, Status
+
+log = logging.getLogger("samen.messenger")
+
+BATCH = 50
+IN_FLIGHT = 8
+PER_CHAT_SPACING_S = 1.0
+IDLE_POLL_S = 1.0
+
+
+def _markup(message: OutMessage) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.text, callback_data=b.data) for b in row]
+            for row in message.buttons
+        ]
+    )
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(300, 2 ** (attempts + 1)))
+
+
+def _seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class Pacer:
+    """Evenly spaced start times: ``rate`` per second at most, never a burst."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1.0 / rate
+        self._next = 0.0
+
+    async def slot(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if self._next > now:
+            await asyncio.sleep(self._next - now)
+            now = loop.time()
+        self._next = max(self._next, now) + self._interval
+
+    def pause(self, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        self._next = max(self._next, loop.time() + seconds)
+
+
+class Messenger:
+    def __init__(self, bot: Bot, outbox: Outbox, residents: Residents, rate: float) -> None:
+        self._bot = bot
+        self._outbox = outbox
+        self._residents = residents
+        self._pacer = Pacer(rate)
+        self._last_per_chat: dict[int, float] = {}
+        self._paused_until = 0.0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set; the batch in hand is finished and recorded."""
+        recovered = await self._outbox.recover()
+        if recovered:
+            log.info(
+                "outbox: %d messages were in flight at the last stop; sending again", recovered
+            )
+        while not stop.is_set():
+            self._outbox.wakeup.clear()
+            rows = await self._outbox.claim_due(BATCH)
+            if rows:
+                await self._outbox.record(await self._deliver(rows))
+                continue
+            await self._idle(stop)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        waiters = [
+            asyncio.ensure_future(stop.wait()),
+            asyncio.ensure_future(self._outbox.wakeup.wait()),
+        ]
+        try:
+            await asyncio.wait(waiters, timeout=IDLE_POLL_S, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def _deliver(self, rows: list[Pending]) -> list[Result]:
+        loop = asyncio.get_running_loop()
+        in_flight = asyncio.Semaphore(IN_FLIGHT)
+        tasks: list[asyncio.Task[Result]] = []
+        deferred: list[Result] = []
+        for row in rows:
+            wait = self._chat_wait(row.recipient_id, loop.time())
+            if wait > 0 or loop.time() < self._paused_until:
+                later = max(wait, self._paused_until - loop.time())
+                deferred.append(Result(row.id, Outcome.DEFER, retry_in=timedelta(seconds=later)))
+                continue
+            await self._pacer.slot()
+            self._last_per_chat[row.recipient_id] = loop.time()
+            await in_flight.acquire()
+            task = asyncio.create_task(self._send(row))
+            task.add_done_callback(lambda _t: in_flight.release())
+            tasks.append(task)
+        results = [*deferred, *await asyncio.gather(*tasks)]
+        self._forget_old_chats(loop.time())
+        return results
+
+    def _chat_wait(self, chat_id: int, now: float) -> float:
+        last = self._last_per_chat.get(chat_id)
+        return 0.0 if last is None else max(0.0, last + PER_CHAT_SPACING_S - now)
+
+    def _forget_old_chats(self, now: float) -> None:
+        if len(self._last_per_chat) > 10_000:
+            cutoff = now - PER_CHAT_SPACING_S
+            self._last_per_chat = {c: t for c, t in self._last_per_chat.items() if t > cutoff}
+
+    async def _send(self, row: Pending) -> Result:
+        try:
+            message_id = await self._telegram(row)
+        except RetryAfter as error:
+            seconds = _seconds(error.retry_after)
+            self._pacer.pause(seconds)
+            self._paused_until = asyncio.get_running_loop().time() + seconds
+            log.warning("telegram asked to slow down for %.0f s", seconds)
+            return Result(row.id, Outcome.DEFER, retry_in=timedelta(seconds=seconds))
+        except Forbidden:
+            await self._residents.set_status(row.recipient_id, Status.UNREACHABLE)
+            return Result(row.id, Outcome.BLOCKED, error="forbidden")
+        except BadRequest as error:
+            if "not modified" in error.message:
+                return Result(row.id, Outcome.SENT, message_id=row.edit_message_id)
+            log.warning("outbox %d refused: %s", row.id, error.message)
+            return Result(row.id, Outcome.FAILED, error=error.message[:200])
+        except (NetworkError, TelegramError) as error:  # time-outs, 5xx, connection trouble
+            return Result(
+                row.id, Outcome.RETRY, error=type(error).__name__, retry_in=_backoff(row.attempts)
+            )
+        if message_id is None:
+            return Result(row.id, Outcome.CANCELLED, error="nothing to edit")
+        return Result(row.id, Outcome.SENT, message_id=message_id)
+
+    async def _telegram(self, row: Pending) -> int | None:
+        message = row.message
+        if row.edit_of is not None:
+            if row.edit_message_id is None:
+                if row.edit_status in ("pending", "sending"):
+                    raise NetworkError("original not sent yet")
+                return None
+            if message.photo:
+                await self._bot.edit_message_caption(
+                    row.recipient_id,
+                    row.edit_message_id,
+                    caption=message.text,
+                    reply_markup=_markup(message),
+                )
+            else:
+                await self._bot.edit_message_text(
+                    message.text,
+                    row.recipient_id,
+                    row.edit_message_id,
+                    reply_markup=_markup(message),
+                )
+            return row.edit_message_id
+        sent: Message
+        if message.photo:
+            sent = await self._bot.send_photo(
+                row.recipient_id, message.photo, caption=message.text, reply_markup=_markup(message)
+            )
+        else:
+            sent = await self._bot.send_message(
+                row.recipient_id, message.text, reply_markup=_markup(message)
+            )
+        return sent.message_id
+
+
+async def run_messenger(messenger: Messenger, stop: asyncio.Event) -> None:
+    """Run the messenger, logging (ids only) and restarting it if it ever fails."""
+    while not stop.is_set():
+        try:
+            await messenger.run(stop)
+        except Exception:
+            log.exception("messenger failed; restarting in 5 s")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 5)

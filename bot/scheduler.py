@@ -1,0 +1,61 @@
+"""A handful of repeating ticks; the database is the schedule.
+
+Each tick asks SQL what is due and is idempotent, so a restart or crash loses
+nothing and repeats nothing. There is never one APScheduler job per resident:
+the number of jobs is the number of ticks, whatever the number of residents.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram.ext import CallbackContext, JobQueue
+
+from bot.runtime import Runtime
+
+log = logging.getLogger("samen.scheduler")
+
+# Delivered messages hold names and texts; keep them only this long.
+OUTBOX_RETENTION = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Tick:
+    name: str
+    every: timedelta
+    run: Callable[[], Awaitable[object]]
+
+
+def ticks_for(runtime: Runtime) -> list[Tick]:
+    services = runtime.services
+    return [
+        Tick("outbox-purge", timedelta(hours=1), lambda: services.outbox.purge(OUTBOX_RETENTION)),
+    ]
+
+
+def start_ticks(job_queue: JobQueue[Any], ticks: list[Tick]) -> None:
+    for tick in ticks:
+
+        async def callback(_ctx: CallbackContext[Any, Any, Any, Any], tick: Tick = tick) -> None:
+            try:
+                await tick.run()
+            except Exception:
+                log.exception("tick %s failed; it runs again at its next interval", tick.name)
+
+        job_queue.run_repeating(
+            callback,
+            interval=tick.every,
+            first=1.0,
+            name=tick.name,
+            # A tick that could not run on time (busy loop, suspended laptop) still
+            # runs once, late, instead of being dropped after APScheduler's 1 s default.
+            job_kwargs={
+                "misfire_grace_time": int(tick.every.total_seconds()),
+                "coalesce": True,
+                "max_instances": 1,
+            },
+        )

@@ -1,0 +1,271 @@
+"""The outbox: proactive messages as rows, so none is lost and none is sent twice.
+
+Services describe a message in messenger-neutral terms (``OutMessage``: text
+with simple HTML, rows of buttons carrying callback data, an optional photo)
+and enqueue it, ideally inside the transaction of the change that causes it.
+The messenger claims due rows, sends them and records the outcomes in batches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import aiosqlite
+
+from bot.clock import Clock, from_iso, to_iso
+from bot.db import Database
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str
+
+
+@dataclass(frozen=True)
+class OutMessage:
+    """What to say; the messenger turns it into its own format."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    photo: str | None = None  # a file id the messenger already knows (e.g. an upload)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "text": self.text,
+                "buttons": [[[b.text, b.data] for b in row] for row in self.buttons],
+                "photo": self.photo,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, payload: str) -> OutMessage:
+        data = json.loads(payload)
+        return cls(
+            text=data["text"],
+            buttons=tuple(tuple(Button(t, d) for t, d in row) for row in data["buttons"]),
+            photo=data.get("photo"),
+        )
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"  # temporary failure: try again later (counts as an attempt)
+    DEFER = "defer"  # not sent, through no fault of the message (pacing, a pause)
+    FAILED = "failed"  # permanent failure
+    BLOCKED = "blocked"  # the person blocked the bot
+    CANCELLED = "cancelled"  # nothing to send any more (e.g. an edit of a failed message)
+
+
+@dataclass(frozen=True)
+class Pending:
+    id: int
+    recipient_id: int
+    kind: str
+    message: OutMessage
+    attempts: int
+    edit_of: int | None
+    edit_message_id: int | None  # Telegram's id of the message to edit, once known
+    edit_status: str | None
+
+
+@dataclass
+class Result:
+    id: int
+    outcome: Outcome
+    message_id: int | None = None
+    error: str | None = None
+    retry_in: timedelta = field(default_factory=timedelta)
+
+
+@dataclass(frozen=True)
+class NewRow:
+    recipient_id: int
+    message: OutMessage
+    kind: str
+    ref: str | None = None
+    dedupe_key: str | None = None
+    not_before: datetime | None = None
+
+
+_INSERT = (
+    "INSERT INTO outbox (recipient_id, kind, ref, dedupe_key, edit_of, payload, not_before,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING"
+)
+
+
+class Outbox:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self.wakeup = asyncio.Event()  # set on enqueue; the messenger waits on it
+
+    def _row(self, new: NewRow, edit_of: int | None = None) -> tuple[object, ...]:
+        now = self._clock()
+        return (
+            new.recipient_id,
+            new.kind,
+            new.ref,
+            new.dedupe_key,
+            edit_of,
+            new.message.to_json(),
+            to_iso(new.not_before or now),
+            to_iso(now),
+        )
+
+    async def enqueue(self, new: NewRow, conn: aiosqlite.Connection | None = None) -> int | None:
+        """Add one message; returns its id, or None when its dedupe key was used before.
+
+        Pass ``conn`` (from ``db.transaction()``) to make the message part of that change.
+        """
+        if conn is None:
+            async with self._db.transaction() as own:
+                return await self.enqueue(new, own)
+        cursor = await conn.execute(_INSERT, self._row(new))
+        row_id = cursor.lastrowid if cursor.rowcount else None
+        await cursor.close()
+        self.wakeup.set()
+        return row_id
+
+    async def enqueue_many(self, rows: Iterable[NewRow], conn: aiosqlite.Connection) -> None:
+        """Bulk insert (broadcasts): one executemany inside the caller's transaction."""
+        await conn.executemany(_INSERT, [self._row(r) for r in rows])
+        self.wakeup.set()
+
+    async def enqueue_edit(
+        self, of_id: int, new: NewRow, conn: aiosqlite.Connection | None = None
+    ) -> int | None:
+        """Replace the text and buttons of an earlier outbox message once it is sent."""
+        if conn is None:
+            async with self._db.transaction() as own:
+                return await self.enqueue_edit(of_id, new, own)
+        cursor = await conn.execute(_INSERT, self._row(new, edit_of=of_id))
+        row_id = cursor.lastrowid if cursor.rowcount else None
+        await cursor.close()
+        self.wakeup.set()
+        return row_id
+
+    async def cancel_pending(self, ids: Sequence[int], conn: aiosqlite.Connection) -> None:
+        """Drop messages that are no longer true (e.g. a task alert after it was taken)."""
+        await conn.executemany(
+            "UPDATE outbox SET status = 'cancelled' WHERE id = ? AND status = 'pending'",
+            [(i,) for i in ids],
+        )
+
+    async def recover(self) -> int:
+        """After a crash, rows caught in flight go back to the queue (at-least-once)."""
+        return await self._db.execute(
+            "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
+        )
+
+    async def claim_due(self, limit: int) -> list[Pending]:
+        """Mark up to ``limit`` due rows as in flight and return them, oldest first."""
+        now = to_iso(self._clock())
+        async with self._db.transaction() as conn:
+            rows = list(
+                await conn.execute_fetchall(
+                    "SELECT o.id, o.recipient_id, o.kind, o.payload, o.attempts, o.edit_of,"
+                    " e.message_id AS edit_message_id, e.status AS edit_status"
+                    " FROM outbox o LEFT JOIN outbox e ON e.id = o.edit_of"
+                    " WHERE o.status = 'pending' AND o.not_before <= ?"
+                    " ORDER BY o.not_before, o.id LIMIT ?",
+                    (now, limit),
+                )
+            )
+            if rows:
+                await conn.executemany(
+                    "UPDATE outbox SET status = 'sending' WHERE id = ?", [(r[0],) for r in rows]
+                )
+        return [_pending(r) for r in rows]
+
+    async def record(self, results: Sequence[Result]) -> None:
+        """Write a batch of outcomes in one transaction."""
+        if not results:
+            return
+        now = self._clock()
+        done = [
+            (r.outcome.value, r.message_id, r.error, to_iso(now), r.id)
+            for r in results
+            if r.outcome not in (Outcome.RETRY, Outcome.DEFER)
+        ]
+        retry = [
+            (r.error, to_iso(now + r.retry_in), MAX_ATTEMPTS, r.id)
+            for r in results
+            if r.outcome is Outcome.RETRY
+        ]
+        defer = [(to_iso(now + r.retry_in), r.id) for r in results if r.outcome is Outcome.DEFER]
+        async with self._db.transaction() as conn:
+            if done:
+                await conn.executemany(
+                    "UPDATE outbox SET status = ?, message_id = ?, error = ?, sent_at = ?,"
+                    " attempts = attempts + 1 WHERE id = ?",
+                    done,
+                )
+            if retry:
+                await conn.executemany(
+                    "UPDATE outbox SET attempts = attempts + 1, error = ?, not_before = ?,"
+                    " status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END"
+                    " WHERE id = ?",
+                    retry,
+                )
+            if defer:
+                await conn.executemany(
+                    "UPDATE outbox SET status = 'pending', not_before = ? WHERE id = ?", defer
+                )
+
+    async def next_due(self) -> datetime | None:
+        row = await self._db.fetchone("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
+        if row is None or row[0] is None:
+            return None
+        return from_iso(row[0])
+
+    async def purge(self, older_than: timedelta) -> int:
+        """Forget delivered or dead messages after a while: they hold names and texts."""
+        cutoff = to_iso(self._clock() - older_than)
+        return await self._db.execute(
+            "DELETE FROM outbox WHERE status IN ('sent', 'failed', 'blocked', 'cancelled')"
+            " AND created_at < ? AND id NOT IN"
+            " (SELECT edit_of FROM outbox WHERE edit_of IS NOT NULL AND status = 'pending')",
+            (cutoff,),
+        )
+
+    async def counts(self, ref: str) -> dict[str, int]:
+        """How many messages of one batch (e.g. one broadcast) are in each status."""
+        rows = await self._db.fetchall(
+            "SELECT status, COUNT(*) FROM outbox WHERE ref = ? AND edit_of IS NULL GROUP BY status",
+            (ref,),
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    async def sent_message_ids(self, ref: str) -> list[tuple[int, int, int]]:
+        """(outbox id, recipient, Telegram message id) of the sent messages of a batch."""
+        rows = await self._db.fetchall(
+            "SELECT id, recipient_id, message_id FROM outbox"
+            " WHERE ref = ? AND edit_of IS NULL AND status = 'sent'",
+            (ref,),
+        )
+        return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+
+def _pending(row: sqlite3.Row) -> Pending:
+    return Pending(
+        id=int(row["id"]),
+        recipient_id=int(row["recipient_id"]),
+        kind=str(row["kind"]),
+        message=OutMessage.from_json(row["payload"]),
+        attempts=int(row["attempts"]),
+        edit_of=row["edit_of"],
+        edit_message_id=row["edit_message_id"],
+        edit_status=row["edit_status"],
+    )
