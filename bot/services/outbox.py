@@ -76,8 +76,7 @@ class Pending:
     message: OutMessage
     attempts: int
     edit_of: int | None
-    edit_message_id: int | None  # Telegram's id of the message to edit, once known
-    edit_status: str | None
+    edit_message_id: int | None  # Telegram's id of the message to edit (None: it failed)
 
 
 @dataclass
@@ -176,9 +175,11 @@ class Outbox:
             rows = list(
                 await conn.execute_fetchall(
                     "SELECT o.id, o.recipient_id, o.kind, o.payload, o.attempts, o.edit_of,"
-                    " e.message_id AS edit_message_id, e.status AS edit_status"
+                    " e.message_id AS edit_message_id"
                     " FROM outbox o LEFT JOIN outbox e ON e.id = o.edit_of"
                     " WHERE o.status = 'pending' AND o.not_before <= ?"
+                    # An edit waits until the message it edits is no longer on its way.
+                    " AND (e.id IS NULL OR e.status NOT IN ('pending', 'sending'))"
                     " ORDER BY o.not_before, o.id LIMIT ?",
                     (now, limit),
                 )
@@ -267,5 +268,4 @@ def _pending(row: sqlite3.Row) -> Pending:
         attempts=int(row["attempts"]),
         edit_of=row["edit_of"],
         edit_message_id=row["edit_message_id"],
-        edit_status=row["edit_status"],
     )

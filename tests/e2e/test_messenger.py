@@ -1,0 +1,169 @@
+"""The messenger against the emulator: pace, flood limits, blocked people, faults, edits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram import Bot
+
+from bot.clock import utc_now
+from bot.db import Database
+from bot.emulator.client import EmulatorClient
+from bot.emulator.server import EmulatorServer
+from bot.messenger import Messenger
+from bot.services import Services
+from bot.services.outbox import Button, NewRow, OutMessage
+from bot.services.residents import Status
+from tests.e2e.harness import TOKEN
+
+PEOPLE = range(800_000_001, 800_000_041)
+
+
+@pytest.fixture
+async def world(
+    tmp_path: Path, emulator: EmulatorServer, client: EmulatorClient
+) -> AsyncIterator[tuple[Services, Bot]]:
+    db = await Database.open(tmp_path / "m.sqlite3")
+    await db.migrate()
+    for person in PEOPLE:
+        await client.add_user(person, first_name="P")
+    bot = Bot(TOKEN, base_url=emulator.url + "/bot", base_file_url=emulator.url + "/file/bot")
+    async with bot:
+        yield Services.create(db, utc_now), bot
+    await db.close()
+
+
+async def deliver(services: Services, messenger: Messenger, ref: str, total: int) -> None:
+    """Run the messenger until every message of ``ref`` has an outcome."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(messenger.run(stop))
+    try:
+        for _ in range(600):
+            counts = await services.outbox.counts(ref)
+            if (
+                sum(counts.values()) == total
+                and not counts.get("pending")
+                and not counts.get("sending")
+            ):
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"not delivered: {await services.outbox.counts(ref)}")
+    finally:
+        stop.set()
+        await task
+
+
+async def enqueue_all(services: Services, ref: str, recipients: range | list[int]) -> None:
+    async with services.outbox._db.transaction() as conn:
+        await services.outbox.enqueue_many(
+            [NewRow(r, OutMessage(f"Hallo {r}"), kind="test", ref=ref) for r in recipients],
+            conn,
+        )
+
+
+async def test_flood_limits_are_never_hit_at_the_configured_pace(
+    world: tuple[Services, Bot], client: EmulatorClient
+) -> None:
+    services, bot = world
+    await client.configure(flood_limits=True)
+    await enqueue_all(services, "b1", PEOPLE)
+    await deliver(services, Messenger(bot, services.outbox, services.residents, 30.0), "b1", 40)
+    stats = await client.stats()
+    assert await services.outbox.counts("b1") == {"sent": 40}
+    assert stats["http_429"] == 0
+    assert stats["max_sends_in_1s"] <= 30
+    for person in PEOPLE:
+        (entry,) = await client.transcript(person)
+        assert entry.get("text") == f"Hallo {person}"
+
+
+async def test_retry_after_pauses_and_loses_nothing(
+    world: tuple[Services, Bot], client: EmulatorClient
+) -> None:
+    services, bot = world
+    await client.configure(flood_limits=True)
+    await enqueue_all(services, "b2", PEOPLE)
+    # Far above Telegram's limit on purpose, so the emulator answers 429.
+    reckless = Messenger(bot, services.outbox, services.residents, 1000.0)
+    await deliver(services, reckless, "b2", 40)
+    assert (await client.stats())["http_429"] > 0
+    assert await services.outbox.counts("b2") == {"sent": 40}
+    for person in PEOPLE:
+        assert len(await client.transcript(person)) == 1  # nobody got it twice
+
+
+async def test_blocked_person_is_marked_unreachable_and_not_retried(
+    world: tuple[Services, Bot], client: EmulatorClient
+) -> None:
+    services, bot = world
+    blocked = PEOPLE[0]
+    await services.residents.give_consent(blocked, "P", "nl")
+    await client.block(blocked)
+    await enqueue_all(services, "b3", [blocked, PEOPLE[1]])
+    await deliver(services, Messenger(bot, services.outbox, services.residents, 25.0), "b3", 2)
+    assert await services.outbox.counts("b3") == {"blocked": 1, "sent": 1}
+    resident = await services.residents.get(blocked)
+    assert resident is not None and resident.status is Status.UNREACHABLE
+
+
+async def test_server_errors_are_retried(
+    world: tuple[Services, Bot], client: EmulatorClient
+) -> None:
+    services, bot = world
+    await client.configure(fault_5xx=0.5, seed=7)
+    await enqueue_all(services, "b4", list(PEOPLE[:6]))
+    messenger = Messenger(bot, services.outbox, services.residents, 25.0)
+    # Retries wait 2 s, 4 s, ...: let them come due by moving their not_before.
+    stop = asyncio.Event()
+    task = asyncio.create_task(messenger.run(stop))
+    try:
+        for _ in range(400):
+            await services.outbox._db.execute(
+                "UPDATE outbox SET not_before = '2000-01-01T00:00:00Z' WHERE status = 'pending'"
+            )
+            if (await services.outbox.counts("b4")).get("sent") == 6:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await task
+    assert await services.outbox.counts("b4") == {"sent": 6}
+    assert (await client.stats())["http_5xx"] > 0
+
+
+async def test_edit_after_send_and_buttons(
+    world: tuple[Services, Bot], client: EmulatorClient
+) -> None:
+    services, bot = world
+    person = PEOPLE[0]
+    original = await services.outbox.enqueue(
+        NewRow(person, OutMessage("Nieuwe taak", ((Button("Ik doe het", "t:1"),),)), "task", "t1")
+    )
+    assert original is not None
+    await services.outbox.enqueue_edit(
+        original, NewRow(person, OutMessage("Al opgepakt"), kind="task", ref="t1-edit")
+    )
+    messenger = Messenger(bot, services.outbox, services.residents, 25.0)
+    stop = asyncio.Event()
+    task = asyncio.create_task(messenger.run(stop))
+    try:
+        entry = await client.wait_for(person, predicate=lambda e: bool(e.get("edited")))
+    finally:
+        stop.set()
+        await task
+    assert entry.get("text") == "Al opgepakt"
+    assert entry.get("edited")
+    assert not (entry.get("reply_markup") or {}).get("inline_keyboard")
+
+
+async def test_in_flight_rows_are_sent_after_a_crash(
+    world: tuple[Services, Bot], client: EmulatorClient
+) -> None:
+    services, bot = world
+    await enqueue_all(services, "b5", list(PEOPLE[:3]))
+    await services.outbox.claim_due(2)  # a crash right after claiming two rows
+    await deliver(services, Messenger(bot, services.outbox, services.residents, 25.0), "b5", 3)
+    assert await services.outbox.counts("b5") == {"sent": 3}

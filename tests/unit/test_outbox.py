@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.db import Database
+from bot.services import Services
+from bot.services.outbox import MAX_ATTEMPTS, Button, NewRow, OutMessage, Outcome, Result
+from tests.conftest import FakeClock
+
+HELLO = OutMessage("Hallo <b>Anna</b>", buttons=((Button("Ja", "x:1"), Button("Nee", "x:2")),))
+
+
+def test_message_round_trips_through_json() -> None:
+    assert OutMessage.from_json(HELLO.to_json()) == HELLO
+    photo = OutMessage("caption", photo="file-id-1")
+    assert OutMessage.from_json(photo.to_json()) == photo
+
+
+async def test_dedupe_key_makes_a_message_once_only(services: Services) -> None:
+    outbox = services.outbox
+    first = await outbox.enqueue(NewRow(1, HELLO, kind="test", dedupe_key="k1"))
+    again = await outbox.enqueue(NewRow(1, HELLO, kind="test", dedupe_key="k1"))
+    assert first is not None
+    assert again is None
+    assert len(await outbox.claim_due(10)) == 1
+
+
+async def test_claim_respects_not_before_and_marks_in_flight(
+    services: Services, clock: FakeClock, db: Database
+) -> None:
+    outbox = services.outbox
+    await outbox.enqueue(NewRow(1, HELLO, kind="test"))
+    await outbox.enqueue(NewRow(2, HELLO, kind="test", not_before=clock.now + timedelta(hours=1)))
+    claimed = await outbox.claim_due(10)
+    assert [p.recipient_id for p in claimed] == [1]
+    assert await outbox.claim_due(10) == []  # in flight now, not claimed twice
+    clock.advance(hours=1)
+    assert [p.recipient_id for p in await outbox.claim_due(10)] == [2]
+    statuses = await db.fetchall("SELECT status FROM outbox ORDER BY id")
+    assert [r[0] for r in statuses] == ["sending", "sending"]
+
+
+async def test_outcomes_retry_defer_and_give_up(services: Services, clock: FakeClock) -> None:
+    outbox = services.outbox
+    for recipient in (1, 2, 3):
+        await outbox.enqueue(NewRow(recipient, HELLO, kind="test", ref="batch"))
+    one, two, three = await outbox.claim_due(10)
+    await outbox.record(
+        [
+            Result(one.id, Outcome.SENT, message_id=77),
+            Result(two.id, Outcome.RETRY, error="TimedOut", retry_in=timedelta(seconds=4)),
+            Result(three.id, Outcome.BLOCKED, error="forbidden"),
+        ]
+    )
+    assert await outbox.counts("batch") == {"sent": 1, "pending": 1, "blocked": 1}
+    assert await outbox.sent_message_ids("batch") == [(one.id, 1, 77)]
+    assert await outbox.claim_due(10) == []  # the retry waits for its backoff
+    for _ in range(MAX_ATTEMPTS - 1):
+        clock.advance(seconds=5)
+        (again,) = await outbox.claim_due(10)
+        await outbox.record([Result(again.id, Outcome.RETRY, retry_in=timedelta(seconds=4))])
+    assert await outbox.counts("batch") == {"sent": 1, "failed": 1, "blocked": 1}
+
+    await outbox.enqueue(NewRow(4, HELLO, kind="test", ref="later"))
+    (four,) = await outbox.claim_due(10)
+    await outbox.record([Result(four.id, Outcome.DEFER, retry_in=timedelta(seconds=2))])
+    clock.advance(seconds=2)
+    (four_again,) = await outbox.claim_due(10)
+    assert four_again.attempts == 0  # a deferral is not a failed attempt
+
+
+async def test_recover_puts_in_flight_rows_back(services: Services) -> None:
+    outbox = services.outbox
+    await outbox.enqueue(NewRow(1, HELLO, kind="test"))
+    await outbox.claim_due(10)
+    assert await outbox.recover() == 1
+    assert len(await outbox.claim_due(10)) == 1
+
+
+async def test_edit_knows_the_original_message_id(services: Services) -> None:
+    outbox = services.outbox
+    original = await outbox.enqueue(NewRow(1, HELLO, kind="task", ref="task:1"))
+    assert original is not None
+    await outbox.enqueue_edit(original, NewRow(1, OutMessage("Taken"), kind="task"))
+    (first,) = await outbox.claim_due(10)  # the edit waits for the original
+    assert await outbox.claim_due(10) == []
+    await outbox.record([Result(first.id, Outcome.SENT, message_id=5)])
+    (edit,) = await outbox.claim_due(10)
+    assert edit.edit_of == original
+    assert edit.edit_message_id == 5
+
+
+async def test_cancel_and_purge(services: Services, clock: FakeClock, db: Database) -> None:
+    outbox = services.outbox
+    keep = await outbox.enqueue(NewRow(1, HELLO, kind="test"))
+    drop = await outbox.enqueue(NewRow(2, HELLO, kind="test"))
+    assert keep is not None and drop is not None
+    async with db.transaction() as conn:
+        await outbox.cancel_pending([drop], conn)
+    (sent,) = await outbox.claim_due(10)
+    await outbox.record([Result(sent.id, Outcome.SENT, message_id=1)])
+    clock.advance(days=29)
+    assert await outbox.purge(timedelta(days=30)) == 0
+    clock.advance(days=2)
+    assert await outbox.purge(timedelta(days=30)) == 2
+    assert await db.fetchall("SELECT id FROM outbox") == []
