@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from bot.db import Database
 from bot.services import Services
-from bot.services.outbox import MAX_ATTEMPTS, Button, NewRow, OutMessage, Outcome, Result
+from bot.services.outbox import MAX_ATTEMPTS, Button, NewRow, Outcome, OutMessage, Result
 from tests.conftest import FakeClock
 
 HELLO = OutMessage("Hallo <b>Anna</b>", buttons=((Button("Ja", "x:1"), Button("Nee", "x:2")),))
