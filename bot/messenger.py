@@ -22,7 +22,8 @@ from bot.services.residents import Residents, Status
 
 log = logging.getLogger("samen.messenger")
 
-BATCH = 50
+# Rows claimed at once; after a crash at most this many can be sent twice.
+BATCH = 25
 IN_FLIGHT = 8
 PER_CHAT_SPACING_S = 1.0
 IDLE_POLL_S = 1.0

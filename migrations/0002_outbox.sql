@@ -7,6 +7,7 @@ CREATE TABLE outbox (
     id           INTEGER PRIMARY KEY,
     recipient_id INTEGER NOT NULL,
     kind         TEXT NOT NULL,
+    priority     INTEGER NOT NULL DEFAULT 1,  -- 0 urgent, 1 normal, 2 bulk (broadcasts)
     ref          TEXT,
     dedupe_key   TEXT UNIQUE,
     edit_of      INTEGER REFERENCES outbox (id) ON DELETE CASCADE,
@@ -20,6 +21,6 @@ CREATE TABLE outbox (
     created_at   TEXT NOT NULL,
     sent_at      TEXT
 );
-CREATE INDEX outbox_due ON outbox (not_before, id) WHERE status = 'pending';
+CREATE INDEX outbox_due ON outbox (priority, not_before, id) WHERE status = 'pending';
 CREATE INDEX outbox_ref ON outbox (ref, status);
 CREATE INDEX outbox_recipient ON outbox (recipient_id);

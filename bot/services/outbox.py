@@ -24,6 +24,14 @@ from bot.db import Database
 MAX_ATTEMPTS = 5
 
 
+class Priority:
+    """Which due messages go first: a task alert must not wait behind a broadcast."""
+
+    URGENT = 0  # call-back tasks, safety-net alerts
+    NORMAL = 1  # reminders, check-ins, notices to one person
+    BULK = 2  # broadcasts
+
+
 @dataclass(frozen=True)
 class Button:
     text: str
@@ -96,11 +104,13 @@ class NewRow:
     ref: str | None = None
     dedupe_key: str | None = None
     not_before: datetime | None = None
+    priority: int = Priority.NORMAL
 
 
 _INSERT = (
-    "INSERT INTO outbox (recipient_id, kind, ref, dedupe_key, edit_of, payload, not_before,"
-    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING"
+    "INSERT INTO outbox (recipient_id, kind, priority, ref, dedupe_key, edit_of, payload,"
+    " not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (dedupe_key) DO NOTHING"
 )
 
 
@@ -115,6 +125,7 @@ class Outbox:
         return (
             new.recipient_id,
             new.kind,
+            new.priority,
             new.ref,
             new.dedupe_key,
             edit_of,
@@ -180,7 +191,7 @@ class Outbox:
                     " WHERE o.status = 'pending' AND o.not_before <= ?"
                     # An edit waits until the message it edits is no longer on its way.
                     " AND (e.id IS NULL OR e.status NOT IN ('pending', 'sending'))"
-                    " ORDER BY o.not_before, o.id LIMIT ?",
+                    " ORDER BY o.priority, o.not_before, o.id LIMIT ?",
                     (now, limit),
                 )
             )

@@ -104,3 +104,14 @@ async def test_cancel_and_purge(services: Services, clock: FakeClock, db: Databa
     clock.advance(days=2)
     assert await outbox.purge(timedelta(days=30)) == 2
     assert await db.fetchall("SELECT id FROM outbox") == []
+
+
+async def test_urgent_messages_go_before_bulk(services: Services) -> None:
+    from bot.services.outbox import Priority
+
+    outbox = services.outbox
+    for recipient in range(1, 4):
+        await outbox.enqueue(NewRow(recipient, HELLO, kind="broadcast", priority=Priority.BULK))
+    await outbox.enqueue(NewRow(99, HELLO, kind="task", priority=Priority.URGENT))
+    claimed = await outbox.claim_due(2)
+    assert [p.recipient_id for p in claimed] == [99, 1]
