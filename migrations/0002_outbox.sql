@@ -11,9 +11,6 @@ CREATE TABLE outbox (
     ref          TEXT,
     dedupe_key   TEXT UNIQUE,
     edit_of      INTEGER REFERENCES outbox (id) ON DELETE CASCADE,
-    -- An edit of a message the bot sent directly (not through the outbox), e.g. the
-    -- progress message of a broadcast.
-    target_message_id INTEGER,
     payload      TEXT NOT NULL,
     not_before   TEXT NOT NULL,
     status       TEXT NOT NULL DEFAULT 'pending'

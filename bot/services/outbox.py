@@ -83,7 +83,7 @@ class Pending:
     kind: str
     message: OutMessage
     attempts: int
-    is_edit: bool
+    edit_of: int | None
     edit_message_id: int | None  # Telegram's id of the message to edit (None: it failed)
 
 
@@ -105,14 +105,11 @@ class NewRow:
     dedupe_key: str | None = None
     not_before: datetime | None = None
     priority: int = Priority.NORMAL
-    # Set to edit a message the bot sent directly, by its Telegram message id.
-    target_message_id: int | None = None
 
 
 _INSERT = (
-    "INSERT INTO outbox (recipient_id, kind, priority, ref, dedupe_key, edit_of,"
-    " target_message_id, payload, not_before, created_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO outbox (recipient_id, kind, priority, ref, dedupe_key, edit_of, payload,"
+    " not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (dedupe_key) DO NOTHING"
 )
 
@@ -132,7 +129,6 @@ class Outbox:
             new.ref,
             new.dedupe_key,
             edit_of,
-            new.target_message_id,
             new.message.to_json(),
             to_iso(new.not_before or now),
             to_iso(now),
@@ -189,9 +185,8 @@ class Outbox:
         async with self._db.transaction() as conn:
             rows = list(
                 await conn.execute_fetchall(
-                    "SELECT o.id, o.recipient_id, o.kind, o.payload, o.attempts,"
-                    " o.edit_of IS NOT NULL OR o.target_message_id IS NOT NULL AS is_edit,"
-                    " COALESCE(e.message_id, o.target_message_id) AS edit_message_id"
+                    "SELECT o.id, o.recipient_id, o.kind, o.payload, o.attempts, o.edit_of,"
+                    " e.message_id AS edit_message_id"
                     " FROM outbox o LEFT JOIN outbox e ON e.id = o.edit_of"
                     " WHERE o.status = 'pending' AND o.not_before <= ?"
                     # An edit waits until the message it edits is no longer on its way.
@@ -282,6 +277,6 @@ def _pending(row: sqlite3.Row) -> Pending:
         kind=str(row["kind"]),
         message=OutMessage.from_json(row["payload"]),
         attempts=int(row["attempts"]),
-        is_edit=bool(row["is_edit"]),
+        edit_of=row["edit_of"],
         edit_message_id=row["edit_message_id"],
     )
