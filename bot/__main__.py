@@ -1,4 +1,4 @@
-"""The ``samen`` command (also ``python -m bot``): run, migrate, emulator, version."""
+"""The ``samen`` command (also ``python -m bot``): run, playground, migrate, emulator, version."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+from pathlib import Path
 
 from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
@@ -16,9 +17,9 @@ NO_TOKEN_HELP = """\
 Samen needs a Telegram bot token to talk to Telegram, and TELEGRAM_BOT_TOKEN is empty.
 To get one: open Telegram, talk to @BotFather, send /newbot, choose a name, and copy the
 token it gives you. Then run:  TELEGRAM_BOT_TOKEN=123456:ABC... make run  (or put the line
-TELEGRAM_BOT_TOKEN=... in a file named .env). To try Samen offline without Telegram, start
-the local emulator with `samen emulator` and point the bot at it with
-TELEGRAM_API_URL=http://127.0.0.1:8081 and any token of the form 123456:TEST-TOKEN."""
+TELEGRAM_BOT_TOKEN=... in a file named .env). To try Samen offline without Telegram, run
+`make run` without a token, or `samen playground`: the real bot, a local Telegram emulator
+and a web page with four people to chat as, on http://127.0.0.1:8080."""
 
 
 def _configure_logging() -> None:
@@ -40,6 +41,16 @@ async def _run_until_signal(settings: Settings) -> None:
     await serve(settings, stop)
 
 
+async def _playground_until_signal(port: int, folder: Path | None) -> int:
+    from bot.playground import run_playground
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return await run_playground(port, folder, stop)
+
+
 async def _migrate(settings: Settings) -> list[int]:
     from bot.db import Database
 
@@ -56,6 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="samen", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot (long polling)")
+    playground = commands.add_parser(
+        "playground", help="try Samen offline in the browser (emulator, bot and a web page)"
+    )
+    playground.add_argument("--port", type=int, help="port of the page (SAMEN_PLAYGROUND_PORT)")
+    playground.add_argument(
+        "--folder", type=Path, help="keep the database here (default: a new temporary folder)"
+    )
+    commands.add_parser(
+        "has-token", help="exit 0 when TELEGRAM_BOT_TOKEN is set, 1 when empty (for make run)"
+    )
     commands.add_parser("migrate", help="bring the database up to date")
     emulator = commands.add_parser("emulator", help="run the local Telegram Bot API emulator")
     emulator.add_argument("--port", type=int, default=8081)
@@ -78,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
+    if args.command == "has-token":
+        return 0 if settings.telegram_bot_token else 1
+    if args.command == "playground":
+        port = settings.playground_port if args.port is None else args.port
+        return asyncio.run(_playground_until_signal(port, args.folder))
     if args.command == "migrate":
         applied = asyncio.run(_migrate(settings))
         print(f"applied migrations: {applied or 'none, already up to date'}")

@@ -6,6 +6,7 @@ operator at the municipality can fix it without reading a traceback.
 
 from __future__ import annotations
 
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,6 +24,16 @@ _ENV_NAMES = {
     "default_language": "SAMEN_DEFAULT_LANGUAGE",
     "coordinators": "SAMEN_COORDINATORS",
     "send_rate": "SAMEN_SEND_RATE",
+    "reminder_lead": "SAMEN_REMINDER_LEAD",
+    "task_escalate_after": "SAMEN_TASK_ESCALATE_AFTER",
+    "phone_retention_days": "SAMEN_PHONE_RETENTION_DAYS",
+    "daytime": "SAMEN_DAYTIME",
+    "playground_port": "SAMEN_PLAYGROUND_PORT",
+    "quiet_hours": "SAMEN_QUIET_HOURS",
+    "checkin_grace": "SAMEN_CHECKIN_GRACE",
+    "safety_window": "SAMEN_SAFETY_WINDOW",
+    "social_desk_name": "SAMEN_SOCIAL_DESK_NAME",
+    "social_desk_phone": "SAMEN_SOCIAL_DESK_PHONE",
 }
 
 
@@ -49,6 +60,41 @@ class Settings(BaseSettings):
     )
     # Messages per second the bot sends on its own initiative; Telegram allows ~30.
     send_rate: float = Field(default=25.0, gt=0, le=30, validation_alias="SAMEN_SEND_RATE")
+    # "Remind me" sends its message this long before an activity starts.
+    reminder_lead: timedelta = Field(
+        default=timedelta(hours=2),
+        gt=timedelta(0),
+        le=timedelta(days=2),
+        validation_alias="SAMEN_REMINDER_LEAD",
+    )
+    # A call-back task nobody claimed for this long (counted within daytime) alerts
+    # the coordinators once.
+    task_escalate_after: timedelta = Field(
+        default=timedelta(hours=2), gt=timedelta(0), validation_alias="SAMEN_TASK_ESCALATE_AFTER"
+    )
+    # Phone numbers and notes of a call-back are cleared this many days after it closes.
+    phone_retention_days: int = Field(
+        default=30, ge=1, le=3650, validation_alias="SAMEN_PHONE_RETENTION_DAYS"
+    )
+    # The hours in which volunteers call and unclaimed time counts, local time.
+    daytime: str = Field(default="08:00-21:00", validation_alias="SAMEN_DAYTIME")
+    # Port of the offline playground page (`samen playground`, `make run` without a token).
+    playground_port: int = Field(
+        default=8080, ge=1, le=65535, validation_alias="SAMEN_PLAYGROUND_PORT"
+    )
+    # Check-ins are never sent in these local hours ('HH:MM-HH:MM', may wrap midnight).
+    quiet_hours: str = Field(default="21:00-08:00", validation_alias="SAMEN_QUIET_HOURS")
+    # A check-in missed while Samen was down is still sent this late; later it is skipped.
+    checkin_grace: timedelta = Field(
+        default=timedelta(hours=2), ge=timedelta(0), validation_alias="SAMEN_CHECKIN_GRACE"
+    )
+    # No answer to a check-in this long after it arrived: a "missed check-in" call-back task.
+    safety_window: timedelta = Field(
+        default=timedelta(hours=3), gt=timedelta(0), validation_alias="SAMEN_SAFETY_WINDOW"
+    )
+    # The local social work desk, shown with 113 and 112 to anyone not doing well.
+    social_desk_name: str = Field(default="WIJ Heemstede", validation_alias="SAMEN_SOCIAL_DESK_NAME")
+    social_desk_phone: str = Field(default="023 205 08 89", validation_alias="SAMEN_SOCIAL_DESK_PHONE")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -93,6 +139,30 @@ class Settings(BaseSettings):
             raise ValueError("must be Telegram user ids separated by commas, e.g. '12345,67890'")
         return frozenset(int(p) for p in parts)
 
+    @field_validator("daytime")
+    @classmethod
+    def _daytime_shape(cls, value: str) -> str:
+        value = value.strip()
+        _parse_daytime(value)
+        return value
+
+    @property
+    def daytime_hours(self) -> tuple[time, time]:
+        """SAMEN_DAYTIME as (start, end) local times."""
+        return _parse_daytime(self.daytime)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours_shape(cls, value: str) -> str:
+        value = value.strip()
+        _parse_quiet_hours(value)
+        return value
+
+    @property
+    def quiet_hours_span(self) -> tuple[time, time]:
+        """SAMEN_QUIET_HOURS as (start, end) local times; start > end wraps midnight."""
+        return _parse_quiet_hours(self.quiet_hours)
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -104,6 +174,32 @@ class Settings(BaseSettings):
     @property
     def bot_api_file_url(self) -> str:
         return self.telegram_api_url + "/file/bot"
+
+
+def _parse_daytime(value: str) -> tuple[time, time]:
+    """'08:00-21:00' -> (08:00, 21:00); raises ValueError with a hint otherwise."""
+    hint = "must look like '08:00-21:00' (start before end)"
+    start_text, sep, end_text = value.partition("-")
+    try:
+        start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
+    except ValueError:
+        raise ValueError(hint) from None
+    if not sep or start >= end:
+        raise ValueError(hint)
+    return start, end
+
+
+def _parse_quiet_hours(value: str) -> tuple[time, time]:
+    """'21:00-08:00' -> (21:00, 08:00); the span may wrap midnight but not be empty."""
+    hint = "must look like '21:00-08:00' (start and end differ)"
+    start_text, sep, end_text = value.partition("-")
+    try:
+        start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
+    except ValueError:
+        raise ValueError(hint) from None
+    if not sep or start == end or start.second or end.second:
+        raise ValueError(hint)
+    return start, end
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -6,6 +6,7 @@ the helpers here do a statement and its fetch in one call.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -44,6 +45,11 @@ class Database:
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._conn = connection
+        # One connection serves handlers, ticks and the messenger at once: without
+        # this lock two coroutines' transactions would interleave on it ("cannot
+        # start a transaction within a transaction", or one's writes in the other's).
+        self._write_lock = asyncio.Lock()
+        self._lock_owner: asyncio.Task[Any] | None = None
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -84,14 +90,26 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A ``BEGIN IMMEDIATE`` transaction: takes the write lock up front."""
-        await self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            await self._conn.execute("ROLLBACK")
-            raise
-        await self._conn.execute("COMMIT")
+        """A ``BEGIN IMMEDIATE`` transaction: takes the write lock up front.
+
+        Transactions of concurrent coroutines on this connection run one after
+        the other; opening one inside another (same task) is a bug and raises.
+        """
+        task = asyncio.current_task()
+        if task is not None and task is self._lock_owner:
+            raise RuntimeError("a transaction is already open in this task; pass its conn")
+        async with self._write_lock:
+            self._lock_owner = task
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    await self._conn.execute("ROLLBACK")
+                    raise
+                await self._conn.execute("COMMIT")
+            finally:
+                self._lock_owner = None
 
     async def user_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")

@@ -9,6 +9,8 @@ from bot.config import Settings
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.services import Services
+from bot.services.callbacks import CallbackPolicy
+from bot.services.checkins import CheckinPolicy
 
 
 @dataclass(frozen=True)
@@ -25,9 +27,16 @@ class Runtime:
         db = await Database.open(settings.database)
         try:
             await db.migrate()
-            services = Services.create(db, clock)
-            await services.roles.sync_config_coordinators(settings.coordinators)
             catalogs = Catalogs.load(settings.zone)
+            services = Services.create(
+                db,
+                clock,
+                catalogs,
+                settings.default_language,
+                callback_policy=CallbackPolicy.from_settings(settings),
+                checkin_policy=CheckinPolicy.from_settings(settings),
+            )
+            await services.roles.sync_config_coordinators(settings.coordinators)
         except BaseException:
             await db.close()
             raise

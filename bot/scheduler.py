@@ -34,6 +34,15 @@ def ticks_for(runtime: Runtime) -> list[Tick]:
     services = runtime.services
     return [
         Tick("outbox-purge", timedelta(hours=1), lambda: services.outbox.purge(OUTBOX_RETENTION)),
+        # Activities: keep the next weeks of occurrences materialised; send due reminders.
+        Tick("activities-refresh", timedelta(hours=6), services.activities.refresh),
+        Tick("activity-reminders", timedelta(seconds=30), services.reminders.send_due),
+        Tick("callbacks-escalate", timedelta(seconds=30), services.callbacks.escalate_unclaimed),
+        Tick("callbacks-purge", timedelta(hours=1), services.callbacks.purge_closed),
+        Tick("broadcasts-queue", timedelta(seconds=15), services.broadcasts.queue_due),
+        Tick("broadcasts-progress", timedelta(seconds=3), services.broadcasts.report_progress),
+        Tick("checkins-due", timedelta(seconds=20), services.checkins.tick),
+        Tick("checkins-watch", timedelta(minutes=1), services.checkins.watch),
     ]
 
 

@@ -13,7 +13,6 @@ group  0  1. conversations (erase confirmation) - their states win while open
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from telegram import Update
@@ -26,9 +25,10 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
+from handlers.broadcast import broadcast_handlers
 from handlers.callback_data import Prefix, matches
+from handlers.conversation import conversation
 from handlers.errors import on_error
 from handlers.expired import button_expired
 from handlers.menu import ask_language, on_text, set_language, show_help, show_menu
@@ -37,37 +37,15 @@ from handlers.people import load_person
 from handlers.start import answered_consent, chose_language, show_privacy, start
 from handlers.unexpected import edited_message, unknown_command, unsupported_message
 
-CONVERSATION_TIMEOUT_S = 15 * 60
-
 
 def _erase_conversation() -> ConversationHandler[Any]:
-    with warnings.catch_warnings():
-        # PTB warns that per_message=False does not track each message; that is
-        # intended: the question is per person, and stale buttons fall through
-        # to button_expired.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[CallbackQueryHandler(my_data_action, pattern=matches(Prefix.MY_DATA))],
-            states={
-                CONFIRM_ERASE: [CallbackQueryHandler(confirm_erase, pattern=matches(Prefix.ERASE))],
-            },
-            fallbacks=[
-                CommandHandler(["cancel", "menu"], _end_with(show_menu)),
-                CommandHandler("start", _end_with(start)),
-            ],
-            name="erase",
-            persistent=True,
-            allow_reentry=True,
-            conversation_timeout=CONVERSATION_TIMEOUT_S,
-        )
-
-
-def _end_with(handler: Any) -> Any:
-    async def run_and_end(update: Update, ctx: Any) -> int:
-        await handler(update, ctx)
-        return ConversationHandler.END
-
-    return run_and_end
+    return conversation(
+        "erase",
+        entry_points=[CallbackQueryHandler(my_data_action, pattern=matches(Prefix.MY_DATA))],
+        states={
+            CONFIRM_ERASE: [CallbackQueryHandler(confirm_erase, pattern=matches(Prefix.ERASE))],
+        },
+    )
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -76,6 +54,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handlers(
         [
             _erase_conversation(),
+            *broadcast_handlers(),
             CommandHandler("start", start, filters=private),
             CommandHandler(["menu", "cancel"], show_menu, filters=private),
             CommandHandler("help", show_help, filters=private),

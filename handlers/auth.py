@@ -8,8 +8,8 @@ stale menu can get past it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 from telegram import Update
 
@@ -18,7 +18,7 @@ from handlers.common import send_with_menu
 from handlers.context import SamenContext
 
 R = TypeVar("R")
-Handler = Callable[[Update, SamenContext], Awaitable[R]]
+Handler = Callable[[Update, SamenContext], Coroutine[Any, Any, R]]
 
 
 async def has_role(update: Update, ctx: SamenContext, role: Role) -> bool:

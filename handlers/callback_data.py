@@ -20,6 +20,14 @@ class Prefix(StrEnum):
     MY_DATA = "my"  # my:<export|stop|start|erase>
     ERASE = "erase"  # erase:<yes|no>
     PRIVACY = "privacy"  # privacy:show
+    BROADCAST = "bc"  # bc:<areas|now|later|go|drop|cancel>:<broadcast id>
+    BROADCAST_AUDIENCE = "bca"  # bca:<broadcast id>:<all|vol|lang:xx|area:NNNN>
+    BROADCAST_AT = "bct"  # bct:<broadcast id>:<unix time>, asks to confirm that time
+    BROADCAST_SCHEDULE = "bcs"  # bcs:<broadcast id>:<unix time>, confirmed
+    CHECKIN = "ci"  # ci:<step>, the check-in menu and set-up (handlers/checkins.py)
+    CHECKIN_DAYS = "cid"  # cid:<pick|done>:<days mask 1..127>, choosing days one by one
+    CHECKIN_TIME = "cit"  # cit:<HHMM>, a preset time
+    MOOD = "mood"  # mood:<slot in minutes since 1970>:<good|okay|bad>, a check-in answer
 
 
 _PATTERNS: dict[Prefix, re.Pattern[str]] = {
@@ -29,6 +37,17 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.MY_DATA: re.compile(r"(export|stop|start|erase)"),
     Prefix.ERASE: re.compile(r"(yes|no)"),
     Prefix.PRIVACY: re.compile(r"(show)"),
+    Prefix.BROADCAST: re.compile(r"(areas|now|later|go|drop|cancel):(\d{1,9})"),
+    Prefix.BROADCAST_AUDIENCE: re.compile(r"(\d{1,9}):(all|vol|lang:(?:nl|en)|area:[1-9]\d{3})"),
+    Prefix.BROADCAST_AT: re.compile(r"(\d{1,9}):(\d{10})"),
+    Prefix.BROADCAST_SCHEDULE: re.compile(r"(\d{1,9}):(\d{10})"),
+    Prefix.CHECKIN: re.compile(
+        r"(menu|setup|every|weekdays|choose|net|netyes|netno|netoff"
+        r"|pause|pause7|pause14|pausedate|resume|stop|stopyes|stopno)"
+    ),
+    Prefix.CHECKIN_DAYS: re.compile(r"(pick|done):(\d{1,3})"),
+    Prefix.CHECKIN_TIME: re.compile(r"([01]\d|2[0-3])([0-5]\d)"),
+    Prefix.MOOD: re.compile(r"(\d{7,10}):(good|okay|bad)"),
 }
 
 

@@ -289,8 +289,10 @@ class EmulatorServer:
         *,
         bot_first_name: str = "Samen",
         bot_username: str = "samen_test_bot",
+        setup: Callable[[web.Application], None] | None = None,
         **realism: Any,
     ) -> None:
+        """``setup`` may add routes to the app before it starts (the playground's page)."""
         _check_loopback(host)
         unknown = set(realism) - set(vars(Realism()))
         if unknown:
@@ -298,6 +300,7 @@ class EmulatorServer:
         self.host = host
         self.port = port
         self.state = _state_from(realism, bot_first_name, bot_username)
+        self._setup = setup
         self._runner: web.AppRunner | None = None
 
     @property
@@ -308,9 +311,10 @@ class EmulatorServer:
 
     async def start(self) -> None:
         self.state.closing = False
-        runner = web.AppRunner(
-            create_app(self.state), access_log=None, handle_signals=False, shutdown_timeout=1.0
-        )
+        app = create_app(self.state)
+        if self._setup is not None:
+            self._setup(app)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
         await site.start()

@@ -126,6 +126,9 @@ class EmulatorState:
         self.bot_id = 0
         self.clock = clock
         self.closing = False
+        # Set on every transcript change, in any chat and either direction, and on reset:
+        # the playground page follows all its people with one long poll on it.
+        self.activity = asyncio.Event()
         self._clear()
 
     # ------------------------------------------------------------------ lifecycle
@@ -165,6 +168,7 @@ class EmulatorState:
 
     def _wake_all(self) -> None:
         self._update_event.set()
+        self.activity.set()
         for chat in self.chats.values():
             chat.event.set()
 
@@ -314,8 +318,8 @@ class EmulatorState:
         rec.transcript[("toast", seq)] = {"seq": seq, "direction": "toast", **entry}
         self._notify(rec, "toast")
 
-    @staticmethod
-    def _notify(rec: ChatRec, direction: str) -> None:
+    def _notify(self, rec: ChatRec, direction: str) -> None:
+        self.activity.set()
         if direction != "in":
             rec.event.set()
 

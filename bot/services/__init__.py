@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zoneinfo import ZoneInfo
+
 from bot.clock import Clock
 from bot.db import Database
+from bot.i18n import Catalogs
+from bot.services.activities import Activities
+from bot.services.audit import Audit
+from bot.services.broadcasts import Broadcasts
+from bot.services.callbacks import CallbackPolicy, Callbacks
+from bot.services.checkins import CallbacksDesk, CheckinPolicy, Checkins
 from bot.services.counts import Counts
+from bot.services.geo import Places
 from bot.services.groups import Groups
 from bot.services.outbox import Outbox
 from bot.services.privacy import Privacy
+from bot.services.reminders import Reminders
 from bot.services.residents import Residents
 from bot.services.roles import Roles
+from bot.services.volunteers import Volunteers
 
 
 @dataclass(frozen=True)
@@ -24,15 +35,54 @@ class Services:
     counts: Counts
     groups: Groups
     outbox: Outbox
+    audit: Audit
+    broadcasts: Broadcasts
+    volunteers: Volunteers
+    callbacks: Callbacks
+    activities: Activities
+    reminders: Reminders
+    checkins: Checkins
 
     @classmethod
-    def create(cls, db: Database, clock: Clock) -> Services:
+    def create(
+        cls,
+        db: Database,
+        clock: Clock,
+        catalogs: Catalogs | None = None,
+        default_language: str = "nl",
+        callback_policy: CallbackPolicy | None = None,
+        checkin_policy: CheckinPolicy | None = None,
+    ) -> Services:
+        """``catalogs`` render the messages services send on their own (default: Amsterdam)."""
+        texts = catalogs or Catalogs.load(ZoneInfo("Europe/Amsterdam"))
         counts = Counts(db, clock)
+        outbox = Outbox(db, clock)
+        audit = Audit(db, clock)
+        roles = Roles(db, clock, audit)
+        volunteers = Volunteers(db, clock, roles, outbox, counts, texts, default_language)
+        callbacks = Callbacks(
+            db, clock, volunteers, outbox, counts, texts, callback_policy or CallbackPolicy()
+        )
         return cls(
             residents=Residents(db, clock, counts),
-            roles=Roles(db, clock),
+            roles=roles,
             privacy=Privacy(db, clock, counts),
             counts=counts,
             groups=Groups(db, clock),
-            outbox=Outbox(db, clock),
+            outbox=outbox,
+            audit=audit,
+            broadcasts=Broadcasts(db, clock, outbox, audit, texts),
+            volunteers=volunteers,
+            callbacks=callbacks,
+            activities=Activities(db, clock, Places.load(), texts.get(default_language).zone),
+            reminders=Reminders(db, clock, outbox, texts),
+            checkins=Checkins(
+                db,
+                clock,
+                outbox,
+                counts,
+                texts,
+                checkin_policy or CheckinPolicy(),
+                CallbacksDesk(callbacks),
+            ),
         )

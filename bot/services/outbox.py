@@ -269,6 +269,19 @@ class Outbox:
         )
         return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
+    async def originals(self, ref: str, conn: aiosqlite.Connection) -> list[tuple[int, int, str]]:
+        """(outbox id, recipient, status) of a batch's messages, read inside a change.
+
+        A change that makes them untrue (a task taken) cancels the pending ones and
+        edits the ones sent or in flight.
+        """
+        rows = await conn.execute_fetchall(
+            "SELECT id, recipient_id, status FROM outbox WHERE ref = ? AND edit_of IS NULL"
+            " ORDER BY id",
+            (ref,),
+        )
+        return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
+
 
 def _pending(row: sqlite3.Row) -> Pending:
     return Pending(

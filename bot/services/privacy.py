@@ -15,11 +15,46 @@ from bot.services.counts import Counts
 
 PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("outbox", "recipient_id"),
+    ("activity_reminders", "telegram_id"),
+    # A coordinator's changes to activities: exported with them; on erasure the
+    # history is kept without their id (see DETACH_ON_ERASE).
+    ("activity_changes", "changed_by"),
+    ("activity_drafts", "telegram_id"),
+    ("callback_tasks", "resident_id"),
+    ("volunteers", "telegram_id"),
+    ("volunteer_invites", "used_by"),
+    ("volunteer_applications", "telegram_id"),
+    # Check-ins: the schedule with the safety-net phone number, and the moods.
+    ("checkin_subscriptions", "telegram_id"),
+    ("checkin_sends", "telegram_id"),
     ("conversations", "telegram_id"),
     ("roles", "telegram_id"),
+    # A coordinator's own announcements; audit entries about a person.
+    ("broadcasts", "author_id"),
+    ("audit_log", "subject_id"),
     ("residents", "telegram_id"),
 )
-ANONYMOUS_TABLES: frozenset[str] = frozenset({"daily_counts", "quiet_chats"})
+ANONYMOUS_TABLES: frozenset[str] = frozenset(
+    {"daily_counts", "quiet_chats"}
+    # Activities are the partners' public programme; they name no resident.
+    | {"activities", "activity_occurrences"}
+)
+# Rows that belong to someone else but also name this person (the volunteer on a
+# resident's call-back task, the coordinator who made an invite or decided an
+# application): erasure takes the person out and keeps the row. Parameters:
+# :person (the Telegram id) and :now. A task the person still held goes back
+# to the queue.
+DETACH_ON_ERASE: tuple[str, ...] = (
+    "UPDATE callback_tasks SET status = 'open', volunteer_id = NULL, claimed_at = NULL,"
+    " opened_at = :now, round = round + 1 WHERE volunteer_id = :person AND status = 'claimed'",
+    "UPDATE callback_tasks SET volunteer_id = NULL WHERE volunteer_id = :person",
+    "UPDATE volunteer_invites SET created_by = NULL WHERE created_by = :person",
+    "UPDATE volunteer_applications SET decided_by = NULL WHERE decided_by = :person",
+    # An activity's change history stays (what and when), without the coordinator.
+    "UPDATE activity_changes SET changed_by = NULL WHERE changed_by = :person",
+    # Audit entries of what a coordinator did stay, without who did it.
+    "UPDATE audit_log SET actor_id = NULL WHERE actor_id = :person",
+)
 
 
 class Privacy:
@@ -44,6 +79,8 @@ class Privacy:
     async def erase(self, telegram_id: int) -> None:
         """Remove the person from every personal table, in one transaction."""
         async with self._db.transaction() as conn:
+            for statement in DETACH_ON_ERASE:
+                await conn.execute(statement, {"person": telegram_id, "now": to_iso(self._clock())})
             for table, column in PERSONAL_TABLES:
                 await conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (telegram_id,))
         await self._counts.bump("residents_erased")

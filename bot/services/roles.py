@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
+import aiosqlite
+
 from bot.clock import Clock, to_iso
 from bot.db import Database
+from bot.services.audit import Audit
 
 
 class Role(StrEnum):
@@ -15,9 +18,10 @@ class Role(StrEnum):
 
 
 class Roles:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, audit: Audit) -> None:
         self._db = db
         self._clock = clock
+        self._audit = audit
 
     async def of(self, telegram_id: int) -> frozenset[Role]:
         rows = await self._db.fetchall(
@@ -31,12 +35,23 @@ class Roles:
         )
         return row is not None
 
-    async def grant(self, telegram_id: int, role: Role, granted_by: int | None) -> None:
-        await self._db.execute(
+    async def grant(
+        self,
+        telegram_id: int,
+        role: Role,
+        granted_by: int | None,
+        conn: aiosqlite.Connection | None = None,
+    ) -> None:
+        """Give a role; pass ``conn`` to make it part of a larger change (an invite used)."""
+        sql = (
             "INSERT INTO roles (telegram_id, role, source, granted_at, granted_by)"
-            " VALUES (?, ?, 'bot', ?, ?) ON CONFLICT DO NOTHING",
-            (telegram_id, role.value, to_iso(self._clock()), granted_by),
+            " VALUES (?, ?, 'bot', ?, ?) ON CONFLICT DO NOTHING"
         )
+        params = (telegram_id, role.value, to_iso(self._clock()), granted_by)
+        if conn is None:
+            await self._db.execute(sql, params)
+        else:
+            await conn.execute(sql, params)
 
     async def revoke(self, telegram_id: int, role: Role) -> None:
         await self._db.execute(

@@ -8,6 +8,7 @@ import pytest
 from bot.clock import utc_now
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
+from tests.conftest import FakeClock
 from tests.e2e.harness import Person, SamenBot, make_settings
 
 COORDINATOR_ID = 900_000_001
@@ -37,6 +38,21 @@ async def samen(
     bot = SamenBot(settings, clock=utc_now)
     await bot.start()
     yield bot
+    await bot.stop()
+
+
+@pytest.fixture
+async def samen_with_clock(
+    emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path
+) -> AsyncIterator[tuple[SamenBot, FakeClock]]:
+    """Samen on a clock the test moves (it starts at the real time)."""
+    settings = make_settings(
+        emulator.url, tmp_path / "samen.sqlite3", SAMEN_COORDINATORS=str(COORDINATOR_ID)
+    )
+    clock = FakeClock(utc_now())
+    bot = SamenBot(settings, clock=clock)
+    await bot.start()
+    yield bot, clock
     await bot.stop()
 
 

@@ -135,6 +135,14 @@ class Person:
         )
         return entry
 
+    async def last_bot_message_id(self) -> int:
+        """The id of the newest bot message in this person's chat (to press forged data on)."""
+        entries = await self.client.transcript(self.user_id)
+        ids = [e.get("message_id") for e in entries if e.get("direction") == "out"]
+        found = [i for i in ids if i is not None]
+        assert found, "the bot has not written to this person yet"
+        return found[-1]
+
     async def expect_silence(self, seconds: float = 1.0) -> None:
         try:
             entry = await self.client.wait_for(self.user_id, after=self.cursor, timeout=seconds)

@@ -1,0 +1,494 @@
+"""Activities nearby: store, search by distance/kind/day, import, and coordinators' changes.
+
+Upcoming occurrences (the next ``WINDOW``) are materialised in
+``activity_occurrences`` so a search is one indexed query: a bounding box on
+``(lat, lon)`` around the person, the filters, and each activity's next
+occurrence from the occurrences' primary key. Distances are then exact
+(haversine) for the few rows in the box.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.clock import Clock, from_iso, to_iso
+from bot.db import Database
+from bot.services.activity_fields import ActivityData
+from bot.services.geo import Places, bounding_box, distance_m
+from bot.services.kinds import Kind
+from bot.services.schedule import Schedule
+
+WINDOW = timedelta(weeks=8)
+PAGE_SIZE = 5
+# Search radius: start small (fast in a dense town), double until a page is full.
+FIRST_RADIUS_M = 1_500.0
+MAX_RADIUS_M = 25_000.0
+BOT_SOURCE = "bot"  # activities added in chat by coordinators
+
+
+class When(StrEnum):
+    TODAY = "t"
+    WEEK = "w"
+    ANY = "a"
+
+
+class HiddenBy(StrEnum):
+    SOURCE = "source"
+    COORDINATOR = "coordinator"
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: int
+    source: str
+    data: ActivityData
+    hidden_by: HiddenBy | None
+    updated_at: datetime
+
+    def title(self, language: str) -> str:
+        return self.data.title_en if language == "en" and self.data.title_en else self.data.title_nl
+
+    def description(self, language: str) -> str:
+        if language == "en" and self.data.description_en:
+            return self.data.description_en
+        return self.data.description_nl
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    lat: float
+    lon: float
+    kind: Kind | None = None
+    when: When = When.ANY
+    free_only: bool = False
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    title_nl: str
+    title_en: str
+    kind: Kind
+    place_name: str
+    distance_m: float
+    starts_at: datetime
+    all_day: bool
+    free: bool
+    price: str
+
+    def title(self, language: str) -> str:
+        return self.title_en if language == "en" and self.title_en else self.title_nl
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[Hit]
+    page: int
+    has_next: bool
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    hidden: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Change:
+    changed_by: int | None
+    action: str
+    detail: str
+    changed_at: datetime
+
+
+def _activity(row: sqlite3.Row) -> Activity:
+    schedule = _schedule(row)
+    data = ActivityData(
+        external_id=row["external_id"],
+        title_nl=row["title_nl"],
+        title_en=row["title_en"],
+        description_nl=row["description_nl"],
+        description_en=row["description_en"],
+        organiser=row["organiser"],
+        kind=Kind(row["kind"]),
+        place_name=row["place_name"],
+        address=row["address"],
+        lat=float(row["lat"]),
+        lon=float(row["lon"]),
+        schedule=schedule,
+        free=bool(row["free"]),
+        price=row["price"],
+        wheelchair=bool(row["wheelchair"]),
+        hearing_loop=bool(row["hearing_loop"]),
+        phone=row["phone"],
+        website=row["website"],
+    )
+    hidden = row["hidden_by"]
+    return Activity(
+        id=int(row["id"]),
+        source=row["source"],
+        data=data,
+        hidden_by=HiddenBy(hidden) if hidden else None,
+        updated_at=from_iso(row["updated_at"]),
+    )
+
+
+def occurrence_rows(
+    activity_id: int, schedule: Schedule, start: datetime, end: datetime
+) -> list[tuple[int, str, str]]:
+    return [(activity_id, to_iso(b), to_iso(e)) for b, e in schedule.occurrences(start, end)]
+
+
+class Activities:
+    def __init__(self, db: Database, clock: Clock, places: Places, zone: ZoneInfo) -> None:
+        self._db = db
+        self._clock = clock
+        self.places = places
+        self.zone = zone
+
+    # ------------------------------------------------------------------ reading
+
+    async def get(self, activity_id: int) -> Activity | None:
+        row = await self._db.fetchone("SELECT * FROM activities WHERE id = ?", (activity_id,))
+        return _activity(row) if row else None
+
+    async def next_occurrence(self, activity_id: int) -> Occurrence | None:
+        """The next occurrence that has not ended (all-day ones count until the day ends)."""
+        now = to_iso(self._clock())
+        row = await self._db.fetchone(
+            "SELECT starts_at, ends_at FROM activity_occurrences"
+            " WHERE activity_id = ? AND starts_at >= ? AND ends_at > ?"
+            " ORDER BY starts_at LIMIT 1",
+            (activity_id, to_iso(self._clock() - timedelta(days=1)), now),
+        )
+        if row is None:
+            return None
+        return Occurrence(from_iso(row[0]), from_iso(row[1]))
+
+    async def occurrence(self, activity_id: int, starts_at: datetime) -> Occurrence | None:
+        row = await self._db.fetchone(
+            "SELECT starts_at, ends_at FROM activity_occurrences o JOIN activities a"
+            " ON a.id = o.activity_id WHERE o.activity_id = ? AND o.starts_at = ?"
+            " AND a.hidden_by IS NULL",
+            (activity_id, to_iso(starts_at)),
+        )
+        return Occurrence(from_iso(row[0]), from_iso(row[1])) if row else None
+
+    async def hidden(self, limit: int = 20) -> list[Activity]:
+        rows = await self._db.fetchall(
+            "SELECT * FROM activities WHERE hidden_by IS NOT NULL"
+            " ORDER BY updated_at DESC, id DESC LIMIT ?",
+            (limit,),
+        )
+        return [_activity(r) for r in rows]
+
+    async def history(self, activity_id: int) -> list[Change]:
+        rows = await self._db.fetchall(
+            "SELECT changed_by, action, detail, changed_at FROM activity_changes"
+            " WHERE activity_id = ? ORDER BY changed_at, id",
+            (activity_id,),
+        )
+        return [
+            Change(r["changed_by"], r["action"], r["detail"], from_iso(r["changed_at"]))
+            for r in rows
+        ]
+
+    def until(self, when: When) -> datetime:
+        """The end of 'today' / 'this week' (today and the six days after) in local time."""
+        now = self._clock()
+        if when is When.ANY:
+            return now + WINDOW
+        local_day = now.astimezone(self.zone).date()
+        days = 1 if when is When.TODAY else 7
+        return datetime.combine(local_day + timedelta(days=days), time(), tzinfo=self.zone)
+
+    async def search(self, query: SearchQuery) -> SearchPage:
+        """Visible activities with an occurrence in the chosen period, nearest first."""
+        now = self._clock()
+        needed = (query.page + 1) * PAGE_SIZE + 1  # one more tells whether a next page exists
+        params: dict[str, object] = {
+            "now": to_iso(now),
+            "day_ago": to_iso(now - timedelta(days=1)),
+            "until": to_iso(self.until(query.when)),
+            "kind": query.kind.value if query.kind else None,
+        }
+        filters = ""
+        if query.kind is not None:
+            filters += " AND a.kind = :kind"
+        if query.free_only:
+            filters += " AND a.free = 1"
+        sql = (
+            "SELECT * FROM (SELECT a.id, a.title_nl, a.title_en, a.kind, a.place_name, a.lat,"
+            " a.lon, a.all_day, a.free, a.price,"
+            " (SELECT MIN(o.starts_at) FROM activity_occurrences o WHERE o.activity_id = a.id"
+            "   AND o.starts_at >= CASE a.all_day WHEN 1 THEN :day_ago ELSE :now END"
+            "   AND o.starts_at < :until AND o.ends_at > :now) AS next_start"
+            " FROM activities a WHERE a.hidden_by IS NULL"
+            " AND a.lat BETWEEN :lat0 AND :lat1 AND a.lon BETWEEN :lon0 AND :lon1"
+            f"{filters}) WHERE next_start IS NOT NULL"
+        )
+        radius = FIRST_RADIUS_M
+        while True:
+            lat0, lat1, lon0, lon1 = bounding_box(query.lat, query.lon, radius)
+            rows = await self._db.fetchall(
+                sql, {**params, "lat0": lat0, "lat1": lat1, "lon0": lon0, "lon1": lon1}
+            )
+            scored = [
+                (distance_m(query.lat, query.lon, r["lat"], r["lon"]), r["next_start"], r)
+                for r in rows
+            ]
+            inside = [s for s in scored if s[0] <= radius]
+            if len(inside) >= needed or radius >= MAX_RADIUS_M:
+                break
+            radius = min(radius * 2, MAX_RADIUS_M)
+        inside.sort(key=lambda s: (s[0], s[1], s[2]["id"]))
+        start = query.page * PAGE_SIZE
+        hits = [
+            Hit(
+                id=int(r["id"]),
+                title_nl=r["title_nl"],
+                title_en=r["title_en"],
+                kind=Kind(r["kind"]),
+                place_name=r["place_name"],
+                distance_m=d,
+                starts_at=from_iso(next_start),
+                all_day=bool(r["all_day"]),
+                free=bool(r["free"]),
+                price=r["price"],
+            )
+            for d, next_start, r in inside[start : start + PAGE_SIZE]
+        ]
+        return SearchPage(hits, query.page, len(inside) > start + PAGE_SIZE)
+
+    # ------------------------------------------------------------------ occurrences
+
+    def _window(self) -> tuple[datetime, datetime]:
+        now = self._clock()
+        return now - timedelta(days=1), now + WINDOW
+
+    async def refresh(self) -> int:
+        """Rebuild every shown activity's occurrences for the window from now.
+
+        The expansion runs in a worker thread (it is CPU work), the rewrite in
+        one transaction; run by the scheduler, it is idempotent.
+        """
+        rows = await self._db.fetchall(
+            "SELECT id, tz, start_local, all_day, duration_min, rrule, exdates, rdates"
+            " FROM activities WHERE hidden_by IS NULL"
+        )
+        start, end = self._window()
+        schedules = [(int(r["id"]), _schedule(r)) for r in rows]
+        occurrences = await asyncio.to_thread(_expand_all, schedules, start, end)
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM activity_occurrences")
+            await conn.executemany(
+                "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at)"
+                " VALUES (?, ?, ?)",
+                occurrences,
+            )
+        return len(occurrences)
+
+    async def _rebuild(
+        self, conn: aiosqlite.Connection, activity_id: int, schedule: Schedule | None
+    ) -> None:
+        """One activity's occurrences, inside the caller's transaction (None: none)."""
+        await conn.execute("DELETE FROM activity_occurrences WHERE activity_id = ?", (activity_id,))
+        if schedule is not None:
+            start, end = self._window()
+            await conn.executemany(
+                "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at)"
+                " VALUES (?, ?, ?)",
+                occurrence_rows(activity_id, schedule, start, end),
+            )
+
+    # ------------------------------------------------------------------ import
+
+    async def import_activities(
+        self, source: str, activities: Sequence[ActivityData]
+    ) -> ImportReport:
+        """Bring one source in line with its file, in one transaction.
+
+        New ids are added, changed ones updated in place, ids the file no longer
+        has are hidden (and shown again if they come back). A coordinator's hide
+        is left alone. Every change is recorded in activity_changes.
+        """
+        report = ImportReport()
+        now = self._clock()
+        stamp = to_iso(now)
+        start, end = self._window()
+        existing = {
+            str(r["external_id"]): r
+            for r in await self._db.fetchall("SELECT * FROM activities WHERE source = ?", (source,))
+        }
+        # Expand outside the transaction and off the event loop.
+        expanded = await asyncio.to_thread(
+            lambda: [a.schedule.occurrences(start, end) for a in activities]
+        )
+        changes: list[tuple[int, str, str]] = []
+        async with self._db.transaction() as conn:
+            for activity, spans in zip(activities, expanded, strict=True):
+                columns = activity.columns()
+                row = existing.pop(activity.external_id, None)
+                if row is None:
+                    names = ", ".join(columns)
+                    marks = ", ".join("?" * len(columns))
+                    cursor = await conn.execute(
+                        f"INSERT INTO activities (source, {names}, created_at, updated_at)"
+                        f" VALUES (?, {marks}, ?, ?)",
+                        (source, *columns.values(), stamp, stamp),
+                    )
+                    activity_id = int(cursor.lastrowid or 0)
+                    await cursor.close()
+                    report.added += 1
+                    changes.append((activity_id, "import-add", source))
+                else:
+                    activity_id = int(row["id"])
+                    same = all(row[k] == v for k, v in columns.items())
+                    comes_back = row["hidden_by"] == HiddenBy.SOURCE
+                    if same and not comes_back:
+                        report.unchanged += 1
+                        continue
+                    assignments = ", ".join(f"{k} = ?" for k in columns)
+                    await conn.execute(
+                        f"UPDATE activities SET {assignments}, updated_at = ?,"
+                        " hidden_by = CASE hidden_by WHEN 'source' THEN NULL ELSE hidden_by END"
+                        " WHERE id = ?",
+                        (*columns.values(), stamp, activity_id),
+                    )
+                    report.updated += 1
+                    changes.append((activity_id, "import-update", source))
+                    await conn.execute(
+                        "DELETE FROM activity_occurrences WHERE activity_id = ?", (activity_id,)
+                    )
+                    if row["hidden_by"] == HiddenBy.COORDINATOR:
+                        continue  # hidden in chat: no occurrences until shown again
+                await conn.executemany(
+                    "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at)"
+                    " VALUES (?, ?, ?)",
+                    [(activity_id, to_iso(b), to_iso(e)) for b, e in spans],
+                )
+            gone = [int(r["id"]) for r in existing.values() if r["hidden_by"] is None]
+            await conn.executemany(
+                "UPDATE activities SET hidden_by = 'source', updated_at = ? WHERE id = ?",
+                [(stamp, i) for i in gone],
+            )
+            await conn.executemany(
+                "DELETE FROM activity_occurrences WHERE activity_id = ?", [(i,) for i in gone]
+            )
+            report.hidden = len(gone)
+            changes += [(i, "import-hide", source) for i in gone]
+            await conn.executemany(
+                "INSERT INTO activity_changes (activity_id, changed_by, action, detail,"
+                " changed_at) VALUES (?, NULL, ?, ?, ?)",
+                [(i, action, detail, stamp) for i, action, detail in changes],
+            )
+        return report
+
+    # ------------------------------------------------------------------ coordinators
+
+    async def create(self, data: ActivityData, by: int) -> Activity:
+        """A coordinator's new activity (source 'bot', a fresh external id)."""
+        stamp = to_iso(self._clock())
+        columns = data.with_columns(external_id=uuid.uuid4().hex).columns()
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"INSERT INTO activities (source, {', '.join(columns)}, created_at, updated_at)"
+                f" VALUES (?, {', '.join('?' * len(columns))}, ?, ?)",
+                (BOT_SOURCE, *columns.values(), stamp, stamp),
+            )
+            activity_id = int(cursor.lastrowid or 0)
+            await cursor.close()
+            await self._rebuild(conn, activity_id, data.schedule)
+            await self._record(conn, activity_id, by, "add", "")
+        created = await self.get(activity_id)
+        assert created is not None
+        return created
+
+    async def update(self, activity_id: int, data: ActivityData, by: int, what: str) -> bool:
+        """Save a coordinator's edit of one field (``what`` names it for the history)."""
+        columns = data.columns()
+        columns.pop("external_id")
+        stamp = to_iso(self._clock())
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE activities SET {', '.join(f'{k} = ?' for k in columns)},"
+                " updated_at = ? WHERE id = ?",
+                (*columns.values(), stamp, activity_id),
+            )
+            changed = cursor.rowcount > 0
+            await cursor.close()
+            if not changed:
+                return False
+            hidden = await conn.execute_fetchall(
+                "SELECT 1 FROM activities WHERE id = ? AND hidden_by IS NOT NULL", (activity_id,)
+            )
+            await self._rebuild(conn, activity_id, None if list(hidden) else data.schedule)
+            await self._record(conn, activity_id, by, "edit", what)
+        return True
+
+    async def set_hidden(self, activity_id: int, hidden: bool, by: int) -> Activity | None:
+        """Hide or show again; showing undoes any hide, the source's included."""
+        activity = await self.get(activity_id)
+        if activity is None:
+            return None
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE activities SET hidden_by = ?, updated_at = ? WHERE id = ?",
+                (
+                    HiddenBy.COORDINATOR.value if hidden else None,
+                    to_iso(self._clock()),
+                    activity_id,
+                ),
+            )
+            await self._rebuild(conn, activity_id, None if hidden else activity.data.schedule)
+            await self._record(conn, activity_id, by, "hide" if hidden else "show", "")
+        return await self.get(activity_id)
+
+    async def _record(
+        self, conn: aiosqlite.Connection, activity_id: int, by: int, action: str, detail: str
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO activity_changes (activity_id, changed_by, action, detail, changed_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (activity_id, by, action, detail, to_iso(self._clock())),
+        )
+
+
+def _schedule(row: sqlite3.Row) -> Schedule:
+    return Schedule(
+        tz=row["tz"],
+        start_local=row["start_local"],
+        all_day=bool(row["all_day"]),
+        duration_min=int(row["duration_min"]),
+        rrule=row["rrule"],
+        exdates=tuple(row["exdates"].split()),
+        rdates=tuple(row["rdates"].split()),
+    )
+
+
+def _expand_all(
+    schedules: list[tuple[int, Schedule]], start: datetime, end: datetime
+) -> list[tuple[int, str, str]]:
+    rows: list[tuple[int, str, str]] = []
+    for activity_id, schedule in schedules:
+        rows += occurrence_rows(activity_id, schedule, start, end)
+    return rows

@@ -1,0 +1,277 @@
+"""One activity's fields, and how typed text becomes a field value.
+
+The same parsers read a partner's CSV cell and a coordinator's chat answer, so
+a file and the chat accept exactly the same things and report the same
+problems. Problems are ``FieldError`` with a short English text; the importer
+prints it next to a line number, the chat shows its translation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+import phonenumbers
+
+from bot.i18n import N_
+from bot.services.geo import Places, parse_postcode
+from bot.services.kinds import Kind, parse_kind
+from bot.services.schedule import DATE_FORMAT, DATETIME_FORMAT, Schedule, ScheduleError
+
+MAX_TITLE = 120
+MAX_TEXT = 1500
+MAX_SHORT = 200
+DEFAULT_DURATION_MIN = 120
+_YES = frozenset({"ja", "yes", "j", "y", "1", "true", "waar", "x"})
+_NO = frozenset({"nee", "no", "n", "0", "false", "onwaar", ""})
+_FREE = frozenset({"", "gratis", "free", "0", "0,00", "0.00", "€ 0", "€0", "€ 0,00"})
+_DATE_NL = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
+_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
+_POSTCODE_IN_TEXT = re.compile(r"\b([1-9]\d{3})\s?[A-Za-z]{2}\b")
+
+
+class FieldError(ValueError):
+    """A value that cannot be used; ``args[0]`` is an English msgid for the chat."""
+
+
+@dataclass(frozen=True)
+class ActivityData:
+    """Everything that describes an activity, as the partner or coordinator gave it."""
+
+    external_id: str
+    title_nl: str
+    organiser: str
+    kind: Kind
+    place_name: str
+    address: str
+    lat: float
+    lon: float
+    schedule: Schedule
+    title_en: str = ""
+    description_nl: str = ""
+    description_en: str = ""
+    free: bool = True
+    price: str = ""
+    wheelchair: bool = False
+    hearing_loop: bool = False
+    phone: str = ""
+    website: str = ""
+
+    def columns(self) -> dict[str, object]:
+        """The database columns of this activity (without id, source and timestamps)."""
+        s = self.schedule
+        return {
+            "external_id": self.external_id,
+            "title_nl": self.title_nl,
+            "title_en": self.title_en,
+            "description_nl": self.description_nl,
+            "description_en": self.description_en,
+            "organiser": self.organiser,
+            "kind": self.kind.value,
+            "place_name": self.place_name,
+            "address": self.address,
+            "lat": self.lat,
+            "lon": self.lon,
+            "tz": s.tz,
+            "start_local": s.start_local,
+            "all_day": int(s.all_day),
+            "duration_min": s.duration_min,
+            "rrule": s.rrule,
+            "exdates": " ".join(s.exdates),
+            "rdates": " ".join(s.rdates),
+            "free": int(self.free),
+            "price": self.price,
+            "wheelchair": int(self.wheelchair),
+            "hearing_loop": int(self.hearing_loop),
+            "phone": self.phone,
+            "website": self.website,
+        }
+
+    def with_columns(self, **changes: object) -> ActivityData:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def text(value: str, *, required: bool, limit: int = MAX_SHORT) -> str:
+    cleaned = " ".join(value.split()) if limit <= MAX_SHORT else value.strip()
+    if required and not cleaned:
+        raise FieldError(N_("This cannot be empty."))
+    if len(cleaned) > limit:
+        raise FieldError(N_("This is too long."))
+    return cleaned
+
+
+def kind(value: str) -> Kind:
+    found = parse_kind(value)
+    if found is None:
+        raise FieldError(N_("This is not a known kind of activity."))
+    return found
+
+
+def yes_no(value: str) -> bool:
+    word = value.strip().lower()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise FieldError(N_("Please answer yes or no."))
+
+
+def cost(value: str) -> tuple[bool, str]:
+    """(free, price text): empty, 'gratis', 'free' or 0 mean free."""
+    cleaned = " ".join(value.split())
+    if cleaned.lower() in _FREE:
+        return True, ""
+    if len(cleaned) > 60:
+        raise FieldError(N_("This is too long."))
+    return False, cleaned
+
+
+def phone(value: str) -> str:
+    """A phone number Dutch people can dial, in its usual written form; '' for none."""
+    cleaned = value.strip()
+    if not cleaned:
+        return ""
+    try:
+        number = phonenumbers.parse(cleaned, "NL")
+    except phonenumbers.NumberParseException:
+        raise FieldError(N_("This is not a phone number.")) from None
+    if not phonenumbers.is_valid_number(number):
+        raise FieldError(N_("This is not a phone number."))
+    form = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 31
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return str(phonenumbers.format_number(number, form))
+
+
+def website(value: str) -> str:
+    cleaned = value.strip()
+    if not cleaned:
+        return ""
+    if cleaned.lower().startswith("www."):
+        cleaned = "https://" + cleaned
+    if not re.fullmatch(r"https?://[^\s<>\"]+\.[^\s<>\"]+", cleaned) or len(cleaned) > MAX_SHORT:
+        raise FieldError(N_("This is not a web address."))
+    return cleaned
+
+
+def coordinates(lat: str, lon: str) -> tuple[float, float]:
+    try:
+        latitude, longitude = float(lat.replace(",", ".")), float(lon.replace(",", "."))
+    except ValueError:
+        raise FieldError(N_("This is not a place on the map.")) from None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise FieldError(N_("This is not a place on the map."))
+    return latitude, longitude
+
+
+def location(value: str, places: Places) -> tuple[float, float]:
+    """'52.357, 4.621' (two numbers), or a postcode with a known centre."""
+    code = parse_postcode(value)
+    if code is not None:
+        place = places.postcode(code)
+        if place is None:
+            raise FieldError(N_("I do not know this postcode."))
+        return place.lat, place.lon
+    parts = re.split(r"[;\s]+|,\s+", value.strip())
+    if len(parts) != 2:
+        raise FieldError(N_("This is not a place on the map."))
+    return coordinates(parts[0], parts[1])
+
+
+def postcode_point(address: str, places: Places) -> tuple[float, float] | None:
+    """The centre of the first known postcode in an address, when no pin is given."""
+    for match in _POSTCODE_IN_TEXT.finditer(address):
+        code = parse_postcode(match.group(0))
+        place = places.postcode(code) if code else None
+        if place is not None:
+            return place.lat, place.lon
+    return None
+
+
+def moment(value: str) -> tuple[datetime, bool]:
+    """'2026-12-01 10:00' or '1-12-2026 10:00' -> (naive local time, True); a date alone
+    -> (midnight, False): an all-day start."""
+    cleaned = value.strip().replace("T", " ")
+    date_part, _, time_part = cleaned.partition(" ")
+    nl = _DATE_NL.fullmatch(date_part)
+    try:
+        if nl:
+            day = datetime(int(nl.group(3)), int(nl.group(2)), int(nl.group(1)))
+        else:
+            day = datetime.strptime(date_part, DATE_FORMAT)
+    except ValueError:
+        raise FieldError(N_("This is not a date I can read.")) from None
+    if not time_part.strip():
+        return day, False
+    hour, minute = clock_time(time_part)
+    return day.replace(hour=hour, minute=minute), True
+
+
+def clock_time(value: str) -> tuple[int, int]:
+    match = _TIME.fullmatch(value.strip())
+    if match is None:
+        raise FieldError(N_("This is not a time I can read."))
+    return int(match.group(1)), int(match.group(2))
+
+
+def schedule(
+    start: str, end: str, rrule: str, exdates: str, tz: str, *, rdates: str = ""
+) -> Schedule:
+    """A schedule from the CSV/chat form: start, end (a time, a moment or a date), RRULE.
+
+    Exceptions are dates or moments separated by spaces or commas; a bare date
+    leaves out the occurrence on that day.
+    """
+    first, timed = moment(start)
+    all_day = not timed
+    duration = _duration(first, end.strip(), all_day)
+    start_text = first.strftime(DATE_FORMAT if all_day else DATETIME_FORMAT)
+    try:
+        made = Schedule(
+            tz=tz,
+            start_local=start_text,
+            all_day=all_day,
+            duration_min=duration,
+            rrule=rrule.strip().removeprefix("RRULE:") or None,
+            exdates=_dates(exdates, first, all_day),
+            rdates=_dates(rdates, first, all_day),
+        )
+        made.check()
+    except ScheduleError as error:
+        raise FieldError(str(error)) from None
+    return made
+
+
+def _duration(first: datetime, end: str, all_day: bool) -> int:
+    if not end:
+        return 24 * 60 if all_day else DEFAULT_DURATION_MIN
+    if not all_day and _TIME.fullmatch(end):
+        hour, minute = clock_time(end)
+        finish = first.replace(hour=hour, minute=minute)
+        if finish <= first:
+            finish += timedelta(days=1)  # ends after midnight
+    else:
+        parsed, end_timed = moment(end)
+        if end_timed == all_day:
+            raise FieldError(N_("The end is not in the same form as the start."))
+        # An all-day end date is the last day (inclusive), as people write it.
+        finish = parsed + timedelta(days=1) if all_day else parsed
+    minutes = int((finish - first).total_seconds() // 60)
+    if minutes <= 0:
+        raise FieldError(N_("The end is not after the start."))
+    return minutes
+
+
+def _dates(value: str, first: datetime, all_day: bool) -> tuple[str, ...]:
+    found: list[str] = []
+    for part in re.split(r"[,\s]+(?=\d{1,4}-)", value.strip()) if value.strip() else []:
+        parsed, timed = moment(part)
+        if all_day:
+            found.append(parsed.strftime(DATE_FORMAT))
+        else:
+            when = parsed if timed else parsed.replace(hour=first.hour, minute=first.minute)
+            found.append(when.strftime(DATETIME_FORMAT))
+    return tuple(found)

@@ -1,0 +1,823 @@
+"""Call-back requests: a resident asks for a phone call, a volunteer takes it and calls.
+
+A request is a task. Its life: open -> claimed (one volunteer, atomically) ->
+closed with an outcome, or back to open when released, or cancelled by the
+resident. Everything the change tells someone (volunteers, the resident,
+coordinators) is enqueued in the outbox inside the same transaction, with a
+dedupe key, so a restart or crash never loses or doubles a notification.
+
+Only the volunteer who claimed a task gets its phone number, name, moment and
+topic: offers to the others say no more than the task number and the language.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+import phonenumbers
+from babel.dates import format_timedelta
+
+from bot.clock import Clock, from_iso, to_iso
+from bot.config import Settings
+from bot.db import Database
+from bot.i18n import N_, Catalogs, Translator
+from bot.services.counts import Counts
+from bot.services.outbox import Button, NewRow, Outbox, OutMessage
+from bot.services.volunteers import Volunteers
+
+NO_ANSWER_LIMIT = 3
+MAX_NOTE_LENGTH = 500
+# A moment is offered only while at least this much of it is left, so a
+# volunteer has time to see the task and call.
+MIN_LEAD = timedelta(hours=1)
+_MAX_PHONE_INPUT = 40
+
+# Callback data on the buttons the services send; handlers/callback_data.py parses it.
+TASK_CLAIM = "task:claim:{id}"
+
+
+class Topic(StrEnum):
+    CHAT = "chat"
+    PRACTICAL = "practical"
+    ACTIVITIES = "activities"
+    WORRIED = "worried"
+
+
+TOPIC_LABELS: dict[Topic, str] = {
+    Topic.CHAT: N_("☕ Just a chat"),
+    Topic.PRACTICAL: N_("🧾 A practical question"),
+    Topic.ACTIVITIES: N_("🎨 Activities"),
+    Topic.WORRIED: N_("💛 Worried about someone"),
+}
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class CallOutcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    FOLLOW_UP = "follow_up"
+    REFERRED = "referred"
+
+
+OUTCOME_LABELS: dict[CallOutcome, str] = {
+    CallOutcome.REACHED: N_("✅ Reached"),
+    CallOutcome.NO_ANSWER: N_("📵 No answer"),
+    CallOutcome.FOLLOW_UP: N_("🔁 Needs follow-up"),
+    CallOutcome.REFERRED: N_("🤝 Referred to a partner"),
+}
+
+
+class DayPart(StrEnum):
+    MORNING = "m"
+    AFTERNOON = "a"
+    EVENING = "e"
+
+
+PART_HOURS: dict[DayPart, tuple[time, time]] = {
+    DayPart.MORNING: (time(9), time(12)),
+    DayPart.AFTERNOON: (time(12), time(17)),
+    DayPart.EVENING: (time(17), time(20)),
+}
+
+MOMENT_LABELS: dict[tuple[int, DayPart], str] = {
+    (0, DayPart.MORNING): N_("This morning"),
+    (0, DayPart.AFTERNOON): N_("This afternoon"),
+    (0, DayPart.EVENING): N_("This evening"),
+    (1, DayPart.MORNING): N_("Tomorrow morning"),
+    (1, DayPart.AFTERNOON): N_("Tomorrow afternoon"),
+    (1, DayPart.EVENING): N_("Tomorrow evening"),
+}
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A window in which the resident would like to be called."""
+
+    day: date  # local date
+    offset: int  # 0 today, 1 tomorrow (as seen when offered)
+    part: DayPart
+    start: datetime  # aware, UTC
+    end: datetime
+
+    @property
+    def key(self) -> str:
+        return f"{self.day:%Y%m%d}{self.part.value}"
+
+
+@dataclass(frozen=True)
+class CallbackPolicy:
+    """The settings call-backs follow; the defaults are the documented ones."""
+
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
+    daytime: tuple[time, time] = (time(8), time(21))
+    escalate_after: timedelta = timedelta(hours=2)
+    retention: timedelta = timedelta(days=30)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CallbackPolicy:
+        return cls(
+            zone=settings.zone,
+            daytime=settings.daytime_hours,
+            escalate_after=settings.task_escalate_after,
+            retention=timedelta(days=settings.phone_retention_days),
+        )
+
+
+@dataclass(frozen=True)
+class Task:
+    id: int
+    resident_id: int | None
+    resident_name: str
+    language: str
+    phone: str | None
+    moment_start: datetime
+    moment_end: datetime
+    topic: Topic | None
+    status: TaskStatus
+    volunteer_id: int | None
+    volunteer_name: str
+    outcome: CallOutcome | None
+    no_answers: int
+    note: str | None
+    round: int
+    created_at: datetime
+    opened_at: datetime
+    closed_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Task:
+        return cls(
+            id=int(row["id"]),
+            resident_id=row["resident_id"],
+            resident_name=str(row["resident_name"] or ""),
+            language=str(row["language"]),
+            phone=row["phone"],
+            moment_start=from_iso(row["moment_start"]),
+            moment_end=from_iso(row["moment_end"]),
+            topic=Topic(row["topic"]) if row["topic"] else None,
+            status=TaskStatus(row["status"]),
+            volunteer_id=row["volunteer_id"],
+            volunteer_name=str(row["volunteer_name"] or ""),
+            outcome=CallOutcome(row["outcome"]) if row["outcome"] else None,
+            no_answers=int(row["no_answers"]),
+            note=row["note"],
+            round=int(row["round"]),
+            created_at=from_iso(row["created_at"]),
+            opened_at=from_iso(row["opened_at"]),
+            closed_at=from_iso(row["closed_at"]) if row["closed_at"] else None,
+        )
+
+
+class Problem(StrEnum):
+    NOT_RESIDENT = "not_resident"  # no consent: nothing may be stored
+    INVALID_PHONE = "invalid_phone"
+    MOMENT_PASSED = "moment_passed"
+    ALREADY_OPEN = "already_open"
+
+
+class RequestRefused(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+class ClaimResult(StrEnum):
+    CLAIMED = "claimed"
+    ALREADY_YOURS = "already_yours"
+    TAKEN = "taken"  # someone else was first
+    GONE = "gone"  # cancelled, closed or erased
+    NOT_ALLOWED = "not_allowed"  # not (or no longer) a volunteer
+
+
+class OutcomeResult(StrEnum):
+    CLOSED = "closed"
+    TRY_AGAIN = "try_again"  # no answer, fewer than NO_ANSWER_LIMIT times
+    GAVE_UP = "gave_up"  # the last "no answer": closed, coordinators alerted
+    NOT_YOURS = "not_yours"
+
+
+_SELECT = (
+    "SELECT t.*, r.first_name AS resident_name, v.first_name AS volunteer_name"
+    " FROM callback_tasks t"
+    " LEFT JOIN residents r ON r.telegram_id = t.resident_id"
+    " LEFT JOIN volunteers v ON v.telegram_id = t.volunteer_id"
+)
+
+
+# ---------------------------------------------------------------------- pure helpers
+
+
+def normalise_phone(text: str, region: str = "NL") -> str | None:
+    """A valid phone number in E.164 (+31612345678), or None.
+
+    Dutch numbers may be typed as people write them (06-1234 5678, 023 ...);
+    foreign ones need their country code (+32 ..., 0032 ...).
+    """
+    if not text or len(text) > _MAX_PHONE_INPUT:
+        return None
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def phone_from_contact(raw: str) -> str | None:
+    """Telegram sends a shared contact's number with or without '+'; it is international."""
+    raw = raw.strip()
+    return normalise_phone(raw if raw.startswith("+") else "+" + raw)
+
+
+def display_phone(e164: str) -> str:
+    """+31612345678 -> '+31 6 12345678', easy to read out and to tap."""
+    number = phonenumbers.parse(e164, None)
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
+def _local(day: date, moment: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, moment, tzinfo=zone).astimezone(UTC)
+
+
+def moments_ahead(now: datetime, zone: ZoneInfo, daytime: tuple[time, time]) -> list[Moment]:
+    """Today's and tomorrow's parts of the day that are still ahead, within daytime."""
+    today = now.astimezone(zone).date()
+    found: list[Moment] = []
+    for offset in (0, 1):
+        day = today + timedelta(days=offset)
+        for part, (start, end) in PART_HOURS.items():
+            start, end = max(start, daytime[0]), min(end, daytime[1])
+            if start >= end:
+                continue
+            moment = Moment(day, offset, part, _local(day, start, zone), _local(day, end, zone))
+            if now + MIN_LEAD <= moment.end:
+                found.append(moment)
+    return found
+
+
+def daytime_between(
+    start: datetime, end: datetime, zone: ZoneInfo, daytime: tuple[time, time]
+) -> timedelta:
+    """How much of [start, end) falls within daytime hours (local time, DST-aware)."""
+    total = timedelta()
+    day = start.astimezone(zone).date()
+    last = end.astimezone(zone).date()
+    while day <= last:
+        overlap = min(end, _local(day, daytime[1], zone)) - max(
+            start, _local(day, daytime[0], zone)
+        )
+        if overlap > timedelta():
+            total += overlap
+        day += timedelta(days=1)
+    return total
+
+
+def moment_text(t: Translator, start: datetime, end: datetime) -> str:
+    """'Saturday 28 November, 12:00–17:00' in the reader's language."""
+    return t._(
+        "%(day)s, %(start)s–%(end)s",
+        day=t.date(start, "EEEE d MMMM"),
+        start=t.time(start),
+        end=t.time(end),
+    )
+
+
+def language_name(t: Translator, code: str) -> str:
+    return str(t.locale.languages.get(code, code))
+
+
+# ---------------------------------------------------------------------- the service
+
+
+class Callbacks:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        volunteers: Volunteers,
+        outbox: Outbox,
+        counts: Counts,
+        catalogs: Catalogs,
+        policy: CallbackPolicy,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._volunteers = volunteers
+        self._outbox = outbox
+        self._counts = counts
+        self._catalogs = catalogs
+        self.policy = policy
+
+    # ------------------------------------------------------------------ moments
+
+    def moments(self) -> list[Moment]:
+        return moments_ahead(self._clock(), self.policy.zone, self.policy.daytime)
+
+    def moment(self, key: str) -> Moment | None:
+        """The moment with this key if it is still offered now (else it passed, or is forged)."""
+        return next((m for m in self.moments() if m.key == key), None)
+
+    # ------------------------------------------------------------------ residents
+
+    async def open_request(self, resident_id: int) -> Task | None:
+        row = await self._db.fetchone(
+            _SELECT + " WHERE t.resident_id = ? AND t.status IN ('open', 'claimed')",
+            (resident_id,),
+        )
+        return Task.from_row(row) if row else None
+
+    async def create_request(
+        self, resident_id: int, phone: str, moment_key: str, topic: Topic | None
+    ) -> Task:
+        """Store a request and offer it to every volunteer on duty.
+
+        Also the way in for other journeys ("I'd rather not go alone" creates one
+        with ``Topic.ACTIVITIES``). Raises ``RequestRefused`` with the reason.
+        """
+        number = normalise_phone(phone)
+        if number is None:
+            raise RequestRefused(Problem.INVALID_PHONE)
+        moment = self.moment(moment_key)
+        if moment is None:
+            raise RequestRefused(Problem.MOMENT_PASSED)
+        now = to_iso(self._clock())
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT language FROM residents WHERE telegram_id = ?", (resident_id,)
+            )
+            resident = next(iter(rows), None)
+            if resident is None:
+                raise RequestRefused(Problem.NOT_RESIDENT)
+            try:
+                cursor = await conn.execute(
+                    "INSERT INTO callback_tasks (resident_id, language, phone, moment_start,"
+                    " moment_end, topic, created_at, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        resident_id,
+                        str(resident[0]),
+                        number,
+                        to_iso(moment.start),
+                        to_iso(moment.end),
+                        topic.value if topic else None,
+                        now,
+                        now,
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                raise RequestRefused(Problem.ALREADY_OPEN) from None
+            task_id = int(cursor.lastrowid or 0)
+            await cursor.close()
+            await self._offer(conn, task_id, round_=1, language=str(resident[0]))
+        await self._counts.bump("callbacks_requested")
+        task = await self.get(task_id)
+        assert task is not None
+        return task
+
+    async def cancel(self, task_id: int, resident_id: int) -> Task | None:
+        """The resident withdraws their own open request; None if it is not theirs or open."""
+        now = to_iso(self._clock())
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE callback_tasks SET status = 'cancelled', closed_at = ?"
+                " WHERE id = ? AND resident_id = ? AND status IN ('open', 'claimed')",
+                (now, task_id, resident_id),
+            )
+            changed = cursor.rowcount == 1
+            await cursor.close()
+            if not changed:
+                return None
+            task = await self._get(conn, task_id)
+            await self._settle_offers(
+                conn,
+                task,
+                lambda t, _r: t._(
+                    "Call-back request #%(id)s was cancelled. No need to call.", id=task.id
+                ),
+            )
+            if task.volunteer_id is not None:
+                t = self._catalogs.get(await self._volunteers.language_of(conn, task.volunteer_id))
+                await self._outbox.enqueue(
+                    NewRow(
+                        task.volunteer_id,
+                        OutMessage(
+                            t._(
+                                "The resident cancelled call-back request #%(id)s. "
+                                "No need to call. Thank you!",
+                                id=task.id,
+                            )
+                        ),
+                        kind="task",
+                        ref=f"task:{task.id}:volunteer",
+                        dedupe_key=f"task:{task.id}:cancelled:volunteer",
+                    ),
+                    conn,
+                )
+        await self._counts.bump("callbacks_cancelled")
+        return task
+
+    # ------------------------------------------------------------------ volunteers
+
+    async def get(self, task_id: int) -> Task | None:
+        row = await self._db.fetchone(_SELECT + " WHERE t.id = ?", (task_id,))
+        return Task.from_row(row) if row else None
+
+    async def task_for(self, task_id: int, volunteer_id: int) -> Task | None:
+        """The task with its details, only for the volunteer who holds (or closed) it."""
+        row = await self._db.fetchone(
+            _SELECT + " WHERE t.id = ? AND t.volunteer_id = ? AND t.purged_at IS NULL",
+            (task_id, volunteer_id),
+        )
+        return Task.from_row(row) if row else None
+
+    async def claim(self, task_id: int, volunteer_id: int) -> tuple[ClaimResult, Task | None]:
+        """Take an open task. One UPDATE under the write lock: exactly one volunteer wins."""
+        now = to_iso(self._clock())
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE callback_tasks SET status = 'claimed', volunteer_id = ?, claimed_at = ?"
+                " WHERE id = ? AND status = 'open' AND EXISTS (SELECT 1 FROM roles"
+                " WHERE telegram_id = ? AND role = 'volunteer')",
+                (volunteer_id, now, task_id, volunteer_id),
+            )
+            won = cursor.rowcount == 1
+            await cursor.close()
+            rows = await conn.execute_fetchall(_SELECT + " WHERE t.id = ?", (task_id,))
+            row = next(iter(rows), None)
+            task = Task.from_row(row) if row else None
+            if task is None:
+                return ClaimResult.GONE, None
+            if not won:
+                return _why_not_claimed(task, volunteer_id), (
+                    task if task.volunteer_id == volunteer_id else None
+                )
+            name = task.volunteer_name or "?"
+            await self._settle_offers(
+                conn,
+                task,
+                lambda t, recipient: (
+                    t._("✅ You took call-back request #%(id)s.", id=task.id)
+                    if recipient == volunteer_id
+                    else t._(
+                        "Call-back request #%(id)s was taken by %(name)s. Thank you!",
+                        id=task.id,
+                        name=html.escape(name),
+                    )
+                ),
+            )
+            await self._tell_resident(
+                conn,
+                task,
+                f"task:{task.id}:r{task.round}:taken",
+                lambda t: t._(
+                    "Good news! %(name)s, a volunteer, will call you: %(moment)s.",
+                    name=html.escape(name),
+                    moment=moment_text(t, task.moment_start, task.moment_end),
+                ),
+            )
+        await self._counts.bump("callbacks_claimed")
+        return ClaimResult.CLAIMED, task
+
+    async def release(self, task_id: int, volunteer_id: int) -> Task | None:
+        """Give a task back: it is offered again (to the others), the resident is told."""
+        now = to_iso(self._clock())
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                _SELECT + " WHERE t.id = ? AND t.status = 'claimed' AND t.volunteer_id = ?",
+                (task_id, volunteer_id),
+            )
+            row = next(iter(rows), None)
+            if row is None:
+                return None
+            before = Task.from_row(row)
+            await conn.execute(
+                "UPDATE callback_tasks SET status = 'open', volunteer_id = NULL,"
+                " claimed_at = NULL, opened_at = ?, round = round + 1,"
+                " unclaimed_alerted_at = NULL WHERE id = ?",
+                (now, task_id),
+            )
+            await self._offer(
+                conn, task_id, round_=before.round + 1, language=before.language, skip=volunteer_id
+            )
+            await self._tell_resident(
+                conn,
+                before,
+                f"task:{task_id}:r{before.round}:released",
+                lambda t: t._(
+                    "%(name)s cannot call you after all. Another volunteer will call you.",
+                    name=html.escape(before.volunteer_name or "?"),
+                ),
+            )
+        await self._counts.bump("callbacks_released")
+        return await self.get(task_id)
+
+    async def record_outcome(
+        self, task_id: int, volunteer_id: int, outcome: CallOutcome
+    ) -> tuple[OutcomeResult, Task | None]:
+        """What came of the call. "No answer" keeps the task until the third time."""
+        now = to_iso(self._clock())
+        async with self._db.transaction() as conn:
+            mine = "WHERE id = ? AND status = 'claimed' AND volunteer_id = ?"
+            if outcome is CallOutcome.NO_ANSWER:
+                rows = await conn.execute_fetchall(
+                    "UPDATE callback_tasks SET no_answers = no_answers + 1 "
+                    + mine
+                    + " RETURNING no_answers",
+                    (task_id, volunteer_id),
+                )
+                row = next(iter(rows), None)
+                if row is None:
+                    return OutcomeResult.NOT_YOURS, None
+                if int(row[0]) < NO_ANSWER_LIMIT:
+                    return OutcomeResult.TRY_AGAIN, await self._get(conn, task_id)
+            cursor = await conn.execute(
+                "UPDATE callback_tasks SET status = 'closed', outcome = ?, closed_at = ? " + mine,
+                (outcome.value, now, task_id, volunteer_id),
+            )
+            changed = cursor.rowcount == 1
+            await cursor.close()
+            if not changed:
+                return OutcomeResult.NOT_YOURS, None
+            task = await self._get(conn, task_id)
+            if outcome is CallOutcome.NO_ANSWER:
+                await self._alert(
+                    conn,
+                    f"task:{task.id}:noanswer",
+                    lambda t: t._(
+                        "📵 <b>Call-back request #%(id)s: no answer three times</b>\n\n"
+                        "%(name)s tried to call %(n)s times. The request is closed. "
+                        "Please decide if someone should look in on this resident.",
+                        id=task.id,
+                        name=html.escape(task.volunteer_name or "?"),
+                        n=task.no_answers,
+                    ),
+                )
+                await self._tell_resident(
+                    conn,
+                    task,
+                    f"task:{task.id}:closed",
+                    lambda t: t._(
+                        "A volunteer tried to call you three times, but could not reach you. "
+                        "Would you still like a call? Tap “📞 Call me” to ask again."
+                    ),
+                )
+            else:
+                if outcome is CallOutcome.FOLLOW_UP:
+                    await self._alert(
+                        conn,
+                        f"task:{task.id}:followup",
+                        lambda t: t._(
+                            "🔁 <b>Call-back request #%(id)s needs follow-up</b>\n\n"
+                            "%(name)s spoke with the resident. Type /tasks to see it.",
+                            id=task.id,
+                            name=html.escape(task.volunteer_name or "?"),
+                        ),
+                    )
+                await self._tell_resident(
+                    conn,
+                    task,
+                    f"task:{task.id}:closed",
+                    lambda t: t._(
+                        "Your call-back request is closed. Thank you for talking with us! "
+                        "Would you like another call later? Tap “📞 Call me”."
+                    ),
+                )
+        await self._counts.bump(f"callbacks_{outcome.value}")
+        return (
+            OutcomeResult.GAVE_UP if outcome is CallOutcome.NO_ANSWER else OutcomeResult.CLOSED
+        ), task
+
+    async def add_note(self, task_id: int, volunteer_id: int, text: str) -> bool:
+        """A short note on the call, for the volunteer's own task only (cleared at purge)."""
+        note = text.strip()[:MAX_NOTE_LENGTH]
+        if not note:
+            return False
+        changed = await self._db.execute(
+            "UPDATE callback_tasks SET note = ? WHERE id = ? AND volunteer_id = ?"
+            " AND status IN ('claimed', 'closed') AND purged_at IS NULL",
+            (note, task_id, volunteer_id),
+        )
+        return changed == 1
+
+    async def open_tasks(self, limit: int = 10) -> list[Task]:
+        rows = await self._db.fetchall(
+            _SELECT + " WHERE t.status = 'open' ORDER BY t.opened_at, t.id LIMIT ?", (limit,)
+        )
+        return [Task.from_row(r) for r in rows]
+
+    async def tasks_of(self, volunteer_id: int) -> list[Task]:
+        rows = await self._db.fetchall(
+            _SELECT + " WHERE t.status = 'claimed' AND t.volunteer_id = ? ORDER BY t.moment_start",
+            (volunteer_id,),
+        )
+        return [Task.from_row(r) for r in rows]
+
+    async def overview(self, limit: int = 30) -> list[Task]:
+        """For coordinators: every open and taken task, and recent follow-ups, oldest first."""
+        since = to_iso(self._clock() - timedelta(days=14))
+        rows = await self._db.fetchall(
+            _SELECT + " WHERE t.status IN ('open', 'claimed')"
+            " OR (t.outcome = 'follow_up' AND t.closed_at >= ?)"
+            " ORDER BY t.status = 'closed', t.created_at, t.id LIMIT ?",
+            (since, limit),
+        )
+        return [Task.from_row(r) for r in rows]
+
+    # ------------------------------------------------------------------ ticks
+
+    async def escalate_unclaimed(self) -> int:
+        """Alert coordinators, once per round, about tasks nobody took in time (daytime)."""
+        now = self._clock()
+        policy = self.policy
+        candidates = await self._db.fetchall(
+            "SELECT id, opened_at FROM callback_tasks WHERE status = 'open'"
+            " AND unclaimed_alerted_at IS NULL AND opened_at <= ? ORDER BY opened_at",
+            (to_iso(now - policy.escalate_after),),
+        )
+        due = [
+            int(r[0])
+            for r in candidates
+            if daytime_between(from_iso(r[1]), now, policy.zone, policy.daytime)
+            >= policy.escalate_after
+        ]
+        alerted = 0
+        for task_id in due:
+            async with self._db.transaction() as conn:
+                cursor = await conn.execute(
+                    "UPDATE callback_tasks SET unclaimed_alerted_at = ? WHERE id = ?"
+                    " AND status = 'open' AND unclaimed_alerted_at IS NULL",
+                    (to_iso(now), task_id),
+                )
+                changed = cursor.rowcount == 1
+                await cursor.close()
+                if not changed:
+                    continue
+                task = await self._get(conn, task_id)
+                await self._alert(
+                    conn,
+                    f"task:{task.id}:r{task.round}:unclaimed",
+                    functools.partial(_unclaimed_text, task=task, now=now),
+                )
+                alerted += 1
+        if alerted:
+            await self._counts.bump("callbacks_unclaimed_alerts", alerted)
+        return alerted
+
+    async def purge_closed(self) -> int:
+        """Forget who and which number, a set time after closing; the anonymous facts stay."""
+        now = self._clock()
+        return await self._db.execute(
+            "UPDATE callback_tasks SET resident_id = NULL, phone = NULL, note = NULL,"
+            " volunteer_id = NULL, purged_at = ?"
+            " WHERE purged_at IS NULL AND closed_at IS NOT NULL AND closed_at <= ?",
+            (to_iso(now), to_iso(now - self.policy.retention)),
+        )
+
+    # ------------------------------------------------------------------ internals
+
+    async def _get(self, conn: aiosqlite.Connection, task_id: int) -> Task:
+        rows = await conn.execute_fetchall(_SELECT + " WHERE t.id = ?", (task_id,))
+        return Task.from_row(next(iter(rows)))
+
+    async def _offer(
+        self,
+        conn: aiosqlite.Connection,
+        task_id: int,
+        round_: int,
+        language: str,
+        skip: int | None = None,
+    ) -> None:
+        """Offer the task to every volunteer on duty; coordinators hear when there is none."""
+        recipients = [(v, t) for v, t in await self._volunteers.on_duty(conn) if v != skip]
+        for volunteer, t in recipients:
+            text = t._(
+                "📞 <b>New call-back request #%(id)s</b>\n\n"
+                "The resident speaks %(language)s. "
+                "Take it, and you will see the name, the number and the moment.",
+                id=task_id,
+                language=language_name(t, language),
+            )
+            button = Button(t._("🙋 I'll take it"), TASK_CLAIM.format(id=task_id))
+            await self._outbox.enqueue(
+                NewRow(
+                    volunteer,
+                    OutMessage(text, ((button,),)),
+                    kind="task",
+                    ref=f"task:{task_id}:offer",
+                    dedupe_key=f"task:{task_id}:r{round_}:offer:{volunteer}",
+                ),
+                conn,
+            )
+        if not recipients:
+            await self._alert(
+                conn,
+                f"task:{task_id}:r{round_}:noduty",
+                lambda t: t._(
+                    "⚠️ Call-back request #%(id)s came in, but no volunteer is on duty. "
+                    "Type /tasks to see it.",
+                    id=task_id,
+                ),
+            )
+
+    async def _settle_offers(
+        self,
+        conn: aiosqlite.Connection,
+        task: Task,
+        text_for: Callable[[Translator, int], str],
+    ) -> None:
+        """Offers that are no longer true: cancel the unsent, edit the sent (no button)."""
+        for outbox_id, recipient, status in await self._outbox.originals(
+            f"task:{task.id}:offer", conn
+        ):
+            if status == "pending":
+                await self._outbox.cancel_pending([outbox_id], conn)
+            elif status in ("sending", "sent"):
+                t = self._catalogs.get(await self._volunteers.language_of(conn, recipient))
+                await self._outbox.enqueue_edit(
+                    outbox_id,
+                    NewRow(
+                        recipient,
+                        OutMessage(text_for(t, recipient)),
+                        kind="task",
+                        dedupe_key=f"task:{task.id}:r{task.round}:settle:{outbox_id}:{task.status}",
+                    ),
+                    conn,
+                )
+
+    async def _tell_resident(
+        self,
+        conn: aiosqlite.Connection,
+        task: Task,
+        dedupe_key: str,
+        text_for: Callable[[Translator], str],
+    ) -> None:
+        """A message to the resident, unless they stopped messages or blocked the bot."""
+        if task.resident_id is None:
+            return
+        rows = await conn.execute_fetchall(
+            "SELECT language FROM residents WHERE telegram_id = ? AND status = 'active'",
+            (task.resident_id,),
+        )
+        row = next(iter(rows), None)
+        if row is None:
+            return
+        await self._outbox.enqueue(
+            NewRow(
+                task.resident_id,
+                OutMessage(text_for(self._catalogs.get(str(row[0])))),
+                kind="callback",
+                ref=f"task:{task.id}:resident",
+                dedupe_key=dedupe_key,
+            ),
+            conn,
+        )
+
+    async def _alert(
+        self, conn: aiosqlite.Connection, key: str, text_for: Callable[[Translator], str]
+    ) -> None:
+        """One message per coordinator; the key (plus recipient) makes it once-only."""
+        for coordinator, t in await self._volunteers.coordinators_to_alert(conn):
+            await self._outbox.enqueue(
+                NewRow(
+                    coordinator,
+                    OutMessage(text_for(t)),
+                    kind="alert",
+                    ref=key,
+                    dedupe_key=f"{key}:{coordinator}",
+                ),
+                conn,
+            )
+
+
+def _unclaimed_text(t: Translator, task: Task, now: datetime) -> str:
+    return t._(
+        "⏰ <b>Call-back request #%(id)s is waiting</b>\n\n"
+        "Nobody has taken it for %(age)s. The resident speaks %(language)s "
+        "and would like a call: %(moment)s. Type /tasks to see all tasks.",
+        id=task.id,
+        age=format_timedelta(now - task.opened_at, locale=t.locale),
+        language=language_name(t, task.language),
+        moment=moment_text(t, task.moment_start, task.moment_end),
+    )
+
+
+def _why_not_claimed(task: Task, volunteer_id: int) -> ClaimResult:
+    if task.status is TaskStatus.CLAIMED:
+        return ClaimResult.ALREADY_YOURS if task.volunteer_id == volunteer_id else ClaimResult.TAKEN
+    if task.status is TaskStatus.OPEN:
+        return ClaimResult.NOT_ALLOWED
+    return ClaimResult.GONE

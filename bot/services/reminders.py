@@ -1,0 +1,194 @@
+"""'Remind me': a message a set time before an activity starts, through the outbox.
+
+A reminder is a row with the moment to send it. The scheduler's tick reads the
+due rows with one indexed query and, in one transaction, enqueues the message
+(dedupe key ``reminder:<id>``) and marks the row sent, so a crash or restart
+never loses a reminder and never sends one twice.
+"""
+
+from __future__ import annotations
+
+import html
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.clock import Clock, from_iso, to_iso
+from bot.db import Database
+from bot.i18n import Catalogs, Translator
+from bot.services.outbox import NewRow, Outbox, OutMessage
+
+DUE_BATCH = 500
+
+
+class Added(StrEnum):
+    ADDED = "added"
+    ALREADY = "already"  # this person already has a reminder for this occurrence
+    TOO_LATE = "too_late"  # it starts within the lead time
+    GONE = "gone"  # the occurrence no longer exists (hidden, moved, over)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    id: int
+    activity_id: int
+    title_nl: str
+    title_en: str
+    starts_at: datetime
+    all_day: bool
+    remind_at: datetime
+
+    def title(self, language: str) -> str:
+        return self.title_en if language == "en" and self.title_en else self.title_nl
+
+
+class Reminders:
+    def __init__(self, db: Database, clock: Clock, outbox: Outbox, catalogs: Catalogs) -> None:
+        self._db = db
+        self._clock = clock
+        self._outbox = outbox
+        self._catalogs = catalogs
+
+    async def add(
+        self, telegram_id: int, activity_id: int, starts_at: datetime, lead: timedelta
+    ) -> tuple[Added, datetime]:
+        """Remind this person ``lead`` before this occurrence; returns what happened and when."""
+        now = self._clock()
+        remind_at = starts_at - lead
+        async with self._db.transaction() as conn:
+            exists = await conn.execute_fetchall(
+                "SELECT 1 FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id"
+                " WHERE o.activity_id = ? AND o.starts_at = ? AND a.hidden_by IS NULL",
+                (activity_id, to_iso(starts_at)),
+            )
+            if not list(exists) or starts_at <= now:
+                return Added.GONE, remind_at
+            if remind_at <= now:
+                return Added.TOO_LATE, remind_at
+            cursor = await conn.execute(
+                "INSERT INTO activity_reminders (telegram_id, activity_id, starts_at, remind_at,"
+                " created_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (telegram_id, activity_id, starts_at) DO UPDATE SET"
+                " status = 'pending', remind_at = excluded.remind_at WHERE status = 'cancelled'",
+                (telegram_id, activity_id, to_iso(starts_at), to_iso(remind_at), to_iso(now)),
+            )
+            added = cursor.rowcount > 0
+            await cursor.close()
+        return (Added.ADDED if added else Added.ALREADY), remind_at
+
+    async def pending(self, telegram_id: int) -> list[Reminder]:
+        """This person's reminders still to come, soonest first."""
+        rows = await self._db.fetchall(
+            "SELECT r.id, r.activity_id, r.starts_at, r.remind_at, a.title_nl, a.title_en,"
+            " a.all_day FROM activity_reminders r JOIN activities a ON a.id = r.activity_id"
+            " WHERE r.telegram_id = ? AND r.status = 'pending' ORDER BY r.starts_at, r.id",
+            (telegram_id,),
+        )
+        return [_reminder(r) for r in rows]
+
+    async def cancel(self, telegram_id: int, reminder_id: int) -> Reminder | None:
+        """Cancel one of this person's own pending reminders; None if there is none."""
+        async with self._db.transaction() as conn:
+            rows = list(
+                await conn.execute_fetchall(
+                    "SELECT r.id, r.activity_id, r.starts_at, r.remind_at, a.title_nl,"
+                    " a.title_en, a.all_day FROM activity_reminders r"
+                    " JOIN activities a ON a.id = r.activity_id"
+                    " WHERE r.id = ? AND r.telegram_id = ? AND r.status = 'pending'",
+                    (reminder_id, telegram_id),
+                )
+            )
+            if not rows:
+                return None
+            await conn.execute(
+                "UPDATE activity_reminders SET status = 'cancelled' WHERE id = ?", (reminder_id,)
+            )
+        return _reminder(rows[0])
+
+    async def send_due(self) -> int:
+        """Enqueue every due reminder once; returns how many messages were queued.
+
+        Residents who stopped messages or cannot be reached, and occurrences that
+        already began (Samen was down), are skipped. If the activity was hidden or
+        its date dropped, the person is told it may not take place.
+        """
+        now = self._clock()
+        rows = await self._db.fetchall(
+            "SELECT r.id, r.telegram_id, r.activity_id, r.starts_at, res.language, res.status,"
+            " a.title_nl, a.title_en, a.place_name, a.address, a.all_day, a.organiser, a.phone,"
+            " a.website, (a.hidden_by IS NULL AND EXISTS (SELECT 1 FROM activity_occurrences o"
+            "   WHERE o.activity_id = r.activity_id AND o.starts_at = r.starts_at)) AS still_on"
+            " FROM activity_reminders r"
+            " JOIN residents res ON res.telegram_id = r.telegram_id"
+            " JOIN activities a ON a.id = r.activity_id"
+            " WHERE r.status = 'pending' AND r.remind_at <= ? ORDER BY r.remind_at LIMIT ?",
+            (to_iso(now), DUE_BATCH),
+        )
+        if not rows:
+            return 0
+        queued = 0
+        async with self._db.transaction() as conn:
+            for row in rows:
+                starts_at = from_iso(row["starts_at"])
+                if row["status"] != "active" or starts_at <= now:
+                    status = "skipped"
+                else:
+                    t = self._catalogs.get(row["language"])
+                    message = OutMessage(self._text(t, row, starts_at))
+                    await self._outbox.enqueue(
+                        NewRow(
+                            int(row["telegram_id"]),
+                            message,
+                            kind="reminder",
+                            ref=f"activity:{row['activity_id']}",
+                            dedupe_key=f"reminder:{row['id']}",
+                        ),
+                        conn,
+                    )
+                    status = "sent"
+                    queued += 1
+                await conn.execute(
+                    "UPDATE activity_reminders SET status = ? WHERE id = ? AND status = 'pending'",
+                    (status, row["id"]),
+                )
+        return queued
+
+    @staticmethod
+    def _text(t: Translator, row: sqlite3.Row, starts_at: datetime) -> str:
+        language = t.language
+        title = html.escape(row["title_en"] if language == "en" and row["title_en"] else row["title_nl"])
+        when = t.date(starts_at, "EEEE d MMMM") if row["all_day"] else t.datetime(starts_at)
+        place = html.escape(", ".join(p for p in (row["place_name"], row["address"]) if p))
+        contact = html.escape(" · ".join(p for p in (row["phone"], row["website"]) if p))
+        if not row["still_on"]:
+            text = t._(
+                "⚠️ <b>%(title)s</b> (%(when)s) is no longer in Samen's list. "
+                "It may not take place. Please check with %(organiser)s before you go.",
+                title=title,
+                when=when,
+                organiser=html.escape(row["organiser"]),
+            )
+        else:
+            text = t._(
+                "🔔 <b>Reminder</b>\n\n<b>%(title)s</b>\n🕒 %(when)s\n📍 %(place)s\n\n"
+                "Have a nice time!",
+                title=title,
+                when=when,
+                place=place,
+            )
+        if contact:
+            text += "\n" + t._("Questions? %(contact)s", contact=contact)
+        return text
+
+
+def _reminder(row: sqlite3.Row) -> Reminder:
+    return Reminder(
+        id=int(row["id"]),
+        activity_id=int(row["activity_id"]),
+        title_nl=row["title_nl"],
+        title_en=row["title_en"],
+        starts_at=from_iso(row["starts_at"]),
+        all_day=bool(row["all_day"]),
+        remind_at=from_iso(row["remind_at"]),
+    )

@@ -1,0 +1,450 @@
+"""Volunteers: profiles, single-use invite links, applications and who to notify.
+
+Invite codes are stored only as their SHA-256, so a copy of the database does
+not hand out working links. Every change that tells someone something enqueues
+that message in the same transaction (the outbox), so nothing is lost or doubled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import secrets
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import aiosqlite
+
+from bot.clock import Clock, from_iso, to_iso
+from bot.config import SUPPORTED_LANGUAGES
+from bot.db import Database
+from bot.i18n import Catalogs, Translator
+from bot.services.counts import Counts
+from bot.services.outbox import Button, NewRow, Outbox, OutMessage
+from bot.services.roles import Role, Roles
+
+INVITE_VALIDITY = timedelta(days=7)
+MAX_NAME_LENGTH = 32
+
+# Callback data the services put on buttons; the handlers' codec (handlers/
+# callback_data.py) parses exactly these shapes.
+APPLICATION_DECIDE = "appl:{decision}:{id}"
+
+
+class InviteResult(StrEnum):
+    JOINED = "joined"
+    ALREADY = "already"  # already a volunteer; the code is left unused
+    USED = "used"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+
+class ApplyResult(StrEnum):
+    SENT = "sent"
+    PENDING = "pending"  # an earlier application still waits for a decision
+    ALREADY = "already"  # already a volunteer
+
+
+class DecideResult(StrEnum):
+    APPROVED = "approved"
+    DECLINED = "declined"
+    ALREADY_DECIDED = "already_decided"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    telegram_id: int
+    first_name: str
+    languages: tuple[str, ...]
+    on_duty: bool
+    joined_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Volunteer:
+        return cls(
+            telegram_id=int(row["telegram_id"]),
+            first_name=str(row["first_name"]),
+            languages=tuple(code for code in str(row["languages"]).split(",") if code),
+            on_duty=bool(row["on_duty"]),
+            joined_at=from_iso(row["joined_at"]),
+        )
+
+
+@dataclass(frozen=True)
+class Invite:
+    code: str
+    expires_at: datetime
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def invite_link(bot_username: str, code: str) -> str:
+    """The deep link that opens Samen with ``/start <code>``."""
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+def clean_name(text: str) -> str | None:
+    """A first name as typed: one line, trimmed, short; None if nothing usable is left."""
+    name = " ".join(text.split())[:MAX_NAME_LENGTH].strip()
+    return name or None
+
+
+class Volunteers:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        roles: Roles,
+        outbox: Outbox,
+        counts: Counts,
+        catalogs: Catalogs,
+        default_language: str,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._roles = roles
+        self._outbox = outbox
+        self._counts = counts
+        self._catalogs = catalogs
+        self._default_language = default_language
+
+    # ------------------------------------------------------------------ profiles
+
+    async def get(self, telegram_id: int) -> Volunteer | None:
+        """The profile of someone who is a volunteer now (the role is the authority)."""
+        row = await self._db.fetchone(
+            "SELECT v.* FROM volunteers v JOIN roles r ON r.telegram_id = v.telegram_id"
+            " AND r.role = 'volunteer' WHERE v.telegram_id = ?",
+            (telegram_id,),
+        )
+        return Volunteer.from_row(row) if row else None
+
+    async def first_names(self, ids: Iterable[int]) -> dict[int, str]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = await self._db.fetchall(
+            "SELECT telegram_id, first_name FROM volunteers"
+            f" WHERE telegram_id IN ({','.join('?' * len(wanted))})",
+            wanted,
+        )
+        return {int(r[0]): str(r[1]) for r in rows}
+
+    async def enrol(
+        self,
+        telegram_id: int,
+        first_name: str,
+        language: str,
+        granted_by: int | None,
+        conn: aiosqlite.Connection,
+    ) -> None:
+        """Make someone a volunteer (role and profile), on duty, speaking their language."""
+        now = to_iso(self._clock())
+        await self._roles.grant(telegram_id, Role.VOLUNTEER, granted_by, conn)
+        await conn.execute(
+            "INSERT INTO volunteers (telegram_id, first_name, languages, on_duty, joined_at,"
+            " updated_at) VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (telegram_id) DO UPDATE SET"
+            " on_duty = 1, updated_at = excluded.updated_at",
+            (telegram_id, clean_name(first_name) or "?", language, now, now),
+        )
+
+    async def set_on_duty(self, telegram_id: int, on_duty: bool) -> Volunteer | None:
+        await self._db.execute(
+            "UPDATE volunteers SET on_duty = ?, updated_at = ? WHERE telegram_id = ?",
+            (int(on_duty), to_iso(self._clock()), telegram_id),
+        )
+        return await self.get(telegram_id)
+
+    async def toggle_language(self, telegram_id: int, language: str) -> Volunteer | None:
+        """Add or remove a spoken language; the last one cannot be removed."""
+        volunteer = await self.get(telegram_id)
+        if volunteer is None or language not in SUPPORTED_LANGUAGES:
+            return volunteer
+        spoken = set(volunteer.languages)
+        spoken ^= {language}
+        if not spoken:
+            return volunteer
+        ordered = ",".join(code for code in SUPPORTED_LANGUAGES if code in spoken)
+        await self._db.execute(
+            "UPDATE volunteers SET languages = ?, updated_at = ? WHERE telegram_id = ?",
+            (ordered, to_iso(self._clock()), telegram_id),
+        )
+        return await self.get(telegram_id)
+
+    async def set_first_name(self, telegram_id: int, text: str) -> Volunteer | None:
+        """The name residents are told; None when the text holds no usable name."""
+        name = clean_name(text)
+        if name is None:
+            return None
+        await self._db.execute(
+            "UPDATE volunteers SET first_name = ?, updated_at = ? WHERE telegram_id = ?",
+            (name, to_iso(self._clock()), telegram_id),
+        )
+        return await self.get(telegram_id)
+
+    # ------------------------------------------------------------------ invites
+
+    async def create_invite(self, coordinator_id: int) -> Invite:
+        """A fresh single-use code, valid for seven days; only its hash is stored."""
+        code = secrets.token_urlsafe(12)  # 16 characters from [A-Za-z0-9_-]
+        now = self._clock()
+        expires_at = now + INVITE_VALIDITY
+        await self._db.execute(
+            "INSERT INTO volunteer_invites (code_hash, created_by, created_at, expires_at)"
+            " VALUES (?, ?, ?, ?)",
+            (hash_code(code), coordinator_id, to_iso(now), to_iso(expires_at)),
+        )
+        return Invite(code, expires_at)
+
+    async def check_invite(self, code: str) -> InviteResult:
+        """What would happen with this code, without using it (before consent)."""
+        row = await self._db.fetchone(
+            "SELECT expires_at, used_by FROM volunteer_invites WHERE code_hash = ?",
+            (hash_code(code),),
+        )
+        if row is None:
+            return InviteResult.UNKNOWN
+        if row["used_by"] is not None:
+            return InviteResult.USED
+        if from_iso(row["expires_at"]) <= self._clock():
+            return InviteResult.EXPIRED
+        return InviteResult.JOINED
+
+    async def redeem_invite(
+        self, code: str, telegram_id: int, first_name: str, language: str
+    ) -> InviteResult:
+        """Use a code once: the first person to redeem it becomes a volunteer."""
+        if await self._roles.has(telegram_id, Role.VOLUNTEER):
+            return InviteResult.ALREADY
+        now = to_iso(self._clock())
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE volunteer_invites SET used_by = ?, used_at = ?"
+                " WHERE code_hash = ? AND used_by IS NULL AND expires_at > ?",
+                (telegram_id, now, hash_code(code), now),
+            )
+            used = cursor.rowcount == 1
+            await cursor.close()
+            if used:
+                rows = await conn.execute_fetchall(
+                    "SELECT created_by FROM volunteer_invites WHERE code_hash = ?",
+                    (hash_code(code),),
+                )
+                inviter = next(iter(rows))[0]
+                await self.enrol(telegram_id, first_name, language, inviter, conn)
+        if not used:
+            state = await self.check_invite(code)
+            return InviteResult.UNKNOWN if state is InviteResult.JOINED else state
+        await self._counts.bump("volunteers_joined")
+        return InviteResult.JOINED
+
+    # ------------------------------------------------------------------ applications
+
+    async def apply(self, telegram_id: int) -> ApplyResult:
+        """A resident offers to help; every coordinator gets approve/decline buttons."""
+        if await self._roles.has(telegram_id, Role.VOLUNTEER):
+            return ApplyResult.ALREADY
+        now = to_iso(self._clock())
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO volunteer_applications (telegram_id, created_at) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (telegram_id, now),
+            )
+            application_id = cursor.lastrowid if cursor.rowcount else None
+            await cursor.close()
+            if application_id is None:
+                return ApplyResult.PENDING
+            applicant = await _resident(conn, telegram_id)
+            name = applicant[0] if applicant else "?"
+            language = applicant[1] if applicant else self._default_language
+            for coordinator, t in await self.coordinators_to_alert(conn):
+                text = t._(
+                    "🙋 <b>Someone wants to become a volunteer</b>\n\n"
+                    "Name: %(link)s\nLanguage: %(language)s\n\n"
+                    "Tap the name to send a message first, if you like.",
+                    link=_mention(telegram_id, name),
+                    language=t.locale.languages.get(language, language),
+                )
+                buttons = (
+                    (
+                        Button(
+                            t._("✅ Approve"),
+                            APPLICATION_DECIDE.format(decision="yes", id=application_id),
+                        ),
+                        Button(
+                            t._("❌ Decline"),
+                            APPLICATION_DECIDE.format(decision="no", id=application_id),
+                        ),
+                    ),
+                )
+                await self._outbox.enqueue(
+                    NewRow(
+                        coordinator,
+                        OutMessage(text, buttons),
+                        kind="application",
+                        ref=f"application:{application_id}",
+                        dedupe_key=f"application:{application_id}:ask:{coordinator}",
+                    ),
+                    conn,
+                )
+        await self._counts.bump("volunteer_applications")
+        return ApplyResult.SENT
+
+    async def decide(
+        self, application_id: int, coordinator_id: int, approve: bool
+    ) -> tuple[DecideResult, str]:
+        """Approve or decline once; returns the result and the applicant's first name.
+
+        The applicant is told; the other coordinators' questions are updated.
+        """
+        now = to_iso(self._clock())
+        status = "approved" if approve else "declined"
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE volunteer_applications SET status = ?, decided_by = ?, decided_at = ?"
+                " WHERE id = ? AND status = 'pending'",
+                (status, coordinator_id, now, application_id),
+            )
+            decided = cursor.rowcount == 1
+            await cursor.close()
+            rows = await conn.execute_fetchall(
+                "SELECT telegram_id, status FROM volunteer_applications WHERE id = ?",
+                (application_id,),
+            )
+            row = next(iter(rows), None)
+            if row is None:
+                return DecideResult.UNKNOWN, ""
+            applicant_id = int(row[0])
+            applicant = await _resident(conn, applicant_id)
+            name = applicant[0] if applicant else "?"
+            if not decided:
+                return DecideResult.ALREADY_DECIDED, name
+            if applicant is not None:
+                t = self._catalogs.get(applicant[1])
+                if approve:
+                    await self.enrol(applicant_id, name, applicant[1], coordinator_id, conn)
+                    text = t._(
+                        "🎉 Welcome to the team! You are now a Samen volunteer.\n\n"
+                        "You will get a message when someone asks for a phone call. "
+                        "Tap “🤝 I want to help” to see your tasks and your profile."
+                    )
+                else:
+                    text = t._(
+                        "Thank you for offering to help. Right now we cannot add you as a "
+                        "volunteer. A coordinator will get in touch to tell you more."
+                    )
+                if applicant[2] == "active":
+                    await self._outbox.enqueue(
+                        NewRow(
+                            applicant_id,
+                            OutMessage(text),
+                            kind="application",
+                            ref=f"application:{application_id}:answer",
+                            dedupe_key=f"application:{application_id}:answer",
+                        ),
+                        conn,
+                    )
+            await self._settle_questions(conn, application_id, coordinator_id, approve, name)
+        if approve:
+            await self._counts.bump("volunteers_joined")
+        return (DecideResult.APPROVED if approve else DecideResult.DECLINED), name
+
+    async def _settle_questions(
+        self,
+        conn: aiosqlite.Connection,
+        application_id: int,
+        decided_by: int,
+        approve: bool,
+        name: str,
+    ) -> None:
+        """The other coordinators' approve/decline messages now say what was decided."""
+        for outbox_id, recipient, status in await self._outbox.originals(
+            f"application:{application_id}", conn
+        ):
+            if recipient == decided_by:
+                continue  # the handler edits the message that was pressed
+            if status == "pending":
+                await self._outbox.cancel_pending([outbox_id], conn)
+                continue
+            if status not in ("sending", "sent"):
+                continue
+            t = self._catalogs.get(await self.language_of(conn, recipient))
+            text = (
+                t._("✅ %(name)s was approved as a volunteer.", name=html.escape(name))
+                if approve
+                else t._("❌ The application of %(name)s was declined.", name=html.escape(name))
+            )
+            await self._outbox.enqueue_edit(
+                outbox_id,
+                NewRow(
+                    recipient,
+                    OutMessage(text),
+                    kind="application",
+                    dedupe_key=f"application:{application_id}:settled:{outbox_id}",
+                ),
+                conn,
+            )
+
+    async def pending_applications(self) -> list[tuple[int, int, str, datetime]]:
+        """(application id, applicant id, first name, asked at), oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT a.id, a.telegram_id, COALESCE(r.first_name, '?'), a.created_at"
+            " FROM volunteer_applications a LEFT JOIN residents r ON r.telegram_id = a.telegram_id"
+            " WHERE a.status = 'pending' ORDER BY a.id LIMIT 20"
+        )
+        return [(int(r[0]), int(r[1]), str(r[2]), from_iso(r[3])) for r in rows]
+
+    # ------------------------------------------------------------------ recipients
+
+    async def language_of(self, conn: aiosqlite.Connection, telegram_id: int) -> str:
+        resident = await _resident(conn, telegram_id)
+        return resident[1] if resident else self._default_language
+
+    async def coordinators_to_alert(
+        self, conn: aiosqlite.Connection
+    ) -> list[tuple[int, Translator]]:
+        """Coordinators who can be messaged, each with a translator for their language.
+
+        Coordinators from the configuration may never have agreed to anything as a
+        resident; staff alerts still reach them, unless they stopped or blocked the bot.
+        """
+        rows = await conn.execute_fetchall(
+            "SELECT ro.telegram_id, COALESCE(r.language, ?) FROM roles ro"
+            " LEFT JOIN residents r ON r.telegram_id = ro.telegram_id"
+            " WHERE ro.role = 'coordinator' AND COALESCE(r.status, 'active') = 'active'"
+            " ORDER BY ro.telegram_id",
+            (self._default_language,),
+        )
+        return [(int(r[0]), self._catalogs.get(str(r[1]))) for r in rows]
+
+    async def on_duty(self, conn: aiosqlite.Connection) -> list[tuple[int, Translator]]:
+        """Volunteers on duty who receive messages, with a translator each."""
+        rows = await conn.execute_fetchall(
+            "SELECT v.telegram_id, r.language FROM volunteers v"
+            " JOIN roles ro ON ro.telegram_id = v.telegram_id AND ro.role = 'volunteer'"
+            " JOIN residents r ON r.telegram_id = v.telegram_id AND r.status = 'active'"
+            " WHERE v.on_duty = 1 ORDER BY v.telegram_id"
+        )
+        return [(int(r[0]), self._catalogs.get(str(r[1]))) for r in rows]
+
+
+async def _resident(conn: aiosqlite.Connection, telegram_id: int) -> tuple[str, str, str] | None:
+    """(first name, language, status) of a resident, read inside a transaction."""
+    rows = await conn.execute_fetchall(
+        "SELECT first_name, language, status FROM residents WHERE telegram_id = ?",
+        (telegram_id,),
+    )
+    row = next(iter(rows), None)
+    return (str(row[0]), str(row[1]), str(row[2])) if row else None
+
+
+def _mention(telegram_id: int, name: str) -> str:
+    """A tappable name that opens a chat with the person (Telegram's tg://user link)."""
+    return f'<a href="tg://user?id={telegram_id}">{html.escape(name)}</a>'

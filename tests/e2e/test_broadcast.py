@@ -1,0 +1,176 @@
+"""Coordinator broadcasts end to end: compose, audience, preview, send now or later, cancel."""
+
+from __future__ import annotations
+
+from bot.clock import utc_now
+from bot.db import Database
+from bot.emulator.client import EmulatorClient
+from bot.services import Services
+from bot.services.roles import Role
+from tests.conftest import FakeClock
+from tests.e2e.conftest import COORDINATOR_ID
+from tests.e2e.harness import Person, SamenBot, buttons_of, text_of
+from tests.e2e.test_mydata import onboard
+
+
+async def coordinator(client: EmulatorClient) -> Person:
+    return await Person(client, COORDINATOR_ID, "Coen", "en").join()
+
+
+async def residents(anna: Person, john: Person) -> None:
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await onboard(john, "✓ English", "✅ I agree")
+
+
+async def compose(coen: Person, text: str, audience: str) -> None:
+    await coen.say("/broadcast")
+    await coen.expect("New announcement")
+    await coen.say(text)
+    choice = await coen.expect("Who should get this message?")
+    await coen.press(choice, next(b for b in buttons_of(choice) if b.startswith(audience)))
+
+
+async def test_send_now_to_all_residents(
+    samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
+) -> None:
+    await residents(anna, john)
+    stopped = await Person(client, 700_000_099, "Stop", "nl").join()
+    await onboard(stopped, "✓ Nederlands", "✅ Ik ga akkoord")
+    await stopped.say("/mydata")
+    await stopped.press(await stopped.expect("Wat Samen"), "🔕 Stop alle berichten")
+    await stopped.expect("gestopt")
+
+    coen = await coordinator(client)
+    await compose(coen, "Koffieochtend in de <b>bibliotheek</b>!", "All residents (2)")
+    await coen.expect("Preview")
+    preview = await coen.expect("Koffieochtend")
+    # Typed tags are text, not formatting: shown exactly as the coordinator typed them.
+    assert text_of(preview) == "Koffieochtend in de <b>bibliotheek</b>!"
+    summary = await coen.expect("This goes to 2 people.")
+    await coen.press(summary, "📤 Send now")
+    confirm = await coen.expect("Send it now to 2 people?")
+    await coen.press(confirm, "✅ Yes, send now")
+    await coen.expect("On its way to 2 people.")
+
+    for person in (anna, john):
+        got = await person.expect("Koffieochtend")
+        assert text_of(got) == text_of(preview)
+    await stopped.expect_silence(1.0)
+    report = await coen.expect("Broadcast finished", timeout=15)
+    assert "Delivered: 2" in text_of(report)
+    assert await samen.query("SELECT status, recipients FROM broadcasts") == [("done", 2)]
+    audit = await samen.query("SELECT actor_id, action FROM audit_log")
+    assert (COORDINATOR_ID, "broadcast.sent") in audit
+
+
+async def test_audiences_language_and_volunteers(
+    samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
+) -> None:
+    await residents(anna, john)
+    db = await Database.open(samen.settings.database)
+    try:
+        await Services.create(db, utc_now).roles.grant(john.user_id, Role.VOLUNTEER, None)
+    finally:
+        await db.close()
+    coen = await coordinator(client)
+    await compose(coen, "Alleen voor Nederlands", "Residents who read Nederlands (1)")
+    await coen.press(await coen.expect("This goes to 1 person."), "📤 Send now")
+    await coen.press(await coen.expect("Send it now"), "✅ Yes, send now")
+    await anna.expect("Alleen voor Nederlands")
+    await compose(coen, "Volunteers meeting", "Volunteers (1)")
+    await coen.press(await coen.expect("This goes to 1 person."), "📤 Send now")
+    await coen.press(await coen.expect("Send it now"), "✅ Yes, send now")
+    await john.expect("Volunteers meeting")
+    await anna.expect_silence(1.0)
+
+
+async def test_too_long_and_not_text(samen: SamenBot, client: EmulatorClient) -> None:
+    coen = await coordinator(client)
+    await coen.say("/broadcast")
+    await coen.expect("New announcement")
+    await client.send_sticker(coen.user_id)
+    await coen.expect("Please send a text, or a photo with a caption.")
+    await coen.say("x" * 4097)
+    await coen.expect("Your message has 4,097 characters. Telegram allows at most 4,096.")
+    await coen.say("/cancel")
+    await coen.expect("What would you like to do?")
+    assert await samen.query("SELECT count(*) FROM broadcasts") == [(0,)]
+
+
+async def test_only_coordinators(
+    samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
+) -> None:
+    await residents(anna, john)
+    await anna.say("/broadcast")
+    await anna.expect("alleen voor het team van Samen")
+    await anna.say("/broadcasts")
+    await anna.expect("alleen voor het team van Samen")
+
+    coen = await coordinator(client)
+    await compose(coen, "Echt bericht", "All residents (2)")
+    summary = await coen.expect("This goes to 2 people.")
+    broadcast_id = (await samen.query("SELECT id FROM broadcasts"))[0][0]
+    menu = await anna.last_bot_message_id()
+    for forged in (
+        f"bc:go:{broadcast_id}",
+        f"bcs:{broadcast_id}:4102444800",
+        f"bc:drop:{broadcast_id}",
+    ):
+        await client.press(anna.user_id, menu, callback_data=forged, forge=True)
+        await anna.expect_toast("Dit kunt u niet gebruiken.")
+    assert await samen.query("SELECT status FROM broadcasts") == [("draft",)]
+    await john.expect_silence(0.5)
+    await coen.press(summary, "✖️ Cancel")
+    await coen.expect("The announcement is cancelled.")
+
+
+async def test_plan_list_and_cancel(
+    samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
+) -> None:
+    await residents(anna, john)
+    coen = await coordinator(client)
+    await compose(coen, "Later bericht", "All residents (2)")
+    await coen.press(await coen.expect("This goes to 2 people."), "🕒 Send later")
+    when = await coen.expect("When should it be sent?")
+    await coen.press(when, buttons_of(when)[1])  # tomorrow 10:00
+    confirm = await coen.expect("Send it on")
+    assert "10:00" in text_of(confirm)
+    await coen.press(confirm, "✅ Yes, plan it")
+    await coen.expect("Planned for")
+    await coen.say("/broadcasts")
+    listed = await coen.expect("planned for")
+    assert "Later bericht" in text_of(listed)
+    await coen.press(listed, "✖️ Cancel this one")
+    await coen.expect("The announcement is cancelled.")
+    assert await samen.query("SELECT status FROM broadcasts") == [("cancelled",)]
+
+
+async def test_typed_time_and_scheduled_delivery(
+    samen_with_clock: tuple[SamenBot, FakeClock],
+    client: EmulatorClient,
+    anna: Person,
+    john: Person,
+) -> None:
+    samen, clock = samen_with_clock
+    await residents(anna, john)
+    coen = await coordinator(client)
+    await compose(coen, "Over een week", "All residents (2)")
+    await coen.press(await coen.expect("This goes to 2 people."), "🕒 Send later")
+    await coen.expect("When should it be sent?")
+    await coen.say("32-13 25:00")
+    await coen.expect("I could not read that")
+    await coen.say("10:30")
+    confirm = await coen.expect("Send it on")
+    await coen.press(confirm, "✅ Yes, plan it")
+    await coen.expect("Planned for")
+    await anna.expect_silence(0.5)
+
+    # A day later the scheduler's tick queues it; the running bot delivers it.
+    clock.advance(days=1)
+    db = await Database.open(samen.settings.database)
+    try:
+        assert await Services.create(db, clock).broadcasts.queue_due()
+    finally:
+        await db.close()
+    await anna.expect("Over een week")
+    await john.expect("Over een week")

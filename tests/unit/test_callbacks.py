@@ -1,0 +1,520 @@
+"""Call-back requests and tasks: phone numbers, moments, the claim race, escalation, purge."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.db import Database
+from bot.services import Services
+from bot.services.callbacks import (
+    CallOutcome,
+    ClaimResult,
+    DayPart,
+    OutcomeResult,
+    Problem,
+    RequestRefused,
+    TaskStatus,
+    Topic,
+    daytime_between,
+    display_phone,
+    moments_ahead,
+    normalise_phone,
+    phone_from_contact,
+)
+from bot.services.outbox import OutMessage
+from bot.services.residents import Status
+from bot.services.roles import Role
+from tests.conftest import FakeClock
+
+AMS = ZoneInfo("Europe/Amsterdam")
+DAYTIME = (time(8), time(21))
+RESIDENT = 700_100_001
+PIET = 700_200_001
+KEES = 700_200_002
+COORDINATOR = 700_300_001
+
+
+def local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=AMS).astimezone(UTC)  # type: ignore[misc]
+
+
+async def people(services: Services, db: Database) -> None:
+    """A resident, two volunteers on duty and a coordinator."""
+    await services.residents.give_consent(RESIDENT, "Anna", "nl")
+    for volunteer, name in ((PIET, "Piet"), (KEES, "Kees")):
+        await services.residents.give_consent(volunteer, name, "en")
+        async with db.transaction() as conn:
+            await services.volunteers.enrol(volunteer, name, "en", None, conn)
+    await services.roles.sync_config_coordinators([COORDINATOR])
+
+
+async def request(services: Services, phone: str = "06 1234 5678") -> int:
+    moment = services.callbacks.moments()[0]
+    task = await services.callbacks.create_request(RESIDENT, phone, moment.key, Topic.CHAT)
+    return task.id
+
+
+async def outbox(db: Database, where: str = "1", params: tuple[object, ...] = ()) -> list[tuple]:  # type: ignore[type-arg]
+    rows = await db.fetchall(
+        f"SELECT recipient_id, kind, ref, status, edit_of, payload FROM outbox WHERE {where}"
+        " ORDER BY id",
+        params,
+    )
+    return [tuple(r) for r in rows]
+
+
+def texts(rows: list[tuple]) -> list[str]:  # type: ignore[type-arg]
+    return [OutMessage.from_json(r[5]).text for r in rows]
+
+
+# ---------------------------------------------------------------------- phone numbers
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164"),
+    [
+        ("0612345678", "+31612345678"),
+        ("06-1234 5678", "+31612345678"),
+        ("06 12 34 56 78", "+31612345678"),
+        ("023 123 4567", "+31231234567"),  # a landline in Heemstede's area code
+        ("+31 6 12345678", "+31612345678"),
+        ("0031612345678", "+31612345678"),
+        ("+32 470 12 34 56", "+32470123456"),  # Belgian mobile
+        ("0032 470 12 34 56", "+32470123456"),
+        ("+1 202 555 0123", "+12025550123"),
+    ],
+)
+def test_valid_numbers_are_stored_in_e164(typed: str, e164: str) -> None:
+    assert normalise_phone(typed) == e164
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["", "12345", "abc", "06 1234 567", "+31 6 1234567", "call me maybe", "0" * 41, "😀"],
+)
+def test_invalid_numbers_are_refused(typed: str) -> None:
+    assert normalise_phone(typed) is None
+
+
+def test_contact_numbers_and_display() -> None:
+    assert phone_from_contact("31612345678") == "+31612345678"
+    assert phone_from_contact("+31612345678") == "+31612345678"
+    assert phone_from_contact("123") is None
+    assert display_phone("+31612345678") == "+31 6 12345678"
+
+
+# ---------------------------------------------------------------------- moments
+
+
+def test_moments_in_the_afternoon() -> None:
+    found = moments_ahead(local(2026, 11, 28, 15, 30), AMS, DAYTIME)
+    assert [(m.offset, m.part) for m in found] == [
+        (0, DayPart.AFTERNOON),
+        (0, DayPart.EVENING),
+        (1, DayPart.MORNING),
+        (1, DayPart.AFTERNOON),
+        (1, DayPart.EVENING),
+    ]
+    assert found[0].key == "20261128a"
+    assert found[0].start == local(2026, 11, 28, 12, 0)
+    assert found[0].end == local(2026, 11, 28, 17, 0)
+
+
+def test_a_moment_with_less_than_an_hour_left_is_not_offered() -> None:
+    found = moments_ahead(local(2026, 11, 28, 16, 1), AMS, DAYTIME)
+    assert found[0].part is DayPart.EVENING and found[0].offset == 0
+
+
+def test_in_the_late_evening_only_tomorrow_is_offered() -> None:
+    for hour, minute in ((19, 30), (21, 0), (23, 59)):
+        found = moments_ahead(local(2026, 11, 28, hour, minute), AMS, DAYTIME)
+        assert [m.offset for m in found] == [1, 1, 1]
+        assert all(m.day.isoformat() == "2026-11-29" for m in found)
+
+
+def test_after_midnight_today_is_the_new_day() -> None:
+    found = moments_ahead(local(2026, 11, 29, 0, 30), AMS, DAYTIME)
+    assert [m.key for m in found][:3] == ["20261129m", "20261129a", "20261129e"]
+    assert len(found) == 6
+
+
+def test_moments_stay_within_daytime() -> None:
+    found = moments_ahead(local(2026, 11, 28, 6, 0), AMS, (time(10), time(16)))
+    today = [m for m in found if m.offset == 0]
+    assert [(m.part, m.start, m.end) for m in today] == [
+        (DayPart.MORNING, local(2026, 11, 28, 10, 0), local(2026, 11, 28, 12, 0)),
+        (DayPart.AFTERNOON, local(2026, 11, 28, 12, 0), local(2026, 11, 28, 16, 0)),
+    ]
+
+
+def test_moments_follow_daylight_saving_time() -> None:
+    found = moments_ahead(local(2026, 3, 28, 20, 0), AMS, DAYTIME)  # DST starts that night
+    morning = found[0]
+    assert morning.day.isoformat() == "2026-03-29"
+    assert morning.start == datetime(2026, 3, 29, 7, 0, tzinfo=UTC)  # 09:00 summer time
+
+
+def test_daytime_between_counts_only_daytime() -> None:
+    opened = local(2026, 11, 28, 20, 30)
+    assert daytime_between(opened, local(2026, 11, 28, 23, 0), AMS, DAYTIME) == timedelta(
+        minutes=30
+    )
+    assert daytime_between(opened, local(2026, 11, 29, 8, 30), AMS, DAYTIME) == timedelta(hours=1)
+    assert daytime_between(
+        local(2026, 11, 28, 9, 0), local(2026, 11, 28, 11, 0), AMS, DAYTIME
+    ) == timedelta(hours=2)
+
+
+def test_moment_keys_are_checked_against_the_clock(services: Services, clock: FakeClock) -> None:
+    key = services.callbacks.moments()[0].key
+    assert services.callbacks.moment(key) is not None
+    assert services.callbacks.moment("20261127a") is None  # yesterday
+    assert services.callbacks.moment("nonsense") is None
+    clock.advance(days=2)
+    assert services.callbacks.moment(key) is None
+
+
+# ---------------------------------------------------------------------- requests
+
+
+async def test_request_is_offered_to_every_volunteer_on_duty(
+    services: Services, db: Database
+) -> None:
+    await people(services, db)
+    await services.volunteers.set_on_duty(KEES, False)
+    task_id = await request(services)
+    task = await services.callbacks.get(task_id)
+    assert task is not None
+    assert task.phone == "+31612345678"
+    assert task.status is TaskStatus.OPEN and task.topic is Topic.CHAT
+    assert task.language == "nl" and task.resident_name == "Anna"
+    offers = await outbox(db, "kind = 'task'")
+    assert [(r[0], r[2]) for r in offers] == [(PIET, f"task:{task_id}:offer")]
+    offer = OutMessage.from_json(offers[0][5])
+    assert offer.buttons[0][0].data == f"task:claim:{task_id}"
+    # The offer names neither the resident nor the number nor the moment.
+    assert "Anna" not in offer.text and "612345678" not in offer.text
+    assert "Dutch" in offer.text
+
+
+async def test_one_open_request_per_resident(services: Services, db: Database) -> None:
+    await people(services, db)
+    await request(services)
+    with pytest.raises(RequestRefused) as refused:
+        await request(services, "0612345679")
+    assert refused.value.problem is Problem.ALREADY_OPEN
+
+
+@pytest.mark.parametrize(
+    ("phone", "key", "problem"),
+    [
+        ("12345", None, Problem.INVALID_PHONE),
+        ("0612345678", "20261127a", Problem.MOMENT_PASSED),
+    ],
+)
+async def test_bad_requests_are_refused(
+    services: Services, db: Database, phone: str, key: str | None, problem: Problem
+) -> None:
+    await people(services, db)
+    moment_key = key or services.callbacks.moments()[0].key
+    with pytest.raises(RequestRefused) as refused:
+        await services.callbacks.create_request(RESIDENT, phone, moment_key, None)
+    assert refused.value.problem is problem
+    assert await db.fetchall("SELECT * FROM callback_tasks") == []
+
+
+async def test_without_consent_nothing_is_stored(services: Services) -> None:
+    key = services.callbacks.moments()[0].key
+    with pytest.raises(RequestRefused) as refused:
+        await services.callbacks.create_request(RESIDENT, "0612345678", key, None)
+    assert refused.value.problem is Problem.NOT_RESIDENT
+
+
+async def test_nobody_on_duty_alerts_the_coordinators(services: Services, db: Database) -> None:
+    await people(services, db)
+    for volunteer in (PIET, KEES):
+        await services.volunteers.set_on_duty(volunteer, False)
+    task_id = await request(services)
+    alerts = await outbox(db, "kind = 'alert'")
+    assert [r[0] for r in alerts] == [COORDINATOR]
+    assert f"#{task_id}" in texts(alerts)[0]
+
+
+# ---------------------------------------------------------------------- claiming
+
+
+async def test_two_volunteers_race_on_one_connection(services: Services, db: Database) -> None:
+    await people(services, db)
+    task_id = await request(services)
+    results = await asyncio.gather(
+        services.callbacks.claim(task_id, PIET), services.callbacks.claim(task_id, KEES)
+    )
+    outcomes = sorted(r[0] for r in results)
+    assert outcomes == sorted([ClaimResult.CLAIMED, ClaimResult.TAKEN])
+    winner = PIET if results[0][0] is ClaimResult.CLAIMED else KEES
+    task = await services.callbacks.get(task_id)
+    assert task is not None and task.volunteer_id == winner and task.status is TaskStatus.CLAIMED
+    assert await services.counts.total("callbacks_claimed") == 1
+
+
+async def test_two_volunteers_race_on_two_connections(
+    services: Services, db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await people(services, db)
+    task_id = await request(services)
+    other_db = await Database.open(tmp_path / "samen.sqlite3")
+    try:
+        other = Services.create(other_db, clock)
+        for _ in range(20):  # many rounds, so an unlucky interleaving would show
+            results = await asyncio.gather(
+                services.callbacks.claim(task_id, PIET), other.callbacks.claim(task_id, KEES)
+            )
+            winners = [r for r in results if r[0] is ClaimResult.CLAIMED]
+            assert len(winners) == 1
+            loser = next(r for r in results if r[0] is not ClaimResult.CLAIMED)
+            assert loser[0] is ClaimResult.TAKEN and loser[1] is None
+            holder = PIET if results[0][0] is ClaimResult.CLAIMED else KEES
+            assert await services.callbacks.release(task_id, holder) is not None
+    finally:
+        await other_db.close()
+
+
+async def test_claim_settles_the_other_offers_and_tells_the_resident(
+    services: Services, db: Database
+) -> None:
+    await people(services, db)
+    task_id = await request(services)
+    # Piet's offer was delivered; Kees's is still waiting in the outbox.
+    await db.execute(
+        "UPDATE outbox SET status = 'sent', message_id = 55 WHERE recipient_id = ?", (PIET,)
+    )
+    result, task = await services.callbacks.claim(task_id, KEES)
+    assert result is ClaimResult.CLAIMED and task is not None and task.volunteer_name == "Kees"
+    assert [r[3] for r in await outbox(db, "recipient_id = ? AND edit_of IS NULL", (KEES,))] == [
+        "cancelled"
+    ]
+    edits = await outbox(db, "edit_of IS NOT NULL")
+    assert [r[0] for r in edits] == [PIET]
+    assert "taken by Kees" in texts(edits)[0]
+    told = await outbox(db, "recipient_id = ?", (RESIDENT,))
+    assert len(told) == 1 and "Kees" in texts(told)[0]
+    # Pressing again, or pressing late, changes nothing and sends nothing more.
+    assert (await services.callbacks.claim(task_id, KEES))[0] is ClaimResult.ALREADY_YOURS
+    assert (await services.callbacks.claim(task_id, PIET))[0] is ClaimResult.TAKEN
+    assert len(await outbox(db)) == 4
+
+
+async def test_only_volunteers_can_claim(services: Services, db: Database) -> None:
+    await people(services, db)
+    task_id = await request(services)
+    assert (await services.callbacks.claim(task_id, RESIDENT))[0] is ClaimResult.NOT_ALLOWED
+    assert (await services.callbacks.claim(task_id, COORDINATOR))[0] is ClaimResult.NOT_ALLOWED
+    assert (await services.callbacks.claim(9999, PIET))[0] is ClaimResult.GONE
+    await services.roles.revoke(PIET, Role.VOLUNTEER)  # no longer a volunteer
+    assert (await services.callbacks.claim(task_id, PIET))[0] is ClaimResult.NOT_ALLOWED
+
+
+async def test_details_only_for_the_claimer(services: Services, db: Database) -> None:
+    await people(services, db)
+    task_id = await request(services)
+    await services.callbacks.claim(task_id, PIET)
+    assert await services.callbacks.task_for(task_id, KEES) is None
+    mine = await services.callbacks.task_for(task_id, PIET)
+    assert mine is not None and mine.phone == "+31612345678"
+
+
+async def test_release_offers_the_task_again(services: Services, db: Database) -> None:
+    await people(services, db)
+    task_id = await request(services)
+    await services.callbacks.claim(task_id, PIET)
+    assert await services.callbacks.release(task_id, KEES) is None  # not his
+    released = await services.callbacks.release(task_id, PIET)
+    assert released is not None and released.status is TaskStatus.OPEN
+    assert released.round == 2 and released.volunteer_id is None
+    second_round = await outbox(
+        db, "kind = 'task' AND dedupe_key LIKE ?", (f"task:{task_id}:r2:%",)
+    )
+    assert [r[0] for r in second_round] == [KEES]  # not back to the one who gave it up
+    told = texts(await outbox(db, "recipient_id = ?", (RESIDENT,)))
+    assert "Piet cannot call you after all" in told[-1]
+    assert (await services.callbacks.claim(task_id, KEES))[0] is ClaimResult.CLAIMED
+
+
+# ---------------------------------------------------------------------- outcomes
+
+
+async def test_three_no_answers_close_the_task_and_alert(services: Services, db: Database) -> None:
+    await people(services, db)
+    task_id = await request(services)
+    await services.callbacks.claim(task_id, PIET)
+    for attempt in (1, 2):
+        result, task = await services.callbacks.record_outcome(task_id, PIET, CallOutcome.NO_ANSWER)
+        assert result is OutcomeResult.TRY_AGAIN and task is not None
+        assert task.no_answers == attempt and task.status is TaskStatus.CLAIMED
+        assert await outbox(db, "kind = 'alert'") == []
+    result, task = await services.callbacks.record_outcome(task_id, PIET, CallOutcome.NO_ANSWER)
+    assert result is OutcomeResult.GAVE_UP and task is not None
+    assert task.status is TaskStatus.CLOSED and task.outcome is CallOutcome.NO_ANSWER
+    alerts = await outbox(db, "kind = 'alert'")
+    assert [r[0] for r in alerts] == [COORDINATOR]
+    assert "no answer three times" in texts(alerts)[0]
+    told = texts(await outbox(db, "recipient_id = ?", (RESIDENT,)))
+    assert "drie keer" in told[-1]  # Anna reads Dutch
+    again = await services.callbacks.record_outcome(task_id, PIET, CallOutcome.NO_ANSWER)
+    assert again == (OutcomeResult.NOT_YOURS, None)
+
+
+@pytest.mark.parametrize(
+    "outcome", [CallOutcome.REACHED, CallOutcome.FOLLOW_UP, CallOutcome.REFERRED]
+)
+async def test_outcomes_close_the_task(
+    services: Services, db: Database, outcome: CallOutcome
+) -> None:
+    await people(services, db)
+    task_id = await request(services)
+    await services.callbacks.claim(task_id, PIET)
+    assert (await services.callbacks.record_outcome(task_id, KEES, outcome))[0] is (
+        OutcomeResult.NOT_YOURS
+    )
+    result, task = await services.callbacks.record_outcome(task_id, PIET, outcome)
+    assert result is OutcomeResult.CLOSED and task is not None
+    assert task.status is TaskStatus.CLOSED and task.outcome is outcome
+    alerts = await outbox(db, "kind = 'alert'")
+    assert len(alerts) == (1 if outcome is CallOutcome.FOLLOW_UP else 0)
+    assert "gesloten" in texts(await outbox(db, "recipient_id = ?", (RESIDENT,)))[-1]
+    assert await services.callbacks.add_note(task_id, PIET, "  Graag volgende week weer  ")
+    assert not await services.callbacks.add_note(task_id, KEES, "not mine")
+    assert not await services.callbacks.add_note(task_id, PIET, "   ")
+    closed = await services.callbacks.task_for(task_id, PIET)
+    assert closed is not None and closed.note == "Graag volgende week weer"
+    assert await services.callbacks.open_request(RESIDENT) is None
+
+
+async def test_stopped_residents_are_not_messaged(services: Services, db: Database) -> None:
+    await people(services, db)
+    await services.residents.set_status(RESIDENT, Status.STOPPED)
+    task_id = await request(services)
+    await services.callbacks.claim(task_id, PIET)
+    await services.callbacks.record_outcome(task_id, PIET, CallOutcome.REACHED)
+    assert await outbox(db, "recipient_id = ?", (RESIDENT,)) == []
+
+
+async def test_resident_cancels(services: Services, db: Database) -> None:
+    await people(services, db)
+    task_id = await request(services)
+    await services.callbacks.claim(task_id, PIET)
+    assert await services.callbacks.cancel(task_id, PIET) is None  # only the resident
+    cancelled = await services.callbacks.cancel(task_id, RESIDENT)
+    assert cancelled is not None and cancelled.status is TaskStatus.CANCELLED
+    assert await services.callbacks.cancel(task_id, RESIDENT) is None
+    told = texts(await outbox(db, "recipient_id = ? AND kind = 'task'", (PIET,)))
+    assert any("cancelled call-back request" in text for text in told)
+    assert (await services.callbacks.record_outcome(task_id, PIET, CallOutcome.REACHED))[0] is (
+        OutcomeResult.NOT_YOURS
+    )
+    assert (await services.callbacks.claim(task_id, KEES))[0] is ClaimResult.GONE
+    await request(services)  # a new request is possible again
+
+
+# ---------------------------------------------------------------------- time
+
+
+async def test_unclaimed_task_alerts_once_after_two_daytime_hours(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await people(services, db)
+    clock.now = local(2026, 11, 28, 10, 0)
+    task_id = await request(services)
+    clock.advance(hours=1, minutes=59)
+    assert await services.callbacks.escalate_unclaimed() == 0
+    clock.advance(minutes=1)
+    assert await services.callbacks.escalate_unclaimed() == 1
+    assert await services.callbacks.escalate_unclaimed() == 0
+    clock.advance(hours=5)
+    assert await services.callbacks.escalate_unclaimed() == 0
+    alerts = await outbox(db, "kind = 'alert'")
+    assert [r[0] for r in alerts] == [COORDINATOR]
+    assert f"#{task_id} is waiting" in texts(alerts)[0]
+    assert "2 uur" in texts(alerts)[0]  # a configured coordinator: the default language
+
+
+async def test_evening_requests_count_from_the_morning(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await people(services, db)
+    clock.now = local(2026, 11, 28, 20, 0)  # one daytime hour left today
+    await request(services)
+    clock.now = local(2026, 11, 29, 8, 59)
+    assert await services.callbacks.escalate_unclaimed() == 0
+    clock.now = local(2026, 11, 29, 9, 0)
+    assert await services.callbacks.escalate_unclaimed() == 1
+
+
+async def test_claimed_or_released_tasks_and_escalation(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await people(services, db)
+    clock.now = local(2026, 11, 28, 10, 0)
+    task_id = await request(services)
+    await services.callbacks.claim(task_id, PIET)
+    clock.advance(hours=3)
+    assert await services.callbacks.escalate_unclaimed() == 0  # taken in time
+    await services.callbacks.release(task_id, PIET)
+    clock.advance(hours=2)
+    assert await services.callbacks.escalate_unclaimed() == 1  # counted from the release
+
+
+async def test_phone_numbers_are_purged_after_retention(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await people(services, db)
+    task_id = await request(services)
+    await services.callbacks.claim(task_id, PIET)
+    await services.callbacks.add_note(task_id, PIET, "Belde over de bibliotheek")
+    await services.callbacks.record_outcome(task_id, PIET, CallOutcome.REACHED)
+    clock.advance(days=29, hours=23)
+    assert await services.callbacks.purge_closed() == 0
+    clock.advance(hours=1)
+    assert await services.callbacks.purge_closed() == 1
+    assert await services.callbacks.purge_closed() == 0
+    row = await db.fetchone("SELECT * FROM callback_tasks WHERE id = ?", (task_id,))
+    assert row is not None
+    assert (row["resident_id"], row["phone"], row["note"], row["volunteer_id"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert (row["outcome"], row["topic"], row["language"]) == ("reached", "chat", "nl")
+    assert row["claimed_at"] is not None and row["closed_at"] is not None
+    assert await services.callbacks.task_for(task_id, PIET) is None
+
+
+async def test_open_tasks_are_never_purged(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await people(services, db)
+    await request(services)
+    clock.advance(days=90)
+    assert await services.callbacks.purge_closed() == 0
+
+
+# ---------------------------------------------------------------------- lists
+
+
+async def test_lists_for_volunteers_and_coordinators(services: Services, db: Database) -> None:
+    await people(services, db)
+    first = await request(services)
+    await services.residents.give_consent(RESIDENT + 1, "Bert", "en")
+    key = services.callbacks.moments()[0].key
+    second = (await services.callbacks.create_request(RESIDENT + 1, "0612345670", key, None)).id
+    await services.callbacks.claim(first, PIET)
+    assert [t.id for t in await services.callbacks.open_tasks()] == [second]
+    assert [t.id for t in await services.callbacks.tasks_of(PIET)] == [first]
+    assert await services.callbacks.tasks_of(KEES) == []
+    assert [t.id for t in await services.callbacks.overview()] == [first, second]

@@ -1,0 +1,193 @@
+"""Volunteers: invite links, applications, profiles, and erasure of everything personal."""
+
+from __future__ import annotations
+
+import hashlib
+
+from bot.db import Database
+from bot.services import Services
+from bot.services.callbacks import CallOutcome, TaskStatus, Topic
+from bot.services.outbox import OutMessage
+from bot.services.roles import Role
+from bot.services.volunteers import (
+    ApplyResult,
+    DecideResult,
+    InviteResult,
+    clean_name,
+    invite_link,
+)
+from tests.conftest import FakeClock
+
+RESIDENT = 700_100_001
+VOLUNTEER = 700_200_001
+OTHER = 700_200_002
+COORDINATOR = 700_300_001
+
+
+async def test_invite_is_single_use_and_stored_hashed(services: Services, db: Database) -> None:
+    await services.residents.give_consent(VOLUNTEER, "Piet", "en")
+    await services.residents.give_consent(OTHER, "Kees", "nl")
+    invite = await services.volunteers.create_invite(COORDINATOR)
+    assert len(invite.code) == 16
+    stored = await db.fetchall("SELECT code_hash FROM volunteer_invites")
+    assert [r[0] for r in stored] == [hashlib.sha256(invite.code.encode()).hexdigest()]
+    assert invite.code not in str(
+        [tuple(r) for r in await db.fetchall("SELECT * FROM volunteer_invites")]
+    )
+    assert invite_link("samen_bot", invite.code) == f"https://t.me/samen_bot?start={invite.code}"
+
+    assert await services.volunteers.check_invite(invite.code) is InviteResult.JOINED
+    result = await services.volunteers.redeem_invite(invite.code, VOLUNTEER, "Piet", "en")
+    assert result is InviteResult.JOINED
+    assert await services.roles.has(VOLUNTEER, Role.VOLUNTEER)
+    profile = await services.volunteers.get(VOLUNTEER)
+    assert profile is not None
+    assert (profile.first_name, profile.languages, profile.on_duty) == ("Piet", ("en",), True)
+
+    again = await services.volunteers.redeem_invite(invite.code, OTHER, "Kees", "nl")
+    assert again is InviteResult.USED
+    assert not await services.roles.has(OTHER, Role.VOLUNTEER)
+    assert await services.volunteers.check_invite("not-a-code") is InviteResult.UNKNOWN
+    assert (
+        await services.volunteers.redeem_invite("not-a-code", OTHER, "Kees", "nl")
+        is InviteResult.UNKNOWN
+    )
+
+
+async def test_invite_expires_after_seven_days(services: Services, clock: FakeClock) -> None:
+    invite = await services.volunteers.create_invite(COORDINATOR)
+    clock.advance(days=6, hours=23)
+    assert await services.volunteers.check_invite(invite.code) is InviteResult.JOINED
+    clock.advance(hours=1)
+    assert await services.volunteers.check_invite(invite.code) is InviteResult.EXPIRED
+    result = await services.volunteers.redeem_invite(invite.code, VOLUNTEER, "Piet", "nl")
+    assert result is InviteResult.EXPIRED
+    assert not await services.roles.has(VOLUNTEER, Role.VOLUNTEER)
+
+
+async def test_a_volunteer_does_not_use_up_an_invite(services: Services) -> None:
+    first = await services.volunteers.create_invite(COORDINATOR)
+    await services.volunteers.redeem_invite(first.code, VOLUNTEER, "Piet", "nl")
+    second = await services.volunteers.create_invite(COORDINATOR)
+    result = await services.volunteers.redeem_invite(second.code, VOLUNTEER, "Piet", "nl")
+    assert result is InviteResult.ALREADY
+    assert await services.volunteers.check_invite(second.code) is InviteResult.JOINED
+
+
+async def test_profile_changes(services: Services) -> None:
+    invite = await services.volunteers.create_invite(COORDINATOR)
+    await services.volunteers.redeem_invite(invite.code, VOLUNTEER, "Piet", "nl")
+    profile = await services.volunteers.toggle_language(VOLUNTEER, "en")
+    assert profile is not None and profile.languages == ("nl", "en")
+    profile = await services.volunteers.toggle_language(VOLUNTEER, "nl")
+    assert profile is not None and profile.languages == ("en",)
+    profile = await services.volunteers.toggle_language(VOLUNTEER, "en")  # never none left
+    assert profile is not None and profile.languages == ("en",)
+    profile = await services.volunteers.set_on_duty(VOLUNTEER, False)
+    assert profile is not None and not profile.on_duty
+    profile = await services.volunteers.set_first_name(VOLUNTEER, "  Pieter\n  Jan  ")
+    assert profile is not None and profile.first_name == "Pieter Jan"
+    assert await services.volunteers.set_first_name(VOLUNTEER, "   ") is None
+    assert clean_name("x" * 100) == "x" * 32
+    await services.roles.revoke(VOLUNTEER, Role.VOLUNTEER)
+    assert await services.volunteers.get(VOLUNTEER) is None  # the role is the authority
+
+
+async def test_application_approved(services: Services, db: Database) -> None:
+    await services.roles.sync_config_coordinators([COORDINATOR, COORDINATOR + 1])
+    await services.residents.give_consent(RESIDENT, "Anna", "nl")
+    assert await services.volunteers.apply(RESIDENT) is ApplyResult.SENT
+    assert await services.volunteers.apply(RESIDENT) is ApplyResult.PENDING
+    asks = await db.fetchall(
+        "SELECT id, recipient_id, payload FROM outbox WHERE kind = 'application' ORDER BY id"
+    )
+    assert [r[1] for r in asks] == [COORDINATOR, COORDINATOR + 1]
+    message = OutMessage.from_json(asks[0][2])
+    assert "Anna" in message.text and f"tg://user?id={RESIDENT}" in message.text
+    application_id = int(message.buttons[0][0].data.rsplit(":", 1)[1])
+    assert [b.data for b in message.buttons[0]] == [
+        f"appl:yes:{application_id}",
+        f"appl:no:{application_id}",
+    ]
+    # The second coordinator's question was delivered; it will say what was decided.
+    await db.execute(
+        "UPDATE outbox SET status = 'sent', message_id = 9 WHERE id = ?", (asks[1][0],)
+    )
+
+    result = await services.volunteers.decide(application_id, COORDINATOR, approve=True)
+    assert result == (DecideResult.APPROVED, "Anna")
+    assert await services.roles.has(RESIDENT, Role.VOLUNTEER)
+    profile = await services.volunteers.get(RESIDENT)
+    assert profile is not None and profile.on_duty and profile.languages == ("nl",)
+    again = await services.volunteers.decide(application_id, COORDINATOR + 1, approve=False)
+    assert again == (DecideResult.ALREADY_DECIDED, "Anna")
+    assert await services.roles.has(RESIDENT, Role.VOLUNTEER)
+    edits = await db.fetchall("SELECT recipient_id FROM outbox WHERE edit_of = ?", (asks[1][0],))
+    assert [r[0] for r in edits] == [COORDINATOR + 1]
+    answer = await db.fetchall("SELECT payload FROM outbox WHERE recipient_id = ?", (RESIDENT,))
+    assert len(answer) == 1
+    assert await services.volunteers.apply(RESIDENT) is ApplyResult.ALREADY
+    assert (await services.volunteers.decide(9999, COORDINATOR, approve=True))[0] is (
+        DecideResult.UNKNOWN
+    )
+
+
+async def test_application_declined(services: Services, db: Database) -> None:
+    await services.roles.sync_config_coordinators([COORDINATOR])
+    await services.residents.give_consent(RESIDENT, "Anna", "en")
+    await services.volunteers.apply(RESIDENT)
+    row = await db.fetchone("SELECT id FROM volunteer_applications")
+    assert row is not None
+    result = await services.volunteers.decide(int(row[0]), COORDINATOR, approve=False)
+    assert result == (DecideResult.DECLINED, "Anna")
+    assert not await services.roles.has(RESIDENT, Role.VOLUNTEER)
+    answer = await db.fetchall("SELECT payload FROM outbox WHERE recipient_id = ?", (RESIDENT,))
+    assert "cannot add you" in OutMessage.from_json(answer[0][0]).text
+    assert await services.volunteers.apply(RESIDENT) is ApplyResult.SENT  # may ask again later
+
+
+async def _rows_mentioning(db: Database, value: object) -> list[str]:
+    hits = []
+    for table in ("callback_tasks", "volunteers", "volunteer_invites", "volunteer_applications"):
+        rows = await db.fetchall(f"SELECT * FROM {table}")
+        hits += [table for row in rows if any(str(v) == str(value) for v in tuple(row))]
+    return hits
+
+
+async def test_erasure_removes_everything_personal(services: Services, db: Database) -> None:
+    await services.roles.sync_config_coordinators([COORDINATOR])
+    await services.residents.give_consent(RESIDENT, "Anna", "nl")
+    await services.residents.give_consent(VOLUNTEER, "Piet", "en")
+    invite = await services.volunteers.create_invite(COORDINATOR)
+    await services.volunteers.redeem_invite(invite.code, VOLUNTEER, "Piet", "en")
+    await services.volunteers.apply(RESIDENT)
+    key = services.callbacks.moments()[0].key
+    task = await services.callbacks.create_request(RESIDENT, "0612345678", key, Topic.WORRIED)
+    await services.callbacks.claim(task.id, VOLUNTEER)
+    await services.callbacks.add_note(task.id, VOLUNTEER, "Anna is worried about her neighbour")
+    await services.privacy.erase(RESIDENT)
+    assert await _rows_mentioning(db, RESIDENT) == []
+    assert await _rows_mentioning(db, "+31612345678") == []
+    assert await services.callbacks.get(task.id) is None
+
+    # The volunteer leaves while holding someone else's task: it goes back to the queue.
+    await services.residents.give_consent(RESIDENT + 1, "Bert", "nl")
+    other = await services.callbacks.create_request(RESIDENT + 1, "0612345670", key, None)
+    await services.callbacks.claim(other.id, VOLUNTEER)
+    await services.callbacks.record_outcome(other.id, VOLUNTEER, CallOutcome.NO_ANSWER)
+    await services.privacy.erase(VOLUNTEER)
+    assert await _rows_mentioning(db, VOLUNTEER) == []
+    back = await services.callbacks.get(other.id)
+    assert back is not None and back.status is TaskStatus.OPEN and back.volunteer_id is None
+    assert back.phone == "+31612345670"  # the resident's request is not lost
+
+    await services.privacy.erase(COORDINATOR)
+    assert await _rows_mentioning(db, COORDINATOR) == []
+
+
+async def test_export_includes_the_new_tables(services: Services) -> None:
+    await services.residents.give_consent(RESIDENT, "Anna", "nl")
+    key = services.callbacks.moments()[0].key
+    await services.callbacks.create_request(RESIDENT, "0612345678", key, Topic.CHAT)
+    data = await services.privacy.export(RESIDENT)
+    assert data["callback_tasks"][0]["phone"] == "+31612345678"
