@@ -29,6 +29,7 @@ def _configure_logging() -> None:
     # httpx logs every request URL, and Telegram URLs contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
 
 
 async def _run_until_signal(settings: Settings) -> None:
@@ -61,6 +62,27 @@ async def _migrate(settings: Settings) -> list[int]:
         await db.close()
 
 
+async def _stats(settings: Settings, png: Path | None) -> int:
+    """Print the coordinators' numbers (as plain text) and write the chart if asked."""
+    import html
+    import re
+
+    from bot.numbers import render_png, render_text
+    from bot.runtime import Runtime
+
+    runtime = await Runtime.open(settings)
+    try:
+        report = await runtime.services.stats.report()
+    finally:
+        await runtime.close()
+    t = runtime.catalogs.get(settings.default_language)
+    print(html.unescape(re.sub(r"</?b>", "", render_text(report, t))))
+    if png is not None:
+        await asyncio.to_thread(png.write_bytes, render_png(report, t))
+        print(f"chart written to {png}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     # Have PTB report durations (RetryAfter.retry_after) as timedelta, as it will by default.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -77,6 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "has-token", help="exit 0 when TELEGRAM_BOT_TOKEN is set, 1 when empty (for make run)"
     )
+    importer = commands.add_parser("import", help="import activities from a CSV or .ics file")
+    importer.add_argument("what", choices=["activities"])
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--source", help="name of the source (default: the file name)")
+    stats = commands.add_parser("stats", help="print the numbers of the last weeks")
+    stats.add_argument("--png", type=Path, help="also write the chart of the last 12 weeks here")
     commands.add_parser("migrate", help="bring the database up to date")
     emulator = commands.add_parser("emulator", help="run the local Telegram Bot API emulator")
     emulator.add_argument("--port", type=int, default=8081)
@@ -104,6 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "playground":
         port = settings.playground_port if args.port is None else args.port
         return asyncio.run(_playground_until_signal(port, args.folder))
+    if args.command == "import":
+        from bot.activity_cli import run_import
+
+        return asyncio.run(run_import(settings, args.file, args.source))
+    if args.command == "stats":
+        return asyncio.run(_stats(settings, args.png))
     if args.command == "migrate":
         applied = asyncio.run(_migrate(settings))
         print(f"applied migrations: {applied or 'none, already up to date'}")

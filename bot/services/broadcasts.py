@@ -23,6 +23,7 @@ from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.i18n import Catalogs, Translator
 from bot.services.audit import Audit
+from bot.services.counts import Counts
 from bot.services.outbox import NewRow, Outbox, OutMessage, Priority
 
 TEXT_LIMIT = 4096  # Telegram's limit for a message
@@ -182,12 +183,14 @@ class Broadcasts:
         clock: Clock,
         outbox: Outbox,
         audit: Audit,
+        counts: Counts,
         catalogs: Catalogs,
     ) -> None:
         self._db = db
         self._clock = clock
         self._outbox = outbox
         self._audit = audit
+        self._counts = counts
         self._catalogs = catalogs
 
     async def get(self, broadcast_id: int) -> Broadcast | None:
@@ -417,3 +420,6 @@ class Broadcasts:
                     " finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE id = ?",
                     (text, progress.done, progress.done, to_iso(now), broadcast.id),
                 )
+            if progress.done:
+                await self._counts.bump("broadcasts_sent")
+                await self._counts.bump("broadcast_messages_delivered", progress.sent)

@@ -174,3 +174,23 @@ async def test_typed_time_and_scheduled_delivery(
         await db.close()
     await anna.expect("Over een week")
     await john.expect("Over een week")
+
+
+async def test_stats_and_audit_for_coordinators_only(
+    samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
+) -> None:
+    await residents(anna, john)
+    coen = await coordinator(client)
+    await coen.say("/stats")
+    numbers = await coen.expect("Samen in numbers")
+    assert "active now: 2" in text_of(numbers)
+    chart = await coen.expect(where=lambda e: bool(e.get("photo")))
+    photo = (chart.get("photo") or [{}])[-1]
+    assert (await client.download(photo["file_id"])).startswith(b"\x89PNG")
+    await coen.say("/audit")
+    await coen.expect("Nothing has been recorded yet.")
+
+    await anna.say("/stats")
+    await anna.expect("alleen voor het team van Samen")
+    await anna.say("/audit")
+    await anna.expect("alleen voor het team van Samen")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from telegram import Bot
+from telegram.request import HTTPXRequest
 
 from bot.clock import utc_now
 from bot.db import Database
@@ -167,3 +168,39 @@ async def test_in_flight_rows_are_sent_after_a_crash(
     await services.outbox.claim_due(2)  # a crash right after claiming two rows
     await deliver(services, Messenger(bot, services.outbox, services.residents, 25.0), "b5", 3)
     assert await services.outbox.counts("b5") == {"sent": 3}
+
+
+async def test_timeouts_are_retried_and_nobody_is_skipped(
+    world: tuple[Services, Bot], client: EmulatorClient, emulator: EmulatorServer
+) -> None:
+    services, _bot = world
+    # The emulator delivers, then answers too late: PTB gives up waiting (TimedOut).
+    await client.configure(fault_timeout=0.4, timeout_delay=2.0, seed=3)
+    people = list(PEOPLE[:4])
+    await enqueue_all(services, "b6", people)
+    impatient = Bot(
+        TOKEN,
+        base_url=emulator.url + "/bot",
+        request=HTTPXRequest(connection_pool_size=8, read_timeout=0.5),
+    )
+    await impatient.initialize()
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        Messenger(impatient, services.outbox, services.residents, 25.0).run(stop)
+    )
+    try:
+        for _ in range(600):
+            await services.outbox._db.execute(
+                "UPDATE outbox SET not_before = '2000-01-01T00:00:00Z' WHERE status = 'pending'"
+            )
+            if (await services.outbox.counts("b6")).get("sent") == 4:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await task
+    await impatient.shutdown()
+    assert await services.outbox.counts("b6") == {"sent": 4}
+    received = [len(await client.transcript(person)) for person in people]
+    assert min(received) >= 1  # at least once: nobody is skipped
+    assert max(received) > 1  # a time-out really happened (seeded), and was retried

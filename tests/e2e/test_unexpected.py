@@ -14,7 +14,7 @@ MENU_NL = ["🔒 Privacy", "🌐 Taal", "❓ Hulp"]
 
 async def _answered_with_menu(anna: Person, contains: str) -> None:
     answer = await anna.expect(contains)
-    assert keyboard_of(answer) == MENU_NL
+    assert set(MENU_NL) <= set(keyboard_of(answer))
 
 
 @pytest.mark.parametrize(

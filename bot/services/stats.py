@@ -1,0 +1,184 @@
+"""The numbers for coordinators: anonymous weekly counts, never a person.
+
+Each section belongs to a feature and is shown only when that feature's table
+exists, so the numbers never pretend a feature is running. Weekly series come
+from the anonymous ``daily_counts`` (which survive erasure); a few current
+totals and the call-back waiting time come from the feature's own tables.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.clock import Clock, from_iso
+from bot.db import Database
+from bot.i18n import N_
+
+WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str  # an N_() msgid
+    values: tuple[float | None, ...]  # one per week, oldest first; None: nothing to measure
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str  # an N_() msgid
+    totals: tuple[tuple[str, float], ...]  # (msgid, value): the state right now
+    series: tuple[Series, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    weeks: tuple[date, ...]  # the Monday of each week, oldest first
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
+class _Spec:
+    key: str
+    title: str
+    table: str  # the feature exists when this table does
+    metrics: tuple[tuple[str, str], ...]  # (daily_counts metric, label msgid)
+
+
+_SPECS = (
+    _Spec(
+        "residents",
+        N_("Residents"),
+        "residents",
+        (
+            ("residents_joined", N_("joined")),
+            ("residents_erased", N_("left and deleted their data")),
+        ),
+    ),
+    _Spec(
+        "checkins",
+        N_("Check-ins"),
+        "checkin_sends",
+        (
+            ("checkins_sent", N_("sent")),
+            ("checkins_answered_good", N_("answered: good")),
+            ("checkins_answered_okay", N_("answered: so-so")),
+            ("checkins_answered_bad", N_("answered: not good")),
+            ("checkins_escalated", N_("no answer: a volunteer called")),
+        ),
+    ),
+    _Spec(
+        "callbacks",
+        N_("Call-backs"),
+        "callback_tasks",
+        (
+            ("callbacks_requested", N_("asked")),
+            ("callbacks_claimed", N_("taken by a volunteer")),
+            ("callbacks_reached", N_("resident reached")),
+        ),
+    ),
+    _Spec(
+        "activities",
+        N_("Activities"),
+        "activities",
+        (
+            ("activity_searches", N_("searches")),
+            ("activity_reminders", N_("reminders asked")),
+        ),
+    ),
+    _Spec(
+        "broadcasts",
+        N_("Broadcasts"),
+        "broadcasts",
+        (
+            ("broadcasts_sent", N_("announcements sent")),
+            ("broadcast_messages_delivered", N_("messages delivered")),
+        ),
+    ),
+)
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+class Stats:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def report(self) -> Report:
+        today = self._clock().date()
+        weeks = tuple(week_start(today) - timedelta(weeks=WEEKS - 1 - i) for i in range(WEEKS))
+        tables = set(await self._db.table_names())
+        counts = await self._weekly_counts(weeks[0])
+        sections = []
+        for spec in _SPECS:
+            if spec.table not in tables:
+                continue
+            series = tuple(
+                Series(label, tuple(float(counts.get((metric, w), 0)) for w in weeks))
+                for metric, label in spec.metrics
+            )
+            sections.append(Section(spec.key, spec.title, await self._totals(spec.key), series))
+        if "callback_tasks" in tables:
+            sections = [
+                _with_series(s, await self._callback_waits(weeks)) if s.key == "callbacks" else s
+                for s in sections
+            ]
+        return Report(weeks, tuple(sections))
+
+    async def _weekly_counts(self, since: date) -> dict[tuple[str, date], int]:
+        rows = await self._db.fetchall(
+            "SELECT day, metric, count FROM daily_counts WHERE day >= ?", (since.isoformat(),)
+        )
+        weekly: dict[tuple[str, date], int] = {}
+        for row in rows:
+            key = (str(row["metric"]), week_start(date.fromisoformat(row["day"])))
+            weekly[key] = weekly.get(key, 0) + int(row["count"])
+        return weekly
+
+    async def _totals(self, key: str) -> tuple[tuple[str, float], ...]:
+        if key == "residents":
+            rows = await self._db.fetchall("SELECT status, COUNT(*) FROM residents GROUP BY status")
+            by_status = {str(r[0]): float(r[1]) for r in rows}
+            return (
+                (N_("active"), by_status.get("active", 0.0)),
+                (N_("stopped messages"), by_status.get("stopped", 0.0)),
+                (N_("blocked the bot"), by_status.get("unreachable", 0.0)),
+            )
+        if key == "callbacks":
+            rows = await self._db.fetchall(
+                "SELECT status, COUNT(*) FROM callback_tasks GROUP BY status"
+            )
+            by_status = {str(r[0]): float(r[1]) for r in rows}
+            return (
+                (N_("waiting for a volunteer"), by_status.get("open", 0.0)),
+                (N_("taken, not yet closed"), by_status.get("claimed", 0.0)),
+            )
+        return ()
+
+    async def _callback_waits(self, weeks: tuple[date, ...]) -> Series:
+        """Median hours from request to the call that reached the resident, per week."""
+        rows = await self._db.fetchall(
+            "SELECT created_at, closed_at FROM callback_tasks"
+            " WHERE status = 'closed' AND outcome = 'reached' AND closed_at >= ?",
+            (weeks[0].isoformat(),),
+        )
+        hours: dict[date, list[float]] = {}
+        for row in rows:
+            created: datetime = from_iso(row[0])
+            closed: datetime = from_iso(row[1])
+            hours.setdefault(week_start(closed.date()), []).append(
+                (closed - created).total_seconds() / 3600
+            )
+        return Series(
+            N_("median hours from request to call"),
+            tuple(round(statistics.median(hours[w]), 1) if w in hours else None for w in weeks),
+        )
+
+
+def _with_series(section: Section, extra: Series) -> Section:
+    return Section(section.key, section.title, section.totals, (*section.series, extra))
