@@ -28,22 +28,42 @@ from telegram.ext import (
 
 from handlers.broadcast import broadcast_handlers
 from handlers.callback_data import Prefix, matches
+from handlers.callbacks import call_me_conversation, callback_handlers
+from handlers.checkins import checkins_conversation, mood_handler
 from handlers.conversation import conversation
 from handlers.errors import on_error
 from handlers.expired import button_expired
 from handlers.menu import ask_language, on_text, set_language, show_help, show_menu
-from handlers.mydata import CONFIRM_ERASE, confirm_erase, my_data_action, show_my_data
+from handlers.mydata import (
+    CONFIRM_ERASE,
+    TYPE_POSTCODE,
+    confirm_erase,
+    my_data_action,
+    show_my_data,
+    typed_postcode,
+)
+from handlers.numbers import numbers_handlers
 from handlers.people import load_person
 from handlers.start import answered_consent, chose_language, show_privacy, start
 from handlers.unexpected import edited_message, unknown_command, unsupported_message
+from handlers.volunteer import volunteer_conversation, volunteer_handlers
 
 
-def _erase_conversation() -> ConversationHandler[Any]:
+def _my_data_conversation() -> ConversationHandler[Any]:
     return conversation(
-        "erase",
+        "mydata",
         entry_points=[CallbackQueryHandler(my_data_action, pattern=matches(Prefix.MY_DATA))],
         states={
             CONFIRM_ERASE: [CallbackQueryHandler(confirm_erase, pattern=matches(Prefix.ERASE))],
+            TYPE_POSTCODE: [
+                MessageHandler(
+                    filters.ChatType.PRIVATE
+                    & filters.UpdateType.MESSAGE
+                    & filters.TEXT
+                    & ~filters.COMMAND,
+                    typed_postcode,
+                )
+            ],
         },
     )
 
@@ -53,8 +73,14 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, load_person), group=-1)
     app.add_handlers(
         [
-            _erase_conversation(),
+            _my_data_conversation(),
+            checkins_conversation(),
+            call_me_conversation(app.bot_data.menu_index, app.bot_data.runtime.catalogs),
+            volunteer_conversation(app.bot_data.menu_index),
             *broadcast_handlers(),
+            *callback_handlers(),
+            *volunteer_handlers(),  # before /start: it answers /start <invite code>
+            *numbers_handlers(),
             CommandHandler("start", start, filters=private),
             CommandHandler(["menu", "cancel"], show_menu, filters=private),
             CommandHandler("help", show_help, filters=private),
@@ -65,6 +91,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             CallbackQueryHandler(set_language, pattern=matches(Prefix.SET_LANGUAGE)),
             CallbackQueryHandler(answered_consent, pattern=matches(Prefix.CONSENT)),
             CallbackQueryHandler(_privacy_button, pattern=matches(Prefix.PRIVACY)),
+            mood_handler(),
             MessageHandler(
                 private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text
             ),

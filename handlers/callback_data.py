@@ -17,9 +17,20 @@ class Prefix(StrEnum):
     LANGUAGE = "lang"  # lang:<nl|en>, the first step of onboarding
     SET_LANGUAGE = "setlang"  # setlang:<nl|en>, a later change of language
     CONSENT = "consent"  # consent:<yes|no>:<nl|en>
-    MY_DATA = "my"  # my:<export|stop|start|erase>
+    MY_DATA = "my"  # my:<export|stop|start|erase|area|noarea>
     ERASE = "erase"  # erase:<yes|no>
     PRIVACY = "privacy"  # privacy:show
+    CALL_ME = "call"  # call:<topic|any>, starts "Call me" (other journeys can offer it)
+    CALL_MOMENT = "cbm"  # cbm:<moment key>:<phone digits>:<topic|->
+    CALL_TOPIC = "cbt"  # cbt:<topic|none>:<moment key>:<phone digits>
+    CALL_CANCEL = "cbx"  # cbx:<task id>, the resident withdraws their request
+    TASK = "task"  # task:<claim|show|reached|no_answer|follow_up|referred|release>:<task id>
+    TASK_NOTE = "tnote"  # tnote:<task id>, asks the volunteer to type a note
+    VOLUNTEER = "vol"  # vol:duty:<on|off> | vol:lang:<nl|en> | vol:name:edit | vol:tasks:show
+    INVITE = "invite"  # invite:new, a coordinator makes an invite link
+    JOIN = "join"  # join:<invite code>, agree to the privacy text and use the invite
+    APPLY = "apply"  # apply:yes, a resident offers to become a volunteer
+    APPLICATION = "appl"  # appl:<yes|no>:<application id>, a coordinator decides
     BROADCAST = "bc"  # bc:<areas|now|later|go|drop|cancel>:<broadcast id>
     BROADCAST_AUDIENCE = "bca"  # bca:<broadcast id>:<all|vol|lang:xx|area:NNNN>
     BROADCAST_AT = "bct"  # bct:<broadcast id>:<unix time>, asks to confirm that time
@@ -34,9 +45,24 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.LANGUAGE: re.compile(r"(nl|en)"),
     Prefix.SET_LANGUAGE: re.compile(r"(nl|en)"),
     Prefix.CONSENT: re.compile(r"(yes|no):(nl|en)"),
-    Prefix.MY_DATA: re.compile(r"(export|stop|start|erase)"),
+    Prefix.MY_DATA: re.compile(r"(export|stop|start|erase|area|noarea)"),
     Prefix.ERASE: re.compile(r"(yes|no)"),
     Prefix.PRIVACY: re.compile(r"(show)"),
+    Prefix.CALL_ME: re.compile(r"(chat|practical|activities|worried|any)"),
+    Prefix.CALL_MOMENT: re.compile(
+        r"(\d{8}[mae]):(\d{6,15}):(chat|practical|activities|worried|-)"
+    ),
+    Prefix.CALL_TOPIC: re.compile(
+        r"(chat|practical|activities|worried|none):(\d{8}[mae]):(\d{6,15})"
+    ),
+    Prefix.CALL_CANCEL: re.compile(r"(\d{1,9})"),
+    Prefix.TASK: re.compile(r"(claim|show|reached|no_answer|follow_up|referred|release):(\d{1,9})"),
+    Prefix.TASK_NOTE: re.compile(r"(\d{1,9})"),
+    Prefix.VOLUNTEER: re.compile(r"(duty:(?:on|off)|lang:(?:nl|en)|name:edit|tasks:show)"),
+    Prefix.INVITE: re.compile(r"(new)"),
+    Prefix.JOIN: re.compile(r"([A-Za-z0-9_-]{16})"),
+    Prefix.APPLY: re.compile(r"(yes)"),
+    Prefix.APPLICATION: re.compile(r"(yes|no):(\d{1,9})"),
     Prefix.BROADCAST: re.compile(r"(areas|now|later|go|drop|cancel):(\d{1,9})"),
     Prefix.BROADCAST_AUDIENCE: re.compile(r"(\d{1,9}):(all|vol|lang:(?:nl|en)|area:[1-9]\d{3})"),
     Prefix.BROADCAST_AT: re.compile(r"(\d{1,9}):(\d{10})"),

@@ -11,10 +11,11 @@ import html
 import io
 import json
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import ConversationHandler
 
 from bot.i18n import N_
+from bot.services.geo import parse_postcode
 from bot.services.residents import Resident, Status
 from bot.services.roles import Role
 from handlers.callback_data import Prefix, args_of, encode
@@ -24,6 +25,7 @@ from handlers.expired import button_expired
 from handlers.keyboards import language_name
 
 CONFIRM_ERASE = "confirm_erase"
+TYPE_POSTCODE = "type_postcode"
 EXPORT_FILE_NAME = "samen-my-data.json"
 ROLE_LABELS = {Role.VOLUNTEER: N_("volunteer"), Role.COORDINATOR: N_("coordinator")}
 
@@ -44,6 +46,9 @@ def _my_data_text(ctx: SamenContext, resident: Resident, roles: frozenset[Role])
         t._("• Messages from Samen: on")
         if resident.status is not Status.STOPPED
         else t._("• Messages from Samen: stopped"),
+        t._("• Postcode: %(digits)s", digits=resident.postcode_area)
+        if resident.postcode_area
+        else t._("• Postcode: not given"),
     ]
     if roles:
         lines.append(
@@ -70,6 +75,15 @@ def _my_data_buttons(ctx: SamenContext, resident: Resident) -> InlineKeyboardMar
                 )
             ],
             [messages],
+            [
+                InlineKeyboardButton(
+                    t._("📍 Remove my postcode"), callback_data=encode(Prefix.MY_DATA, "noarea")
+                )
+                if resident.postcode_area
+                else InlineKeyboardButton(
+                    t._("📍 Give my postcode"), callback_data=encode(Prefix.MY_DATA, "area")
+                )
+            ],
             [
                 InlineKeyboardButton(
                     t._("🗑 Delete everything"), callback_data=encode(Prefix.MY_DATA, "erase")
@@ -129,6 +143,22 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
             caption=ctx.t._("Here is everything Samen stores about you, in one file."),
         )
         return ConversationHandler.END
+    if action == "area":
+        await query.answer()
+        await ctx.bot.send_message(
+            resident.telegram_id,
+            ctx.t._(
+                "Type the 4 digits of your postcode, for example 2101. "
+                "Samen keeps only these digits, not your street. "
+                "Then you get news about your own neighbourhood."
+            ),
+        )
+        return TYPE_POSTCODE
+    if action == "noarea":
+        await ctx.services.residents.set_postcode_area(resident.telegram_id, None)
+        await query.answer(ctx.t._("Your postcode is removed."))
+        await _refresh(query, ctx, resident.telegram_id)
+        return ConversationHandler.END
     if action in ("stop", "start"):
         status = Status.STOPPED if action == "stop" else Status.ACTIVE
         await ctx.services.residents.set_status(resident.telegram_id, status)
@@ -137,12 +167,7 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
             if status is Status.STOPPED
             else ctx.t._("Messages are on again.")
         )
-        updated = await ctx.services.residents.get(resident.telegram_id)
-        if updated is not None:
-            roles = await ctx.services.roles.of(resident.telegram_id)
-            await query.edit_message_text(
-                _my_data_text(ctx, updated, roles), reply_markup=_my_data_buttons(ctx, updated)
-            )
+        await _refresh(query, ctx, resident.telegram_id)
         return ConversationHandler.END
     await query.answer()
     await ctx.bot.send_message(
@@ -167,6 +192,46 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
         ),
     )
     return CONFIRM_ERASE
+
+
+async def _refresh(query: CallbackQuery, ctx: SamenContext, telegram_id: int) -> None:
+    """Show the my-data message again with what is stored now."""
+    updated = await ctx.services.residents.get(telegram_id)
+    if updated is not None:
+        roles = await ctx.services.roles.of(telegram_id)
+        await query.edit_message_text(
+            _my_data_text(ctx, updated, roles), reply_markup=_my_data_buttons(ctx, updated)
+        )
+
+
+async def typed_postcode(update: Update, ctx: SamenContext) -> str | int:
+    """The postcode for "news about your neighbourhood": 4 digits of a place Samen knows."""
+    message = update.message
+    resident = ctx.resident
+    if message is None or message.text is None or resident is None:
+        return ConversationHandler.END
+    code = parse_postcode(message.text)
+    if code is None:
+        await send_with_menu(
+            update, ctx, ctx.t._("That is not a postcode. Please type 4 digits, like 2101.")
+        )
+        return TYPE_POSTCODE
+    if ctx.services.activities.places.postcode(code) is None:
+        await send_with_menu(
+            update,
+            ctx,
+            ctx.t._(
+                "I do not know postcode %(digits)s. Samen is for Heemstede and the places "
+                "around it. Type another postcode, or /cancel.",
+                digits=code.digits,
+            ),
+        )
+        return TYPE_POSTCODE
+    await ctx.services.residents.set_postcode_area(resident.telegram_id, code.digits)
+    await send_with_menu(
+        update, ctx, ctx.t._("Thank you. Your postcode is %(digits)s.", digits=code.digits)
+    )
+    return ConversationHandler.END
 
 
 async def confirm_erase(update: Update, ctx: SamenContext) -> int:

@@ -31,6 +31,7 @@ class Resident:
     consent_at: datetime
     status: Status
     created_at: datetime
+    postcode_area: str | None = None  # 4 digits, only if the resident gave it
 
     @property
     def consent_current(self) -> bool:
@@ -46,6 +47,7 @@ class Resident:
             consent_at=from_iso(row["consent_at"]),
             status=Status(row["status"]),
             created_at=from_iso(row["created_at"]),
+            postcode_area=row["postcode_area"],
         )
 
 
@@ -87,6 +89,13 @@ class Residents:
         await self._db.execute(
             "UPDATE residents SET language = ?, updated_at = ? WHERE telegram_id = ?",
             (language, to_iso(self._clock()), telegram_id),
+        )
+
+    async def set_postcode_area(self, telegram_id: int, digits: str | None) -> None:
+        """Where the resident lives, as the 4 digits of the postcode (for local news)."""
+        await self._db.execute(
+            "UPDATE residents SET postcode_area = ?, updated_at = ? WHERE telegram_id = ?",
+            (digits, to_iso(self._clock()), telegram_id),
         )
 
     async def set_status(self, telegram_id: int, status: Status) -> None:

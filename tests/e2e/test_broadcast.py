@@ -194,3 +194,42 @@ async def test_stats_and_audit_for_coordinators_only(
     await anna.expect("alleen voor het team van Samen")
     await anna.say("/audit")
     await anna.expect("alleen voor het team van Samen")
+
+
+async def test_area_audience_from_residents_postcodes(
+    samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
+) -> None:
+    await residents(anna, john)
+    await anna.say("/mydata")
+    overview = await anna.expect("Postcode: niet gegeven")
+    await anna.press(overview, "📍 Geef mijn postcode")
+    await anna.expect("Typ de 4 cijfers van uw postcode")
+    await anna.say("hallo")
+    await anna.expect("Dat is geen postcode.")
+    await anna.say("1012 AB")
+    await anna.expect("Postcode 1012 ken ik niet.")
+    await anna.say("2101 ab")
+    await anna.expect("Dank u wel. Uw postcode is 2101.")
+    assert await samen.query(
+        "SELECT postcode_area FROM residents WHERE telegram_id = ?", (anna.user_id,)
+    ) == [("2101",)]
+
+    coen = await coordinator(client)
+    await coen.say("/broadcast")
+    await coen.expect("New announcement")
+    await coen.say("Buurtkoffie in Heemstede-Noord")
+    choice = await coen.expect("Who should get this message?")
+    await coen.press(choice, "Residents of one area…")
+    areas = await coen.expect(where=lambda e: "Postcode 2101 (1)" in buttons_of(e))
+    await coen.press(areas, "Postcode 2101 (1)")
+    await coen.press(await coen.expect("This goes to 1 person."), "📤 Send now")
+    await coen.press(await coen.expect("Send it now"), "✅ Yes, send now")
+    await anna.expect("Buurtkoffie in Heemstede-Noord")
+    await john.expect_silence(1.0)
+
+    await anna.say("/mydata")
+    await anna.press(await anna.expect("Postcode: 2101"), "📍 Verwijder mijn postcode")
+    await anna.expect_toast("Uw postcode is verwijderd.")
+    assert await samen.query(
+        "SELECT postcode_area FROM residents WHERE telegram_id = ?", (anna.user_id,)
+    ) == [(None,)]

@@ -47,6 +47,7 @@ async def test_see_export_stop_and_erase(
     assert buttons_of(overview) == [
         "📄 Stuur mij mijn gegevens",
         "🔕 Stop alle berichten",
+        "📍 Geef mijn postcode",
         "🗑 Alles wissen",
     ]
 
