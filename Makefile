@@ -56,7 +56,8 @@ bench: $(STAMP)
 catalogs: $(STAMP)
 	$(BIN)/pybabel extract -k N_ --no-wrap --sort-by-file --project=Samen \
 		--copyright-holder=Samen -o locales/messages.pot bot handlers
-	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-wrap --ignore-obsolete
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-wrap --ignore-obsolete \
+		--no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         from bot.activity_cli import run_import
 
-        return asyncio.run(run_import(settings, args.file, args.source))
+        return run_import(settings, args.file, args.source)
     if args.command == "stats":
         return asyncio.run(_stats(settings, args.png))
     if args.command == "migrate":

@@ -93,8 +93,12 @@ class Settings(BaseSettings):
         default=timedelta(hours=3), gt=timedelta(0), validation_alias="SAMEN_SAFETY_WINDOW"
     )
     # The local social work desk, shown with 113 and 112 to anyone not doing well.
-    social_desk_name: str = Field(default="WIJ Heemstede", validation_alias="SAMEN_SOCIAL_DESK_NAME")
-    social_desk_phone: str = Field(default="023 205 08 89", validation_alias="SAMEN_SOCIAL_DESK_PHONE")
+    social_desk_name: str = Field(
+        default="WIJ Heemstede", min_length=1, validation_alias="SAMEN_SOCIAL_DESK_NAME"
+    )
+    social_desk_phone: str = Field(
+        default="023 205 08 89", min_length=3, validation_alias="SAMEN_SOCIAL_DESK_PHONE"
+    )
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -78,7 +78,17 @@ class Database:
         return next(iter(rows), None)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one write in its own transaction (autocommit); return rows changed."""
+        """Run one write in its own transaction (autocommit); return rows changed.
+
+        It waits while another coroutine's transaction is open, so it never slips
+        into (and is never rolled back with) someone else's transaction.
+        """
+        if self._lock_owner is not None and self._lock_owner is asyncio.current_task():
+            return await self._run(sql, params)  # inside this task's own transaction
+        async with self._write_lock:
+            return await self._run(sql, params)
+
+    async def _run(self, sql: str, params: Params) -> int:
         cursor = await self._conn.execute(sql, params)
         changed = cursor.rowcount
         await cursor.close()

@@ -23,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.activity_cli import default_source, import_file
 from bot.app import SamenApplication, build_application, poll_until
 from bot.clock import Clock, utc_now
 from bot.config import Settings, load_settings
@@ -30,14 +31,13 @@ from bot.emulator import people
 from bot.emulator.server import EmulatorServer
 from bot.emulator.state import EmulatorState
 from bot.runtime import Runtime
-from bot.services.roles import Role
 
 log = logging.getLogger("samen.playground")
 
 # Any well-formed token works against the emulator; this one says what it is.
 TOKEN = "100000001:PLAYGROUND-offline"
 STATIC = Path(__file__).parent / "emulator" / "static"
-EXAMPLE_ACTIVITIES = Path(__file__).resolve().parent.parent / "data" / "example-activities.csv"
+EXAMPLE_ACTIVITIES = Path(__file__).resolve().parent.parent / "data" / "example_activities.csv"
 DATABASE_NAME = "playground.sqlite3"
 LONG_POLL_SECONDS = 25.0
 
@@ -85,20 +85,39 @@ emulator instead of Telegram. Nothing leaves this computer.
 
   Open  {url}  in your browser.
   Anna and John are residents, Fatima is a volunteer, Coen is a coordinator.
-  The database is {database} ("Reset" on the page starts again).
+  The database is {database}
+  ("↺ Start again" on the page empties it).
 
 To run the real bot on Telegram instead, get a token from @BotFather and run
   TELEGRAM_BOT_TOKEN=123456:ABC... make run
 Ctrl+C stops the playground."""
 
 
-async def load_example_data(runtime: Runtime) -> None:
-    """Put the example activities in a fresh playground database.
+async def set_up_roles(runtime: Runtime) -> None:
+    """Make Fatima a volunteer, as an invite from Coen would: the role and an on-duty
+    profile, so call-back tasks reach her. (Coen is a coordinator by configuration.)"""
+    async with runtime.db.transaction() as conn:
+        await runtime.services.volunteers.enrol(
+            FATIMA.user_id, FATIMA.first_name, FATIMA.language_code, COEN.user_id, conn
+        )
 
-    The activities service (issue 3) owns the import; until it exists the playground
-    starts without activities. This is the one place to wire it.
+
+async def load_example_data(runtime: Runtime) -> None:
+    """Import the example activities into a fresh playground database.
+
+    Through the same path as ``samen import activities FILE``. A broken example file
+    does not stop the playground: its problems are logged (they name lines, no person).
     """
-    return None
+    report = await import_file(
+        runtime.db,
+        EXAMPLE_ACTIVITIES,
+        default_source(EXAMPLE_ACTIVITIES),
+        runtime.settings.timezone,
+        runtime.clock,
+    )
+    for error in report.errors:
+        log.error("example activities: %s", error)
+    log.info("example activities: %d imported", report.added)
 
 
 class PlaygroundError(Exception):
@@ -148,6 +167,14 @@ class Playground:
         return self.folder / DATABASE_NAME
 
     async def start(self) -> None:
+        """Start the emulator and the bot; on any failure, leave nothing behind."""
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
             await self.emulator.start()
@@ -166,12 +193,8 @@ class Playground:
                 "SAMEN_COORDINATORS": str(COEN.user_id),
             }
         )
-        try:
-            self._add_people()
-            await self._start_bot()
-        except BaseException:
-            await self.emulator.stop()
-            raise
+        self._add_people()
+        await self._start_bot()
 
     async def stop(self) -> None:
         await self._stop_bot()
@@ -205,9 +228,7 @@ class Playground:
         assert self.settings is not None
         runtime = await Runtime.open(self.settings, self.clock)
         try:
-            await runtime.services.roles.grant(
-                FATIMA.user_id, Role.VOLUNTEER, granted_by=COEN.user_id
-            )
+            await set_up_roles(runtime)
             await load_example_data(runtime)
             app = build_application(runtime)
         except BaseException:

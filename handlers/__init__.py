@@ -3,11 +3,15 @@
 Order matters, because PTB stops at the first matching handler in a group:
 
 group -1  load_person: who is this, which language; groups are answered once, then ignored
-group  0  1. conversations (erase confirmation) - their states win while open
-          2. commands: /start /menu /help /mydata /language /privacy
-          3. buttons: one CallbackQueryHandler per callback-data prefix
-          4. text: menu labels, else "I don't understand"
-          5. catch-alls: unknown commands, stickers/photos/voice, edited messages,
+group  0  1. conversations (my data: erase and postcode; check-ins; call me; volunteer
+             profile; adding an activity) - their states win while open
+          2. each journey's buttons and commands: broadcasts, the task desk, volunteers
+             (before /start, which it answers for invite links), numbers, activities
+             (before the text handler, which it answers for typed postcodes)
+          3. commands: /start /menu /help /mydata /language /privacy
+          4. onboarding buttons, check-in mood buttons
+          5. text: menu labels and typed check-in answers, else "I don't understand"
+          6. catch-alls: unknown commands, stickers/photos/voice, edited messages,
              and buttons nobody knows (stale or forged)
 """
 
@@ -26,6 +30,8 @@ from telegram.ext import (
     filters,
 )
 
+from handlers.activities import activity_handlers
+from handlers.activity_admin import activity_admin_conversation
 from handlers.broadcast import broadcast_handlers
 from handlers.callback_data import Prefix, matches
 from handlers.callbacks import call_me_conversation, callback_handlers
@@ -77,10 +83,12 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             checkins_conversation(),
             call_me_conversation(app.bot_data.menu_index, app.bot_data.runtime.catalogs),
             volunteer_conversation(app.bot_data.menu_index),
+            activity_admin_conversation(),
             *broadcast_handlers(),
             *callback_handlers(),
             *volunteer_handlers(),  # before /start: it answers /start <invite code>
             *numbers_handlers(),
+            *activity_handlers(),  # before the text handler: it answers typed postcodes
             CommandHandler("start", start, filters=private),
             CommandHandler(["menu", "cancel"], show_menu, filters=private),
             CommandHandler("help", show_help, filters=private),

@@ -10,6 +10,9 @@ import re
 from collections.abc import Callable
 from enum import StrEnum
 
+from bot.services.activity_fields import EDITABLE_FIELDS
+from bot.services.kinds import Kind
+
 MAX_BYTES = 64
 
 
@@ -39,7 +42,26 @@ class Prefix(StrEnum):
     CHECKIN_DAYS = "cid"  # cid:<pick|done>:<days mask 1..127>, choosing days one by one
     CHECKIN_TIME = "cit"  # cit:<HHMM>, a preset time
     MOOD = "mood"  # mood:<slot in minutes since 1970>:<good|okay|bad>, a check-in answer
+    # Activities nearby. A search's whole state rides in its buttons (nothing stored):
+    # <origin> is p<postcode> | n<neighbourhood key> | g<lat*1e4>_<lon*1e4>.
+    ACT_PLACE = "ap"  # ap:<neighbourhood key>, search there
+    ACT_FILTERS = "af"  # af:<origin>:<kind|all>:<t|w|a>:<0|1 free only>
+    ACT_SEARCH = "as"  # as:<origin>:<kind|all>:<t|w|a>:<0|1>:<page>
+    ACT_DETAILS = "ad"  # ad:<activity id>
+    ACT_REMIND = "ar"  # ar:<activity id>:<occurrence start, minutes since 1970>
+    ACT_ALONE = "aa"  # aa:<activity id>, "I'd rather not go alone"
+    ACT_REMINDERS = "al"  # al:list, the person's reminders
+    ACT_REMINDER_CANCEL = "ax"  # ax:<reminder id>
+    ACT_MANAGE = "am"  # am:<menu|add|hidden>, coordinators
+    ACT_EDIT = "ae"  # ae:<activity id>, coordinators: which field to change
+    ACT_EDIT_FIELD = "aef"  # aef:<activity id>:<field>, coordinators
+    ACT_HIDE = "ah"  # ah:<activity id>:<hide|show>, coordinators
+    ACT_VALUE = "av"  # av:<choice>, an answer by button in the add/edit conversation
 
+
+_ORIGIN = r"(p[1-9]\d{3}|n[a-z0-9-]{1,20}|g-?\d{1,6}_-?\d{1,7})"
+_KIND = "(all|" + "|".join(kind.value for kind in Kind) + ")"
+_FIELD = "|".join(EDITABLE_FIELDS)  # plain words, so no escaping is needed
 
 _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.LANGUAGE: re.compile(r"(nl|en)"),
@@ -74,6 +96,19 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.CHECKIN_DAYS: re.compile(r"(pick|done):(\d{1,3})"),
     Prefix.CHECKIN_TIME: re.compile(r"([01]\d|2[0-3])([0-5]\d)"),
     Prefix.MOOD: re.compile(r"(\d{7,10}):(good|okay|bad)"),
+    Prefix.ACT_PLACE: re.compile(r"([a-z0-9-]{1,20})"),
+    Prefix.ACT_FILTERS: re.compile(rf"{_ORIGIN}:{_KIND}:(t|w|a):(0|1)"),
+    Prefix.ACT_SEARCH: re.compile(rf"{_ORIGIN}:{_KIND}:(t|w|a):(0|1):(\d{{1,3}})"),
+    Prefix.ACT_DETAILS: re.compile(r"(\d{1,9})"),
+    Prefix.ACT_REMIND: re.compile(r"(\d{1,9}):(\d{7,9})"),
+    Prefix.ACT_ALONE: re.compile(r"(\d{1,9})"),
+    Prefix.ACT_REMINDERS: re.compile(r"(list)"),
+    Prefix.ACT_REMINDER_CANCEL: re.compile(r"(\d{1,9})"),
+    Prefix.ACT_MANAGE: re.compile(r"(menu|add|hidden)"),
+    Prefix.ACT_EDIT: re.compile(r"(\d{1,9})"),
+    Prefix.ACT_EDIT_FIELD: re.compile(rf"(\d{{1,9}}):({_FIELD})"),
+    Prefix.ACT_HIDE: re.compile(r"(\d{1,9}):(hide|show)"),
+    Prefix.ACT_VALUE: re.compile(r"([a-z0-9_]{1,20})"),
 }
 
 

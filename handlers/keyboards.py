@@ -21,6 +21,11 @@ class MenuAction(StrEnum):
     LANGUAGE = "language"
     HELP = "help"
     PRIVACY = "privacy"
+    ACTIVITIES = "activities"
+    BACK = "back"  # leave a temporary keyboard (e.g. "share my location") for the menu
+    CALL_ME = "call_me"
+    HELP_OUT = "help_out"
+    CHECKINS = "checkins"
 
 
 MENU_LABELS: dict[MenuAction, str] = {
@@ -28,14 +33,30 @@ MENU_LABELS: dict[MenuAction, str] = {
     MenuAction.LANGUAGE: N_("🌐 Language"),
     MenuAction.HELP: N_("❓ Help"),
     MenuAction.PRIVACY: N_("🔒 Privacy"),
+    MenuAction.ACTIVITIES: N_("🔎 Activities"),
+    MenuAction.BACK: N_("⬅️ Back to the menu"),
+    MenuAction.CALL_ME: N_("📞 Call me"),
+    MenuAction.HELP_OUT: N_("🤝 I want to help"),
+    MenuAction.CHECKINS: N_("💬 Check-ins"),
 }
 
 
 def main_menu(t: Translator, *, consented: bool) -> ReplyKeyboardMarkup:
     if consented:
-        rows = [[MenuAction.MY_DATA], [MenuAction.LANGUAGE, MenuAction.HELP]]
+        rows = [
+            [MenuAction.ACTIVITIES],
+            [MenuAction.CALL_ME, MenuAction.HELP_OUT],
+            [MenuAction.CHECKINS],
+            [MenuAction.MY_DATA],
+            [MenuAction.LANGUAGE, MenuAction.HELP],
+        ]
     else:
-        rows = [[MenuAction.PRIVACY], [MenuAction.LANGUAGE, MenuAction.HELP]]
+        # Browsing activities stores nothing, so it works before consent too.
+        rows = [
+            [MenuAction.ACTIVITIES],
+            [MenuAction.PRIVACY],
+            [MenuAction.LANGUAGE, MenuAction.HELP],
+        ]
     return ReplyKeyboardMarkup(
         [[t._(MENU_LABELS[action]) for action in row] for row in rows],
         resize_keyboard=True,

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from telegram import Update
 
+from handlers.activities import show_activities
 from handlers.callback_data import Prefix, args_of
+from handlers.checkins import show_checkins, typed_checkin_answer
 from handlers.common import send_with_menu
 from handlers.context import SamenContext
 from handlers.keyboards import MenuAction, language_choice, menu_action
 from handlers.mydata import show_my_data
 from handlers.start import show_privacy
 from handlers.unexpected import unexpected_text
+from handlers.volunteer import show_help_out
 
 # Longer than any menu label; longer texts are answered without a lookup.
 _MAX_LABEL = 64
@@ -81,5 +84,15 @@ async def on_text(update: Update, ctx: SamenContext) -> None:
         await show_help(update, ctx)
     elif action is MenuAction.PRIVACY:
         await show_privacy(update, ctx)
+    elif action is MenuAction.ACTIVITIES:
+        await show_activities(update, ctx)
+    elif action is MenuAction.BACK:
+        await show_menu(update, ctx)
+    elif action is MenuAction.HELP_OUT:
+        await show_help_out(update, ctx)
+    elif action is MenuAction.CHECKINS:
+        await show_checkins(update, ctx)
+    elif action is None and await typed_checkin_answer(update, ctx):
+        pass  # a typed answer to a check-in ("goed", "niet zo goed", 🙁)
     else:
         await unexpected_text(update, ctx)

@@ -40,8 +40,10 @@ CREATE TABLE activities (
     updated_at     TEXT NOT NULL,
     UNIQUE (source, external_id)
 );
--- The bounding-box prefilter of a search: a range on lat, then lon, shown ones only.
+-- The bounding-box prefilter of a search: a range on lat, then lon, shown ones only
+-- (with the kind first when the resident chose one).
 CREATE INDEX activities_place ON activities (lat, lon) WHERE hidden_by IS NULL;
+CREATE INDEX activities_kind_place ON activities (kind, lat, lon) WHERE hidden_by IS NULL;
 
 -- The next weeks of every activity, materialised so a search is plain indexed SQL.
 -- Rebuilt by the scheduler and after every change; never edited by hand.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -22,6 +21,7 @@ from bot.services.privacy import Privacy
 from bot.services.reminders import Reminders
 from bot.services.residents import Residents
 from bot.services.roles import Roles
+from bot.services.stats import Stats
 from bot.services.volunteers import Volunteers
 
 
@@ -42,6 +42,7 @@ class Services:
     activities: Activities
     reminders: Reminders
     checkins: Checkins
+    stats: Stats
 
     @classmethod
     def create(
@@ -71,10 +72,13 @@ class Services:
             groups=Groups(db, clock),
             outbox=outbox,
             audit=audit,
-            broadcasts=Broadcasts(db, clock, outbox, audit, texts),
+            broadcasts=Broadcasts(db, clock, outbox, audit, counts, texts),
+            stats=Stats(db, clock),
             volunteers=volunteers,
             callbacks=callbacks,
-            activities=Activities(db, clock, Places.load(), texts.get(default_language).zone),
+            activities=Activities(
+                db, clock, Places.load(), texts.get(default_language).zone, audit
+            ),
             reminders=Reminders(db, clock, outbox, texts),
             checkins=Checkins(
                 db,

@@ -10,12 +10,15 @@ occurrence from the occurrences' primary key. Distances are then exact
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 import sqlite3
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -23,6 +26,7 @@ import aiosqlite
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.services.activity_fields import ActivityData
+from bot.services.audit import Audit
 from bot.services.geo import Places, bounding_box, distance_m
 from bot.services.kinds import Kind
 from bot.services.schedule import Schedule
@@ -33,6 +37,34 @@ PAGE_SIZE = 5
 FIRST_RADIUS_M = 1_500.0
 MAX_RADIUS_M = 25_000.0
 BOT_SOURCE = "bot"  # activities added in chat by coordinators
+
+
+_COLUMNS = (
+    "a.id, a.title_nl, a.title_en, a.kind, a.place_name, a.lat, a.lon, a.all_day, a.free,"
+    " a.price, ((a.lat - :lat) * (a.lat - :lat) + (a.lon - :lon) * (a.lon - :lon) * :k2) AS d2"
+)
+_BOX = (
+    "a.hidden_by IS NULL AND a.lat BETWEEN :lat0 AND :lat1 AND a.lon BETWEEN :lon0 AND :lon1"
+    "{filters}"
+)
+# Any time: from the activities in the box (by place, or by kind and place), each
+# with its next occurrence from the occurrences' primary key.
+_SEARCH_ANY = (
+    f"SELECT * FROM (SELECT {_COLUMNS},"
+    " (SELECT MIN(o.starts_at) FROM activity_occurrences o WHERE o.activity_id = a.id"
+    "   AND o.starts_at >= CASE a.all_day WHEN 1 THEN :day_ago ELSE :now END"
+    "   AND o.starts_at < :until AND o.ends_at > :now) AS next_start"
+    f" FROM activities a WHERE {_BOX}) WHERE next_start IS NOT NULL ORDER BY d2 LIMIT :n"
+)
+# Today or this week: few occurrences fall in the period, so SQLite may start from
+# them (by start time) instead of from every activity in the box.
+_SEARCH_SOON = (
+    f"SELECT {_COLUMNS}, MIN(o.starts_at) AS next_start"
+    " FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id"
+    " WHERE o.starts_at >= :day_ago AND o.starts_at < :until AND o.ends_at > :now"
+    " AND (a.all_day = 1 OR o.starts_at >= :now)"
+    f" AND {_BOX} GROUP BY a.id ORDER BY d2 LIMIT :n"
+)
 
 
 class When(StrEnum):
@@ -159,9 +191,12 @@ def occurrence_rows(
 
 
 class Activities:
-    def __init__(self, db: Database, clock: Clock, places: Places, zone: ZoneInfo) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, places: Places, zone: ZoneInfo, audit: Audit | None = None
+    ) -> None:
         self._db = db
         self._clock = clock
+        self._audit = audit
         self.places = places
         self.zone = zone
 
@@ -171,27 +206,16 @@ class Activities:
         row = await self._db.fetchone("SELECT * FROM activities WHERE id = ?", (activity_id,))
         return _activity(row) if row else None
 
-    async def next_occurrence(self, activity_id: int) -> Occurrence | None:
-        """The next occurrence that has not ended (all-day ones count until the day ends)."""
-        now = to_iso(self._clock())
-        row = await self._db.fetchone(
+    async def upcoming(self, activity_id: int, limit: int = 3) -> list[Occurrence]:
+        """The next occurrences that have not ended (an all-day one counts until its end)."""
+        now = self._clock()
+        rows = await self._db.fetchall(
             "SELECT starts_at, ends_at FROM activity_occurrences"
             " WHERE activity_id = ? AND starts_at >= ? AND ends_at > ?"
-            " ORDER BY starts_at LIMIT 1",
-            (activity_id, to_iso(self._clock() - timedelta(days=1)), now),
+            " ORDER BY starts_at LIMIT ?",
+            (activity_id, to_iso(now - timedelta(days=1)), to_iso(now), limit),
         )
-        if row is None:
-            return None
-        return Occurrence(from_iso(row[0]), from_iso(row[1]))
-
-    async def occurrence(self, activity_id: int, starts_at: datetime) -> Occurrence | None:
-        row = await self._db.fetchone(
-            "SELECT starts_at, ends_at FROM activity_occurrences o JOIN activities a"
-            " ON a.id = o.activity_id WHERE o.activity_id = ? AND o.starts_at = ?"
-            " AND a.hidden_by IS NULL",
-            (activity_id, to_iso(starts_at)),
-        )
-        return Occurrence(from_iso(row[0]), from_iso(row[1])) if row else None
+        return [Occurrence(from_iso(r[0]), from_iso(r[1])) for r in rows]
 
     async def hidden(self, limit: int = 20) -> list[Activity]:
         rows = await self._db.fetchall(
@@ -201,11 +225,12 @@ class Activities:
         )
         return [_activity(r) for r in rows]
 
-    async def history(self, activity_id: int) -> list[Change]:
+    async def history(self, activity_id: int, limit: int = 3) -> list[Change]:
+        """The latest changes to an activity, newest first (who, what and when)."""
         rows = await self._db.fetchall(
             "SELECT changed_by, action, detail, changed_at FROM activity_changes"
-            " WHERE activity_id = ? ORDER BY changed_at, id",
-            (activity_id,),
+            " WHERE activity_id = ? ORDER BY id DESC LIMIT ?",
+            (activity_id, limit),
         )
         return [
             Change(r["changed_by"], r["action"], r["detail"], from_iso(r["changed_at"]))
@@ -222,30 +247,29 @@ class Activities:
         return datetime.combine(local_day + timedelta(days=days), time(), tzinfo=self.zone)
 
     async def search(self, query: SearchQuery) -> SearchPage:
-        """Visible activities with an occurrence in the chosen period, nearest first."""
+        """Visible activities with an occurrence in the chosen period, nearest first.
+
+        The box around the person starts small and doubles until it holds a full
+        page (plus one, to know whether there is a next page) inside its circle.
+        SQL orders by a flat-earth distance (exact enough at town scale, plain
+        arithmetic) and returns only the rows a page needs; haversine decides.
+        """
         now = self._clock()
-        needed = (query.page + 1) * PAGE_SIZE + 1  # one more tells whether a next page exists
+        needed = (query.page + 1) * PAGE_SIZE + 1
         params: dict[str, object] = {
             "now": to_iso(now),
             "day_ago": to_iso(now - timedelta(days=1)),
             "until": to_iso(self.until(query.when)),
             "kind": query.kind.value if query.kind else None,
+            "lat": query.lat,
+            "lon": query.lon,
+            "k2": math.cos(math.radians(query.lat)) ** 2,
+            "n": needed,
         }
-        filters = ""
-        if query.kind is not None:
-            filters += " AND a.kind = :kind"
-        if query.free_only:
-            filters += " AND a.free = 1"
-        sql = (
-            "SELECT * FROM (SELECT a.id, a.title_nl, a.title_en, a.kind, a.place_name, a.lat,"
-            " a.lon, a.all_day, a.free, a.price,"
-            " (SELECT MIN(o.starts_at) FROM activity_occurrences o WHERE o.activity_id = a.id"
-            "   AND o.starts_at >= CASE a.all_day WHEN 1 THEN :day_ago ELSE :now END"
-            "   AND o.starts_at < :until AND o.ends_at > :now) AS next_start"
-            " FROM activities a WHERE a.hidden_by IS NULL"
-            " AND a.lat BETWEEN :lat0 AND :lat1 AND a.lon BETWEEN :lon0 AND :lon1"
-            f"{filters}) WHERE next_start IS NOT NULL"
+        filters = (" AND a.kind = :kind" if query.kind else "") + (
+            " AND a.free = 1" if query.free_only else ""
         )
+        sql = (_SEARCH_ANY if query.when is When.ANY else _SEARCH_SOON).format(filters=filters)
         radius = FIRST_RADIUS_M
         while True:
             lat0, lat1, lon0, lon1 = bounding_box(query.lat, query.lon, radius)
@@ -463,6 +487,27 @@ class Activities:
             await self._record(conn, activity_id, by, "hide" if hidden else "show", "")
         return await self.get(activity_id)
 
+    async def draft(self, telegram_id: int) -> dict[str, Any] | None:
+        """A coordinator's half-finished add or edit, so a restart loses no answers."""
+        row = await self._db.fetchone(
+            "SELECT data FROM activity_drafts WHERE telegram_id = ?", (telegram_id,)
+        )
+        if row is None:
+            return None
+        data = json.loads(row[0])
+        return data if isinstance(data, dict) else None
+
+    async def save_draft(self, telegram_id: int, data: dict[str, Any]) -> None:
+        await self._db.execute(
+            "INSERT INTO activity_drafts (telegram_id, data, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (telegram_id) DO UPDATE SET data = excluded.data,"
+            " updated_at = excluded.updated_at",
+            (telegram_id, json.dumps(data, ensure_ascii=False), to_iso(self._clock())),
+        )
+
+    async def drop_draft(self, telegram_id: int) -> None:
+        await self._db.execute("DELETE FROM activity_drafts WHERE telegram_id = ?", (telegram_id,))
+
     async def _record(
         self, conn: aiosqlite.Connection, activity_id: int, by: int, action: str, detail: str
     ) -> None:
@@ -471,6 +516,10 @@ class Activities:
             " VALUES (?, ?, ?, ?, ?)",
             (activity_id, by, action, detail, to_iso(self._clock())),
         )
+        if self._audit is not None:  # also in the coordinators' /audit, with the rest
+            await self._audit.record(
+                f"activity.{action}", actor_id=by, subject_id=activity_id, detail=detail, conn=conn
+            )
 
 
 def _schedule(row: sqlite3.Row) -> Schedule:

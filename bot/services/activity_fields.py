@@ -275,3 +275,140 @@ def _dates(value: str, first: datetime, all_day: bool) -> tuple[str, ...]:
             when = parsed if timed else parsed.replace(hour=first.hour, minute=first.minute)
             found.append(when.strftime(DATETIME_FORMAT))
     return tuple(found)
+
+
+# --------------------------------------------------------------------------- chat edits
+
+# Fields a coordinator can change in chat, by their short key (also in button data).
+EDITABLE_FIELDS = (
+    "title_nl",
+    "title_en",
+    "descr_nl",
+    "descr_en",
+    "kind",
+    "organiser",
+    "place",
+    "address",
+    "location",
+    "start",
+    "end",
+    "repeat",
+    "cost",
+    "wheelchair",
+    "hearing_loop",
+    "phone",
+    "website",
+)
+REPEATS = ("once", "weekly", "biweekly", "monthly")
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_MONTHLY = re.compile(r"FREQ=MONTHLY;BYDAY=(-1|[1-4])(MO|TU|WE|TH|FR|SA|SU)")
+
+
+def blank(tz: str) -> ActivityData:
+    """The starting point of a new activity in chat; each answer is applied to it."""
+    return ActivityData(
+        external_id="",
+        title_nl="",
+        organiser="",
+        kind=Kind.COFFEE,
+        place_name="",
+        address="",
+        lat=0.0,
+        lon=0.0,
+        schedule=Schedule(tz, "2000-01-01T00:00", False, DEFAULT_DURATION_MIN),
+    )
+
+
+def _rule(repeat: str, start_local: str, all_day: bool) -> str | None:
+    if repeat == "once":
+        return None
+    if repeat == "weekly":
+        return "FREQ=WEEKLY"
+    if repeat == "biweekly":
+        return "FREQ=WEEKLY;INTERVAL=2"
+    first = datetime.strptime(start_local[:10], DATE_FORMAT)
+    week = (first.day - 1) // 7 + 1
+    return f"FREQ=MONTHLY;BYDAY={-1 if week == 5 else week}{_WEEKDAYS[first.weekday()]}"
+
+
+def repeat_of(schedule: Schedule) -> str | None:
+    """Which chat choice a schedule's rule is, or None for a rule from a file."""
+    rule = schedule.rrule
+    if rule is None:
+        return "once"
+    if rule in ("FREQ=WEEKLY", "FREQ=WEEKLY;INTERVAL=2"):
+        return "weekly" if rule == "FREQ=WEEKLY" else "biweekly"
+    return "monthly" if _MONTHLY.fullmatch(rule) else None
+
+
+def apply(data: ActivityData, name: str, value: str, places: Places) -> ActivityData:
+    """``data`` with one field set from a typed answer or a button; FieldError if unusable."""
+    s = data.schedule
+    if name in ("title_nl", "title_en"):
+        column = name
+        return data.with_columns(
+            **{column: text(value, required=name == "title_nl", limit=MAX_TITLE)}
+        )
+    if name in ("descr_nl", "descr_en"):
+        column = "description_" + name[-2:]
+        return data.with_columns(**{column: text(value, required=False, limit=MAX_TEXT)})
+    if name in ("organiser", "place"):
+        column = "place_name" if name == "place" else name
+        return data.with_columns(**{column: text(value, required=True)})
+    if name == "address":
+        return data.with_columns(address=text(value, required=False))
+    if name == "kind":
+        return data.with_columns(kind=kind(value))
+    if name == "location":
+        lat, lon = location(value, places)
+        return data.with_columns(lat=lat, lon=lon)
+    if name in ("wheelchair", "hearing_loop"):
+        return data.with_columns(**{name: yes_no(value)})
+    if name == "cost":
+        free, price = cost(value)
+        return data.with_columns(free=free, price=price)
+    if name == "phone":
+        return data.with_columns(phone=phone(value))
+    if name == "website":
+        return data.with_columns(website=website(value))
+    if name == "start":
+        first, timed = moment(value)
+        all_day = not timed
+        start_local = first.strftime(DATE_FORMAT if all_day else DATETIME_FORMAT)
+        duration = (
+            s.duration_min
+            if all_day == s.all_day
+            else (24 * 60 if all_day else DEFAULT_DURATION_MIN)
+        )
+        repeat = repeat_of(s)
+        rule = _rule(repeat, start_local, all_day) if repeat else s.rrule
+        return _with_schedule(
+            data,
+            replace(
+                s,
+                start_local=start_local,
+                all_day=all_day,
+                duration_min=duration,
+                rrule=rule,
+                exdates=(),
+                rdates=(),
+            ),
+        )
+    if name == "end":
+        first, _timed = moment(s.start_local)
+        return _with_schedule(
+            data, replace(s, duration_min=_duration(first, value.strip(), s.all_day))
+        )
+    if name == "repeat":
+        if value not in REPEATS:
+            raise FieldError(N_("Please choose one of the buttons."))
+        return _with_schedule(data, replace(s, rrule=_rule(value, s.start_local, s.all_day)))
+    raise FieldError(N_("Please choose one of the buttons."))
+
+
+def _with_schedule(data: ActivityData, schedule: Schedule) -> ActivityData:
+    try:
+        schedule.check()
+    except ScheduleError as error:
+        raise FieldError(str(error)) from None
+    return data.with_columns(schedule=schedule)

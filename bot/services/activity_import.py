@@ -48,7 +48,10 @@ CSV_COLUMNS = (
     "website",
 )
 REQUIRED_CSV_COLUMNS = ("id", "title_nl", "organiser", "kind", "place", "start")
+_ESCAPE = re.compile(r"\\([\\;,nN])")
 _EXTERNAL_ID = re.compile(r"[^\s]{1,200}")
+# Stands in for a row's schedule while its problems are collected; never stored.
+_NO_SCHEDULE = Schedule("UTC", "2000-01-01", True, 1)
 
 
 @dataclass
@@ -117,58 +120,60 @@ def read_csv(content: str, places: Places, zone: str) -> ReadResult:
     return result
 
 
-def _cell_error(column: str, error: FieldError) -> FieldError:
-    return FieldError(f"{column}: {error}")
-
-
 def _from_cells(cells: dict[str, str], places: Places, zone: str) -> ActivityData:
+    """One row; every problem in it is reported (joined with '; '), not only the first."""
+    problems: list[str] = []
+
     def get(column: str) -> str:
         return cells.get(column, "")
 
-    def parsed(column: str, parse: Any) -> Any:
+    def parsed(column: str, parse: Any, fallback: Any = "") -> Any:
         try:
             return parse(get(column))
         except FieldError as error:
-            raise _cell_error(column, error) from None
+            problems.append(f"{column}: {error}")
+            return fallback
+
+    def text(column: str, required: bool, limit: int = fields.MAX_SHORT) -> str:
+        return str(parsed(column, lambda v: fields.text(v, required=required, limit=limit)))
 
     external_id = get("id").strip()
     if not _EXTERNAL_ID.fullmatch(external_id):
-        raise FieldError("id: must be present and contain no spaces")
-    free, price = parsed("cost", fields.cost)
-    address = parsed("address", lambda v: fields.text(v, required=False))
-    lat, lon = _point(get("lat"), get("lon"), address, places)
+        problems.append("id: must be present and contain no spaces")
+    free, price = parsed("cost", fields.cost, (True, ""))
+    address = text("address", required=False)
+    try:
+        lat, lon = _point(get("lat"), get("lon"), address, places)
+    except FieldError as error:
+        problems.append(str(error))
+        lat, lon = 0.0, 0.0
     try:
         schedule = fields.schedule(get("start"), get("end"), get("rrule"), get("exdates"), zone)
     except FieldError as error:
-        raise _cell_error("start/end/rrule/exdates", error) from None
-    return ActivityData(
+        problems.append(f"start/end/rrule/exdates: {error}")
+    activity = ActivityData(
         external_id=external_id,
-        title_nl=parsed(
-            "title_nl", lambda v: fields.text(v, required=True, limit=fields.MAX_TITLE)
-        ),
-        title_en=parsed(
-            "title_en", lambda v: fields.text(v, required=False, limit=fields.MAX_TITLE)
-        ),
-        description_nl=parsed(
-            "description_nl", lambda v: fields.text(v, required=False, limit=fields.MAX_TEXT)
-        ),
-        description_en=parsed(
-            "description_en", lambda v: fields.text(v, required=False, limit=fields.MAX_TEXT)
-        ),
-        organiser=parsed("organiser", lambda v: fields.text(v, required=True)),
-        kind=parsed("kind", fields.kind),
-        place_name=parsed("place", lambda v: fields.text(v, required=True)),
+        title_nl=text("title_nl", required=True, limit=fields.MAX_TITLE),
+        title_en=text("title_en", required=False, limit=fields.MAX_TITLE),
+        description_nl=text("description_nl", required=False, limit=fields.MAX_TEXT),
+        description_en=text("description_en", required=False, limit=fields.MAX_TEXT),
+        organiser=text("organiser", required=True),
+        kind=parsed("kind", fields.kind, Kind.COFFEE),
+        place_name=text("place", required=True),
         address=address,
         lat=lat,
         lon=lon,
-        schedule=schedule,
+        schedule=schedule if not problems else _NO_SCHEDULE,
         free=free,
         price=price,
-        wheelchair=parsed("wheelchair", fields.yes_no),
-        hearing_loop=parsed("hearing_loop", fields.yes_no),
+        wheelchair=parsed("wheelchair", fields.yes_no, False),
+        hearing_loop=parsed("hearing_loop", fields.yes_no, False),
         phone=parsed("phone", fields.phone),
         website=parsed("website", fields.website),
     )
+    if problems:
+        raise FieldError("; ".join(problems))
+    return activity
 
 
 def _point(lat: str, lon: str, address: str, places: Places) -> tuple[float, float]:
@@ -176,7 +181,7 @@ def _point(lat: str, lon: str, address: str, places: Places) -> tuple[float, flo
         try:
             return fields.coordinates(lat, lon)
         except FieldError as error:
-            raise _cell_error("lat/lon", error) from None
+            raise FieldError(f"lat/lon: {error}") from None
     found = fields.postcode_point(address, places)
     if found is None:
         raise FieldError("lat/lon: missing, and the address has no known postcode")
@@ -249,7 +254,10 @@ def _prop(event: Any, name: str) -> str:
         return ""
     if isinstance(value, list):
         value = value[0]
-    return str(value).strip()
+    if isinstance(value, icalendar.vText):
+        return str(value).strip()
+    # X- properties stay as they were written: undo the TEXT escapes (RFC 5545 3.3.11).
+    return _ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), str(value)).strip()
 
 
 def _from_event(
@@ -257,6 +265,9 @@ def _from_event(
 ) -> ActivityData:
     if not _EXTERNAL_ID.fullmatch(uid):
         raise FieldError("the UID must contain no spaces")
+    broken = [f"{name}: {message}" for name, message in getattr(event, "errors", [])]
+    if broken:  # values icalendar could not read (it keeps them as text)
+        raise FieldError("; ".join(broken))
     if event.get("DTSTART") is None:
         raise FieldError("DTSTART: missing")
     start = event["DTSTART"].dt

@@ -49,6 +49,7 @@ class Topic(StrEnum):
     PRACTICAL = "practical"
     ACTIVITIES = "activities"
     WORRIED = "worried"
+    MISSED_CHECKIN = "missed_checkin"  # made by the check-ins' safety net, not chosen
 
 
 TOPIC_LABELS: dict[Topic, str] = {
@@ -56,7 +57,10 @@ TOPIC_LABELS: dict[Topic, str] = {
     Topic.PRACTICAL: N_("🧾 A practical question"),
     Topic.ACTIVITIES: N_("🎨 Activities"),
     Topic.WORRIED: N_("💛 Worried about someone"),
+    Topic.MISSED_CHECKIN: N_("🛟 Did not answer a check-in"),
 }
+# What a resident can choose when asking for a call.
+RESIDENT_TOPICS = (Topic.CHAT, Topic.PRACTICAL, Topic.ACTIVITIES, Topic.WORRIED)
 
 
 class TaskStatus(StrEnum):

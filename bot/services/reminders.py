@@ -157,7 +157,9 @@ class Reminders:
     @staticmethod
     def _text(t: Translator, row: sqlite3.Row, starts_at: datetime) -> str:
         language = t.language
-        title = html.escape(row["title_en"] if language == "en" and row["title_en"] else row["title_nl"])
+        title = html.escape(
+            row["title_en"] if language == "en" and row["title_en"] else row["title_nl"]
+        )
         when = t.date(starts_at, "EEEE d MMMM") if row["all_day"] else t.datetime(starts_at)
         place = html.escape(", ".join(p for p in (row["place_name"], row["address"]) if p))
         contact = html.escape(" · ".join(p for p in (row["phone"], row["website"]) if p))

@@ -46,6 +46,11 @@ class Schedule:
     def recurring(self) -> bool:
         return bool(self.rrule) or bool(self.rdates)
 
+    @property
+    def first_start(self) -> datetime:
+        """When the first occurrence begins (DTSTART), in UTC."""
+        return self._utc(self.local(self.start_local))
+
     def local(self, text: str) -> date | datetime:
         """A start or exception in this schedule's form: a date, or an aware datetime."""
         if self.all_day:

@@ -84,6 +84,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if required() and session.config.stash.get(PASSED, 0) == 0 and exitstatus == 0:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
+            reporter.ensure_newline()
             reporter.write_sep(
                 "!", "SAMEN_REQUIRE_BROWSER=1 but no browser test passed", red=True, bold=True
             )

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import struct
+import zlib
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 from playwright.async_api import Locator, Page, expect
 
-from bot.playground import ANNA, Playground
+from bot.playground import ANNA, COEN, TOKEN, Playground
 from tests.browser.conftest import Shoot
 
 
@@ -171,3 +175,145 @@ async def test_a_cancelled_panel_sends_nothing(page: Page) -> None:
     await expect(person.locator(".contact-panel")).to_be_hidden()
     await page.wait_for_timeout(300)
     await expect(person.locator(".msg")).to_have_count(0)
+
+
+def tiny_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A real PNG image, made here so the test needs no file."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+async def bot_api(playground: Playground, method: str, **params: Any) -> Any:
+    """Call the emulator's Bot API as the bot does (for what no journey sends yet)."""
+    form = aiohttp.FormData()
+    for key, value in params.items():
+        if isinstance(value, bytes):
+            form.add_field(key, value, filename="chart.png", content_type="image/png")
+        else:
+            form.add_field(key, value if isinstance(value, str) else json.dumps(value))
+    url = f"{playground.emulator.url}/bot{TOKEN}/{method}"
+    async with aiohttp.ClientSession() as session, session.post(url, data=form) as response:
+        body = await response.json()
+    assert body["ok"], body
+    return body["result"]
+
+
+async def ask_with_keyboard(page: Page, playground: Playground, keyboard: Any) -> None:
+    """Show a reply keyboard in Coen's chat, as a bot asking for a share would."""
+    await bot_api(
+        playground,
+        "sendMessage",
+        chat_id=str(COEN.user_id),
+        text="Where are you?",
+        reply_markup=keyboard,
+    )
+    first = keyboard["keyboard"][0][0]["text"]
+    await expect(phone(page, "coen").locator(".keyboard .kb-btn").first).to_have_text(first)
+
+
+async def bot_answers(page: Page, key: str, seen: int) -> None:
+    """Wait for the real bot's answer (more than ``seen`` bot messages), and a moment more."""
+    await page.wait_for_function(
+        "([key, seen]) => document.querySelectorAll("
+        "`[data-person='${key}'] .msg.from-bot`).length > seen",
+        arg=[key, seen],
+    )
+    await page.wait_for_timeout(500)  # the rest of the answer, if any
+
+
+async def test_the_page_shows_what_telegram_can_show_and_nothing_more(
+    page: Page, shoot: Shoot, playground: Playground
+) -> None:
+    coen = phone(page, "coen")
+    chat = str(COEN.user_id)
+    html = (
+        "<b>Bold</b> <i>italic</i> <u>under</u> <s>struck</s> <code>code()</code> "
+        '<a href="https://www.heemstede.nl/">Heemstede</a> '
+        '<a href="javascript:alert(1)">trap</a> <tg-spoiler>secret</tg-spoiler> '
+        "&lt;script&gt;alert(1)&lt;/script&gt;\n<blockquote>quoted</blockquote>"
+    )
+    links = {"inline_keyboard": [[{"text": "Website", "url": "https://www.heemstede.nl/"}]]}
+    sent = await bot_api(
+        playground, "sendMessage", chat_id=chat, text=html, parse_mode="HTML", reply_markup=links
+    )
+    body = coen.locator(f'.msg[data-message-id="{sent["message_id"]}"] .body')
+    await expect(body.locator("strong")).to_have_text("Bold")
+    await expect(body.locator("em")).to_have_text("italic")
+    await expect(body.locator("u")).to_have_text("under")
+    await expect(body.locator("s")).to_have_text("struck")
+    await expect(body.locator("code")).to_have_text("code()")
+    await expect(body.locator("blockquote")).to_have_text("quoted")
+    await expect(body.locator("a", has_text="Heemstede")).to_have_attribute(
+        "href", "https://www.heemstede.nl/"
+    )
+    assert await body.locator("a", has_text="trap").get_attribute("href") is None
+    await expect(body).to_contain_text("<script>alert(1)</script>")
+    assert await coen.locator(".chat script").count() == 0
+    spoiler = body.locator(".spoiler")
+    await spoiler.click()
+    await expect(spoiler).to_have_class(re.compile("shown"))
+    await expect(coen.locator("a.inline-btn")).to_have_attribute(
+        "href", "https://www.heemstede.nl/"
+    )
+
+    chart = await bot_api(
+        playground,
+        "sendPhoto",
+        chat_id=chat,
+        photo=tiny_png(40, 20, (31, 111, 92)),
+        caption="<b>Residents</b> this week",
+        parse_mode="HTML",
+    )
+    image = coen.locator(f'.msg[data-message-id="{chart["message_id"]}"] img.photo')
+    await expect(image).to_be_visible()
+    assert await image.evaluate("img => img.naturalWidth") == 40
+
+    await bot_api(
+        playground,
+        "editMessageText",
+        chat_id=chat,
+        message_id=sent["message_id"],
+        text="Changed <b>in place</b>",
+        parse_mode="HTML",
+    )
+    edited = coen.locator(f'.msg[data-message-id="{sent["message_id"]}"]')
+    await expect(edited.locator(".body")).to_have_text("Changed in place")
+    await expect(edited.locator(".edited")).to_be_visible()
+    assert await coen.locator(".msg").count() == 2
+
+    keyboard = {
+        "keyboard": [
+            [{"text": "📍 Send my location", "request_location": True}],
+            [{"text": "📞 Share my number", "request_contact": True}],
+        ],
+        "resize_keyboard": True,
+    }
+    # The real bot answers each share with its menu, which replaces the keyboard: ask again.
+    await ask_with_keyboard(page, playground, keyboard)
+    seen = await coen.locator(".msg.from-bot").count()
+    await button(coen.locator(".keyboard"), "📍 Send my location").click()
+    await button(coen, "📍 Wandelbos Groenendaal").click()
+    await expect(coen.locator(".msg.from-person").last).to_contain_text(
+        "📍 Location: Wandelbos Groenendaal"
+    )
+    await bot_answers(page, "coen", seen)
+    await ask_with_keyboard(page, playground, keyboard)
+    await button(coen.locator(".keyboard"), "📞 Share my number").click()
+    await expect(coen.locator(".contact-number")).to_have_text("+31612345604")
+    await button(coen, "Share").click()
+    await expect(coen.locator(".msg.from-person").last).to_contain_text("👤 Coen · +31612345604")
+    await shoot("formatting")
+
+    await bot_api(playground, "deleteMessage", chat_id=chat, message_id=chart["message_id"])
+    await expect(image).to_have_count(0)

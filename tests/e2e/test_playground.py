@@ -16,7 +16,18 @@ import pytest
 
 from bot.__main__ import main
 from bot.emulator.client import EmulatorClient
-from bot.playground import ANNA, COEN, FATIMA, JOHN, PEOPLE, Playground, PlaygroundError
+from bot.playground import (
+    ANNA,
+    COEN,
+    EXAMPLE_ACTIVITIES,
+    FATIMA,
+    JOHN,
+    PEOPLE,
+    Playground,
+    PlaygroundError,
+)
+from bot.services.activity_import import read_file
+from bot.services.geo import Places
 from bot.services.roles import Role
 from tests.e2e.harness import Person, buttons_of, keyboard_of
 
@@ -59,10 +70,27 @@ async def onboard_anna(client: EmulatorClient) -> None:
     await anna.expect(where=lambda e: bool(keyboard_of(e)))
 
 
+async def example_activities_in(playground: Playground) -> int:
+    assert playground.runtime is not None
+    row = await playground.runtime.db.fetchone("SELECT count(*) AS n FROM activities")
+    assert row is not None
+    return int(row["n"])
+
+
+def example_activities_in_file() -> int:
+    result = read_file(EXAMPLE_ACTIVITIES, Places.load(), "Europe/Amsterdam")
+    assert result.errors == []
+    return len(result.activities)
+
+
 async def test_start_sets_up_people_roles_and_the_page(playground: Playground) -> None:
+    assert await example_activities_in(playground) == example_activities_in_file() > 0
     assert playground.runtime is not None
     roles = playground.runtime.services.roles
     assert await roles.of(FATIMA.user_id) == {Role.VOLUNTEER}
+    fatima = await playground.runtime.services.volunteers.get(FATIMA.user_id)
+    assert fatima is not None
+    assert fatima.on_duty
     assert await roles.of(COEN.user_id) == {Role.COORDINATOR}
     assert await roles.of(ANNA.user_id) == frozenset()
     assert await roles.of(JOHN.user_id) == frozenset()
@@ -152,6 +180,7 @@ async def test_reset_starts_again_from_an_empty_database(
     assert playground.runtime is not None
     db = playground.runtime.db
     assert await db.fetchall("SELECT telegram_id FROM residents") == []
+    assert await example_activities_in(playground) == example_activities_in_file()
     assert await playground.runtime.services.roles.of(FATIMA.user_id) == {Role.VOLUNTEER}
     assert await playground.runtime.services.roles.of(COEN.user_id) == {Role.COORDINATOR}
     assert await client.transcript(ANNA.user_id) == []
@@ -175,10 +204,11 @@ async def test_other_sites_cannot_drive_the_playground(playground: Playground) -
     assert status == 200
 
 
-async def test_a_taken_port_is_a_clear_error(playground: Playground, tmp_path: Path) -> None:
-    second = Playground(port=playground.emulator.port, folder=tmp_path / "second")
+async def test_a_taken_port_is_a_clear_error(playground: Playground) -> None:
+    second = Playground(port=playground.emulator.port)
     with pytest.raises(PlaygroundError, match="SAMEN_PLAYGROUND_PORT"):
         await second.start()
+    assert not second.folder.exists()  # its temporary folder is cleaned up
 
 
 def _free_port() -> int:

@@ -27,7 +27,8 @@ async def _answered_with_menu(anna: Person, contains: str) -> None:
         (lambda a: a.client.send_voice(a.user_id), "spraakberichten"),
         (lambda a: a.client.send_photo(a.user_id, caption="kijk"), "geen foto’s"),
         (lambda a: a.client.send_document(a.user_id), "Gebruik de knoppen"),
-        (lambda a: a.client.send_location(a.user_id), "Gebruik de knoppen"),
+        # A location is never unexpected: it looks for activities nearby (issue 3).
+        (lambda a: a.client.send_location(a.user_id), "Ik zoek bij u in de buurt"),
         (lambda a: a.client.send_contact(a.user_id, "+31612345678"), "Gebruik de knoppen"),
     ],
     ids=[

@@ -341,7 +341,7 @@ async def test_release_offers_the_task_again(services: Services, db: Database) -
     )
     assert [r[0] for r in second_round] == [KEES]  # not back to the one who gave it up
     told = texts(await outbox(db, "recipient_id = ?", (RESIDENT,)))
-    assert "Piet cannot call you after all" in told[-1]
+    assert "Piet kan u toch niet bellen" in told[-1]
     assert (await services.callbacks.claim(task_id, KEES))[0] is ClaimResult.CLAIMED
 
 
@@ -362,7 +362,7 @@ async def test_three_no_answers_close_the_task_and_alert(services: Services, db:
     assert task.status is TaskStatus.CLOSED and task.outcome is CallOutcome.NO_ANSWER
     alerts = await outbox(db, "kind = 'alert'")
     assert [r[0] for r in alerts] == [COORDINATOR]
-    assert "no answer three times" in texts(alerts)[0]
+    assert "drie keer niet opgenomen" in texts(alerts)[0]  # coordinator: default language
     told = texts(await outbox(db, "recipient_id = ?", (RESIDENT,)))
     assert "drie keer" in told[-1]  # Anna reads Dutch
     again = await services.callbacks.record_outcome(task_id, PIET, CallOutcome.NO_ANSWER)
@@ -439,7 +439,7 @@ async def test_unclaimed_task_alerts_once_after_two_daytime_hours(
     assert await services.callbacks.escalate_unclaimed() == 0
     alerts = await outbox(db, "kind = 'alert'")
     assert [r[0] for r in alerts] == [COORDINATOR]
-    assert f"#{task_id} is waiting" in texts(alerts)[0]
+    assert f"Terugbelverzoek #{task_id} wacht" in texts(alerts)[0]
     assert "2 uur" in texts(alerts)[0]  # a configured coordinator: the default language
 
 
@@ -518,3 +518,90 @@ async def test_lists_for_volunteers_and_coordinators(services: Services, db: Dat
     assert [t.id for t in await services.callbacks.tasks_of(PIET)] == [first]
     assert await services.callbacks.tasks_of(KEES) == []
     assert [t.id for t in await services.callbacks.overview()] == [first, second]
+
+
+# ---------------------------------------------------------------------- settings
+
+
+def test_settings_and_their_defaults() -> None:
+    from bot.config import ConfigError, load_settings
+    from bot.services.callbacks import CallbackPolicy
+
+    policy = CallbackPolicy.from_settings(load_settings())
+    assert policy.escalate_after == timedelta(hours=2)
+    assert policy.retention == timedelta(days=30)
+    assert policy.daytime == (time(8), time(21))
+    custom = load_settings(
+        SAMEN_TASK_ESCALATE_AFTER="PT90M",
+        SAMEN_PHONE_RETENTION_DAYS="7",
+        SAMEN_DAYTIME="09:00-17:30",
+    )
+    policy = CallbackPolicy.from_settings(custom)
+    assert policy.escalate_after == timedelta(minutes=90)
+    assert policy.retention == timedelta(days=7)
+    assert policy.daytime == (time(9), time(17, 30))
+    for name, value in (
+        ("SAMEN_DAYTIME", "21:00-08:00"),
+        ("SAMEN_DAYTIME", "mornings"),
+        ("SAMEN_TASK_ESCALATE_AFTER", "00:00:00"),
+        ("SAMEN_PHONE_RETENTION_DAYS", "0"),
+    ):
+        with pytest.raises(ConfigError, match=name):
+            load_settings(**{name: value})
+
+
+# ---------------------------------------------------------------------- button data
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "call:activities",
+        "cbm:20261128a:31612345678:-",
+        "cbm:20261128e:32470123456:worried",
+        "cbt:none:20261129m:31612345678",
+        "cbx:12",
+        "task:claim:1",
+        "task:no_answer:123456789",
+        "tnote:5",
+        "vol:duty:off",
+        "vol:lang:en",
+        "invite:new",
+        "join:AbCdEfGh_-123456",
+        "apply:yes",
+        "appl:no:3",
+    ],
+)
+def test_button_data_of_this_journey_round_trips(data: str) -> None:
+    from handlers.callback_data import decode, encode
+
+    decoded = decode(data)
+    assert decoded is not None
+    prefix, args = decoded
+    assert encode(prefix, *args) == data
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "call:missed_checkin",  # made by the safety net only, never by a button
+        "cbm:2026112a:31612345678:-",
+        "cbm:20261128x:31612345678:-",
+        "cbm:20261128a:+31612345678:-",
+        "cbt:missed_checkin:20261128a:31612345678",
+        "cbx:-1",
+        "cbx:1234567890",
+        "task:claim:",
+        "task:delete:1",
+        "task:claim:1:2",
+        "vol:duty:maybe",
+        "vol:lang:de",
+        "join:short",
+        "join:AbCdEfGh_-12345!",
+        "appl:yes:x",
+    ],
+)
+def test_forged_button_data_is_refused(forged: str) -> None:
+    from handlers.callback_data import decode
+
+    assert decode(forged) is None

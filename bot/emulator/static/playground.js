@@ -124,7 +124,8 @@ function buildPhone(person) {
   $(".name").textContent = person.first_name;
   $(".role").textContent =
     (ROLES[person.role] || person.role) + " · " + (LANGUAGES[person.language_code] || "");
-  $(".empty-text").textContent = person.first_name + " has not talked to Samen yet.";
+  $(".empty-text").textContent =
+    person.first_name + " has not talked to Samen yet. Tap Start, as a new Telegram user would.";
   const phone = {
     person,
     root,
@@ -369,9 +370,11 @@ function showKeyboard(phone, keyboard) {
       element.textContent = button.text;
       if (button.request_contact) {
         element.classList.add("request");
+        element.title = "Shares your phone number";
         element.addEventListener("click", () => openContact(phone, button.text));
       } else if (button.request_location) {
         element.classList.add("request");
+        element.title = "Shares a location";
         element.addEventListener("click", () => openLocation(phone, button.text));
       } else {
         element.addEventListener("click", () =>
@@ -386,6 +389,7 @@ function showKeyboard(phone, keyboard) {
 
 function showToast(phone, entry) {
   if (!entry.text) return; // an answer without text shows nothing in Telegram either
+  phone.toasts.replaceChildren(); // like Telegram: one notice at a time
   const toast = document.createElement("div");
   toast.className = "toast" + (entry.show_alert ? " alert" : "");
   toast.textContent = entry.text;

@@ -1,0 +1,715 @@
+"""Check-ins, the resident's side: set up, change, pause, stop, and answer.
+
+Every step is saved as soon as it is chosen (days, then time, then the safety
+net), so a restart or an abandoned set-up loses nothing and the check-in menu
+always shows the schedule as it is. Only three steps wait for typing (a time, a
+phone number, a date); those are conversation states. Buttons carry what they
+choose, and every action re-reads the person's own schedule on the server, so
+an old or forged button can do no more than the person could anyway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from datetime import date, time, timedelta
+from typing import Any
+
+from babel.dates import format_date, format_timedelta, get_day_names
+from babel.lists import format_list
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram.error import BadRequest
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.i18n import N_, Translator
+from bot.services.callbacks import display_phone, normalise_phone, phone_from_contact
+from bot.services.checkins import (
+    EVERY_DAY,
+    WEEKDAYS,
+    Answer,
+    Mood,
+    QuietHoursError,
+    Subscription,
+    chosen_days,
+    mood_from_text,
+    parse_date,
+    parse_time,
+    slot_from_code,
+    time_text,
+)
+from bot.services.residents import Status
+from handlers.callback_data import Prefix, args_of, encode, matches
+from handlers.callbacks import call_me_button_data
+from handlers.common import is_consented, send_with_menu
+from handlers.context import SamenContext
+from handlers.conversation import conversation
+from handlers.expired import button_expired
+from handlers.keyboards import MENU_LABELS, MenuAction, menu_action
+
+ASK_TIME = "checkin_time"
+ASK_PHONE = "checkin_phone"
+ASK_DATE = "checkin_date"
+END = ConversationHandler.END
+
+SHARE_NUMBER = N_("📱 Share my phone number")  # the same words as the call-back journey
+NOT_NOW = N_("↩️ Not now")
+
+KIND_WORDS = (
+    N_("That is good to hear! Enjoy your day."),
+    N_("How nice! Thank you for letting me know."),
+    N_("Good to hear. Take care of yourself today."),
+)
+
+
+# ---------------------------------------------------------------- texts
+
+
+def days_text(t: Translator, days: int) -> str:
+    if days == EVERY_DAY:
+        return t._("every day")
+    if days == WEEKDAYS:
+        return t._("every weekday")
+    names = get_day_names("wide", locale=t.locale)
+    return str(format_list([str(names[d]) for d in chosen_days(days)], locale=t.locale))
+
+
+def day_text(t: Translator, day: date) -> str:
+    return str(format_date(day, "EEEE d MMMM", locale=t.locale))
+
+
+def schedule_text(ctx: SamenContext, sub: Subscription) -> str:
+    t = ctx.t
+    lines = [t._("<b>Your check-ins</b>"), ""]
+    lines.append(t._("• Days: %(days)s", days=days_text(t, sub.days)))
+    if sub.local_time is not None:
+        lines.append(t._("• Time: %(time)s", time=time_text(sub.local_time)))
+    if sub.paused_until is not None:
+        lines.append(t._("• On holiday until %(date)s", date=day_text(t, sub.paused_until)))
+    if sub.next_due is not None:
+        lines.append(t._("• Next check-in: <b>%(moment)s</b>", moment=t.datetime(sub.next_due)))
+    if sub.safety_net and sub.phone:
+        lines.append(t._("• Safety net: on (%(phone)s)", phone=display_phone(sub.phone)))
+    else:
+        lines.append(t._("• Safety net: off"))
+    if ctx.resident is not None and ctx.resident.status is Status.STOPPED:
+        lines += [
+            "",
+            t._(
+                "You stopped all messages from Samen, so no check-ins are sent. "
+                "Go to “📋 My data” to start messages again."
+            ),
+        ]
+    if sub.local_time is not None and ctx.services.checkins.policy.quiet.contains(sub.local_time):
+        lines += ["", t._("Your time is now in the quiet hours. Please choose another time.")]
+    return "\n".join(lines)
+
+
+def quiet_text(ctx: SamenContext) -> str:
+    quiet = ctx.services.checkins.policy.quiet
+    return ctx.t._(
+        "Between %(start)s and %(end)s Samen sends nothing, so you can rest.",
+        start=time_text(quiet.start),
+        end=time_text(quiet.end),
+    )
+
+
+def help_numbers(ctx: SamenContext) -> str:
+    """The numbers that help right now: always shown to someone not doing well."""
+    policy = ctx.services.checkins.policy
+    return ctx.t._(
+        "<b>Who can help right now</b>\n"
+        "• 113 Suicide Prevention: call 0800-0113 (free, day and night) or chat on 113.nl\n"
+        "• Emergency: call 112\n"
+        "• %(desk)s (social work): %(phone)s",
+        desk=html.escape(policy.desk_name),
+        phone=html.escape(policy.desk_phone),
+    )
+
+
+def _button(t: Translator, label: str, prefix: Prefix, *args: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t._(label), callback_data=encode(prefix, *args))
+
+
+def menu_buttons(t: Translator, sub: Subscription) -> InlineKeyboardMarkup:
+    rows = [[_button(t, N_("🗓 Change days or time"), Prefix.CHECKIN, "setup")]]
+    if sub.safety_net:
+        rows.append([_button(t, N_("🛟 Switch the safety net off"), Prefix.CHECKIN, "netoff")])
+    else:
+        rows.append([_button(t, N_("🛟 Switch the safety net on"), Prefix.CHECKIN, "net")])
+    if sub.paused_until is not None:
+        rows.append([_button(t, N_("▶️ Start again now"), Prefix.CHECKIN, "resume")])
+    else:
+        rows.append([_button(t, N_("⏸ Take a break (holiday)"), Prefix.CHECKIN, "pause")])
+    rows.append([_button(t, N_("⏹ Stop check-ins"), Prefix.CHECKIN, "stop")])
+    return InlineKeyboardMarkup(rows)
+
+
+# ---------------------------------------------------------------- the menu
+
+
+async def _consented(update: Update, ctx: SamenContext) -> bool:
+    """Check-ins store data, so they are only for residents who agreed."""
+    if is_consented(ctx):
+        return True
+    if update.callback_query is not None:
+        await button_expired(update, ctx)
+    else:
+        await send_with_menu(
+            update,
+            ctx,
+            ctx.t._("Check-ins need your agreement first. Tap “🔒 Privacy” below to read it."),
+        )
+    return False
+
+
+async def show_checkins(update: Update, ctx: SamenContext) -> object:
+    """The "💬 Check-ins" button: the schedule with its next date, or the invitation."""
+    if not await _consented(update, ctx) or ctx.resident is None:
+        return END
+    chat_id = ctx.resident.telegram_id
+    sub = await ctx.services.checkins.get(chat_id)
+    if sub is None or not sub.complete:
+        await ctx.bot.send_message(
+            chat_id,
+            ctx.t._(
+                "<b>Check-ins</b>\n\n"
+                "Would you like a short message from Samen on the days you choose? "
+                "It asks how you are. You answer with one tap.\n\n"
+                "Not doing well? Then Samen shows you who can help."
+            ),
+            reply_markup=InlineKeyboardMarkup(
+                [[_button(ctx.t, N_("✅ Yes, I would like that"), Prefix.CHECKIN, "setup")]]
+            ),
+        )
+        return END
+    await ctx.bot.send_message(
+        chat_id, schedule_text(ctx, sub), reply_markup=menu_buttons(ctx.t, sub)
+    )
+    return END
+
+
+async def on_step(update: Update, ctx: SamenContext) -> object:
+    """ci:<step>: every button of the check-in menu and set-up."""
+    query = update.callback_query
+    if query is None or not await _consented(update, ctx) or ctx.resident is None:
+        return END
+    (step,) = args_of(query.data)
+    me = ctx.resident.telegram_id
+    checkins = ctx.services.checkins
+    sub = await checkins.get(me)
+    needs_schedule = step not in ("menu", "setup", "every", "weekdays", "choose")
+    if needs_schedule and (sub is None or not sub.complete):
+        await button_expired(update, ctx)
+        return END
+    await query.answer()
+    await _drop_buttons(update)
+    t = ctx.t
+    if step == "menu":
+        return await show_checkins(update, ctx)
+    if step == "setup":
+        await ctx.bot.send_message(
+            me,
+            t._("On which days would you like a check-in?"),
+            reply_markup=InlineKeyboardMarkup(
+                [
+                    [_button(t, N_("Every day"), Prefix.CHECKIN, "every")],
+                    [_button(t, N_("Monday to Friday"), Prefix.CHECKIN, "weekdays")],
+                    [_button(t, N_("Let me choose the days"), Prefix.CHECKIN, "choose")],
+                ]
+            ),
+        )
+        return END
+    if step in ("every", "weekdays"):
+        return await _days_chosen(update, ctx, EVERY_DAY if step == "every" else WEEKDAYS)
+    if step == "choose":
+        start = sub.days if sub is not None and sub.days not in (EVERY_DAY, WEEKDAYS) else 0
+        await ctx.bot.send_message(
+            me,
+            t._("Tap the days you want. Tap “✅ Done” when you are ready."),
+            reply_markup=day_picker(t, start),
+        )
+        return END
+    assert sub is not None
+    if step == "net":
+        return await _ask_safety_net(update, ctx)
+    if step == "netyes":
+        return await _ask_phone(update, ctx)
+    if step in ("netno", "netoff"):
+        sub = await checkins.set_safety_net(me, None) or sub
+        if step == "netoff":
+            await send_with_menu(
+                update, ctx, t._("The safety net is off. Samen deleted your phone number.")
+            )
+            return END
+        return await _confirm(update, ctx, sub)
+    if step == "pause":
+        await ctx.bot.send_message(
+            me,
+            t._("How long would you like a break from check-ins?"),
+            reply_markup=InlineKeyboardMarkup(
+                [
+                    [_button(t, N_("1 week"), Prefix.CHECKIN, "pause7")],
+                    [_button(t, N_("2 weeks"), Prefix.CHECKIN, "pause14")],
+                    [_button(t, N_("📅 Until a date I choose"), Prefix.CHECKIN, "pausedate")],
+                ]
+            ),
+        )
+        return END
+    if step in ("pause7", "pause14"):
+        days = 7 if step == "pause7" else 14
+        return await _paused(update, ctx, checkins.today() + timedelta(days=days))
+    if step == "pausedate":
+        await ctx.bot.send_message(
+            me, t._("Until which date? Type it as day-month, for example 24-12.")
+        )
+        return ASK_DATE
+    if step == "resume":
+        sub = await checkins.resume(me)
+        assert sub.next_due is not None
+        await send_with_menu(
+            update,
+            ctx,
+            t._("Welcome back! Your next check-in: %(moment)s.", moment=t.datetime(sub.next_due)),
+        )
+        return END
+    if step == "stop":
+        await ctx.bot.send_message(
+            me,
+            t._("Stop check-ins? Samen deletes your schedule and phone number."),
+            reply_markup=InlineKeyboardMarkup(
+                [
+                    [_button(t, N_("⏹ Yes, stop"), Prefix.CHECKIN, "stopyes")],
+                    [_button(t, N_("↩️ No, keep them"), Prefix.CHECKIN, "stopno")],
+                ]
+            ),
+        )
+        return END
+    if step == "stopyes":
+        await checkins.stop(me)
+        await send_with_menu(
+            update,
+            ctx,
+            t._("Your check-ins are stopped. Would you like them again later? Tap “💬 Check-ins”."),
+        )
+        return END
+    await send_with_menu(update, ctx, t._("Good, your check-ins stay as they are."))
+    return END
+
+
+def day_picker(t: Translator, days: int) -> InlineKeyboardMarkup:
+    names = get_day_names("wide", locale=t.locale)
+    rows = [
+        [
+            InlineKeyboardButton(
+                ("✅ " if days & (1 << d) else "") + str(names[d]).capitalize(),
+                callback_data=encode(Prefix.CHECKIN_DAYS, "pick", str(days ^ (1 << d))),
+            )
+        ]
+        for d in range(7)
+    ]
+    if days:
+        rows.append([_button(t, N_("✅ Done"), Prefix.CHECKIN_DAYS, "done", str(days))])
+    return InlineKeyboardMarkup(rows)
+
+
+async def on_days(update: Update, ctx: SamenContext) -> object:
+    """cid:pick:<mask> toggles a day in the picker; cid:done:<mask> saves the days."""
+    query = update.callback_query
+    if query is None or not await _consented(update, ctx):
+        return END
+    action, mask_text = args_of(query.data)
+    days = int(mask_text)
+    if days > EVERY_DAY or (action == "done" and days == 0):
+        await button_expired(update, ctx)
+        return END
+    await query.answer()
+    if action == "pick":
+        await query.edit_message_reply_markup(reply_markup=day_picker(ctx.t, days))
+        return END
+    await _drop_buttons(update)
+    return await _days_chosen(update, ctx, days)
+
+
+async def _days_chosen(update: Update, ctx: SamenContext, days: int) -> object:
+    assert ctx.resident is not None
+    me = ctx.resident.telegram_id
+    await ctx.services.checkins.set_days(me, days)
+    t = ctx.t
+    presets = ctx.services.checkins.policy.presets()
+    buttons = [
+        InlineKeyboardButton(time_text(p), callback_data=encode(Prefix.CHECKIN_TIME, f"{p:%H%M}"))
+        for p in presets
+    ]
+    await ctx.bot.send_message(
+        me,
+        t._(
+            "Check-ins on %(days)s. At what time? Tap a time, or type one, for example 9:30.",
+            days=days_text(t, days),
+        )
+        + "\n\n"
+        + quiet_text(ctx),
+        reply_markup=InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)]),
+    )
+    return ASK_TIME
+
+
+async def on_time_button(update: Update, ctx: SamenContext) -> object:
+    """cit:HHMM, a preset time."""
+    query = update.callback_query
+    if query is None or not await _consented(update, ctx):
+        return END
+    hour, minute = args_of(query.data)
+    await query.answer()
+    await _drop_buttons(update)
+    return await _time_chosen(update, ctx, time(int(hour), int(minute)))
+
+
+async def typed_time(update: Update, ctx: SamenContext) -> object:
+    text = update.message.text if update.message and update.message.text else ""
+    if (routed := await _left_for_menu(update, ctx, text)) is not None:
+        return routed
+    at = parse_time(text)
+    if at is None:
+        await ctx.bot.send_message(
+            update.message.chat_id if update.message else 0,
+            ctx.t._("I did not understand that time. Please type it like 9:30, or tap a time."),
+        )
+        return ASK_TIME
+    return await _time_chosen(update, ctx, at)
+
+
+async def _time_chosen(update: Update, ctx: SamenContext, at: time) -> object:
+    assert ctx.resident is not None
+    me = ctx.resident.telegram_id
+    before = await ctx.services.checkins.get(me)
+    if before is None:  # stopped in between: start again from the days
+        await button_expired(update, ctx)
+        return END
+    try:
+        sub = await ctx.services.checkins.set_time(me, at)
+    except QuietHoursError:
+        await ctx.bot.send_message(
+            me,
+            quiet_text(ctx) + " " + ctx.t._("Please choose a time outside those hours."),
+        )
+        return ASK_TIME
+    if before.local_time is None and not sub.safety_net:
+        return await _ask_safety_net(update, ctx)
+    return await _confirm(update, ctx, sub)
+
+
+async def _ask_safety_net(update: Update, ctx: SamenContext) -> object:
+    assert ctx.resident is not None
+    t = ctx.t
+    window = ctx.services.checkins.policy.safety_window
+    await ctx.bot.send_message(
+        ctx.resident.telegram_id,
+        t._(
+            "<b>The safety net</b> (you choose)\n\n"
+            "If you do not answer a check-in within %(window)s, a volunteer may call you. "
+            "Just to hear that you are all right.\n\n"
+            "For this, Samen needs your phone number. Only the volunteer who calls you "
+            "sees it. Samen deletes it when you switch the safety net off.\n\n"
+            "Would you like the safety net?",
+            window=format_timedelta(window, threshold=2, locale=t.locale),
+        ),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [_button(t, N_("🛟 Yes, please"), Prefix.CHECKIN, "netyes")],
+                [_button(t, N_("No, thank you"), Prefix.CHECKIN, "netno")],
+            ]
+        ),
+    )
+    return END
+
+
+async def _ask_phone(update: Update, ctx: SamenContext) -> object:
+    assert ctx.resident is not None
+    t = ctx.t
+    await ctx.bot.send_message(
+        ctx.resident.telegram_id,
+        t._(
+            "Which number can a volunteer call? Tap “📱 Share my phone number” below. "
+            "Or type your number, for example 06 1234 5678."
+        ),
+        reply_markup=ReplyKeyboardMarkup(
+            [[KeyboardButton(t._(SHARE_NUMBER), request_contact=True)], [t._(NOT_NOW)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        ),
+    )
+    return ASK_PHONE
+
+
+async def shared_contact(update: Update, ctx: SamenContext) -> object:
+    message = update.message
+    user = update.effective_user
+    if message is None or message.contact is None or user is None:
+        return ASK_PHONE
+    if message.contact.user_id != user.id:
+        await message.reply_text(
+            ctx.t._(
+                "That is someone else's number. Please share your own number "
+                "with the button, or type it."
+            )
+        )
+        return ASK_PHONE
+    phone = phone_from_contact(message.contact.phone_number)
+    if phone is None:
+        await message.reply_text(
+            ctx.t._("Sorry, I cannot use that number. Please type the number we can call.")
+        )
+        return ASK_PHONE
+    return await _phone_given(update, ctx, phone)
+
+
+async def not_a_phone(update: Update, ctx: SamenContext) -> object:
+    """A sticker, photo or voice message while Samen asks for the number."""
+    if update.message is not None:
+        await update.message.reply_text(
+            ctx.t._("Please type your phone number, or tap “📱 Share my phone number”.")
+        )
+    return ASK_PHONE
+
+
+async def typed_phone(update: Update, ctx: SamenContext) -> object:
+    text = update.message.text if update.message and update.message.text else ""
+    if " ".join(text.split()).casefold() == ctx.t._(NOT_NOW).casefold():
+        assert ctx.resident is not None
+        sub = await ctx.services.checkins.get(ctx.resident.telegram_id)
+        if sub is None or not sub.complete:
+            await send_with_menu(update, ctx, ctx.t._("Fine."))
+            return END
+        return await _confirm(update, ctx, sub)
+    if (routed := await _left_for_menu(update, ctx, text)) is not None:
+        return routed
+    return await _phone_given(update, ctx, normalise_phone(text))
+
+
+async def _phone_given(update: Update, ctx: SamenContext, phone: str | None) -> object:
+    assert ctx.resident is not None
+    if phone is None:
+        await ctx.bot.send_message(
+            ctx.resident.telegram_id,
+            ctx.t._(
+                "That does not look like a phone number. Please type it like "
+                "06 1234 5678 or 023 123 4567. A number from abroad starts with + "
+                "and the country code, like +32 470 12 34 56."
+            ),
+        )
+        return ASK_PHONE
+    sub = await ctx.services.checkins.set_safety_net(ctx.resident.telegram_id, phone)
+    if sub is None or not sub.complete:
+        await button_expired(update, ctx)
+        return END
+    return await _confirm(update, ctx, sub)
+
+
+async def _confirm(update: Update, ctx: SamenContext, sub: Subscription) -> object:
+    """The end of every set-up path: what was saved and when the next check-in comes."""
+    t = ctx.t
+    assert sub.next_due is not None
+    await send_with_menu(
+        update,
+        ctx,
+        t._(
+            "✅ <b>Your check-ins are set.</b>\n\n"
+            "Your next check-in: %(moment)s.\n"
+            "You can change this at any time with “💬 Check-ins”.",
+            moment=t.datetime(sub.next_due),
+        )
+        + "\n\n"
+        + schedule_text(ctx, sub),
+    )
+    return END
+
+
+async def typed_date(update: Update, ctx: SamenContext) -> object:
+    text = update.message.text if update.message and update.message.text else ""
+    if (routed := await _left_for_menu(update, ctx, text)) is not None:
+        return routed
+    until = parse_date(text, ctx.services.checkins.today())
+    if until is None:
+        await ctx.bot.send_message(
+            update.message.chat_id if update.message else 0,
+            ctx.t._("I did not understand that date. Please type it like 24-12."),
+        )
+        return ASK_DATE
+    return await _paused(update, ctx, until)
+
+
+async def _paused(update: Update, ctx: SamenContext, until: date) -> object:
+    assert ctx.resident is not None
+    me = ctx.resident.telegram_id
+    checkins = ctx.services.checkins
+    try:
+        sub = await checkins.pause(me, until)
+    except ValueError:
+        await ctx.bot.send_message(
+            me, ctx.t._("Please choose a date after today and within a year.")
+        )
+        return ASK_DATE
+    except LookupError:
+        await button_expired(update, ctx)
+        return END
+    assert sub.next_due is not None and sub.paused_until is not None
+    await send_with_menu(
+        update,
+        ctx,
+        ctx.t._(
+            "Enjoy your break! No check-ins until %(date)s. Your next check-in: %(moment)s.",
+            date=day_text(ctx.t, sub.paused_until),
+            moment=ctx.t.datetime(sub.next_due),
+        ),
+    )
+    return END
+
+
+async def _left_for_menu(update: Update, ctx: SamenContext, text: str) -> object | None:
+    """A menu button tapped while Samen waited for typing: leave, and do what it says."""
+    if menu_action(ctx.bot_data.menu_index, text) is None:
+        if await typed_checkin_answer(update, ctx):
+            return END
+        return None
+    from handlers.menu import on_text
+
+    await on_text(update, ctx)
+    return END
+
+
+async def _drop_buttons(update: Update) -> None:
+    """Take the buttons off the message that was just answered, so it is not pressed twice."""
+    query = update.callback_query
+    if query is None or query.message is None:
+        return
+    with contextlib.suppress(BadRequest):  # already without buttons
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
+# ---------------------------------------------------------------- answers
+
+
+async def on_mood(update: Update, ctx: SamenContext) -> None:
+    """mood:<slot>:<mood>, a button under a check-in."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    code, value = args_of(query.data)
+    answer = await ctx.services.checkins.answer(user.id, slot_from_code(code), Mood(value))
+    if answer is None:  # not this person's check-in, or forged
+        await button_expired(update, ctx)
+        return
+    await query.answer()
+    await _drop_buttons(update)
+    await _respond(update, ctx, answer)
+
+
+async def typed_checkin_answer(update: Update, ctx: SamenContext) -> bool:
+    """A typed "goed", "niet zo goed" or 🙁 soon after a check-in is its answer."""
+    message = update.message
+    if message is None or not message.text or ctx.resident is None:
+        return False
+    mood = mood_from_text(message.text)
+    if mood is None:
+        return False
+    checkins = ctx.services.checkins
+    me = ctx.resident.telegram_id
+    slot = await checkins.awaiting_answer(me)
+    if slot is None:
+        return False
+    answer = await checkins.answer(me, slot, mood)
+    if answer is None:
+        return False
+    message_id = await checkins.checkin_message_id(me, slot)
+    if message_id is not None:
+        with contextlib.suppress(BadRequest):  # too old to edit, or already without buttons
+            await ctx.bot.edit_message_reply_markup(me, message_id, reply_markup=None)
+    await _respond(update, ctx, answer)
+    return True
+
+
+async def _respond(update: Update, ctx: SamenContext, answer: Answer) -> None:
+    t = ctx.t
+    parts: list[str] = []
+    if not answer.first:
+        parts.append(t._("You already answered this check-in. Thank you!"))
+    elif answer.late:
+        parts.append(t._("Thank you, good to hear from you."))
+    if answer.task_cancelled:
+        parts.append(t._("We told the volunteers you are fine, so nobody will call you for this."))
+    elif answer.task_open:
+        parts.append(
+            t._(
+                "A volunteer may still call you, just to check. "
+                "That is fine: you can tell them how you are."
+            )
+        )
+    if answer.mood is Mood.GOOD:
+        if answer.first:
+            pick = update.update_id % len(KIND_WORDS)
+            parts.append(t._(KIND_WORDS[pick]))
+        await send_with_menu(update, ctx, "\n\n".join(parts))
+        return
+    parts.append(
+        t._("Thank you for telling me. I am sorry you are not feeling well.")
+        if answer.mood is Mood.BAD
+        else t._("Thank you for telling me. Some days are like that.")
+    )
+    parts.append(t._("Would you like to talk to someone? A volunteer can call you."))
+    parts.append(help_numbers(ctx))
+    assert ctx.resident is not None
+    await ctx.bot.send_message(
+        ctx.resident.telegram_id,
+        "\n\n".join(parts),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        t._(MENU_LABELS[MenuAction.CALL_ME]), callback_data=call_me_button_data()
+                    )
+                ]
+            ]
+        ),
+    )
+
+
+# ---------------------------------------------------------------- wiring
+
+
+def checkins_conversation() -> ConversationHandler[Any]:
+    text = filters.TEXT & ~filters.COMMAND
+    entry_points: list[BaseHandler[Update, SamenContext, object]] = [
+        CallbackQueryHandler(on_step, pattern=matches(Prefix.CHECKIN)),
+        CallbackQueryHandler(on_days, pattern=matches(Prefix.CHECKIN_DAYS)),
+        CallbackQueryHandler(on_time_button, pattern=matches(Prefix.CHECKIN_TIME)),
+    ]
+    return conversation(
+        "checkins",
+        entry_points,
+        {
+            ASK_TIME: [MessageHandler(text, typed_time)],
+            ASK_PHONE: [
+                MessageHandler(filters.CONTACT, shared_contact),
+                MessageHandler(text, typed_phone),
+                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, not_a_phone),
+            ],
+            ASK_DATE: [MessageHandler(text, typed_date)],
+        },
+    )
+
+
+def mood_handler() -> CallbackQueryHandler[SamenContext, None]:
+    return CallbackQueryHandler(on_mood, pattern=matches(Prefix.MOOD))

@@ -1,0 +1,416 @@
+"""Activities nearby, end to end: location, postcode or neighbourhood → filters → list →
+details → remind me; browsing without consent; the coordinator's add/edit/hide."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.activity_cli import import_file
+from bot.db import Database
+from bot.emulator.client import EmulatorClient, Entry
+from bot.emulator.server import EmulatorServer
+from tests.conftest import FakeClock
+from tests.e2e.conftest import COORDINATOR_ID
+from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
+from tests.e2e.test_mydata import all_rows_mentioning, onboard
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+LIBRARY = (52.3574, 4.6222)  # Bibliotheek Heemstede, where several example activities are
+# Saturday 28 November 2026, 15:30 in Heemstede.
+NOW = datetime(2026, 11, 28, 14, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+async def town(
+    emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path
+) -> AsyncIterator[tuple[SamenBot, FakeClock]]:
+    """Samen with the example activities imported and a clock the test moves."""
+    clock = FakeClock(NOW)
+    settings = make_settings(
+        emulator.url, tmp_path / "samen.sqlite3", SAMEN_COORDINATORS=str(COORDINATOR_ID)
+    )
+    db = await Database.open(settings.database)
+    await db.migrate()
+    for name in ("example_activities.csv", "example_activities.ics"):
+        report = await import_file(db, DATA / name, name, "Europe/Amsterdam", clock)
+        assert report.errors == []
+    await db.close()
+    bot = SamenBot(settings, clock=clock)
+    await bot.start()
+    yield bot, clock
+    await bot.stop()
+
+
+def inline(entry: Entry) -> list[tuple[str, str]]:
+    markup = entry.get("reply_markup") or {}
+    return [
+        (b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row
+    ]
+
+
+def distances(text: str) -> list[float]:
+    """The distances of a result list, in metres, in the order shown."""
+    found = []
+    for value, unit in re.findall(r"– ([\d.,]+) (m|km)\n", text):
+        number = float(value.replace(",", "."))
+        found.append(number * 1000 if unit == "km" else number)
+    return found
+
+
+async def test_location_list_details_and_reminder_across_restart(
+    town: tuple[SamenBot, FakeClock], anna: Person, client: EmulatorClient
+) -> None:
+    samen, clock = town
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("🔎 Activiteiten")
+    ask = await anna.expect("Waar zal ik zoeken?")
+    assert keyboard_of(ask) == ["📍 Deel mijn locatie", "⬅️ Terug naar het menu"]
+    places = await anna.expect("Kies een wijk:")
+    assert "Geleerdenwijk" in buttons_of(places)
+    assert "🔔 Mijn herinneringen" in buttons_of(places)
+
+    await client.tap_reply_button(
+        anna.user_id, "📍 Deel mijn locatie", latitude=LIBRARY[0], longitude=LIBRARY[1]
+    )
+    back = await anna.expect("Ik zoek bij u in de buurt.")
+    assert "🔎 Activiteiten" in keyboard_of(back)  # the menu is back
+    filters = await anna.expect("Activiteiten bij u in de buurt")
+    await anna.press(filters, "🔎 Laat activiteiten zien")
+    first = await anna.expect("Tik op een activiteit", where=lambda e: bool(e.get("edited")))
+    text = text_of(first)
+    assert distances(text) == sorted(distances(text)) and len(distances(text)) == 5
+    assert "1. <b>" not in text and "1. " in text  # HTML was rendered, not shown
+    assert "Volgende ▶️" in buttons_of(first)
+    # Babel, Dutch: a weekday and month in Dutch, a 24-hour time.
+    assert re.search(r"(ma|di|wo|do|vr|za|zo) \d+ \w+\.?, \d\d:\d\d", text)
+
+    await anna.press(first, "Volgende ▶️")
+    second = await anna.expect("6. ", where=lambda e: bool(e.get("edited")))
+    assert distances(text_of(second))[0] >= distances(text)[-1]
+    assert "◀️ Vorige" in buttons_of(second)
+
+    # The coffee morning at the library: Tuesday 10:00 every week.
+    await anna.press(second, "◀️ Vorige")
+    again = await anna.expect("1. ", where=lambda e: bool(e.get("edited")))
+    coffee = next(b for b in buttons_of(again) if "Koffieochtend" in b)
+    await anna.press(again, coffee)
+    venue = await anna.expect(where=lambda e: e.get("venue") is not None)
+    assert venue.get("venue", {})["title"] == "Koffieochtend in de bibliotheek"
+    details = await anna.expect("Koffieochtend in de bibliotheek")
+    body = text_of(details)
+    assert "Volgende keer: dinsdag 1 december, 10:00–11:30" in body
+    assert "Georganiseerd door WIJ Heemstede" in body and "023 512 3401" in body
+    assert "Toegankelijk met een rolstoel: ja" in body and "gratis" in body
+    assert buttons_of(details) == ["🔔 Herinner mij", "🤝 Ik ga liever niet alleen"]
+
+    await anna.press(details, "🔔 Herinner mij")
+    await anna.expect_toast("Herinnering staat klaar.")
+    await anna.expect("Ik stuur u een herinnering op dinsdag 1 december, 08:00.")
+    await anna.press(details, "🔔 Herinner mij")
+    await anna.expect("U hebt hiervoor al een herinnering.")
+    assert await samen.query(
+        "SELECT status, starts_at, remind_at FROM activity_reminders WHERE telegram_id = ?",
+        (anna.user_id,),
+    ) == [("pending", "2026-12-01T09:00:00Z", "2026-12-01T07:00:00Z")]
+
+    # Samen is down when the reminder falls due; it is sent once after the restart.
+    await samen.stop()
+    clock.now = datetime(2026, 12, 1, 7, 5, tzinfo=UTC)
+    await samen.start()
+    reminder = await anna.expect("Herinnering", timeout=15)
+    assert "Koffieochtend in de bibliotheek" in text_of(reminder)
+    assert "dinsdag 1 december, 10:00" in text_of(reminder)
+    await samen.restart()
+    await anna.expect_silence(3)
+    assert await samen.query(
+        "SELECT count(*) FROM outbox WHERE recipient_id = ? AND kind = 'reminder'",
+        (anna.user_id,),
+    ) == [(1,)]
+
+
+async def test_reminders_are_listed_and_cancelled(
+    town: tuple[SamenBot, FakeClock], john: Person
+) -> None:
+    samen, _clock = town
+    await onboard(john, "✓ English", "✅ I agree")
+    await john.say("2101")
+    filters = await john.expect("Activities near postcode 2101")
+    await john.press(filters, "🎲 Games and cards")
+    ticked = await john.expect(
+        "Activities near postcode 2101", where=lambda e: bool(e.get("edited"))
+    )
+    assert "✓ 🎲 Games and cards" in buttons_of(ticked)
+    await john.press(ticked, "🔎 Show activities")
+    games = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    assert "Bridge afternoon" in text_of(games)
+    await john.press(games, next(b for b in buttons_of(games) if "Bridge" in b))
+    details = await john.expect("Bridge afternoon")
+    await john.press(details, "🔔 Remind me")
+    confirmed = await john.expect("I will send you a reminder on Monday 30 November, 11:30.")
+    await john.press(confirmed, "🔔 My reminders")
+    listed = await john.expect("Your reminders")
+    assert "1. Bridge afternoon – Mon 30 Nov, 13:30" in text_of(listed)
+    await john.press(listed, "❌ Cancel reminder 1")
+    await john.expect_toast("Reminder cancelled.")
+    await john.expect("You have no reminders.", where=lambda e: bool(e.get("edited")))
+    assert await samen.query(
+        "SELECT status FROM activity_reminders WHERE telegram_id = ?", (john.user_id,)
+    ) == [("cancelled",)]
+
+
+async def test_postcode_forms_and_unknown_postcodes(town: object, john: Person) -> None:
+    await john.say("/start")
+    for typed, shown in (("2101ab", "2101 AB"), ("2101 AB", "2101 AB"), ("2103", "2103")):
+        await john.say(typed)
+        await john.expect(f"I will look near postcode {shown}.")
+        await john.expect(f"Activities near postcode {shown[:4]}")
+    await john.say("9999 ZZ")
+    unknown = await john.expect("I do not know postcode 9999 ZZ.")
+    assert "Heemstede, Bennebroek, Aerdenhout, Bloemendaal, Haarlem" in text_of(unknown)
+    await john.say("210")
+    await john.expect("That is not a postcode. A postcode has 4 digits")
+    await john.say("2101 SS")  # letters never issued in Dutch postcodes
+    await john.expect("That is not a postcode.")
+
+
+async def test_neighbourhood_without_consent_stores_nothing(
+    town: tuple[SamenBot, FakeClock], client: EmulatorClient
+) -> None:
+    samen, _clock = town
+    greet = await Person(client, 700_000_033, "Greet", "nl").join()
+    await greet.say("/start")
+    await greet.press(await greet.expect(), "✓ Nederlands")
+    notice = await greet.expect(where=lambda e: bool(buttons_of(e)))
+    await greet.press(notice, "Nee, liever niet")
+    menu = await greet.expect("Samen heeft niets over u bewaard")
+    assert "🔎 Activiteiten" in keyboard_of(menu)
+
+    await greet.tap("🔎 Activiteiten")
+    places = await greet.expect("Kies een wijk:")
+    assert "🔔 Mijn herinneringen" not in buttons_of(places)
+    await greet.press(places, "Geleerdenwijk")
+    await greet.expect("Ik zoek in en bij Geleerdenwijk.")
+    filters = await greet.expect("Activiteiten in en bij Geleerdenwijk")
+    await greet.press(filters, "💶 Alleen gratis activiteiten")
+    free = await greet.expect("Geleerdenwijk", where=lambda e: bool(e.get("edited")))
+    await greet.press(free, "Deze week")
+    week = await greet.expect("Geleerdenwijk", where=lambda e: bool(e.get("edited")))
+    assert "✓ Deze week" in buttons_of(week) and "✓ 💶 Alleen gratis activiteiten" in buttons_of(
+        week
+    )
+    await greet.press(week, "🔎 Laat activiteiten zien")
+    results = await greet.expect("alleen gratis", where=lambda e: bool(e.get("edited")))
+    assert "€" not in text_of(results)
+    await greet.press(results, buttons_of(results)[0])
+    details = await greet.expect("Georganiseerd door", where=lambda e: bool(buttons_of(e)))
+    await greet.press(details, "🔔 Herinner mij")
+    await greet.expect("Daarvoor is eerst uw toestemming nodig.")
+    await greet.press(details, "🤝 Ik ga liever niet alleen")
+    await greet.expect("U kunt ook contact opnemen met de organisator")
+
+    await samen.stop()
+    assert await all_rows_mentioning(samen, str(greet.user_id)) == []
+    assert await samen.query("SELECT count(*) FROM activity_reminders") == [(0,)]
+
+
+async def test_forged_and_stale_search_buttons(town: object, john: Person) -> None:
+    await john.say("/start")
+    await john.say("2101")
+    filters = await john.expect("Activities near postcode 2101")
+    message_id = filters.get("message_id")
+    assert message_id is not None
+    for forged in ("as:p9999:all:a:0:0", "as:nunknown:all:a:0:0", "af:p2101:x:a:0", "ap:x"):
+        await john.client.press(john.user_id, message_id, callback_data=forged, forge=True)
+        await john.expect_toast("This button no longer works.")
+        await john.expect("That button no longer works.")
+    await john.client.press(john.user_id, message_id, callback_data="ad:999999", forge=True)
+    await john.expect_toast("This activity is no longer in the list.")
+    await john.expect("Sorry, this activity is no longer in the list.")
+    # Somebody else's reminder cannot be cancelled.
+    await john.client.press(john.user_id, message_id, callback_data="ax:1", forge=True)
+    await john.expect("That button no longer works.")
+
+
+# --------------------------------------------------------------------------- coordinators
+
+
+async def answer(coen: Person, text: str, expect: str) -> Entry:
+    await coen.say(text)
+    return await coen.expect(expect)
+
+
+async def test_coordinator_adds_edits_and_hides(
+    town: tuple[SamenBot, FakeClock], client: EmulatorClient, john: Person
+) -> None:
+    samen, clock = town
+    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join()
+    await coen.say("/activities")
+    manage = await coen.expect("Manage activities")
+    await coen.press(manage, "➕ Add an activity")
+    await coen.expect("I will ask 12 short questions")
+    await coen.expect("Question 1 of 12")
+    await answer(coen, "Schaakclub voor iedereen", "Question 2 of 12")
+    question = await answer(coen, "Leer schaken of speel een potje.", "Question 3 of 12")
+    await coen.press(question, "🎲 Games and cards")
+    await coen.expect("Question 4 of 12")
+    await answer(coen, "Schaakclub Heemstede", "Question 5 of 12")
+    await answer(coen, "Wijkcentrum Merlenhoven", "Question 6 of 12")
+    pin = await answer(coen, "Merlenhovenlaan 2, 2106 AA Heemstede", "Question 7 of 12")
+    # A restart in the middle loses no answers.
+    await samen.restart()
+    await coen.press(pin, "Use the postcode of the address")
+    await coen.expect("Question 8 of 12")
+    await answer(coen, "31-11-2026 19:00", "This is not a date I can read. Please try again.")
+    await answer(coen, "2-12-2026 19:00", "Question 9 of 12")
+    repeat = await answer(coen, "21:30", "Question 10 of 12")
+    await coen.press(repeat, "Every week")
+    cost = await coen.expect("Question 11 of 12")
+    await coen.press(cost, "Free")
+    phone = await coen.expect("Question 12 of 12")
+    await coen.say("12345")
+    await coen.expect("This is not a phone number. Please try again.")
+    await coen.press(phone, "Skip")
+    summary = await coen.expect("Is this right?")
+    assert "First time: Wednesday 2 December, 19:00" in text_of(summary)
+    assert "Every week" in text_of(summary)
+    await coen.press(summary, "✅ Save")
+    await coen.expect("Saved. Residents can find it now.")
+    details = await coen.expect("Schaakclub voor iedereen", where=lambda e: bool(buttons_of(e)))
+    assert "source: added in Samen" in text_of(details)
+    assert f"Last change: 28 Nov 2026, 15:30 by {COORDINATOR_ID}" in text_of(details)
+    activity_id = int(re.findall(r"Number (\d+)", text_of(details))[0])
+
+    await coen.press(details, "✏️ Change")
+    which = await coen.expect("What do you want to change")
+    await coen.press(which, "Title (English)")
+    await coen.expect("What is the activity called in English?")
+    await answer(coen, "Chess club for everyone", "✅ Saved.")
+    changed = await coen.expect("Chess club for everyone", where=lambda e: bool(buttons_of(e)))
+
+    # A resident finds it (in English), nearest to Merlenhoven.
+    await john.say("2106")
+    filters = await john.expect("Activities near postcode 2106")
+    await john.press(filters, "🎲 Games and cards")
+    games = await john.expect("postcode 2106", where=lambda e: bool(e.get("edited")))
+    await john.press(games, "🔎 Show activities")
+    listed = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    assert "Chess club for everyone" in text_of(listed)
+
+    await coen.press(changed, "🙈 Hide")
+    await coen.expect_toast("Hidden. Residents no longer see it.")
+    hidden = await coen.expect("Hidden by a coordinator", where=lambda e: bool(e.get("edited")))
+    assert "👁 Show again" in buttons_of(hidden)
+    await john.press(listed, "⚙️ Change choices")
+    again = await john.expect("postcode 2106", where=lambda e: bool(e.get("edited")))
+    await john.press(again, "🔎 Show activities")
+    gone = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    assert "Chess club" not in text_of(gone)
+    # The old button of the hidden activity tells the resident kindly.
+    chess = next(data for label, data in inline(listed) if "Chess" in label)
+    listed_id = listed.get("message_id")
+    assert listed_id is not None
+    await john.client.press(john.user_id, listed_id, callback_data=chess, forge=True)
+    await john.expect("Sorry, this activity is no longer in the list.")
+
+    history = await samen.query(
+        "SELECT changed_by, action, detail FROM activity_changes WHERE activity_id = ? ORDER BY id",
+        (activity_id,),
+    )
+    assert history == [
+        (COORDINATOR_ID, "add", ""),
+        (COORDINATOR_ID, "edit", "title_en"),
+        (COORDINATOR_ID, "hide", ""),
+    ]
+    audit = await samen.query(
+        "SELECT actor_id, action FROM audit_log WHERE subject_id = ? ORDER BY id", (activity_id,)
+    )
+    assert audit == [
+        (COORDINATOR_ID, "activity.add"),
+        (COORDINATOR_ID, "activity.edit"),
+        (COORDINATOR_ID, "activity.hide"),
+    ]
+    del clock
+
+
+async def test_coordinator_actions_refused_to_others(
+    town: tuple[SamenBot, FakeClock], john: Person
+) -> None:
+    samen, _clock = town
+    await onboard(john, "✓ English", "✅ I agree")
+    await john.say("/activities")
+    await john.expect("Sorry, this is only for the Samen team.")
+    await john.say("2101")
+    filters = await john.expect("Activities near postcode 2101")
+    message_id = filters.get("message_id")
+    assert message_id is not None
+    for forged in ("ah:1:hide", "am:add", "ae:1", "aef:1:title_nl", "am:hidden"):
+        await john.client.press(john.user_id, message_id, callback_data=forged, forge=True)
+        await john.expect_toast("This is not available for you.")
+        await john.expect("Sorry, this is only for the Samen team.")
+    assert await samen.query(
+        "SELECT count(*) FROM activity_changes WHERE changed_by IS NOT NULL"
+    ) == [(0,)]
+    assert await samen.query("SELECT count(*) FROM activities WHERE hidden_by IS NOT NULL") == [
+        (0,)
+    ]
+    assert await samen.query("SELECT count(*) FROM activity_drafts") == [(0,)]
+
+
+async def test_reminder_after_the_activity_was_hidden_warns(
+    town: tuple[SamenBot, FakeClock], john: Person
+) -> None:
+    samen, clock = town
+    await onboard(john, "✓ English", "✅ I agree")
+    await john.say("2104")
+    filters = await john.expect("Activities near postcode 2104")
+    await john.press(filters, "🍽 Eating together")
+    meals = await john.expect("postcode 2104", where=lambda e: bool(e.get("edited")))
+    await john.press(meals, "🔎 Show activities")
+    listed = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    await john.press(listed, next(b for b in buttons_of(listed) if "Dinner together" in b))
+    details = await john.expect("Dinner together at the Princehof")
+    await john.press(details, "🔔 Remind me")
+    await john.expect("I will send you a reminder on Thursday 3 December, 15:30.")
+    rows = await samen.query("SELECT activity_id FROM activity_reminders")
+    await samen.stop()
+    db = await Database.open(samen.settings.database)
+    await db.execute("UPDATE activities SET hidden_by = 'source' WHERE id = ?", rows[0])
+    await db.execute("DELETE FROM activity_occurrences WHERE activity_id = ?", rows[0])
+    await db.close()
+    clock.now = datetime(2026, 12, 3, 14, 31, tzinfo=UTC) + timedelta(seconds=1)
+    await samen.start()
+    warning = await john.expect("is no longer in Samen's list", timeout=15)
+    assert "Please check with Kennemerhart before you go." in text_of(warning)
+
+
+async def test_rather_not_go_alone_becomes_a_call_back_about_activities(
+    town: tuple[SamenBot, FakeClock], anna: Person, client: EmulatorClient
+) -> None:
+    samen, _clock = town
+    coen = await Person(client, COORDINATOR_ID, "Coen", "nl").join()
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("🔎 Activiteiten")
+    places = await anna.expect("Kies een wijk:")
+    await anna.press(places, next(b for b in buttons_of(places) if b != "🔔 Mijn herinneringen"))
+    await anna.press(await anna.expect("Wat voor activiteit zoekt u"), "🔎 Laat activiteiten zien")
+    results = await anna.expect("Tik op een activiteit", where=lambda e: bool(e.get("edited")))
+    await anna.press(results, buttons_of(results)[0])
+    details = await anna.expect(where=lambda e: "🤝 Ik ga liever niet alleen" in buttons_of(e))
+    await anna.press(details, "🤝 Ik ga liever niet alleen")
+    offer = await anna.expect("Een vrijwilliger kan u bellen")
+    await anna.press(offer, "📞 Ja, een vrijwilliger mag mij bellen")
+    await anna.expect("Op welk nummer")
+    await anna.say("06 1234 5678")
+    moments = await anna.expect("Wanneer wilt u gebeld worden?")
+    await anna.press(moments, buttons_of(moments)[0])
+    confirmed = await anna.expect("Uw verzoek is binnen.")
+    assert "Waar wilt u over praten?" not in text_of(confirmed)  # the topic was already known
+    assert await samen.query(
+        "SELECT topic, status FROM callback_tasks WHERE resident_id = ?", (anna.user_id,)
+    ) == [("activities", "open")]
+    await coen.expect("geen vrijwilliger")  # nobody on duty: the coordinator hears it

@@ -1,0 +1,278 @@
+"""Check-ins end to end: set up, change, pause, stop; a check-in arrives; answers; safety net.
+
+The bot runs on a FakeClock. The check-in tick is the real one: it runs on its
+own in the bot, and the tests also run it themselves (through a second runtime on
+the same database and clock, as a second process would) after moving the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.emulator.client import EmulatorClient, Entry
+from bot.emulator.server import EmulatorServer
+from bot.runtime import Runtime
+from tests.conftest import FakeClock
+from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
+from tests.e2e.test_mydata import onboard
+
+MOODS = ["🙂 Good", "😐 So-so", "🙁 Not good"]
+
+
+@pytest.fixture
+async def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))  # Monday 09:00 in Heemstede
+
+
+@pytest.fixture
+async def bot(
+    emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path, clock: FakeClock
+) -> AsyncIterator[SamenBot]:
+    samen = SamenBot(make_settings(emulator.url, tmp_path / "samen.sqlite3"), clock)
+    await samen.start()
+    yield samen
+    await samen.stop()
+
+
+async def run(bot: SamenBot, what: str) -> object:
+    """Run a check-in tick ('tick' or 'watch') now, on the bot's database and clock."""
+    runtime = await Runtime.open(bot.settings, bot.clock)
+    try:
+        tick = getattr(runtime.services.checkins, what)
+        return await tick()
+    finally:
+        await runtime.close()
+
+
+async def open_menu(person: Person) -> Entry:
+    await person.tap("💬 Check-ins")
+    return await person.expect(where=lambda e: bool(buttons_of(e)))
+
+
+async def subscribe(person: Person, days: str, at: str, safety_net: bool) -> Entry:
+    await onboard(person, "✓ English", "✅ I agree")
+    await person.press(await open_menu(person), "✅ Yes, I would like that")
+    await person.press(await person.expect("On which days"), days)
+    await person.press(await person.expect("At what time?"), at)
+    question = await person.expect("The safety net")
+    if not safety_net:
+        await person.press(question, "No, thank you")
+        return await person.expect("Your check-ins are set")
+    await person.press(question, "🛟 Yes, please")
+    await person.expect("Which number can a volunteer call?")
+    await person.client.send_contact(person.user_id, "+31612345678", person.user_id)
+    return await person.expect("Your check-ins are set")
+
+
+async def checkin_messages(client: EmulatorClient, person: Person) -> list[Entry]:
+    return [
+        e
+        for e in await client.transcript(person.user_id)
+        if e.get("direction") == "out" and "How are you today?" in text_of(e)
+    ]
+
+
+async def test_subscribe_change_pause_resume_and_stop(
+    bot: SamenBot, john: Person, client: EmulatorClient
+) -> None:
+    await onboard(john, "✓ English", "✅ I agree")
+    invitation = await open_menu(john)
+    assert "Would you like a short message from Samen" in text_of(invitation)
+    await john.press(invitation, "✅ Yes, I would like that")
+    days = await john.expect("On which days")
+    assert buttons_of(days) == ["Every day", "Monday to Friday", "Let me choose the days"]
+    await john.press(days, "Let me choose the days")
+    picker = await john.expect("Tap the days you want")
+    assert "✅ Done" not in buttons_of(picker)
+    await john.press(picker, "Tuesday")
+    picker = await john.expect(where=lambda e: "✅ Tuesday" in buttons_of(e))
+    await john.press(picker, "Thursday")
+    picker = await john.expect(where=lambda e: "✅ Thursday" in buttons_of(e))
+    await john.press(picker, "✅ Done")
+    ask_time = await john.expect("At what time?")
+    assert "Tuesday and Thursday" in text_of(ask_time)
+    assert "Between 21:00 and 08:00 Samen sends nothing" in text_of(ask_time)
+    assert buttons_of(ask_time) == ["09:00", "10:30", "13:00", "16:00", "19:00"]
+
+    await john.say("23:00")
+    await john.expect("Please choose a time outside those hours")
+    await john.say("soon")
+    await john.expect("I did not understand that time")
+    await john.say("10.30")
+    question = await john.expect("The safety net")
+    assert "within 3 hours, a volunteer may call you" in text_of(question)
+    await john.press(question, "🛟 Yes, please")
+    ask_phone = await john.expect("Which number can a volunteer call?")
+    assert "📱 Share my phone number" in keyboard_of(ask_phone)
+    await john.say("12345")
+    await john.expect("does not look like a phone number")
+    await client.send_contact(john.user_id, "+31612345678", contact_user_id=555)
+    await john.expect("That is someone else's number")
+    await john.say("06-1234 5678")
+    done = await john.expect("Your check-ins are set")
+    assert "Your next check-in: Tuesday 1 December, 10:30" in text_of(done)
+    assert "Safety net: on (+31 6 12345678)" in text_of(done)
+    assert "💬 Check-ins" in keyboard_of(done)
+    rows = await bot.query("SELECT days, local_time, safety_net, phone FROM checkin_subscriptions")
+    assert rows == [(0b1010, "10:30", 1, "+31612345678")]
+
+    menu = await open_menu(john)
+    assert "Next check-in: Tuesday 1 December, 10:30" in text_of(menu)
+    await john.press(menu, "⏸ Take a break (holiday)")
+    await john.press(await john.expect("How long"), "1 week")
+    paused = await john.expect("Enjoy your break!")
+    assert "No check-ins until Monday 7 December" in text_of(paused)
+    assert "Your next check-in: Tuesday 8 December, 10:30" in text_of(paused)
+
+    menu = await open_menu(john)
+    assert "On holiday until Monday 7 December" in text_of(menu)
+    await john.press(menu, "▶️ Start again now")
+    await john.expect("Welcome back! Your next check-in: Tuesday 1 December, 10:30")
+
+    await john.press(await open_menu(john), "⏸ Take a break (holiday)")
+    await john.press(await john.expect("How long"), "📅 Until a date I choose")
+    await john.expect("Until which date?")
+    await john.say("yesterday")
+    await john.expect("I did not understand that date")
+    await john.say("29-11-2026")
+    await john.expect("Please choose a date after today")
+    await john.say("24-12")
+    paused = await john.expect("Enjoy your break!")
+    assert "Your next check-in: Thursday 24 December, 10:30" in text_of(paused)
+
+    await john.press(await open_menu(john), "🗓 Change days or time")
+    await john.press(await john.expect("On which days"), "Every day")
+    await john.press(await john.expect("At what time?"), "13:00")
+    changed = await john.expect("Your check-ins are set")
+    assert "Your next check-in: Thursday 24 December, 13:00" in text_of(changed)
+
+    menu = await open_menu(john)
+    await john.press(menu, "🛟 Switch the safety net off")
+    await john.expect("The safety net is off. Samen deleted your phone number.")
+    assert await bot.query("SELECT phone FROM checkin_subscriptions") == [(None,)]
+
+    await john.press(await open_menu(john), "⏹ Stop check-ins")
+    await john.press(await john.expect("Stop check-ins?"), "⏹ Yes, stop")
+    await john.expect("Your check-ins are stopped")
+    assert await bot.query("SELECT * FROM checkin_subscriptions") == []
+    # An old menu button (taken off the message, so pressed as a forged one).
+    await client.press(john.user_id, menu["message_id"], "ci:net", forge=True)
+    await john.expect_toast("This button no longer works.")
+
+
+async def test_a_check_in_arrives_and_is_answered_by_button_and_by_text(
+    bot: SamenBot, john: Person, client: EmulatorClient, clock: FakeClock
+) -> None:
+    await subscribe(john, "Every day", "13:00", safety_net=False)
+    clock.now = datetime(2026, 11, 30, 12, 1, tzinfo=UTC)  # 13:01 local
+    await run(bot, "tick")
+    checkin = await john.expect("How are you today?")
+    assert buttons_of(checkin) == MOODS
+    assert "John" in text_of(checkin)
+    await john.press(checkin, "🙁 Not good")
+    help_now = await john.expect("Who can help right now")
+    text = text_of(help_now)
+    assert "0800-0113" in text and "112" in text and "WIJ Heemstede" in text
+    assert "023 205 08 89" in text and buttons_of(help_now) == ["📞 Call me"]
+    assert await bot.query("SELECT mood FROM checkin_sends") == [("bad",)]
+    entries = await client.transcript(john.user_id)
+    assert not buttons_of(next(e for e in entries if e["message_id"] == checkin["message_id"]))
+    # A forged answer for a check-in that never was: a kind "no longer works".
+    await client.press(john.user_id, checkin["message_id"], "mood:29400000:good", forge=True)
+    await john.expect_toast("This button no longer works.")
+    # The offered call-back is the call-back journey itself.
+    await john.press(help_now, "📞 Call me")
+    await john.expect("A volunteer will call you")
+    await john.say("/cancel")
+    await john.expect("What would you like to do?")
+
+    clock.now = datetime(2026, 12, 1, 12, 1, tzinfo=UTC)
+    await run(bot, "tick")
+    second = await john.expect("How are you today?")
+    await john.say("Good, thanks!")
+    kind = await john.expect(where=lambda e: "How are you" not in text_of(e))
+    assert kind["text"] in {
+        "That is good to hear! Enjoy your day.",
+        "How nice! Thank you for letting me know.",
+        "Good to hear. Take care of yourself today.",
+    }
+    assert await bot.query("SELECT mood FROM checkin_sends ORDER BY slot") == [
+        ("bad",),
+        ("good",),
+    ]
+    entries = await client.transcript(john.user_id)
+    assert not buttons_of(next(e for e in entries if e["message_id"] == second["message_id"]))
+    await john.say("good")  # nothing open any more: the usual answer
+    await john.expect("I do not understand typed messages")
+    assert len(await checkin_messages(client, john)) == 2
+
+
+async def test_safety_net_once_late_answer_and_restart_in_between(
+    bot: SamenBot, john: Person, client: EmulatorClient, clock: FakeClock
+) -> None:
+    await subscribe(john, "Every day", "10:30", safety_net=True)
+    clock.now = datetime(2026, 12, 1, 9, 31, tzinfo=UTC)  # Tuesday 10:31 local
+    await bot.stop()
+    await run(bot, "tick")  # queued while the bot is down...
+    await run(bot, "tick")  # ...and a second run changes nothing
+    await bot.start()
+    checkin = await john.expect("How are you today?")
+    await bot.restart()
+    await john.expect_silence(1.5)
+    assert len(await checkin_messages(client, john)) == 1
+
+    clock.now = datetime(2026, 12, 1, 12, 32, tzinfo=UTC)  # 3 h 1 min later
+    assert await run(bot, "watch") == 1
+    assert await run(bot, "watch") == 0
+    tasks = await bot.query("SELECT resident_id, phone, status FROM callback_tasks")
+    assert tasks == [(john.user_id, "+31612345678", "open")]
+
+    await john.press(checkin, "🙂 Good")
+    late = await john.expect("Thank you, good to hear from you.")
+    assert "nobody will call you for this" in text_of(late)
+    assert await bot.query("SELECT status FROM callback_tasks") == [("cancelled",)]
+
+
+async def test_a_blocked_resident_is_not_retried(
+    bot: SamenBot, john: Person, client: EmulatorClient, clock: FakeClock
+) -> None:
+    await subscribe(john, "Every day", "13:00", safety_net=False)
+    # Telegram answers 403 (the bot was blocked) without telling the bot beforehand.
+    await client.configure(forbidden_users=[john.user_id])
+    clock.now = datetime(2026, 11, 30, 12, 1, tzinfo=UTC)
+    await run(bot, "tick")
+    for _ in range(50):
+        rows = await bot.query("SELECT status FROM residents")
+        if rows == [("unreachable",)]:
+            break
+        await john.expect_silence(0.1)
+    assert rows == [("unreachable",)]
+    clock.now = datetime(2026, 12, 1, 12, 1, tzinfo=UTC)
+    await run(bot, "tick")
+    assert await bot.query("SELECT slot FROM checkin_sends") == [("2026-11-30T12:00:00Z",)]
+    assert await bot.query("SELECT status FROM outbox WHERE kind = 'checkin'") == [("blocked",)]
+
+
+async def test_in_dutch_a_typed_answer_shows_who_can_help(
+    bot: SamenBot, anna: Person, client: EmulatorClient, clock: FakeClock
+) -> None:
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("💬 Check-ins")
+    await anna.press(await anna.expect("Wilt u een kort bericht"), "✅ Ja, dat wil ik graag")
+    await anna.press(await anna.expect("Op welke dagen"), "Maandag tot en met vrijdag")
+    await anna.say("14 uur")
+    question = await anna.expect("Het vangnet")
+    await anna.press(question, "Nee, liever niet")
+    done = await anna.expect("Uw check-ins staan klaar")
+    assert "Uw volgende check-in: maandag 30 november, 14:00" in text_of(done)
+    clock.now = datetime(2026, 11, 30, 13, 0, tzinfo=UTC)
+    await run(bot, "tick")
+    await anna.expect("Hoe gaat het vandaag met u?")
+    await anna.say("niet zo goed")
+    help_now = await anna.expect("Wie kan u nu helpen?")
+    assert "0800-0113" in text_of(help_now) and "bel 112" in text_of(help_now)
+    assert await bot.query("SELECT mood FROM checkin_sends") == [("bad",)]
