@@ -162,16 +162,18 @@ async def crash(url: str, client: EmulatorClient, recipients: int, rate: float) 
             "SAMEN_SEND_RATE": str(rate),
         }
 
+        log = Path(folder) / "bot.log"
+
         async def start() -> asyncio.subprocess.Process:
-            return await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                env=env,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
+            with log.open("ab") as sink:
+                return await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "bot", "run", env=env, stdout=sink, stderr=sink
+                )
+
+        def check(process: asyncio.subprocess.Process) -> None:
+            if process.returncode is not None:
+                tail = log.read_text(errors="replace")[-2000:]
+                raise SystemExit(f"samen run stopped by itself ({process.returncode}):\n{tail}")
 
         async def delivered() -> Counter[int]:
             stats = await client.stats(send_times=True)
@@ -180,13 +182,15 @@ async def crash(url: str, client: EmulatorClient, recipients: int, rate: float) 
         first = await start()
         kill_after = random.uniform(0.2, 0.8) * queued
         # Polling another process's progress, so no Event to wait on.
-        while sum(n for c, n in (await delivered()).items() if c != AUTHOR) < kill_after:  # noqa: ASYNC110
+        while sum(n for c, n in (await delivered()).items() if c != AUTHOR) < kill_after:
+            check(first)
             await asyncio.sleep(0.2)
         first.send_signal(signal.SIGKILL)
         await first.wait()
         second = await start()
         deadline = time.monotonic() + queued / rate * 2 + 60
         while time.monotonic() < deadline:
+            check(second)
             got = await delivered()
             if all(got[FIRST + i] for i in range(recipients)):
                 break
