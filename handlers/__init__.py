@@ -53,6 +53,7 @@ from handlers.people import load_person
 from handlers.start import answered_consent, chose_language, show_privacy, start
 from handlers.unexpected import edited_message, unknown_command, unsupported_message
 from handlers.volunteer import volunteer_conversation, volunteer_handlers
+from handlers.volunteer_admin import volunteer_admin_handlers
 
 
 def _my_data_conversation() -> ConversationHandler[Any]:
@@ -87,6 +88,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             *broadcast_handlers(),
             *callback_handlers(),
             *volunteer_handlers(),  # before /start: it answers /start <invite code>
+            *volunteer_admin_handlers(),
             *numbers_handlers(),
             *activity_handlers(),  # before the text handler: it answers typed postcodes
             CommandHandler("start", start, filters=private),

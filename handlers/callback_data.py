@@ -31,6 +31,7 @@ class Prefix(StrEnum):
     TASK_NOTE = "tnote"  # tnote:<task id>, asks the volunteer to type a note
     VOLUNTEER = "vol"  # vol:duty:<on|off> | vol:lang:<nl|en> | vol:name:edit | vol:tasks:show
     INVITE = "invite"  # invite:new, a coordinator makes an invite link
+    VOLUNTEER_ADMIN = "vman"  # vman:<list|ask|end>:<telegram id, 0 for list>
     JOIN = "join"  # join:<invite code>, agree to the privacy text and use the invite
     APPLY = "apply"  # apply:yes, a resident offers to become a volunteer
     APPLICATION = "appl"  # appl:<yes|no>:<application id>, a coordinator decides
@@ -82,6 +83,7 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.TASK_NOTE: re.compile(r"(\d{1,9})"),
     Prefix.VOLUNTEER: re.compile(r"(duty:(?:on|off)|lang:(?:nl|en)|name:edit|tasks:show)"),
     Prefix.INVITE: re.compile(r"(new)"),
+    Prefix.VOLUNTEER_ADMIN: re.compile(r"(list|ask|end):(\d{1,15})"),
     Prefix.JOIN: re.compile(r"([A-Za-z0-9_-]{16})"),
     Prefix.APPLY: re.compile(r"(yes)"),
     Prefix.APPLICATION: re.compile(r"(yes|no):(\d{1,9})"),

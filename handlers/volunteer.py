@@ -610,6 +610,7 @@ async def _coordinator_panel(update: Update, ctx: SamenContext) -> None:
         t._(
             "<b>For coordinators</b>\n\n"
             "/invite – a new invite link for a volunteer\n"
+            "/volunteers – who helps, and ending someone's volunteering\n"
             "/tasks – all call-back requests\n\n"
             "Applications waiting for you: %(n)s",
             n=len(pending),
@@ -618,6 +619,7 @@ async def _coordinator_panel(update: Update, ctx: SamenContext) -> None:
             [
                 [_button(t._("➕ New invite link"), Prefix.INVITE, "new")],
                 [_button(t._("📋 Tasks"), Prefix.VOLUNTEER, "tasks:show")],
+                [_button(t._("👥 Volunteers"), Prefix.VOLUNTEER_ADMIN, "list", "0")],
             ]
         ),
     )

@@ -60,7 +60,7 @@ class Services:
         outbox = Outbox(db, clock)
         audit = Audit(db, clock)
         roles = Roles(db, clock, audit)
-        volunteers = Volunteers(db, clock, roles, outbox, counts, texts, default_language)
+        volunteers = Volunteers(db, clock, roles, outbox, counts, texts, default_language, audit)
         callbacks = Callbacks(
             db, clock, volunteers, outbox, counts, texts, callback_policy or CallbackPolicy()
         )

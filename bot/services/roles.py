@@ -42,21 +42,51 @@ class Roles:
         granted_by: int | None,
         conn: aiosqlite.Connection | None = None,
     ) -> None:
-        """Give a role; pass ``conn`` to make it part of a larger change (an invite used)."""
-        sql = (
-            "INSERT INTO roles (telegram_id, role, source, granted_at, granted_by)"
-            " VALUES (?, ?, 'bot', ?, ?) ON CONFLICT DO NOTHING"
-        )
-        params = (telegram_id, role.value, to_iso(self._clock()), granted_by)
+        """Give a role (and audit it); pass ``conn`` to make it part of a larger change."""
         if conn is None:
-            await self._db.execute(sql, params)
-        else:
-            await conn.execute(sql, params)
+            async with self._db.transaction() as own:
+                return await self.grant(telegram_id, role, granted_by, own)
+        cursor = await conn.execute(
+            "INSERT INTO roles (telegram_id, role, source, granted_at, granted_by)"
+            " VALUES (?, ?, 'bot', ?, ?) ON CONFLICT DO NOTHING",
+            (telegram_id, role.value, to_iso(self._clock()), granted_by),
+        )
+        if cursor.rowcount:
+            await self._audit.record(
+                "role.granted",
+                actor_id=granted_by,
+                subject_id=telegram_id,
+                detail=role.value,
+                conn=conn,
+            )
+        await cursor.close()
+        return None
 
-    async def revoke(self, telegram_id: int, role: Role) -> None:
-        await self._db.execute(
+    async def revoke(
+        self,
+        telegram_id: int,
+        role: Role,
+        revoked_by: int | None = None,
+        conn: aiosqlite.Connection | None = None,
+    ) -> bool:
+        """Take a role away (and audit it); True when there was one to take."""
+        if conn is None:
+            async with self._db.transaction() as own:
+                return await self.revoke(telegram_id, role, revoked_by, own)
+        cursor = await conn.execute(
             "DELETE FROM roles WHERE telegram_id = ? AND role = ?", (telegram_id, role.value)
         )
+        revoked = cursor.rowcount > 0
+        await cursor.close()
+        if revoked:
+            await self._audit.record(
+                "role.revoked",
+                actor_id=revoked_by,
+                subject_id=telegram_id,
+                detail=role.value,
+                conn=conn,
+            )
+        return revoked
 
     async def sync_config_coordinators(self, telegram_ids: Iterable[int]) -> None:
         """Make the coordinators from configuration exactly the config-sourced ones."""

@@ -22,6 +22,7 @@ from bot.clock import Clock, from_iso, to_iso
 from bot.config import SUPPORTED_LANGUAGES
 from bot.db import Database
 from bot.i18n import Catalogs, Translator
+from bot.services.audit import Audit
 from bot.services.counts import Counts
 from bot.services.outbox import Button, NewRow, Outbox, OutMessage
 from bot.services.roles import Role, Roles
@@ -105,7 +106,9 @@ class Volunteers:
         counts: Counts,
         catalogs: Catalogs,
         default_language: str,
+        audit: Audit,
     ) -> None:
+        self._audit = audit
         self._db = db
         self._clock = clock
         self._roles = roles
@@ -124,6 +127,45 @@ class Volunteers:
             (telegram_id,),
         )
         return Volunteer.from_row(row) if row else None
+
+    async def everyone(self) -> list[Volunteer]:
+        """All current volunteers, by first name (for the coordinators' list)."""
+        rows = await self._db.fetchall(
+            "SELECT v.* FROM volunteers v JOIN roles r ON r.telegram_id = v.telegram_id"
+            " AND r.role = 'volunteer' ORDER BY v.first_name COLLATE NOCASE, v.telegram_id"
+        )
+        return [Volunteer.from_row(r) for r in rows]
+
+    async def deactivate(self, telegram_id: int, coordinator_id: int) -> bool:
+        """End someone's volunteering: the role goes, they go off duty and are thanked.
+
+        Tasks they still hold must be given back first (``Callbacks.release``), so the
+        residents waiting for a call are not forgotten. False if they were no volunteer.
+        """
+        async with self._db.transaction() as conn:
+            if not await self._roles.revoke(telegram_id, Role.VOLUNTEER, coordinator_id, conn):
+                return False
+            await conn.execute(
+                "UPDATE volunteers SET on_duty = 0, updated_at = ? WHERE telegram_id = ?",
+                (to_iso(self._clock()), telegram_id),
+            )
+            resident = await _resident(conn, telegram_id)
+            if resident is not None and resident[2] == "active":
+                t = self._catalogs.get(resident[1])
+                await self._outbox.enqueue(
+                    NewRow(
+                        telegram_id,
+                        OutMessage(
+                            t._(
+                                "Your time as a Samen volunteer has ended. "
+                                "Thank you very much for everything you did!"
+                            )
+                        ),
+                        kind="volunteer",
+                    ),
+                    conn,
+                )
+        return True
 
     async def first_names(self, ids: Iterable[int]) -> dict[int, str]:
         wanted = sorted(set(ids))
@@ -195,11 +237,19 @@ class Volunteers:
         code = secrets.token_urlsafe(12)  # 16 characters from [A-Za-z0-9_-]
         now = self._clock()
         expires_at = now + INVITE_VALIDITY
-        await self._db.execute(
-            "INSERT INTO volunteer_invites (code_hash, created_by, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?)",
-            (hash_code(code), coordinator_id, to_iso(now), to_iso(expires_at)),
-        )
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO volunteer_invites (code_hash, created_by, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?)",
+                (hash_code(code), coordinator_id, to_iso(now), to_iso(expires_at)),
+            )
+            await self._audit.record(
+                "invite.created",
+                actor_id=coordinator_id,
+                detail=f"invite {cursor.lastrowid}",
+                conn=conn,
+            )
+            await cursor.close()
         return Invite(code, expires_at)
 
     async def check_invite(self, code: str) -> InviteResult:

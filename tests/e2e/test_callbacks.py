@@ -427,3 +427,45 @@ async def test_call_me_from_another_journey_keeps_its_topic(
     assert await bot.query("SELECT phone, topic FROM callback_tasks") == [
         ("+31231234567", "activities")
     ]
+
+
+async def test_coordinator_ends_a_volunteer_and_their_call_goes_back(
+    bot: SamenBot, team: tuple[Person, Person, Person, Person]
+) -> None:
+    anna, piet, kees, coordinator = team
+    await ask_for_call(anna)
+    offer = await piet.expect("New call-back request #1")
+    await kees.expect("Nieuw terugbelverzoek #1")
+    await piet.press(offer, "🙋 I'll take it")
+    await piet.expect("Phone: +31 6 12345678")
+    await kees.expect("aangenomen", where=lambda e: bool(e.get("edited")))
+
+    await coordinator.say("/volunteers")
+    listing = await coordinator.expect("Volunteers (2)")
+    assert "Piet – on duty" in text_of(listing) and "open calls: 1" in text_of(listing)
+    await coordinator.press(listing, "✖️ End: Piet")
+    question = await coordinator.expect("End the volunteering of Piet?")
+    # Only coordinators: a volunteer forging the same button is refused.
+    message_id = question.get("message_id")
+    assert message_id is not None
+    await kees.client.press(
+        kees.user_id,
+        await kees.last_bot_message_id(),
+        callback_data=f"vman:end:{piet.user_id}",
+        forge=True,
+    )
+    await kees.expect_toast("Dit kunt u niet gebruiken.")
+    await coordinator.press(question, "✖️ Yes, end it")
+    await coordinator.expect("Piet is no longer a volunteer.")
+
+    await piet.expect("Your time as a Samen volunteer has ended.")
+    again = await kees.expect("Nieuw terugbelverzoek #1", timeout=10)
+    await kees.press(again, "🙋 Ik neem het")
+    await kees.expect("Telefoon: +31 6 12345678")
+    assert await bot.query(
+        "SELECT count(*) FROM roles WHERE telegram_id = ? AND role = 'volunteer'",
+        (piet.user_id,),
+    ) == [(0,)]
+    audit = await bot.query("SELECT actor_id, action, subject_id FROM audit_log")
+    assert (COORDINATOR_ID, "role.revoked", piet.user_id) in audit
+    assert sum(1 for row in audit if row[1] == "invite.created") == 2
