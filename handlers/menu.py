@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.services.roles import Role
 from handlers.activities import show_activities
 from handlers.callback_data import Prefix, args_of
 from handlers.checkins import show_checkins, typed_checkin_answer
@@ -24,9 +25,8 @@ async def show_menu(update: Update, ctx: SamenContext) -> None:
 
 
 async def show_help(update: Update, ctx: SamenContext) -> None:
-    await send_with_menu(
-        update,
-        ctx,
+    """How Samen works; volunteers and coordinators also see their own commands."""
+    parts = [
         ctx.t._(
             "<b>How Samen works</b>\n\n"
             "Tap a button at the bottom of your screen. "
@@ -37,8 +37,27 @@ async def show_help(update: Update, ctx: SamenContext) -> None:
             "/language – choose another language\n"
             "/privacy – the privacy text\n"
             "/help – this text"
-        ),
-    )
+        )
+    ]
+    user = update.effective_user
+    roles = await ctx.services.roles.of(user.id) if user is not None else frozenset()
+    if Role.VOLUNTEER in roles:
+        parts.append(ctx.t._("<b>For volunteers</b>\n/tasks – open call-back requests and yours"))
+    if Role.COORDINATOR in roles:
+        parts.append(
+            ctx.t._(
+                "<b>For coordinators</b>\n"
+                "/broadcast – a message to many residents\n"
+                "/broadcasts – planned messages, to cancel\n"
+                "/activities – add or change activities\n"
+                "/invite – an invite link for a new volunteer\n"
+                "/volunteers – who helps\n"
+                "/tasks – all call-back requests\n"
+                "/stats – the numbers, with a chart\n"
+                "/audit – who did what"
+            )
+        )
+    await send_with_menu(update, ctx, "\n\n".join(parts))
 
 
 async def ask_language(update: Update, ctx: SamenContext) -> None:

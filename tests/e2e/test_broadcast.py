@@ -233,3 +233,15 @@ async def test_area_audience_from_residents_postcodes(
     assert await samen.query(
         "SELECT postcode_area FROM residents WHERE telegram_id = ?", (anna.user_id,)
     ) == [(None,)]
+
+
+async def test_help_shows_the_team_commands_only_to_the_team(
+    samen: SamenBot, client: EmulatorClient, anna: Person
+) -> None:
+    coen = await coordinator(client)
+    await coen.say("/help")
+    help_text = text_of(await coen.expect("How Samen works"))
+    assert "/broadcast" in help_text and "/stats" in help_text
+    await anna.say("/help")
+    resident_help = text_of(await anna.expect("Hoe Samen werkt"))
+    assert "/broadcast" not in resident_help and "/tasks" not in resident_help
