@@ -8,6 +8,7 @@ the database keeps personal data out of it before consent.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
@@ -18,6 +19,9 @@ from bot.db import Database
 
 # PTB keeps states in memory and writes changes at this interval and at shutdown.
 FLUSH_INTERVAL_S = 1.0
+# A question left open this long is over (ConversationHandler's timeout). PTB's
+# timeout is a job in memory, so after a restart this is what ends old questions.
+CONVERSATION_TIMEOUT = timedelta(minutes=15)
 
 
 class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -32,6 +36,11 @@ class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
         self._clock = clock
 
     async def get_conversations(self, name: str) -> ConversationDict:
+        """The open questions of one conversation; those left too long are dropped."""
+        await self._db.execute(
+            "DELETE FROM conversations WHERE name = ? AND updated_at < ?",
+            (name, to_iso(self._clock() - CONVERSATION_TIMEOUT)),
+        )
         rows = await self._db.fetchall(
             "SELECT key, state FROM conversations WHERE name = ?", (name,)
         )

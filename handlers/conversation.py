@@ -12,12 +12,13 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
+from telegram.ext import Application, BaseHandler, CommandHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
+from bot.persistence import CONVERSATION_TIMEOUT
 from handlers.context import SamenContext
 
-TIMEOUT_S = 15 * 60
+TIMEOUT_S = int(CONVERSATION_TIMEOUT.total_seconds())
 
 Callback = Callable[[Update, SamenContext], Coroutine[Any, Any, object]]
 
@@ -47,6 +48,19 @@ def conversation(
             allow_reentry=True,
             conversation_timeout=TIMEOUT_S,
         )
+
+
+def leave_conversations(app: Application[Any, Any, Any, Any, Any, Any], update: Update) -> None:
+    """The person moved on (a menu tap, a command): end every question left open.
+
+    Otherwise an abandoned question (a check-in time, a postcode) would read a later,
+    unrelated message as its answer, or swallow a menu tap meant to start another
+    journey. PTB has no public call for this; ``_get_key`` and ``_update_state`` are
+    what ConversationHandler itself uses (PTB 20-22), and the change is persisted.
+    """
+    for handler in app.handlers.get(0, []):
+        if isinstance(handler, ConversationHandler):
+            handler._update_state(ConversationHandler.END, handler._get_key(update))
 
 
 def end_with(handler: Callback) -> Callable[[Update, SamenContext], Coroutine[Any, Any, int]]:

@@ -78,6 +78,10 @@ def _normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+# Longer than any menu label; longer texts need no lookup.
+MAX_LABEL = 64
+
+
 def menu_action(index: dict[str, MenuAction], text: str) -> MenuAction | None:
     return index.get(_normalise(text))
 

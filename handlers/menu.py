@@ -10,14 +10,12 @@ from handlers.callback_data import Prefix, args_of
 from handlers.checkins import show_checkins, typed_checkin_answer
 from handlers.common import send_with_menu
 from handlers.context import SamenContext
-from handlers.keyboards import MenuAction, language_choice, menu_action
+from handlers.keyboards import MAX_LABEL, MenuAction, language_choice, menu_action
 from handlers.mydata import show_my_data
+from handlers.selfcheck import typed_selfcheck_answer
 from handlers.start import show_privacy
 from handlers.unexpected import unexpected_text
 from handlers.volunteer import show_help_out
-
-# Longer than any menu label; longer texts are answered without a lookup.
-_MAX_LABEL = 64
 
 
 async def show_menu(update: Update, ctx: SamenContext) -> None:
@@ -94,7 +92,7 @@ async def on_text(update: Update, ctx: SamenContext) -> None:
     if message is None or message.text is None:
         return
     text = message.text
-    action = menu_action(ctx.bot_data.menu_index, text) if len(text) <= _MAX_LABEL else None
+    action = menu_action(ctx.bot_data.menu_index, text) if len(text) <= MAX_LABEL else None
     if action is MenuAction.MY_DATA:
         await show_my_data(update, ctx)
     elif action is MenuAction.LANGUAGE:
@@ -113,5 +111,7 @@ async def on_text(update: Update, ctx: SamenContext) -> None:
         await show_checkins(update, ctx)
     elif action is None and await typed_checkin_answer(update, ctx):
         pass  # a typed answer to a check-in ("goed", "niet zo goed", 🙁)
+    elif action is None and await typed_selfcheck_answer(update, ctx):
+        pass  # a typed answer to the self-check question on screen ("ja", "min of meer")
     else:
         await unexpected_text(update, ctx)

@@ -9,6 +9,8 @@ from telegram.ext import ApplicationHandlerStop
 from bot.services.residents import Status
 from handlers.common import guess_language
 from handlers.context import SamenContext
+from handlers.conversation import leave_conversations
+from handlers.keyboards import MAX_LABEL, menu_action
 
 
 async def load_person(update: object, ctx: SamenContext) -> None:
@@ -35,11 +37,24 @@ async def load_person(update: object, ctx: SamenContext) -> None:
             else guess_language(user.language_code, ctx.runtime.settings.default_language)
         )
     ctx.t = ctx.runtime.catalogs.get(language)
+    if _moves_on(update, ctx):
+        leave_conversations(ctx.application, update)
     if resident is not None and update.my_chat_member is not None:
         await _track_block(update.my_chat_member, ctx)
     elif resident is not None and resident.status is Status.UNREACHABLE and update.message:
         # They write to us, so they can be reached again.
         await ctx.services.residents.set_status(user.id, Status.ACTIVE)
+
+
+def _moves_on(update: Update, ctx: SamenContext) -> bool:
+    """A command or a tap on a main-menu button: the start of something new."""
+    message = update.message
+    text = message.text if message is not None else None
+    if not text:
+        return False
+    if text.startswith("/"):
+        return True
+    return len(text) <= MAX_LABEL and menu_action(ctx.bot_data.menu_index, text) is not None
 
 
 async def _track_block(change: ChatMemberUpdated, ctx: SamenContext) -> None:

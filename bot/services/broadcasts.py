@@ -126,18 +126,21 @@ class Broadcast:
 
 @dataclass(frozen=True)
 class Progress:
-    total: int
+    """Where delivery stands, from the outbox rows that still exist (a recipient who
+    erased their data meanwhile simply drops out)."""
+
     sent: int
     blocked: int
     failed: int
+    to_go: int
 
     @property
-    def to_go(self) -> int:
-        return self.total - self.sent - self.blocked - self.failed
+    def total(self) -> int:
+        return self.sent + self.blocked + self.failed + self.to_go
 
     @property
     def done(self) -> bool:
-        return self.to_go <= 0
+        return self.to_go == 0
 
 
 def too_long(text: str, has_photo: bool) -> int | None:
@@ -282,7 +285,9 @@ class Broadcasts:
                 )
         if not changed:
             return -1
-        return await self._queue(broadcast_id)
+        await self._queue(broadcast_id)  # (or the tick, if it came first: same result)
+        queued = await self.get(broadcast_id)
+        return queued.recipients or 0 if queued else 0
 
     async def queue_due(self) -> list[int]:
         """Tick: queue every scheduled broadcast whose time has come."""
@@ -296,16 +301,28 @@ class Broadcasts:
 
     async def _queue(self, broadcast_id: int) -> int:
         """Choose the recipients and write one outbox row each, plus the author's
-        progress message, in one transaction."""
-        broadcast = await self.get(broadcast_id)
-        if (
-            broadcast is None
-            or broadcast.audience is None
-            or broadcast.status is not Status.SCHEDULED
-        ):
-            return 0
-        where, params = broadcast.audience.where()
+        progress message, in one transaction that first claims the broadcast (so a
+        cancel or a second queue at the same moment cannot both win)."""
         async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE broadcasts SET status = 'sending', queued_at = ?"
+                " WHERE id = ? AND status = 'scheduled' AND audience IS NOT NULL",
+                (to_iso(self._clock()), broadcast_id),
+            )
+            claimed = cursor.rowcount == 1
+            await cursor.close()
+            if not claimed:
+                return 0
+            row = next(
+                iter(
+                    await conn.execute_fetchall(
+                        "SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,)
+                    )
+                )
+            )
+            broadcast = Broadcast.from_row(row)
+            assert broadcast.audience is not None
+            where, params = broadcast.audience.where()
             recipients = [
                 int(r[0])
                 for r in await conn.execute_fetchall(
@@ -328,7 +345,7 @@ class Broadcasts:
                 conn,
             )
             t = self._catalogs.get(broadcast.language)
-            first = progress_text(t, Progress(len(recipients), 0, 0, 0), None)
+            first = progress_text(t, Progress(0, 0, 0, len(recipients)), None)
             progress_id = await self._outbox.enqueue(
                 NewRow(
                     broadcast.author_id,
@@ -341,22 +358,27 @@ class Broadcasts:
                 conn,
             )
             await conn.execute(
-                "UPDATE broadcasts SET status = 'sending', recipients = ?, queued_at = ?,"
-                " progress_outbox_id = ?, progress_shown = ? WHERE id = ?",
-                (len(recipients), to_iso(self._clock()), progress_id, first, broadcast_id),
+                "UPDATE broadcasts SET recipients = ?, progress_shown = ?,"
+                " progress_outbox_id = COALESCE(?, progress_outbox_id) WHERE id = ?",
+                (len(recipients), first, progress_id, broadcast_id),
             )
         return len(recipients)
 
     async def cancel(self, broadcast_id: int, actor_id: int) -> Status | None:
-        """Cancel a draft or scheduled broadcast, or stop one that is sending."""
-        broadcast = await self.get(broadcast_id)
-        if broadcast is None or broadcast.status in (Status.DONE, Status.CANCELLED):
-            return None
+        """Cancel a draft or scheduled broadcast, or stop one that is sending; returns
+        the status it had, or None when there was nothing left to cancel."""
         async with self._db.transaction() as conn:
-            if broadcast.status is Status.SENDING:
+            rows = await conn.execute_fetchall(
+                "SELECT status FROM broadcasts WHERE id = ?", (broadcast_id,)
+            )
+            row = next(iter(rows), None)
+            if row is None or row[0] in (Status.DONE, Status.CANCELLED):
+                return None
+            was = Status(row[0])
+            if was is Status.SENDING:
                 await conn.execute(
                     "UPDATE outbox SET status = 'cancelled' WHERE ref = ? AND status = 'pending'",
-                    (broadcast.ref,),
+                    (f"broadcast:{broadcast_id}",),
                 )
             await conn.execute(
                 "UPDATE broadcasts SET status = 'cancelled', finished_at = ? WHERE id = ?",
@@ -368,7 +390,7 @@ class Broadcasts:
                 detail=f"broadcast {broadcast_id}",
                 conn=conn,
             )
-        return broadcast.status
+        return was
 
     async def scheduled(self) -> list[Broadcast]:
         rows = await self._db.fetchall(
@@ -384,10 +406,10 @@ class Broadcasts:
     async def progress(self, broadcast: Broadcast) -> Progress:
         counts = await self._outbox.counts(broadcast.ref)
         return Progress(
-            total=broadcast.recipients or 0,
             sent=counts.get("sent", 0),
             blocked=counts.get("blocked", 0),
             failed=counts.get("failed", 0) + counts.get("cancelled", 0),
+            to_go=counts.get("pending", 0) + counts.get("sending", 0),
         )
 
     async def report_progress(self) -> None:

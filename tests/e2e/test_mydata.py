@@ -147,3 +147,22 @@ async def test_blocking_the_bot_marks_unreachable(
     assert await samen.query(
         "SELECT status FROM residents WHERE telegram_id = ?", (john.user_id,)
     ) == [("active",)]
+
+
+async def test_a_question_left_open_does_not_catch_later_messages(
+    samen: SamenBot, anna: Person
+) -> None:
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.say("/mydata")
+    await anna.press(await anna.expect("Wat Samen over u bewaart"), "📍 Geef mijn postcode")
+    await anna.expect("Typ de 4 cijfers van uw postcode")
+    # She moves on with the menu instead of answering.
+    await anna.tap("❓ Hulp")
+    await anna.expect("Hoe Samen werkt")
+    await anna.say("hallo")
+    await anna.expect("ik begrijp getypte berichten nog niet")  # not "that is not a postcode"
+    await anna.tap("📞 Bel mij")
+    await anna.expect("Op welk nummer kunnen we u bellen?")
+    assert await samen.query(
+        "SELECT postcode_area FROM residents WHERE telegram_id = ?", (anna.user_id,)
+    ) == [(None,)]

@@ -25,3 +25,14 @@ async def test_nothing_else_is_persisted(db: Database, clock: FakeClock) -> None
     await persistence.update_user_data(42, {"language": "en"})
     assert await persistence.get_user_data() == {}
     assert not persistence.store_data.user_data
+
+
+async def test_questions_left_open_too_long_are_over_after_a_restart(
+    db: Database, clock: FakeClock
+) -> None:
+    persistence = SQLitePersistence(db, clock)
+    await persistence.update_conversation("checkins", (1, 1), "ask_time")
+    clock.advance(minutes=10)
+    await persistence.update_conversation("checkins", (2, 2), "ask_time")
+    clock.advance(minutes=6)  # the first is 16 minutes old, the second 6
+    assert await SQLitePersistence(db, clock).get_conversations("checkins") == {(2, 2): "ask_time"}
