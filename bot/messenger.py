@@ -107,6 +107,7 @@ class Messenger:
         loop = asyncio.get_running_loop()
         in_flight = asyncio.Semaphore(IN_FLIGHT)
         tasks: list[asyncio.Task[Result]] = []
+        sent_rows: list[Pending] = []
         deferred: list[Result] = []
         for row in rows:
             wait = self._chat_wait(row.recipient_id, loop.time())
@@ -120,7 +121,21 @@ class Messenger:
             task = asyncio.create_task(self._send(row))
             task.add_done_callback(lambda _t: in_flight.release())
             tasks.append(task)
-        results = [*deferred, *await asyncio.gather(*tasks)]
+            sent_rows.append(row)
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        results = [*deferred]
+        for row, outcome in zip(sent_rows, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                # A bug or surprise in one send must not cost the whole batch its
+                # outcomes (they would all be sent again after recovery).
+                log.error("outbox %d: %s", row.id, type(outcome).__name__)
+                outcome = Result(
+                    row.id,
+                    Outcome.RETRY,
+                    error=type(outcome).__name__,
+                    retry_in=_backoff(row.attempts),
+                )
+            results.append(outcome)
         self._forget_old_chats(loop.time())
         return results
 
@@ -148,8 +163,11 @@ class Messenger:
         except BadRequest as error:
             if "not modified" in error.message:
                 return Result(row.id, Outcome.SENT, message_id=row.edit_message_id)
-            log.warning("outbox %d refused: %s", row.id, error.message)
-            return Result(row.id, Outcome.FAILED, error=error.message[:200])
+            # Telegram's description can quote the message text: log and keep only
+            # its first words ("Bad Request: chat not found", "...can't parse entities").
+            reason = error.message.split(":")[0:2]
+            log.warning("outbox %d refused by Telegram: %s", row.id, ":".join(reason)[:80])
+            return Result(row.id, Outcome.FAILED, error=":".join(reason)[:80])
         except (NetworkError, TelegramError) as error:  # time-outs, 5xx, connection trouble
             return Result(
                 row.id, Outcome.RETRY, error=type(error).__name__, retry_in=_backoff(row.attempts)

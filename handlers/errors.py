@@ -9,6 +9,7 @@ from telegram.error import Forbidden, NetworkError
 
 from handlers.common import send_with_menu
 from handlers.context import SamenContext
+from handlers.people import translator_for
 
 log = logging.getLogger("samen.errors")
 
@@ -26,6 +27,11 @@ async def on_error(update: object, ctx: SamenContext) -> None:
         if update.effective_chat.type != "private":
             return
         try:
+            # PTB gives the error handler a fresh context: find the person's language.
+            user = update.effective_user
+            if user is not None:
+                ctx.resident = await ctx.services.residents.get(user.id)
+                ctx.t = translator_for(ctx, user.language_code)
             await send_with_menu(
                 update,
                 ctx,

@@ -21,6 +21,7 @@ from bot.services.roles import Role
 from handlers.callback_data import Prefix, args_of, encode
 from handlers.common import send_with_menu
 from handlers.context import SamenContext
+from handlers.conversation import leave_conversations
 from handlers.expired import button_expired
 from handlers.keyboards import language_name
 
@@ -244,7 +245,12 @@ async def confirm_erase(update: Update, ctx: SamenContext) -> int:
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     if answer == "yes" and ctx.resident is not None:
+        # Calls this person took as a volunteer go back to the others first, so the
+        # residents waiting for them are called by someone else.
+        for task in await ctx.services.callbacks.tasks_of(user.id):
+            await ctx.services.callbacks.release(task.id, user.id)
         await ctx.services.privacy.erase(user.id)
+        leave_conversations(ctx.application, update)
         ctx.resident = None
         if ctx.user_data is not None:
             ctx.user_data.clear()

@@ -6,6 +6,7 @@ from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ApplicationHandlerStop
 
+from bot.i18n import Translator
 from bot.services.residents import Status
 from handlers.common import guess_language
 from handlers.context import SamenContext
@@ -26,17 +27,7 @@ async def load_person(update: object, ctx: SamenContext) -> None:
         return
     resident = await ctx.services.residents.get(user.id)
     ctx.resident = resident
-    if resident is not None:
-        language = resident.language
-    else:
-        # Before consent the choice lives only in memory (user_data is not persisted).
-        remembered = ctx.user_data.get("language") if ctx.user_data is not None else None
-        language = (
-            remembered
-            if isinstance(remembered, str)
-            else guess_language(user.language_code, ctx.runtime.settings.default_language)
-        )
-    ctx.t = ctx.runtime.catalogs.get(language)
+    ctx.t = translator_for(ctx, user.language_code)
     if _moves_on(update, ctx):
         leave_conversations(ctx.application, update)
     if resident is not None and update.my_chat_member is not None:
@@ -44,6 +35,18 @@ async def load_person(update: object, ctx: SamenContext) -> None:
     elif resident is not None and resident.status is Status.UNREACHABLE and update.message:
         # They write to us, so they can be reached again.
         await ctx.services.residents.set_status(user.id, Status.ACTIVE)
+
+
+def translator_for(ctx: SamenContext, language_code: str | None) -> Translator:
+    """The person's language: theirs if they agreed, else their choice in memory
+    (user_data is not persisted), else Telegram's setting, else the default."""
+    if ctx.resident is not None:
+        return ctx.runtime.catalogs.get(ctx.resident.language)
+    remembered = ctx.user_data.get("language") if ctx.user_data is not None else None
+    if isinstance(remembered, str):
+        return ctx.runtime.catalogs.get(remembered)
+    default = ctx.runtime.settings.default_language
+    return ctx.runtime.catalogs.get(guess_language(language_code, default))
 
 
 def _moves_on(update: Update, ctx: SamenContext) -> bool:

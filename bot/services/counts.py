@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.clock import Clock
 from bot.db import Database
 
 
 class Counts:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    """Counts per local (Amsterdam) day, so a week in the numbers is a week here."""
+
+    def __init__(self, db: Database, clock: Clock, zone: ZoneInfo) -> None:
         self._db = db
         self._clock = clock
+        self._zone = zone
 
     async def bump(self, metric: str, by: int = 1) -> None:
-        day = self._clock().date().isoformat()
+        day = self._clock().astimezone(self._zone).date().isoformat()
         await self._db.execute(
             "INSERT INTO daily_counts (day, metric, count) VALUES (?, ?, ?) "
             "ON CONFLICT (day, metric) DO UPDATE SET count = count + excluded.count",

@@ -22,6 +22,9 @@ from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 
 MAX_ATTEMPTS = 5
+# A delivered (or dead) message keeps its row for edits and the numbers, but not
+# its text: texts can name people, and a person's erasure must not miss them.
+EMPTY_PAYLOAD = '{"text":"","buttons":[],"photo":null}'
 
 
 class Priority:
@@ -169,7 +172,8 @@ class Outbox:
     async def cancel_pending(self, ids: Sequence[int], conn: aiosqlite.Connection) -> None:
         """Drop messages that are no longer true (e.g. a task alert after it was taken)."""
         await conn.executemany(
-            "UPDATE outbox SET status = 'cancelled' WHERE id = ? AND status = 'pending'",
+            f"UPDATE outbox SET status = 'cancelled', payload = '{EMPTY_PAYLOAD}'"
+            " WHERE id = ? AND status = 'pending'",
             [(i,) for i in ids],
         )
 
@@ -221,7 +225,7 @@ class Outbox:
             if done:
                 await conn.executemany(
                     "UPDATE outbox SET status = ?, message_id = ?, error = ?, sent_at = ?,"
-                    " attempts = attempts + 1 WHERE id = ?",
+                    f" attempts = attempts + 1, payload = '{EMPTY_PAYLOAD}' WHERE id = ?",
                     done,
                 )
             if retry:

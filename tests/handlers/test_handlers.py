@@ -93,3 +93,21 @@ async def test_channel_posts_are_ignored(feeder: Feeder, client: EmulatorClient)
         }
     )
     assert await bot_texts(client) == []
+
+
+async def test_error_message_speaks_the_persons_language(
+    app: SamenApplication, feeder: Feeder, client: EmulatorClient
+) -> None:
+    async def broken(update: Update, ctx: SamenContext) -> None:
+        raise RuntimeError("boom")
+
+    english = {**USER, "id": 700_000_020, "first_name": "John", "language_code": "en"}
+    await client.add_user(english["id"], first_name="John", language_code="en")
+    app.add_handler(CommandHandler("broken", broken), group=1)
+    await feeder.text("/broken", user=english)
+    texts = [
+        e.get("text") or ""
+        for e in await client.transcript(english["id"])
+        if e.get("direction") == "out"
+    ]
+    assert any("something went wrong on our side" in text for text in texts)
