@@ -43,6 +43,8 @@ def ticks_for(runtime: Runtime) -> list[Tick]:
         Tick("broadcasts-progress", timedelta(seconds=3), services.broadcasts.report_progress),
         Tick("checkins-due", timedelta(seconds=20), services.checkins.tick),
         Tick("checkins-watch", timedelta(minutes=1), services.checkins.watch),
+        Tick("selfcheck-invite", timedelta(minutes=1), services.selfcheck.tick),
+        Tick("selfcheck-purge", timedelta(hours=1), services.selfcheck.purge),
     ]
 
 

@@ -6,7 +6,8 @@ group -1  load_person: who is this, which language; groups are answered once, th
 group  0  1. conversations (my data: erase and postcode; check-ins; call me; volunteer
              profile; adding an activity) - their states win while open
           2. each journey's buttons and commands: broadcasts, the task desk, volunteers
-             (before /start, which it answers for invite links), numbers, activities
+             (before /start, which it answers for invite links), numbers, the monthly
+             self-check, activities
              (before the text handler, which it answers for typed postcodes)
           3. commands: /start /menu /help /mydata /language /privacy
           4. onboarding buttons, check-in mood buttons
@@ -50,6 +51,7 @@ from handlers.mydata import (
 )
 from handlers.numbers import numbers_handlers
 from handlers.people import load_person
+from handlers.selfcheck import selfcheck_handlers
 from handlers.start import answered_consent, chose_language, show_privacy, start
 from handlers.unexpected import edited_message, unknown_command, unsupported_message
 from handlers.volunteer import volunteer_conversation, volunteer_handlers
@@ -90,6 +92,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             *volunteer_handlers(),  # before /start: it answers /start <invite code>
             *volunteer_admin_handlers(),
             *numbers_handlers(),
+            *selfcheck_handlers(),
             *activity_handlers(),  # before the text handler: it answers typed postcodes
             CommandHandler("start", start, filters=private),
             CommandHandler(["menu", "cancel"], show_menu, filters=private),

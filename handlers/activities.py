@@ -17,11 +17,9 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
-    Message,
     ReplyKeyboardMarkup,
     Update,
 )
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.i18n import N_, Translator
@@ -35,7 +33,13 @@ from bot.services.roles import Role
 from handlers.auth import has_role
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import call_me_button_data
-from handlers.common import is_consented, send_with_menu
+from handlers.common import (
+    edit_text_or_ignore,
+    is_consented,
+    send_long,
+    send_with_menu,
+    split_message,
+)
 from handlers.context import SamenContext
 from handlers.expired import button_expired
 from handlers.keyboards import MENU_LABELS, MenuAction
@@ -47,6 +51,7 @@ WHEN_LABELS: dict[When, str] = {
 }
 _TITLE_IN_BUTTON = 48
 MAX_PAGES = 100  # 500 activities nearest first is more than anyone pages through
+MAX_REMINDERS_SHOWN = 100  # Telegram allows at most 100 buttons under one message
 T = TypeVar("T")
 
 
@@ -314,7 +319,9 @@ async def on_filters(update: Update, ctx: SamenContext) -> None:
         await button_expired(update, ctx)
         return
     await query.answer()
-    await _edit(query.message, _filters_text(ctx.t, search), _filters_keyboard(ctx.t, search))
+    await edit_text_or_ignore(
+        query.message, _filters_text(ctx.t, search), _filters_keyboard(ctx.t, search)
+    )
 
 
 # --------------------------------------------------------------------------- results
@@ -411,18 +418,7 @@ async def on_results(update: Update, ctx: SamenContext) -> None:
         await ctx.services.counts.bump("activity_searches")  # anonymous: no person in it
     page = await ctx.services.activities.search(search.query())
     text, keyboard = render_results(ctx.t, search, page)
-    await _edit(query.message, text, keyboard)
-
-
-async def _edit(message: object, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-    """Edit the message a button was on; pressing the same button twice changes nothing."""
-    if not isinstance(message, Message):
-        return
-    try:
-        await message.edit_text(text, reply_markup=keyboard)
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
+    await edit_text_or_ignore(query.message, text, keyboard)
 
 
 # --------------------------------------------------------------------------- details
@@ -642,7 +638,7 @@ async def show_reminders(update: Update, ctx: SamenContext, *, edit: bool) -> No
     else:
         lines = [t._("<b>Your reminders</b>"), ""]
         rows = []
-        for number, reminder in enumerate(reminders, start=1):
+        for number, reminder in enumerate(reminders[:MAX_REMINDERS_SHOWN], start=1):
             lines.append(
                 t._(
                     "%(number)s. %(title)s – %(when)s",
@@ -659,13 +655,21 @@ async def show_reminders(update: Update, ctx: SamenContext, *, edit: bool) -> No
                     )
                 ]
             )
+        if len(reminders) > MAX_REMINDERS_SHOWN:
+            lines += [
+                "",
+                t._(
+                    "… and %(n)s more. They appear here when the first ones have passed.",
+                    n=len(reminders) - MAX_REMINDERS_SHOWN,
+                ),
+            ]
         text = "\n".join(lines)
         keyboard = InlineKeyboardMarkup(rows)
     query = update.callback_query
-    if edit and query is not None:
-        await _edit(query.message, text, keyboard)
+    if edit and query is not None and len(split_message(text)) == 1:
+        await edit_text_or_ignore(query.message, text, keyboard)
     else:
-        await ctx.bot.send_message(user.id, text, reply_markup=keyboard)
+        await send_long(ctx, user.id, text, reply_markup=keyboard)
 
 
 async def on_cancel_reminder(update: Update, ctx: SamenContext) -> None:

@@ -457,9 +457,10 @@ async def on_button_answer(update: Update, ctx: SamenContext) -> str | int:
     query = update.callback_query
     user = update.effective_user
     assert query is not None and user is not None
-    await query.answer()
+    # Answered once, after the checks: an old button gets button_expired's answer instead.
     choice = args_of(query.data)[0]
     if choice == "cancel":
+        await query.answer()
         await _drop(update, ctx)
         await send_with_menu(update, ctx, ctx.t._("Stopped. Nothing was saved."))
         return ConversationHandler.END
@@ -479,6 +480,7 @@ async def on_button_answer(update: Update, ctx: SamenContext) -> str | int:
     if name is None or (choice == "skip" and name not in OPTIONAL):
         await button_expired(update, ctx)
         return ASK
+    await query.answer()
     return await _answer(update, ctx, value)
 
 
@@ -497,7 +499,7 @@ async def _answer(update: Update, ctx: SamenContext, value: str) -> str | int:
         activity = await activities.get(int(draft["id"]))
         if activity is None:
             await _drop(update, ctx)
-            await button_expired(update, ctx)
+            await send_with_menu(update, ctx, t._("That question is closed. Here is the menu."))
             return ConversationHandler.END
         try:
             changed = fields.apply(activity.data, name, value, activities.places)
@@ -535,7 +537,7 @@ async def _retry(update: Update, ctx: SamenContext, error: FieldError) -> None:
     assert user is not None
     await ctx.bot.send_message(
         user.id,
-        ctx.t._("%(problem)s Please try again.", problem=ctx.t._(str(error))),
+        ctx.t._("%(problem)s Please try again.", problem=ctx.t._(error.msgid)),
     )
 
 
@@ -583,6 +585,8 @@ async def _save(update: Update, ctx: SamenContext) -> str | int:
     if draft is None or draft.get("mode") != "add" or _next_field(draft) is not None:
         await button_expired(update, ctx)
         return ConversationHandler.END
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     created = await activities.create(_built(draft, ctx), user.id)
     await activities.drop_draft(user.id)
     await send_with_menu(update, ctx, ctx.t._("✅ Saved. Residents can find it now."))

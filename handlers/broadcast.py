@@ -165,6 +165,9 @@ async def broadcast_action(update: Update, ctx: SamenContext) -> str | int | Non
     draft = await _own_draft(update, ctx, broadcast_id)
     if draft is None:
         return ConversationHandler.END
+    if action not in ("areas", "drop") and draft.audience is None:
+        await button_expired(update, ctx)  # it answers the query: answer only once
+        return None
     await query.answer()
     chat_id = query.message.chat.id
     if action == "areas":
@@ -190,9 +193,7 @@ async def broadcast_action(update: Update, ctx: SamenContext) -> str | int | Non
         await query.edit_message_reply_markup(reply_markup=None)
         await ctx.bot.send_message(chat_id, ctx.t._("The announcement is cancelled."))
         return None
-    if draft.audience is None:
-        await button_expired(update, ctx)
-        return None
+    assert draft.audience is not None
     recipients = await ctx.services.broadcasts.count(draft.audience)
     if action == "now":
         await query.edit_message_reply_markup(reply_markup=None)

@@ -43,6 +43,9 @@ class Prefix(StrEnum):
     CHECKIN_DAYS = "cid"  # cid:<pick|done>:<days mask 1..127>, choosing days one by one
     CHECKIN_TIME = "cit"  # cit:<HHMM>, a preset time
     MOOD = "mood"  # mood:<slot in minutes since 1970>:<good|okay|bad>, a check-in answer
+    SELFCHECK = "sc"  # sc:<step>, the monthly self-check's menu and consent
+    SELFCHECK_INVITE = "sci"  # sci:<go|not>:<YYYYMM>, under a monthly invitation
+    SELFCHECK_ANSWER = "sca"  # sca:<YYYYMM>:<question 1-6>:<y|m|n>
     # Activities nearby. A search's whole state rides in its buttons (nothing stored):
     # <origin> is p<postcode> | n<neighbourhood key> | g<lat*1e4>_<lon*1e4>.
     ACT_PLACE = "ap"  # ap:<neighbourhood key>, search there
@@ -98,6 +101,9 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.CHECKIN_DAYS: re.compile(r"(pick|done):(\d{1,3})"),
     Prefix.CHECKIN_TIME: re.compile(r"([01]\d|2[0-3])([0-5]\d)"),
     Prefix.MOOD: re.compile(r"(\d{7,10}):(good|okay|bad)"),
+    Prefix.SELFCHECK: re.compile(r"(menu|agree|no|start|later|result|acts|stop|stopyes|stopno)"),
+    Prefix.SELFCHECK_INVITE: re.compile(r"(go|not):(20\d\d(?:0[1-9]|1[0-2]))"),
+    Prefix.SELFCHECK_ANSWER: re.compile(r"(20\d\d(?:0[1-9]|1[0-2])):([1-6]):(y|m|n)"),
     Prefix.ACT_PLACE: re.compile(r"([a-z0-9-]{1,20})"),
     Prefix.ACT_FILTERS: re.compile(rf"{_ORIGIN}:{_KIND}:(t|w|a):(0|1)"),
     Prefix.ACT_SEARCH: re.compile(rf"{_ORIGIN}:{_KIND}:(t|w|a):(0|1):(\d{{1,3}})"),

@@ -153,7 +153,13 @@ def menu_buttons(t: Translator, sub: Subscription) -> InlineKeyboardMarkup:
     else:
         rows.append([_button(t, N_("⏸ Take a break (holiday)"), Prefix.CHECKIN, "pause")])
     rows.append([_button(t, N_("⏹ Stop check-ins"), Prefix.CHECKIN, "stop")])
+    rows.append([selfcheck_button(t)])
     return InlineKeyboardMarkup(rows)
+
+
+def selfcheck_button(t: Translator) -> InlineKeyboardButton:
+    """The way to the optional monthly self-check (handlers/selfcheck.py)."""
+    return _button(t, N_("📝 Monthly self-check"), Prefix.SELFCHECK, "menu")
 
 
 # ---------------------------------------------------------------- the menu
@@ -190,7 +196,10 @@ async def show_checkins(update: Update, ctx: SamenContext) -> object:
                 "Not doing well? Then Samen shows you who can help."
             ),
             reply_markup=InlineKeyboardMarkup(
-                [[_button(ctx.t, N_("✅ Yes, I would like that"), Prefix.CHECKIN, "setup")]]
+                [
+                    [_button(ctx.t, N_("✅ Yes, I would like that"), Prefix.CHECKIN, "setup")],
+                    [selfcheck_button(ctx.t)],
+                ]
             ),
         )
         return END

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from telegram import Message, ReplyKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from bot.config import SUPPORTED_LANGUAGES
 from handlers.context import SamenContext
@@ -29,3 +30,72 @@ async def send_with_menu(update: Update, ctx: SamenContext, text: str) -> Messag
     if chat is None:
         return None
     return await ctx.bot.send_message(chat.id, text, reply_markup=menu_for(ctx))
+
+
+# Telegram refuses a text longer than this; it counts UTF-16 code units.
+MAX_MESSAGE = 4096
+
+
+def _length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """A long text as several messages of at most ``limit``, cut between lines.
+
+    Lists grow with the number of tasks, volunteers or reminders; one message
+    over Telegram's limit would be refused and the person would see nothing.
+    A single line longer than the limit (never produced by Samen's lists) is
+    cut hard, so no part is ever refused.
+    """
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while _length(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            cut = limit
+            while _length(line[:cut]) > limit:
+                cut -= 1
+            parts.append(line[:cut])
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if current and _length(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    parts.append(current)
+    return [part for part in parts if part.strip()] or [text]
+
+
+async def send_long(
+    ctx: SamenContext,
+    chat_id: int,
+    text: str,
+    reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None,
+) -> Message:
+    """Send ``text`` in as many messages as it needs; the buttons go under the last one."""
+    parts = split_message(text)
+    for part in parts[:-1]:
+        await ctx.bot.send_message(chat_id, part)
+    return await ctx.bot.send_message(chat_id, parts[-1], reply_markup=reply_markup)
+
+
+async def edit_text_or_ignore(
+    message: object, text: str, keyboard: InlineKeyboardMarkup | None
+) -> None:
+    """Edit the message a button was on; an edit that changes nothing is no error.
+
+    Pressing the same button twice (or unticking the last language) produces the
+    same text and buttons; Telegram answers "message is not modified", which is
+    fine: the message already shows what is true.
+    """
+    if not isinstance(message, Message):
+        return
+    try:
+        await message.edit_text(text, reply_markup=keyboard)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise

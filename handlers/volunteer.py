@@ -47,7 +47,7 @@ from bot.services.volunteers import (
 from handlers.auth import has_role, requires
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import MenuLabel, drop_buttons
-from handlers.common import is_consented, send_with_menu
+from handlers.common import edit_text_or_ignore, is_consented, send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation, end_with
 from handlers.keyboards import MenuAction, consent_choice
@@ -56,6 +56,9 @@ WRITE_NOTE = "volunteer_note"
 WRITE_NAME = "volunteer_name"
 _NOTE_TASK = "note_task"  # user_data key: the task a note is being typed for
 INVITE_START = filters.Regex(r"^/start [A-Za-z0-9_-]{16}$")
+NOTE_IN_LIST = 80  # a note in a list of tasks is cut to this; the task itself shows it all
+# Telegram allows at most 100 buttons under one message; waiting tasks are at most 10.
+MY_TASK_BUTTONS = 80
 
 
 def volunteer_conversation(index: dict[str, MenuAction]) -> ConversationHandler[Any]:
@@ -277,8 +280,9 @@ async def profile_action(update: Update, ctx: SamenContext) -> None:
         if what == "duty"
         else ctx.t._("Saved.")
     )
-    await query.edit_message_text(
-        _profile_text(ctx, volunteer), reply_markup=_profile_buttons(ctx, volunteer)
+    # Unticking the only language, or "on duty" pressed twice, changes nothing.
+    await edit_text_or_ignore(
+        query.message, _profile_text(ctx, volunteer), _profile_buttons(ctx, volunteer)
     )
 
 
@@ -547,16 +551,24 @@ async def _volunteer_tasks(update: Update, ctx: SamenContext, volunteer_id: int)
         )
         for task in waiting
     ] or [t._("Nobody is waiting. Thank you!")]
+    if len(mine) > MY_TASK_BUTTONS:
+        lines.insert(
+            len(mine) + 1,
+            t._(
+                "Buttons are shown for your first %(shown)s tasks.",
+                shown=MY_TASK_BUTTONS,
+            ),
+        )
     rows = [
         [_button(t._("📞 #%(id)s: details", id=task.id), Prefix.TASK, "show", str(task.id))]
-        for task in mine
+        for task in mine[:MY_TASK_BUTTONS]
     ]
     rows += [
         [_button(t._("🙋 Take #%(id)s", id=task.id), Prefix.TASK, "claim", str(task.id))]
         for task in waiting
     ]
-    await ctx.bot.send_message(
-        chat.id, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows) if rows else None
+    await send_long(
+        ctx, chat.id, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows) if rows else None
     )
 
 
@@ -587,13 +599,19 @@ async def _coordinator_tasks(update: Update, ctx: SamenContext) -> None:
                 name=html.escape(task.volunteer_name or "?"),
             )
             if task.note:
-                line += "\n  " + t._("Note: %(note)s", note=html.escape(task.note))
+                line += "\n  " + t._("Note: %(note)s", note=html.escape(shorten(task.note)))
         if task.no_answers:
             line += " " + t._("(no answer %(n)s×)", n=task.no_answers)
         lines.append(line)
     if not tasks:
         lines.append(t._("There are no open requests."))
-    await ctx.bot.send_message(chat.id, "\n".join(lines))
+    await send_long(ctx, chat.id, "\n".join(lines))
+
+
+def shorten(text: str, limit: int = NOTE_IN_LIST) -> str:
+    """One line of at most ``limit`` characters, "…" where it was cut (lists stay short)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 # ---------------------------------------------------------------------- coordinators

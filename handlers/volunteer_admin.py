@@ -15,12 +15,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.services.roles import Role
 from handlers.auth import requires
 from handlers.callback_data import Prefix, args_of, encode, matches
-from handlers.common import send_with_menu
+from handlers.common import send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.expired import button_expired
 from handlers.keyboards import language_name
 
-# A list longer than this would not fit one message; the rest is counted.
+# Buttons (one per volunteer) stay well under Telegram's 100; the rest is counted.
 SHOWN = 50
 
 
@@ -48,8 +48,9 @@ async def list_volunteers(update: Update, ctx: SamenContext) -> None:
         )
         return
     lines = [t._("<b>Volunteers</b> (%(n)s)", n=len(volunteers))]
+    held_by = await ctx.services.callbacks.held_counts()
     for volunteer in volunteers[:SHOWN]:
-        held = len(await ctx.services.callbacks.tasks_of(volunteer.telegram_id))
+        held = held_by.get(volunteer.telegram_id, 0)
         lines.append(
             t._(
                 "• %(name)s – %(duty)s – %(languages)s – open calls: %(held)s",
@@ -65,7 +66,7 @@ async def list_volunteers(update: Update, ctx: SamenContext) -> None:
         _button(t._("✖️ End: %(name)s", name=v.first_name), "ask", v.telegram_id)
         for v in volunteers[:SHOWN]
     ]
-    await ctx.bot.send_message(chat.id, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+    await send_long(ctx, chat.id, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
 
 
 @requires(Role.COORDINATOR)
@@ -85,8 +86,8 @@ async def volunteer_admin_action(update: Update, ctx: SamenContext) -> None:
         return
     t = ctx.t
     name = html.escape(volunteer.first_name)
-    held = await ctx.services.callbacks.tasks_of(volunteer.telegram_id)
     if action == "ask":
+        held = len(await ctx.services.callbacks.tasks_of(volunteer.telegram_id))
         await query.answer()
         await ctx.bot.send_message(
             query.message.chat.id,
@@ -94,7 +95,7 @@ async def volunteer_admin_action(update: Update, ctx: SamenContext) -> None:
                 "End the volunteering of %(name)s? They can no longer take calls. "
                 "Their open calls (%(held)s) go back to the other volunteers.",
                 name=name,
-                held=len(held),
+                held=held,
             ),
             reply_markup=InlineKeyboardMarkup(
                 [
@@ -104,9 +105,9 @@ async def volunteer_admin_action(update: Update, ctx: SamenContext) -> None:
             ),
         )
         return
-    for task in held:
-        await ctx.services.callbacks.release(task.id, volunteer.telegram_id)
-    await ctx.services.volunteers.deactivate(volunteer.telegram_id, user.id)
+    if not await ctx.services.callbacks.end_volunteer(volunteer.telegram_id, user.id):
+        await button_expired(update, ctx)  # another coordinator was just quicker
+        return
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     await send_with_menu(

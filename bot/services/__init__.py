@@ -21,6 +21,7 @@ from bot.services.privacy import Privacy
 from bot.services.reminders import Reminders
 from bot.services.residents import Residents
 from bot.services.roles import Roles
+from bot.services.selfcheck import SelfChecks
 from bot.services.stats import Stats
 from bot.services.volunteers import Volunteers
 
@@ -43,6 +44,7 @@ class Services:
     reminders: Reminders
     checkins: Checkins
     stats: Stats
+    selfcheck: SelfChecks
 
     @classmethod
     def create(
@@ -56,7 +58,8 @@ class Services:
     ) -> Services:
         """``catalogs`` render the messages services send on their own (default: Amsterdam)."""
         texts = catalogs or Catalogs.load(ZoneInfo("Europe/Amsterdam"))
-        counts = Counts(db, clock)
+        zone = texts.get(default_language).zone
+        counts = Counts(db, clock, zone)
         outbox = Outbox(db, clock)
         audit = Audit(db, clock)
         roles = Roles(db, clock, audit)
@@ -73,7 +76,7 @@ class Services:
             outbox=outbox,
             audit=audit,
             broadcasts=Broadcasts(db, clock, outbox, audit, counts, texts),
-            stats=Stats(db, clock),
+            stats=Stats(db, clock, zone),
             volunteers=volunteers,
             callbacks=callbacks,
             activities=Activities(
@@ -88,5 +91,8 @@ class Services:
                 texts,
                 checkin_policy or CheckinPolicy(),
                 CallbacksDesk(callbacks),
+            ),
+            selfcheck=SelfChecks(
+                db, clock, outbox, counts, texts, checkin_policy or CheckinPolicy()
             ),
         )

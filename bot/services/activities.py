@@ -313,17 +313,25 @@ class Activities:
         """Rebuild every shown activity's occurrences for the window from now.
 
         The expansion runs in a worker thread (it is CPU work), the rewrite in
-        one transaction; run by the scheduler, it is idempotent.
+        one transaction; run by the scheduler, it is idempotent. An activity that
+        was added, edited, hidden or shown while the expansion ran is left alone:
+        that change already rebuilt its occurrences, and the expansion is stale.
         """
-        rows = await self._db.fetchall(
-            "SELECT id, tz, start_local, all_day, duration_min, rrule, exdates, rdates"
-            " FROM activities WHERE hidden_by IS NULL"
-        )
+        rows = await self._db.fetchall(f"SELECT {_VERSION}, hidden_by FROM activities")
+        read = {int(r["id"]): tuple(r)[1:] for r in rows}
         start, end = self._window()
-        schedules = [(int(r["id"]), _schedule(r)) for r in rows]
-        occurrences = await asyncio.to_thread(_expand_all, schedules, start, end)
+        schedules = [(int(r["id"]), _schedule(r)) for r in rows if r["hidden_by"] is None]
+        expanded = await asyncio.to_thread(_expand_all, schedules, start, end)
         async with self._db.transaction() as conn:
-            await conn.execute("DELETE FROM activity_occurrences")
+            current = await conn.execute_fetchall(f"SELECT {_VERSION}, hidden_by FROM activities")
+            changed = [int(r["id"]) for r in current if read.get(int(r["id"])) != tuple(r)[1:]]
+            await conn.execute(
+                "DELETE FROM activity_occurrences"
+                f" WHERE activity_id NOT IN ({', '.join('?' * len(changed))})",
+                changed,
+            )
+            unchanged = {int(r["id"]) for r in current} - set(changed)
+            occurrences = [o for o in expanded if o[0] in unchanged]
             await conn.executemany(
                 "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at)"
                 " VALUES (?, ?, ?)",
@@ -520,6 +528,11 @@ class Activities:
             await self._audit.record(
                 f"activity.{action}", actor_id=by, subject_id=activity_id, detail=detail, conn=conn
             )
+
+
+# What ``refresh`` compares to see that an activity changed while it expanded:
+# the stamp (second precision) and the schedule itself (for a change within that second).
+_VERSION = "id, updated_at, tz, start_local, all_day, duration_min, rrule, exdates, rdates"
 
 
 def _schedule(row: sqlite3.Row) -> Schedule:

@@ -498,7 +498,6 @@ class Callbacks:
 
     async def release(self, task_id: int, volunteer_id: int) -> Task | None:
         """Give a task back: it is offered again (to the others), the resident is told."""
-        now = to_iso(self._clock())
         async with self._db.transaction() as conn:
             rows = await conn.execute_fetchall(
                 _SELECT + " WHERE t.id = ? AND t.status = 'claimed' AND t.volunteer_id = ?",
@@ -507,27 +506,56 @@ class Callbacks:
             row = next(iter(rows), None)
             if row is None:
                 return None
-            before = Task.from_row(row)
-            await conn.execute(
-                "UPDATE callback_tasks SET status = 'open', volunteer_id = NULL,"
-                " claimed_at = NULL, opened_at = ?, round = round + 1,"
-                " unclaimed_alerted_at = NULL WHERE id = ?",
-                (now, task_id),
-            )
-            await self._offer(
-                conn, task_id, round_=before.round + 1, language=before.language, skip=volunteer_id
-            )
-            await self._tell_resident(
-                conn,
-                before,
-                f"task:{task_id}:r{before.round}:released",
-                lambda t: t._(
-                    "%(name)s cannot call you after all. Another volunteer will call you.",
-                    name=html.escape(before.volunteer_name or "?"),
-                ),
-            )
+            await self._release(conn, Task.from_row(row))
         await self._counts.bump("callbacks_released")
         return await self.get(task_id)
+
+    async def end_volunteer(self, volunteer_id: int, coordinator_id: int) -> bool:
+        """A coordinator ends someone's volunteering, all in one transaction.
+
+        The role goes and they go off duty (so they can claim nothing more), every
+        task they hold opens again and is offered to the volunteers on duty, the
+        residents hear another volunteer will call, and the volunteer is thanked.
+        False if they were no volunteer (anymore).
+        """
+        async with self._db.transaction() as conn:
+            if not await self._volunteers.deactivate(volunteer_id, coordinator_id, conn):
+                return False
+            rows = await conn.execute_fetchall(
+                _SELECT + " WHERE t.status = 'claimed' AND t.volunteer_id = ? ORDER BY t.id",
+                (volunteer_id,),
+            )
+            held = [Task.from_row(row) for row in rows]
+            for task in held:
+                await self._release(conn, task)
+        if held:
+            await self._counts.bump("callbacks_released", len(held))
+        return True
+
+    async def _release(self, conn: aiosqlite.Connection, before: Task) -> None:
+        """Open a claimed task again, offer it to the others and tell the resident."""
+        await conn.execute(
+            "UPDATE callback_tasks SET status = 'open', volunteer_id = NULL,"
+            " claimed_at = NULL, opened_at = ?, round = round + 1,"
+            " unclaimed_alerted_at = NULL WHERE id = ?",
+            (to_iso(self._clock()), before.id),
+        )
+        await self._offer(
+            conn,
+            before.id,
+            round_=before.round + 1,
+            language=before.language,
+            skip=before.volunteer_id,
+        )
+        await self._tell_resident(
+            conn,
+            before,
+            f"task:{before.id}:r{before.round}:released",
+            lambda t: t._(
+                "%(name)s cannot call you after all. Another volunteer will call you.",
+                name=html.escape(before.volunteer_name or "?"),
+            ),
+        )
 
     async def record_outcome(
         self, task_id: int, volunteer_id: int, outcome: CallOutcome
@@ -629,6 +657,14 @@ class Callbacks:
             (volunteer_id,),
         )
         return [Task.from_row(r) for r in rows]
+
+    async def held_counts(self) -> dict[int, int]:
+        """How many tasks each volunteer holds now, in one query (for the coordinators' list)."""
+        rows = await self._db.fetchall(
+            "SELECT volunteer_id, count(*) FROM callback_tasks"
+            " WHERE status = 'claimed' AND volunteer_id IS NOT NULL GROUP BY volunteer_id"
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
 
     async def overview(self, limit: int = 30) -> list[Task]:
         """For coordinators: every open and taken task, and recent follow-ups, oldest first."""

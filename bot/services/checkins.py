@@ -792,7 +792,24 @@ def mood_from_text(text: str) -> Mood | None:
     """Read a short typed answer ('goed', 'niet zo goed', '🙁') as a mood, or None.
 
     The longest phrase found wins, so "niet goed" is bad and "niet slecht" is so-so.
+    A negation before a mood word that no listed phrase covers ("niet echt goed",
+    "not feeling good") is not guessed at: None, and the buttons are offered
+    again. A wrong "good" would withdraw a safety-net call.
     """
+    negations = {"niet", "not", "geen", "no", "nee", "nooit", "never", "nicht", "kein"}
+    negations |= {"keine", "nein", "nie", "dont", "isnt", "aint", "doesnt", "cannot"}
+    listed = {
+        "niet goed": Mood.BAD,
+        "not good": Mood.BAD,
+        "niet zo goed": Mood.BAD,
+        "not so good": Mood.BAD,
+        "niet zo best": Mood.BAD,
+        "niet slecht": Mood.OKAY,
+        "not bad": Mood.OKAY,
+        "niet zo slecht": Mood.OKAY,
+        "not so bad": Mood.OKAY,
+        "not too bad": Mood.OKAY,
+    }
     cleaned = " ".join(re.sub(r"[!?.,;:]+", " ", text.casefold()).split())
     if not cleaned or len(cleaned) > 40:
         return None
@@ -800,9 +817,17 @@ def mood_from_text(text: str) -> Mood | None:
         if any(symbol in cleaned for symbol in _EMOJI[mood]):
             return mood
     padded = f" {cleaned} "
-    for phrase, mood in _PHRASES:
-        if f" {phrase} " in padded:
-            return mood
+    phrases = sorted([*_PHRASES, *listed.items()], key=lambda pair: -len(pair[0]))
+    for phrase, mood in phrases:
+        at = padded.find(f" {phrase} ")
+        if at < 0:
+            continue
+        if phrase.split()[0] in negations:
+            return mood  # a listed negated phrase: "niet goed", "not ok", "not great"
+        before = padded[:at].split()
+        if any(w in negations or w.endswith(("n't", "n’t")) for w in before):
+            return None
+        return mood
     return None
 
 

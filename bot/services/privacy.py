@@ -12,6 +12,7 @@ from typing import Any
 from bot.clock import Clock, to_iso
 from bot.db import Database
 from bot.services.counts import Counts
+from bot.services.outbox import EMPTY_PAYLOAD
 
 PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("outbox", "recipient_id"),
@@ -27,6 +28,9 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     # Check-ins: the schedule with the safety-net phone number, and the moods.
     ("checkin_subscriptions", "telegram_id"),
     ("checkin_sends", "telegram_id"),
+    # The monthly self-check (health data): its consent and schedule, and the answers.
+    ("selfcheck_subscriptions", "telegram_id"),
+    ("selfcheck_rounds", "telegram_id"),
     ("conversations", "telegram_id"),
     ("roles", "telegram_id"),
     # A coordinator's own announcements; audit entries about a person.
@@ -54,6 +58,24 @@ DETACH_ON_ERASE: tuple[str, ...] = (
     "UPDATE activity_changes SET changed_by = NULL WHERE changed_by = :person",
     # Audit entries of what a coordinator did stay, without who did it.
     "UPDATE audit_log SET actor_id = NULL WHERE actor_id = :person",
+    "UPDATE roles SET granted_by = NULL WHERE granted_by = :person",
+    # Coordinators' notices about this person's application name them: withdraw
+    # the ones not yet sent (sent ones keep no text, see outbox.EMPTY_PAYLOAD).
+    "UPDATE outbox SET status = 'cancelled', payload = '"
+    + EMPTY_PAYLOAD
+    + "' WHERE status IN ('pending', 'sending') AND ref IN"
+    " (SELECT 'application:' || id FROM volunteer_applications WHERE telegram_id = :person)",
+)
+# Columns of exported rows that name staff (the volunteer on a task, who decided an
+# application): a resident's export shows what happened, not who the staff are.
+HIDDEN_IN_EXPORT: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("callback_tasks", "volunteer_id"),
+        ("volunteer_applications", "decided_by"),
+        ("volunteer_invites", "created_by"),
+        ("roles", "granted_by"),
+        ("audit_log", "actor_id"),
+    }
 )
 
 
@@ -73,7 +95,10 @@ class Privacy:
             rows = await self._db.fetchall(
                 f"SELECT * FROM {table} WHERE {column} = ?", (telegram_id,)
             )
-            data[table] = [dict(row) for row in rows]
+            data[table] = [
+                {k: None if (table, k) in HIDDEN_IN_EXPORT else v for k, v in dict(row).items()}
+                for row in rows
+            ]
         return data
 
     async def erase(self, telegram_id: int) -> None:

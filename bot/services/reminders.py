@@ -114,44 +114,44 @@ class Reminders:
         its date dropped, the person is told it may not take place.
         """
         now = self._clock()
-        rows = await self._db.fetchall(
-            "SELECT r.id, r.telegram_id, r.activity_id, r.starts_at, res.language, res.status,"
-            " a.title_nl, a.title_en, a.place_name, a.address, a.all_day, a.organiser, a.phone,"
-            " a.website, (a.hidden_by IS NULL AND EXISTS (SELECT 1 FROM activity_occurrences o"
-            "   WHERE o.activity_id = r.activity_id AND o.starts_at = r.starts_at)) AS still_on"
-            " FROM activity_reminders r"
-            " JOIN residents res ON res.telegram_id = r.telegram_id"
-            " JOIN activities a ON a.id = r.activity_id"
-            " WHERE r.status = 'pending' AND r.remind_at <= ? ORDER BY r.remind_at LIMIT ?",
-            (to_iso(now), DUE_BATCH),
-        )
-        if not rows:
-            return 0
         queued = 0
+        # Read and mark in one transaction: a reminder cancelled a moment before is
+        # not sent, and one cancelled a moment after was already marked sent.
         async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT r.id, r.telegram_id, r.activity_id, r.starts_at, res.language, res.status,"
+                " a.title_nl, a.title_en, a.place_name, a.address, a.all_day, a.organiser, a.phone,"
+                " a.website, (a.hidden_by IS NULL AND EXISTS (SELECT 1 FROM activity_occurrences o"
+                "   WHERE o.activity_id = r.activity_id AND o.starts_at = r.starts_at)) AS still_on"
+                " FROM activity_reminders r"
+                " JOIN residents res ON res.telegram_id = r.telegram_id"
+                " JOIN activities a ON a.id = r.activity_id"
+                " WHERE r.status = 'pending' AND r.remind_at <= ? ORDER BY r.remind_at LIMIT ?",
+                (to_iso(now), DUE_BATCH),
+            )
             for row in rows:
                 starts_at = from_iso(row["starts_at"])
-                if row["status"] != "active" or starts_at <= now:
-                    status = "skipped"
-                else:
-                    t = self._catalogs.get(row["language"])
-                    message = OutMessage(self._text(t, row, starts_at))
-                    await self._outbox.enqueue(
-                        NewRow(
-                            int(row["telegram_id"]),
-                            message,
-                            kind="reminder",
-                            ref=f"activity:{row['activity_id']}",
-                            dedupe_key=f"reminder:{row['id']}",
-                        ),
-                        conn,
-                    )
-                    status = "sent"
-                    queued += 1
-                await conn.execute(
+                send = row["status"] == "active" and starts_at > now
+                cursor = await conn.execute(
                     "UPDATE activity_reminders SET status = ? WHERE id = ? AND status = 'pending'",
-                    (status, row["id"]),
+                    ("sent" if send else "skipped", row["id"]),
                 )
+                changed = cursor.rowcount == 1
+                await cursor.close()
+                if not send or not changed:
+                    continue
+                t = self._catalogs.get(row["language"])
+                await self._outbox.enqueue(
+                    NewRow(
+                        int(row["telegram_id"]),
+                        OutMessage(self._text(t, row, starts_at)),
+                        kind="reminder",
+                        ref=f"activity:{row['activity_id']}",
+                        dedupe_key=f"reminder:{row['id']}",
+                    ),
+                    conn,
+                )
+                queued += 1
         return queued
 
     @staticmethod

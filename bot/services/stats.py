@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, from_iso
 from bot.db import Database
@@ -70,6 +71,18 @@ _SPECS = (
         ),
     ),
     _Spec(
+        "selfcheck",
+        N_("Monthly self-check (anonymous)"),
+        "selfcheck_rounds",
+        (
+            ("selfcheck_invited", N_("invitations sent")),
+            ("selfcheck_done", N_("self-checks done")),
+            ("selfcheck_not_lonely", N_("result: not lonely")),
+            ("selfcheck_moderate", N_("result: moderately lonely")),
+            ("selfcheck_severe", N_("result: severely lonely")),
+        ),
+    ),
+    _Spec(
         "callbacks",
         N_("Call-backs"),
         "callback_tasks",
@@ -105,12 +118,13 @@ def week_start(day: date) -> date:
 
 
 class Stats:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, zone: ZoneInfo) -> None:
         self._db = db
         self._clock = clock
+        self._zone = zone
 
     async def report(self) -> Report:
-        today = self._clock().date()
+        today = self._clock().astimezone(self._zone).date()
         weeks = tuple(week_start(today) - timedelta(weeks=WEEKS - 1 - i) for i in range(WEEKS))
         tables = set(await self._db.table_names())
         counts = await self._weekly_counts(weeks[0])
@@ -171,7 +185,7 @@ class Stats:
         for row in rows:
             created: datetime = from_iso(row[0])
             closed: datetime = from_iso(row[1])
-            hours.setdefault(week_start(closed.date()), []).append(
+            hours.setdefault(week_start(closed.astimezone(self._zone).date()), []).append(
                 (closed - created).total_seconds() / 3600
             )
         return Series(

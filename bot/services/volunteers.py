@@ -136,35 +136,38 @@ class Volunteers:
         )
         return [Volunteer.from_row(r) for r in rows]
 
-    async def deactivate(self, telegram_id: int, coordinator_id: int) -> bool:
+    async def deactivate(
+        self, telegram_id: int, coordinator_id: int, conn: aiosqlite.Connection
+    ) -> bool:
         """End someone's volunteering: the role goes, they go off duty and are thanked.
 
-        Tasks they still hold must be given back first (``Callbacks.release``), so the
-        residents waiting for a call are not forgotten. False if they were no volunteer.
+        Part of ``Callbacks.end_volunteer``, which in the same transaction gives
+        the tasks they still hold back, so no resident waiting for a call is
+        forgotten and they cannot claim anything in between. False if they were
+        no volunteer.
         """
-        async with self._db.transaction() as conn:
-            if not await self._roles.revoke(telegram_id, Role.VOLUNTEER, coordinator_id, conn):
-                return False
-            await conn.execute(
-                "UPDATE volunteers SET on_duty = 0, updated_at = ? WHERE telegram_id = ?",
-                (to_iso(self._clock()), telegram_id),
-            )
-            resident = await _resident(conn, telegram_id)
-            if resident is not None and resident[2] == "active":
-                t = self._catalogs.get(resident[1])
-                await self._outbox.enqueue(
-                    NewRow(
-                        telegram_id,
-                        OutMessage(
-                            t._(
-                                "Your time as a Samen volunteer has ended. "
-                                "Thank you very much for everything you did!"
-                            )
-                        ),
-                        kind="volunteer",
+        if not await self._roles.revoke(telegram_id, Role.VOLUNTEER, coordinator_id, conn):
+            return False
+        await conn.execute(
+            "UPDATE volunteers SET on_duty = 0, updated_at = ? WHERE telegram_id = ?",
+            (to_iso(self._clock()), telegram_id),
+        )
+        resident = await _resident(conn, telegram_id)
+        if resident is not None and resident[2] == "active":
+            t = self._catalogs.get(resident[1])
+            await self._outbox.enqueue(
+                NewRow(
+                    telegram_id,
+                    OutMessage(
+                        t._(
+                            "Your time as a Samen volunteer has ended. "
+                            "Thank you very much for everything you did!"
+                        )
                     ),
-                    conn,
-                )
+                    kind="volunteer",
+                ),
+                conn,
+            )
         return True
 
     async def first_names(self, ids: Iterable[int]) -> dict[int, str]:

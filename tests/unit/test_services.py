@@ -92,3 +92,35 @@ async def test_group_notice_only_once(services: Services) -> None:
     assert await services.groups.first_notice(-100)
     assert not await services.groups.first_notice(-100)
     assert await services.groups.first_notice(-200)
+
+
+async def test_export_does_not_hand_out_staff_ids(services: Services) -> None:
+    await services.residents.give_consent(ANNA, "Anna", "nl")
+    await services.roles.grant(ANNA, Role.VOLUNTEER, granted_by=4242)
+    exported = await services.privacy.export(ANNA)
+    assert exported["roles"][0]["role"] == "volunteer"
+    assert exported["roles"][0]["granted_by"] is None
+    assert "4242" not in str(exported)
+
+
+async def test_delivered_messages_keep_no_text(services: Services, db: Database) -> None:
+    from bot.services.outbox import NewRow, Outcome, OutMessage, Result
+
+    await services.outbox.enqueue(NewRow(ANNA, OutMessage("Piet belt u morgen"), kind="task"))
+    (row,) = await services.outbox.claim_due(5)
+    await services.outbox.record([Result(row.id, Outcome.SENT, message_id=9)])
+    stored = await db.fetchone("SELECT payload, message_id FROM outbox")
+    assert stored is not None and "Piet" not in stored[0] and stored[1] == 9
+
+
+async def test_erasing_a_coordinator_keeps_what_they_did_without_them(
+    services: Services, db: Database
+) -> None:
+    coordinator = 4242
+    await services.residents.give_consent(coordinator, "Coen", "nl")
+    await services.roles.grant(ANNA, Role.VOLUNTEER, granted_by=coordinator)
+    await services.privacy.erase(coordinator)
+    assert await _tables_mentioning(db, coordinator) == []
+    assert await services.roles.has(ANNA, Role.VOLUNTEER)  # the volunteer stays
+    (entry,) = await services.audit.latest()
+    assert entry.action == "role.granted" and entry.actor_id is None

@@ -1,0 +1,251 @@
+"""The monthly self-check end to end: consent, the invitation, six answers, the reflection.
+
+The bot runs on a FakeClock. The invitation tick is the real one; the tests run
+it themselves after moving the clock (through a second runtime on the same
+database and clock, as in test_checkins), and the bot's own messenger delivers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.emulator.client import EmulatorClient, Entry
+from bot.emulator.server import EmulatorServer
+from bot.runtime import Runtime
+from tests.conftest import FakeClock
+from tests.e2e.conftest import COORDINATOR_ID
+from tests.e2e.harness import Person, SamenBot, buttons_of, make_settings, text_of
+from tests.e2e.test_mydata import onboard
+
+ANSWERS = ["Yes", "More or less", "No", "⏸ Later"]
+
+
+@pytest.fixture
+async def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))  # Monday 09:00 in Heemstede
+
+
+@pytest.fixture
+async def bot(
+    emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path, clock: FakeClock
+) -> AsyncIterator[SamenBot]:
+    settings = make_settings(
+        emulator.url, tmp_path / "samen.sqlite3", SAMEN_COORDINATORS=str(COORDINATOR_ID)
+    )
+    samen = SamenBot(settings, clock)
+    await samen.start()
+    yield samen
+    await samen.stop()
+
+
+async def run_tick(bot: SamenBot) -> int:
+    """The monthly invitation tick, now, on the bot's database and clock."""
+    runtime = await Runtime.open(bot.settings, bot.clock)
+    try:
+        return await runtime.services.selfcheck.tick()
+    finally:
+        await runtime.close()
+
+
+async def open_selfcheck(person: Person) -> Entry:
+    await person.tap("💬 Check-ins")
+    menu = await person.expect(where=lambda e: "📝 Monthly self-check" in buttons_of(e))
+    await person.press(menu, "📝 Monthly self-check")
+    return await person.expect(where=lambda e: bool(buttons_of(e)))
+
+
+async def answer(person: Person, number: int, reply: str) -> Entry:
+    question = await person.expect(f"Question {number} of 6", where=lambda e: bool(buttons_of(e)))
+    assert buttons_of(question) == ANSWERS
+    await person.press(question, reply)
+    return question
+
+
+async def test_consent_invitation_six_answers_and_a_gentle_reflection(
+    bot: SamenBot, john: Person, client: EmulatorClient, clock: FakeClock
+) -> None:
+    await onboard(john, "✓ English", "✅ I agree")
+    consent = await open_selfcheck(john)
+    text = text_of(consent)
+    assert text.startswith("Monthly self-check (you choose)")
+    for promise in (
+        "six short sentences",
+        "only you see your answers and your result",
+        "Coordinators only see anonymous numbers",
+        "Samen then deletes all your answers",
+        "Delete everything",
+    ):
+        assert promise in text
+    assert buttons_of(consent) == ["✅ I agree", "No, thank you"]
+    assert await bot.query("SELECT * FROM selfcheck_subscriptions") == []
+    await john.press(consent, "✅ I agree")
+    agreed = await john.expect("Samen will invite you once a month")
+    assert "The next invitation: Monday 28 December, 10:30" in text_of(agreed)
+    assert await bot.query("SELECT consent_version, consent_at FROM selfcheck_subscriptions") == [
+        (1, "2026-11-30T08:00:00Z")
+    ]
+    await john.press(agreed, "↩️ Not now")
+    await john.expect("You can go on later this month")
+
+    clock.now = datetime(2026, 12, 28, 9, 30, tzinfo=UTC)  # 10:30 in Heemstede
+    assert await run_tick(bot) == 1
+    invitation = await john.expect("Your monthly self-check")
+    assert "Hello John" in text_of(invitation)
+    assert buttons_of(invitation) == ["▶️ Start", "↩️ Not now"]
+    assert await run_tick(bot) == 0  # once a month
+    await john.press(invitation, "▶️ Start")
+    first = await answer(john, 1, "Yes")
+    assert "How well does each sentence fit you" in text_of(first)
+    await answer(john, 2, "More or less")
+    third = await john.expect("Question 3 of 6", where=lambda e: bool(buttons_of(e)))
+    assert await bot.query("SELECT status, answers FROM selfcheck_rounds") == [("started", "ym")]
+
+    # A restart halfway loses nothing: the buttons of question 3 still work.
+    await bot.restart()
+    # An old answer again, a question out of turn, another month: all refused kindly.
+    await client.press(john.user_id, third["message_id"], "sca:202612:1:n", forge=True)
+    await john.expect_toast("You already answered this question.")
+    await client.press(john.user_id, third["message_id"], "sca:202612:5:y", forge=True)
+    await john.expect_toast("This button no longer works.")
+    await client.press(john.user_id, third["message_id"], "sca:202611:3:y", forge=True)
+    await john.expect_toast("This button no longer works.")
+    assert await bot.query("SELECT answers FROM selfcheck_rounds") == [("ym",)]
+    await john.press(third, "No")
+    await answer(john, 4, "Yes")
+    await answer(john, 5, "No")
+    await answer(john, 6, "Yes")
+
+    result = await john.expect("Thank you for filling this in.")
+    text = text_of(result)
+    assert "Your answers show that you miss people around you now and then." in text
+    assert "That happens to many people." in text
+    assert "not a diagnosis" in text and "lonely" not in text.casefold()
+    assert "0800-0113" in text and "112" in text and "WIJ Heemstede" in text
+    assert "023 205 08 89" in text
+    assert buttons_of(result) == ["📞 Call me", "🔎 Activities"]
+    entries = await client.transcript(john.user_id)
+    answered = [e for e in entries if e.get("message_id") == third["message_id"]][-1]
+    assert "✓ No" in text_of(answered) and not buttons_of(answered)
+    assert await bot.query("SELECT status, answers, score FROM selfcheck_rounds") == [
+        ("done", "ymnyny", 3)
+    ]
+    assert await bot.query(
+        "SELECT metric, count FROM daily_counts WHERE metric LIKE 'selfcheck_%' ORDER BY metric"
+    ) == [("selfcheck_done", 1), ("selfcheck_invited", 1), ("selfcheck_joined", 1),
+          ("selfcheck_moderate", 1)]  # fmt: skip
+
+    await john.press(result, "🔎 Activities")
+    await john.expect("Activities nearby")
+    await john.tap("⬅️ Back to the menu")
+    await john.expect("What would you like to do?")
+
+    # The coordinator sees the anonymous count, never John or his answers.
+    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join()
+    await coen.say("/stats")
+    numbers = text_of(await coen.expect("Samen in numbers"))
+    assert "Monthly self-check (anonymous)" in numbers
+    assert "result: moderately lonely: 1" in numbers
+    assert "John" not in numbers and str(john.user_id) not in numbers
+
+    # One self-check a month; the last result can be seen again; stop deletes it all.
+    menu = await open_selfcheck(john)
+    assert "This month: done on" in text_of(menu)
+    assert "▶️ Do the self-check now" not in buttons_of(menu)
+    await john.press(menu, "🔁 See my last result")
+    await john.expect("miss people around you now and then")
+    menu = await open_selfcheck(john)
+    await john.press(menu, "⏹ Stop the self-check")
+    await john.press(await john.expect("Stop the self-check?"), "⏹ Yes, stop and delete")
+    await john.expect("Samen deleted all your answers and results")
+    assert await bot.query("SELECT * FROM selfcheck_rounds") == []
+    assert await bot.query("SELECT * FROM selfcheck_subscriptions") == []
+    await client.press(john.user_id, third["message_id"], "sca:202612:6:y", forge=True)
+    await john.expect_toast("This button no longer works.")
+
+
+async def test_declined_consent_stores_nothing_and_sends_nothing(
+    bot: SamenBot, anna: Person, client: EmulatorClient, clock: FakeClock
+) -> None:
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("💬 Check-ins")
+    menu = await anna.expect(where=lambda e: "📝 Maandelijkse vragenlijst" in buttons_of(e))
+    await anna.press(menu, "📝 Maandelijkse vragenlijst")
+    consent = await anna.expect("Maandelijkse vragenlijst (u kiest zelf)")
+    assert "alleen u ziet uw antwoorden en uw uitkomst" in text_of(consent)
+    assert "Coördinatoren zien alleen anonieme aantallen" in text_of(consent)
+    await anna.press(consent, "Nee, liever niet")
+    await anna.expect("Samen bewaart niets voor de vragenlijst")
+    assert await bot.query("SELECT * FROM selfcheck_subscriptions") == []
+    # Without consent, a forged answer or start button does nothing.
+    message_id = await anna.last_bot_message_id()
+    await client.press(anna.user_id, message_id, "sca:202611:1:y", forge=True)
+    await anna.expect_toast("Deze knop werkt niet meer.")
+    await anna.expect("Die knop werkt niet meer. Hier is het menu.")
+    await client.press(anna.user_id, message_id, "sci:go:202611", forge=True)
+    await anna.expect("Die knop werkt niet meer. Hier is het menu.")
+    assert await bot.query("SELECT * FROM selfcheck_rounds") == []
+    clock.now = datetime(2026, 12, 30, 9, 30, tzinfo=UTC)
+    assert await run_tick(bot) == 0
+    await anna.expect_silence(1.0)
+
+
+async def test_not_now_then_from_the_menu_in_dutch(
+    bot: SamenBot, anna: Person, client: EmulatorClient, clock: FakeClock
+) -> None:
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("💬 Check-ins")
+    menu = await anna.expect(where=lambda e: "📝 Maandelijkse vragenlijst" in buttons_of(e))
+    await anna.press(menu, "📝 Maandelijkse vragenlijst")
+    await anna.press(await anna.expect("Maandelijkse vragenlijst"), "✅ Ik ga akkoord")
+    await anna.press(await anna.expect("één keer per maand uit"), "↩️ Nu niet")
+    clock.now = datetime(2026, 12, 28, 9, 30, tzinfo=UTC)
+    assert await run_tick(bot) == 1
+    invitation = await anna.expect("Uw maandelijkse vragenlijst")
+    await anna.press(invitation, "↩️ Nu niet")
+    await anna.expect("U kunt later deze maand verder")
+    assert await bot.query("SELECT status FROM selfcheck_rounds") == [("declined",)]
+    await anna.tap("💬 Check-ins")
+    menu = await anna.expect(where=lambda e: "📝 Maandelijkse vragenlijst" in buttons_of(e))
+    await anna.press(menu, "📝 Maandelijkse vragenlijst")
+    own = await anna.expect("Deze maand: nog niet ingevuld")
+    await anna.press(own, "▶️ Nu invullen")
+    question = await anna.expect("Vraag 1 van 6")
+    assert "Ik ervaar een leegte om me heen." in text_of(question)
+    assert buttons_of(question) == ["Ja", "Min of meer", "Nee", "⏸ Later"]
+    await anna.press(question, "⏸ Later")
+    await anna.expect("Wat u al hebt beantwoord, is bewaard")
+    await anna.tap("💬 Check-ins")
+    menu = await anna.expect(where=lambda e: "📝 Maandelijkse vragenlijst" in buttons_of(e))
+    await anna.press(menu, "📝 Maandelijkse vragenlijst")
+    own = await anna.expect("Deze maand: nog niet ingevuld")
+    await anna.press(own, "▶️ Nu invullen")
+    again = await anna.expect("Vraag 1 van 6")
+    await anna.press(again, "Ja")
+    # Typed answers count too; other text gets the usual kind answer and loses nothing.
+    await anna.expect("Vraag 2 van 6", where=lambda e: bool(buttons_of(e)))
+    await anna.say("misschien")
+    await anna.expect(where=lambda e: "Vraag" not in text_of(e))
+    await anna.say("ja")
+    await anna.expect("Vraag 3 van 6", where=lambda e: bool(buttons_of(e)))
+    await anna.say("Min of meer.")
+    question = await anna.expect("Vraag 4 van 6", where=lambda e: bool(buttons_of(e)))
+    assert await bot.query("SELECT answers FROM selfcheck_rounds") == [("yym",)]
+    entries = await client.transcript(anna.user_id)
+    typed = [e for e in entries if "Vraag 3 van 6" in text_of(e)][-1]
+    assert "✓ Min of meer" in text_of(typed) and not buttons_of(typed)
+    for number, reply in enumerate(["Nee", "Nee", "Min of meer"], 4):
+        if number > 4:
+            question = await anna.expect(
+                f"Vraag {number} van 6", where=lambda e: bool(buttons_of(e))
+            )
+        await anna.press(question, reply)
+    result = await anna.expect("Dank u wel voor het invullen")
+    assert "Uit uw antwoorden blijkt dat u op dit moment vaak mensen om u heen mist." in text_of(
+        result
+    )
+    assert "eenzaam" not in text_of(result)
+    assert await bot.query("SELECT score FROM selfcheck_rounds") == [(6,)]
