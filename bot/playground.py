@@ -213,6 +213,12 @@ class Playground:
             await self._start_bot()
         log.info("playground reset (epoch %d)", self.epoch)
 
+    async def settled(self) -> None:
+        """Wait until a reset that is under way has finished (the page may show the
+        empty chats a moment before the new bot is running)."""
+        async with self._lock:
+            return
+
     def _add_people(self) -> None:
         for person in PEOPLE:
             people.add_user(

@@ -159,6 +159,7 @@ async def test_start_again_empties_every_chat_and_the_database(
     await expect(anna.get_by_text("Anna has not talked to Samen yet.")).to_be_visible()
     await expect(anna.locator(".msg")).to_have_count(0)
     await expect(anna.locator(".keyboard button")).to_have_count(0)
+    await playground.settled()
     assert playground.epoch == 1
     assert playground.runtime is not None
     assert await playground.runtime.db.fetchall("SELECT 1 FROM residents") == []
