@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from handlers.common import send_with_menu
+from handlers.common import is_consented, send_with_menu
 from handlers.context import SamenContext
 
 # Texts longer than this are not something a menu tap or short answer produces.
@@ -29,7 +29,25 @@ async def unknown_command(update: Update, ctx: SamenContext) -> None:
 
 
 async def unsupported_message(update: Update, ctx: SamenContext) -> None:
-    """Stickers, photos, voice, video, files, locations we did not ask for."""
+    """Stickers, photos, voice, video, files, and contacts we did not ask for.
+
+    (A location is never unexpected: it looks for activities nearby.) A shared
+    contact outside "Call me" is not stored; the person hears where a number is used.
+    """
+    if update.message is not None and update.message.contact is not None:
+        await send_with_menu(
+            update,
+            ctx,
+            ctx.t._(
+                "Thank you. I only use a phone number when you ask for a call: tap “📞 Call me”."
+            )
+            if is_consented(ctx)
+            else ctx.t._(
+                "Thank you. I did not save this number. "
+                "I only use a phone number when you ask for a call."
+            ),
+        )
+        return
     await send_with_menu(
         update,
         ctx,

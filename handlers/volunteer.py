@@ -12,7 +12,7 @@ import html
 from typing import Any
 
 from babel.dates import format_timedelta
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -280,10 +280,12 @@ async def profile_action(update: Update, ctx: SamenContext) -> None:
         if what == "duty"
         else ctx.t._("Saved.")
     )
-    # Unticking the only language, or "on duty" pressed twice, changes nothing.
-    await edit_text_or_ignore(
-        query.message, _profile_text(ctx, volunteer), _profile_buttons(ctx, volunteer)
-    )
+    # Unticking the only language, or "off duty" pressed twice, changes nothing: the
+    # buttons already show it (duty and languages are all they show), so no edit.
+    buttons = _profile_buttons(ctx, volunteer)
+    if isinstance(query.message, Message) and query.message.reply_markup == buttons:
+        return
+    await edit_text_or_ignore(query.message, _profile_text(ctx, volunteer), buttons)
 
 
 @requires(Role.VOLUNTEER)

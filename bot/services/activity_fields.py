@@ -2,8 +2,8 @@
 
 The same parsers read a partner's CSV cell and a coordinator's chat answer, so
 a file and the chat accept exactly the same things and report the same
-problems. Problems are ``FieldError`` with a short English text; the importer
-prints it next to a line number, the chat shows its translation.
+problems. Problems are ``FieldError`` with a short English msgid; the importer
+prints it (or its detail) next to a line number, the chat shows its translation.
 """
 
 from __future__ import annotations
@@ -32,7 +32,15 @@ _POSTCODE_IN_TEXT = re.compile(r"\b([1-9]\d{3})\s?[A-Za-z]{2}\b")
 
 
 class FieldError(ValueError):
-    """A value that cannot be used; ``args[0]`` is an English msgid for the chat."""
+    """A value that cannot be used.
+
+    ``msgid`` is an English msgid for the chat (shown translated); ``str()`` is
+    what the importer prints, which may say more (a schedule's exact problem).
+    """
+
+    def __init__(self, msgid: str, detail: str | None = None) -> None:
+        super().__init__(detail or msgid)
+        self.msgid = msgid
 
 
 @dataclass(frozen=True)
@@ -241,7 +249,7 @@ def schedule(
         )
         made.check()
     except ScheduleError as error:
-        raise FieldError(str(error)) from None
+        raise FieldError(error.msgid, str(error)) from None
     return made
 
 
@@ -410,5 +418,5 @@ def _with_schedule(data: ActivityData, schedule: Schedule) -> ActivityData:
     try:
         schedule.check()
     except ScheduleError as error:
-        raise FieldError(str(error)) from None
+        raise FieldError(error.msgid, str(error)) from None
     return data.with_columns(schedule=schedule)

@@ -17,6 +17,8 @@ import icalendar
 import recurring_ical_events
 from dateutil.rrule import rrulestr
 
+from bot.i18n import N_
+
 DATE_FORMAT = "%Y-%m-%d"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # Recurrences more often than daily are not activities; they would also flood the
@@ -25,7 +27,15 @@ _TOO_FREQUENT = ("SECONDLY", "MINUTELY", "HOURLY")
 
 
 class ScheduleError(ValueError):
-    """A schedule that cannot be used; the message says what is wrong, in English."""
+    """A schedule that cannot be used; the message says what is wrong, in English.
+
+    ``msgid`` says it shortly for the chat, where it is shown translated; the
+    importer prints the (more detailed) message next to a line number.
+    """
+
+    def __init__(self, message: str, msgid: str) -> None:
+        super().__init__(message)
+        self.msgid = msgid
 
 
 @dataclass(frozen=True)
@@ -62,30 +72,50 @@ class Schedule:
         try:
             ZoneInfo(self.tz)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ScheduleError(f"unknown time zone {self.tz!r}") from None
+            raise ScheduleError(
+                f"unknown time zone {self.tz!r}", N_("The time zone is not known.")
+            ) from None
         try:
             for text in (self.start_local, *self.exdates, *self.rdates):
                 self.local(text)
         except ValueError:
             form = "YYYY-MM-DD" if self.all_day else "YYYY-MM-DD HH:MM"
-            raise ScheduleError(f"a date is not in the form {form}") from None
+            raise ScheduleError(
+                f"a date is not in the form {form}", N_("This is not a date I can read.")
+            ) from None
         if self.duration_min <= 0:
-            raise ScheduleError("the end is not after the start")
+            raise ScheduleError(
+                "the end is not after the start", N_("The end is not after the start.")
+            )
         if self.rrule:
             rule = self.rrule.upper()
             if any(f"FREQ={freq}" in rule for freq in _TOO_FREQUENT):
-                raise ScheduleError("a recurrence more often than once a day is not supported")
+                raise ScheduleError(
+                    "a recurrence more often than once a day is not supported",
+                    N_("An activity can repeat at most once a day."),
+                )
             start = self.local(self.start_local)
             naive = (
                 datetime.combine(start, time())
                 if not isinstance(start, datetime)
                 else start.replace(tzinfo=None)
             )
-            try:
-                rrulestr(self.rrule, dtstart=naive)
-                icalendar.vRecur.from_ical(self.rrule)
-            except (ValueError, TypeError) as error:
-                raise ScheduleError(f"the RRULE is not valid ({error})") from None
+            # Calendars write UNTIL in UTC ("...Z") for a zoned start and as local time
+            # for a floating one; dateutil wants the start to match, so try both.
+            problem: Exception | None = None
+            for dtstart in (naive.replace(tzinfo=self.zone), naive):
+                try:
+                    rrulestr(self.rrule, dtstart=dtstart)
+                    icalendar.vRecur.from_ical(self.rrule)
+                except (ValueError, TypeError) as error:
+                    problem = error
+                else:
+                    problem = None
+                    break
+            if problem is not None:
+                raise ScheduleError(
+                    f"the RRULE is not valid ({problem})", N_("This repeat rule is not valid.")
+                )
 
     def occurrences(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
         """(start, end) in UTC of every occurrence overlapping [start, end)."""

@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.activity_cli import import_file
+from bot.clock import from_iso
 from bot.db import Database
 from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.server import EmulatorServer
+from bot.services import Services
+from bot.services.reminders import Added
 from tests.conftest import FakeClock
 from tests.e2e.conftest import COORDINATOR_ID
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
@@ -161,6 +164,53 @@ async def test_reminders_are_listed_and_cancelled(
     assert await samen.query(
         "SELECT status FROM activity_reminders WHERE telegram_id = ?", (john.user_id,)
     ) == [("cancelled",)]
+
+
+async def test_more_than_a_hundred_reminders(
+    town: tuple[SamenBot, FakeClock], client: EmulatorClient, john: Person, tmp_path: Path
+) -> None:
+    """Every reminder is listed in messages Telegram accepts; buttons stop at 100."""
+    samen, clock = town
+    await onboard(john, "✓ English", "✅ I agree")
+    rows = "".join(
+        f"d{n},Daily walk {n} with a rather long name to make the lines long,WIJ,sport,"
+        f'Bibliotheek,"Julianaplein 1, 2101 EA Heemstede",52.3574,4.6222,'
+        f"2026-11-30 10:00,11:00,FREQ=DAILY,,gratis\n"
+        for n in range(3)
+    )
+    path = tmp_path / "daily.csv"
+    path.write_text(
+        "id,title_nl,organiser,kind,place,address,lat,lon,start,end,rrule,exdates,cost\n" + rows,
+        encoding="utf-8",
+    )
+    db = await Database.open(samen.settings.database)
+    try:
+        assert (await import_file(db, path, "daily.csv", "Europe/Amsterdam", clock)).errors == []
+        services = Services.create(db, clock)
+        occurrences = await db.fetchall(
+            "SELECT o.activity_id, o.starts_at FROM activity_occurrences o"
+            " JOIN activities a ON a.id = o.activity_id WHERE a.source = 'daily.csv'"
+            " ORDER BY o.starts_at LIMIT 120"
+        )
+        for activity_id, starts_at in occurrences:
+            added, _at = await services.reminders.add(
+                john.user_id, activity_id, from_iso(starts_at), timedelta(hours=2)
+            )
+            assert added is Added.ADDED
+    finally:
+        await db.close()
+    await john.client.press(
+        john.user_id, await john.last_bot_message_id(), callback_data="al:list", forge=True
+    )
+    first = await john.expect("Your reminders")
+    last = await john.expect("… and 20 more.")
+    assert len(text_of(first)) <= 4096 and len(text_of(last)) <= 4096
+    assert "1. Daily walk" in text_of(first) and "100. Daily walk" in text_of(last)
+    assert len(buttons_of(last)) == 100 and buttons_of(last)[-1] == "❌ Cancel reminder 100"
+    await john.press(last, "❌ Cancel reminder 1")
+    await john.expect_toast("Reminder cancelled.")
+    again = await john.expect("… and 19 more.")
+    assert len(buttons_of(again)) == 100
 
 
 async def test_postcode_forms_and_unknown_postcodes(town: object, john: Person) -> None:
@@ -335,6 +385,27 @@ async def test_coordinator_adds_edits_and_hides(
         (COORDINATOR_ID, "activity.hide"),
     ]
     del clock
+
+
+async def test_an_old_skip_button_is_answered_once(
+    town: tuple[SamenBot, FakeClock], client: EmulatorClient
+) -> None:
+    """ "Skip" under question 2, pressed at question 3 (which cannot be skipped): the kind
+    "no longer works" answer, the question stays open, and the query is answered once."""
+    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join()
+    await coen.say("/activities")
+    manage = await coen.expect("Manage activities")
+    await coen.press(manage, "➕ Add an activity")
+    await coen.expect("Question 1 of 12")
+    second = await answer(coen, "Schaakclub voor iedereen", "Question 2 of 12")
+    assert "Skip" in buttons_of(second)
+    third = await answer(coen, "Leer schaken of speel een potje.", "Question 3 of 12")
+    await coen.press(second, "Skip")
+    await coen.expect_toast("This button no longer works.")
+    await coen.expect("That button no longer works. Here is the menu.")
+    await coen.press(third, "🎲 Games and cards")
+    await coen.expect("Question 4 of 12")
+    assert await client.violations() == []
 
 
 async def test_coordinator_actions_refused_to_others(

@@ -97,6 +97,25 @@ async def test_too_long_and_not_text(samen: SamenBot, client: EmulatorClient) ->
     assert await samen.query("SELECT count(*) FROM broadcasts") == [(0,)]
 
 
+async def test_send_now_before_an_audience_is_chosen(
+    samen: SamenBot, client: EmulatorClient
+) -> None:
+    """A forged or stale "send now" on a draft without an audience: answered once, kindly."""
+    coen = await coordinator(client)
+    await coen.say("/broadcast")
+    await coen.expect("New announcement")
+    await coen.say("Koffieochtend in de bibliotheek")
+    choice = await coen.expect("Who should get this message?")
+    ((draft_id,),) = await samen.query("SELECT id FROM broadcasts")
+    message_id = choice.get("message_id")
+    assert message_id is not None
+    await client.press(coen.user_id, message_id, callback_data=f"bc:now:{draft_id}", forge=True)
+    await coen.expect_toast("This button no longer works.")
+    await coen.expect("That button no longer works. Here is the menu.")
+    assert await client.violations() == []
+    assert await samen.query("SELECT status FROM broadcasts") == [("draft",)]
+
+
 async def test_only_coordinators(
     samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
 ) -> None:

@@ -208,7 +208,7 @@ async def test_release_and_cancel(
     await piet.expect_silence(1.0)
 
     await anna.tap("📞 Bel mij")  # one open request at a time: she sees it instead
-    open_request = await anna.expect("U heeft al gevraagd om gebeld te worden")
+    open_request = await anna.expect("U hebt al gevraagd om gebeld te worden")
     assert "We zoeken een vrijwilliger" in text_of(open_request)
     await anna.press(open_request, "❌ Mijn verzoek intrekken")
     await anna.expect("Uw verzoek is ingetrokken.")
@@ -325,6 +325,29 @@ async def test_apply_and_approve(bot: SamenBot, client: EmulatorClient) -> None:
     await client.press(coordinator.user_id, ask["message_id"] or 0, "appl:no:1", forge=True)
     await coordinator.expect("The application of Anna was already decided")
     assert await bot.query("SELECT status FROM volunteer_applications") == [("approved",)]
+
+
+async def test_profile_presses_that_change_nothing(
+    bot: SamenBot, client: EmulatorClient, team: tuple[Person, Person, Person, Person]
+) -> None:
+    """Unticking your only language, or "off duty" twice, leaves the profile as it is:
+    a kind answer, no error, and no edit Telegram would refuse as "not modified"."""
+    _anna, piet, _kees, _coordinator = team
+    await piet.tap("🤝 I want to help")
+    profile = await piet.expect("Your volunteer profile")
+    await piet.press(profile, "✓ English")
+    await piet.expect_toast("Saved.")
+    await piet.press(profile, "⏸ Go off duty")
+    await piet.expect("On duty: no", where=lambda e: bool(e["edited"]))
+    message_id = profile.get("message_id")
+    assert message_id is not None
+    await client.press(piet.user_id, message_id, callback_data="vol:duty:off", forge=True)
+    await piet.expect_toast("You are off duty.")
+    await piet.tap("🤝 I want to help")
+    again = await piet.expect("Your volunteer profile")
+    assert "Languages you speak: English" in text_of(again)
+    assert "Sorry" not in text_of(again)
+    assert await client.violations() == []
 
 
 async def test_refusals_for_people_without_the_role(

@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bot.emulator.client import EmulatorClient
-from tests.e2e.harness import Person, SamenBot, keyboard_of
+from tests.e2e.harness import Person, SamenBot, keyboard_of, text_of
+from tests.e2e.test_mydata import onboard
 
 MENU_NL = ["🔒 Privacy", "🌐 Taal", "❓ Hulp"]
 
@@ -29,7 +30,7 @@ async def _answered_with_menu(anna: Person, contains: str) -> None:
         (lambda a: a.client.send_document(a.user_id), "Gebruik de knoppen"),
         # A location is never unexpected: it looks for activities nearby (issue 3).
         (lambda a: a.client.send_location(a.user_id), "Ik zoek bij u in de buurt"),
-        (lambda a: a.client.send_contact(a.user_id, "+31612345678"), "Gebruik de knoppen"),
+        (lambda a: a.client.send_contact(a.user_id, "+31612345678"), "nummer niet bewaard"),
     ],
     ids=[
         "text",
@@ -50,13 +51,25 @@ async def test_unexpected_messages(
     await _answered_with_menu(anna, answer)
 
 
+async def test_a_contact_outside_a_conversation(
+    samen: SamenBot, john: Person, client: EmulatorClient
+) -> None:
+    """Not "I cannot look at photos": where a number is used, and nothing is stored."""
+    await onboard(john, "✓ English", "✅ I agree")
+    await client.send_contact(john.user_id, "+31612345678", contact_user_id=john.user_id)
+    answer = await john.expect("I only use a phone number when you ask for a call")
+    assert "“📞 Call me”" in text_of(answer) and "📞 Call me" in keyboard_of(answer)
+    assert "photos" not in text_of(answer)
+    assert await samen.query("SELECT count(*) FROM callback_tasks") == [(0,)]
+
+
 async def test_edited_message(samen: SamenBot, anna: Person, client: EmulatorClient) -> None:
     await anna.say("/help")
     await anna.expect("Hoe Samen werkt")
     sent = await client.send_text(anna.user_id, "hallo")
     await anna.expect("getypte berichten")
     await client.edit_message(anna.user_id, sent["message_id"], "hallo daar")
-    await _answered_with_menu(anna, "U heeft een bericht veranderd")
+    await _answered_with_menu(anna, "U hebt een bericht veranderd")
 
 
 @pytest.mark.parametrize(

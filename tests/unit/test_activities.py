@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -141,6 +145,19 @@ def test_chat_repeat_choices_and_start_change() -> None:
         apply(moved, "repeat", "daily", PLACES)
     with pytest.raises(FieldError):
         apply(moved, "phone", "12345", PLACES)
+
+
+def test_schedule_problems_reach_the_chat_translated() -> None:
+    """A schedule the chat cannot use is explained in the coordinator's language;
+    the importer keeps printing the detailed English problem."""
+    data = apply(blank("Europe/Amsterdam"), "start", "1-12-2026 10:00", PLACES)
+    until = dataclasses.replace(data.schedule, rrule="FREQ=WEEKLY;BYDAY=XX")
+    with pytest.raises(FieldError) as raised:
+        apply(data.with_columns(schedule=until), "start", "2-12-2026 10:00", PLACES)
+    assert raised.value.msgid == "This repeat rule is not valid."
+    assert str(raised.value).startswith("the RRULE is not valid (")
+    nl = Catalogs.load(AMS).get("nl")
+    assert nl._(raised.value.msgid) == "Deze herhaling klopt niet."
 
 
 # --------------------------------------------------------------------------- reading files
@@ -350,6 +367,37 @@ async def test_refresh_moves_the_window_and_skips_hidden(
     assert await activities.refresh() == 0
 
 
+async def test_refresh_keeps_an_edit_made_while_it_expanded(
+    db: Database,
+    clock: FakeClock,
+    tmp_path: Path,
+    activities: Activities,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The expansion runs outside the transaction; a coordinator's change in between wins."""
+    await seed(db, clock, tmp_path, csv_row("w", start="2026-12-01 10:00", rrule="FREQ=WEEKLY"))
+    (activity_id,) = await db.fetchone("SELECT id FROM activities")
+    activity = await activities.get(activity_id)
+    assert activity is not None
+    moved = apply(activity.data, "start", "2-12-2026 14:00", PLACES)
+    real_to_thread = asyncio.to_thread
+
+    async def edit_meanwhile(func: Any, /, *args: Any) -> Any:
+        expanded = await real_to_thread(func, *args)
+        await activities.update(activity_id, moved, by=900, what="start")  # same second
+        return expanded
+
+    monkeypatch.setattr(asyncio, "to_thread", edit_meanwhile)
+    await activities.refresh()
+    starts = await db.fetchall(
+        "SELECT starts_at FROM activity_occurrences WHERE activity_id = ? ORDER BY starts_at",
+        (activity_id,),
+    )
+    assert [r[0] for r in starts][:2] == ["2026-12-02T13:00:00Z", "2026-12-09T13:00:00Z"]
+    monkeypatch.undo()
+    assert await activities.refresh() == len(starts)  # the next refresh agrees
+
+
 # --------------------------------------------------------------------------- reminders
 
 
@@ -429,6 +477,30 @@ async def test_reminder_cancel_too_late_gone_and_stopped(
     assert await outbox_texts(db) == []
 
 
+async def test_a_reminder_cancelled_just_before_the_tick_is_not_sent(
+    town: Services, db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The person cancels while the tick is about to queue: nothing goes out."""
+    (activity_id,) = await db.fetchone("SELECT id FROM activities")
+    await town.reminders.add(700, activity_id, TUESDAY, LEAD)
+    (reminder,) = await town.reminders.pending(700)
+    clock.now = TUESDAY - LEAD
+    real_transaction = db.transaction
+
+    @contextlib.asynccontextmanager
+    async def cancel_first() -> AsyncIterator[Any]:
+        monkeypatch.setattr(db, "transaction", real_transaction)
+        assert await town.reminders.cancel(700, reminder.id) is not None
+        async with real_transaction() as conn:
+            yield conn
+
+    monkeypatch.setattr(db, "transaction", cancel_first)
+    assert await town.reminders.send_due() == 0
+    assert await outbox_texts(db) == []
+    status = await db.fetchone("SELECT status FROM activity_reminders WHERE id = ?", (reminder.id,))
+    assert status[0] == "cancelled"
+
+
 async def test_erasure_takes_reminders_and_keeps_anonymous_history(
     town: Services, db: Database
 ) -> None:
@@ -482,3 +554,21 @@ def test_command_line_import(
     assert "nothing was imported" in output.out and "errors 2" in output.out
     assert main(["import", "activities", str(tmp_path / "missing.csv")]) == 1
     assert main(["import", "activities", str(good), "--source", "bot"]) == 1
+
+
+def test_a_repeat_rule_ending_in_utc_is_accepted_and_expanded() -> None:
+    from bot.services.schedule import Schedule
+
+    weekly = Schedule(
+        tz="Europe/Amsterdam",
+        start_local="2026-11-03T10:00",
+        all_day=False,
+        duration_min=90,
+        rrule="FREQ=WEEKLY;BYDAY=TU;UNTIL=20261124T235959Z",
+    )
+    weekly.check()  # calendars often write UNTIL in UTC
+    found = weekly.occurrences(
+        datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 31, tzinfo=UTC)
+    )
+    assert [start.day for start, _end in found] == [3, 10, 17, 24]
+    assert all(start.hour == 9 for start, _end in found)  # 10:00 in Amsterdam (winter)

@@ -520,6 +520,57 @@ async def test_lists_for_volunteers_and_coordinators(services: Services, db: Dat
     assert [t.id for t in await services.callbacks.overview()] == [first, second]
 
 
+async def test_ending_a_volunteer_gives_their_tasks_back_in_one_change(
+    services: Services, db: Database
+) -> None:
+    await people(services, db)
+    task_id = await request(services)
+    assert (await services.callbacks.claim(task_id, PIET))[0] is ClaimResult.CLAIMED
+    assert await services.callbacks.held_counts() == {PIET: 1}
+    # Piet presses "I'll take it" again while the coordinator ends his volunteering:
+    # he must not get the task back in between (the release and the role are one change).
+    ended, (again, _task) = await asyncio.gather(
+        services.callbacks.end_volunteer(PIET, COORDINATOR),
+        services.callbacks.claim(task_id, PIET),
+    )
+    assert ended is True and again is ClaimResult.NOT_ALLOWED
+    task = await services.callbacks.get(task_id)
+    assert task is not None and task.status is TaskStatus.OPEN and task.volunteer_id is None
+    assert await services.roles.has(PIET, Role.VOLUNTEER) is False
+    assert await services.callbacks.held_counts() == {}
+    second_round = await outbox(
+        db, "kind = 'task' AND dedupe_key LIKE ?", (f"task:{task_id}:r2:%",)
+    )
+    assert [r[0] for r in second_round] == [KEES]
+    assert (
+        "Piet kan u toch niet bellen"
+        in texts(await outbox(db, "recipient_id = ?", (RESIDENT,)))[-1]
+    )
+    thanks = texts(await outbox(db, "recipient_id = ? AND kind = 'volunteer'", (PIET,)))
+    assert len(thanks) == 1 and "Thank you very much" in thanks[0]
+    audit = await db.fetchall("SELECT actor_id, action, subject_id FROM audit_log")
+    assert (COORDINATOR, "role.revoked", PIET) in [tuple(r) for r in audit]
+    # A second press (another coordinator) changes nothing.
+    assert await services.callbacks.end_volunteer(PIET, COORDINATOR) is False
+    assert (await services.callbacks.claim(task_id, KEES))[0] is ClaimResult.CLAIMED
+
+
+async def test_held_counts_per_volunteer_in_one_query(services: Services, db: Database) -> None:
+    await people(services, db)
+    key = services.callbacks.moments()[0].key
+    ids = [await request(services)]
+    for n in (1, 2):
+        await services.residents.give_consent(RESIDENT + n, "Bert", "en")
+        ids.append(
+            (await services.callbacks.create_request(RESIDENT + n, "0612345670", key, None)).id
+        )
+    await services.callbacks.claim(ids[0], PIET)
+    await services.callbacks.claim(ids[1], PIET)
+    await services.callbacks.claim(ids[2], KEES)
+    await services.callbacks.record_outcome(ids[2], KEES, CallOutcome.REACHED)
+    assert await services.callbacks.held_counts() == {PIET: 2}
+
+
 # ---------------------------------------------------------------------- settings
 
 

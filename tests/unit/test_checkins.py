@@ -199,6 +199,42 @@ def test_typed_moods(text: str, mood: Mood | None) -> None:
     assert mood_from_text(text) is mood
 
 
+@pytest.mark.parametrize(
+    ("text", "mood"),
+    [
+        # A negation before a mood word is not guessed at, in either language.
+        ("niet echt goed", None),
+        ("ik voel me niet zo fijn", None),
+        ("not feeling good", None),
+        ("I don't feel good", None),
+        ("not really fine", None),
+        ("geen goede dag", None),
+        ("nicht gut", None),
+        ("niet alleen", None),
+        # ... unless the phrase is listed.
+        ("niet goed", Mood.BAD),
+        ("Niet zo goed.", Mood.BAD),
+        ("not good", Mood.BAD),
+        ("Not so good", Mood.BAD),
+        ("nee, niet goed", Mood.BAD),
+        ("niet slecht", Mood.OKAY),
+        ("niet zo slecht", Mood.OKAY),
+        ("Not bad!", Mood.OKAY),
+        ("not so bad", Mood.OKAY),
+        ("not great", Mood.OKAY),
+        ("not ok", Mood.BAD),
+        # No negation: read as before.
+        ("heel goed", Mood.GOOD),
+        ("good, thank you", Mood.GOOD),
+        ("beroerd", Mood.BAD),
+        ("gaat wel", Mood.OKAY),
+    ],
+)
+def test_negations_are_not_misread(text: str, mood: Mood | None) -> None:
+    """A wrong "good" would withdraw a safety-net call: when unsure, ask again."""
+    assert mood_from_text(text) is mood
+
+
 def test_mood_buttons_carry_data_the_codec_accepts() -> None:
     slot = utc(2026, 12, 1, 8, 0)
     for mood in Mood:
