@@ -33,19 +33,36 @@ class Tick:
 def ticks_for(runtime: Runtime) -> list[Tick]:
     services = runtime.services
     return [
-        Tick("outbox-purge", timedelta(hours=1), lambda: services.outbox.purge(OUTBOX_RETENTION)),
+        # Data minimisation, hourly: delivered messages, closed calls' phone numbers,
+        # old self-check answers.
+        Tick(
+            "purge",
+            timedelta(hours=1),
+            lambda: _each(
+                ("outbox", lambda: services.outbox.purge(OUTBOX_RETENTION)),
+                ("callbacks", services.callbacks.purge_closed),
+                ("selfcheck", services.selfcheck.purge),
+            ),
+        ),
         # Activities: keep the next weeks of occurrences materialised; send due reminders.
         Tick("activities-refresh", timedelta(hours=6), services.activities.refresh),
         Tick("activity-reminders", timedelta(seconds=30), services.reminders.send_due),
         Tick("callbacks-escalate", timedelta(seconds=30), services.callbacks.escalate_unclaimed),
-        Tick("callbacks-purge", timedelta(hours=1), services.callbacks.purge_closed),
         Tick("broadcasts-queue", timedelta(seconds=15), services.broadcasts.queue_due),
         Tick("broadcasts-progress", timedelta(seconds=3), services.broadcasts.report_progress),
         Tick("checkins-due", timedelta(seconds=20), services.checkins.tick),
         Tick("checkins-watch", timedelta(minutes=1), services.checkins.watch),
         Tick("selfcheck-invite", timedelta(minutes=1), services.selfcheck.tick),
-        Tick("selfcheck-purge", timedelta(hours=1), services.selfcheck.purge),
     ]
+
+
+async def _each(*steps: tuple[str, Callable[[], Awaitable[object]]]) -> None:
+    """Run several small jobs in one tick; one failing does not stop the others."""
+    for name, step in steps:
+        try:
+            await step()
+        except Exception:
+            log.exception("purge of %s failed; it runs again next hour", name)
 
 
 def start_ticks(job_queue: JobQueue[Any], ticks: list[Tick]) -> None:
