@@ -173,11 +173,13 @@ async def _ask_phone(update: Update, ctx: SamenContext) -> str | int:
     return ASK_PHONE
 
 
-async def got_contact(update: Update, ctx: SamenContext) -> str | int:
+async def own_phone(update: Update, ctx: SamenContext) -> str | None:
+    """The number from a shared contact, only if it is the sender's own (else the
+    person is told why not and None is returned). Used wherever Samen asks for one."""
     message = update.message
     user = update.effective_user
     if message is None or message.contact is None or user is None:
-        return ASK_PHONE
+        return None
     if message.contact.user_id != user.id:
         await message.reply_text(
             ctx.t._(
@@ -185,14 +187,18 @@ async def got_contact(update: Update, ctx: SamenContext) -> str | int:
                 "with the button, or type it."
             )
         )
-        return ASK_PHONE
+        return None
     phone = phone_from_contact(message.contact.phone_number)
     if phone is None:
         await message.reply_text(
             ctx.t._("Sorry, I cannot use that number. Please type the number we can call.")
         )
-        return ASK_PHONE
-    return await _ask_moment(update, ctx, phone)
+    return phone
+
+
+async def got_contact(update: Update, ctx: SamenContext) -> str | int:
+    phone = await own_phone(update, ctx)
+    return ASK_PHONE if phone is None else await _ask_moment(update, ctx, phone)
 
 
 async def got_typed_phone(update: Update, ctx: SamenContext) -> str | int:

@@ -34,7 +34,7 @@ from telegram.ext import (
 )
 
 from bot.i18n import N_, Translator
-from bot.services.callbacks import display_phone, normalise_phone, phone_from_contact
+from bot.services.callbacks import display_phone, normalise_phone
 from bot.services.checkins import (
     EVERY_DAY,
     WEEKDAYS,
@@ -51,7 +51,7 @@ from bot.services.checkins import (
 )
 from bot.services.residents import Status
 from handlers.callback_data import Prefix, args_of, encode, matches
-from handlers.callbacks import call_me_button_data
+from handlers.callbacks import call_me_button_data, own_phone
 from handlers.common import is_consented, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
@@ -463,25 +463,8 @@ async def _ask_phone(update: Update, ctx: SamenContext) -> object:
 
 
 async def shared_contact(update: Update, ctx: SamenContext) -> object:
-    message = update.message
-    user = update.effective_user
-    if message is None or message.contact is None or user is None:
-        return ASK_PHONE
-    if message.contact.user_id != user.id:
-        await message.reply_text(
-            ctx.t._(
-                "That is someone else's number. Please share your own number "
-                "with the button, or type it."
-            )
-        )
-        return ASK_PHONE
-    phone = phone_from_contact(message.contact.phone_number)
-    if phone is None:
-        await message.reply_text(
-            ctx.t._("Sorry, I cannot use that number. Please type the number we can call.")
-        )
-        return ASK_PHONE
-    return await _phone_given(update, ctx, phone)
+    phone = await own_phone(update, ctx)
+    return ASK_PHONE if phone is None else await _phone_given(update, ctx, phone)
 
 
 async def not_a_phone(update: Update, ctx: SamenContext) -> object:
