@@ -179,6 +179,18 @@ def progress_text(t: Translator, progress: Progress, took: timedelta | None) -> 
     )
 
 
+def _progress_row(broadcast: Broadcast, text: str, suffix: str) -> NewRow:
+    """The author's progress message (or an edit of it): urgent, once per text."""
+    return NewRow(
+        broadcast.author_id,
+        OutMessage(text),
+        kind="broadcast-progress",
+        ref=f"{broadcast.ref}:progress",
+        dedupe_key=f"{broadcast.ref}:progress{suffix}",
+        priority=Priority.URGENT,
+    )
+
+
 class Broadcasts:
     def __init__(
         self,
@@ -346,17 +358,7 @@ class Broadcasts:
             )
             t = self._catalogs.get(broadcast.language)
             first = progress_text(t, Progress(0, 0, 0, len(recipients)), None)
-            progress_id = await self._outbox.enqueue(
-                NewRow(
-                    broadcast.author_id,
-                    OutMessage(first),
-                    kind="broadcast-progress",
-                    ref=f"{broadcast.ref}:progress",
-                    dedupe_key=f"{broadcast.ref}:progress",
-                    priority=Priority.URGENT,
-                ),
-                conn,
-            )
+            progress_id = await self._outbox.enqueue(_progress_row(broadcast, first, ""), conn)
             await conn.execute(
                 "UPDATE broadcasts SET recipients = ?, progress_shown = ?,"
                 " progress_outbox_id = COALESCE(?, progress_outbox_id) WHERE id = ?",
@@ -426,14 +428,7 @@ class Broadcasts:
                     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
                     await self._outbox.enqueue_edit(
                         broadcast.progress_outbox_id,
-                        NewRow(
-                            broadcast.author_id,
-                            OutMessage(text),
-                            kind="broadcast-progress",
-                            ref=f"{broadcast.ref}:progress",
-                            dedupe_key=f"{broadcast.ref}:progress:{digest}",
-                            priority=Priority.URGENT,
-                        ),
+                        _progress_row(broadcast, text, f":{digest}"),
                         conn,
                     )
                 await conn.execute(
