@@ -249,6 +249,11 @@ async def confirm_erase(update: Update, ctx: SamenContext) -> int:
         # residents waiting for them are called by someone else.
         for task in await ctx.services.callbacks.tasks_of(user.id):
             await ctx.services.callbacks.release(task.id, user.id)
+        # Their own open request is withdrawn the usual way, so the volunteer who
+        # took it is told there is no need to call.
+        request = await ctx.services.callbacks.open_request(user.id)
+        if request is not None:
+            await ctx.services.callbacks.cancel(request.id, user.id)
         await ctx.services.privacy.erase(user.id)
         leave_conversations(ctx.application, update)
         ctx.resident = None

@@ -492,3 +492,23 @@ async def test_coordinator_ends_a_volunteer_and_their_call_goes_back(
     audit = await bot.query("SELECT actor_id, action, subject_id FROM audit_log")
     assert (COORDINATOR_ID, "role.revoked", piet.user_id) in audit
     assert sum(1 for row in audit if row[1] == "invite.created") == 2
+
+
+async def test_a_resident_who_erases_their_data_withdraws_their_request(
+    bot: SamenBot, team: tuple[Person, Person, Person, Person]
+) -> None:
+    anna, piet, kees, _coordinator = team
+    await ask_for_call(anna)
+    offer = await piet.expect("New call-back request #1")
+    await kees.expect("Nieuw terugbelverzoek #1")
+    await piet.press(offer, "🙋 I'll take it")
+    await piet.expect("Phone: +31 6 12345678")
+
+    await anna.say("/mydata")
+    await anna.press(await anna.expect("Wat Samen over u bewaart"), "🗑 Alles wissen")
+    await anna.press(await anna.expect("Weet u het zeker?"), "🗑 Ja, alles wissen")
+    await anna.expect("Alles is gewist.")
+    await piet.expect("No need to call", timeout=10)
+    assert await bot.query(
+        "SELECT count(*) FROM callback_tasks WHERE resident_id = ?", (anna.user_id,)
+    ) == [(0,)]
