@@ -37,7 +37,9 @@ log = logging.getLogger("samen.playground")
 # Any well-formed token works against the emulator; this one says what it is.
 TOKEN = "100000001:PLAYGROUND-offline"
 STATIC = Path(__file__).parent / "emulator" / "static"
-EXAMPLE_ACTIVITIES = Path(__file__).resolve().parent.parent / "data" / "example_activities.csv"
+_DATA = Path(__file__).resolve().parent.parent / "data"
+# The partners' example programme, as a CSV file and as an iCalendar file.
+EXAMPLE_ACTIVITIES = (_DATA / "example_activities.csv", _DATA / "example_activities.ics")
 DATABASE_NAME = "playground.sqlite3"
 LONG_POLL_SECONDS = 25.0
 
@@ -108,16 +110,13 @@ async def load_example_data(runtime: Runtime) -> None:
     Through the same path as ``samen import activities FILE``. A broken example file
     does not stop the playground: its problems are logged (they name lines, no person).
     """
-    report = await import_file(
-        runtime.db,
-        EXAMPLE_ACTIVITIES,
-        default_source(EXAMPLE_ACTIVITIES),
-        runtime.settings.timezone,
-        runtime.clock,
-    )
-    for error in report.errors:
-        log.error("example activities: %s", error)
-    log.info("example activities: %d imported", report.added)
+    for path in EXAMPLE_ACTIVITIES:
+        report = await import_file(
+            runtime.db, path, default_source(path), runtime.settings.timezone, runtime.clock
+        )
+        for error in report.errors:
+            log.error("example activities (%s): %s", path.name, error)
+        log.info("example activities (%s): %d imported", path.name, report.added)
 
 
 class PlaygroundError(Exception):

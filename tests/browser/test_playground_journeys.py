@@ -46,7 +46,11 @@ async def test_a_resident_finds_activities_near_a_place(
     await john.locator('.keyboard .kb-btn[title="Shares a location"]').click()
     await button(john, "📍 Raadhuisplein").click()
     await button(john, en._("🔎 Show activities")).click()
-    found = read_file(EXAMPLE_ACTIVITIES, Places.load(), "Europe/Amsterdam").activities
+    found = [
+        activity
+        for path in EXAMPLE_ACTIVITIES
+        for activity in read_file(path, Places.load(), "Europe/Amsterdam").activities
+    ]
     titles = [a.title_en or a.title_nl for a in found]
     listing = john.locator(".msg.from-bot").filter(has_text=titles[0])
     for title in titles[1:]:
