@@ -18,7 +18,7 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.clock import Clock, from_iso, to_iso
+from bot.clock import Clock, to_iso
 from bot.db import Database
 
 MAX_ATTEMPTS = 5
@@ -240,12 +240,6 @@ class Outbox:
                     "UPDATE outbox SET status = 'pending', not_before = ? WHERE id = ?", defer
                 )
 
-    async def next_due(self) -> datetime | None:
-        row = await self._db.fetchone("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
-        if row is None or row[0] is None:
-            return None
-        return from_iso(row[0])
-
     async def purge(self, older_than: timedelta) -> int:
         """Forget delivered or dead messages after a while: they hold names and texts."""
         cutoff = to_iso(self._clock() - older_than)
@@ -263,15 +257,6 @@ class Outbox:
             (ref,),
         )
         return {str(r[0]): int(r[1]) for r in rows}
-
-    async def sent_message_ids(self, ref: str) -> list[tuple[int, int, int]]:
-        """(outbox id, recipient, Telegram message id) of the sent messages of a batch."""
-        rows = await self._db.fetchall(
-            "SELECT id, recipient_id, message_id FROM outbox"
-            " WHERE ref = ? AND edit_of IS NULL AND status = 'sent'",
-            (ref,),
-        )
-        return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     async def originals(self, ref: str, conn: aiosqlite.Connection) -> list[tuple[int, int, str]]:
         """(outbox id, recipient, status) of a batch's messages, read inside a change.

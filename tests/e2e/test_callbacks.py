@@ -452,15 +452,21 @@ async def test_call_me_from_another_journey_keeps_its_topic(
     ]
 
 
-async def test_coordinator_ends_a_volunteer_and_their_call_goes_back(
-    bot: SamenBot, team: tuple[Person, Person, Person, Person]
-) -> None:
-    anna, piet, kees, coordinator = team
+async def piet_takes_annas_call(team: tuple[Person, Person, Person, Person]) -> None:
+    """Anna asks for a call, both volunteers are offered it, Piet takes it."""
+    anna, piet, kees, _coordinator = team
     await ask_for_call(anna)
     offer = await piet.expect("New call-back request #1")
     await kees.expect("Nieuw terugbelverzoek #1")
     await piet.press(offer, "🙋 I'll take it")
     await piet.expect("Phone: +31 6 12345678")
+
+
+async def test_coordinator_ends_a_volunteer_and_their_call_goes_back(
+    bot: SamenBot, team: tuple[Person, Person, Person, Person]
+) -> None:
+    _anna, piet, kees, coordinator = team
+    await piet_takes_annas_call(team)
     await kees.expect("aangenomen", where=lambda e: bool(e.get("edited")))
 
     await coordinator.say("/volunteers")
@@ -497,12 +503,8 @@ async def test_coordinator_ends_a_volunteer_and_their_call_goes_back(
 async def test_a_resident_who_erases_their_data_withdraws_their_request(
     bot: SamenBot, team: tuple[Person, Person, Person, Person]
 ) -> None:
-    anna, piet, kees, _coordinator = team
-    await ask_for_call(anna)
-    offer = await piet.expect("New call-back request #1")
-    await kees.expect("Nieuw terugbelverzoek #1")
-    await piet.press(offer, "🙋 I'll take it")
-    await piet.expect("Phone: +31 6 12345678")
+    anna, piet, _kees, _coordinator = team
+    await piet_takes_annas_call(team)
 
     await anna.say("/mydata")
     await anna.press(await anna.expect("Wat Samen over u bewaart"), "🗑 Alles wissen")

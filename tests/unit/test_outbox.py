@@ -53,7 +53,10 @@ async def test_outcomes_retry_defer_and_give_up(services: Services, clock: FakeC
         ]
     )
     assert await outbox.counts("batch") == {"sent": 1, "pending": 1, "blocked": 1}
-    assert await outbox.sent_message_ids("batch") == [(one.id, 1, 77)]
+    sent = await services.outbox._db.fetchall(
+        "SELECT id, recipient_id, message_id FROM outbox WHERE status = 'sent'"
+    )
+    assert [tuple(r) for r in sent] == [(one.id, 1, 77)]
     assert await outbox.claim_due(10) == []  # the retry waits for its backoff
     for _ in range(MAX_ATTEMPTS - 1):
         clock.advance(seconds=5)
