@@ -11,7 +11,6 @@ an old or forged button can do no more than the person could anyway.
 from __future__ import annotations
 
 import contextlib
-import html
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -56,6 +55,7 @@ from handlers.common import is_consented, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
 from handlers.expired import button_expired
+from handlers.helplines import crisis_help
 from handlers.keyboards import MENU_LABELS, MenuAction, menu_action
 
 ASK_TIME = "checkin_time"
@@ -122,19 +122,6 @@ def quiet_text(ctx: SamenContext) -> str:
         "Between %(start)s and %(end)s Samen sends nothing, so you can rest.",
         start=time_text(quiet.start),
         end=time_text(quiet.end),
-    )
-
-
-def help_numbers(ctx: SamenContext) -> str:
-    """The numbers that help right now: always shown to someone not doing well."""
-    policy = ctx.services.checkins.policy
-    return ctx.t._(
-        "<b>Who can help right now</b>\n"
-        "• 113 Suicide Prevention: call 0800-0113 (free, day and night) or chat on 113.nl\n"
-        "• Emergency: call 112\n"
-        "• %(desk)s (social work): %(phone)s",
-        desk=html.escape(policy.desk_name),
-        phone=html.escape(policy.desk_phone),
     )
 
 
@@ -661,7 +648,7 @@ async def _respond(update: Update, ctx: SamenContext, answer: Answer) -> None:
         else t._("Thank you for telling me. Some days are like that.")
     )
     parts.append(t._("Would you like to talk to someone? A volunteer can call you."))
-    parts.append(help_numbers(ctx))
+    parts.append(crisis_help(ctx))
     assert ctx.resident is not None
     await ctx.bot.send_message(
         ctx.resident.telegram_id,

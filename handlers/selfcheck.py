@@ -36,10 +36,10 @@ from bot.services.selfcheck import (
 from handlers.activities import show_activities
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import call_me_button_data
-from handlers.checkins import help_numbers
 from handlers.common import is_consented, send_with_menu
 from handlers.context import SamenContext
 from handlers.expired import button_expired
+from handlers.helplines import crisis_help
 from handlers.keyboards import MENU_LABELS, MenuAction
 
 NOT_NOW = N_("↩️ Not now")  # the same words as in the check-in set-up
@@ -113,7 +113,7 @@ def result_text(ctx: SamenContext, result: Score) -> str:
                 "Would you like to talk to someone? A volunteer can call you. "
                 "Or find something to do with others nearby."
             ),
-            help_numbers(ctx),
+            crisis_help(ctx),
         ]
     )
 

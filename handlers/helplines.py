@@ -1,0 +1,35 @@
+"""The numbers that help: one place for every journey (check-ins, self-check, typed words).
+
+Care rule: 113 and 112 are shown only where someone signals crisis (a "very bad" choice or
+crisis words), and then first. Someone who is merely not doing well gets the social work
+desk and the offer of a call, not a suicide line.
+"""
+
+from __future__ import annotations
+
+import html
+
+from handlers.context import SamenContext
+
+
+def crisis_help(ctx: SamenContext) -> str:
+    """113, 112 and the desk: for someone in crisis, shown first and clearly."""
+    policy = ctx.services.checkins.policy
+    return ctx.t._(
+        "<b>Who can help right now</b>\n"
+        "• 113 Suicide Prevention: call 0800-0113 (free, day and night) or chat on 113.nl\n"
+        "• Emergency: call 112\n"
+        "• %(desk)s (social work): %(phone)s",
+        desk=html.escape(policy.desk_name),
+        phone=html.escape(policy.desk_phone),
+    )
+
+
+def desk_help(ctx: SamenContext) -> str:
+    """The social work desk only: for someone who is not doing well, without alarm."""
+    policy = ctx.services.checkins.policy
+    return ctx.t._(
+        "Would you like to talk to someone from social work? %(desk)s: %(phone)s",
+        desk=html.escape(policy.desk_name),
+        phone=html.escape(policy.desk_phone),
+    )
