@@ -36,6 +36,7 @@ from handlers.callbacks import call_me_button_data
 from handlers.common import (
     edit_text_or_ignore,
     is_consented,
+    messages_stopped,
     send_long,
     send_with_menu,
     split_message,
@@ -661,6 +662,14 @@ async def show_reminders(update: Update, ctx: SamenContext, *, edit: bool) -> No
                 t._(
                     "… and %(n)s more. They appear here when the first ones have passed.",
                     n=len(reminders) - MAX_REMINDERS_SHOWN,
+                ),
+            ]
+        if messages_stopped(ctx):
+            lines += [
+                "",
+                t._(
+                    "Your messages are stopped, so these reminders are not sent. "
+                    "You can start messages again under “📋 My data”."
                 ),
             ]
         text = "\n".join(lines)

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.config import SUPPORTED_LANGUAGES
+from bot.services.residents import Status
 from handlers.context import SamenContext
 from handlers.keyboards import main_menu
 
@@ -18,6 +19,11 @@ def guess_language(language_code: str | None, default: str) -> str:
 
 def is_consented(ctx: SamenContext) -> bool:
     return ctx.resident is not None and ctx.resident.consent_current
+
+
+def messages_stopped(ctx: SamenContext) -> bool:
+    """They stopped all messages (“📋 My data”): no screen may promise one is coming."""
+    return ctx.resident is not None and ctx.resident.status is Status.STOPPED
 
 
 def menu_for(ctx: SamenContext) -> ReplyKeyboardMarkup:

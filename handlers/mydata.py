@@ -125,7 +125,11 @@ async def show_my_data(update: Update, ctx: SamenContext) -> None:
 
 
 async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
-    """my:export|stop|start|erase. Returns CONFIRM_ERASE to enter the erase conversation."""
+    """my:export|stop|stopyes|stopno|start|erase|area|noarea.
+
+    Returns CONFIRM_ERASE to enter the erase conversation, TYPE_POSTCODE to wait
+    for a postcode. "stop" only asks; "stopyes" stops.
+    """
     query = update.callback_query
     resident = ctx.resident
     if query is None:
@@ -160,8 +164,16 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
         await query.answer(ctx.t._("Your postcode is removed."))
         await _refresh(query, ctx, resident.telegram_id)
         return ConversationHandler.END
-    if action in ("stop", "start"):
-        status = Status.STOPPED if action == "stop" else Status.ACTIVE
+    if action == "stop":
+        await query.answer()
+        await ask_to_stop_messages(update, ctx)
+        return ConversationHandler.END
+    if action == "stopno":
+        await query.answer(ctx.t._("Good, your messages stay on."))
+        await _refresh(query, ctx, resident.telegram_id)
+        return ConversationHandler.END
+    if action in ("stopyes", "start"):
+        status = Status.STOPPED if action == "stopyes" else Status.ACTIVE
         await ctx.services.residents.set_status(resident.telegram_id, status)
         await query.answer(
             ctx.t._("Messages stopped. Samen only answers when you ask something.")
@@ -193,6 +205,48 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
         ),
     )
     return CONFIRM_ERASE
+
+
+async def ask_to_stop_messages(update: Update, ctx: SamenContext) -> None:
+    """Before “Stop all messages”: say what stops and what stays, and ask to confirm.
+
+    From the My data button the overview itself turns into the question (and back
+    into the overview after the answer), so no screen shows an outdated state; from
+    anywhere else (a typed "stop") the question is a new message.
+    """
+    t = ctx.t
+    text = t._(
+        "<b>Stop all messages?</b>\n\n"
+        "Then Samen sends you nothing by itself:\n"
+        "• no check-ins;\n"
+        "• so no safety net either: nobody calls you when you do not answer;\n"
+        "• no invitations for the monthly self-check;\n"
+        "• no reminders for activities;\n"
+        "• no news from the coordinators.\n\n"
+        "What stays: Samen still answers when you tap or type something. "
+        "A call you asked for yourself still goes ahead. Your settings are kept, "
+        "so everything works again when you start messages again."
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t._("🔕 Yes, stop all messages"),
+                    callback_data=encode(Prefix.MY_DATA, "stopyes"),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    t._("↩️ No, keep my messages"), callback_data=encode(Prefix.MY_DATA, "stopno")
+                )
+            ],
+        ]
+    )
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    elif update.effective_chat is not None:
+        await ctx.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
 
 
 async def _refresh(query: CallbackQuery, ctx: SamenContext, telegram_id: int) -> None:

@@ -13,6 +13,7 @@ from bot.services.residents import PRIVACY_NOTICE_VERSION
 from handlers.callback_data import Prefix, args_of
 from handlers.common import guess_language, is_consented, menu_for, send_with_menu
 from handlers.context import SamenContext
+from handlers.helplines import crisis_help
 from handlers.keyboards import consent_choice, language_choice
 
 
@@ -115,9 +116,14 @@ async def answered_consent(update: Update, ctx: SamenContext) -> None:
     else:
         if ctx.user_data is not None:
             ctx.user_data["language"] = language
-        text = ctx.t._(
-            "That is fine. Samen has stored nothing about you.\n\n"
-            "Changed your mind? Tap “🔒 Privacy” below to agree after all."
+        # Help from a person needs no consent: the numbers are shown, nothing is stored.
+        text = (
+            ctx.t._(
+                "That is fine. Samen has stored nothing about you.\n\n"
+                "Changed your mind? Tap “🔒 Privacy” below to agree after all."
+            )
+            + "\n\n"
+            + crisis_help(ctx)
         )
     await ctx.bot.send_message(user.id, text, reply_markup=menu_for(ctx))
 

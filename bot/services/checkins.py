@@ -55,10 +55,27 @@ class Mood(StrEnum):
     GOOD = "good"
     OKAY = "okay"
     BAD = "bad"
+    VERY_BAD = "very_bad"  # a crisis signal: 113 and 112 are shown first
+
+    @property
+    def stored(self) -> str:
+        """The value in ``checkin_sends.mood``, whose CHECK (0005) knows three moods.
+
+        "Very bad" is kept there as "bad" (it is one), and counted on its own in
+        ``checkins_answered_very_bad``, so the counts still add up to the answers.
+        """
+        return Mood.BAD.value if self is Mood.VERY_BAD else self.value
 
 
-MOOD_EMOJI = {Mood.GOOD: "🙂", Mood.OKAY: "😐", Mood.BAD: "🙁"}
-MOOD_LABELS = {Mood.GOOD: N_("🙂 Good"), Mood.OKAY: N_("😐 So-so"), Mood.BAD: N_("🙁 Not good")}
+MOOD_EMOJI = {Mood.GOOD: "🙂", Mood.OKAY: "😐", Mood.BAD: "🙁", Mood.VERY_BAD: "😢"}
+MOOD_LABELS = {
+    Mood.GOOD: N_("🙂 Good"),
+    Mood.OKAY: N_("😐 So-so"),
+    Mood.BAD: N_("🙁 Not good"),
+    Mood.VERY_BAD: N_("😢 Very bad"),
+}
+# Two rows, so four labels stay readable on a small phone.
+MOOD_ROWS = ((Mood.GOOD, Mood.OKAY), (Mood.BAD, Mood.VERY_BAD))
 
 GREETINGS = {
     "morning": (
@@ -568,7 +585,7 @@ class Checkins:
             await conn.execute(
                 "UPDATE checkin_sends SET mood = ?, answered_at = COALESCE(answered_at, ?)"
                 " WHERE id = ?",
-                (mood.value, now, row["id"]),
+                (mood.stored, now, row["id"]),
             )
         first = row["answered_at"] is None
         if first:
@@ -706,13 +723,19 @@ def part_of_day(local: datetime) -> str:
 
 
 def render_checkin(t: Translator, first_name: str, telegram_id: int, slot: datetime) -> OutMessage:
-    """The check-in: a greeting that varies from day to day, the question, three buttons."""
+    """The check-in: a greeting that varies from day to day, the question, four buttons.
+
+    The same text is rendered again when the answer is shown under it, so it
+    depends only on the person, the slot and the language.
+    """
     variants = GREETINGS[part_of_day(slot.astimezone(t.zone))]
     pick = (int(slot.timestamp()) // 86_400 + telegram_id) % len(variants)
     name = html.escape(first_name.strip()) or t._("neighbour")
     text = t._(variants[pick], name=name) + "\n\n" + t._("How are you today?")
-    buttons = tuple(Button(t._(MOOD_LABELS[m]), mood_data(slot, m)) for m in Mood)
-    return OutMessage(text, buttons=(buttons,))
+    rows = tuple(
+        tuple(Button(t._(MOOD_LABELS[m]), mood_data(slot, m)) for m in row) for row in MOOD_ROWS
+    )
+    return OutMessage(text, buttons=rows)
 
 
 _GOOD_WORDS = (
@@ -775,21 +798,34 @@ _BAD_WORDS = (
     "niet oké",
     "help",
 )
+_VERY_BAD_WORDS = (
+    "heel slecht",
+    "erg slecht",
+    "zeer slecht",
+    "heel erg slecht",
+    "vreselijk",
+    "verschrikkelijk",
+    "very bad",
+    "really bad",
+    "horrible",
+)
 _PHRASES = sorted(
     [(w, Mood.GOOD) for w in _GOOD_WORDS]
     + [(w, Mood.OKAY) for w in _OKAY_WORDS]
-    + [(w, Mood.BAD) for w in _BAD_WORDS],
+    + [(w, Mood.BAD) for w in _BAD_WORDS]
+    + [(w, Mood.VERY_BAD) for w in _VERY_BAD_WORDS],
     key=lambda pair: -len(pair[0]),
 )
 _EMOJI = {
     Mood.GOOD: ("🙂", "😀", "😃", "😄", "😊", "👍", "😁", "☺", "❤", "🥰", "😍"),
     Mood.OKAY: ("😐", "😑", "🤷", "😕", "🫤"),
-    Mood.BAD: ("🙁", "☹", "😢", "😞", "😔", "😭", "👎", "😟", "😩", "💔"),
+    Mood.BAD: ("🙁", "☹", "😞", "😔", "👎", "😟", "😩", "💔"),
+    Mood.VERY_BAD: ("😢", "😭"),
 }
 
 
 def mood_from_text(text: str) -> Mood | None:
-    """Read a short typed answer ('goed', 'niet zo goed', '🙁') as a mood, or None.
+    """Read a short typed answer ('goed', 'niet zo goed', 'heel slecht', '🙁') as a mood, or None.
 
     The longest phrase found wins, so "niet goed" is bad and "niet slecht" is so-so.
     A negation before a mood word that no listed phrase covers ("niet echt goed",
@@ -813,7 +849,7 @@ def mood_from_text(text: str) -> Mood | None:
     cleaned = " ".join(re.sub(r"[!?.,;:]+", " ", text.casefold()).split())
     if not cleaned or len(cleaned) > 40:
         return None
-    for mood in (Mood.BAD, Mood.OKAY, Mood.GOOD):
+    for mood in (Mood.VERY_BAD, Mood.BAD, Mood.OKAY, Mood.GOOD):
         if any(symbol in cleaned for symbol in _EMOJI[mood]):
             return mood
     padded = f" {cleaned} "

@@ -67,6 +67,7 @@ _SPECS = (
             ("checkins_answered_good", N_("answered: good")),
             ("checkins_answered_okay", N_("answered: so-so")),
             ("checkins_answered_bad", N_("answered: not good")),
+            ("checkins_answered_very_bad", N_("answered: very bad")),
             ("checkins_escalated", N_("no answer: a volunteer called")),
         ),
     ),
