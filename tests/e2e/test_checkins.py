@@ -20,7 +20,7 @@ from tests.conftest import FakeClock
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
 from tests.e2e.test_mydata import onboard
 
-MOODS = ["🙂 Good", "😐 So-so", "🙁 Not good"]
+MOODS = ["🙂 Good", "😐 So-so", "🙁 Not good", "😢 Very bad"]
 
 
 @pytest.fixture
@@ -104,7 +104,10 @@ async def test_subscribe_change_pause_resume_and_stop(
     await john.expect("I did not understand that time")
     await john.say("10.30")
     question = await john.expect("The safety net")
-    assert "within 3 hours, a volunteer may call you" in text_of(question)
+    offer = text_of(question)
+    assert "within 3 hours, Samen asks a volunteer to call you" in offer
+    assert "between 08:00 and 21:00" in offer
+    assert "within 2 hours? Then Samen alerts the coordinators" in offer
     await john.press(question, "🛟 Yes, please")
     ask_phone = await john.expect("Which number can a volunteer call?")
     assert "📱 Share my phone number" in keyboard_of(ask_phone)
@@ -174,13 +177,17 @@ async def test_a_check_in_arrives_and_is_answered_by_button_and_by_text(
     assert buttons_of(checkin) == MOODS
     assert "John" in text_of(checkin)
     await john.press(checkin, "🙁 Not good")
-    help_now = await john.expect("Who can help right now")
+    # The answer stays visible under the question, instead of buttons that vanish.
+    answered = await john.expect("You chose: 🙁 Not good")
+    assert answered["message_id"] == checkin["message_id"] and not buttons_of(answered)
+    assert text_of(answered).startswith(text_of(checkin))
+    help_now = await john.expect("I am sorry you are not feeling well")
     text = text_of(help_now)
-    assert "0800-0113" in text and "112" in text and "WIJ Heemstede" in text
-    assert "023 205 08 89" in text and buttons_of(help_now) == ["📞 Call me"]
+    # Not doing well: a call now and the social work desk, but no crisis lines.
+    assert "A volunteer can call you" in text and buttons_of(help_now) == ["📞 Call me"]
+    assert "WIJ Heemstede: 023 205 08 89" in text
+    assert "0800-0113" not in text and "112" not in text
     assert await bot.query("SELECT mood FROM checkin_sends") == [("bad",)]
-    entries = await client.transcript(john.user_id)
-    assert not buttons_of(next(e for e in entries if e["message_id"] == checkin["message_id"]))
     # A forged answer for a check-in that never was: a kind "no longer works".
     await client.press(john.user_id, checkin["message_id"], "mood:29400000:good", forge=True)
     await john.expect_toast("This button no longer works.")
@@ -194,6 +201,8 @@ async def test_a_check_in_arrives_and_is_answered_by_button_and_by_text(
     await run(bot, "tick")
     second = await john.expect("How are you today?")
     await john.say("Good, thanks!")
+    answered = await john.expect("You chose: 🙂 Good")
+    assert answered["message_id"] == second["message_id"] and not buttons_of(answered)
     kind = await john.expect(where=lambda e: "How are you" not in text_of(e))
     assert kind["text"] in {
         "That is good to hear! Enjoy your day.",
@@ -204,8 +213,6 @@ async def test_a_check_in_arrives_and_is_answered_by_button_and_by_text(
         ("bad",),
         ("good",),
     ]
-    entries = await client.transcript(john.user_id)
-    assert not buttons_of(next(e for e in entries if e["message_id"] == second["message_id"]))
     await john.say("good")  # nothing open any more: the usual answer
     await john.expect("I do not understand typed messages")
     assert len(await checkin_messages(client, john)) == 2
@@ -273,6 +280,8 @@ async def test_in_dutch_a_typed_answer_shows_who_can_help(
     await run(bot, "tick")
     await anna.expect("Hoe gaat het vandaag met u?")
     await anna.say("niet zo goed")
-    help_now = await anna.expect("Wie kan u nu helpen?")
-    assert "0800-0113" in text_of(help_now) and "bel 112" in text_of(help_now)
+    await anna.expect("U koos: 🙁 Niet goed")
+    help_now = await anna.expect("Wilt u met iemand praten? Een vrijwilliger kan u bellen.")
+    assert "WIJ Heemstede: 023 205 08 89" in text_of(help_now)
+    assert "0800-0113" not in text_of(help_now)
     assert await bot.query("SELECT mood FROM checkin_sends") == [("bad",)]

@@ -60,7 +60,23 @@ async def test_see_export_stop_and_erase(
     assert data["residents"][0]["first_name"] == "Anna"
     assert data["residents"][0]["consent_version"] == 1
 
+    # Before anything stops, Samen says what stops and asks; "no" changes nothing.
     await anna.press(overview, "🔕 Stop alle berichten")
+    question = await anna.expect("Alle berichten stoppen?")
+    assert question["message_id"] == overview["message_id"]  # the overview turned into it
+    for what in ("geen check-ins", "geen vangnet", "maandelijkse vragenlijst"):
+        assert what in text_of(question)
+    for what in ("herinneringen aan activiteiten", "nieuws van de coördinatoren"):
+        assert what in text_of(question)
+    assert buttons_of(question) == ["🔕 Ja, stop alle berichten", "↩️ Nee, berichten houden"]
+    await anna.press(question, "↩️ Nee, berichten houden")
+    await anna.expect_toast("Goed, uw berichten blijven aan.")
+    kept = await anna.expect("Berichten van Samen: aan")
+    assert await samen.query(
+        "SELECT status FROM residents WHERE telegram_id = ?", (anna.user_id,)
+    ) == [("active",)]
+    await anna.press(kept, "🔕 Stop alle berichten")
+    await anna.press(await anna.expect("Alle berichten stoppen?"), "🔕 Ja, stop alle berichten")
     await anna.expect_toast("Berichten gestopt")
     stopped = await anna.expect("Berichten van Samen: gestopt")
     assert "🔔 Weer berichten krijgen" in buttons_of(stopped)

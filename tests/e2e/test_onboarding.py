@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.emulator.client import EmulatorClient
-from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of
+from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
 
 
 async def _tables_mentioning(samen: SamenBot, user_id: int) -> list[str]:
@@ -91,6 +91,11 @@ async def test_decline_then_agree_later(samen: SamenBot, john: Person) -> None:
     notice = await john.expect("Your privacy")
     await john.press(notice, "No, thank you")
     declined = await john.expect("Samen has stored nothing about you")
+    # A way to a person needs no consent: the social work desk, 113 and 112.
+    help_lines = text_of(declined)
+    assert "Who can help right now" in help_lines
+    assert "0800-0113" in help_lines and "call 112" in help_lines
+    assert "WIJ Heemstede (social work): 023 205 08 89" in help_lines
     assert {"🔒 Privacy", "🌐 Language", "❓ Help"} <= set(keyboard_of(declined))
     assert "📋 My data" not in keyboard_of(declined)  # the menu shows only what works
     assert await _tables_mentioning(samen, john.user_id) == []

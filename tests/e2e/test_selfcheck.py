@@ -124,8 +124,8 @@ async def test_consent_invitation_six_answers_and_a_gentle_reflection(
     assert "Your answers show that you miss people around you now and then." in text
     assert "That happens to many people." in text
     assert "not a diagnosis" in text and "lonely" not in text.casefold()
-    assert "0800-0113" in text and "112" in text and "WIJ Heemstede" in text
-    assert "023 205 08 89" in text
+    # Missing people now and then: a call or activities, never a crisis line.
+    assert "0800-0113" not in text and "112" not in text and "WIJ Heemstede" not in text
     assert buttons_of(result) == ["📞 Call me", "🔎 Activities"]
     entries = await client.transcript(john.user_id)
     answered = [e for e in entries if e.get("message_id") == third["message_id"]][-1]
@@ -249,3 +249,41 @@ async def test_not_now_then_from_the_menu_in_dutch(
     )
     assert "eenzaam" not in text_of(result)
     assert await bot.query("SELECT score FROM selfcheck_rounds") == [(6,)]
+    # Often missing people: a call, activities and the social work desk, still no 113.
+    severe = text_of(result)
+    assert "WIJ Heemstede: 023 205 08 89" in severe
+    assert "0800-0113" not in severe and "112" not in severe
+    assert buttons_of(result) == ["📞 Bel mij", "🔎 Activiteiten"]
+
+
+async def test_feeling_connected_gets_activities_and_no_helplines(
+    bot: SamenBot, john: Person
+) -> None:
+    await onboard(john, "✓ English", "✅ I agree")
+    await john.press(await open_selfcheck(john), "✅ I agree")
+    await john.press(await john.expect("Samen will invite you once a month"), "▶️ Yes, start now")
+    for number, reply in enumerate(["No", "No", "No", "Yes", "Yes", "Yes"], 1):
+        await answer(john, number, reply)
+    result = await john.expect("Thank you for filling this in.")
+    text = text_of(result)
+    assert "you feel connected to people around you" in text
+    assert "Would you like to do something with others nearby?" in text
+    assert "0800-0113" not in text and "WIJ Heemstede" not in text
+    assert buttons_of(result) == ["🔎 Activities"]
+
+
+async def test_while_messages_are_stopped_no_invitation_is_promised(
+    bot: SamenBot, john: Person
+) -> None:
+    await onboard(john, "✓ English", "✅ I agree")
+    await john.press(await open_selfcheck(john), "✅ I agree")
+    await john.press(await john.expect("Samen will invite you once a month"), "↩️ Not now")
+    menu = await open_selfcheck(john)
+    assert "Next invitation: Monday 28 December, 10:30" in text_of(menu)
+    await john.say("/mydata")
+    await john.press(await john.expect("What Samen stores about you"), "🔕 Stop all messages")
+    await john.press(await john.expect("Stop all messages?"), "🔕 Yes, stop all messages")
+    await john.expect("Messages from Samen: stopped")
+    menu = await open_selfcheck(john)
+    assert "Next invitation: none while your messages are stopped" in text_of(menu)
+    assert "28 December" not in text_of(menu)

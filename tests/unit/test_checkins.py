@@ -191,6 +191,12 @@ def test_typed_dates(text: str, expected: date | None) -> None:
         ("🙂", Mood.GOOD),
         ("😐", Mood.OKAY),
         ("🙁", Mood.BAD),
+        ("heel slecht", Mood.VERY_BAD),
+        ("Het gaat erg slecht.", Mood.VERY_BAD),
+        ("very bad", Mood.VERY_BAD),
+        ("vreselijk", Mood.VERY_BAD),
+        ("😢", Mood.VERY_BAD),
+        ("niet heel slecht", None),
         ("wat is het weer morgen", None),
         ("📋 Mijn gegevens", None),
     ],
@@ -256,7 +262,10 @@ def test_the_greeting_varies_and_escapes_the_name() -> None:
     greeting, question = evening.text.split("\n\n")
     assert greeting in {t._(v, name="Anna") for v in GREETINGS["evening"]}
     assert question == "How are you today?"
-    assert [b.text for b in evening.buttons[0]] == ["🙂 Good", "😐 So-so", "🙁 Not good"]
+    assert [[b.text for b in row] for row in evening.buttons] == [
+        ["🙂 Good", "😐 So-so"],
+        ["🙁 Not good", "😢 Very bad"],
+    ]
 
 
 # ---------------------------------------------------------------- the service
@@ -448,6 +457,23 @@ async def test_answers_by_button_and_typed_window(
     assert await checkins.history(ANNA) == [(slot, Mood.OKAY)]
     assert await checkin_services.counts.total("checkins_answered_bad") == 1
     assert await checkin_services.counts.total("checkins_answered_okay") == 0
+
+
+async def test_a_very_bad_answer_is_stored_as_bad_and_counted_on_its_own(
+    checkin_services: Services, clock: FakeClock, db: Database
+) -> None:
+    """The mood column knows three moods; the counts keep "very bad" apart and add up."""
+    checkins = checkin_services.checkins
+    await subscribe(checkin_services, time(16, 0))
+    clock.advance(minutes=31)
+    await checkins.tick()
+    slot = utc(2026, 11, 28, 15, 0)
+    answer = await checkins.answer(ANNA, slot, Mood.VERY_BAD)
+    assert answer is not None and answer.mood is Mood.VERY_BAD and answer.first
+    assert [tuple(r) for r in await db.fetchall("SELECT mood FROM checkin_sends")] == [("bad",)]
+    counts = checkin_services.counts
+    assert await counts.total("checkins_answered_very_bad") == 1
+    assert await counts.total("checkins_answered_bad") == 0
 
 
 async def test_the_safety_net_makes_one_task_and_a_late_answer_closes_the_loop(
