@@ -92,7 +92,7 @@ class Settings(BaseSettings):
     safety_window: timedelta = Field(
         default=timedelta(hours=3), gt=timedelta(0), validation_alias="SAMEN_SAFETY_WINDOW"
     )
-    # The local social work desk, shown with 113 and 112 to anyone not doing well.
+    # The local social work desk, shown to anyone not doing well (113 and 112 only on crisis).
     social_desk_name: str = Field(
         default="WIJ Heemstede", min_length=1, validation_alias="SAMEN_SOCIAL_DESK_NAME"
     )

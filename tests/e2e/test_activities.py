@@ -166,6 +166,31 @@ async def test_reminders_are_listed_and_cancelled(
     ) == [("cancelled",)]
 
 
+async def test_reminders_say_they_are_not_sent_while_messages_are_stopped(
+    town: tuple[SamenBot, FakeClock], john: Person
+) -> None:
+    await onboard(john, "✓ English", "✅ I agree")
+    await john.say("2101")
+    filters = await john.expect("Activities near postcode 2101")
+    await john.press(filters, "🔎 Show activities")
+    found = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    await john.press(found, buttons_of(found)[0])
+    details = await john.expect("Next time")
+    await john.press(details, "🔔 Remind me")
+    confirmed = await john.expect("I will send you a reminder")
+    await john.press(confirmed, "🔔 My reminders")
+    assert "messages are stopped" not in text_of(await john.expect("Your reminders"))
+    await john.say("/mydata")
+    await john.press(await john.expect("What Samen stores about you"), "🔕 Stop all messages")
+    question = await john.expect("Stop all messages?")
+    assert "no reminders for activities" in text_of(question)
+    await john.press(question, "🔕 Yes, stop all messages")
+    await john.expect("Messages from Samen: stopped")
+    await john.press(confirmed, "🔔 My reminders")
+    listed = await john.expect("Your reminders")
+    assert "Your messages are stopped, so these reminders are not sent." in text_of(listed)
+
+
 async def test_more_than_a_hundred_reminders(
     town: tuple[SamenBot, FakeClock], client: EmulatorClient, john: Person, tmp_path: Path
 ) -> None:
