@@ -90,6 +90,8 @@ async def test_a_resident_onboards_uses_the_menu_and_gets_her_data(
     assert data["residents"][0]["first_name"] == "Anna"
 
     await button(overview, "🔕 Stop alle berichten").click()
+    await expect(overview).to_contain_text("Alle berichten stoppen?")  # it asks first
+    await button(overview, "🔕 Ja, stop alle berichten").click()
     await expect(anna.locator(".toast", has_text="Berichten gestopt")).to_be_visible()
     await expect(overview).to_contain_text("Berichten van Samen: gestopt")  # edited in place
     await expect(bot_says(anna, "Berichten van Samen:")).to_have_count(1)

@@ -66,10 +66,12 @@ def _iso(moment: object) -> str:
 async def test_text_and_chart(services: Services, clock: FakeClock) -> None:
     await services.residents.give_consent(1, "Wilhelmina", "en")
     await services.counts.bump("checkins_sent", 4)
+    await services.counts.bump("checkins_answered_very_bad")
     report = await services.stats.report()
     catalogs = Catalogs.load(ZoneInfo("Europe/Amsterdam"))
     text = render_text(report, catalogs.get("nl"))
     assert "<b>Inwoners</b>" in text
+    assert "antwoord: heel slecht: 1" in text  # the crisis choice, counted on its own
     assert "Wilhelmina" not in text  # counts only, never a person
     png = render_png(report, catalogs.get("en"))
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
