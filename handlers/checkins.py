@@ -699,28 +699,30 @@ async def _respond(update: Update, ctx: SamenContext, answer: Answer) -> None:
             parts.append(t._(KIND_WORDS[pick]))
         await send_with_menu(update, ctx, "\n\n".join(parts))
         return
-    if answer.mood is Mood.OKAY:
-        parts.append(t._("Thank you for telling me. Some days are like that."))
-        suggestion, button = await _one_suggestion(ctx)
-        parts.append(suggestion)
-    elif answer.mood is Mood.BAD:
-        parts.append(t._("Thank you for telling me. I am sorry you are not feeling well."))
-        parts.append(t._("Would you like to talk to someone? A volunteer can call you."))
-        parts.append(desk_help(ctx))
-        button = call_me_button(t)
-    else:
-        parts.append(
-            t._(
-                "Thank you for telling me. I am sorry it is so hard right now. "
-                "You do not have to carry this alone."
-            )
-        )
-        parts.append(t._("Would you like to talk to someone? A volunteer can call you."))
-        button = call_me_button(t)
+    help_parts, button = await _help_for(ctx, answer.mood)
     assert ctx.resident is not None
     await ctx.bot.send_message(
-        ctx.resident.telegram_id, "\n\n".join(parts), reply_markup=InlineKeyboardMarkup([[button]])
+        ctx.resident.telegram_id,
+        "\n\n".join(parts + help_parts),
+        reply_markup=InlineKeyboardMarkup([[button]]),
     )
+
+
+async def _help_for(ctx: SamenContext, mood: Mood) -> tuple[list[str], InlineKeyboardButton]:
+    """The words and the one button for 😐, 🙁 and 😢 (crisis lines come before these)."""
+    t = ctx.t
+    if mood is Mood.OKAY:
+        suggestion, button = await _one_suggestion(ctx)
+        return [t._("Thank you for telling me. Some days are like that."), suggestion], button
+    call = t._("Would you like to talk to someone? A volunteer can call you.")
+    if mood is Mood.BAD:
+        sorry = t._("Thank you for telling me. I am sorry you are not feeling well.")
+        return [sorry, call, desk_help(ctx)], call_me_button(t)
+    sorry = t._(
+        "Thank you for telling me. I am sorry it is so hard right now. "
+        "You do not have to carry this alone."
+    )
+    return [sorry, call], call_me_button(t)
 
 
 def call_me_button(t: Translator) -> InlineKeyboardButton:
