@@ -38,7 +38,10 @@ async def test_send_now_to_all_residents(
     await onboard(stopped, "✓ Nederlands", "✅ Ik ga akkoord")
     await stopped.say("/mydata")
     await stopped.press(await stopped.expect("Wat Samen"), "🔕 Stop alle berichten")
-    await stopped.expect("gestopt")
+    await stopped.press(
+        await stopped.expect("Alle berichten stoppen?"), "🔕 Ja, stop alle berichten"
+    )
+    await stopped.expect("Berichten van Samen: gestopt")
 
     coen = await coordinator(client)
     await compose(coen, "Koffieochtend in de <b>bibliotheek</b>!", "All residents (2)")
