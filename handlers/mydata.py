@@ -212,8 +212,12 @@ async def ask_to_stop_messages(update: Update, ctx: SamenContext) -> None:
 
     From the My data button the overview itself turns into the question (and back
     into the overview after the answer), so no screen shows an outdated state; from
-    anywhere else (a typed "stop") the question is a new message.
+    anywhere else (a typed "stop") the question is a new message. Someone without
+    consent, or whose messages are already stopped, gets the My data overview instead.
     """
+    if ctx.resident is None or ctx.resident.status is Status.STOPPED:
+        await show_my_data(update, ctx)  # nothing to stop: what is stored, and the way back
+        return
     t = ctx.t
     text = t._(
         "<b>Stop all messages?</b>\n\n"
