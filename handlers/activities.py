@@ -25,6 +25,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot.i18n import N_, Translator
 from bot.services.activities import PAGE_SIZE, Activity, Hit, SearchPage, SearchQuery, When
 from bot.services.callbacks import Topic
+from bot.services.checkins import time_text
 from bot.services.geo import POSTCODE_LIKE, Place, format_distance, parse_postcode
 from bot.services.kinds import KIND_LABELS, Kind
 from bot.services.reminders import Added
@@ -158,13 +159,7 @@ async def show_activities(update: Update, ctx: SamenContext) -> None:
         ]
     )
     if is_consented(ctx):
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t._("🔔 My reminders"), callback_data=encode(Prefix.ACT_REMINDERS, "list")
-                )
-            ]
-        )
+        rows.append([_my_reminders_button(t)])
     if await has_role(update, ctx, Role.COORDINATOR):
         from handlers.activity_admin import manage_button
 
@@ -507,15 +502,7 @@ async def details(
     now = ctx.runtime.clock()
     remindable = next((o for o in upcoming if o.starts_at > now), None)
     if remindable is not None and activity.hidden_by is None:
-        minutes = int(remindable.starts_at.timestamp()) // 60
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t._("🔔 Remind me"),
-                    callback_data=encode(Prefix.ACT_REMIND, str(activity.id), str(minutes)),
-                )
-            ]
-        )
+        rows.append([remind_button(t._("🔔 Remind me"), activity.id, remindable.starts_at)])
     rows.append(
         [
             InlineKeyboardButton(
@@ -534,6 +521,20 @@ async def details(
 
 
 # --------------------------------------------------------------------------- remind me
+
+
+def remind_button(label: str, activity_id: int, starts_at: datetime) -> InlineKeyboardButton:
+    """ar:<id>:<start in minutes since 1970>: a reminder for this one occurrence."""
+    minutes = int(starts_at.timestamp()) // 60
+    return InlineKeyboardButton(
+        label, callback_data=encode(Prefix.ACT_REMIND, str(activity_id), str(minutes))
+    )
+
+
+def _my_reminders_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        t._("🔔 My reminders"), callback_data=encode(Prefix.ACT_REMINDERS, "list")
+    )
 
 
 async def on_remind(update: Update, ctx: SamenContext) -> None:
@@ -583,35 +584,67 @@ async def on_remind(update: Update, ctx: SamenContext) -> None:
     )
     if outcome is Added.ADDED:
         await ctx.services.counts.bump("activity_reminders")
-        await query.answer(t._("Reminder set."))
+    await query.answer(t._("Reminder set.") if outcome is Added.ADDED else None)
+    rows = [[_my_reminders_button(t)]]
+    if outcome is Added.ADDED:
         text = t._(
             "🔔 Fine! I will send you a reminder on %(moment)s.", moment=t.datetime(remind_at)
         )
+        if remind_at != starts_at - lead:
+            text += "\n\n" + _moved_out_of_quiet_hours(ctx, remind_at < starts_at - lead)
     elif outcome is Added.ALREADY:
-        await query.answer()
         text = t._("You already have a reminder for this.")
     elif outcome is Added.TOO_LATE:
-        await query.answer()
         text = t._(
             "This starts soon, at %(time)s, so a reminder would come too late.",
             time=t.time(starts_at),
         )
+        offer = await _next_remindable(ctx, activity_id, after=starts_at)
+        if offer is not None:
+            text += "\n\n" + offer[0]
+            rows.insert(0, [offer[1]])
     else:
-        await query.answer()
         text = t._("This date is no longer planned. Please look at the activity again.")
-    await ctx.bot.send_message(
-        resident.telegram_id,
-        text,
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        t._("🔔 My reminders"), callback_data=encode(Prefix.ACT_REMINDERS, "list")
-                    )
-                ]
-            ]
-        ),
+    await ctx.bot.send_message(resident.telegram_id, text, reply_markup=InlineKeyboardMarkup(rows))
+
+
+def _moved_out_of_quiet_hours(ctx: SamenContext, earlier: bool) -> str:
+    """Why a reminder comes at another time than usual: quiet hours."""
+    quiet = ctx.services.reminders.policy.quiet
+    start, end = time_text(quiet.start), time_text(quiet.end)
+    if earlier:
+        return ctx.t._(
+            "That is earlier than usual: between %(start)s and %(end)s Samen sends nothing.",
+            start=start,
+            end=end,
+        )
+    return ctx.t._(
+        "That is later than usual: between %(start)s and %(end)s Samen sends nothing.",
+        start=start,
+        end=end,
     )
+
+
+async def _next_remindable(
+    ctx: SamenContext, activity_id: int, after: datetime
+) -> tuple[str, InlineKeyboardButton] | None:
+    """The next time of this activity that a reminder can still reach, as text and button."""
+    activity = await ctx.services.activities.get(activity_id)
+    if activity is None or activity.hidden_by is not None:
+        return None
+    lead = ctx.runtime.settings.reminder_lead
+    for occurrence in await ctx.services.activities.upcoming(activity_id, limit=4):
+        start = occurrence.starts_at
+        if start > after and ctx.services.reminders.moment(start, lead) is not None:
+            when = when_text(ctx.t, start, activity.data.schedule.all_day)
+            button = InlineKeyboardButton(
+                ctx.t._("🔔 Remind me next time"),
+                callback_data=encode(
+                    Prefix.ACT_REMIND, str(activity_id), str(int(start.timestamp()) // 60)
+                ),
+            )
+            return ctx.t._("The next time is %(when)s.", when=when), button
+    return None
 
 
 async def on_reminders(update: Update, ctx: SamenContext) -> None:

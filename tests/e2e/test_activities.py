@@ -485,3 +485,54 @@ async def test_rather_not_go_alone_becomes_a_call_back_about_activities(
         "SELECT topic, status FROM callback_tasks WHERE resident_id = ?", (anna.user_id,)
     ) == [("activities", "open")]
     await coen.expect("geen vrijwilliger")  # nobody on duty: the coordinator hears it
+
+
+async def open_details(person: Person, postcode: str, kind: str, title: str) -> Entry:
+    """Search near a postcode for one kind and open the details of one activity."""
+    await person.say(postcode)
+    filters = await person.expect(f"Activities near postcode {postcode}")
+    await person.press(filters, kind)
+    ticked = await person.expect(postcode, where=lambda e: bool(e.get("edited")))
+    await person.press(ticked, "🔎 Show activities")
+    listed = await person.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    await person.press(listed, next(b for b in buttons_of(listed) if title in b))
+    return await person.expect(title)
+
+
+async def test_a_reminder_never_comes_in_quiet_hours(
+    town: tuple[SamenBot, FakeClock], john: Person
+) -> None:
+    """Thursday 09:00: two hours before is 07:00, inside quiet hours (21:00-08:00), and
+    08:00 leaves too little time, so the reminder comes the evening before, and says so."""
+    samen, clock = town
+    await onboard(john, "✓ English", "✅ I agree")
+    details = await open_details(john, "2101", "🤝 Volunteering", "Helping at the food bank")
+    await john.press(details, "🔔 Remind me")
+    confirmed = await john.expect("I will send you a reminder on Wednesday 2 December, 20:30.")
+    assert "That is earlier than usual: between 21:00 and 08:00 Samen sends nothing." in text_of(
+        confirmed
+    )
+    assert await samen.query("SELECT remind_at FROM activity_reminders") == [
+        ("2026-12-02T19:30:00Z",)
+    ]
+    clock.now = datetime(2026, 12, 2, 19, 30, 1, tzinfo=UTC)
+    reminder = await john.expect("Reminder", timeout=15)
+    assert "Thursday 3 December, 09:00" in text_of(reminder)
+
+
+async def test_a_reminder_too_late_for_tonight_offers_the_next_time(
+    town: tuple[SamenBot, FakeClock], john: Person
+) -> None:
+    samen, clock = town
+    clock.now = datetime(2026, 12, 1, 16, 30, tzinfo=UTC)  # Tuesday 17:30; the café is at 19:00
+    await onboard(john, "✓ English", "✅ I agree")
+    details = await open_details(john, "2101", "📚 Learning and library", "Dutch language café")
+    await john.press(details, "🔔 Remind me")
+    late = await john.expect("This starts soon, at 19:00, so a reminder would come too late.")
+    assert "The next time is Tuesday 8 December, 19:00." in text_of(late)
+    assert buttons_of(late) == ["🔔 Remind me next time", "🔔 My reminders"]
+    await john.press(late, "🔔 Remind me next time")
+    await john.expect("I will send you a reminder on Tuesday 8 December, 17:00.")
+    assert await samen.query("SELECT starts_at FROM activity_reminders") == [
+        ("2026-12-08T18:00:00Z",)
+    ]
