@@ -231,7 +231,8 @@ async def test_postcode_forms_and_unknown_postcodes(town: object, john: Person) 
 async def test_neighbourhood_without_consent_stores_nothing(
     town: tuple[SamenBot, FakeClock], client: EmulatorClient
 ) -> None:
-    samen, _clock = town
+    samen, clock = town
+    clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # Monday: "this week" is a whole week
     greet = await Person(client, 700_000_033, "Greet", "nl").join()
     await greet.say("/start")
     await greet.press(await greet.expect(), "✓ Nederlands")
