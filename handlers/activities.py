@@ -34,13 +34,7 @@ from bot.services.roles import Role
 from handlers.auth import has_role
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import call_me_button_data
-from handlers.common import (
-    edit_text_or_ignore,
-    is_consented,
-    send_long,
-    send_with_menu,
-    split_message,
-)
+from handlers.common import edit_text, is_consented, send_long, send_with_menu, split_message
 from handlers.context import SamenContext
 from handlers.expired import button_expired
 from handlers.keyboards import MENU_LABELS, MenuAction
@@ -314,9 +308,7 @@ async def on_filters(update: Update, ctx: SamenContext) -> None:
         await button_expired(update, ctx)
         return
     await query.answer()
-    await edit_text_or_ignore(
-        query.message, _filters_text(ctx.t, search), _filters_keyboard(ctx.t, search)
-    )
+    await edit_text(query, _filters_text(ctx.t, search), _filters_keyboard(ctx.t, search))
 
 
 # --------------------------------------------------------------------------- results
@@ -413,7 +405,7 @@ async def on_results(update: Update, ctx: SamenContext) -> None:
         await ctx.services.counts.bump("activity_searches")  # anonymous: no person in it
     page = await ctx.services.activities.search(search.query())
     text, keyboard = render_results(ctx.t, search, page)
-    await edit_text_or_ignore(query.message, text, keyboard)
+    await edit_text(query, text, keyboard)
 
 
 # --------------------------------------------------------------------------- details
@@ -700,7 +692,7 @@ async def show_reminders(update: Update, ctx: SamenContext, *, edit: bool) -> No
         keyboard = InlineKeyboardMarkup(rows)
     query = update.callback_query
     if edit and query is not None and len(split_message(text)) == 1:
-        await edit_text_or_ignore(query.message, text, keyboard)
+        await edit_text(query, text, keyboard)
     else:
         await send_long(ctx, user.id, text, reply_markup=keyboard)
 
