@@ -23,6 +23,7 @@ from telegram import (
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.i18n import N_, Translator
+from bot.persistence import CONVERSATION_TIMEOUT
 from bot.services.activities import PAGE_SIZE, Activity, Hit, SearchPage, SearchQuery, When
 from bot.services.callbacks import Topic
 from bot.services.checkins import time_text
@@ -37,7 +38,10 @@ from handlers.callbacks import call_me_button_data
 from handlers.common import edit_text, is_consented, send_long, send_with_menu, split_message
 from handlers.context import SamenContext
 from handlers.expired import button_expired
-from handlers.keyboards import MENU_LABELS, MenuAction
+from handlers.keyboards import MAX_LABEL, MENU_LABELS, MenuAction, menu_action
+
+# user_data (in memory, never stored): when Samen asked this person where to look.
+_ASKED_WHERE = "activities_asked_where"
 
 WHEN_LABELS: dict[When, str] = {
     When.TODAY: N_("Today"),
@@ -127,6 +131,8 @@ async def show_activities(update: Update, ctx: SamenContext) -> None:
     if chat is None:
         return
     t = ctx.t
+    if ctx.user_data is not None:
+        ctx.user_data[_ASKED_WHERE] = ctx.runtime.clock()
     await ctx.bot.send_message(
         chat.id,
         t._(
@@ -229,11 +235,56 @@ async def on_postcode(update: Update, ctx: SamenContext) -> None:
     )
 
 
+def _asked_where(ctx: SamenContext) -> bool:
+    """Samen asked this person where to look, and is still waiting for the answer."""
+    asked = ctx.user_data.get(_ASKED_WHERE) if ctx.user_data is not None else None
+    return isinstance(asked, datetime) and ctx.runtime.clock() - asked < CONVERSATION_TIMEOUT
+
+
+def _forget_where(ctx: SamenContext) -> None:
+    if ctx.user_data is not None:
+        ctx.user_data.pop(_ASKED_WHERE, None)
+
+
+async def typed_where(update: Update, ctx: SamenContext) -> None:
+    """Text that is no postcode: while "where shall I look?" is open, it answers that.
+
+    Someone asked for a postcode who types "Heemstede" or "21-01" hears how to
+    write a postcode, not "I do not understand". A menu tap, or a typed answer to a
+    check-in or self-check, goes where it belongs, as does any text once the
+    question is closed.
+    """
+    from handlers.checkins import typed_checkin_answer
+    from handlers.menu import on_text
+    from handlers.selfcheck import typed_selfcheck_answer
+
+    text = update.message.text if update.message and update.message.text else ""
+    label = len(text) <= MAX_LABEL and menu_action(ctx.bot_data.menu_index, text) is not None
+    if label or not _asked_where(ctx):
+        _forget_where(ctx)
+        await on_text(update, ctx)
+        return
+    if await typed_checkin_answer(update, ctx) or await typed_selfcheck_answer(update, ctx):
+        return
+    chat = update.effective_chat
+    if chat is not None:
+        await ctx.bot.send_message(
+            chat.id,
+            ctx.t._(
+                "To find activities near you, I need to know where you are. "
+                "Please type your postcode: 4 digits, and often 2 letters, "
+                "for example 2101 AB. Or tap “📍 Share my location”, "
+                "or choose a neighbourhood above."
+            ),
+        )
+
+
 async def _start_search(update: Update, ctx: SamenContext, origin: Origin, note: str) -> None:
     """Confirm the place (bringing back the menu), then offer the filters."""
     chat = update.effective_chat
     if chat is None:
         return
+    _forget_where(ctx)
     await send_with_menu(update, ctx, note)
     search = Search(origin)
     await ctx.bot.send_message(
@@ -789,4 +840,5 @@ def activity_handlers() -> list[BaseHandler[Update, SamenContext, object]]:
         MessageHandler(
             private & filters.TEXT & ~filters.COMMAND & filters.Regex(POSTCODE_LIKE), on_postcode
         ),
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, typed_where),
     ]

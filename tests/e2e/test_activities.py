@@ -537,3 +537,44 @@ async def test_a_reminder_too_late_for_tonight_offers_the_next_time(
     assert await samen.query("SELECT starts_at FROM activity_reminders") == [
         ("2026-12-08T18:00:00Z",)
     ]
+
+
+async def test_asked_for_a_postcode_every_text_gets_an_answer_about_it(
+    town: tuple[SamenBot, FakeClock], anna: Person
+) -> None:
+    """Asked where to look, any text is an answer to that question; "21O1" (a letter O)
+    is read as 2101, here and under My data."""
+    samen, _clock = town
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("🔎 Activiteiten")
+    await anna.expect("Kies een wijk:")
+    for typed in ("Heemstede", "bij de bieb"):
+        await anna.say(typed)
+        answer = await anna.expect("moet ik weten waar u bent")
+        assert "Typ uw postcode" in text_of(answer) and "2101 AB" in text_of(answer)
+    await anna.say("21O1")
+    await anna.expect("Ik zoek in de buurt van postcode 2101.")
+    await anna.expect("Activiteiten bij postcode 2101")
+    # The question is answered: later text is no longer taken as a place.
+    await anna.say("hallo")
+    await anna.expect("ik begrijp getypte berichten nog niet")
+
+    await anna.say("/mydata")
+    await anna.press(await anna.expect("Wat Samen over u bewaart"), "📍 Geef mijn postcode")
+    await anna.say("21O1")
+    await anna.expect("Dank u wel. Uw postcode is 2101.")
+    assert await samen.query(
+        "SELECT postcode_area FROM residents WHERE telegram_id = ?", (anna.user_id,)
+    ) == [("2101",)]
+
+
+async def test_a_menu_tap_closes_the_question_where_to_look(
+    town: tuple[SamenBot, FakeClock], anna: Person
+) -> None:
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("🔎 Activiteiten")
+    await anna.expect("Kies een wijk:")
+    await anna.tap("⬅️ Terug naar het menu")
+    await anna.expect()
+    await anna.say("hallo")
+    await anna.expect("ik begrijp getypte berichten nog niet")
