@@ -578,3 +578,16 @@ async def test_a_menu_tap_closes_the_question_where_to_look(
     await anna.expect()
     await anna.say("hallo")
     await anna.expect("ik begrijp getypte berichten nog niet")
+
+
+async def test_this_week_ends_on_sunday(town: tuple[SamenBot, FakeClock], john: Person) -> None:
+    """On Saturday, "this week" is the weekend: nothing from Monday on."""
+    await john.say("/start")
+    await john.say("2101")
+    filters = await john.expect("Activities near postcode 2101")
+    await john.press(filters, "This week")
+    week = await john.expect("postcode 2101", where=lambda e: bool(e.get("edited")))
+    await john.press(week, "🔎 Show activities")
+    results = await john.expect("postcode 2101", where=lambda e: "Tap an activity" in text_of(e))
+    days = re.findall(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ \w{3}", text_of(results))
+    assert days and set(days) <= {"Sat", "Sun"}
