@@ -164,9 +164,13 @@ class Reminders:
 
         Residents who stopped messages or cannot be reached, and occurrences that
         already began (Samen was down), are skipped. If the activity was hidden or
-        its date dropped, the person is told it may not take place.
+        its date dropped, the person is told it may not take place. In quiet hours
+        nothing goes out: a reminder planned before they were changed (or before
+        Samen kept out of them) waits for their end, if its activity has not begun.
         """
         now = self._clock()
+        if self.policy.quiet.contains(now.astimezone(self.policy.zone).time()):
+            return 0
         queued = 0
         # Read and mark in one transaction: a reminder cancelled a moment before is
         # not sent, and one cancelled a moment after was already marked sent.

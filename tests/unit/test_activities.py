@@ -638,3 +638,21 @@ async def test_a_reminder_in_quiet_hours_comes_the_evening_before(
     assert await town.reminders.send_due() == 1
     (text,) = await outbox_texts(db)
     assert "Vroeg" in text and "dinsdag 1 december, 09:00" in text
+
+
+async def test_a_reminder_due_in_quiet_hours_waits_for_their_end(
+    town: Services, db: Database, clock: FakeClock
+) -> None:
+    """A reminder planned for 07:00 (before quiet hours were kept, or changed) is held
+    until 08:00, and still goes out because the activity starts at 10:00."""
+    (activity_id,) = await db.fetchone("SELECT id FROM activities")
+    await town.reminders.add(700, activity_id, TUESDAY, LEAD)
+    await db.execute(
+        "UPDATE activity_reminders SET remind_at = ?", ("2026-12-01T06:00:00Z",)
+    )  # 07:00 in Heemstede
+    clock.now = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
+    assert await town.reminders.send_due() == 0
+    clock.now = datetime(2026, 12, 1, 6, 59, tzinfo=UTC)
+    assert await town.reminders.send_due() == 0
+    clock.now = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)  # 08:00: quiet hours are over
+    assert await town.reminders.send_due() == 1
