@@ -104,10 +104,12 @@ def shows_already(
     """The message a button was on already shows this text (if given) and these buttons.
 
     Editing it would change nothing, and Telegram refuses such an edit ("message is
-    not modified") and counts the failed call against the bot.
+    not modified") and counts the failed call against the bot. A message Telegram
+    no longer shows the bot (deleted, or inaccessible) cannot be edited at all, so
+    it counts as showing it already.
     """
     if not isinstance(message, Message):
-        return False
+        return True
     if text is not None and (message.text or "").strip() != _plain(text):
         return False
     return _markup_of(message.reply_markup) == _markup_of(keyboard)

@@ -39,4 +39,4 @@ def test_no_buttons_and_an_empty_keyboard_are_the_same() -> None:
     assert shows_already(message, None)
     assert shows_already(message, InlineKeyboardMarkup([]))
     assert not shows_already(message, BUTTONS)
-    assert not shows_already(None, None)  # nothing known about the message: edit it
+    assert shows_already(None, BUTTONS)  # no message to edit (deleted or inaccessible)
