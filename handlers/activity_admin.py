@@ -32,7 +32,7 @@ from bot.services.roles import Role
 from handlers.activities import cost_text, details, pairs, show_details, when_text
 from handlers.auth import requires
 from handlers.callback_data import Prefix, args_of, encode, matches
-from handlers.common import send_with_menu
+from handlers.common import edit_text, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
 from handlers.expired import button_expired
@@ -255,10 +255,7 @@ async def on_hide(update: Update, ctx: SamenContext) -> None:
         else ctx.t._("Residents can see it again.")
     )
     text, keyboard = await details(ctx, activity, coordinator=True)
-    if query.message is not None:
-        await ctx.bot.edit_message_text(
-            text, chat_id=user.id, message_id=query.message.message_id, reply_markup=keyboard
-        )
+    await edit_text(query, text, keyboard)
 
 
 @requires(Role.COORDINATOR)

@@ -29,7 +29,7 @@ from bot.services.roles import Role
 from bot.when import parse_when
 from handlers.auth import requires
 from handlers.callback_data import Prefix, args_of, encode, matches
-from handlers.common import send_with_menu
+from handlers.common import edit_buttons, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
 from handlers.expired import button_expired
@@ -186,17 +186,17 @@ async def broadcast_action(update: Update, ctx: SamenContext) -> str | int | Non
             )
             for area, n in areas
         ]
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+        await edit_buttons(query, InlineKeyboardMarkup(rows))
         return None
     if action == "drop":
         await ctx.services.broadcasts.cancel(draft.id, user.id)
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_buttons(query, None)
         await ctx.bot.send_message(chat_id, ctx.t._("The announcement is cancelled."))
         return None
     assert draft.audience is not None
     recipients = await ctx.services.broadcasts.count(draft.audience)
     if action == "now":
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_buttons(query, None)
         await ctx.bot.send_message(
             chat_id,
             ctx.t.ngettext(
@@ -211,7 +211,7 @@ async def broadcast_action(update: Update, ctx: SamenContext) -> str | int | Non
         )
         return None
     if action == "go":
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_buttons(query, None)
         sent_to = await ctx.services.broadcasts.send_now(draft.id, user.id)
         await ctx.bot.send_message(
             chat_id,
@@ -223,7 +223,7 @@ async def broadcast_action(update: Update, ctx: SamenContext) -> str | int | Non
         )
         return None
     # later
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     await _ask_time(chat_id, ctx, draft)
     return WHEN
 
@@ -289,7 +289,7 @@ async def chose_time(update: Update, ctx: SamenContext) -> int | None:
         await button_expired(update, ctx)
         return ConversationHandler.END
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     await _confirm_time(query.message.chat.id, ctx, draft, at)
     return ConversationHandler.END
 
@@ -330,7 +330,7 @@ async def confirmed_time(update: Update, ctx: SamenContext) -> None:
         await button_expired(update, ctx)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     await ctx.bot.send_message(
         query.message.chat.id,
         ctx.t._("Planned for %(moment)s. See /broadcasts to cancel it.", moment=ctx.t.datetime(at)),
@@ -350,7 +350,7 @@ async def chose_audience(update: Update, ctx: SamenContext) -> None:
         return
     await ctx.services.broadcasts.set_audience(draft.id, audience)
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     chat_id = query.message.chat.id
     recipients = await ctx.services.broadcasts.count(audience)
     await ctx.bot.send_message(chat_id, ctx.t._("<b>Preview</b> – this is what people will see:"))
@@ -423,7 +423,7 @@ async def _cancel(update: Update, ctx: SamenContext, broadcast_id: int) -> None:
         await button_expired(update, ctx)
         return
     await query.answer(ctx.t._("Cancelled."))
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     text = (
         ctx.t._("Stopped. People who already got it keep it; nobody else will.")
         if was is Status.SENDING

@@ -45,7 +45,7 @@ from bot.services.callbacks import (
     phone_from_contact,
 )
 from handlers.callback_data import Prefix, args_of, encode, matches
-from handlers.common import is_consented, send_with_menu
+from handlers.common import edit_buttons, edit_text, is_consented, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation, end_with
 from handlers.keyboards import MenuAction, consent_choice, menu_action
@@ -108,10 +108,8 @@ def callback_handlers() -> list[BaseHandler[Update, Any, Any]]:
 async def drop_buttons(update: Update) -> None:
     """Take the buttons off the pressed message, if it still has any (Telegram refuses
     an edit that changes nothing, e.g. on an old message pressed again)."""
-    query = update.callback_query
-    message = query.message if query is not None else None
-    if query is not None and isinstance(message, Message) and message.reply_markup:
-        await query.edit_message_reply_markup(reply_markup=None)
+    if update.callback_query is not None:
+        await edit_buttons(update.callback_query, None)
 
 
 def call_me_button_data(topic: Topic | None = None) -> str:
@@ -282,7 +280,8 @@ async def chose_moment(update: Update, ctx: SamenContext) -> None:
     if not await _still_consented(update, ctx):
         return
     if ctx.services.callbacks.moment(key) is None:
-        await query.edit_message_text(
+        await edit_text(
+            query,
             ctx.t._("That moment has passed. When would you like to be called?"),
             reply_markup=_moment_buttons(ctx, "+" + digits, topic),
         )
@@ -306,7 +305,8 @@ async def chose_moment(update: Update, ctx: SamenContext) -> None:
             )
         ]
     )
-    await query.edit_message_text(
+    await edit_text(
+        query,
         ctx.t._(
             "What would you like to talk about? This helps the volunteer. You may also skip this."
         ),
@@ -337,7 +337,8 @@ async def _finish(
         task = await ctx.services.callbacks.create_request(resident.telegram_id, phone, key, topic)
     except RequestRefused as refused:
         if refused.problem is Problem.MOMENT_PASSED:
-            await query.edit_message_text(
+            await edit_text(
+                query,
                 ctx.t._("That moment has passed. When would you like to be called?"),
                 reply_markup=_moment_buttons(ctx, phone, topic.value if topic else "-"),
             )
@@ -347,11 +348,12 @@ async def _finish(
             if existing is not None:
                 await show_request(update, ctx, existing)
         else:
-            await query.edit_message_text(
-                ctx.t._("Sorry, that did not work. Please tap “📞 Call me” to try again.")
+            await edit_text(
+                query, ctx.t._("Sorry, that did not work. Please tap “📞 Call me” to try again.")
             )
         return
-    await query.edit_message_text(
+    await edit_text(
+        query,
         ctx.t._(
             "✅ <b>Your request is in.</b>\n\n"
             "We will call you: %(moment)s\n"
@@ -364,7 +366,7 @@ async def _finish(
             moment=moment_text(ctx.t, task.moment_start, task.moment_end),
             phone=display_phone(phone),
             topic=_topic_line(ctx, task),
-        )
+        ),
     )
 
 
@@ -424,11 +426,12 @@ async def cancel_request(update: Update, ctx: SamenContext) -> None:
         await drop_buttons(update)
         return
     await query.answer()
-    await query.edit_message_text(
+    await edit_text(
+        query,
         ctx.t._(
             "Your request is cancelled. Nobody will call you.\n\n"
             "Would you like a call after all? Tap “📞 Call me”."
-        )
+        ),
     )
 
 

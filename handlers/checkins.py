@@ -56,7 +56,7 @@ from bot.services.geo import parse_postcode
 from handlers.activities import when_text
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import call_me_button_data, own_phone
-from handlers.common import is_consented, messages_stopped, send_with_menu
+from handlers.common import edit_buttons, is_consented, messages_stopped, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
 from handlers.expired import button_expired
@@ -344,7 +344,7 @@ async def on_days(update: Update, ctx: SamenContext) -> object:
         return END
     await query.answer()
     if action == "pick":
-        await query.edit_message_reply_markup(reply_markup=day_picker(ctx.t, days))
+        await edit_buttons(query, day_picker(ctx.t, days))
         return END
     await _drop_buttons(update)
     return await _days_chosen(update, ctx, days)
@@ -601,11 +601,8 @@ async def _left_for_menu(update: Update, ctx: SamenContext, text: str) -> object
 
 async def _drop_buttons(update: Update) -> None:
     """Take the buttons off the message that was just answered, so it is not pressed twice."""
-    query = update.callback_query
-    if query is None or query.message is None:
-        return
-    with contextlib.suppress(BadRequest):  # already without buttons
-        await query.edit_message_reply_markup(reply_markup=None)
+    if update.callback_query is not None:
+        await edit_buttons(update.callback_query, None)
 
 
 # ---------------------------------------------------------------- answers

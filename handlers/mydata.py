@@ -19,7 +19,7 @@ from bot.services.geo import parse_postcode
 from bot.services.residents import Resident, Status
 from bot.services.roles import Role
 from handlers.callback_data import Prefix, args_of, encode
-from handlers.common import send_with_menu
+from handlers.common import edit_buttons, edit_text, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import leave_conversations
 from handlers.expired import button_expired
@@ -258,8 +258,8 @@ async def _refresh(query: CallbackQuery, ctx: SamenContext, telegram_id: int) ->
     updated = await ctx.services.residents.get(telegram_id)
     if updated is not None:
         roles = await ctx.services.roles.of(telegram_id)
-        await query.edit_message_text(
-            _my_data_text(ctx, updated, roles), reply_markup=_my_data_buttons(ctx, updated)
+        await edit_text(
+            query, _my_data_text(ctx, updated, roles), reply_markup=_my_data_buttons(ctx, updated)
         )
 
 
@@ -301,7 +301,7 @@ async def confirm_erase(update: Update, ctx: SamenContext) -> int:
         return ConversationHandler.END
     (answer,) = args_of(query.data)
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     if answer == "yes" and ctx.resident is not None:
         # Calls this person took as a volunteer go back to the others first, so the
         # residents waiting for them are called by someone else.

@@ -38,7 +38,7 @@ from bot.services.selfcheck import (
 from handlers.activities import show_activities
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import call_me_button_data
-from handlers.common import is_consented, messages_stopped, send_with_menu
+from handlers.common import edit_buttons, edit_text, is_consented, messages_stopped, send_with_menu
 from handlers.context import SamenContext
 from handlers.expired import button_expired
 from handlers.helplines import desk_help
@@ -364,8 +364,8 @@ async def on_answer(update: Update, ctx: SamenContext) -> None:
         return
     await query.answer()
     with contextlib.suppress(BadRequest):  # keep the question, show the answer, no buttons
-        await query.edit_message_text(
-            question_text(t, number) + "\n\n✓ " + t._(REPLY_LABELS[reply]), reply_markup=None
+        await edit_text(
+            query, question_text(t, number) + "\n\n✓ " + t._(REPLY_LABELS[reply]), reply_markup=None
         )
     await _next(update, ctx, answered.round, answered.finished)
 
@@ -417,7 +417,7 @@ async def _drop_buttons(update: Update) -> None:
     if query is None or not isinstance(query.message, Message) or not query.message.reply_markup:
         return  # a forged press on a message without buttons: nothing to take off
     with contextlib.suppress(BadRequest):  # too old to edit
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_buttons(query, None)
 
 
 def selfcheck_handlers() -> list[BaseHandler[Update, Any, Any]]:

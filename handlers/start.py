@@ -11,7 +11,14 @@ from telegram import Update
 
 from bot.services.residents import PRIVACY_NOTICE_VERSION
 from handlers.callback_data import Prefix, args_of
-from handlers.common import guess_language, is_consented, menu_for, send_with_menu
+from handlers.common import (
+    edit_buttons,
+    edit_text,
+    guess_language,
+    is_consented,
+    menu_for,
+    send_with_menu,
+)
 from handlers.context import SamenContext
 from handlers.helplines import crisis_help
 from handlers.keyboards import consent_choice, language_choice
@@ -67,14 +74,15 @@ async def chose_language(update: Update, ctx: SamenContext) -> None:
     ctx.t = ctx.runtime.catalogs.get(language)
     if ctx.resident is not None:
         await ctx.services.residents.set_language(ctx.resident.telegram_id, language)
-    await query.edit_message_text(
+    await edit_text(
+        query,
         ctx.t._(
             "<b>Welcome to Samen!</b> 👋\n\n"
             "Samen is for everyone in Heemstede who would like more contact with others. "
             "The municipality and local partners, such as WIJ Heemstede and the library, "
             "work on it together.\n\n"
             "You use Samen with the buttons. You do not need to type."
-        )
+        ),
     )
     if is_consented(ctx):
         await send_with_menu(update, ctx, ctx.t._("What would you like to do?"))
@@ -95,7 +103,7 @@ async def answered_consent(update: Update, ctx: SamenContext) -> None:
     if answer == "yes":
         ctx.resident = await ctx.services.residents.give_consent(user.id, user.first_name, language)
         await query.answer(ctx.t._("Thank you!"))
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_buttons(query, None)
         await send_with_menu(
             update,
             ctx,
@@ -107,7 +115,7 @@ async def answered_consent(update: Update, ctx: SamenContext) -> None:
         )
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     if is_consented(ctx):
         text = ctx.t._(
             "You already agreed before. Do you want to withdraw? "

@@ -47,7 +47,7 @@ from bot.services.volunteers import (
 from handlers.auth import has_role, requires
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import MenuLabel, drop_buttons
-from handlers.common import edit_text_or_ignore, is_consented, send_long, send_with_menu
+from handlers.common import edit_text, is_consented, send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation, end_with
 from handlers.keyboards import MenuAction, consent_choice
@@ -208,7 +208,7 @@ async def decide_application(update: Update, ctx: SamenContext) -> None:
         ),
     }
     await query.answer()
-    await query.edit_message_text(texts[result])
+    await edit_text(query, texts[result])
 
 
 # ---------------------------------------------------------------------- profile
@@ -285,7 +285,7 @@ async def profile_action(update: Update, ctx: SamenContext) -> None:
     buttons = _profile_buttons(ctx, volunteer)
     if isinstance(query.message, Message) and query.message.reply_markup == buttons:
         return
-    await edit_text_or_ignore(query.message, _profile_text(ctx, volunteer), buttons)
+    await edit_text(query, _profile_text(ctx, volunteer), buttons)
 
 
 @requires(Role.VOLUNTEER)
@@ -415,11 +415,12 @@ async def task_action(update: Update, ctx: SamenContext) -> None:
             await _not_yours(update, ctx)
             return
         await query.answer()
-        await query.edit_message_text(
+        await edit_text(
+            query,
             t._(
                 "↩️ You gave call-back request #%(id)s back. The other volunteers can take it now.",
                 id=task_id,
-            )
+            ),
         )
         return
     outcome = CallOutcome(action)
@@ -429,7 +430,7 @@ async def task_action(update: Update, ctx: SamenContext) -> None:
         return
     if result_ is OutcomeResult.TRY_AGAIN:
         await query.answer(t._("Saved. Please try again later."))
-        await query.edit_message_text(_task_text(ctx, task), reply_markup=_task_buttons(ctx, task))
+        await edit_text(query, _task_text(ctx, task), reply_markup=_task_buttons(ctx, task))
         return
     await query.answer(t._("Saved. Thank you!"))
     summary = (
@@ -446,7 +447,8 @@ async def task_action(update: Update, ctx: SamenContext) -> None:
             outcome=t._(OUTCOME_LABELS[outcome]),
         )
     )
-    await query.edit_message_text(
+    await edit_text(
+        query,
         summary
         + "\n\n"
         + t._("Would you like to add a short note? It is deleted with the phone number later."),

@@ -15,7 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.services.roles import Role
 from handlers.auth import requires
 from handlers.callback_data import Prefix, args_of, encode, matches
-from handlers.common import send_long, send_with_menu
+from handlers.common import edit_buttons, send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.expired import button_expired
 from handlers.keyboards import language_name
@@ -109,7 +109,7 @@ async def volunteer_admin_action(update: Update, ctx: SamenContext) -> None:
         await button_expired(update, ctx)  # another coordinator was just quicker
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     await send_with_menu(
         update,
         ctx,

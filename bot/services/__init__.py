@@ -82,7 +82,7 @@ class Services:
             activities=Activities(
                 db, clock, Places.load(), texts.get(default_language).zone, audit
             ),
-            reminders=Reminders(db, clock, outbox, texts),
+            reminders=Reminders(db, clock, outbox, texts, checkin_policy or CheckinPolicy()),
             checkins=Checkins(
                 db,
                 clock,

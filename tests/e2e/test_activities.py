@@ -256,7 +256,8 @@ async def test_postcode_forms_and_unknown_postcodes(town: object, john: Person) 
 async def test_neighbourhood_without_consent_stores_nothing(
     town: tuple[SamenBot, FakeClock], client: EmulatorClient
 ) -> None:
-    samen, _clock = town
+    samen, clock = town
+    clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # Monday: "this week" is a whole week
     greet = await Person(client, 700_000_033, "Greet", "nl").join()
     await greet.say("/start")
     await greet.press(await greet.expect(), "✓ Nederlands")
@@ -510,3 +511,108 @@ async def test_rather_not_go_alone_becomes_a_call_back_about_activities(
         "SELECT topic, status FROM callback_tasks WHERE resident_id = ?", (anna.user_id,)
     ) == [("activities", "open")]
     await coen.expect("geen vrijwilliger")  # nobody on duty: the coordinator hears it
+
+
+async def open_details(person: Person, postcode: str, kind: str, title: str) -> Entry:
+    """Search near a postcode for one kind and open the details of one activity."""
+    await person.say(postcode)
+    filters = await person.expect(f"Activities near postcode {postcode}")
+    await person.press(filters, kind)
+    ticked = await person.expect(postcode, where=lambda e: bool(e.get("edited")))
+    await person.press(ticked, "🔎 Show activities")
+    listed = await person.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    await person.press(listed, next(b for b in buttons_of(listed) if title in b))
+    return await person.expect(title)
+
+
+async def test_a_reminder_never_comes_in_quiet_hours(
+    town: tuple[SamenBot, FakeClock], john: Person
+) -> None:
+    """Thursday 09:00: two hours before is 07:00, inside quiet hours (21:00-08:00), and
+    08:00 leaves too little time, so the reminder comes the evening before, and says so."""
+    samen, clock = town
+    await onboard(john, "✓ English", "✅ I agree")
+    details = await open_details(john, "2101", "🤝 Volunteering", "Helping at the food bank")
+    await john.press(details, "🔔 Remind me")
+    confirmed = await john.expect("I will send you a reminder on Wednesday 2 December, 20:30.")
+    assert "That is earlier than usual: between 21:00 and 08:00 Samen sends nothing." in text_of(
+        confirmed
+    )
+    assert await samen.query("SELECT remind_at FROM activity_reminders") == [
+        ("2026-12-02T19:30:00Z",)
+    ]
+    clock.now = datetime(2026, 12, 2, 19, 30, 1, tzinfo=UTC)
+    reminder = await john.expect("Reminder", timeout=15)
+    assert "Thursday 3 December, 09:00" in text_of(reminder)
+
+
+async def test_a_reminder_too_late_for_tonight_offers_the_next_time(
+    town: tuple[SamenBot, FakeClock], john: Person
+) -> None:
+    samen, clock = town
+    clock.now = datetime(2026, 12, 1, 16, 30, tzinfo=UTC)  # Tuesday 17:30; the café is at 19:00
+    await onboard(john, "✓ English", "✅ I agree")
+    details = await open_details(john, "2101", "📚 Learning and library", "Dutch language café")
+    await john.press(details, "🔔 Remind me")
+    late = await john.expect("This starts soon, at 19:00, so a reminder would come too late.")
+    assert "The next time is Tuesday 8 December, 19:00." in text_of(late)
+    assert buttons_of(late) == ["🔔 Remind me next time", "🔔 My reminders"]
+    await john.press(late, "🔔 Remind me next time")
+    await john.expect("I will send you a reminder on Tuesday 8 December, 17:00.")
+    assert await samen.query("SELECT starts_at FROM activity_reminders") == [
+        ("2026-12-08T18:00:00Z",)
+    ]
+
+
+async def test_asked_for_a_postcode_every_text_gets_an_answer_about_it(
+    town: tuple[SamenBot, FakeClock], anna: Person
+) -> None:
+    """Asked where to look, any text is an answer to that question; "21O1" (a letter O)
+    is read as 2101, here and under My data."""
+    samen, _clock = town
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("🔎 Activiteiten")
+    await anna.expect("Kies een wijk:")
+    for typed in ("Heemstede", "bij de bieb"):
+        await anna.say(typed)
+        answer = await anna.expect("moet ik weten waar u bent")
+        assert "Typ uw postcode" in text_of(answer) and "2101 AB" in text_of(answer)
+    await anna.say("21O1")
+    await anna.expect("Ik zoek in de buurt van postcode 2101.")
+    await anna.expect("Activiteiten bij postcode 2101")
+    # The question is answered: later text is no longer taken as a place.
+    await anna.say("hallo")
+    await anna.expect("ik begrijp getypte berichten nog niet")
+
+    await anna.say("/mydata")
+    await anna.press(await anna.expect("Wat Samen over u bewaart"), "📍 Geef mijn postcode")
+    await anna.say("21O1")
+    await anna.expect("Dank u wel. Uw postcode is 2101.")
+    assert await samen.query(
+        "SELECT postcode_area FROM residents WHERE telegram_id = ?", (anna.user_id,)
+    ) == [("2101",)]
+
+
+async def test_a_menu_tap_closes_the_question_where_to_look(
+    town: tuple[SamenBot, FakeClock], anna: Person
+) -> None:
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("🔎 Activiteiten")
+    await anna.expect("Kies een wijk:")
+    await anna.tap("⬅️ Terug naar het menu")
+    await anna.expect()
+    await anna.say("hallo")
+    await anna.expect("ik begrijp getypte berichten nog niet")
+
+
+async def test_this_week_ends_on_sunday(town: tuple[SamenBot, FakeClock], john: Person) -> None:
+    """On Saturday, "this week" is the weekend: nothing from Monday on."""
+    await john.say("/start")
+    await john.say("2101")
+    filters = await john.expect("Activities near postcode 2101")
+    await john.press(filters, "This week")
+    week = await john.expect("postcode 2101", where=lambda e: bool(e.get("edited")))
+    await john.press(week, "🔎 Show activities")
+    results = await john.expect("postcode 2101", where=lambda e: "Tap an activity" in text_of(e))
+    days = re.findall(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ \w{3}", text_of(results))
+    assert days and set(days) <= {"Sat", "Sun"}
