@@ -178,7 +178,7 @@ class Messenger:
 
     async def _telegram(self, row: Pending) -> int | None:
         message = row.message
-        if row.edit_of is not None:
+        if row.edit_of is not None or row.edit_message_id is not None:
             if row.edit_message_id is None:  # the original never arrived: nothing to edit
                 return None
             if message.photo:

@@ -369,11 +369,13 @@ def _task_buttons(ctx: SamenContext, task: Task) -> InlineKeyboardMarkup:
 
 
 async def _send_task(update: Update, ctx: SamenContext, task: Task) -> None:
+    """The details, remembered so the name and number can be taken out later."""
     chat = update.effective_chat
     if chat is not None:
-        await ctx.bot.send_message(
+        sent = await ctx.bot.send_message(
             chat.id, _task_text(ctx, task), reply_markup=_task_buttons(ctx, task)
         )
+        await ctx.services.callbacks.remember_details(task.id, chat.id, sent.message_id)
 
 
 @requires(Role.VOLUNTEER)
@@ -414,13 +416,8 @@ async def task_action(update: Update, ctx: SamenContext) -> None:
         if released is None:
             await _not_yours(update, ctx)
             return
+        # The details messages (this one too) are cleared through the outbox.
         await query.answer()
-        await query.edit_message_text(
-            t._(
-                "↩️ You gave call-back request #%(id)s back. The other volunteers can take it now.",
-                id=task_id,
-            )
-        )
         return
     outcome = CallOutcome(action)
     result_, task = await callbacks.record_outcome(task_id, user.id, outcome)

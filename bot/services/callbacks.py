@@ -30,7 +30,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.i18n import N_, Catalogs, Translator
 from bot.services.counts import Counts
-from bot.services.outbox import Button, NewRow, Outbox, OutMessage
+from bot.services.outbox import Button, NewRow, Outbox, OutMessage, Priority
 from bot.services.volunteers import Volunteers
 
 NO_ANSWER_LIMIT = 3
@@ -130,6 +130,7 @@ class CallbackPolicy:
     daytime: tuple[time, time] = (time(8), time(21))
     escalate_after: timedelta = timedelta(hours=2)
     retention: timedelta = timedelta(days=30)
+    regions: tuple[str, ...] = ("NL",)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CallbackPolicy:
@@ -138,6 +139,7 @@ class CallbackPolicy:
             daytime=settings.daytime_hours,
             escalate_after=settings.task_escalate_after,
             retention=timedelta(days=settings.phone_retention_days),
+            regions=settings.callback_regions,
         )
 
 
@@ -186,6 +188,40 @@ class Task:
         )
 
 
+class Withdrawal(StrEnum):
+    """Why a task's name and number are taken out of a volunteer's chat."""
+
+    CANCELLED = "cancelled"
+    WITHDRAWN = "withdrawn"  # the resident deleted their data
+    GIVEN_BACK = "given_back"
+    ENDED = "ended"  # the volunteer's volunteering ended; the task went to the others
+    PURGED = "purged"  # SAMEN_PHONE_RETENTION_DAYS after the task closed
+
+
+# What a message that showed a task's details says once they are taken out.
+CLEARED_TEXTS: dict[Withdrawal, str] = {
+    Withdrawal.CANCELLED: N_(
+        "Call-back request #%(id)s was cancelled. No need to call. "
+        "The name and number have been removed."
+    ),
+    Withdrawal.WITHDRAWN: N_(
+        "Call-back request #%(id)s was withdrawn. No need to call. "
+        "The name and number have been removed."
+    ),
+    Withdrawal.GIVEN_BACK: N_(
+        "↩️ You gave call-back request #%(id)s back. The other volunteers can take it now."
+    ),
+    Withdrawal.ENDED: N_(
+        "Call-back request #%(id)s went back to the other volunteers. "
+        "The name and number have been removed."
+    ),
+    Withdrawal.PURGED: N_(
+        "Call-back request #%(id)s was closed some time ago. "
+        "For privacy, the name and number have been removed."
+    ),
+}
+
+
 class Problem(StrEnum):
     NOT_RESIDENT = "not_resident"  # no consent: nothing may be stored
     INVALID_PHONE = "invalid_phone"
@@ -225,33 +261,84 @@ _SELECT = (
 # ---------------------------------------------------------------------- pure helpers
 
 
-def normalise_phone(text: str, region: str = "NL") -> str | None:
-    """A valid phone number in E.164 (+31612345678), or None.
+class PhoneProblem(StrEnum):
+    """Why a number is refused; the handlers tell the person in these words."""
 
-    Dutch numbers may be typed as people write them (06-1234 5678, 023 ...);
-    foreign ones need their country code (+32 ..., 0032 ...).
+    NOT_A_NUMBER = "not_a_number"
+    PAID = "paid"  # premium-rate or shared-cost: calling it costs money per minute
+    NOT_A_PERSON = "not_a_person"  # free, company, pager, personal-number services
+    OTHER_COUNTRY = "other_country"  # not in SAMEN_CALLBACK_REGIONS
+
+
+class PhoneRefused(Exception):
+    def __init__(self, problem: PhoneProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+_T = phonenumbers.PhoneNumberType
+# Numbers a person answers. VOIP is included: Dutch 085 and 091 numbers are ordinary
+# (home and office) lines at the normal rate.
+CALLABLE_TYPES = frozenset({_T.MOBILE, _T.FIXED_LINE, _T.FIXED_LINE_OR_MOBILE, _T.VOIP})
+PAID_TYPES = frozenset({_T.PREMIUM_RATE, _T.SHARED_COST})
+
+
+def callable_phone(text: str, regions: tuple[str, ...] = ("NL",)) -> str:
+    """A number volunteers may call, in E.164 (+31612345678); else ``PhoneRefused``.
+
+    Numbers of the first region may be typed as people write them (06-1234 5678,
+    023 ...); others need their country code (+32 ..., 0032 ...). Only numbers a
+    person answers, in one of ``regions``: never 0900 (paid), 0800, 088 or pagers.
     """
     if not text or len(text) > _MAX_PHONE_INPUT:
-        return None
+        raise PhoneRefused(PhoneProblem.NOT_A_NUMBER)
     try:
-        number = phonenumbers.parse(text, region)
+        number = phonenumbers.parse(text, regions[0])
     except phonenumbers.NumberParseException:
-        return None
+        raise PhoneRefused(PhoneProblem.NOT_A_NUMBER) from None
     if not phonenumbers.is_valid_number(number):
-        return None
+        raise PhoneRefused(PhoneProblem.NOT_A_NUMBER)
+    kind = phonenumbers.number_type(number)
+    if kind in PAID_TYPES:
+        raise PhoneRefused(PhoneProblem.PAID)
+    if kind not in CALLABLE_TYPES:
+        raise PhoneRefused(PhoneProblem.NOT_A_PERSON)
+    if phonenumbers.region_code_for_number(number) not in regions:
+        raise PhoneRefused(PhoneProblem.OTHER_COUNTRY)
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
-def phone_from_contact(raw: str) -> str | None:
+def normalise_phone(text: str, regions: tuple[str, ...] = ("NL",)) -> str | None:
+    """``callable_phone``, with None for any refusal (where the reason is not told)."""
+    try:
+        return callable_phone(text, regions)
+    except PhoneRefused:
+        return None
+
+
+def contact_phone(raw: str, regions: tuple[str, ...] = ("NL",)) -> str:
     """Telegram sends a shared contact's number with or without '+'; it is international."""
     raw = raw.strip()
-    return normalise_phone(raw if raw.startswith("+") else "+" + raw)
+    return callable_phone(raw if raw.startswith("+") else "+" + raw, regions)
 
 
 def display_phone(e164: str) -> str:
-    """+31612345678 -> '+31 6 12345678', easy to read out and to tap."""
+    """Easy to read out and to tap: Dutch numbers the Dutch way, others internationally.
+
+    +31612345601 -> '06 12 34 56 01', +31231234567 -> '023 123 45 67' (NEN 1775:
+    the area code, then pairs from the end); +32470123456 -> '+32 470 12 34 56'.
+    """
     number = phonenumbers.parse(e164, None)
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+    if phonenumbers.region_code_for_number(number) != "NL":
+        return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+    area, *rest = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).split(
+        " "
+    )
+    digits = "".join(rest)
+    head = 3 if len(digits) % 2 else 0
+    groups = [digits[:head]] if head else []
+    groups += [digits[i : i + 2] for i in range(head, len(digits), 2)]
+    return " ".join([area, *groups])
 
 
 def _local(day: date, moment: time, zone: ZoneInfo) -> datetime:
@@ -338,6 +425,14 @@ class Callbacks:
 
     # ------------------------------------------------------------------ residents
 
+    def check_phone(self, text: str) -> str:
+        """A typed number volunteers may call (E.164), or ``PhoneRefused`` with the reason."""
+        return callable_phone(text, self.policy.regions)
+
+    def check_contact(self, raw: str) -> str:
+        """A shared contact's number volunteers may call, or ``PhoneRefused``."""
+        return contact_phone(raw, self.policy.regions)
+
     async def open_request(self, resident_id: int) -> Task | None:
         row = await self._db.fetchone(
             _SELECT + " WHERE t.resident_id = ? AND t.status IN ('open', 'claimed')",
@@ -353,7 +448,7 @@ class Callbacks:
         Also the way in for other journeys ("I'd rather not go alone" creates one
         with ``Topic.ACTIVITIES``). Raises ``RequestRefused`` with the reason.
         """
-        number = normalise_phone(phone)
+        number = normalise_phone(phone, self.policy.regions)
         if number is None:
             raise RequestRefused(Problem.INVALID_PHONE)
         moment = self.moment(moment_key)
@@ -413,6 +508,7 @@ class Callbacks:
                     "Call-back request #%(id)s was cancelled. No need to call.", id=task.id
                 ),
             )
+            await self._clear_details(conn, task.id, Withdrawal.CANCELLED)
             if task.volunteer_id is not None:
                 t = self._catalogs.get(await self._volunteers.language_of(conn, task.volunteer_id))
                 await self._outbox.enqueue(
@@ -506,7 +602,7 @@ class Callbacks:
             row = next(iter(rows), None)
             if row is None:
                 return None
-            await self._release(conn, Task.from_row(row))
+            await self._release(conn, Task.from_row(row), Withdrawal.GIVEN_BACK)
         await self._counts.bump("callbacks_released")
         return await self.get(task_id)
 
@@ -527,13 +623,17 @@ class Callbacks:
             )
             held = [Task.from_row(row) for row in rows]
             for task in held:
-                await self._release(conn, task)
+                await self._release(conn, task, Withdrawal.ENDED)
         if held:
             await self._counts.bump("callbacks_released", len(held))
         return True
 
-    async def _release(self, conn: aiosqlite.Connection, before: Task) -> None:
-        """Open a claimed task again, offer it to the others and tell the resident."""
+    async def _release(self, conn: aiosqlite.Connection, before: Task, why: Withdrawal) -> None:
+        """Open a claimed task again, offer it to the others and tell the resident.
+
+        The name and number leave the chat of the volunteer who held it.
+        """
+        await self._clear_details(conn, before.id, why)
         await conn.execute(
             "UPDATE callback_tasks SET status = 'open', volunteer_id = NULL,"
             " claimed_at = NULL, opened_at = ?, round = round + 1,"
@@ -718,14 +818,79 @@ class Callbacks:
         return alerted
 
     async def purge_closed(self) -> int:
-        """Forget who and which number, a set time after closing; the anonymous facts stay."""
+        """Forget who and which number, a set time after closing; the anonymous facts stay.
+
+        The messages that still show them in volunteers' chats are cleared too.
+        """
         now = self._clock()
-        return await self._db.execute(
-            "UPDATE callback_tasks SET resident_id = NULL, phone = NULL, note = NULL,"
-            " volunteer_id = NULL, purged_at = ?"
-            " WHERE purged_at IS NULL AND closed_at IS NOT NULL AND closed_at <= ?",
-            (to_iso(now), to_iso(now - self.policy.retention)),
+        async with self._db.transaction() as conn:
+            purged = list(
+                await conn.execute_fetchall(
+                    "UPDATE callback_tasks SET resident_id = NULL, phone = NULL, note = NULL,"
+                    " volunteer_id = NULL, purged_at = ?"
+                    " WHERE purged_at IS NULL AND closed_at IS NOT NULL AND closed_at <= ?"
+                    " RETURNING id",
+                    (to_iso(now), to_iso(now - self.policy.retention)),
+                )
+            )
+            for row in purged:
+                await self._clear_details(conn, int(row[0]), Withdrawal.PURGED)
+        return len(purged)
+
+    # ------------------------------------------------------------------ details shown
+
+    async def remember_details(self, task_id: int, volunteer_id: int, message_id: int) -> None:
+        """Note a message that shows this task's name and number in a volunteer's chat.
+
+        It is cleared when the task is cancelled, withdrawn, given back or purged.
+        Had that already happened (a race with the send), it is cleared at once.
+        """
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR IGNORE INTO callback_task_messages (task_id, chat_id, message_id,"
+                " shown_at) VALUES (?, ?, ?, ?)",
+                (task_id, volunteer_id, message_id, to_iso(self._clock())),
+            )
+            rows = await conn.execute_fetchall(
+                "SELECT status, volunteer_id, purged_at FROM callback_tasks WHERE id = ?",
+                (task_id,),
+            )
+            why = _no_longer_theirs(next(iter(rows), None), volunteer_id)
+            if why is not None:
+                await self._clear_details(conn, task_id, why)
+
+    async def forget_resident(self, resident_id: int) -> None:
+        """Before a resident's erasure: their requests' details leave volunteers' chats."""
+        async with self._db.transaction() as conn:
+            for row in await conn.execute_fetchall(
+                "SELECT id FROM callback_tasks WHERE resident_id = ?", (resident_id,)
+            ):
+                await self._clear_details(conn, int(row[0]), Withdrawal.WITHDRAWN)
+
+    async def _clear_details(
+        self, conn: aiosqlite.Connection, task_id: int, why: Withdrawal
+    ) -> None:
+        """Edit every remembered message with this task's details (through the outbox,
+        so it survives a restart) to say why the name and number are gone."""
+        rows = await conn.execute_fetchall(
+            "SELECT chat_id, message_id FROM callback_task_messages WHERE task_id = ?",
+            (task_id,),
         )
+        for chat_id, message_id in rows:
+            t = self._catalogs.get(await self._volunteers.language_of(conn, chat_id))
+            await self._outbox.enqueue(
+                NewRow(
+                    chat_id,
+                    OutMessage(t._(CLEARED_TEXTS[why], id=task_id)),
+                    kind="task",
+                    ref=f"task:{task_id}:details",
+                    dedupe_key=f"task:{task_id}:clear:{chat_id}:{message_id}",
+                    priority=Priority.URGENT,
+                    edit_message_id=message_id,
+                ),
+                conn,
+            )
+        await conn.execute("DELETE FROM callback_task_messages WHERE task_id = ?", (task_id,))
 
     # ------------------------------------------------------------------ internals
 
@@ -853,6 +1018,19 @@ def _unclaimed_text(t: Translator, task: Task, now: datetime) -> str:
         language=language_name(t, task.language),
         moment=moment_text(t, task.moment_start, task.moment_end),
     )
+
+
+def _no_longer_theirs(row: sqlite3.Row | None, volunteer_id: int) -> Withdrawal | None:
+    """Why a task's details may no longer be in this volunteer's chat, if they may not."""
+    if row is None:
+        return Withdrawal.WITHDRAWN
+    if row["purged_at"] is not None:
+        return Withdrawal.PURGED
+    if row["status"] == TaskStatus.CANCELLED:
+        return Withdrawal.CANCELLED
+    if row["volunteer_id"] != volunteer_id:
+        return Withdrawal.GIVEN_BACK
+    return None
 
 
 def _why_not_claimed(task: Task, volunteer_id: int) -> ClaimResult:

@@ -115,7 +115,7 @@ async def test_subscribe_change_pause_resume_and_stop(
     await john.say("06-1234 5678")
     done = await john.expect("Your check-ins are set")
     assert "Your next check-in: Tuesday 1 December, 10:30" in text_of(done)
-    assert "Safety net: on (+31 6 12345678)" in text_of(done)
+    assert "Safety net: on (06 12 34 56 78)" in text_of(done)
     assert "💬 Check-ins" in keyboard_of(done)
     rows = await bot.query("SELECT days, local_time, safety_net, phone FROM checkin_subscriptions")
     assert rows == [(0b1010, "10:30", 1, "+31612345678")]
