@@ -209,6 +209,10 @@ async def decide_application(update: Update, ctx: SamenContext) -> None:
     }
     await query.answer()
     await query.edit_message_text(texts[result])
+    if result is DecideResult.APPROVED:
+        applicant = await ctx.services.volunteers.applicant_of(int(application_id))
+        if applicant is not None:
+            await ctx.services.callbacks.offer_open_tasks(applicant)
 
 
 # ---------------------------------------------------------------------- profile
@@ -268,6 +272,7 @@ async def profile_action(update: Update, ctx: SamenContext) -> None:
     volunteers = ctx.services.volunteers
     if what == "duty":
         volunteer = await volunteers.set_on_duty(user.id, value == "on")
+        await ctx.services.callbacks.offer_open_tasks(user.id)
     elif what == "lang":
         volunteer = await volunteers.toggle_language(user.id, value)
     else:
@@ -745,6 +750,7 @@ async def _redeem(update: Update, ctx: SamenContext, code: str) -> None:
                 _profile_text(ctx, volunteer),
                 reply_markup=_profile_buttons(ctx, volunteer),
             )
+        await ctx.services.callbacks.offer_open_tasks(user.id)
         return
     if result is InviteResult.ALREADY:
         await send_with_menu(update, ctx, ctx.t._("You are already a volunteer. Thank you!"))

@@ -6,8 +6,8 @@ resident. Everything the change tells someone (volunteers, the resident,
 coordinators) is enqueued in the outbox inside the same transaction, with a
 dedupe key, so a restart or crash never loses or doubles a notification.
 
-Only the volunteer who claimed a task gets its phone number, name, moment and
-topic: offers to the others say no more than the task number and the language.
+Only the volunteer who claimed a task gets the resident's name and phone number:
+offers say when, in which language and about what, so a volunteer can choose.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from bot.services.outbox import Button, NewRow, Outbox, OutMessage, Priority
 from bot.services.volunteers import Volunteers
 
 NO_ANSWER_LIMIT = 3
+# A volunteer coming on duty is offered at most this many waiting tasks (the oldest).
+OFFERS_ON_DUTY = 10
 MAX_NOTE_LENGTH = 500
 # A moment is offered only while at least this much of it is left, so a
 # volunteer has time to see the task and call.
@@ -481,7 +483,7 @@ class Callbacks:
                 raise RequestRefused(Problem.ALREADY_OPEN) from None
             task_id = int(cursor.lastrowid or 0)
             await cursor.close()
-            await self._offer(conn, task_id, round_=1, language=str(resident[0]))
+            await self._offer(conn, await self._get(conn, task_id))
         await self._counts.bump("callbacks_requested")
         task = await self.get(task_id)
         assert task is not None
@@ -640,13 +642,7 @@ class Callbacks:
             " unclaimed_alerted_at = NULL WHERE id = ?",
             (to_iso(self._clock()), before.id),
         )
-        await self._offer(
-            conn,
-            before.id,
-            round_=before.round + 1,
-            language=before.language,
-            skip=before.volunteer_id,
-        )
+        await self._offer(conn, await self._get(conn, before.id), skip=before.volunteer_id)
         await self._tell_resident(
             conn,
             before,
@@ -675,7 +671,14 @@ class Callbacks:
                 if row is None:
                     return OutcomeResult.NOT_YOURS, None
                 if int(row[0]) < NO_ANSWER_LIMIT:
-                    return OutcomeResult.TRY_AGAIN, await self._get(conn, task_id)
+                    tried = await self._get(conn, task_id)
+                    await self._tell_resident(
+                        conn,
+                        tried,
+                        f"task:{task_id}:noanswer:{tried.no_answers}",
+                        functools.partial(_tried_text, name=tried.volunteer_name or "?"),
+                    )
+                    return OutcomeResult.TRY_AGAIN, tried
             cursor = await conn.execute(
                 "UPDATE callback_tasks SET status = 'closed', outcome = ?, closed_at = ? " + mine,
                 (outcome.value, now, task_id, volunteer_id),
@@ -744,6 +747,25 @@ class Callbacks:
             (note, task_id, volunteer_id),
         )
         return changed == 1
+
+    async def offer_open_tasks(self, volunteer_id: int) -> int:
+        """Offer the waiting tasks to a volunteer who just came on duty or joined.
+
+        Nothing if they are not on duty (or cannot be messaged); a task already
+        offered to them in its current round is not offered again.
+        """
+        async with self._db.transaction() as conn:
+            t = dict(await self._volunteers.on_duty(conn)).get(volunteer_id)
+            if t is None:
+                return 0
+            rows = await conn.execute_fetchall(
+                _SELECT + " WHERE t.status = 'open' ORDER BY t.opened_at, t.id LIMIT ?",
+                (OFFERS_ON_DUTY,),
+            )
+            waiting = [Task.from_row(row) for row in rows]
+            for task in waiting:
+                await self._offer_to(conn, task, volunteer_id, t)
+        return len(waiting)
 
     async def open_tasks(self, limit: int = 10) -> list[Task]:
         rows = await self._db.fetchall(
@@ -898,45 +920,49 @@ class Callbacks:
         rows = await conn.execute_fetchall(_SELECT + " WHERE t.id = ?", (task_id,))
         return Task.from_row(next(iter(rows)))
 
-    async def _offer(
-        self,
-        conn: aiosqlite.Connection,
-        task_id: int,
-        round_: int,
-        language: str,
-        skip: int | None = None,
-    ) -> None:
+    async def _offer(self, conn: aiosqlite.Connection, task: Task, skip: int | None = None) -> None:
         """Offer the task to every volunteer on duty; coordinators hear when there is none."""
         recipients = [(v, t) for v, t in await self._volunteers.on_duty(conn) if v != skip]
         for volunteer, t in recipients:
-            text = t._(
-                "📞 <b>New call-back request #%(id)s</b>\n\n"
-                "The resident speaks %(language)s. "
-                "Take it, and you will see the name, the number and the moment.",
-                id=task_id,
-                language=language_name(t, language),
-            )
-            button = Button(t._("🙋 I'll take it"), TASK_CLAIM.format(id=task_id))
-            await self._outbox.enqueue(
-                NewRow(
-                    volunteer,
-                    OutMessage(text, ((button,),)),
-                    kind="task",
-                    ref=f"task:{task_id}:offer",
-                    dedupe_key=f"task:{task_id}:r{round_}:offer:{volunteer}",
-                ),
-                conn,
-            )
+            await self._offer_to(conn, task, volunteer, t)
         if not recipients:
             await self._alert(
                 conn,
-                f"task:{task_id}:r{round_}:noduty",
+                f"task:{task.id}:r{task.round}:noduty",
                 lambda t: t._(
                     "⚠️ Call-back request #%(id)s came in, but no volunteer is on duty. "
                     "Type /tasks to see it.",
-                    id=task_id,
+                    id=task.id,
                 ),
             )
+
+    async def _offer_to(
+        self, conn: aiosqlite.Connection, task: Task, volunteer: int, t: Translator
+    ) -> None:
+        """One offer: when, language and topic, not yet who or which number (once per round)."""
+        topic = task.topic
+        text = t._(
+            "📞 <b>New call-back request #%(id)s</b>\n\n"
+            "When: %(moment)s\n"
+            "Language: %(language)s\n"
+            "%(topic)s\n"
+            "Take it, and you will see the name and the number.",
+            id=task.id,
+            moment=moment_text(t, task.moment_start, task.moment_end),
+            language=language_name(t, task.language),
+            topic=t._("Topic: %(topic)s", topic=t._(TOPIC_LABELS[topic])) + "\n" if topic else "",
+        )
+        button = Button(t._("🙋 I'll take it"), TASK_CLAIM.format(id=task.id))
+        await self._outbox.enqueue(
+            NewRow(
+                volunteer,
+                OutMessage(text, ((button,),)),
+                kind="task",
+                ref=f"task:{task.id}:offer",
+                dedupe_key=f"task:{task.id}:r{task.round}:offer:{volunteer}",
+            ),
+            conn,
+        )
 
     async def _settle_offers(
         self,
@@ -1006,6 +1032,16 @@ class Callbacks:
                 ),
                 conn,
             )
+
+
+def _tried_text(t: Translator, name: str) -> str:
+    return t._(
+        "📵 %(name)s, a volunteer, tried to call you just now, but could not reach you.\n\n"
+        "%(name)s will try again later. The call may come from a number you do not know. "
+        "Please answer it!\n\n"
+        "Not convenient after all? Tap “📞 Call me” to see or cancel your request.",
+        name=html.escape(name),
+    )
 
 
 def _unclaimed_text(t: Translator, task: Task, now: datetime) -> str:

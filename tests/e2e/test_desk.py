@@ -157,3 +157,70 @@ async def test_numbers_of_every_configured_country_are_accepted(
     finally:
         await samen.stop()
     assert await client.violations() == []
+
+
+async def test_the_offer_says_when_and_about_what_but_not_who(
+    bot: SamenBot, team: Team, client: EmulatorClient
+) -> None:
+    anna, piet, kees, _coordinator = team
+    await ask_for_call(anna)
+    offer = text_of(await piet.expect("New call-back request #1"))
+    assert "When: Saturday 28 November, 09:00–12:00" in offer
+    assert "Language: Dutch" in offer and "Topic: ☕ Just a chat" in offer
+    assert "you will see the name and the number" in offer
+    assert "Anna" not in offer and ANNAS_NUMBER not in offer
+    dutch = text_of(await kees.expect("Nieuw terugbelverzoek #1"))
+    assert "Wanneer: zaterdag 28 november, 09:00–12:00" in dutch
+    assert "Neemt u het aan? Dan ziet u de naam en het nummer." in dutch
+    assert await client.violations() == []
+
+
+async def test_volunteers_coming_on_duty_or_joining_get_the_waiting_task(
+    bot: SamenBot, team: Team, client: EmulatorClient
+) -> None:
+    anna, piet, kees, coordinator = team
+    await piet.tap("🤝 I want to help")
+    profile = await piet.expect("Your volunteer profile")
+    await piet.press(profile, "⏸ Go off duty")
+    await piet.expect("On duty: no", where=lambda e: bool(e["edited"]))
+    await ask_for_call(anna)
+    await kees.expect("Nieuw terugbelverzoek #1")
+    await piet.expect_silence(1.5)
+
+    await piet.press(profile, "▶️ Go on duty")
+    offer = await piet.expect("New call-back request #1")
+    await piet.press(profile, "⏸ Go off duty")
+    await piet.expect("On duty: no", where=lambda e: bool(e["edited"]))
+    await piet.press(profile, "▶️ Go on duty")  # once more: no second offer
+    await piet.expect("On duty: yes", where=lambda e: bool(e["edited"]))
+    await piet.expect_silence(1.5)
+
+    # Someone who joins after the request came in gets it too.
+    fenna = await Person(client, 700_000_021, "Fenna", "nl").join()
+    await shared.join_as_volunteer(
+        fenna, await shared.new_invite(coordinator), "✅ Ik ga akkoord", "Welkom in het team"
+    )
+    late = await fenna.expect("Nieuw terugbelverzoek #1")
+    await piet.press(offer, "🙋 I'll take it")
+    await piet.expect(f"Phone: {ANNAS_NUMBER}")
+    await fenna.expect(
+        "heeft terugbelverzoek #1 aangenomen",
+        where=lambda e: e["message_id"] == late["message_id"],
+    )
+    assert await client.violations() == []
+
+
+async def test_after_no_answer_the_resident_hears_the_volunteer_tried(
+    bot: SamenBot, team: Team, client: EmulatorClient
+) -> None:
+    anna, piet, _kees, _coordinator = team
+    details = await piet_takes_it(team)
+    await anna.expect("Vrijwilliger Piet belt u")
+    await piet.press(details, "📵 No answer")
+    await piet.expect_toast("Please try again later")
+    tried = text_of(await anna.expect("heeft u net gebeld"))
+    assert "Piet, een vrijwilliger" in tried
+    assert "Piet probeert het later nog een keer" in tried
+    assert "met een nummer dat u niet kent" in tried
+    assert "“📞 Bel mij”" in tried
+    assert await client.violations() == []

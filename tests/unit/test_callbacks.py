@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.db import Database
+from bot.i18n import Catalogs
 from bot.services import Services
 from bot.services.callbacks import (
     CallOutcome,
@@ -26,6 +27,7 @@ from bot.services.callbacks import (
     contact_phone,
     daytime_between,
     display_phone,
+    moment_text,
     moments_ahead,
     normalise_phone,
 )
@@ -252,9 +254,11 @@ async def test_request_is_offered_to_every_volunteer_on_duty(
     assert [(r[0], r[2]) for r in offers] == [(PIET, f"task:{task_id}:offer")]
     offer = OutMessage.from_json(offers[0][5])
     assert offer.buttons[0][0].data == f"task:claim:{task_id}"
-    # The offer names neither the resident nor the number nor the moment.
+    # The offer names neither the resident nor the number; when, language and topic it does.
     assert "Anna" not in offer.text and "612345678" not in offer.text
-    assert "Dutch" in offer.text
+    assert "Language: Dutch" in offer.text and "Topic: ☕ Just a chat" in offer.text
+    english = Catalogs.load(AMS).get("en")
+    assert "When: " + moment_text(english, task.moment_start, task.moment_end) in offer.text
 
 
 async def test_one_open_request_per_resident(services: Services, db: Database) -> None:
