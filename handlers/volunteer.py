@@ -23,6 +23,7 @@ from telegram.ext import (
 )
 
 from bot.config import SUPPORTED_LANGUAGES
+from bot.messenger import inline_keyboard
 from bot.services.callbacks import (
     NO_ANSWER_LIMIT,
     OUTCOME_LABELS,
@@ -57,8 +58,6 @@ WRITE_NAME = "volunteer_name"
 _NOTE_TASK = "note_task"  # user_data key: the task a note is being typed for
 INVITE_START = filters.Regex(r"^/start [A-Za-z0-9_-]{16}$")
 NOTE_IN_LIST = 80  # a note in a list of tasks is cut to this; the task itself shows it all
-# Telegram allows at most 100 buttons under one message; waiting tasks are at most 10.
-MY_TASK_BUTTONS = 80
 
 
 def volunteer_conversation(index: dict[str, MenuAction]) -> ConversationHandler[Any]:
@@ -528,52 +527,13 @@ async def show_tasks(update: Update, ctx: SamenContext) -> None:
 
 
 async def _volunteer_tasks(update: Update, ctx: SamenContext, volunteer_id: int) -> None:
+    """Open tasks and their own, kept current afterwards (through the outbox)."""
     chat = update.effective_chat
     if chat is None:
         return
-    t = ctx.t
-    callbacks = ctx.services.callbacks
-    now = ctx.runtime.clock()
-    mine = await callbacks.tasks_of(volunteer_id)
-    waiting = await callbacks.open_tasks()
-    lines = [t._("<b>Your tasks</b>")]
-    lines += [
-        t._(
-            "• #%(id)s – %(moment)s",
-            id=task.id,
-            moment=moment_text(t, task.moment_start, task.moment_end),
-        )
-        for task in mine
-    ] or [t._("None right now.")]
-    lines += ["", t._("<b>Waiting for a volunteer</b>")]
-    lines += [
-        t._(
-            "• #%(id)s – speaks %(language)s – waiting %(age)s",
-            id=task.id,
-            language=language_name(t, task.language),
-            age=format_timedelta(now - task.opened_at, locale=t.locale),
-        )
-        for task in waiting
-    ] or [t._("Nobody is waiting. Thank you!")]
-    if len(mine) > MY_TASK_BUTTONS:
-        lines.insert(
-            len(mine) + 1,
-            t._(
-                "Buttons are shown for your first %(shown)s tasks.",
-                shown=MY_TASK_BUTTONS,
-            ),
-        )
-    rows = [
-        [_button(t._("📞 #%(id)s: details", id=task.id), Prefix.TASK, "show", str(task.id))]
-        for task in mine[:MY_TASK_BUTTONS]
-    ]
-    rows += [
-        [_button(t._("🙋 Take #%(id)s", id=task.id), Prefix.TASK, "claim", str(task.id))]
-        for task in waiting
-    ]
-    await send_long(
-        ctx, chat.id, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows) if rows else None
-    )
+    listing = await ctx.services.callbacks.task_list(volunteer_id, ctx.t)
+    sent = await ctx.bot.send_message(chat.id, listing.text, reply_markup=inline_keyboard(listing))
+    await ctx.services.callbacks.remember_list(volunteer_id, sent.message_id, listing)
 
 
 async def _coordinator_tasks(update: Update, ctx: SamenContext) -> None:

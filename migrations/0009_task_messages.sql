@@ -15,3 +15,12 @@ CREATE INDEX callback_task_messages_task ON callback_task_messages (task_id);
 -- An outbox row may edit a message that was not sent through the outbox (such
 -- as the task details above): it then names Telegram's message id itself.
 ALTER TABLE outbox ADD COLUMN edit_message_id INTEGER;
+
+-- Each volunteer's latest /tasks list (one message), edited whenever tasks change
+-- so it never offers a task that was already taken. content: what it shows now.
+CREATE TABLE callback_task_lists (
+    chat_id    INTEGER PRIMARY KEY,  -- the volunteer
+    message_id INTEGER NOT NULL,
+    content    TEXT NOT NULL,
+    shown_at   TEXT NOT NULL
+);

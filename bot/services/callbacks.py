@@ -44,6 +44,10 @@ _MAX_PHONE_INPUT = 40
 
 # Callback data on the buttons the services send; handlers/callback_data.py parses it.
 TASK_CLAIM = "task:claim:{id}"
+TASK_SHOW = "task:show:{id}"
+# A volunteer's /tasks list names at most this many of their own tasks, so that it
+# stays one message that can be kept up to date (waiting tasks: at most 10).
+MY_TASKS_LISTED = 40
 
 
 class Topic(StrEnum):
@@ -258,6 +262,8 @@ _SELECT = (
     " LEFT JOIN residents r ON r.telegram_id = t.resident_id"
     " LEFT JOIN volunteers v ON v.telegram_id = t.volunteer_id"
 )
+_OPEN = _SELECT + " WHERE t.status = 'open' ORDER BY t.opened_at, t.id LIMIT ?"
+_HELD = _SELECT + " WHERE t.status = 'claimed' AND t.volunteer_id = ? ORDER BY t.moment_start"
 
 
 # ---------------------------------------------------------------------- pure helpers
@@ -394,6 +400,41 @@ def language_name(t: Translator, code: str) -> str:
     return str(t.locale.languages.get(code, code))
 
 
+def task_list(t: Translator, mine: list[Task], waiting: list[Task], now: datetime) -> OutMessage:
+    """A volunteer's /tasks: their own tasks and the waiting ones, each with its button."""
+    listed = mine[:MY_TASKS_LISTED]
+    lines = [t._("<b>Your tasks</b>")]
+    lines += [
+        t._(
+            "• #%(id)s – %(moment)s",
+            id=task.id,
+            moment=moment_text(t, task.moment_start, task.moment_end),
+        )
+        for task in listed
+    ] or [t._("None right now.")]
+    if len(mine) > len(listed):
+        lines.append(t._("…and %(n)s more.", n=len(mine) - len(listed)))
+    lines += ["", t._("<b>Waiting for a volunteer</b>")]
+    lines += [
+        t._(
+            "• #%(id)s – speaks %(language)s – waiting %(age)s",
+            id=task.id,
+            language=language_name(t, task.language),
+            age=format_timedelta(now - task.opened_at, locale=t.locale),
+        )
+        for task in waiting
+    ] or [t._("Nobody is waiting. Thank you!")]
+    rows = [
+        (Button(t._("📞 #%(id)s: details", id=task.id), TASK_SHOW.format(id=task.id)),)
+        for task in listed
+    ]
+    rows += [
+        (Button(t._("🙋 Take #%(id)s", id=task.id), TASK_CLAIM.format(id=task.id)),)
+        for task in waiting
+    ]
+    return OutMessage("\n".join(lines), tuple(rows))
+
+
 # ---------------------------------------------------------------------- the service
 
 
@@ -484,6 +525,7 @@ class Callbacks:
             task_id = int(cursor.lastrowid or 0)
             await cursor.close()
             await self._offer(conn, await self._get(conn, task_id))
+            await self._refresh_lists(conn)
         await self._counts.bump("callbacks_requested")
         task = await self.get(task_id)
         assert task is not None
@@ -511,6 +553,7 @@ class Callbacks:
                 ),
             )
             await self._clear_details(conn, task.id, Withdrawal.CANCELLED)
+            await self._refresh_lists(conn)
             if task.volunteer_id is not None:
                 t = self._catalogs.get(await self._volunteers.language_of(conn, task.volunteer_id))
                 await self._outbox.enqueue(
@@ -581,6 +624,7 @@ class Callbacks:
                     )
                 ),
             )
+            await self._refresh_lists(conn)
             await self._tell_resident(
                 conn,
                 task,
@@ -643,6 +687,7 @@ class Callbacks:
             (to_iso(self._clock()), before.id),
         )
         await self._offer(conn, await self._get(conn, before.id), skip=before.volunteer_id)
+        await self._refresh_lists(conn)
         await self._tell_resident(
             conn,
             before,
@@ -688,6 +733,7 @@ class Callbacks:
             if not changed:
                 return OutcomeResult.NOT_YOURS, None
             task = await self._get(conn, task_id)
+            await self._refresh_lists(conn)
             if outcome is CallOutcome.NO_ANSWER:
                 await self._alert(
                     conn,
@@ -768,17 +814,75 @@ class Callbacks:
         return len(waiting)
 
     async def open_tasks(self, limit: int = 10) -> list[Task]:
-        rows = await self._db.fetchall(
-            _SELECT + " WHERE t.status = 'open' ORDER BY t.opened_at, t.id LIMIT ?", (limit,)
-        )
-        return [Task.from_row(r) for r in rows]
+        return [Task.from_row(r) for r in await self._db.fetchall(_OPEN, (limit,))]
 
     async def tasks_of(self, volunteer_id: int) -> list[Task]:
-        rows = await self._db.fetchall(
-            _SELECT + " WHERE t.status = 'claimed' AND t.volunteer_id = ? ORDER BY t.moment_start",
-            (volunteer_id,),
+        return [Task.from_row(r) for r in await self._db.fetchall(_HELD, (volunteer_id,))]
+
+    async def task_list(self, volunteer_id: int, t: Translator) -> OutMessage:
+        """The volunteer's /tasks list as it is now."""
+        return task_list(
+            t, await self.tasks_of(volunteer_id), await self.open_tasks(), self._clock()
         )
-        return [Task.from_row(r) for r in rows]
+
+    async def remember_list(self, volunteer_id: int, message_id: int, shown: OutMessage) -> None:
+        """Keep the volunteer's newest /tasks list current from now on; an older one
+        loses its buttons (it would offer tasks that were taken meanwhile)."""
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT message_id FROM callback_task_lists WHERE chat_id = ?", (volunteer_id,)
+            )
+            old = next(iter(rows), None)
+            if old is not None and int(old[0]) != message_id:
+                t = self._catalogs.get(await self._volunteers.language_of(conn, volunteer_id))
+                await self._edit_list(
+                    conn,
+                    volunteer_id,
+                    int(old[0]),
+                    OutMessage(t._("This list is old. The newest list of tasks is further down.")),
+                )
+            await conn.execute(
+                "INSERT INTO callback_task_lists (chat_id, message_id, content, shown_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
+                " message_id = excluded.message_id, content = excluded.content,"
+                " shown_at = excluded.shown_at",
+                (volunteer_id, message_id, shown.to_json(), to_iso(self._clock())),
+            )
+
+    async def _refresh_lists(self, conn: aiosqlite.Connection) -> None:
+        """Tasks changed: each volunteer's newest /tasks list is edited to show the truth."""
+        lists = await conn.execute_fetchall(
+            "SELECT l.chat_id, l.message_id, l.content FROM callback_task_lists l"
+            " JOIN roles ro ON ro.telegram_id = l.chat_id AND ro.role = 'volunteer'"
+        )
+        if not lists:
+            return
+        now = self._clock()
+        waiting = [Task.from_row(r) for r in await conn.execute_fetchall(_OPEN, (10,))]
+        for chat_id, message_id, content in lists:
+            mine = [Task.from_row(r) for r in await conn.execute_fetchall(_HELD, (chat_id,))]
+            t = self._catalogs.get(await self._volunteers.language_of(conn, chat_id))
+            fresh = task_list(t, mine, waiting, now)
+            if fresh.to_json() == content:
+                continue  # Telegram refuses an edit that changes nothing
+            await self._edit_list(conn, chat_id, message_id, fresh)
+            await conn.execute(
+                "UPDATE callback_task_lists SET content = ? WHERE chat_id = ?",
+                (fresh.to_json(), chat_id),
+            )
+
+    async def _edit_list(
+        self, conn: aiosqlite.Connection, chat_id: int, message_id: int, shown: OutMessage
+    ) -> None:
+        """Edit a list message through the outbox; an edit of it still waiting is replaced."""
+        ref = f"tasks:{chat_id}:{message_id}"
+        pending = await conn.execute_fetchall(
+            "SELECT id FROM outbox WHERE ref = ? AND status = 'pending'", (ref,)
+        )
+        await self._outbox.cancel_pending([int(r[0]) for r in pending], conn)
+        await self._outbox.enqueue(
+            NewRow(chat_id, shown, kind="task", ref=ref, edit_message_id=message_id), conn
+        )
 
     async def held_counts(self) -> dict[int, int]:
         """How many tasks each volunteer holds now, in one query (for the coordinators' list)."""

@@ -24,6 +24,7 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("callback_tasks", "resident_id"),
     # Which messages in a volunteer's chat show a task's details (to clear them).
     ("callback_task_messages", "chat_id"),
+    ("callback_task_lists", "chat_id"),
     ("volunteers", "telegram_id"),
     ("volunteer_invites", "used_by"),
     ("volunteer_applications", "telegram_id"),

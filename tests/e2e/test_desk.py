@@ -224,3 +224,34 @@ async def test_after_no_answer_the_resident_hears_the_volunteer_tried(
     assert "met een nummer dat u niet kent" in tried
     assert "“📞 Bel mij”" in tried
     assert await client.violations() == []
+
+
+async def test_task_lists_stay_current(bot: SamenBot, team: Team, client: EmulatorClient) -> None:
+    anna, piet, kees, _coordinator = team
+    await ask_for_call(anna)
+    offer = await kees.expect("Nieuw terugbelverzoek #1")
+    await piet.say("/tasks")
+    listing = await piet.expect("Your tasks")
+    assert buttons_of(listing) == ["🙋 Take #1"]
+
+    def listing_now(entry: Entry) -> bool:
+        return bool(entry["edited"]) and entry["message_id"] == listing["message_id"]
+
+    await kees.press(offer, "🙋 Ik neem het")
+    details = await kees.expect(f"Telefoon: {ANNAS_NUMBER}")
+    taken = await piet.expect("Nobody is waiting", where=listing_now)
+    assert buttons_of(taken) == []
+    await kees.press(details, "↩️ Teruggeven")
+    back = await piet.expect("waiting", where=lambda e: listing_now(e) and bool(buttons_of(e)))
+    assert buttons_of(back) == ["🙋 Take #1"]
+
+    # Piet takes it from the list; a newer list retires the old one.
+    await piet.press(back, "🙋 Take #1")
+    await piet.expect(f"Phone: {ANNAS_NUMBER}")
+    mine = await piet.expect("#1 –", where=listing_now)
+    assert buttons_of(mine) == ["📞 #1: details"]
+    await piet.say("/tasks")
+    await piet.expect("Your tasks", where=lambda e: e["message_id"] != listing["message_id"])
+    old = await piet.expect("This list is old", where=listing_now)
+    assert buttons_of(old) == []
+    assert await client.violations() == []
