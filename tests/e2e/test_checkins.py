@@ -110,6 +110,8 @@ async def test_subscribe_change_pause_resume_and_stop(
     assert "📱 Share my phone number" in keyboard_of(ask_phone)
     await john.say("12345")
     await john.expect("does not look like a phone number")
+    await john.say("0900-1234567")  # volunteers never call a paid line
+    await john.expect("it is a paid number (like 0900)")
     await client.send_contact(john.user_id, "+31612345678", contact_user_id=555)
     await john.expect("That is someone else's number")
     await john.say("06-1234 5678")
