@@ -46,8 +46,9 @@ _MAX_PHONE_INPUT = 40
 TASK_CLAIM = "task:claim:{id}"
 TASK_SHOW = "task:show:{id}"
 # A volunteer's /tasks list names at most this many of their own tasks, so that it
-# stays one message that can be kept up to date (waiting tasks: at most 10).
+# stays one message that can be kept up to date.
 MY_TASKS_LISTED = 40
+WAITING_LISTED = 10
 
 
 class Topic(StrEnum):
@@ -804,16 +805,13 @@ class Callbacks:
             t = dict(await self._volunteers.on_duty(conn)).get(volunteer_id)
             if t is None:
                 return 0
-            rows = await conn.execute_fetchall(
-                _SELECT + " WHERE t.status = 'open' ORDER BY t.opened_at, t.id LIMIT ?",
-                (OFFERS_ON_DUTY,),
-            )
+            rows = await conn.execute_fetchall(_OPEN, (OFFERS_ON_DUTY,))
             waiting = [Task.from_row(row) for row in rows]
             for task in waiting:
                 await self._offer_to(conn, task, volunteer_id, t)
         return len(waiting)
 
-    async def open_tasks(self, limit: int = 10) -> list[Task]:
+    async def open_tasks(self, limit: int = WAITING_LISTED) -> list[Task]:
         return [Task.from_row(r) for r in await self._db.fetchall(_OPEN, (limit,))]
 
     async def tasks_of(self, volunteer_id: int) -> list[Task]:
@@ -858,7 +856,7 @@ class Callbacks:
         if not lists:
             return
         now = self._clock()
-        waiting = [Task.from_row(r) for r in await conn.execute_fetchall(_OPEN, (10,))]
+        waiting = [Task.from_row(r) for r in await conn.execute_fetchall(_OPEN, (WAITING_LISTED,))]
         for chat_id, message_id, content in lists:
             mine = [Task.from_row(r) for r in await conn.execute_fetchall(_HELD, (chat_id,))]
             t = self._catalogs.get(await self._volunteers.language_of(conn, chat_id))
