@@ -6,7 +6,15 @@ from bot.db import Database
 from bot.services import Services
 from bot.services.callbacks import CallOutcome
 from bot.services.outbox import OutMessage
-from tests.unit.test_callbacks import KEES, PIET, RESIDENT, outbox, people, request
+from tests.unit.test_callbacks import (
+    COORDINATOR,
+    KEES,
+    PIET,
+    RESIDENT,
+    outbox,
+    people,
+    request,
+)
 
 
 async def edits_of_details(db: Database) -> list[tuple[int, int, str]]:
@@ -87,3 +95,16 @@ async def test_the_resident_hears_each_time_a_volunteer_could_not_reach_them(
     tried = [text for text in told if "heeft u net gebeld" in text]
     assert len(tried) == 2
     assert "Piet" in tried[0] and "nummer dat u niet kent" in tried[0]
+
+
+async def test_ending_a_volunteer_takes_the_numbers_out_of_their_chat(
+    services: Services, db: Database
+) -> None:
+    await people(services, db)
+    task_id = await request(services)
+    await services.callbacks.claim(task_id, PIET)
+    await services.callbacks.remember_details(task_id, PIET, 41)
+    assert await services.callbacks.end_volunteer(PIET, COORDINATOR)
+    edits = await edits_of_details(db)
+    assert [(r, m) for r, m, _ in edits] == [(PIET, 41)]
+    assert "went back to the other volunteers" in edits[0][2]
