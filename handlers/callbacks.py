@@ -34,6 +34,8 @@ from bot.services.callbacks import (
     MOMENT_LABELS,
     RESIDENT_TOPICS,
     TOPIC_LABELS,
+    PhoneProblem,
+    PhoneRefused,
     Problem,
     RequestRefused,
     Task,
@@ -41,8 +43,6 @@ from bot.services.callbacks import (
     Topic,
     display_phone,
     moment_text,
-    normalise_phone,
-    phone_from_contact,
 )
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.common import edit_buttons, edit_text, is_consented, send_with_menu
@@ -186,12 +186,38 @@ async def own_phone(update: Update, ctx: SamenContext) -> str | None:
             )
         )
         return None
-    phone = phone_from_contact(message.contact.phone_number)
-    if phone is None:
-        await message.reply_text(
-            ctx.t._("Sorry, I cannot use that number. Please type the number we can call.")
+    try:
+        return ctx.services.callbacks.check_contact(message.contact.phone_number)
+    except PhoneRefused as refused:
+        await message.reply_text(phone_refusal(ctx, refused.problem))
+        return None
+
+
+def phone_refusal(ctx: SamenContext, problem: PhoneProblem) -> str:
+    """Why Samen cannot use a number, and what to give instead."""
+    t = ctx.t
+    instead = t._("Please give a mobile or home number, like 06 1234 5678 or 023 123 4567.")
+    if problem is PhoneProblem.PAID:
+        why = t._(
+            "We cannot call this number: it is a paid number (like 0900), "
+            "and calling it costs money per minute."
         )
-    return phone
+    elif problem is PhoneProblem.NOT_A_PERSON:
+        why = t._(
+            "We cannot call this number: it is a service number (like 0800 or 088) "
+            "or a pager, not a phone that a person answers."
+        )
+    elif problem is PhoneProblem.OTHER_COUNTRY:
+        why = t._(
+            "We can only call numbers from these countries: %(countries)s.",
+            countries=", ".join(
+                str(t.locale.territories.get(code, code))
+                for code in ctx.services.callbacks.policy.regions
+            ),
+        )
+    else:
+        why = t._("That does not look like a phone number.")
+    return why + " " + instead
 
 
 async def got_contact(update: Update, ctx: SamenContext) -> str | int:
@@ -203,15 +229,10 @@ async def got_typed_phone(update: Update, ctx: SamenContext) -> str | int:
     message = update.message
     if message is None or message.text is None:
         return ASK_PHONE
-    phone = normalise_phone(message.text)
-    if phone is None:
-        await message.reply_text(
-            ctx.t._(
-                "That does not look like a phone number. Please type it like "
-                "06 1234 5678 or 023 123 4567. A number from abroad starts with + "
-                "and the country code, like +32 470 12 34 56."
-            )
-        )
+    try:
+        phone = ctx.services.callbacks.check_phone(message.text)
+    except PhoneRefused as refused:
+        await message.reply_text(phone_refusal(ctx, refused.problem))
         return ASK_PHONE
     return await _ask_moment(update, ctx, phone)
 

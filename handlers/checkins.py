@@ -35,7 +35,7 @@ from telegram.ext import (
 
 from bot.i18n import N_, Translator
 from bot.services.activities import Hit, SearchQuery, When
-from bot.services.callbacks import display_phone, normalise_phone
+from bot.services.callbacks import PhoneRefused, display_phone
 from bot.services.checkins import (
     EVERY_DAY,
     MOOD_LABELS,
@@ -55,7 +55,7 @@ from bot.services.checkins import (
 from bot.services.geo import parse_postcode
 from handlers.activities import when_text
 from handlers.callback_data import Prefix, args_of, encode, matches
-from handlers.callbacks import call_me_button_data, own_phone
+from handlers.callbacks import call_me_button_data, own_phone, phone_refusal
 from handlers.common import edit_buttons, is_consented, messages_stopped, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
@@ -506,21 +506,17 @@ async def typed_phone(update: Update, ctx: SamenContext) -> object:
         return await _confirm(update, ctx, sub)
     if (routed := await _left_for_menu(update, ctx, text)) is not None:
         return routed
-    return await _phone_given(update, ctx, normalise_phone(text))
-
-
-async def _phone_given(update: Update, ctx: SamenContext, phone: str | None) -> object:
-    assert ctx.resident is not None
-    if phone is None:
-        await ctx.bot.send_message(
-            ctx.resident.telegram_id,
-            ctx.t._(
-                "That does not look like a phone number. Please type it like "
-                "06 1234 5678 or 023 123 4567. A number from abroad starts with + "
-                "and the country code, like +32 470 12 34 56."
-            ),
-        )
+    try:
+        phone = ctx.services.callbacks.check_phone(text)
+    except PhoneRefused as refused:
+        assert ctx.resident is not None
+        await ctx.bot.send_message(ctx.resident.telegram_id, phone_refusal(ctx, refused.problem))
         return ASK_PHONE
+    return await _phone_given(update, ctx, phone)
+
+
+async def _phone_given(update: Update, ctx: SamenContext, phone: str) -> object:
+    assert ctx.resident is not None
     sub = await ctx.services.checkins.set_safety_net(ctx.resident.telegram_id, phone)
     if sub is None or not sub.complete:
         await button_expired(update, ctx)

@@ -312,6 +312,7 @@ async def confirm_erase(update: Update, ctx: SamenContext) -> int:
         request = await ctx.services.callbacks.open_request(user.id)
         if request is not None:
             await ctx.services.callbacks.cancel(request.id, user.id)
+        await ctx.services.callbacks.forget_resident(user.id)
         await ctx.services.privacy.erase(user.id)
         leave_conversations(ctx.application, update)
         ctx.resident = None

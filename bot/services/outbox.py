@@ -108,11 +108,14 @@ class NewRow:
     dedupe_key: str | None = None
     not_before: datetime | None = None
     priority: int = Priority.NORMAL
+    # Edit this message in the recipient's chat instead of sending a new one: for
+    # messages that were answers to a button, not sent through the outbox.
+    edit_message_id: int | None = None
 
 
 _INSERT = (
     "INSERT INTO outbox (recipient_id, kind, priority, ref, dedupe_key, edit_of, payload,"
-    " not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " not_before, created_at, edit_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (dedupe_key) DO NOTHING"
 )
 
@@ -135,6 +138,7 @@ class Outbox:
             new.message.to_json(),
             to_iso(new.not_before or now),
             to_iso(now),
+            new.edit_message_id,
         )
 
     async def enqueue(self, new: NewRow, conn: aiosqlite.Connection | None = None) -> int | None:
@@ -190,7 +194,7 @@ class Outbox:
             rows = list(
                 await conn.execute_fetchall(
                     "SELECT o.id, o.recipient_id, o.kind, o.payload, o.attempts, o.edit_of,"
-                    " e.message_id AS edit_message_id"
+                    " COALESCE(o.edit_message_id, e.message_id) AS edit_message_id"
                     " FROM outbox o LEFT JOIN outbox e ON e.id = o.edit_of"
                     " WHERE o.status = 'pending' AND o.not_before <= ?"
                     # An edit waits until the message it edits is no longer on its way.

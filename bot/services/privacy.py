@@ -22,6 +22,9 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("activity_changes", "changed_by"),
     ("activity_drafts", "telegram_id"),
     ("callback_tasks", "resident_id"),
+    # Which messages in a volunteer's chat show a task's details (to clear them).
+    ("callback_task_messages", "chat_id"),
+    ("callback_task_lists", "chat_id"),
     ("volunteers", "telegram_id"),
     ("volunteer_invites", "used_by"),
     ("volunteer_applications", "telegram_id"),

@@ -117,12 +117,14 @@ async def test_subscribe_change_pause_resume_and_stop(
     assert "📱 Share my phone number" in keyboard_of(ask_phone)
     await john.say("12345")
     await john.expect("does not look like a phone number")
+    await john.say("0900-1234567")  # volunteers never call a paid line
+    await john.expect("it is a paid number (like 0900)")
     await client.send_contact(john.user_id, "+31612345678", contact_user_id=555)
     await john.expect("That is someone else's number")
     await john.say("06-1234 5678")
     done = await john.expect("Your check-ins are set")
     assert "Your next check-in: Tuesday 1 December, 10:30" in text_of(done)
-    assert "Safety net: on (+31 6 12345678)" in text_of(done)
+    assert "Safety net: on (06 12 34 56 78)" in text_of(done)
     assert "💬 Check-ins" in keyboard_of(done)
     rows = await bot.query("SELECT days, local_time, safety_net, phone FROM checkin_subscriptions")
     assert rows == [(0b1010, "10:30", 1, "+31612345678")]

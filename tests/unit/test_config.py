@@ -106,3 +106,22 @@ def test_cli_version() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("samen ")
+
+
+def test_callback_regions_default_to_nl_and_read_a_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SAMEN_CALLBACK_REGIONS", raising=False)
+    assert load_settings().callback_regions == ("NL",)
+    monkeypatch.setenv("SAMEN_CALLBACK_REGIONS", " nl, be ,NL")
+    assert load_settings().callback_regions == ("NL", "BE")
+
+
+@pytest.mark.parametrize("value", ["NL,XX", "Netherlands", " , ", "NL;BE"])
+def test_bad_callback_regions_are_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("SAMEN_CALLBACK_REGIONS", value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith("Configuration error: SAMEN_CALLBACK_REGIONS must be country codes")
+    assert "\n" not in message
