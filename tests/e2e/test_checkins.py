@@ -407,7 +407,7 @@ async def test_while_messages_are_stopped_the_check_in_screens_tell_the_truth(
     await john.expect("Messages from Samen: on")
     menu = text_of(await open_menu(john))
     assert "Next check-in: Wednesday 9 December, 13:00" in menu
-    assert "Safety net: on (+31 6 12345678)" in menu
+    assert "Safety net: on (06 12 34 56 78)" in menu
 
 
 async def test_the_safety_net_offer_says_what_happens_with_the_configured_times(
