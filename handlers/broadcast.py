@@ -29,6 +29,7 @@ from bot.services.roles import Role
 from bot.when import parse_when
 from handlers.auth import requires
 from handlers.callback_data import Prefix, args_of, encode, matches
+from handlers.commands import names
 from handlers.common import send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
@@ -439,7 +440,7 @@ def broadcast_handlers() -> list[BaseHandler[Update, Any, Any]]:
     return [
         conversation(
             "broadcast",
-            entry_points=[CommandHandler("broadcast", start_broadcast, filters=private)],
+            entry_points=[CommandHandler(names("broadcast"), start_broadcast, filters=private)],
             states={
                 WRITE: [
                     MessageHandler(typed & (filters.TEXT | filters.PHOTO), wrote),
@@ -459,7 +460,7 @@ def broadcast_handlers() -> list[BaseHandler[Update, Any, Any]]:
                 ]
             },
         ),
-        CommandHandler("broadcasts", list_broadcasts, filters=private),
+        CommandHandler(names("broadcasts"), list_broadcasts, filters=private),
         CallbackQueryHandler(chose_audience, pattern=matches(Prefix.BROADCAST_AUDIENCE)),
         CallbackQueryHandler(chose_time, pattern=matches(Prefix.BROADCAST_AT)),
         CallbackQueryHandler(confirmed_time, pattern=matches(Prefix.BROADCAST_SCHEDULE)),

@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from bot.numbers import render_png, render_text
 from bot.services.roles import Role
 from handlers.auth import requires
+from handlers.commands import names
 from handlers.common import send_with_menu
 from handlers.context import SamenContext
 
@@ -56,6 +57,6 @@ async def show_audit(update: Update, ctx: SamenContext) -> None:
 def numbers_handlers() -> list[BaseHandler[Update, Any, Any]]:
     private = filters.ChatType.PRIVATE
     return [
-        CommandHandler("stats", show_stats, filters=private),
-        CommandHandler("audit", show_audit, filters=private),
+        CommandHandler(names("stats"), show_stats, filters=private),
+        CommandHandler(names("audit"), show_audit, filters=private),
     ]

@@ -47,6 +47,7 @@ from bot.services.volunteers import (
 from handlers.auth import has_role, requires
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import MenuLabel, drop_buttons
+from handlers.commands import names
 from handlers.common import edit_text_or_ignore, is_consented, send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation, end_with
@@ -87,8 +88,8 @@ def volunteer_handlers() -> list[BaseHandler[Update, Any, Any]]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler("start", join_with_invite, filters=private & INVITE_START),
-        CommandHandler("tasks", show_tasks, filters=private),
-        CommandHandler("invite", new_invite, filters=private),
+        CommandHandler(names("tasks"), show_tasks, filters=private),
+        CommandHandler(names("invite"), new_invite, filters=private),
         CallbackQueryHandler(task_action, pattern=matches(Prefix.TASK)),
         CallbackQueryHandler(profile_action, pattern=matches(Prefix.VOLUNTEER)),
         CallbackQueryHandler(invite_button, pattern=matches(Prefix.INVITE)),

@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.services.roles import Role
 from handlers.auth import requires
 from handlers.callback_data import Prefix, args_of, encode, matches
+from handlers.commands import names
 from handlers.common import send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.expired import button_expired
@@ -122,6 +123,6 @@ async def volunteer_admin_action(update: Update, ctx: SamenContext) -> None:
 
 def volunteer_admin_handlers() -> list[BaseHandler[Update, Any, Any]]:
     return [
-        CommandHandler("volunteers", list_volunteers, filters=filters.ChatType.PRIVATE),
+        CommandHandler(names("volunteers"), list_volunteers, filters=filters.ChatType.PRIVATE),
         CallbackQueryHandler(volunteer_admin_action, pattern=matches(Prefix.VOLUNTEER_ADMIN)),
     ]
