@@ -329,9 +329,8 @@ async def on_filters(update: Update, ctx: SamenContext) -> None:
 
 def when_text(t: Translator, moment: datetime, all_day: bool, *, short: bool = False) -> str:
     if all_day:
-        day = t.date(moment, "EEE d MMM" if short else "EEEE d MMMM")
-        return t._("%(day)s (all day)", day=day)
-    return t.datetime(moment, "EEE d MMM, HH:mm" if short else "EEEE d MMMM, HH:mm")
+        return t._("%(day)s (all day)", day=t.day(moment, short=short))
+    return t.datetime(moment, short=short)
 
 
 def cost_text(t: Translator, free: bool, price: str) -> str:
@@ -584,9 +583,7 @@ async def on_remind(update: Update, ctx: SamenContext) -> None:
     if outcome is Added.ADDED:
         await ctx.services.counts.bump("activity_reminders")
         await query.answer(t._("Reminder set."))
-        text = t._(
-            "🔔 Fine! I will send you a reminder on %(moment)s.", moment=t.datetime(remind_at)
-        )
+        text = t._("🔔 Fine! Your reminder comes %(moment)s.", moment=t.datetime(remind_at))
     elif outcome is Added.ALREADY:
         await query.answer()
         text = t._("You already have a reminder for this.")

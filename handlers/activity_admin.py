@@ -134,7 +134,7 @@ def admin_lines(t: Translator, activity: Activity, last: Change | None) -> list[
         lines.append(
             t._(
                 "✏️ Last change: %(moment)s by %(who)s",
-                moment=t.datetime(last.changed_at, "d MMM yyyy, HH:mm"),
+                moment=t.datetime(last.changed_at, short=True),
                 who=who,
             )
         )

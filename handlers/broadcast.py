@@ -34,7 +34,6 @@ from handlers.common import send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
 from handlers.expired import button_expired
-from handlers.keyboards import language_name
 
 WRITE = "broadcast_write"
 WHEN = "broadcast_when"
@@ -117,7 +116,7 @@ async def _ask_audience(message: Message, ctx: SamenContext, draft: Broadcast) -
             _button(
                 ctx.t._(
                     "Residents who read %(language)s (%(n)s)",
-                    language=language_name(language),
+                    language=ctx.t.language_name(language),
                     n=_number(ctx, n),
                 ),
                 Prefix.BROADCAST_AUDIENCE,
@@ -302,8 +301,8 @@ async def _confirm_time(chat_id: int, ctx: SamenContext, draft: Broadcast, at: d
     await ctx.bot.send_message(
         chat_id,
         ctx.t.ngettext(
-            "Send it on %(moment)s? Right now %(n)s person fits; it goes to whoever fits then.",
-            "Send it on %(moment)s? Right now %(n)s people fit; it goes to whoever fits then.",
+            "Send it %(moment)s? Right now %(n)s person fits; it goes to whoever fits then.",
+            "Send it %(moment)s? Right now %(n)s people fit; it goes to whoever fits then.",
             recipients,
             moment=ctx.t.datetime(at),
         ),

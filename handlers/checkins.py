@@ -14,7 +14,7 @@ import contextlib
 from datetime import date, time, timedelta
 from typing import Any
 
-from babel.dates import format_date, format_timedelta, get_day_names
+from babel.dates import format_timedelta, get_day_names
 from babel.lists import format_list
 from telegram import (
     InlineKeyboardButton,
@@ -43,12 +43,12 @@ from bot.services.checkins import (
     Subscription,
     chosen_days,
     mood_from_text,
-    parse_date,
     parse_time,
     slot_from_code,
     time_text,
 )
 from bot.services.residents import Status
+from bot.when import parse_day
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import call_me_button_data, own_phone
 from handlers.common import is_consented, send_with_menu
@@ -85,10 +85,6 @@ def days_text(t: Translator, days: int) -> str:
     return str(format_list([str(names[d]) for d in chosen_days(days)], locale=t.locale))
 
 
-def day_text(t: Translator, day: date) -> str:
-    return str(format_date(day, "EEEE d MMMM", locale=t.locale))
-
-
 def schedule_text(ctx: SamenContext, sub: Subscription) -> str:
     t = ctx.t
     lines = [t._("<b>Your check-ins</b>"), ""]
@@ -96,7 +92,7 @@ def schedule_text(ctx: SamenContext, sub: Subscription) -> str:
     if sub.local_time is not None:
         lines.append(t._("• Time: %(time)s", time=time_text(sub.local_time)))
     if sub.paused_until is not None:
-        lines.append(t._("• On holiday until %(date)s", date=day_text(t, sub.paused_until)))
+        lines.append(t._("• On holiday until %(date)s", date=t.day(sub.paused_until)))
     if sub.next_due is not None:
         lines.append(t._("• Next check-in: <b>%(moment)s</b>", moment=t.datetime(sub.next_due)))
     if sub.safety_net and sub.phone:
@@ -519,7 +515,7 @@ async def typed_date(update: Update, ctx: SamenContext) -> object:
     text = update.message.text if update.message and update.message.text else ""
     if (routed := await _left_for_menu(update, ctx, text)) is not None:
         return routed
-    until = parse_date(text, ctx.services.checkins.today())
+    until = parse_day(text, ctx.services.checkins.today())
     if until is None:
         await ctx.bot.send_message(
             update.message.chat_id if update.message else 0,
@@ -549,7 +545,7 @@ async def _paused(update: Update, ctx: SamenContext, until: date) -> object:
         ctx,
         ctx.t._(
             "Enjoy your break! No check-ins until %(date)s. Your next check-in: %(moment)s.",
-            date=day_text(ctx.t, sub.paused_until),
+            date=ctx.t.day(sub.paused_until),
             moment=ctx.t.datetime(sub.next_due),
         ),
     )

@@ -87,7 +87,10 @@ def menu_action(index: dict[str, MenuAction], text: str) -> MenuAction | None:
 
 
 def language_name(language: str) -> str:
-    """A language's own name for itself ('Nederlands', 'English'), from Babel."""
+    """A language's own name for itself ('Nederlands', 'English'), for the language choice.
+
+    Everywhere else a language is named in the reader's language (``Translator.language_name``).
+    """
     name = Locale.parse(language).get_display_name(language) or language
     return name[:1].upper() + name[1:]
 

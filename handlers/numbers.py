@@ -48,7 +48,7 @@ async def show_audit(update: Update, ctx: SamenContext) -> None:
         subject = f" → {entry.subject_id}" if entry.subject_id is not None else ""
         detail = f" ({html.escape(entry.detail)})" if entry.detail else ""
         lines.append(
-            f"{ctx.t.datetime(entry.at, 'd MMM HH:mm')} · {actor} · "
+            f"{ctx.t.datetime(entry.at, short=True)} · {actor} · "
             f"{html.escape(entry.action)}{subject}{detail}"
         )
     await send_with_menu(update, ctx, "\n".join(lines))

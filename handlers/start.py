@@ -133,7 +133,7 @@ async def show_privacy(update: Update, ctx: SamenContext) -> None:
             ctx,
             privacy_notice(ctx)
             + "\n\n"
-            + ctx.t._("You agreed on %(moment)s.", moment=ctx.t.datetime(ctx.resident.consent_at)),
+            + ctx.t._("You agreed: %(moment)s.", moment=ctx.t.datetime(ctx.resident.consent_at)),
         )
         return
     await ctx.bot.send_message(chat.id, consent_question(ctx), reply_markup=consent_choice(ctx.t))

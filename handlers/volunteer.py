@@ -33,7 +33,6 @@ from bot.services.callbacks import (
     Task,
     TaskStatus,
     display_phone,
-    language_name,
     moment_text,
 )
 from bot.services.roles import Role
@@ -224,7 +223,7 @@ def _profile_text(ctx: SamenContext, volunteer: Volunteer) -> str:
         "On duty: %(duty)s\n\n"
         "On duty means: you get a message when someone asks for a call.",
         name=html.escape(volunteer.first_name),
-        languages=", ".join(language_name(t, code) for code in volunteer.languages),
+        languages=", ".join(t.language_name(code) for code in volunteer.languages),
         duty=t._("yes") if volunteer.on_duty else t._("no"),
     )
 
@@ -238,7 +237,7 @@ def _profile_buttons(ctx: SamenContext, volunteer: Volunteer) -> InlineKeyboardM
     )
     languages = [
         _button(
-            ("✓ " if code in volunteer.languages else "") + language_name(t, code),
+            ("✓ " if code in volunteer.languages else "") + t.language_name(code),
             Prefix.VOLUNTEER,
             f"lang:{code}",
         )
@@ -332,7 +331,7 @@ def _task_text(ctx: SamenContext, task: Task) -> str:
         t._("Name: %(name)s", name=html.escape(task.resident_name or "?")),
         t._("Phone: %(phone)s", phone=display_phone(task.phone) if task.phone else "–"),
         t._("When: %(moment)s", moment=moment_text(t, task.moment_start, task.moment_end)),
-        t._("Language: %(language)s", language=language_name(t, task.language)),
+        t._("Language: %(language)s", language=t.language_name(task.language)),
     ]
     if task.topic is not None:
         lines.append(t._("Topic: %(topic)s", topic=t._(TOPIC_LABELS[task.topic])))
@@ -549,7 +548,7 @@ async def _volunteer_tasks(update: Update, ctx: SamenContext, volunteer_id: int)
         t._(
             "• #%(id)s – speaks %(language)s – waiting %(age)s",
             id=task.id,
-            language=language_name(t, task.language),
+            language=t.language_name(task.language),
             age=format_timedelta(now - task.opened_at, locale=t.locale),
         )
         for task in waiting

@@ -19,7 +19,6 @@ from handlers.commands import names
 from handlers.common import send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.expired import button_expired
-from handlers.keyboards import language_name
 
 # Buttons (one per volunteer) stay well under Telegram's 100; the rest is counted.
 SHOWN = 50
@@ -57,7 +56,7 @@ async def list_volunteers(update: Update, ctx: SamenContext) -> None:
                 "• %(name)s – %(duty)s – %(languages)s – open calls: %(held)s",
                 name=html.escape(volunteer.first_name),
                 duty=t._("on duty") if volunteer.on_duty else t._("off duty"),
-                languages=", ".join(language_name(code) for code in volunteer.languages),
+                languages=", ".join(t.language_name(code) for code in volunteer.languages),
                 held=held,
             )
         )

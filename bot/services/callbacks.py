@@ -292,17 +292,13 @@ def daytime_between(
 
 
 def moment_text(t: Translator, start: datetime, end: datetime) -> str:
-    """'Saturday 28 November, 12:00–17:00' in the reader's language."""
+    """'tomorrow, 12:00–17:00' or 'Saturday 28 November, 12:00–17:00', in the reader's language."""
     return t._(
         "%(day)s, %(start)s–%(end)s",
-        day=t.date(start, "EEEE d MMMM"),
+        day=t.day(start),
         start=t.time(start),
         end=t.time(end),
     )
-
-
-def language_name(t: Translator, code: str) -> str:
-    return str(t.locale.languages.get(code, code))
 
 
 # ---------------------------------------------------------------------- the service
@@ -749,7 +745,7 @@ class Callbacks:
                 "The resident speaks %(language)s. "
                 "Take it, and you will see the name, the number and the moment.",
                 id=task_id,
-                language=language_name(t, language),
+                language=t.language_name(language),
             )
             button = Button(t._("🙋 I'll take it"), TASK_CLAIM.format(id=task_id))
             await self._outbox.enqueue(
@@ -850,7 +846,7 @@ def _unclaimed_text(t: Translator, task: Task, now: datetime) -> str:
         "and would like a call: %(moment)s. Type /tasks to see all tasks.",
         id=task.id,
         age=format_timedelta(now - task.opened_at, locale=t.locale),
-        language=language_name(t, task.language),
+        language=t.language_name(task.language),
         moment=moment_text(t, task.moment_start, task.moment_end),
     )
 
