@@ -53,7 +53,13 @@ from handlers.mydata import (
 from handlers.numbers import numbers_handlers
 from handlers.people import load_person
 from handlers.selfcheck import selfcheck_handlers
-from handlers.start import answered_consent, chose_language, show_privacy, start
+from handlers.start import (
+    answered_consent,
+    chose_language,
+    show_privacy,
+    show_privacy_details,
+    start,
+)
 from handlers.unexpected import edited_message, unknown_command, unsupported_message
 from handlers.volunteer import volunteer_conversation, volunteer_handlers
 from handlers.volunteer_admin import volunteer_admin_handlers
@@ -105,6 +111,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             CallbackQueryHandler(set_language, pattern=matches(Prefix.SET_LANGUAGE)),
             CallbackQueryHandler(answered_consent, pattern=matches(Prefix.CONSENT)),
             CallbackQueryHandler(_privacy_button, pattern=matches(Prefix.PRIVACY)),
+            CallbackQueryHandler(show_privacy_details, pattern=matches(Prefix.PRIVACY_DETAILS)),
             mood_handler(),
             MessageHandler(
                 private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text

@@ -35,7 +35,10 @@ def _my_data_text(ctx: SamenContext, resident: Resident, roles: frozenset[Role])
     lines = [
         t._("<b>What Samen stores about you</b>"),
         "",
-        t._("• Telegram number: %(telegram_id)s", telegram_id=resident.telegram_id),
+        t._(
+            "• Your Telegram account number (not a phone number): %(telegram_id)s",
+            telegram_id=resident.telegram_id,
+        ),
         t._("• First name: %(first_name)s", first_name=html.escape(resident.first_name)),
         t._("• Language: %(language)s", language=t.language_name(resident.language)),
         t._(
