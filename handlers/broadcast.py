@@ -241,7 +241,10 @@ async def _ask_time(chat_id: int, ctx: SamenContext, draft: Broadcast) -> None:
     ]
     await ctx.bot.send_message(
         chat_id,
-        ctx.t._("When should it be sent? Tap a moment, or type a date and time like 24-12 10:00."),
+        ctx.t._(
+            "When should it be sent? Tap a moment, or type a day and time, "
+            "for example 24 December 10:00 or Saturday 14:30."
+        ),
         reply_markup=InlineKeyboardMarkup(rows),
     )
 
@@ -262,7 +265,7 @@ async def typed_time(update: Update, ctx: SamenContext) -> str | int:
             ctx,
             ctx.t._(
                 "I could not read that as a moment in the next 90 days. "
-                "Please type it like 24-12 10:00."
+                "Please type it like 24 December 10:00."
             ),
         )
         return WHEN

@@ -264,7 +264,7 @@ async def on_step(update: Update, ctx: SamenContext) -> object:
         return await _paused(update, ctx, checkins.today() + timedelta(days=days))
     if step == "pausedate":
         await ctx.bot.send_message(
-            me, t._("Until which date? Type it as day-month, for example 24-12.")
+            me, t._("Until which day? Type for example 24 December, Saturday or 24-12.")
         )
         return ASK_DATE
     if step == "resume":
@@ -519,7 +519,7 @@ async def typed_date(update: Update, ctx: SamenContext) -> object:
     if until is None:
         await ctx.bot.send_message(
             update.message.chat_id if update.message else 0,
-            ctx.t._("I did not understand that date. Please type it like 24-12."),
+            ctx.t._("I did not understand that date. Please type it like 24 December."),
         )
         return ASK_DATE
     return await _paused(update, ctx, until)
