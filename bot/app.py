@@ -19,6 +19,7 @@ from bot.messenger import Messenger, run_messenger
 from bot.persistence import SQLitePersistence
 from bot.runtime import Runtime
 from bot.scheduler import start_ticks, ticks_for
+from handlers.commands import localised
 from handlers.context import BotData, SamenContext
 from handlers.keyboards import menu_label_index
 
@@ -68,12 +69,15 @@ def build_application(runtime: Runtime, request: BaseRequest | None = None) -> S
 
 
 async def publish_commands(app: SamenApplication, runtime: Runtime) -> None:
-    """The command list Telegram shows under "/", in each language."""
+    """The command list Telegram shows under "/", in each language, with its own names."""
     default = runtime.settings.default_language
     for language in (None, *runtime.catalogs.languages):
         t = runtime.catalogs.get(language or default)
         await app.bot.set_my_commands(
-            [BotCommand(name, t._(description)) for name, description in COMMANDS],
+            [
+                BotCommand(localised(name, t.language), t._(description))
+                for name, description in COMMANDS
+            ],
             language_code=language,
         )
 

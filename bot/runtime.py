@@ -27,7 +27,7 @@ class Runtime:
         db = await Database.open(settings.database)
         try:
             await db.migrate()
-            catalogs = Catalogs.load(settings.zone)
+            catalogs = Catalogs.load(settings.zone, clock)
             services = Services.create(
                 db,
                 clock,

@@ -374,9 +374,8 @@ async def on_filters(update: Update, ctx: SamenContext) -> None:
 
 def when_text(t: Translator, moment: datetime, all_day: bool, *, short: bool = False) -> str:
     if all_day:
-        day = t.date(moment, "EEE d MMM" if short else "EEEE d MMMM")
-        return t._("%(day)s (all day)", day=day)
-    return t.datetime(moment, "EEE d MMM, HH:mm" if short else "EEEE d MMMM, HH:mm")
+        return t._("%(day)s (all day)", day=t.day(moment, short=short))
+    return t.datetime(moment, short=short)
 
 
 def cost_text(t: Translator, free: bool, price: str) -> str:
@@ -637,9 +636,7 @@ async def on_remind(update: Update, ctx: SamenContext) -> None:
     await query.answer(t._("Reminder set.") if outcome is Added.ADDED else None)
     rows = [[_my_reminders_button(t)]]
     if outcome is Added.ADDED:
-        text = t._(
-            "🔔 Fine! I will send you a reminder on %(moment)s.", moment=t.datetime(remind_at)
-        )
+        text = t._("🔔 Fine! Your reminder comes %(moment)s.", moment=t.datetime(remind_at))
         if remind_at != starts_at - lead:
             text += "\n\n" + _moved_out_of_quiet_hours(ctx, remind_at < starts_at - lead)
     elif outcome is Added.ALREADY:

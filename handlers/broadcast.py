@@ -29,11 +29,11 @@ from bot.services.roles import Role
 from bot.when import parse_when
 from handlers.auth import requires
 from handlers.callback_data import Prefix, args_of, encode, matches
+from handlers.commands import names
 from handlers.common import edit_buttons, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
 from handlers.expired import button_expired
-from handlers.keyboards import language_name
 
 WRITE = "broadcast_write"
 WHEN = "broadcast_when"
@@ -116,7 +116,7 @@ async def _ask_audience(message: Message, ctx: SamenContext, draft: Broadcast) -
             _button(
                 ctx.t._(
                     "Residents who read %(language)s (%(n)s)",
-                    language=language_name(language),
+                    language=ctx.t.language_name(language),
                     n=_number(ctx, n),
                 ),
                 Prefix.BROADCAST_AUDIENCE,
@@ -241,7 +241,10 @@ async def _ask_time(chat_id: int, ctx: SamenContext, draft: Broadcast) -> None:
     ]
     await ctx.bot.send_message(
         chat_id,
-        ctx.t._("When should it be sent? Tap a moment, or type a date and time like 24-12 10:00."),
+        ctx.t._(
+            "When should it be sent? Tap a moment, or type a day and time, "
+            "for example 24 December 10:00 or Saturday 14:30."
+        ),
         reply_markup=InlineKeyboardMarkup(rows),
     )
 
@@ -262,7 +265,7 @@ async def typed_time(update: Update, ctx: SamenContext) -> str | int:
             ctx,
             ctx.t._(
                 "I could not read that as a moment in the next 90 days. "
-                "Please type it like 24-12 10:00."
+                "Please type it like 24 December 10:00."
             ),
         )
         return WHEN
@@ -301,8 +304,8 @@ async def _confirm_time(chat_id: int, ctx: SamenContext, draft: Broadcast, at: d
     await ctx.bot.send_message(
         chat_id,
         ctx.t.ngettext(
-            "Send it on %(moment)s? Right now %(n)s person fits; it goes to whoever fits then.",
-            "Send it on %(moment)s? Right now %(n)s people fit; it goes to whoever fits then.",
+            "Send it %(moment)s? Right now %(n)s person fits; it goes to whoever fits then.",
+            "Send it %(moment)s? Right now %(n)s people fit; it goes to whoever fits then.",
             recipients,
             moment=ctx.t.datetime(at),
         ),
@@ -439,7 +442,7 @@ def broadcast_handlers() -> list[BaseHandler[Update, Any, Any]]:
     return [
         conversation(
             "broadcast",
-            entry_points=[CommandHandler("broadcast", start_broadcast, filters=private)],
+            entry_points=[CommandHandler(names("broadcast"), start_broadcast, filters=private)],
             states={
                 WRITE: [
                     MessageHandler(typed & (filters.TEXT | filters.PHOTO), wrote),
@@ -459,7 +462,7 @@ def broadcast_handlers() -> list[BaseHandler[Update, Any, Any]]:
                 ]
             },
         ),
-        CommandHandler("broadcasts", list_broadcasts, filters=private),
+        CommandHandler(names("broadcasts"), list_broadcasts, filters=private),
         CallbackQueryHandler(chose_audience, pattern=matches(Prefix.BROADCAST_AUDIENCE)),
         CallbackQueryHandler(chose_time, pattern=matches(Prefix.BROADCAST_AT)),
         CallbackQueryHandler(confirmed_time, pattern=matches(Prefix.BROADCAST_SCHEDULE)),

@@ -23,6 +23,7 @@ class Prefix(StrEnum):
     MY_DATA = "my"  # my:<export|stop|stopyes|stopno|start|erase|area|noarea>
     ERASE = "erase"  # erase:<yes|no>
     PRIVACY = "privacy"  # privacy:show
+    PRIVACY_DETAILS = "privmore"  # privmore:<nl|en>, the full privacy text
     CALL_ME = "call"  # call:<topic|any>, starts "Call me" (other journeys can offer it)
     CALL_MOMENT = "cbm"  # cbm:<moment key>:<phone digits>:<topic|->
     CALL_TOPIC = "cbt"  # cbt:<topic|none>:<moment key>:<phone digits>
@@ -74,6 +75,7 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.MY_DATA: re.compile(r"(export|stop|stopyes|stopno|start|erase|area|noarea)"),
     Prefix.ERASE: re.compile(r"(yes|no)"),
     Prefix.PRIVACY: re.compile(r"(show)"),
+    Prefix.PRIVACY_DETAILS: re.compile(r"(nl|en)"),
     Prefix.CALL_ME: re.compile(r"(chat|practical|activities|worried|any)"),
     Prefix.CALL_MOMENT: re.compile(
         r"(\d{8}[mae]):(\d{6,15}):(chat|practical|activities|worried|-)"

@@ -15,7 +15,7 @@ import html
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from babel.dates import format_date, format_timedelta, get_day_names
+from babel.dates import format_timedelta, get_day_names
 from babel.lists import format_list
 from telegram import (
     InlineKeyboardButton,
@@ -46,13 +46,13 @@ from bot.services.checkins import (
     Subscription,
     chosen_days,
     mood_from_text,
-    parse_date,
     parse_time,
     render_checkin,
     slot_from_code,
     time_text,
 )
 from bot.services.geo import parse_postcode
+from bot.when import parse_day
 from handlers.activities import when_text
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import call_me_button_data, own_phone, phone_refusal
@@ -90,10 +90,6 @@ def days_text(t: Translator, days: int) -> str:
     return str(format_list([str(names[d]) for d in chosen_days(days)], locale=t.locale))
 
 
-def day_text(t: Translator, day: date) -> str:
-    return str(format_date(day, "EEEE d MMMM", locale=t.locale))
-
-
 def schedule_text(ctx: SamenContext, sub: Subscription) -> str:
     """The schedule as it really is: while messages are stopped, no next check-in, no net."""
     t = ctx.t
@@ -103,7 +99,7 @@ def schedule_text(ctx: SamenContext, sub: Subscription) -> str:
     if sub.local_time is not None:
         lines.append(t._("• Time: %(time)s", time=time_text(sub.local_time)))
     if sub.paused_until is not None:
-        lines.append(t._("• On holiday until %(date)s", date=day_text(t, sub.paused_until)))
+        lines.append(t._("• On holiday until %(date)s", date=t.day(sub.paused_until)))
     if sub.next_due is not None and not stopped:
         lines.append(t._("• Next check-in: <b>%(moment)s</b>", moment=t.datetime(sub.next_due)))
     if sub.safety_net and sub.phone and stopped:
@@ -285,7 +281,7 @@ async def on_step(update: Update, ctx: SamenContext) -> object:
         return await _paused(update, ctx, checkins.today() + timedelta(days=days))
     if step == "pausedate":
         await ctx.bot.send_message(
-            me, t._("Until which date? Type it as day-month, for example 24-12.")
+            me, t._("Until which day? Type for example 24 December, Saturday or 24-12.")
         )
         return ASK_DATE
     if step == "resume":
@@ -545,11 +541,11 @@ async def typed_date(update: Update, ctx: SamenContext) -> object:
     text = update.message.text if update.message and update.message.text else ""
     if (routed := await _left_for_menu(update, ctx, text)) is not None:
         return routed
-    until = parse_date(text, ctx.services.checkins.today())
+    until = parse_day(text, ctx.services.checkins.today())
     if until is None:
         await ctx.bot.send_message(
             update.message.chat_id if update.message else 0,
-            ctx.t._("I did not understand that date. Please type it like 24-12."),
+            ctx.t._("I did not understand that date. Please type it like 24 December."),
         )
         return ASK_DATE
     return await _paused(update, ctx, until)
@@ -575,7 +571,7 @@ async def _paused(update: Update, ctx: SamenContext, until: date) -> object:
         ctx,
         ctx.t._(
             "Enjoy your break! No check-ins until %(date)s.",
-            date=day_text(ctx.t, sub.paused_until),
+            date=ctx.t.day(sub.paused_until),
         )
         + " "
         + next_checkin_text(ctx, sub),

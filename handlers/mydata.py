@@ -23,7 +23,6 @@ from handlers.common import edit_buttons, edit_text, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import leave_conversations
 from handlers.expired import button_expired
-from handlers.keyboards import language_name
 
 CONFIRM_ERASE = "confirm_erase"
 TYPE_POSTCODE = "type_postcode"
@@ -36,11 +35,14 @@ def _my_data_text(ctx: SamenContext, resident: Resident, roles: frozenset[Role])
     lines = [
         t._("<b>What Samen stores about you</b>"),
         "",
-        t._("• Telegram number: %(telegram_id)s", telegram_id=resident.telegram_id),
-        t._("• First name: %(first_name)s", first_name=html.escape(resident.first_name)),
-        t._("• Language: %(language)s", language=language_name(resident.language)),
         t._(
-            "• Agreed to the privacy text (version %(version)s) on %(moment)s",
+            "• Your Telegram account number (not a phone number): %(telegram_id)s",
+            telegram_id=resident.telegram_id,
+        ),
+        t._("• First name: %(first_name)s", first_name=html.escape(resident.first_name)),
+        t._("• Language: %(language)s", language=t.language_name(resident.language)),
+        t._(
+            "• Agreed to the privacy text (version %(version)s): %(moment)s",
             version=resident.consent_version,
             moment=t.datetime(resident.consent_at),
         ),

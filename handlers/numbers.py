@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from bot.numbers import render_png, render_text
 from bot.services.roles import Role
 from handlers.auth import requires
+from handlers.commands import names
 from handlers.common import send_with_menu
 from handlers.context import SamenContext
 
@@ -47,7 +48,7 @@ async def show_audit(update: Update, ctx: SamenContext) -> None:
         subject = f" → {entry.subject_id}" if entry.subject_id is not None else ""
         detail = f" ({html.escape(entry.detail)})" if entry.detail else ""
         lines.append(
-            f"{ctx.t.datetime(entry.at, 'd MMM HH:mm')} · {actor} · "
+            f"{ctx.t.datetime(entry.at, short=True)} · {actor} · "
             f"{html.escape(entry.action)}{subject}{detail}"
         )
     await send_with_menu(update, ctx, "\n".join(lines))
@@ -56,6 +57,6 @@ async def show_audit(update: Update, ctx: SamenContext) -> None:
 def numbers_handlers() -> list[BaseHandler[Update, Any, Any]]:
     private = filters.ChatType.PRIVATE
     return [
-        CommandHandler("stats", show_stats, filters=private),
-        CommandHandler("audit", show_audit, filters=private),
+        CommandHandler(names("stats"), show_stats, filters=private),
+        CommandHandler(names("audit"), show_audit, filters=private),
     ]

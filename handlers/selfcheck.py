@@ -168,13 +168,13 @@ async def show_selfcheck(update: Update, ctx: SamenContext) -> None:
     lines = [
         t._("<b>Your monthly self-check</b>"),
         "",
-        t._("• You agreed on %(moment)s", moment=t.datetime(joined.consent_at)),
+        t._("• You agreed: %(moment)s", moment=t.datetime(joined.consent_at)),
         t._("• Next invitation: %(moment)s", moment=invitation_moment(ctx, joined.next_due)),
     ]
     rows: list[list[InlineKeyboardButton]] = []
     if current is not None and current.status is RoundStatus.DONE:
         assert current.finished_at is not None
-        lines.append(t._("• This month: done on %(date)s", date=t.date(current.finished_at)))
+        lines.append(t._("• This month: done (%(date)s)", date=t.day(current.finished_at)))
     elif current is not None and current.replies:
         lines.append(
             t._(
@@ -329,9 +329,9 @@ async def _ask(
             update,
             ctx,
             t._(
-                "You already did the self-check this month, on %(date)s. Thank you! "
+                "You already did the self-check this month (%(date)s). Thank you! "
                 "The next invitation: %(moment)s.",
-                date=t.date(current.finished_at),
+                date=t.day(current.finished_at),
                 moment=invitation_moment(ctx, joined.next_due) if joined else "–",
             ),
         )

@@ -7,7 +7,7 @@ in the middle of it strands nobody.
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.services.residents import PRIVACY_NOTICE_VERSION
 from handlers.callback_data import Prefix, args_of
@@ -21,23 +21,38 @@ from handlers.common import (
 )
 from handlers.context import SamenContext
 from handlers.helplines import crisis_help
-from handlers.keyboards import consent_choice, language_choice
+from handlers.keyboards import consent_choice, language_choice, privacy_details_button
 
 
 def privacy_notice(ctx: SamenContext) -> str:
+    """The short notice (B1) people agree to; the details are one tap away."""
     return ctx.t._(
         "<b>Your privacy</b>\n\n"
-        "If you agree, Samen stores:\n"
-        "• your Telegram number and your first name, so we know who you are;\n"
-        "• your language, and when you agreed to this text;\n"
-        "• what you choose in Samen later, for example a request for a phone call.\n\n"
-        "<b>Why?</b> Only to help you. We never sell your data. "
-        "A volunteer who helps you only sees what is needed for that.\n\n"
-        "<b>How long?</b> Until you delete it. You can do that at any time.\n\n"
-        "<b>Delete?</b> Go to “My data” and tap “Delete everything”. "
-        "Then everything is gone at once.\n\n"
+        "If you agree, Samen keeps:\n"
+        "• your first name and your language;\n"
+        "• what you choose, for example a request for a phone call.\n\n"
+        "Samen only uses this to help you. You can delete it all at any time.\n\n"
         "(Privacy text, version %(version)s)",
         version=PRIVACY_NOTICE_VERSION,
+    )
+
+
+def privacy_details(ctx: SamenContext) -> str:
+    """Everything about what is kept, why, who sees it and how to delete it, in plain words."""
+    return ctx.t._(
+        "<b>Your privacy in detail</b>\n\n"
+        "<b>What does Samen keep?</b>\n"
+        "• Your first name and your language.\n"
+        "• The number of your Telegram account, so Samen knows where to send a message. "
+        "This is not your phone number.\n"
+        "• When you agreed to the privacy text.\n"
+        "• What you choose in Samen, for example a reminder or a request for a phone call.\n"
+        "• Your phone number only if you give it yourself, for a phone call.\n\n"
+        "<b>Why?</b> Only to help you. We never sell your data.\n\n"
+        "<b>Who sees it?</b> A volunteer who helps you only sees what is needed for that.\n\n"
+        "<b>How long?</b> Until you delete it. You can do that at any time.\n\n"
+        "<b>Delete?</b> Tap “📋 My data” and then “🗑 Delete everything”. "
+        "Then everything is gone at once."
     )
 
 
@@ -142,12 +157,29 @@ async def show_privacy(update: Update, ctx: SamenContext) -> None:
     if chat is None:
         return
     if is_consented(ctx) and ctx.resident is not None:
-        await send_with_menu(
-            update,
-            ctx,
-            privacy_notice(ctx)
-            + "\n\n"
-            + ctx.t._("You agreed on %(moment)s.", moment=ctx.t.datetime(ctx.resident.consent_at)),
+        agreed = ctx.t._("You agreed: %(moment)s.", moment=ctx.t.datetime(ctx.resident.consent_at))
+        await ctx.bot.send_message(
+            chat.id,
+            privacy_notice(ctx) + "\n\n" + agreed,
+            reply_markup=InlineKeyboardMarkup([[privacy_details_button(ctx.t)]]),
         )
         return
     await ctx.bot.send_message(chat.id, consent_question(ctx), reply_markup=consent_choice(ctx.t))
+
+
+async def show_privacy_details(update: Update, ctx: SamenContext) -> None:
+    """privmore:xx: the full privacy text, then still the choice for who has not agreed."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None:
+        return
+    await query.answer()
+    ctx.t = ctx.runtime.catalogs.get(args_of(query.data)[0])
+    if is_consented(ctx):
+        await send_with_menu(update, ctx, privacy_details(ctx))
+        return
+    await ctx.bot.send_message(
+        chat.id,
+        privacy_details(ctx) + "\n\n" + ctx.t._("Do you agree?"),
+        reply_markup=consent_choice(ctx.t, details=False),
+    )

@@ -34,7 +34,6 @@ from bot.services.callbacks import (
     Task,
     TaskStatus,
     display_phone,
-    language_name,
     moment_text,
 )
 from bot.services.roles import Role
@@ -48,6 +47,7 @@ from bot.services.volunteers import (
 from handlers.auth import has_role, requires
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import MenuLabel, drop_buttons
+from handlers.commands import names
 from handlers.common import edit_text, is_consented, send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation, end_with
@@ -86,8 +86,8 @@ def volunteer_handlers() -> list[BaseHandler[Update, Any, Any]]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler("start", join_with_invite, filters=private & INVITE_START),
-        CommandHandler("tasks", show_tasks, filters=private),
-        CommandHandler("invite", new_invite, filters=private),
+        CommandHandler(names("tasks"), show_tasks, filters=private),
+        CommandHandler(names("invite"), new_invite, filters=private),
         CallbackQueryHandler(task_action, pattern=matches(Prefix.TASK)),
         CallbackQueryHandler(profile_action, pattern=matches(Prefix.VOLUNTEER)),
         CallbackQueryHandler(invite_button, pattern=matches(Prefix.INVITE)),
@@ -226,7 +226,7 @@ def _profile_text(ctx: SamenContext, volunteer: Volunteer) -> str:
         "On duty: %(duty)s\n\n"
         "On duty means: you get a message when someone asks for a call.",
         name=html.escape(volunteer.first_name),
-        languages=", ".join(language_name(t, code) for code in volunteer.languages),
+        languages=", ".join(t.language_name(code) for code in volunteer.languages),
         duty=t._("yes") if volunteer.on_duty else t._("no"),
     )
 
@@ -240,7 +240,7 @@ def _profile_buttons(ctx: SamenContext, volunteer: Volunteer) -> InlineKeyboardM
     )
     languages = [
         _button(
-            ("✓ " if code in volunteer.languages else "") + language_name(t, code),
+            ("✓ " if code in volunteer.languages else "") + t.language_name(code),
             Prefix.VOLUNTEER,
             f"lang:{code}",
         )
@@ -335,7 +335,7 @@ def _task_text(ctx: SamenContext, task: Task) -> str:
         t._("Name: %(name)s", name=html.escape(task.resident_name or "?")),
         t._("Phone: %(phone)s", phone=display_phone(task.phone) if task.phone else "–"),
         t._("When: %(moment)s", moment=moment_text(t, task.moment_start, task.moment_end)),
-        t._("Language: %(language)s", language=language_name(t, task.language)),
+        t._("Language: %(language)s", language=t.language_name(task.language)),
     ]
     if task.topic is not None:
         lines.append(t._("Topic: %(topic)s", topic=t._(TOPIC_LABELS[task.topic])))

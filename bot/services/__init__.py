@@ -57,7 +57,7 @@ class Services:
         checkin_policy: CheckinPolicy | None = None,
     ) -> Services:
         """``catalogs`` render the messages services send on their own (default: Amsterdam)."""
-        texts = catalogs or Catalogs.load(ZoneInfo("Europe/Amsterdam"))
+        texts = catalogs or Catalogs.load(ZoneInfo("Europe/Amsterdam"), clock)
         zone = texts.get(default_language).zone
         counts = Counts(db, clock, zone)
         outbox = Outbox(db, clock)

@@ -388,17 +388,13 @@ def daytime_between(
 
 
 def moment_text(t: Translator, start: datetime, end: datetime) -> str:
-    """'Saturday 28 November, 12:00–17:00' in the reader's language."""
+    """'tomorrow, 12:00–17:00' or 'Saturday 28 November, 12:00–17:00', in the reader's language."""
     return t._(
         "%(day)s, %(start)s–%(end)s",
-        day=t.date(start, "EEEE d MMMM"),
+        day=t.day(start),
         start=t.time(start),
         end=t.time(end),
     )
-
-
-def language_name(t: Translator, code: str) -> str:
-    return str(t.locale.languages.get(code, code))
 
 
 def task_list(t: Translator, mine: list[Task], waiting: list[Task], now: datetime) -> OutMessage:
@@ -420,7 +416,7 @@ def task_list(t: Translator, mine: list[Task], waiting: list[Task], now: datetim
         t._(
             "• #%(id)s – speaks %(language)s – waiting %(age)s",
             id=task.id,
-            language=language_name(t, task.language),
+            language=t.language_name(task.language),
             age=format_timedelta(now - task.opened_at, locale=t.locale),
         )
         for task in waiting
@@ -1051,7 +1047,7 @@ class Callbacks:
             "Take it, and you will see the name and the number.",
             id=task.id,
             moment=moment_text(t, task.moment_start, task.moment_end),
-            language=language_name(t, task.language),
+            language=t.language_name(task.language),
             topic=t._("Topic: %(topic)s", topic=t._(TOPIC_LABELS[topic])) + "\n" if topic else "",
         )
         button = Button(t._("🙋 I'll take it"), TASK_CLAIM.format(id=task.id))
@@ -1153,7 +1149,7 @@ def _unclaimed_text(t: Translator, task: Task, now: datetime) -> str:
         "and would like a call: %(moment)s. Type /tasks to see all tasks.",
         id=task.id,
         age=format_timedelta(now - task.opened_at, locale=t.locale),
-        language=language_name(t, task.language),
+        language=t.language_name(task.language),
         moment=moment_text(t, task.moment_start, task.moment_end),
     )
 

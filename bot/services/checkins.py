@@ -166,32 +166,6 @@ def parse_time(text: str) -> time | None:
     return time(hour, minute)
 
 
-_DATE = re.compile(r"(\d{1,2})[-/. ](\d{1,2})(?:[-/. ](\d{2}|\d{4}))?")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
-def parse_date(text: str, today: date) -> date | None:
-    """'12-7', '12/07/2026', '12.7.26', '2026-07-12' -> a date (day first, as in NL).
-
-    Without a year: the next such date from ``today`` on.
-    """
-    text = text.strip()
-    try:
-        if iso := _ISO_DATE.fullmatch(text):
-            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        match = _DATE.fullmatch(text)
-        if match is None:
-            return None
-        day, month = int(match.group(1)), int(match.group(2))
-        if match.group(3):
-            year = int(match.group(3))
-            return date(year + 2000 if year < 100 else year, month, day)
-        candidate = date(today.year, month, day)
-        return candidate if candidate >= today else date(today.year + 1, month, day)
-    except ValueError:
-        return None
-
-
 def slot_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The UTC moment of wall-clock ``at`` on local ``day``: once, even on DST Sundays.
 

@@ -217,7 +217,7 @@ class Reminders:
         title = html.escape(
             row["title_en"] if language == "en" and row["title_en"] else row["title_nl"]
         )
-        when = t.date(starts_at, "EEEE d MMMM") if row["all_day"] else t.datetime(starts_at)
+        when = t.day(starts_at) if row["all_day"] else t.datetime(starts_at)
         place = html.escape(", ".join(p for p in (row["place_name"], row["address"]) if p))
         contact = html.escape(" · ".join(p for p in (row["phone"], row["website"]) if p))
         if not row["still_on"]:

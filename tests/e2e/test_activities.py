@@ -90,7 +90,7 @@ async def test_location_list_details_and_reminder_across_restart(
     assert "1. <b>" not in text and "1. " in text  # HTML was rendered, not shown
     assert "Volgende ▶️" in buttons_of(first)
     # Babel, Dutch: a weekday and month in Dutch, a 24-hour time.
-    assert re.search(r"(ma|di|wo|do|vr|za|zo) \d+ \w+\.?, \d\d:\d\d", text)
+    assert re.search(r"(ma|di|wo|do|vr|za|zo) \d+ \w+\.? om \d\d:\d\d", text)
 
     await anna.press(first, "Volgende ▶️")
     second = await anna.expect("6. ", where=lambda e: bool(e.get("edited")))
@@ -106,14 +106,14 @@ async def test_location_list_details_and_reminder_across_restart(
     assert venue.get("venue", {})["title"] == "Koffieochtend in de bibliotheek"
     details = await anna.expect("Koffieochtend in de bibliotheek")
     body = text_of(details)
-    assert "Volgende keer: dinsdag 1 december, 10:00–11:30" in body
+    assert "Volgende keer: dinsdag 1 december om 10:00–11:30" in body
     assert "Georganiseerd door WIJ Heemstede" in body and "023 512 3401" in body
     assert "Toegankelijk met een rolstoel: ja" in body and "gratis" in body
     assert buttons_of(details) == ["🔔 Herinner mij", "🤝 Ik ga liever niet alleen"]
 
     await anna.press(details, "🔔 Herinner mij")
     await anna.expect_toast("Herinnering staat klaar.")
-    await anna.expect("Ik stuur u een herinnering op dinsdag 1 december, 08:00.")
+    await anna.expect("U krijgt dinsdag 1 december om 08:00 een herinnering.")
     await anna.press(details, "🔔 Herinner mij")
     await anna.expect("U hebt hiervoor al een herinnering.")
     assert await samen.query(
@@ -127,7 +127,7 @@ async def test_location_list_details_and_reminder_across_restart(
     await samen.start()
     reminder = await anna.expect("Herinnering", timeout=15)
     assert "Koffieochtend in de bibliotheek" in text_of(reminder)
-    assert "dinsdag 1 december, 10:00" in text_of(reminder)
+    assert "vandaag om 10:00" in text_of(reminder)  # sent at 08:05 the same day
     await samen.restart()
     await anna.expect_silence(3)
     assert await samen.query(
@@ -154,10 +154,10 @@ async def test_reminders_are_listed_and_cancelled(
     await john.press(games, next(b for b in buttons_of(games) if "Bridge" in b))
     details = await john.expect("Bridge afternoon")
     await john.press(details, "🔔 Remind me")
-    confirmed = await john.expect("I will send you a reminder on Monday 30 November, 11:30.")
+    confirmed = await john.expect("Your reminder comes Monday 30 November at 11:30.")
     await john.press(confirmed, "🔔 My reminders")
     listed = await john.expect("Your reminders")
-    assert "1. Bridge afternoon – Mon 30 Nov, 13:30" in text_of(listed)
+    assert "1. Bridge afternoon – Mon 30 Nov at 13:30" in text_of(listed)
     await john.press(listed, "❌ Cancel reminder 1")
     await john.expect_toast("Reminder cancelled.")
     await john.expect("You have no reminders.", where=lambda e: bool(e.get("edited")))
@@ -352,13 +352,13 @@ async def test_coordinator_adds_edits_and_hides(
     await coen.expect("This is not a phone number. Please try again.")
     await coen.press(phone, "Skip")
     summary = await coen.expect("Is this right?")
-    assert "First time: Wednesday 2 December, 19:00" in text_of(summary)
+    assert "First time: Wednesday 2 December at 19:00" in text_of(summary)
     assert "Every week" in text_of(summary)
     await coen.press(summary, "✅ Save")
     await coen.expect("Saved. Residents can find it now.")
     details = await coen.expect("Schaakclub voor iedereen", where=lambda e: bool(buttons_of(e)))
     assert "source: added in Samen" in text_of(details)
-    assert f"Last change: 28 Nov 2026, 15:30 by {COORDINATOR_ID}" in text_of(details)
+    assert f"Last change: today at 15:30 by {COORDINATOR_ID}" in text_of(details)
     activity_id = int(re.findall(r"Number (\d+)", text_of(details))[0])
 
     await coen.press(details, "✏️ Change")
@@ -472,7 +472,7 @@ async def test_reminder_after_the_activity_was_hidden_warns(
     await john.press(listed, next(b for b in buttons_of(listed) if "Dinner together" in b))
     details = await john.expect("Dinner together at the Princehof")
     await john.press(details, "🔔 Remind me")
-    await john.expect("I will send you a reminder on Thursday 3 December, 15:30.")
+    await john.expect("Your reminder comes Thursday 3 December at 15:30.")
     rows = await samen.query("SELECT activity_id FROM activity_reminders")
     await samen.stop()
     db = await Database.open(samen.settings.database)

@@ -141,7 +141,7 @@ async def test_request_race_claim_call_and_close(
     topics = await anna.expect("Waar wilt u over praten?")
     await anna.press(topics, "💛 Zorgen om iemand")
     confirmed = await anna.expect("Uw verzoek is binnen.")
-    assert "zaterdag 28 november, 12:00–17:00" in text_of(confirmed)
+    assert "We bellen u: vandaag, 12:00–17:00" in text_of(confirmed)
     assert "Onderwerp: 💛 Zorgen om iemand" in text_of(confirmed)
     assert "Wat gebeurt er nu?" in text_of(confirmed)
 
@@ -425,7 +425,7 @@ async def test_call_me_needs_consent_first(bot: SamenBot, client: EmulatorClient
     topics = await john.expect("What would you like to talk about?")
     await john.press(topics, "Skip")
     done = await john.expect("Your request is in.")
-    assert "Sunday 29 November, 09:00–12:00" in text_of(done)
+    assert "We will call you: tomorrow, 09:00–12:00" in text_of(done)
     assert await bot.query("SELECT phone, topic FROM callback_tasks") == [("+31252123456", None)]
     # No volunteer is on duty yet: the coordinator hears it (in the default language).
     alert = await coordinator.expect("Maar er is geen vrijwilliger beschikbaar")

@@ -42,7 +42,9 @@ async def test_see_export_stop_and_erase(
     await anna.tap("📋 Mijn gegevens")
     overview = await anna.expect("Wat Samen over u bewaart")
     assert "Voornaam: Anna" in overview["text"]
-    assert f"Telegram-nummer: {anna.user_id}" in overview["text"]
+    assert (
+        f"Nummer van uw Telegram-account (geen telefoonnummer): {anna.user_id}" in overview["text"]
+    )
     assert "Berichten van Samen: aan" in overview["text"]
     assert buttons_of(overview) == [
         "📄 Stuur mij mijn gegevens",
@@ -58,7 +60,7 @@ async def test_see_export_stop_and_erase(
     data = json.loads(await client.download(document["file_id"]))
     assert data["telegram_id"] == anna.user_id
     assert data["residents"][0]["first_name"] == "Anna"
-    assert data["residents"][0]["consent_version"] == 1
+    assert data["residents"][0]["consent_version"] == 2
 
     # Before anything stops, Samen says what stops and asks; "no" changes nothing.
     await anna.press(overview, "🔕 Stop alle berichten")

@@ -31,8 +31,8 @@ async def test_onboarding_in_dutch(samen: SamenBot, anna: Person) -> None:
     await anna.press(choice, "✓ Nederlands")
     await anna.expect("Welkom bij Samen!")
     notice = await anna.expect("Uw privacy")
-    assert "versie 1" in notice["text"]
-    assert buttons_of(notice) == ["✅ Ik ga akkoord", "Nee, liever niet"]
+    assert "versie 2" in notice["text"]
+    assert buttons_of(notice) == ["✅ Ik ga akkoord", "Nee, liever niet", "📄 Meer lezen"]
     assert await _tables_mentioning(samen, anna.user_id) == []  # nothing before consent
 
     await anna.press(notice, "✅ Ik ga akkoord")
@@ -42,7 +42,7 @@ async def test_onboarding_in_dutch(samen: SamenBot, anna: Person) -> None:
         "SELECT language, consent_version, first_name, status FROM residents WHERE telegram_id = ?",
         (anna.user_id,),
     )
-    assert rows == [("nl", 1, "Anna", "active")]
+    assert rows == [("nl", 2, "Anna", "active")]
 
     await anna.say("/start")
     await anna.expect("Fijn dat u er weer bent!")
@@ -147,7 +147,7 @@ async def test_change_language_later(samen: SamenBot, anna: Person) -> None:
 async def test_help_and_menu_commands(samen: SamenBot, anna: Person) -> None:
     await anna.say("/help")
     help_text = await anna.expect("Hoe Samen werkt")
-    assert "/mydata" in help_text["text"]
+    assert "/gegevens" in help_text["text"]
     await anna.say("/menu")
     menu = await anna.expect("Wat wilt u doen?")
     assert {"🔒 Privacy", "🌐 Taal", "❓ Hulp"} <= set(keyboard_of(menu))

@@ -84,7 +84,7 @@ async def test_consent_invitation_six_answers_and_a_gentle_reflection(
     assert await bot.query("SELECT * FROM selfcheck_subscriptions") == []
     await john.press(consent, "✅ I agree")
     agreed = await john.expect("Samen will invite you once a month")
-    assert "The next invitation: Monday 28 December, 10:30" in text_of(agreed)
+    assert "The next invitation: Monday 28 December at 10:30" in text_of(agreed)
     assert await bot.query("SELECT consent_version, consent_at FROM selfcheck_subscriptions") == [
         (1, "2026-11-30T08:00:00Z")
     ]
@@ -153,7 +153,7 @@ async def test_consent_invitation_six_answers_and_a_gentle_reflection(
 
     # One self-check a month; the last result can be seen again; stop deletes it all.
     menu = await open_selfcheck(john)
-    assert "This month: done on" in text_of(menu)
+    assert "This month: done (today)" in text_of(menu)
     assert "▶️ Do the self-check now" not in buttons_of(menu)
     await john.press(menu, "🔁 See my last result")
     await john.expect("miss people around you now and then")
@@ -171,7 +171,7 @@ async def test_declined_consent_stores_nothing_and_sends_nothing(
     bot: SamenBot, anna: Person, client: EmulatorClient, clock: FakeClock
 ) -> None:
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
-    await anna.tap("💬 Check-ins")
+    await anna.tap("💬 Dagelijks berichtje")
     menu = await anna.expect(where=lambda e: "📝 Maandelijkse vragenlijst" in buttons_of(e))
     await anna.press(menu, "📝 Maandelijkse vragenlijst")
     consent = await anna.expect("Maandelijkse vragenlijst (u kiest zelf)")
@@ -197,7 +197,7 @@ async def test_not_now_then_from_the_menu_in_dutch(
     bot: SamenBot, anna: Person, client: EmulatorClient, clock: FakeClock
 ) -> None:
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
-    await anna.tap("💬 Check-ins")
+    await anna.tap("💬 Dagelijks berichtje")
     menu = await anna.expect(where=lambda e: "📝 Maandelijkse vragenlijst" in buttons_of(e))
     await anna.press(menu, "📝 Maandelijkse vragenlijst")
     await anna.press(await anna.expect("Maandelijkse vragenlijst"), "✅ Ik ga akkoord")
@@ -208,7 +208,7 @@ async def test_not_now_then_from_the_menu_in_dutch(
     await anna.press(invitation, "↩️ Nu niet")
     await anna.expect("U kunt later deze maand verder")
     assert await bot.query("SELECT status FROM selfcheck_rounds") == [("declined",)]
-    await anna.tap("💬 Check-ins")
+    await anna.tap("💬 Dagelijks berichtje")
     menu = await anna.expect(where=lambda e: "📝 Maandelijkse vragenlijst" in buttons_of(e))
     await anna.press(menu, "📝 Maandelijkse vragenlijst")
     own = await anna.expect("Deze maand: nog niet ingevuld")
@@ -218,7 +218,7 @@ async def test_not_now_then_from_the_menu_in_dutch(
     assert buttons_of(question) == ["Ja", "Min of meer", "Nee", "⏸ Later"]
     await anna.press(question, "⏸ Later")
     await anna.expect("Wat u al hebt beantwoord, is bewaard")
-    await anna.tap("💬 Check-ins")
+    await anna.tap("💬 Dagelijks berichtje")
     menu = await anna.expect(where=lambda e: "📝 Maandelijkse vragenlijst" in buttons_of(e))
     await anna.press(menu, "📝 Maandelijkse vragenlijst")
     own = await anna.expect("Deze maand: nog niet ingevuld")

@@ -422,7 +422,7 @@ async def test_refresh_keeps_an_edit_made_while_it_expanded(
 
 @pytest.fixture
 async def town(db: Database, clock: FakeClock, tmp_path: Path) -> Services:
-    catalogs = Catalogs.load(AMS)
+    catalogs = Catalogs.load(AMS, clock)
     services = Services.create(db, clock, catalogs)
     await seed(
         db,
@@ -457,10 +457,10 @@ async def test_reminder_fires_once_at_its_time(
     assert await town.reminders.send_due() == 1
     # A second tick, or a tick after a restart (a new service on the same file), sends nothing.
     assert await town.reminders.send_due() == 0
-    again = Services.create(db, clock, Catalogs.load(AMS))
+    again = Services.create(db, clock, Catalogs.load(AMS, clock))
     assert await again.reminders.send_due() == 0
     (text,) = await outbox_texts(db)
-    assert "Koffieochtend" in text and "dinsdag 1 december, 10:00" in text
+    assert "Koffieochtend" in text and "vandaag om 10:00" in text  # 2 hours ahead
     assert "Herinnering" in text
 
 

@@ -22,7 +22,6 @@ from bot.services.checkins import (
     mood_data,
     mood_from_text,
     next_slot,
-    parse_date,
     parse_time,
     render_checkin,
     slot_from_code,
@@ -157,22 +156,6 @@ def test_quiet_hours_wrap_midnight_or_not() -> None:
 )
 def test_typed_times(text: str, expected: time | None) -> None:
     assert parse_time(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("12-7", date(2027, 7, 12)),
-        ("5/12", date(2026, 12, 5)),
-        ("28-11", date(2026, 11, 28)),
-        ("1.2.27", date(2027, 2, 1)),
-        ("2027-01-03", date(2027, 1, 3)),
-        ("31-02", None),
-        ("morgen", None),
-    ],
-)
-def test_typed_dates(text: str, expected: date | None) -> None:
-    assert parse_date(text, today=date(2026, 11, 28)) == expected
 
 
 @pytest.mark.parametrize(
