@@ -406,7 +406,7 @@ async def test_while_messages_are_stopped_the_check_in_screens_tell_the_truth(
     await john.press(await john.expect("What Samen stores about you"), "🔔 Start messages again")
     await john.expect("Messages from Samen: on")
     menu = text_of(await open_menu(john))
-    assert "Next check-in: Wednesday 9 December, 13:00" in menu
+    assert "Next check-in: tomorrow at 13:00" in menu
     assert "Safety net: on (06 12 34 56 78)" in menu
 
 
@@ -424,14 +424,14 @@ async def test_the_safety_net_offer_says_what_happens_with_the_configured_times(
     await other.start()
     try:
         await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
-        await anna.tap("💬 Check-ins")
-        await anna.press(await anna.expect("Wilt u een kort bericht"), "✅ Ja, dat wil ik graag")
+        await anna.tap("💬 Dagelijks berichtje")
+        await anna.press(await anna.expect("Wilt u een kort berichtje"), "✅ Ja, dat wil ik graag")
         await anna.press(await anna.expect("Op welke dagen"), "Elke dag")
         await anna.say("10:00")
         offer = text_of(await anna.expect("Het vangnet"))
     finally:
         await other.stop()
-    assert "binnen 4 uur geen antwoord op een check-in? Dan vraagt Samen een vrijwilliger" in offer
+    assert "binnen 4 uur geen antwoord op het berichtje? Dan vraagt Samen een vrijwilliger" in offer
     assert "tussen 09:00 en 20:00. Na 20:00 wordt u de volgende dag gebeld." in offer
     assert "Heeft geen vrijwilliger dienst? Of neemt niemand de vraag binnen 3 uur aan?" in offer
     assert "Dan waarschuwt Samen de coördinatoren." in offer

@@ -15,6 +15,7 @@ import pytest
 
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
+from bot.services.residents import PRIVACY_NOTICE_VERSION
 from tests.conftest import FakeClock
 from tests.e2e.conftest import COORDINATOR_ID
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
@@ -150,7 +151,7 @@ async def test_short_privacy_text_with_the_details_one_tap_away(
     await anna.press(await anna.expect("Kies uw taal"), "✓ Nederlands")
     notice = await anna.expect("Uw privacy")
     short = text_of(notice)
-    assert "Telegram-nummer" not in short and "versie 2" in short
+    assert "Telegram-nummer" not in short and f"versie {PRIVACY_NOTICE_VERSION}" in short
     assert len(short) < 400
     assert buttons_of(notice) == ["✅ Ik ga akkoord", "Nee, liever niet", "📄 Meer lezen"]
 
@@ -162,7 +163,7 @@ async def test_short_privacy_text_with_the_details_one_tap_away(
     await anna.expect("Dank u wel! Alles is klaar.")
     assert await bot.query(
         "SELECT consent_version FROM residents WHERE telegram_id = ?", (anna.user_id,)
-    ) == [(2,)]
+    ) == [(PRIVACY_NOTICE_VERSION,)]
 
     await anna.say("/privacy")
     again = await anna.expect("Uw privacy")

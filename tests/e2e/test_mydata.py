@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.emulator.client import EmulatorClient
+from bot.services.residents import PRIVACY_NOTICE_VERSION
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
 
 
@@ -60,13 +61,13 @@ async def test_see_export_stop_and_erase(
     data = json.loads(await client.download(document["file_id"]))
     assert data["telegram_id"] == anna.user_id
     assert data["residents"][0]["first_name"] == "Anna"
-    assert data["residents"][0]["consent_version"] == 2
+    assert data["residents"][0]["consent_version"] == PRIVACY_NOTICE_VERSION
 
     # Before anything stops, Samen says what stops and asks; "no" changes nothing.
     await anna.press(overview, "🔕 Stop alle berichten")
     question = await anna.expect("Alle berichten stoppen?")
     assert question["message_id"] == overview["message_id"]  # the overview turned into it
-    for what in ("geen check-ins", "geen vangnet", "maandelijkse vragenlijst"):
+    for what in ("geen dagelijks berichtje", "geen vangnet", "maandelijkse vragenlijst"):
         assert what in text_of(question)
     for what in ("herinneringen aan activiteiten", "nieuws van de coördinatoren"):
         assert what in text_of(question)

@@ -279,7 +279,7 @@ async def test_while_messages_are_stopped_no_invitation_is_promised(
     await john.press(await open_selfcheck(john), "✅ I agree")
     await john.press(await john.expect("Samen will invite you once a month"), "↩️ Not now")
     menu = await open_selfcheck(john)
-    assert "Next invitation: Monday 28 December, 10:30" in text_of(menu)
+    assert "Next invitation: Monday 28 December at 10:30" in text_of(menu)
     await john.say("/mydata")
     await john.press(await john.expect("What Samen stores about you"), "🔕 Stop all messages")
     await john.press(await john.expect("Stop all messages?"), "🔕 Yes, stop all messages")
