@@ -467,6 +467,7 @@ async def test_fault_timeout_delivers_but_answers_late(client: EmulatorClient, b
     with pytest.raises(TimedOut):
         await bot.send_message(ANNA, "laat", read_timeout=0.1)
     assert (await client.transcript(ANNA))[-1]["text"] == "laat"
+    assert (await client.stats())["timeouts"] == 1
     await client.configure(fault_timeout=0.0, forbidden_users=[ANNA])
     with pytest.raises(Forbidden):
         await bot.send_message(ANNA, "nee")
