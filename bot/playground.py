@@ -31,6 +31,7 @@ from bot.config import Settings, load_settings
 from bot.emulator import people
 from bot.emulator.server import EmulatorServer
 from bot.emulator.state import EmulatorState
+from bot.runlock import AlreadyRunning, run_lock
 from bot.runtime import Runtime
 
 log = logging.getLogger("samen.playground")
@@ -158,6 +159,7 @@ class Playground:
         self._stop: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._held = contextlib.ExitStack()  # the database's run lock while running
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -183,6 +185,10 @@ class Playground:
 
     async def _start(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
+        try:  # a second playground on the same --folder would be a second bot on its data
+            self._held.enter_context(run_lock(self.database))
+        except AlreadyRunning as exc:
+            raise PlaygroundError(str(exc)) from None
         try:
             await self.emulator.start()
         except OSError as exc:
@@ -206,6 +212,7 @@ class Playground:
     async def stop(self) -> None:
         await self._stop_bot()
         await self.emulator.stop()
+        self._held.close()
         if self._own_folder:
             shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -242,6 +242,18 @@ async def test_a_taken_port_is_a_clear_error(playground: Playground) -> None:
     assert not second.folder.exists()  # its temporary folder is cleaned up
 
 
+async def test_a_second_playground_on_the_same_folder_is_refused(
+    playground: Playground, client: EmulatorClient
+) -> None:
+    second = Playground(port=0, folder=playground.folder)
+    with pytest.raises(PlaygroundError) as refused:
+        await second.start()
+    assert str(refused.value).startswith(f"Samen is already running on {playground.database}")
+    assert playground.database.exists()  # the first one's data is untouched
+    await client.send_text(JOHN.user_id, "/start")  # and the first bot runs on
+    assert "Choose your language" in (await client.wait_for(JOHN.user_id))["text"]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
