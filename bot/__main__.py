@@ -145,7 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     if not settings.telegram_bot_token:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
-    asyncio.run(_run_until_signal(settings))
+    from bot.runlock import AlreadyRunning
+
+    try:
+        asyncio.run(_run_until_signal(settings))
+    except AlreadyRunning as error:
+        print(error, file=sys.stderr)
+        return 1
     return 0
 
 

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.i18n import N_
 from bot.messenger import Messenger, run_messenger
 from bot.persistence import SQLitePersistence
+from bot.runlock import run_lock
 from bot.runtime import Runtime
 from bot.scheduler import start_ticks, ticks_for
 from handlers.commands import localised
@@ -83,12 +84,17 @@ async def publish_commands(app: SamenApplication, runtime: Runtime) -> None:
 
 
 async def serve(settings: Settings, stop: asyncio.Event, clock: Clock = utc_now) -> None:
-    """Run Samen (polling) until ``stop`` is set; everything is closed on the way out."""
-    runtime = await Runtime.open(settings, clock)
-    try:
-        await poll_until(build_application(runtime), runtime, stop)
-    finally:
-        await runtime.close()
+    """Run Samen (polling) until ``stop`` is set; everything is closed on the way out.
+
+    Raises AlreadyRunning, before touching the database, when another process runs
+    Samen on it.
+    """
+    with run_lock(settings.database):
+        runtime = await Runtime.open(settings, clock)
+        try:
+            await poll_until(build_application(runtime), runtime, stop)
+        finally:
+            await runtime.close()
 
 
 async def poll_until(app: SamenApplication, runtime: Runtime, stop: asyncio.Event) -> None:

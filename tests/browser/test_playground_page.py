@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 from playwright.async_api import Locator, Page, expect
 
-from bot.playground import ANNA, COEN, TOKEN, Playground
+from bot.playground import ANNA, COEN, Playground
 from tests.browser.conftest import Shoot
 
 
@@ -205,7 +205,7 @@ async def bot_api(playground: Playground, method: str, **params: Any) -> Any:
             form.add_field(key, value, filename="chart.png", content_type="image/png")
         else:
             form.add_field(key, value if isinstance(value, str) else json.dumps(value))
-    url = f"{playground.emulator.url}/bot{TOKEN}/{method}"
+    url = f"{playground.emulator.url}/bot{playground.token}/{method}"
     async with aiohttp.ClientSession() as session, session.post(url, data=form) as response:
         body = await response.json()
     assert body["ok"], body
