@@ -22,7 +22,7 @@ from bot.services.reminders import Reminders
 from bot.services.residents import Residents
 from bot.services.roles import Roles
 from bot.services.selfcheck import SelfChecks
-from bot.services.stats import Stats
+from bot.services.stats import DEFAULT_MIN_COUNT, Stats
 from bot.services.volunteers import Volunteers
 
 
@@ -55,6 +55,7 @@ class Services:
         default_language: str = "nl",
         callback_policy: CallbackPolicy | None = None,
         checkin_policy: CheckinPolicy | None = None,
+        min_count: int = DEFAULT_MIN_COUNT,
     ) -> Services:
         """``catalogs`` render the messages services send on their own (default: Amsterdam)."""
         texts = catalogs or Catalogs.load(ZoneInfo("Europe/Amsterdam"))
@@ -76,7 +77,7 @@ class Services:
             outbox=outbox,
             audit=audit,
             broadcasts=Broadcasts(db, clock, outbox, audit, counts, texts),
-            stats=Stats(db, clock, zone),
+            stats=Stats(db, clock, zone, min_count),
             volunteers=volunteers,
             callbacks=callbacks,
             activities=Activities(
