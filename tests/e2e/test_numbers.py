@@ -5,9 +5,11 @@ from __future__ import annotations
 from bot.db import Database
 from bot.emulator.client import EmulatorClient
 from bot.services import Services
+from bot.services.roles import Role
 from tests.conftest import FakeClock
 from tests.e2e.conftest import COORDINATOR_ID
 from tests.e2e.harness import Person, SamenBot, text_of
+from tests.e2e.test_mydata import onboard
 
 
 async def _bump_last_week(samen: SamenBot, clock: FakeClock, **metrics: int) -> None:
@@ -56,3 +58,31 @@ async def test_self_check_results_show_from_five_people(
     assert "• self-checks done: … · 5" in numbers
     assert "• result: severely lonely: … · 5" in numbers
     assert "• answered: not good: … · < 5" in numbers
+
+
+async def test_audit_in_plain_words_with_first_names(
+    samen_with_clock: tuple[SamenBot, FakeClock], client: EmulatorClient, anna: Person
+) -> None:
+    samen, clock = samen_with_clock
+    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join()
+    await onboard(coen, "✓ English", "✅ I agree")
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    db = await Database.open(samen.settings.database)
+    try:
+        services = Services.create(db, clock)
+        async with db.transaction() as conn:  # as an approved application does it
+            await services.volunteers.enrol(anna.user_id, "Annie", "nl", COORDINATOR_ID, conn)
+        await services.volunteers.create_invite(COORDINATOR_ID)
+        await services.roles.revoke(anna.user_id, Role.VOLUNTEER, COORDINATOR_ID)
+        await services.roles.grant(700_000_777, Role.VOLUNTEER, None)  # no name stored
+    finally:
+        await db.close()
+
+    await coen.say("/audit")
+    text = text_of(await coen.expect("Latest actions"))
+    assert "Coen gave Annie the role volunteer" in text  # the volunteer's display name
+    assert "Coen made an invitation for a new volunteer" in text
+    assert "Coen took the role volunteer away from Annie" in text
+    assert "a coordinator gave a resident the role volunteer" in text
+    for raw in (str(COORDINATOR_ID), str(anna.user_id), "700000777", "role.", "invite."):
+        assert raw not in text
