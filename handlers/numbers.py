@@ -74,10 +74,11 @@ def _audit_line(entry: AuditEntry, ctx: SamenContext) -> str:
     if text is None:  # a kind of entry this version does not know: its name, not its ids
         return html.escape(f"{actor}: {entry.action}")
     role = ROLE_NAMES.get(entry.detail)
+    subject = entry.subject_name or t._("a resident")
     return t._(
         text,
         actor=html.escape(actor),
-        subject=html.escape(entry.subject_name or t._("a resident")),
+        subject=html.escape(subject),
         role=t._(role) if role else "",
     )
 
