@@ -10,12 +10,15 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import ConversationHandler
 
-from bot.i18n import N_
+from bot.clock import from_iso
+from bot.i18n import N_, Translator
 from bot.services.geo import parse_postcode
+from bot.services.privacy import Holdings
 from bot.services.residents import Resident, Status
 from bot.services.roles import Role
 from handlers.callback_data import Prefix, args_of, encode
@@ -28,10 +31,13 @@ from handlers.keyboards import language_name
 CONFIRM_ERASE = "confirm_erase"
 TYPE_POSTCODE = "type_postcode"
 EXPORT_FILE_NAME = "samen-my-data.json"
+READABLE_FILE_NAME = N_("samen-my-data.txt")
 ROLE_LABELS = {Role.VOLUNTEER: N_("volunteer"), Role.COORDINATOR: N_("coordinator")}
 
 
-def _my_data_text(ctx: SamenContext, resident: Resident, roles: frozenset[Role]) -> str:
+def _my_data_text(
+    ctx: SamenContext, resident: Resident, roles: frozenset[Role], holdings: Holdings
+) -> str:
     t = ctx.t
     lines = [
         t._("<b>What Samen stores about you</b>"),
@@ -55,7 +61,139 @@ def _my_data_text(ctx: SamenContext, resident: Resident, roles: frozenset[Role])
         lines.append(
             t._("• Role: %(roles)s", roles=", ".join(t._(ROLE_LABELS[r]) for r in sorted(roles)))
         )
+    lines.append(t._("Samen keeps these until you choose “Delete everything”."))
+    more = holding_lines(t, holdings)
+    if more:
+        lines += ["", t._("<b>What else Samen keeps, and for how long</b>"), *more]
     return "\n".join(lines)
+
+
+def holding_lines(t: Translator, held: Holdings) -> list[str]:
+    """One line per kind of data held beyond the profile, each with how long it is kept."""
+    keep = held.retention
+    until_deleted = t._("until you choose “Delete everything”")
+    lines = []
+    if held.checkin_schedule:
+        lines.append(t._("• Your check-in days and time: until you stop the check-ins."))
+    if held.safety_net_phone:
+        lines.append(
+            t._(
+                "• Your phone number for the safety net: %(phone)s. "
+                "Kept until you turn the safety net off.",
+                phone=held.safety_net_phone,
+            )
+        )
+    counted = (
+        (
+            held.checkins,
+            t.ngettext(
+                "• %(count)s check-in and your answer (how you felt): kept %(days)s days.",
+                "• %(count)s check-ins and your answers (how you felt): kept %(days)s days.",
+                held.checkins,
+                count=held.checkins,
+                days=keep.checkin_days,
+            ),
+        ),
+        (
+            held.selfchecks,
+            t.ngettext(
+                "• %(count)s monthly self-check with your answers: kept %(days)s days.",
+                "• %(count)s monthly self-checks with your answers: kept %(days)s days.",
+                held.selfchecks,
+                count=held.selfchecks,
+                days=keep.selfcheck_days,
+            ),
+        ),
+        (
+            held.reminders,
+            t.ngettext(
+                "• %(count)s reminder for an activity: %(until)s.",
+                "• %(count)s reminders for activities: %(until)s.",
+                held.reminders,
+                count=held.reminders,
+                until=until_deleted,
+            ),
+        ),
+        (
+            held.earlier_callbacks,
+            t.ngettext(
+                "• %(count)s earlier call-back. The phone number and note are removed "
+                "%(days)s days after the call; the rest %(until)s.",
+                "• %(count)s earlier call-backs. The phone number and note are removed "
+                "%(days)s days after the call; the rest %(until)s.",
+                held.earlier_callbacks,
+                count=held.earlier_callbacks,
+                days=keep.phone_days,
+                until=until_deleted,
+            ),
+        ),
+        (
+            held.applications,
+            t.ngettext(
+                "• %(count)s request to become a volunteer: %(until)s.",
+                "• %(count)s requests to become a volunteer: %(until)s.",
+                held.applications,
+                count=held.applications,
+                until=until_deleted,
+            ),
+        ),
+        (
+            held.messages,
+            t.ngettext(
+                "• A note of %(count)s message Samen sent you (when, not what): "
+                "kept %(days)s days.",
+                "• A note of %(count)s messages Samen sent you (when, not what): "
+                "kept %(days)s days.",
+                held.messages,
+                count=held.messages,
+                days=keep.message_days,
+            ),
+        ),
+        (
+            held.announcements,
+            t.ngettext(
+                "• %(count)s announcement you wrote: %(until)s.",
+                "• %(count)s announcements you wrote: %(until)s.",
+                held.announcements,
+                count=held.announcements,
+                until=until_deleted,
+            ),
+        ),
+        (
+            held.audit_entries,
+            t.ngettext(
+                "• %(count)s line about your role in the coordinators' log: %(until)s.",
+                "• %(count)s lines about your role in the coordinators' log: %(until)s.",
+                held.audit_entries,
+                count=held.audit_entries,
+                until=until_deleted,
+            ),
+        ),
+    )
+    lines += [line for count, line in counted[:2] if count]
+    if held.selfcheck_consent:
+        lines.append(t._("• Your agreement to the monthly self-check: until you stop it."))
+    if held.open_callback:
+        lines.append(
+            t._(
+                "• Your request to be called back, with phone number %(phone)s. "
+                "The number is removed %(days)s days after the call.",
+                phone=held.open_callback_phone or "–",
+                days=keep.phone_days,
+            )
+        )
+    lines += [line for count, line in counted[2:] if count]
+    if held.volunteer_name:
+        lines.append(
+            t._(
+                "• Your volunteer profile (name %(name)s, languages, on duty): %(until)s.",
+                name=html.escape(held.volunteer_name),
+                until=until_deleted,
+            )
+        )
+    if held.conversations:
+        lines.append(t._("• Where you are in a conversation with Samen: until it is finished."))
+    return lines
 
 
 def _my_data_buttons(ctx: SamenContext, resident: Resident) -> InlineKeyboardMarkup:
@@ -116,12 +254,18 @@ async def show_my_data(update: Update, ctx: SamenContext) -> None:
             ),
         )
         return
-    roles = await ctx.services.roles.of(resident.telegram_id)
     await ctx.bot.send_message(
         chat.id,
-        _my_data_text(ctx, resident, roles),
+        await _current_text(ctx, resident),
         reply_markup=_my_data_buttons(ctx, resident),
     )
+
+
+async def _current_text(ctx: SamenContext, resident: Resident) -> str:
+    """The my-data overview with what is stored right now."""
+    roles = await ctx.services.roles.of(resident.telegram_id)
+    holdings = await ctx.services.privacy.holdings(resident.telegram_id)
+    return _my_data_text(ctx, resident, roles, holdings)
 
 
 async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
@@ -137,11 +281,19 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
     if action == "export":
         await query.answer()
         data = await ctx.services.privacy.export(resident.telegram_id)
+        readable = await _readable_export(ctx, resident, data)
+        await ctx.bot.send_document(
+            resident.telegram_id,
+            InputFile(io.BytesIO(readable.encode()), filename=ctx.t._(READABLE_FILE_NAME)),
+            caption=ctx.t._("Here is everything Samen stores about you, to read."),
+        )
         payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
         await ctx.bot.send_document(
             resident.telegram_id,
             InputFile(io.BytesIO(payload), filename=EXPORT_FILE_NAME),
-            caption=ctx.t._("Here is everything Samen stores about you, in one file."),
+            caption=ctx.t._(
+                "The same, with every detail, in a file for computers (JSON). Times in it are UTC."
+            ),
         )
         return ConversationHandler.END
     if action == "area":
@@ -195,13 +347,33 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
     return CONFIRM_ERASE
 
 
+async def _readable_export(ctx: SamenContext, resident: Resident, data: dict[str, object]) -> str:
+    """The overview as a plain text document in the person's language, local times."""
+    t = ctx.t
+    overview = html.unescape(re.sub(r"</?b>", "", await _current_text(ctx, resident)))
+    made = t.datetime(from_iso(str(data["exported_at"])))
+    return "\n".join(
+        [
+            t._("Samen – my data"),
+            t._("Made on %(moment)s", moment=made),
+            "",
+            overview,
+            "",
+            t._(
+                "The file %(file)s holds the same with every detail, for a computer.",
+                file=EXPORT_FILE_NAME,
+            ),
+            "",
+        ]
+    )
+
+
 async def _refresh(query: CallbackQuery, ctx: SamenContext, telegram_id: int) -> None:
     """Show the my-data message again with what is stored now."""
     updated = await ctx.services.residents.get(telegram_id)
     if updated is not None:
-        roles = await ctx.services.roles.of(telegram_id)
         await query.edit_message_text(
-            _my_data_text(ctx, updated, roles), reply_markup=_my_data_buttons(ctx, updated)
+            await _current_text(ctx, updated), reply_markup=_my_data_buttons(ctx, updated)
         )
 
 

@@ -17,7 +17,7 @@ from bot.services.counts import Counts
 from bot.services.geo import Places
 from bot.services.groups import Groups
 from bot.services.outbox import Outbox
-from bot.services.privacy import Privacy
+from bot.services.privacy import Privacy, Retention
 from bot.services.reminders import Reminders
 from bot.services.residents import Residents
 from bot.services.roles import Roles
@@ -65,13 +65,14 @@ class Services:
         audit = Audit(db, clock)
         roles = Roles(db, clock, audit)
         volunteers = Volunteers(db, clock, roles, outbox, counts, texts, default_language, audit)
-        callbacks = Callbacks(
-            db, clock, volunteers, outbox, counts, texts, callback_policy or CallbackPolicy()
-        )
+        callback_policy = callback_policy or CallbackPolicy()
+        callbacks = Callbacks(db, clock, volunteers, outbox, counts, texts, callback_policy)
         return cls(
             residents=Residents(db, clock, counts),
             roles=roles,
-            privacy=Privacy(db, clock, counts),
+            privacy=Privacy(
+                db, clock, counts, Retention(phone_days=callback_policy.retention.days)
+            ),
             counts=counts,
             groups=Groups(db, clock),
             outbox=outbox,
