@@ -10,12 +10,10 @@ from __future__ import annotations
 import html
 import io
 import json
-import re
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import ConversationHandler
 
-from bot.clock import from_iso
 from bot.i18n import N_, Translator
 from bot.services.geo import parse_postcode
 from bot.services.privacy import Holdings
@@ -27,10 +25,10 @@ from handlers.context import SamenContext
 from handlers.conversation import leave_conversations
 from handlers.expired import button_expired
 from handlers.keyboards import language_name
+from handlers.mydata_document import EXPORT_FILE_NAME, readable_export
 
 CONFIRM_ERASE = "confirm_erase"
 TYPE_POSTCODE = "type_postcode"
-EXPORT_FILE_NAME = "samen-my-data.json"
 READABLE_FILE_NAME = N_("samen-my-data.txt")
 ROLE_LABELS = {Role.VOLUNTEER: N_("volunteer"), Role.COORDINATOR: N_("coordinator")}
 
@@ -281,7 +279,7 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
     if action == "export":
         await query.answer()
         data = await ctx.services.privacy.export(resident.telegram_id)
-        readable = await _readable_export(ctx, resident, data)
+        readable = readable_export(ctx.t, await _current_text(ctx, resident), data)
         await ctx.bot.send_document(
             resident.telegram_id,
             InputFile(io.BytesIO(readable.encode()), filename=ctx.t._(READABLE_FILE_NAME)),
@@ -345,27 +343,6 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
         ),
     )
     return CONFIRM_ERASE
-
-
-async def _readable_export(ctx: SamenContext, resident: Resident, data: dict[str, object]) -> str:
-    """The overview as a plain text document in the person's language, local times."""
-    t = ctx.t
-    overview = html.unescape(re.sub(r"</?b>", "", await _current_text(ctx, resident)))
-    made = t.datetime(from_iso(str(data["exported_at"])))
-    return "\n".join(
-        [
-            t._("Samen – my data"),
-            t._("Made on %(moment)s", moment=made),
-            "",
-            overview,
-            "",
-            t._(
-                "The file %(file)s holds the same with every detail, for a computer.",
-                file=EXPORT_FILE_NAME,
-            ),
-            "",
-        ]
-    )
 
 
 async def _refresh(query: CallbackQuery, ctx: SamenContext, telegram_id: int) -> None:

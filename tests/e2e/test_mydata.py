@@ -267,6 +267,12 @@ async def test_export_is_a_readable_document_and_a_json_file(
     assert "• First name: John" in text
     assert "• Your phone number for the safety net: +31612345678." in text
     assert "• 2 check-ins and your answers (how you felt): kept 90 days." in text
+    # Then what was done, one line each, under plain headings.
+    assert "\nYour check-ins\n" in text and text.count(": you felt so-so\n") == 2
+    assert "• November 2026: done. Your answers: yes, more or less, no, yes, no, yes" in text
+    assert "\nYour reminders for activities\n• An activity on " in text
+    assert ": waiting for a volunteer. Phone number: +31687654321" in text
+    assert ": done. Phone number: removed" in text
     assert not re.search(r"dedupe_key|telegram_id|<b>|\d{4}-\d\d-\d\dT", text)
     # Times are local (Heemstede), not the UTC the database keeps.
     consent = from_iso((await samen.query("SELECT consent_at FROM residents"))[0][0])
