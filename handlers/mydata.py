@@ -158,6 +158,26 @@ def holding_lines(t: Translator, held: Holdings) -> list[str]:
             ),
         ),
         (
+            held.activity_changes,
+            t.ngettext(
+                "• %(count)s change you made to activities: %(until)s.",
+                "• %(count)s changes you made to activities: %(until)s.",
+                held.activity_changes,
+                count=held.activity_changes,
+                until=until_deleted,
+            ),
+        ),
+        (
+            held.invites_used,
+            t.ngettext(
+                "• %(count)s invitation you used to become a volunteer: %(until)s.",
+                "• %(count)s invitations you used to become a volunteer: %(until)s.",
+                held.invites_used,
+                count=held.invites_used,
+                until=until_deleted,
+            ),
+        ),
+        (
             held.audit_entries,
             t.ngettext(
                 "• %(count)s line about your role in the coordinators' log: %(until)s.",

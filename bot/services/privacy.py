@@ -114,8 +114,33 @@ class Holdings:
     messages: int
     announcements: int
     audit_entries: int
+    activity_changes: int
+    invites_used: int
     conversations: int
     retention: Retention
+
+
+# Which field of Holdings (or the profile) shows each personal table, so "My data"
+# cannot silently leave a kind of data out: a test checks every table is here.
+SHOWN_IN_MY_DATA: dict[str, str] = {
+    "residents": "profile",
+    "roles": "profile",
+    "outbox": "messages",
+    "activity_reminders": "reminders",
+    "activity_changes": "activity_changes",
+    "activity_drafts": "conversations",
+    "callback_tasks": "open_callback, earlier_callbacks",
+    "volunteers": "volunteer_name",
+    "volunteer_invites": "invites_used",
+    "volunteer_applications": "applications",
+    "checkin_subscriptions": "checkin_schedule, safety_net_phone",
+    "checkin_sends": "checkins",
+    "selfcheck_subscriptions": "selfcheck_consent",
+    "selfcheck_rounds": "selfchecks",
+    "conversations": "conversations",
+    "broadcasts": "announcements",
+    "audit_log": "audit_entries",
+}
 
 
 # One row count per kind of data (parameter: the person's Telegram id).
@@ -129,6 +154,8 @@ _HOLDING_COUNTS = {
     "messages": "SELECT COUNT(*) FROM outbox WHERE recipient_id = :person",
     "announcements": "SELECT COUNT(*) FROM broadcasts WHERE author_id = :person",
     "audit_entries": "SELECT COUNT(*) FROM audit_log WHERE subject_id = :person",
+    "activity_changes": "SELECT COUNT(*) FROM activity_changes WHERE changed_by = :person",
+    "invites_used": "SELECT COUNT(*) FROM volunteer_invites WHERE used_by = :person",
     "conversations": "SELECT (SELECT COUNT(*) FROM conversations WHERE telegram_id = :person)"
     " + (SELECT COUNT(*) FROM activity_drafts WHERE telegram_id = :person)",
 }

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import asyncio
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import matplotlib.image
@@ -9,6 +11,7 @@ import matplotlib.pyplot
 import numpy
 import pytest
 
+from bot.__main__ import main
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.numbers import draw_chart, render_png, render_text
@@ -187,3 +190,32 @@ async def test_chart_whole_numbers_and_hours_apart(
         assert "fewer than 5: not shown" in [text.get_text() for text in legend.get_texts()]
     finally:
         matplotlib.pyplot.close(figure)
+
+
+def test_command_line_numbers_use_samen_min_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`samen stats`: the same protection, as plain text (no tags, no entities)."""
+    database = tmp_path / "samen.sqlite3"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SAMEN_DATABASE", str(database))
+    monkeypatch.setenv("SAMEN_MIN_COUNT", "3")
+    monkeypatch.setenv("SAMEN_DEFAULT_LANGUAGE", "en")
+
+    async def last_week() -> None:
+        db = await Database.open(database)
+        try:
+            await db.migrate()
+            clock = FakeClock(datetime.now(UTC) - timedelta(weeks=1))
+            await Services.create(db, clock).counts.bump("checkins_answered_bad", 4)
+            await Services.create(db, clock).counts.bump("selfcheck_done", 2)
+        finally:
+            await db.close()
+
+    asyncio.run(last_week())
+    assert main(["stats", "--png", str(tmp_path / "chart.png")]) == 0
+    printed = capsys.readouterr().out
+    assert "• self-checks done: … · < 3\n" in printed
+    assert "• answered: not good: … · 3\n" in printed  # 4, rounded to 3
+    assert "fewer than 3 shows as “< 3”" in printed and "<i>" not in printed
+    assert (tmp_path / "chart.png").read_bytes().startswith(b"\x89PNG")
