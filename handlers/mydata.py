@@ -14,7 +14,7 @@ import json
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import ConversationHandler
 
-from bot.i18n import N_, Translator
+from bot.i18n import N_
 from bot.services.geo import parse_postcode
 from bot.services.privacy import Holdings
 from bot.services.residents import Resident, Status
@@ -26,6 +26,7 @@ from handlers.conversation import leave_conversations
 from handlers.expired import button_expired
 from handlers.keyboards import language_name
 from handlers.mydata_document import EXPORT_FILE_NAME, readable_export
+from handlers.mydata_holdings import holding_lines
 
 CONFIRM_ERASE = "confirm_erase"
 TYPE_POSTCODE = "type_postcode"
@@ -64,154 +65,6 @@ def _my_data_text(
     if more:
         lines += ["", t._("<b>What else Samen keeps, and for how long</b>"), *more]
     return "\n".join(lines)
-
-
-def holding_lines(t: Translator, held: Holdings) -> list[str]:
-    """One line per kind of data held beyond the profile, each with how long it is kept."""
-    keep = held.retention
-    until_deleted = t._("until you choose “Delete everything”")
-    lines = []
-    if held.checkin_schedule:
-        lines.append(t._("• Your check-in days and time: until you stop the check-ins."))
-    if held.safety_net_phone:
-        lines.append(
-            t._(
-                "• Your phone number for the safety net: %(phone)s. "
-                "Kept until you turn the safety net off.",
-                phone=held.safety_net_phone,
-            )
-        )
-    counted = (
-        (
-            held.checkins,
-            t.ngettext(
-                "• %(count)s check-in and your answer (how you felt): kept %(days)s days.",
-                "• %(count)s check-ins and your answers (how you felt): kept %(days)s days.",
-                held.checkins,
-                count=held.checkins,
-                days=keep.checkin_days,
-            ),
-        ),
-        (
-            held.selfchecks,
-            t.ngettext(
-                "• %(count)s monthly self-check with your answers: kept %(days)s days.",
-                "• %(count)s monthly self-checks with your answers: kept %(days)s days.",
-                held.selfchecks,
-                count=held.selfchecks,
-                days=keep.selfcheck_days,
-            ),
-        ),
-        (
-            held.reminders,
-            t.ngettext(
-                "• %(count)s reminder for an activity: %(until)s.",
-                "• %(count)s reminders for activities: %(until)s.",
-                held.reminders,
-                count=held.reminders,
-                until=until_deleted,
-            ),
-        ),
-        (
-            held.earlier_callbacks,
-            t.ngettext(
-                "• %(count)s earlier call-back. The phone number and note are removed "
-                "%(days)s days after the call; the rest %(until)s.",
-                "• %(count)s earlier call-backs. The phone number and note are removed "
-                "%(days)s days after the call; the rest %(until)s.",
-                held.earlier_callbacks,
-                count=held.earlier_callbacks,
-                days=keep.phone_days,
-                until=until_deleted,
-            ),
-        ),
-        (
-            held.applications,
-            t.ngettext(
-                "• %(count)s request to become a volunteer: %(until)s.",
-                "• %(count)s requests to become a volunteer: %(until)s.",
-                held.applications,
-                count=held.applications,
-                until=until_deleted,
-            ),
-        ),
-        (
-            held.messages,
-            t.ngettext(
-                "• A note of %(count)s message Samen sent you (when, not what): "
-                "kept %(days)s days.",
-                "• A note of %(count)s messages Samen sent you (when, not what): "
-                "kept %(days)s days.",
-                held.messages,
-                count=held.messages,
-                days=keep.message_days,
-            ),
-        ),
-        (
-            held.announcements,
-            t.ngettext(
-                "• %(count)s announcement you wrote: %(until)s.",
-                "• %(count)s announcements you wrote: %(until)s.",
-                held.announcements,
-                count=held.announcements,
-                until=until_deleted,
-            ),
-        ),
-        (
-            held.activity_changes,
-            t.ngettext(
-                "• %(count)s change you made to activities: %(until)s.",
-                "• %(count)s changes you made to activities: %(until)s.",
-                held.activity_changes,
-                count=held.activity_changes,
-                until=until_deleted,
-            ),
-        ),
-        (
-            held.invites_used,
-            t.ngettext(
-                "• %(count)s invitation you used to become a volunteer: %(until)s.",
-                "• %(count)s invitations you used to become a volunteer: %(until)s.",
-                held.invites_used,
-                count=held.invites_used,
-                until=until_deleted,
-            ),
-        ),
-        (
-            held.audit_entries,
-            t.ngettext(
-                "• %(count)s line about your role in the coordinators' log: %(until)s.",
-                "• %(count)s lines about your role in the coordinators' log: %(until)s.",
-                held.audit_entries,
-                count=held.audit_entries,
-                until=until_deleted,
-            ),
-        ),
-    )
-    lines += [line for count, line in counted[:2] if count]
-    if held.selfcheck_consent:
-        lines.append(t._("• Your agreement to the monthly self-check: until you stop it."))
-    if held.open_callback:
-        lines.append(
-            t._(
-                "• Your request to be called back, with phone number %(phone)s. "
-                "The number is removed %(days)s days after the call.",
-                phone=held.open_callback_phone or "–",
-                days=keep.phone_days,
-            )
-        )
-    lines += [line for count, line in counted[2:] if count]
-    if held.volunteer_name:
-        lines.append(
-            t._(
-                "• Your volunteer profile (name %(name)s, languages, on duty): %(until)s.",
-                name=html.escape(held.volunteer_name),
-                until=until_deleted,
-            )
-        )
-    if held.conversations:
-        lines.append(t._("• Where you are in a conversation with Samen: until it is finished."))
-    return lines
 
 
 def _my_data_buttons(ctx: SamenContext, resident: Resident) -> InlineKeyboardMarkup:
