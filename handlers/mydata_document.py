@@ -18,7 +18,7 @@ from babel.dates import format_date
 from bot.clock import from_iso
 from bot.i18n import N_, Translator
 
-MOODS = {"good": N_("good"), "okay": N_("so-so"), "bad": N_("not good")}
+MOODS = {"good": N_("you felt good"), "okay": N_("you felt so-so"), "bad": N_("you felt not good")}
 ANSWERS = {"y": N_("yes"), "m": N_("more or less"), "n": N_("no")}
 SELFCHECK_STATUS = {
     "invited": N_("invited"),
@@ -78,7 +78,8 @@ def _plain(text: str) -> str:
 
 
 def _local(t: Translator, moment: object) -> str:
-    return t.datetime(from_iso(str(moment))) if moment else "–"
+    """A stored UTC moment as local time in words, with the year (a document is kept)."""
+    return t.datetime(from_iso(str(moment)), "EEEE d MMMM yyyy, HH:mm") if moment else "–"
 
 
 def _word(t: Translator, words: dict[str, str], value: object) -> str:
@@ -86,10 +87,7 @@ def _word(t: Translator, words: dict[str, str], value: object) -> str:
 
 
 def _checkin(t: Translator, row: Row) -> str:
-    if row.get("mood"):
-        answer = t._("you felt %(mood)s", mood=_word(t, MOODS, row["mood"]))
-    else:
-        answer = t._("no answer")
+    answer = _word(t, MOODS, row["mood"]) if row.get("mood") else t._("no answer")
     return f"• {_local(t, row.get('slot'))}: {answer}"
 
 
