@@ -28,6 +28,7 @@ DEFAULT_MIN_COUNT = 5
 # Counts about how people feel or their health, shown only protected (``protect``):
 # check-in moods, the safety net's calls after an unanswered check-in, and everything
 # about the monthly loneliness self-check (taking part in it says something too).
+# A new count of that kind (e.g. what typed messages meant) only needs its metric here.
 SENSITIVE_METRICS: frozenset[str] = frozenset(
     {
         "checkins_answered_good",
