@@ -92,9 +92,10 @@ class Audit:
         """The volunteer's display name where there is one, else the resident's first name."""
         marks = ",".join("?" * len(ids))
         rows = await self._db.fetchall(
-            f"SELECT telegram_id, first_name FROM residents WHERE telegram_id IN ({marks})"
-            f" AND first_name <> '' UNION ALL SELECT telegram_id, first_name FROM volunteers"
-            f" WHERE telegram_id IN ({marks})",
+            f"SELECT telegram_id, first_name, 0 AS rank FROM residents"
+            f" WHERE telegram_id IN ({marks}) AND first_name <> ''"
+            f" UNION ALL SELECT telegram_id, first_name, 1 AS rank FROM volunteers"
+            f" WHERE telegram_id IN ({marks}) ORDER BY rank",
             (*ids, *ids),
         )
         return {int(r[0]): str(r[1]) for r in rows}  # volunteers come last and win
