@@ -76,7 +76,7 @@ async def _stats(settings: Settings, png: Path | None) -> int:
     finally:
         await runtime.close()
     t = runtime.catalogs.get(settings.default_language)
-    print(html.unescape(re.sub(r"</?b>", "", render_text(report, t))))
+    print(html.unescape(re.sub(r"</?[bi]>", "", render_text(report, t))))
     if png is not None:
         await asyncio.to_thread(png.write_bytes, render_png(report, t))
         print(f"chart written to {png}")

@@ -36,6 +36,7 @@ _ENV_NAMES = {
     "safety_window": "SAMEN_SAFETY_WINDOW",
     "social_desk_name": "SAMEN_SOCIAL_DESK_NAME",
     "social_desk_phone": "SAMEN_SOCIAL_DESK_PHONE",
+    "min_count": "SAMEN_MIN_COUNT",
 }
 
 
@@ -106,6 +107,9 @@ class Settings(BaseSettings):
     social_desk_phone: str = Field(
         default="023 205 08 89", min_length=3, validation_alias="SAMEN_SOCIAL_DESK_PHONE"
     )
+    # The numbers show a count about feelings or health only from this many people up
+    # ("< 5" below it), so a coordinator cannot tell what one person answered.
+    min_count: int = Field(default=5, ge=1, le=1000, validation_alias="SAMEN_MIN_COUNT")
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -82,6 +82,12 @@ class Translator:
         """A moment in local time: 'morgen om 10:00', 'zaterdag 5 december om 14:30'."""
         return self._(
             "%(day)s at %(time)s", day=self.day(moment, short=short), time=self.time(moment)
+        )
+
+    def dated(self, moment: dt.datetime) -> str:
+        """Weekday, date, year and time, never "today": for a document read months later."""
+        return format_datetime(
+            moment.astimezone(self.zone), "EEEE d MMMM yyyy, HH:mm", locale=self.locale
         )
 
     def time(self, moment: dt.datetime) -> str:

@@ -35,6 +35,7 @@ class Runtime:
                 settings.default_language,
                 callback_policy=CallbackPolicy.from_settings(settings),
                 checkin_policy=CheckinPolicy.from_settings(settings),
+                min_count=settings.min_count,
             )
             await services.roles.sync_config_coordinators(settings.coordinators)
         except BaseException:

@@ -16,11 +16,9 @@ from typing import Any
 from telegram.ext import CallbackContext, JobQueue
 
 from bot.runtime import Runtime
+from bot.services.outbox import OUTBOX_RETENTION
 
 log = logging.getLogger("samen.scheduler")
-
-# Delivered messages hold names and texts; keep them only this long.
-OUTBOX_RETENTION = timedelta(days=30)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from telegram.ext import ConversationHandler
 
 from bot.i18n import N_
 from bot.services.geo import parse_postcode
+from bot.services.privacy import Holdings
 from bot.services.residents import Resident, Status
 from bot.services.roles import Role
 from handlers.callback_data import Prefix, args_of, encode
@@ -23,14 +24,18 @@ from handlers.common import edit_buttons, edit_text, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import leave_conversations
 from handlers.expired import button_expired
+from handlers.mydata_document import EXPORT_FILE_NAME, readable_export
+from handlers.mydata_holdings import holding_lines
 
 CONFIRM_ERASE = "confirm_erase"
 TYPE_POSTCODE = "type_postcode"
-EXPORT_FILE_NAME = "samen-my-data.json"
+READABLE_FILE_NAME = N_("samen-my-data.txt")
 ROLE_LABELS = {Role.VOLUNTEER: N_("volunteer"), Role.COORDINATOR: N_("coordinator")}
 
 
-def _my_data_text(ctx: SamenContext, resident: Resident, roles: frozenset[Role]) -> str:
+def _my_data_text(
+    ctx: SamenContext, resident: Resident, roles: frozenset[Role], holdings: Holdings
+) -> str:
     t = ctx.t
     lines = [
         t._("<b>What Samen stores about you</b>"),
@@ -57,6 +62,10 @@ def _my_data_text(ctx: SamenContext, resident: Resident, roles: frozenset[Role])
         lines.append(
             t._("• Role: %(roles)s", roles=", ".join(t._(ROLE_LABELS[r]) for r in sorted(roles)))
         )
+    lines.append(t._("Samen keeps these until you choose “Delete everything”."))
+    more = holding_lines(t, holdings)
+    if more:
+        lines += ["", t._("<b>What else Samen keeps, and for how long</b>"), *more]
     return "\n".join(lines)
 
 
@@ -118,12 +127,18 @@ async def show_my_data(update: Update, ctx: SamenContext) -> None:
             ),
         )
         return
-    roles = await ctx.services.roles.of(resident.telegram_id)
     await ctx.bot.send_message(
         chat.id,
-        _my_data_text(ctx, resident, roles),
+        await _current_text(ctx, resident),
         reply_markup=_my_data_buttons(ctx, resident),
     )
+
+
+async def _current_text(ctx: SamenContext, resident: Resident) -> str:
+    """The my-data overview with what is stored right now."""
+    roles = await ctx.services.roles.of(resident.telegram_id)
+    holdings = await ctx.services.privacy.holdings(resident.telegram_id)
+    return _my_data_text(ctx, resident, roles, holdings)
 
 
 async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
@@ -143,11 +158,19 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
     if action == "export":
         await query.answer()
         data = await ctx.services.privacy.export(resident.telegram_id)
+        readable = readable_export(ctx.t, await _current_text(ctx, resident), data)
+        await ctx.bot.send_document(
+            resident.telegram_id,
+            InputFile(io.BytesIO(readable.encode()), filename=ctx.t._(READABLE_FILE_NAME)),
+            caption=ctx.t._("Here is everything Samen stores about you, to read."),
+        )
         payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
         await ctx.bot.send_document(
             resident.telegram_id,
             InputFile(io.BytesIO(payload), filename=EXPORT_FILE_NAME),
-            caption=ctx.t._("Here is everything Samen stores about you, in one file."),
+            caption=ctx.t._(
+                "The same, with every detail, in a file for computers (JSON). Times in it are UTC."
+            ),
         )
         return ConversationHandler.END
     if action == "area":
@@ -259,9 +282,8 @@ async def _refresh(query: CallbackQuery, ctx: SamenContext, telegram_id: int) ->
     """Show the my-data message again with what is stored now."""
     updated = await ctx.services.residents.get(telegram_id)
     if updated is not None:
-        roles = await ctx.services.roles.of(telegram_id)
         await edit_text(
-            query, _my_data_text(ctx, updated, roles), reply_markup=_my_data_buttons(ctx, updated)
+            query, await _current_text(ctx, updated), reply_markup=_my_data_buttons(ctx, updated)
         )
 
 

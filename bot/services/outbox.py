@@ -25,6 +25,8 @@ MAX_ATTEMPTS = 5
 # A delivered (or dead) message keeps its row for edits and the numbers, but not
 # its text: texts can name people, and a person's erasure must not miss them.
 EMPTY_PAYLOAD = '{"text":"","buttons":[],"photo":null}'
+# Delivered messages' rows (who, when, which kind) are forgotten after this long.
+OUTBOX_RETENTION = timedelta(days=30)
 
 
 class Priority:

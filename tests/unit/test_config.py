@@ -17,6 +17,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
         "SAMEN_TIMEZONE",
         "SAMEN_DEFAULT_LANGUAGE",
         "SAMEN_COORDINATORS",
+        "SAMEN_MIN_COUNT",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(str(tmp_path))  # no stray .env
@@ -31,6 +32,7 @@ def test_defaults() -> None:
     assert settings.timezone == "Europe/Amsterdam"
     assert settings.default_language == "nl"
     assert settings.coordinators == frozenset()
+    assert settings.min_count == 5
 
 
 def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,6 +53,8 @@ def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         ("SAMEN_DEFAULT_LANGUAGE", "fr"),
         ("TELEGRAM_API_URL", "api.telegram.org"),
         ("TELEGRAM_BOT_TOKEN", "not-a-token"),
+        ("SAMEN_MIN_COUNT", "0"),
+        ("SAMEN_MIN_COUNT", "five"),
     ],
 )
 def test_bad_value_names_the_variable_in_one_line(
