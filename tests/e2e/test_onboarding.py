@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.emulator.client import EmulatorClient
+from bot.services.residents import PRIVACY_NOTICE_VERSION
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
 
 
@@ -31,7 +32,7 @@ async def test_onboarding_in_dutch(samen: SamenBot, anna: Person) -> None:
     await anna.press(choice, "✓ Nederlands")
     await anna.expect("Welkom bij Samen!")
     notice = await anna.expect("Uw privacy")
-    assert "versie 2" in notice["text"]
+    assert f"versie {PRIVACY_NOTICE_VERSION}" in notice["text"]
     assert buttons_of(notice) == ["✅ Ik ga akkoord", "Nee, liever niet", "📄 Meer lezen"]
     assert await _tables_mentioning(samen, anna.user_id) == []  # nothing before consent
 
