@@ -43,7 +43,7 @@ async def test_onboarding_in_dutch(samen: SamenBot, anna: Person) -> None:
         "SELECT language, consent_version, first_name, status FROM residents WHERE telegram_id = ?",
         (anna.user_id,),
     )
-    assert rows == [("nl", 2, "Anna", "active")]
+    assert rows == [("nl", PRIVACY_NOTICE_VERSION, "Anna", "active")]
 
     await anna.say("/start")
     await anna.expect("Fijn dat u er weer bent!")
