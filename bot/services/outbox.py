@@ -216,7 +216,7 @@ class Outbox:
             if r.outcome not in (Outcome.RETRY, Outcome.DEFER)
         ]
         retry = [
-            (r.error, to_iso(now + r.retry_in), MAX_ATTEMPTS, r.id)
+            {"error": r.error, "at": to_iso(now + r.retry_in), "last": MAX_ATTEMPTS, "id": r.id}
             for r in results
             if r.outcome is Outcome.RETRY
         ]
@@ -230,9 +230,12 @@ class Outbox:
                 )
             if retry:
                 await conn.executemany(
-                    "UPDATE outbox SET attempts = attempts + 1, error = ?, not_before = ?,"
-                    " status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END"
-                    " WHERE id = ?",
+                    # The last attempt fails the row, and like a delivered one it
+                    # keeps no text.
+                    "UPDATE outbox SET attempts = attempts + 1, error = :error, not_before = :at,"
+                    " status = CASE WHEN attempts + 1 >= :last THEN 'failed' ELSE 'pending' END,"
+                    f" payload = CASE WHEN attempts + 1 >= :last THEN '{EMPTY_PAYLOAD}'"
+                    " ELSE payload END WHERE id = :id",
                     retry,
                 )
             if defer:

@@ -29,6 +29,7 @@ from bot.services.roles import Role, Roles
 
 INVITE_VALIDITY = timedelta(days=7)
 MAX_NAME_LENGTH = 32
+INVITE_REF_LENGTH = 12  # hex digits of the code's hash that name an invite in the audit
 
 # Callback data the services put on buttons; the handlers' codec (handlers/
 # callback_data.py) parses exactly these shapes.
@@ -240,19 +241,21 @@ class Volunteers:
         code = secrets.token_urlsafe(12)  # 16 characters from [A-Za-z0-9_-]
         now = self._clock()
         expires_at = now + INVITE_VALIDITY
+        code_hash = hash_code(code)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            await conn.execute(
                 "INSERT INTO volunteer_invites (code_hash, created_by, created_at, expires_at)"
                 " VALUES (?, ?, ?, ?)",
-                (hash_code(code), coordinator_id, to_iso(now), to_iso(expires_at)),
+                (code_hash, coordinator_id, to_iso(now), to_iso(expires_at)),
             )
+            # The invite's own key, shortened: it names no person and cannot be
+            # turned back into the code (the table has no rowid to refer to).
             await self._audit.record(
                 "invite.created",
                 actor_id=coordinator_id,
-                detail=f"invite {cursor.lastrowid}",
+                detail=f"invite {code_hash[:INVITE_REF_LENGTH]}",
                 conn=conn,
             )
-            await cursor.close()
         return Invite(code, expires_at)
 
     async def check_invite(self, code: str) -> InviteResult:
