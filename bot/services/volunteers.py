@@ -34,6 +34,14 @@ INVITE_REF_LENGTH = 12  # hex digits of the code's hash that name an invite in t
 # Callback data the services put on buttons; the handlers' codec (handlers/
 # callback_data.py) parses exactly these shapes.
 APPLICATION_DECIDE = "appl:{decision}:{id}"
+# A decision counts only for the application this coordinator was asked about:
+# their question was made with it, not before it (before migration 0008 an erased
+# applicant's id could come back for someone else, under the old question).
+_ASKED = (
+    " AND EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key ="
+    " 'application:' || volunteer_applications.id || ':ask:' || :coordinator"
+    " AND o.created_at >= volunteer_applications.created_at)"
+)
 
 
 class InviteResult(StrEnum):
@@ -359,20 +367,25 @@ class Volunteers:
         """Approve or decline once; returns the result and the applicant's first name.
 
         The applicant is told; the other coordinators' questions are updated.
+        UNKNOWN when the application is gone (erased) or is not the one this
+        coordinator was asked about: a button never decides about someone else.
         """
-        now = to_iso(self._clock())
-        status = "approved" if approve else "declined"
+        params = {
+            "status": "approved" if approve else "declined",
+            "coordinator": coordinator_id,
+            "now": to_iso(self._clock()),
+            "id": application_id,
+        }
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE volunteer_applications SET status = ?, decided_by = ?, decided_at = ?"
-                " WHERE id = ? AND status = 'pending'",
-                (status, coordinator_id, now, application_id),
+                "UPDATE volunteer_applications SET status = :status, decided_by = :coordinator,"
+                " decided_at = :now WHERE id = :id AND status = 'pending'" + _ASKED,
+                params,
             )
             decided = cursor.rowcount == 1
             await cursor.close()
             rows = await conn.execute_fetchall(
-                "SELECT telegram_id, status FROM volunteer_applications WHERE id = ?",
-                (application_id,),
+                "SELECT telegram_id FROM volunteer_applications WHERE id = :id" + _ASKED, params
             )
             row = next(iter(rows), None)
             if row is None:

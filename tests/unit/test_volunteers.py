@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from bot.clock import to_iso
 from bot.db import Database
 from bot.services import Services
 from bot.services.callbacks import CallOutcome, TaskStatus, Topic
@@ -191,3 +192,43 @@ async def test_export_includes_the_new_tables(services: Services) -> None:
     await services.callbacks.create_request(RESIDENT, "0612345678", key, Topic.CHAT)
     data = await services.privacy.export(RESIDENT)
     assert data["callback_tasks"][0]["phone"] == "+31612345678"
+
+
+async def test_a_decision_counts_only_for_the_application_asked_about(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    """Before migration 0008 an erased applicant's id came back for the next one, whose
+    question was swallowed as a duplicate: the old question must not decide about them."""
+    await services.roles.sync_config_coordinators([COORDINATOR])
+    await services.residents.give_consent(RESIDENT, "Piet", "nl")
+    await services.volunteers.apply(RESIDENT)
+    (old_id,) = [r[0] for r in await db.fetchall("SELECT id FROM volunteer_applications")]
+    await services.privacy.erase(RESIDENT)
+    clock.advance(minutes=5)
+    await services.residents.give_consent(OTHER, "Quinten", "nl")
+    await db.execute(  # what the store did then: the same id for someone else, no question
+        "INSERT INTO volunteer_applications (id, telegram_id, created_at) VALUES (?, ?, ?)",
+        (old_id, OTHER, to_iso(clock.now)),
+    )
+    assert await services.volunteers.decide(old_id, COORDINATOR, approve=True) == (
+        DecideResult.UNKNOWN,
+        "",
+    )
+    assert not await services.roles.has(OTHER, Role.VOLUNTEER)
+    rows = await db.fetchall("SELECT status FROM volunteer_applications")
+    assert [r[0] for r in rows] == ["pending"]
+
+    # A coordinator who was never asked (appointed later) cannot decide by forged data.
+    await db.execute("DELETE FROM volunteer_applications")
+    await services.volunteers.apply(OTHER)
+    (new_id,) = [r[0] for r in await db.fetchall("SELECT id FROM volunteer_applications")]
+    assert new_id > old_id
+    await services.roles.grant(COORDINATOR + 1, Role.COORDINATOR, granted_by=None)
+    assert (await services.volunteers.decide(new_id, COORDINATOR + 1, approve=True))[0] is (
+        DecideResult.UNKNOWN
+    )
+    assert await services.volunteers.decide(new_id, COORDINATOR, approve=True) == (
+        DecideResult.APPROVED,
+        "Quinten",
+    )
+    assert await services.roles.has(OTHER, Role.VOLUNTEER)
