@@ -244,12 +244,19 @@ class Outbox:
                 )
 
     async def purge(self, older_than: timedelta) -> int:
-        """Forget delivered or dead messages after a while: they hold names and texts."""
+        """Forget delivered or dead messages after a while: they hold names and texts.
+
+        A coordinator's question about an application still waiting for a decision
+        stays (without its text): it is what lets their Approve count
+        (``Volunteers.decide``), however long the decision takes.
+        """
         cutoff = to_iso(self._clock() - older_than)
         return await self._db.execute(
             "DELETE FROM outbox WHERE status IN ('sent', 'failed', 'blocked', 'cancelled')"
             " AND created_at < ? AND id NOT IN"
-            " (SELECT edit_of FROM outbox WHERE edit_of IS NOT NULL AND status = 'pending')",
+            " (SELECT edit_of FROM outbox WHERE edit_of IS NOT NULL AND status = 'pending')"
+            " AND NOT (kind = 'application' AND ref IN (SELECT 'application:' || id"
+            " FROM volunteer_applications WHERE status = 'pending'))",
             (cutoff,),
         )
 

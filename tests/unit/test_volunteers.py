@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from bot.clock import to_iso
 from bot.db import Database
 from bot.services import Services
 from bot.services.callbacks import CallOutcome, TaskStatus, Topic
-from bot.services.outbox import OutMessage
+from bot.services.outbox import EMPTY_PAYLOAD, OutMessage
 from bot.services.roles import Role
 from bot.services.volunteers import (
     ApplyResult,
@@ -232,3 +233,26 @@ async def test_a_decision_counts_only_for_the_application_asked_about(
         "Quinten",
     )
     assert await services.roles.has(OTHER, Role.VOLUNTEER)
+
+
+async def test_a_question_waiting_for_a_decision_outlives_the_outbox_purge(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await services.roles.sync_config_coordinators([COORDINATOR])
+    await services.residents.give_consent(RESIDENT, "Anna", "nl")
+    await services.residents.give_consent(OTHER, "Bert", "nl")
+    await services.volunteers.apply(RESIDENT)
+    await services.volunteers.apply(OTHER)
+    first, second = [r[0] for r in await db.fetchall("SELECT id FROM volunteer_applications")]
+    await services.volunteers.decide(second, COORDINATOR, approve=False)
+    await db.execute(f"UPDATE outbox SET status = 'sent', payload = '{EMPTY_PAYLOAD}'")
+    clock.advance(days=45)
+
+    await services.outbox.purge(timedelta(days=30))
+
+    remaining = await db.fetchall("SELECT ref FROM outbox")
+    assert [r[0] for r in remaining] == [f"application:{first}"]  # Bert's was decided
+    assert await services.volunteers.decide(first, COORDINATOR, approve=True) == (
+        DecideResult.APPROVED,
+        "Anna",
+    )
