@@ -254,6 +254,8 @@ async def confirm_erase(update: Update, ctx: SamenContext) -> int:
         request = await ctx.services.callbacks.open_request(user.id)
         if request is not None:
             await ctx.services.callbacks.cancel(request.id, user.id)
+        # An offer to volunteer is withdrawn too: coordinators' questions lose the name.
+        await ctx.services.volunteers.withdraw_application(user.id)
         await ctx.services.privacy.erase(user.id)
         leave_conversations(ctx.application, update)
         ctx.resident = None

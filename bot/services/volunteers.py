@@ -11,7 +11,7 @@ import hashlib
 import html
 import secrets
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -420,41 +420,60 @@ class Volunteers:
                         ),
                         conn,
                     )
-            await self._settle_questions(conn, application_id, coordinator_id, approve, name)
+            await self._settle_questions(
+                conn,
+                application_id,
+                lambda t: (
+                    t._("✅ %(name)s was approved as a volunteer.", name=html.escape(name))
+                    if approve
+                    else t._("❌ The application of %(name)s was declined.", name=html.escape(name))
+                ),
+                skip=coordinator_id,  # the handler edits the message that was pressed
+            )
         if approve:
             await self._counts.bump("volunteers_joined")
         return (DecideResult.APPROVED if approve else DecideResult.DECLINED), name
+
+    async def withdraw_application(self, telegram_id: int) -> None:
+        """Before "Delete everything": the coordinators' questions about this person's
+        waiting application lose their name and buttons (the erasure then removes it)."""
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT id FROM volunteer_applications WHERE telegram_id = ?"
+                " AND status = 'pending'",
+                (telegram_id,),
+            )
+            for row in rows:
+                await self._settle_questions(
+                    conn,
+                    int(row[0]),
+                    lambda t: t._("An application to become a volunteer was withdrawn."),
+                )
 
     async def _settle_questions(
         self,
         conn: aiosqlite.Connection,
         application_id: int,
-        decided_by: int,
-        approve: bool,
-        name: str,
+        text_for: Callable[[Translator], str],
+        skip: int | None = None,
     ) -> None:
-        """The other coordinators' approve/decline messages now say what was decided."""
+        """The coordinators' approve/decline messages now say what became of it."""
         for outbox_id, recipient, status in await self._outbox.originals(
             f"application:{application_id}", conn
         ):
-            if recipient == decided_by:
-                continue  # the handler edits the message that was pressed
+            if recipient == skip:
+                continue
             if status == "pending":
                 await self._outbox.cancel_pending([outbox_id], conn)
                 continue
             if status not in ("sending", "sent"):
                 continue
             t = self._catalogs.get(await self.language_of(conn, recipient))
-            text = (
-                t._("✅ %(name)s was approved as a volunteer.", name=html.escape(name))
-                if approve
-                else t._("❌ The application of %(name)s was declined.", name=html.escape(name))
-            )
             await self._outbox.enqueue_edit(
                 outbox_id,
                 NewRow(
                     recipient,
-                    OutMessage(text),
+                    OutMessage(text_for(t)),
                     kind="application",
                     dedupe_key=f"application:{application_id}:settled:{outbox_id}",
                 ),

@@ -124,8 +124,13 @@ async def test_an_old_approve_button_never_makes_someone_else_a_volunteer(
     await petra.expect("We hebben uw aanbod naar een coördinator gestuurd")
     petras_question = await coordinator.expect("Someone wants to become a volunteer")
     assert "Petra" in text_of(petras_question)
+    ((petras_application,),) = await bot.query("SELECT id FROM volunteer_applications")
 
     await erase(petra)
+    withdrawn = await coordinator.expect(
+        "An application to become a volunteer was withdrawn.", where=lambda e: bool(e["edited"])
+    )
+    assert "Petra" not in text_of(withdrawn)
 
     quinten = await resident(client, 700_000_022, "Quinten")
     await quinten.tap("🤝 Ik wil helpen")
@@ -134,7 +139,13 @@ async def test_an_old_approve_button_never_makes_someone_else_a_volunteer(
     quintens_question = await coordinator.expect("Someone wants to become a volunteer")
     assert "Quinten" in text_of(quintens_question)
 
-    await coordinator.press(petras_question, "✅ Approve")
+    # Approve on Petra's question, pressed after all (as if the edit had not arrived).
+    await client.press(
+        coordinator.user_id,
+        petras_question["message_id"] or 0,
+        f"appl:yes:{petras_application}",
+        forge=True,
+    )
     await coordinator.expect_toast("This button no longer works.")
     await coordinator.expect("That button no longer works. Here is the menu.")
     assert await bot.query("SELECT role FROM roles WHERE telegram_id = ?", (quinten.user_id,)) == []

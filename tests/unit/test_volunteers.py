@@ -256,3 +256,27 @@ async def test_a_question_waiting_for_a_decision_outlives_the_outbox_purge(
         DecideResult.APPROVED,
         "Anna",
     )
+
+
+async def test_withdrawing_before_erasure_takes_the_name_off_the_questions(
+    services: Services, db: Database
+) -> None:
+    await services.roles.sync_config_coordinators([COORDINATOR, COORDINATOR + 1])
+    await services.residents.give_consent(RESIDENT, "Anna", "nl")
+    await services.volunteers.apply(RESIDENT)
+    delivered, waiting = [r[0] for r in await db.fetchall("SELECT id FROM outbox ORDER BY id")]
+    await db.execute("UPDATE outbox SET status = 'sent' WHERE id = ?", (delivered,))
+
+    await services.volunteers.withdraw_application(RESIDENT)
+    await services.privacy.erase(RESIDENT)
+
+    rows = await db.fetchall("SELECT id, status, edit_of, payload FROM outbox ORDER BY id")
+    assert [(r[0], r[1], r[2]) for r in rows[:2]] == [
+        (delivered, "sent", None),
+        (waiting, "cancelled", None),
+    ]
+    (edit,) = rows[2:]
+    assert edit[2] == delivered
+    message = OutMessage.from_json(edit[3])
+    assert message.text == "Een aanmelding als vrijwilliger is ingetrokken."  # no name
+    assert message.buttons == ()
