@@ -143,9 +143,16 @@ async def _ask_audience(message: Message, ctx: SamenContext, draft: Broadcast) -
 
 
 async def _own_draft(update: Update, ctx: SamenContext, broadcast_id: str) -> Broadcast | None:
-    """The draft a button names, if it still is one; else the button has expired."""
+    """The presser's own draft a button names, if it still is one; else the button has
+    expired (an erased draft, or one of another coordinator: drafts are personal)."""
     draft = await ctx.services.broadcasts.get(int(broadcast_id))
-    if draft is None or draft.status is not Status.DRAFT:
+    user = update.effective_user
+    if (
+        draft is None
+        or draft.status is not Status.DRAFT
+        or user is None
+        or draft.author_id != user.id
+    ):
         await button_expired(update, ctx)
         return None
     return draft

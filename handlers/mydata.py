@@ -337,6 +337,8 @@ async def confirm_erase(update: Update, ctx: SamenContext) -> int:
         if request is not None:
             await ctx.services.callbacks.cancel(request.id, user.id)
         await ctx.services.callbacks.forget_resident(user.id)
+        # An offer to volunteer is withdrawn too: coordinators' questions lose the name.
+        await ctx.services.volunteers.withdraw_application(user.id)
         await ctx.services.privacy.erase(user.id)
         leave_conversations(ctx.application, update)
         ctx.resident = None

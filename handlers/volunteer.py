@@ -51,6 +51,7 @@ from handlers.commands import names
 from handlers.common import edit_text, is_consented, send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation, end_with
+from handlers.expired import button_expired
 from handlers.keyboards import MenuAction, consent_choice
 
 WRITE_NOTE = "volunteer_note"
@@ -190,9 +191,9 @@ async def decide_application(update: Update, ctx: SamenContext) -> None:
         int(application_id), user.id, approve=decision == "yes"
     )
     name = html.escape(name)
-    if result is DecideResult.UNKNOWN:
-        await query.answer(ctx.t._("This button no longer works."))
+    if result is DecideResult.UNKNOWN:  # erased, or not the application on this message
         await drop_buttons(update)
+        await button_expired(update, ctx)
         return
     texts = {
         DecideResult.APPROVED: ctx.t._(

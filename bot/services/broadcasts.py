@@ -259,12 +259,13 @@ class Broadcasts:
         return changed > 0
 
     async def schedule(self, broadcast_id: int, actor_id: int, send_at: datetime) -> bool:
-        """Send at ``send_at`` (a scheduler tick queues it then)."""
+        """Send at ``send_at`` (a scheduler tick queues it then); only the author plans
+        their own draft."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE broadcasts SET status = 'scheduled', send_at = ?"
-                " WHERE id = ? AND status = 'draft' AND audience IS NOT NULL",
-                (to_iso(send_at), broadcast_id),
+                " WHERE id = ? AND author_id = ? AND status = 'draft' AND audience IS NOT NULL",
+                (to_iso(send_at), broadcast_id, actor_id),
             )
             changed = cursor.rowcount
             await cursor.close()

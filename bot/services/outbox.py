@@ -250,7 +250,7 @@ class Outbox:
             if r.outcome not in (Outcome.RETRY, Outcome.DEFER)
         ]
         retry = [
-            (r.error, to_iso(now + r.retry_in), MAX_ATTEMPTS, r.id)
+            {"error": r.error, "at": to_iso(now + r.retry_in), "last": MAX_ATTEMPTS, "id": r.id}
             for r in results
             if r.outcome is Outcome.RETRY
         ]
@@ -264,9 +264,12 @@ class Outbox:
                 )
             if retry:
                 await conn.executemany(
-                    "UPDATE outbox SET attempts = attempts + 1, error = ?, not_before = ?,"
-                    " status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END"
-                    " WHERE id = ?",
+                    # The last attempt fails the row, and like a delivered one it
+                    # keeps no text.
+                    "UPDATE outbox SET attempts = attempts + 1, error = :error, not_before = :at,"
+                    " status = CASE WHEN attempts + 1 >= :last THEN 'failed' ELSE 'pending' END,"
+                    f" payload = CASE WHEN attempts + 1 >= :last THEN '{EMPTY_PAYLOAD}'"
+                    " ELSE payload END WHERE id = :id",
                     retry,
                 )
             if defer:
@@ -275,12 +278,19 @@ class Outbox:
                 )
 
     async def purge(self, older_than: timedelta) -> int:
-        """Forget delivered or dead messages after a while: they hold names and texts."""
+        """Forget delivered or dead messages after a while: they hold names and texts.
+
+        A coordinator's question about an application still waiting for a decision
+        stays (without its text): it is what lets their Approve count
+        (``Volunteers.decide``), however long the decision takes.
+        """
         cutoff = to_iso(self._clock() - older_than)
         return await self._db.execute(
             "DELETE FROM outbox WHERE status IN ('sent', 'failed', 'blocked', 'cancelled')"
             " AND created_at < ? AND id NOT IN"
-            " (SELECT edit_of FROM outbox WHERE edit_of IS NOT NULL AND status = 'pending')",
+            " (SELECT edit_of FROM outbox WHERE edit_of IS NOT NULL AND status = 'pending')"
+            " AND NOT (kind = 'application' AND ref IN (SELECT 'application:' || id"
+            " FROM volunteer_applications WHERE status = 'pending'))",
             (cutoff,),
         )
 

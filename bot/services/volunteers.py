@@ -11,7 +11,7 @@ import hashlib
 import html
 import secrets
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -29,10 +29,19 @@ from bot.services.roles import Role, Roles
 
 INVITE_VALIDITY = timedelta(days=7)
 MAX_NAME_LENGTH = 32
+INVITE_REF_LENGTH = 12  # hex digits of the code's hash that name an invite in the audit
 
 # Callback data the services put on buttons; the handlers' codec (handlers/
 # callback_data.py) parses exactly these shapes.
 APPLICATION_DECIDE = "appl:{decision}:{id}"
+# A decision counts only for the application this coordinator was asked about:
+# their question was made with it, not before it (before migration 0008 an erased
+# applicant's id could come back for someone else, under the old question).
+_ASKED = (
+    " AND EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key ="
+    " 'application:' || volunteer_applications.id || ':ask:' || :coordinator"
+    " AND o.created_at >= volunteer_applications.created_at)"
+)
 
 
 class InviteResult(StrEnum):
@@ -240,19 +249,21 @@ class Volunteers:
         code = secrets.token_urlsafe(12)  # 16 characters from [A-Za-z0-9_-]
         now = self._clock()
         expires_at = now + INVITE_VALIDITY
+        code_hash = hash_code(code)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            await conn.execute(
                 "INSERT INTO volunteer_invites (code_hash, created_by, created_at, expires_at)"
                 " VALUES (?, ?, ?, ?)",
-                (hash_code(code), coordinator_id, to_iso(now), to_iso(expires_at)),
+                (code_hash, coordinator_id, to_iso(now), to_iso(expires_at)),
             )
+            # The invite's own key, shortened: it names no person and cannot be
+            # turned back into the code (the table has no rowid to refer to).
             await self._audit.record(
                 "invite.created",
                 actor_id=coordinator_id,
-                detail=f"invite {cursor.lastrowid}",
+                detail=f"invite {code_hash[:INVITE_REF_LENGTH]}",
                 conn=conn,
             )
-            await cursor.close()
         return Invite(code, expires_at)
 
     async def check_invite(self, code: str) -> InviteResult:
@@ -356,20 +367,25 @@ class Volunteers:
         """Approve or decline once; returns the result and the applicant's first name.
 
         The applicant is told; the other coordinators' questions are updated.
+        UNKNOWN when the application is gone (erased) or is not the one this
+        coordinator was asked about: a button never decides about someone else.
         """
-        now = to_iso(self._clock())
-        status = "approved" if approve else "declined"
+        params = {
+            "status": "approved" if approve else "declined",
+            "coordinator": coordinator_id,
+            "now": to_iso(self._clock()),
+            "id": application_id,
+        }
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE volunteer_applications SET status = ?, decided_by = ?, decided_at = ?"
-                " WHERE id = ? AND status = 'pending'",
-                (status, coordinator_id, now, application_id),
+                "UPDATE volunteer_applications SET status = :status, decided_by = :coordinator,"
+                " decided_at = :now WHERE id = :id AND status = 'pending'" + _ASKED,
+                params,
             )
             decided = cursor.rowcount == 1
             await cursor.close()
             rows = await conn.execute_fetchall(
-                "SELECT telegram_id, status FROM volunteer_applications WHERE id = ?",
-                (application_id,),
+                "SELECT telegram_id FROM volunteer_applications WHERE id = :id" + _ASKED, params
             )
             row = next(iter(rows), None)
             if row is None:
@@ -404,41 +420,60 @@ class Volunteers:
                         ),
                         conn,
                     )
-            await self._settle_questions(conn, application_id, coordinator_id, approve, name)
+            await self._settle_questions(
+                conn,
+                application_id,
+                lambda t: (
+                    t._("✅ %(name)s was approved as a volunteer.", name=html.escape(name))
+                    if approve
+                    else t._("❌ The application of %(name)s was declined.", name=html.escape(name))
+                ),
+                skip=coordinator_id,  # the handler edits the message that was pressed
+            )
         if approve:
             await self._counts.bump("volunteers_joined")
         return (DecideResult.APPROVED if approve else DecideResult.DECLINED), name
+
+    async def withdraw_application(self, telegram_id: int) -> None:
+        """Before "Delete everything": the coordinators' questions about this person's
+        waiting application lose their name and buttons (the erasure then removes it)."""
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT id FROM volunteer_applications WHERE telegram_id = ?"
+                " AND status = 'pending'",
+                (telegram_id,),
+            )
+            for row in rows:
+                await self._settle_questions(
+                    conn,
+                    int(row[0]),
+                    lambda t: t._("An application to become a volunteer was withdrawn."),
+                )
 
     async def _settle_questions(
         self,
         conn: aiosqlite.Connection,
         application_id: int,
-        decided_by: int,
-        approve: bool,
-        name: str,
+        text_for: Callable[[Translator], str],
+        skip: int | None = None,
     ) -> None:
-        """The other coordinators' approve/decline messages now say what was decided."""
+        """The coordinators' approve/decline messages now say what became of it."""
         for outbox_id, recipient, status in await self._outbox.originals(
             f"application:{application_id}", conn
         ):
-            if recipient == decided_by:
-                continue  # the handler edits the message that was pressed
+            if recipient == skip:
+                continue
             if status == "pending":
                 await self._outbox.cancel_pending([outbox_id], conn)
                 continue
             if status not in ("sending", "sent"):
                 continue
             t = self._catalogs.get(await self.language_of(conn, recipient))
-            text = (
-                t._("✅ %(name)s was approved as a volunteer.", name=html.escape(name))
-                if approve
-                else t._("❌ The application of %(name)s was declined.", name=html.escape(name))
-            )
             await self._outbox.enqueue_edit(
                 outbox_id,
                 NewRow(
                     recipient,
-                    OutMessage(text),
+                    OutMessage(text_for(t)),
                     kind="application",
                     dedupe_key=f"application:{application_id}:settled:{outbox_id}",
                 ),

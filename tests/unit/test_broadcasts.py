@@ -36,6 +36,13 @@ async def test_audiences_count_only_reachable_residents(services: Services) -> N
     assert Audience.decode("area:0101") is None and Audience.decode("lang:de") is None
 
 
+async def test_only_the_author_plans_a_draft(services: Services, clock: FakeClock) -> None:
+    broadcast_id = await _draft(services)
+    later = clock.now + timedelta(minutes=5)
+    assert not await services.broadcasts.schedule(broadcast_id, AUTHOR + 1, later)
+    assert await services.broadcasts.schedule(broadcast_id, AUTHOR, later)
+
+
 async def test_a_cancel_just_before_the_tick_wins(services: Services, clock: FakeClock) -> None:
     broadcast_id = await _draft(services)
     assert await services.broadcasts.schedule(

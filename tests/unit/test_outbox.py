@@ -4,7 +4,15 @@ from datetime import timedelta
 
 from bot.db import Database
 from bot.services import Services
-from bot.services.outbox import MAX_ATTEMPTS, Button, NewRow, Outcome, OutMessage, Result
+from bot.services.outbox import (
+    EMPTY_PAYLOAD,
+    MAX_ATTEMPTS,
+    Button,
+    NewRow,
+    Outcome,
+    OutMessage,
+    Result,
+)
 from tests.conftest import FakeClock
 
 HELLO = OutMessage("Hallo <b>Anna</b>", buttons=((Button("Ja", "x:1"), Button("Nee", "x:2")),))
@@ -63,6 +71,9 @@ async def test_outcomes_retry_defer_and_give_up(services: Services, clock: FakeC
         (again,) = await outbox.claim_due(10)
         await outbox.record([Result(again.id, Outcome.RETRY, retry_in=timedelta(seconds=4))])
     assert await outbox.counts("batch") == {"sent": 1, "failed": 1, "blocked": 1}
+    # A message that failed for good keeps no text, like a delivered one.
+    payloads = await services.outbox._db.fetchall("SELECT DISTINCT payload FROM outbox")
+    assert [r[0] for r in payloads] == [EMPTY_PAYLOAD]
 
     await outbox.enqueue(NewRow(4, HELLO, kind="test", ref="later"))
     (four,) = await outbox.claim_due(10)

@@ -64,10 +64,12 @@ async def test_every_table_is_classified_for_erasure(db: Database) -> None:
 
 
 async def _tables_mentioning(db: Database, value: object) -> list[str]:
+    """Every table (the audit log too) with a row that has the value in any column,
+    also inside a longer text such as an audit detail or an outbox key."""
     hits = []
     for table in await db.table_names():
         columns = [r["name"] for r in await db.fetchall(f"PRAGMA table_info({table})")]
-        where = " OR ".join(f"CAST({c} AS TEXT) = CAST(? AS TEXT)" for c in columns)
+        where = " OR ".join(f"instr(CAST({c} AS TEXT), CAST(? AS TEXT)) > 0" for c in columns)
         rows = await db.fetchall(f"SELECT 1 FROM {table} WHERE {where}", [value] * len(columns))
         hits += [table] * len(rows)
     return hits
@@ -94,6 +96,22 @@ async def test_export_and_erase(services: Services, db: Database) -> None:
     assert await _tables_mentioning(db, "Anna") == []
     assert await services.residents.get(other) is not None  # nobody else touched
     assert await services.counts.total("residents_erased") == 1
+
+
+async def test_erasure_leaves_no_trace_in_the_audit(services: Services, db: Database) -> None:
+    """An invite made right after Anna agreed once recorded her id as its audit detail."""
+    coordinator = 4242
+    await services.roles.grant(coordinator, Role.COORDINATOR, granted_by=None)
+    await services.residents.give_consent(ANNA, "Anna", "nl")
+    await services.volunteers.create_invite(coordinator)
+    await services.roles.grant(ANNA, Role.VOLUNTEER, granted_by=coordinator)
+    assert "audit_log" in await _tables_mentioning(db, ANNA)  # the subject of a grant
+
+    await services.privacy.erase(ANNA)
+
+    assert await _tables_mentioning(db, ANNA) == []
+    actions = [entry.action for entry in await services.audit.latest()]
+    assert actions == ["invite.created", "role.granted"]  # what staff did stays
 
 
 async def test_group_notice_only_once(services: Services) -> None:

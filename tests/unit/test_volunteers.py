@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
+from bot.clock import to_iso
 from bot.db import Database
 from bot.services import Services
 from bot.services.callbacks import CallOutcome, TaskStatus, Topic
-from bot.services.outbox import OutMessage
+from bot.services.outbox import EMPTY_PAYLOAD, OutMessage
 from bot.services.roles import Role
 from bot.services.volunteers import (
     ApplyResult,
@@ -191,3 +193,90 @@ async def test_export_includes_the_new_tables(services: Services) -> None:
     await services.callbacks.create_request(RESIDENT, "0612345678", key, Topic.CHAT)
     data = await services.privacy.export(RESIDENT)
     assert data["callback_tasks"][0]["phone"] == "+31612345678"
+
+
+async def test_a_decision_counts_only_for_the_application_asked_about(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    """Before migration 0008 an erased applicant's id came back for the next one, whose
+    question was swallowed as a duplicate: the old question must not decide about them."""
+    await services.roles.sync_config_coordinators([COORDINATOR])
+    await services.residents.give_consent(RESIDENT, "Piet", "nl")
+    await services.volunteers.apply(RESIDENT)
+    (old_id,) = [r[0] for r in await db.fetchall("SELECT id FROM volunteer_applications")]
+    await services.privacy.erase(RESIDENT)
+    clock.advance(minutes=5)
+    await services.residents.give_consent(OTHER, "Quinten", "nl")
+    await db.execute(  # what the store did then: the same id for someone else, no question
+        "INSERT INTO volunteer_applications (id, telegram_id, created_at) VALUES (?, ?, ?)",
+        (old_id, OTHER, to_iso(clock.now)),
+    )
+    assert await services.volunteers.decide(old_id, COORDINATOR, approve=True) == (
+        DecideResult.UNKNOWN,
+        "",
+    )
+    assert not await services.roles.has(OTHER, Role.VOLUNTEER)
+    rows = await db.fetchall("SELECT status FROM volunteer_applications")
+    assert [r[0] for r in rows] == ["pending"]
+
+    # A coordinator who was never asked (appointed later) cannot decide by forged data.
+    await db.execute("DELETE FROM volunteer_applications")
+    await services.volunteers.apply(OTHER)
+    (new_id,) = [r[0] for r in await db.fetchall("SELECT id FROM volunteer_applications")]
+    assert new_id > old_id
+    await services.roles.grant(COORDINATOR + 1, Role.COORDINATOR, granted_by=None)
+    assert (await services.volunteers.decide(new_id, COORDINATOR + 1, approve=True))[0] is (
+        DecideResult.UNKNOWN
+    )
+    assert await services.volunteers.decide(new_id, COORDINATOR, approve=True) == (
+        DecideResult.APPROVED,
+        "Quinten",
+    )
+    assert await services.roles.has(OTHER, Role.VOLUNTEER)
+
+
+async def test_a_question_waiting_for_a_decision_outlives_the_outbox_purge(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await services.roles.sync_config_coordinators([COORDINATOR])
+    await services.residents.give_consent(RESIDENT, "Anna", "nl")
+    await services.residents.give_consent(OTHER, "Bert", "nl")
+    await services.volunteers.apply(RESIDENT)
+    await services.volunteers.apply(OTHER)
+    first, second = [r[0] for r in await db.fetchall("SELECT id FROM volunteer_applications")]
+    await services.volunteers.decide(second, COORDINATOR, approve=False)
+    await db.execute(f"UPDATE outbox SET status = 'sent', payload = '{EMPTY_PAYLOAD}'")
+    clock.advance(days=45)
+
+    await services.outbox.purge(timedelta(days=30))
+
+    remaining = await db.fetchall("SELECT ref FROM outbox")
+    assert [r[0] for r in remaining] == [f"application:{first}"]  # Bert's was decided
+    assert await services.volunteers.decide(first, COORDINATOR, approve=True) == (
+        DecideResult.APPROVED,
+        "Anna",
+    )
+
+
+async def test_withdrawing_before_erasure_takes_the_name_off_the_questions(
+    services: Services, db: Database
+) -> None:
+    await services.roles.sync_config_coordinators([COORDINATOR, COORDINATOR + 1])
+    await services.residents.give_consent(RESIDENT, "Anna", "nl")
+    await services.volunteers.apply(RESIDENT)
+    delivered, waiting = [r[0] for r in await db.fetchall("SELECT id FROM outbox ORDER BY id")]
+    await db.execute("UPDATE outbox SET status = 'sent' WHERE id = ?", (delivered,))
+
+    await services.volunteers.withdraw_application(RESIDENT)
+    await services.privacy.erase(RESIDENT)
+
+    rows = await db.fetchall("SELECT id, status, edit_of, payload FROM outbox ORDER BY id")
+    assert [(r[0], r[1], r[2]) for r in rows[:2]] == [
+        (delivered, "sent", None),
+        (waiting, "cancelled", None),
+    ]
+    (edit,) = rows[2:]
+    assert edit[2] == delivered
+    message = OutMessage.from_json(edit[3])
+    assert message.text == "Een aanmelding als vrijwilliger is ingetrokken."  # no name
+    assert message.buttons == ()
