@@ -1,0 +1,949 @@
+"""What a typed message means: text in, a meaning (and a topic and a time) out.
+
+People write to Samen as they write on WhatsApp: no capitals, no accents, typos,
+"u" or "je", one word or a long story. This service reads Dutch and English with
+hand-kept lexicons of words and phrases per meaning, matched word by word with
+fuzzy matching (rapidfuzz), so "eenzam", "bellen aub" and "Kan er iemand mij
+bellen?" all land. It knows nothing of Telegram and stores nothing: the text is
+read once and forgotten.
+
+Care rules, in order:
+1. Crisis first, and with high recall: a false alarm costs a kind message with the
+   numbers that help, a miss can cost a life. Crisis phrases ignore negation ("ik wil
+   niet meer leven" is a crisis, not a negated wish to live).
+2. Negation elsewhere: "ik ben niet eenzaam" is not loneliness and "bel me niet"
+   is no request for a call; a negated phrase does not count.
+3. A request ("can someone call me", "is there something to do") wins over a
+   feeling ("I am lonely"), which wins over a greeting, because the reply to the
+   request already carries the warmth.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from typing import TypeVar
+
+from rapidfuzz import fuzz, process
+
+from bot.services.activities import When
+from bot.services.kinds import Kind
+
+
+class Meaning(StrEnum):
+    CRISIS = "crisis"
+    CALL = "call"
+    LONELY = "lonely"
+    ACTIVITY = "activity"
+    CHECKIN = "checkin"
+    HELP_OUT = "help_out"
+    STOP = "stop"
+    DELETE = "delete"
+    HOW = "how"
+    THANKS = "thanks"
+    GREETING = "greeting"
+    OTHER = "other"
+
+
+# When two meanings match equally well, the earlier one wins (crisis always wins).
+PRIORITY: tuple[Meaning, ...] = (
+    Meaning.CRISIS,
+    Meaning.DELETE,
+    Meaning.STOP,
+    Meaning.CALL,
+    Meaning.HELP_OUT,
+    Meaning.CHECKIN,
+    Meaning.ACTIVITY,
+    Meaning.LONELY,
+    Meaning.HOW,
+    Meaning.THANKS,
+    Meaning.GREETING,
+)
+
+
+@dataclass(frozen=True)
+class Understood:
+    meaning: Meaning
+    kind: Kind | None = None  # the kind of activity named ("koffie", "zingen")
+    when: When | None = None  # the time named ("vandaag" → today; "zaterdag" → this week)
+
+
+# --------------------------------------------------------------------------- normalising
+
+_APOSTROPHES = re.compile(r"[’'`´]")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_REPEATS = re.compile(r"(.)\1{2,}")
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, no punctuation, runs of 3+ letters cut to 2 ("hallooo")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = _APOSTROPHES.sub("", plain)  # "don't" → "dont", "I'm" → "im"
+    plain = _NOT_WORD.sub(" ", plain)
+    return _REPEATS.sub(r"\1\1", plain).strip()
+
+
+def words(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+# --------------------------------------------------------------------------- lexicons
+#
+# A phrase is a few words that must appear in this order, with at most GAP other words
+# between them. A word ending in "*" is a stem: "eenzaam*" also matches "eenzaamheid".
+# A phrase starting with "=" must be the whole message ("help me", "ja"). Weights: 3 for
+# a phrase that says it all, 2 for a clear word, 1 for a hint.
+
+GAP = 2
+
+_LEXICON: dict[Meaning, dict[str, int]] = {
+    Meaning.CRISIS: dict.fromkeys(
+        [
+            # Dutch: suicidal thoughts
+            "niet meer leven",
+            "=ik wil niet meer",
+            "=wil niet meer",
+            "hoeft voor mij niet meer",
+            "dringend hulp",
+            "nood",
+            "urgent help",
+            "dood wil",
+            "wil dood",
+            "dood gaan",
+            "doodgaan",
+            "zelfmoord*",
+            "suicid*",
+            "zelfdoding",
+            "eind aan maken",
+            "einde aan maken",
+            "eind aan mijn leven",
+            "einde aan mijn leven",
+            "er een eind aan",
+            "niet meer wakker",
+            "niet meer zitten",
+            "zie geen uitweg",
+            "geen uitweg",
+            "geen zin meer in",
+            "geen zin in het leven",
+            "leven heeft geen zin",
+            "leven geen zin",
+            "levensmoe",
+            "mezelf iets aandoen",
+            "mijzelf iets aandoen",
+            "mezelf wat aandoen",
+            "mezelf pijn doen",
+            "er niet meer zijn",
+            "niet meer hoeven",
+            "kan niet meer",
+            "kan het niet meer aan",
+            "ik kan niet meer",
+            "alles zwart",
+            "van de brug springen",
+            "voor de trein",
+            "pillen innemen",
+            "alle pillen",
+            # Dutch: acute danger
+            "ben gevallen",
+            "gevallen en",
+            "kan niet opstaan",
+            "kom niet overeind",
+            "kan niet meer opstaan",
+            "niet meer overeind",
+            "kan niet ademen",
+            "slecht ademen",
+            "benauwd",
+            "pijn op de borst",
+            "pijn op mijn borst",
+            "hartaanval",
+            "beroerte",
+            "noodgeval",
+            "ambulance",
+            "bloed",
+            "brand",
+            "inbreker*",
+            "=112",
+            "=113",
+            "=help me",
+            "=help mij",
+            "help me alstublieft",
+            "help mij alstublieft",
+            "help help",
+            "bel 112",
+            "bel 113",
+            # English
+            "want to die",
+            "wanna die",
+            "wish i was dead",
+            "wish i were dead",
+            "better off dead",
+            "kill myself",
+            "killing myself",
+            "end it",
+            "end it all",
+            "end my life",
+            "take my life",
+            "take my own life",
+            "suicidal",
+            "dont want to live",
+            "do not want to live",
+            "dont want to be alive",
+            "not want to live",
+            "no reason to live",
+            "nothing to live for",
+            "not worth living",
+            "cant go on",
+            "cannot go on",
+            "cant take it anymore",
+            "no way out",
+            "hurt myself",
+            "harm myself",
+            "overdose",
+            "i fell",
+            "have fallen",
+            "fallen down",
+            "fell down",
+            "cant get up",
+            "cannot get up",
+            "cant breathe",
+            "cannot breathe",
+            "chest pain",
+            "heart attack",
+            "stroke",
+            "emergency",
+            "bleeding",
+            "call 112",
+        ],
+        3,
+    ),
+    Meaning.CALL: {
+        **dict.fromkeys(
+            [
+                "bellen",
+                "bel",
+                "belt",
+                "gebeld",
+                "terugbellen",
+                "opbellen",
+                "telefoon*",
+                "telefonisch",
+                "iemand spreken",
+                "iemand praten",
+                "met iemand praten",
+                "iemand om mee te praten",
+                "even praten",
+                "praatje",
+                "iemand aan de lijn",
+                "een gesprek",
+                "wil praten",
+                "wil graag praten",
+                "hulp nodig",
+                "help nodig",
+                "kan iemand mij helpen",
+                "kan iemand me helpen",
+                "call",
+                "calls",
+                "call me",
+                "ring me",
+                "phone me",
+                "phone call",
+                "talk to someone",
+                "talk to somebody",
+                "speak to someone",
+                "speak with someone",
+                "someone to talk",
+                "somebody to talk",
+                "want to talk",
+                "need to talk",
+                "a chat",
+                "need help",
+                "can someone help",
+                "can somebody help",
+                "call back",
+                "callback",
+            ],
+            3,
+        ),
+        **dict.fromkeys(["praten", "spreken", "talk", "gesprek", "stem horen", "voice"], 2),
+    },
+    Meaning.LONELY: {
+        **dict.fromkeys(
+            [
+                "eenzaam*",
+                "alleen",
+                "alleen zijn",
+                "helemaal alleen",
+                "zo alleen",
+                "veel alleen",
+                "niemand",
+                "geen mens",
+                "geen mensen",
+                "geen vrienden",
+                "geen familie",
+                "geen contact",
+                "weinig contact",
+                "niemand om mee te praten",
+                "niemand komt",
+                "mis mijn",
+                "mis hem",
+                "mis haar",
+                "overleden",
+                "weduwe*",
+                "lonely",
+                "loneliness",
+                "alone",
+                "on my own",
+                "by myself",
+                "nobody",
+                "no one",
+                "noone",
+                "no friends",
+                "no family",
+                "isolated",
+                "miss my",
+                "passed away",
+                "died",
+                "widow*",
+                "sad",
+                "verdrietig",
+                "somber",
+                "stil in huis",
+                "stil om me heen",
+                "quiet in the house",
+            ],
+            2,
+        ),
+    },
+    Meaning.ACTIVITY: {
+        **dict.fromkeys(
+            [
+                "activiteit*",
+                "iets te doen",
+                "wat te doen",
+                "iets doen",
+                "iets leuks",
+                "te doen",
+                "uitje",
+                "uitjes",
+                "verveel*",
+                "mensen ontmoeten",
+                "onder de mensen",
+                "eruit",
+                "de deur uit",
+                "ergens heen",
+                "ergens naartoe",
+                "club",
+                "clubje",
+                "vereniging",
+                "bijeenkomst",
+                "ontmoeting*",
+                "inloop*",
+                "cursus",
+                "les",
+                "lessen",
+                "mee doen",
+                "meedoen",
+                "activit*",
+                "something to do",
+                "things to do",
+                "anything to do",
+                "what to do",
+                "what is on",
+                "whats on",
+                "going on",
+                "bored",
+                "boring",
+                "meet people",
+                "go out",
+                "get out",
+                "join",
+                "group",
+                "event*",
+                "class",
+                "classes",
+                "course",
+                "in de buurt",
+                "near me",
+                "nearby",
+            ],
+            2,
+        ),
+    },
+    Meaning.CHECKIN: dict.fromkeys(
+        [
+            "elke dag",
+            "iedere dag",
+            "elke ochtend",
+            "iedere ochtend",
+            "elke week",
+            "dagelijks",
+            "regelmatig",
+            "vaste tijd",
+            "berichtje sturen",
+            "bericht sturen",
+            "berichtje krijgen",
+            "bericht krijgen",
+            "stuur me",
+            "stuur mij",
+            "vragen hoe het gaat",
+            "vraagt hoe het gaat",
+            "hoe het met me gaat",
+            "hoe het met mij gaat",
+            "check in",
+            "checkin",
+            "check-in",
+            "checkins",
+            "check ins",
+            "controle",
+            "in de gaten houden",
+            "every day",
+            "each day",
+            "every morning",
+            "daily",
+            "regular",
+            "regularly",
+            "send me a message",
+            "message me",
+            "text me",
+            "check on me",
+            "checks on me",
+            "ask how i am",
+            "asks how i am",
+            "how im doing",
+            "how i am doing",
+            "keep an eye",
+        ],
+        3,
+    ),
+    Meaning.HELP_OUT: {
+        **dict.fromkeys(
+            [
+                "vrijwilliger*",
+                "vrijwillig*",
+                "wil helpen",
+                "wil graag helpen",
+                "andere mensen helpen",
+                "anderen helpen",
+                "iemand helpen",
+                "mensen helpen",
+                "help graag",
+                "hulp bieden",
+                "hulp aanbieden",
+                "iets betekenen",
+                "bijdragen",
+                "meehelpen",
+                "volunteer*",
+                "want to help",
+                "like to help",
+                "help others",
+                "help other people",
+                "help people",
+                "help someone",
+                "help out",
+                "give back",
+                "offer help",
+            ],
+            3,
+        ),
+    },
+    Meaning.STOP: {
+        **dict.fromkeys(
+            [
+                "=stop",
+                "=stoppen",
+                "=hou op",
+                "=houd op",
+                "hou op met",
+                "houd op met",
+                "stop met",
+                "stop de berichten",
+                "stop alle berichten",
+                "stoppen met",
+                "geen berichten",
+                "geen berichtjes",
+                "geen berichten meer",
+                "niet meer sturen",
+                "stuur niks meer",
+                "stuur niets meer",
+                "stuur geen",
+                "niks meer ontvangen",
+                "niets meer ontvangen",
+                "laat me met rust",
+                "laat mij met rust",
+                "afmelden",
+                "uitschrijven",
+                "meld me af",
+                "meld mij af",
+                "=unsubscribe",
+                "unsubscribe",
+                "stop messages",
+                "stop sending",
+                "stop messaging",
+                "stop texting",
+                "no more messages",
+                "dont send",
+                "do not send",
+                "dont message",
+                "dont text",
+                "leave me alone",
+                "opt out",
+                "stop all",
+            ],
+            3,
+        ),
+    },
+    Meaning.DELETE: dict.fromkeys(
+        [
+            "verwijder*",
+            "wis",
+            "wissen",
+            "weghalen",
+            "gegevens weg",
+            "data weg",
+            "alles weg",
+            "vergeet mij",
+            "vergeet me",
+            "account opheffen",
+            "opzeggen",
+            "delete*",
+            "remove my",
+            "erase",
+            "forget me",
+            "forget my",
+            "wipe",
+            "close my account",
+        ],
+        3,
+    ),
+    Meaning.HOW: {
+        **dict.fromkeys(
+            [
+                "hoe werkt",
+                "hoe werk",
+                "hoe gebruik",
+                "wat is samen",
+                "wat is dit",
+                "wat doet",
+                "wat kan ik hier",
+                "wat kan samen",
+                "wat kun je",
+                "wat kunt u",
+                "wat moet ik",
+                "hoe moet",
+                "snap het niet",
+                "snap er niks",
+                "begrijp het niet",
+                "begrijp er niks",
+                "uitleg",
+                "knoppen",
+                "menu",
+                "=help",
+                "=hulp",
+                "=uitleg",
+                "=info",
+                "how does",
+                "how do i",
+                "how to use",
+                "how it works",
+                "what is this",
+                "what is samen",
+                "what can you",
+                "what do you do",
+                "what does",
+                "dont understand",
+                "do not understand",
+                "confused",
+                "instructions",
+                "buttons",
+                "explain",
+            ],
+            3,
+        ),
+    },
+    Meaning.THANKS: dict.fromkeys(
+        [
+            "dank",
+            "bedankt",
+            "dankje",
+            "dankjewel",
+            "dank je",
+            "dank u",
+            "dankuwel",
+            "hartelijk dank",
+            "top",
+            "fijn",
+            "lief",
+            "thanks",
+            "thank",
+            "thx",
+            "ty",
+            "cheers",
+            "appreciate",
+        ],
+        2,
+    ),
+    Meaning.GREETING: dict.fromkeys(
+        [
+            "hallo",
+            "hoi",
+            "hey",
+            "hai",
+            "dag",
+            "goedemorgen",
+            "goedemiddag",
+            "goedenavond",
+            "goede morgen",
+            "goede middag",
+            "goeie",
+            "goedendag",
+            "hoe gaat het",
+            "hoe is het",
+            "hi",
+            "hello",
+            "hiya",
+            "good morning",
+            "good afternoon",
+            "good evening",
+            "morning",
+            "how are you",
+            "yo",
+        ],
+        1,
+    ),
+}
+
+_KIND_WORDS: dict[Kind, tuple[str, ...]] = {
+    Kind.COFFEE: ("koffie*", "koffi", "thee", "kopje", "coffee", "tea", "cafe", "praatcafe"),
+    Kind.SPORT: (
+        "wandel*",
+        "sport*",
+        "bewegen",
+        "beweging",
+        "gym",
+        "gymnastiek",
+        "fiets*",
+        "zwem*",
+        "yoga",
+        "dans*",
+        "walk*",
+        "exercise",
+        "swim*",
+        "cycling",
+        "dancing",
+        "dance",
+        "fitness",
+        "tai chi",
+        "jeu de boules",
+        "petanque",
+    ),
+    Kind.CREATIVE: (
+        "handwerk*",
+        "breien",
+        "haken",
+        "schilder*",
+        "teken*",
+        "knutsel*",
+        "creatief",
+        "creatieve",
+        "naaien",
+        "knitting",
+        "crochet",
+        "painting",
+        "drawing",
+        "crafts",
+        "creative",
+    ),
+    Kind.MUSIC: ("zing*", "koor", "muziek", "gezongen", "sing*", "choir", "music", "concert"),
+    Kind.LEARNING: (
+        "bibliotheek",
+        "bieb",
+        "leesclub",
+        "lezen",
+        "boeken",
+        "computer*",
+        "taalles",
+        "library",
+        "reading",
+        "books",
+        "book club",
+        "lecture",
+    ),
+    Kind.MEALS: (
+        "samen eten",
+        "eten",
+        "maaltijd*",
+        "diner",
+        "lunch*",
+        "koken",
+        "dinner",
+        "meal*",
+        "eat together",
+        "eating",
+        "cooking",
+    ),
+    Kind.GAMES: (
+        "biljart*",
+        "bridge*",
+        "bridgen",
+        "kaart*",
+        "klaverjas*",
+        "sjoel*",
+        "schaak*",
+        "spel*",
+        "bingo",
+        "rummikub",
+        "billiards",
+        "pool",
+        "cards",
+        "chess",
+        "games",
+        "board games",
+    ),
+}
+
+_WHEN_WORDS: dict[When, tuple[str, ...]] = {
+    When.TODAY: (
+        "vandaag",
+        "vanmiddag",
+        "vanavond",
+        "vanochtend",
+        "vanmorgen",
+        "nu",
+        "today",
+        "tonight",
+        "this afternoon",
+        "this evening",
+        "now",
+    ),
+    When.WEEK: (
+        "morgen",
+        "overmorgen",
+        "deze week",
+        "weekend",
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+        "tomorrow",
+        "this week",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ),
+}
+
+# A kind of activity named on its own ("koffie", "biljarten") already asks for activities;
+# a time alone ("vandaag") only hints at it ("ik ben vandaag zo alleen" is loneliness).
+_KIND_WEIGHT = 2
+_WHEN_WEIGHT = 1
+
+_NEGATIONS = frozenset(
+    {"niet", "geen", "nooit", "niemand", "not", "no", "never", "dont", "cant", "nobody", "noone"}
+)
+_NEGATION_BEFORE = 3  # "ik wil echt niet gebeld worden", "I do not feel lonely"
+_NEGATION_AFTER = 2  # "bel me niet"
+# "Kan er niet iemand mij bellen?" is a polite question, no negation.
+_POLITE_AFTER_NEGATION = frozenset({"iemand", "even", "eens", "ergens"})
+
+# Typed answers to a question with buttons.
+_YES = frozenset({"ja", "jaa", "jawel", "klopt", "goed", "prima", "oke", "ok", "okay", "yes",
+                  "yep", "yeah", "ya", "sure", "graag", "zeker", "correct", "right", "akkoord"})
+_NO = frozenset({"nee", "neen", "nope", "no", "nah", "niet", "liever niet", "no thanks",
+                 "nee dank", "nee dank je", "nee bedankt", "nee hoor"})
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    words: tuple[str, ...]
+    whole: bool  # must be the whole message
+    negated_in_itself: bool  # the phrase carries its own negation ("geen berichten")
+
+
+def _phrase(text: str) -> _Phrase:
+    """A lexicon entry as normalised words; a trailing "*" (a stem) survives normalising."""
+    parts: list[str] = []
+    for raw in text.lstrip("=").split():
+        plain = normalise(raw).split()
+        if raw.endswith("*") and plain:
+            plain[-1] += "*"
+        parts.extend(plain)
+    return _Phrase(tuple(parts), text.startswith("="), any(p in _NEGATIONS for p in parts))
+
+
+def _threshold(word: str) -> float:
+    """Short words must be exact; longer ones may have a typo ("eenzam", "belen").
+
+    Five letters allow a letter too many or too few but no other letter ("bloem" is
+    not "bloed"); six and more allow one wrong letter as well.
+    """
+    length = len(word.rstrip("*"))
+    if length <= 4:
+        return 100.0
+    if length == 5:
+        return 85.0
+    return 83.0
+
+
+def _same(token: str, word: str) -> bool:
+    """One typed token against one lexicon word (a stem ends in "*")."""
+    if word.endswith("*"):
+        stem = word[:-1]
+        if token.startswith(stem):
+            return True
+        if len(token) < len(stem) - 1 or len(stem) <= 4 or token[0] != stem[0]:
+            return False
+        prefix = token[: len(stem) + 1] if len(token) > len(stem) else token
+        return max(fuzz.ratio(token[: len(stem)], stem), fuzz.ratio(prefix, stem)) >= _threshold(
+            word
+        )
+    if token == word:
+        return True
+    if len(word) <= 4 or not token or token[0] != word[0]:
+        return False
+    return fuzz.ratio(token, word) >= _threshold(word)
+
+
+class _Matcher:
+    """Which lexicon words each typed token matches, worked out once per message."""
+
+    def __init__(self, tokens: Sequence[str], vocabulary: Sequence[str]) -> None:
+        self.tokens = tokens
+        plain = [w for w in vocabulary if not w.endswith("*")]
+        self._hits: list[set[str]] = []
+        for token in tokens:
+            hits = {token} if token in _VOCABULARY_SET else set()
+            for word, _, _ in process.extract(
+                token, plain, scorer=fuzz.ratio, score_cutoff=80.0, limit=None
+            ):
+                if _same(token, word):
+                    hits.add(word)
+            hits.update(w for w in _STEMS if _same(token, w))
+            self._hits.append(hits)
+
+    def positions(self, phrase: _Phrase) -> list[tuple[int, int]]:
+        """(first, last) token positions of each place the phrase occurs."""
+        found = []
+        for start, hits in enumerate(self._hits):
+            if phrase.words[0] not in hits:
+                continue
+            end = self._follow(phrase.words[1:], start)
+            if end is not None:
+                found.append((start, end))
+        return found
+
+    def _follow(self, rest: Sequence[str], at: int) -> int | None:
+        for word in rest:
+            window = range(at + 1, min(at + 2 + GAP, len(self.tokens)))
+            nxt = next((i for i in window if word in self._hits[i]), None)
+            if nxt is None:
+                return None
+            at = nxt
+        return at
+
+    def negated(self, first: int, last: int) -> bool:
+        """A negation just before the phrase, or just after it ("bel me niet")."""
+        start = max(0, first - _NEGATION_BEFORE)
+        before = [
+            i for i in range(start, first) if self.tokens[i] in _NEGATIONS and not self._polite(i)
+        ]
+        after = self.tokens[last + 1 : last + 1 + _NEGATION_AFTER]
+        return bool(before) or any(t in _NEGATIONS for t in after)
+
+    def _polite(self, at: int) -> bool:
+        following = self.tokens[at + 1] if at + 1 < len(self.tokens) else ""
+        return self.tokens[at] == "niet" and following in _POLITE_AFTER_NEGATION
+
+
+def _score(matcher: _Matcher, phrases: Iterable[tuple[_Phrase, int]], *, negatable: bool) -> int:
+    best = 0
+    for phrase, weight in phrases:
+        if phrase.whole and len(matcher.tokens) != len(phrase.words):
+            continue
+        for first, last in matcher.positions(phrase):
+            if negatable and not phrase.negated_in_itself and matcher.negated(first, last):
+                continue
+            best = max(best, weight)
+    return best
+
+
+_PHRASES: dict[Meaning, list[tuple[_Phrase, int]]] = {
+    meaning: [(_phrase(text), weight) for text, weight in lexicon.items()]
+    for meaning, lexicon in _LEXICON.items()
+}
+_KIND_PHRASES = {kind: [_phrase(w) for w in ws] for kind, ws in _KIND_WORDS.items()}
+_WHEN_PHRASES = {when: [_phrase(w) for w in ws] for when, ws in _WHEN_WORDS.items()}
+_ALL_PHRASES = [
+    *(p for ps in _PHRASES.values() for p, _ in ps),
+    *(p for ps in _KIND_PHRASES.values() for p in ps),
+    *(p for ps in _WHEN_PHRASES.values() for p in ps),
+]
+_VOCABULARY = sorted({w for p in _ALL_PHRASES for w in p.words})
+_VOCABULARY_SET = frozenset(_VOCABULARY)
+_STEMS = tuple(w for w in _VOCABULARY if w.endswith("*"))
+
+
+Option = TypeVar("Option", Kind, When)
+
+
+def _first(matcher: _Matcher, options: dict[Option, list[_Phrase]]) -> Option | None:
+    """The first option (kind or time) named and not negated, in the order of the lexicon."""
+    for option, phrases in options.items():
+        if _score(matcher, ((p, 1) for p in phrases), negatable=True):
+            return option
+    return None
+
+
+@lru_cache(maxsize=1024)
+def understand(text: str) -> Understood:
+    """The meaning of one typed message, with the kind of activity and the time it names."""
+    tokens = words(text)
+    if not tokens:
+        return Understood(Meaning.OTHER)
+    matcher = _Matcher(tokens, _VOCABULARY)
+    if _score(matcher, _PHRASES[Meaning.CRISIS], negatable=False):
+        return Understood(Meaning.CRISIS)
+    kind = _first(matcher, _KIND_PHRASES)
+    when = _first(matcher, _WHEN_PHRASES)
+    scores = {m: _score(matcher, _PHRASES[m], negatable=True) for m in PRIORITY[1:]}
+    topic = _KIND_WEIGHT if kind else _WHEN_WEIGHT if when else 0
+    scores[Meaning.ACTIVITY] = max(scores[Meaning.ACTIVITY], topic)
+    best = max(scores.values())
+    if best == 0:
+        return Understood(Meaning.OTHER)
+    meaning = next(m for m in PRIORITY[1:] if scores[m] == best)
+    return Understood(meaning, kind, when)
+
+
+def typed_choice(text: str, labels: Sequence[str], *, yes: int | None = None,
+                 no: int | None = None) -> int | None:
+    """Which of the shown choices a typed answer picks, or None.
+
+    "2" picks the second; a label typed (roughly: "delete everything") picks it;
+    "ja", "klopt", "yes" pick ``yes`` and "nee", "no" pick ``no`` when the question
+    has such answers. Emoji and case in the labels do not matter.
+    """
+    said = normalise(text)
+    if said.isdigit():
+        number = int(said)
+        return number - 1 if 1 <= number <= len(labels) else None
+    if yes is not None and said in _YES:
+        return yes
+    if no is not None and said in _NO:
+        return no
+    plain = [normalise(label) for label in labels]
+    best = process.extractOne(said, plain, scorer=fuzz.WRatio, score_cutoff=85.0)
+    return best[2] if best and said else None
