@@ -31,6 +31,7 @@ from typing import TypeVar
 from rapidfuzz import fuzz, process
 
 from bot.services.activities import When
+from bot.services.counts import Counts
 from bot.services.kinds import Kind
 
 
@@ -90,6 +91,14 @@ def normalise(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return normalise(text).split()
+
+
+_CLAUSE_END = re.compile(r"[,.;:!?\n]+")
+
+
+def clauses(text: str) -> list[list[str]]:
+    """The words of each part of a message between punctuation ("ik wil niet meer, …")."""
+    return [part for part in (words(c) for c in _CLAUSE_END.split(text)) if part]
 
 
 # --------------------------------------------------------------------------- lexicons
@@ -163,16 +172,92 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
             "beroerte",
             "noodgeval",
             "ambulance",
+            "onwel",
+            "unwell",
+            "flauw",
             "bloed",
             "brand",
             "inbreker*",
             "=112",
             "=113",
+            "=wil niet meer",
+            "reageert niet",
+            "not responding",
+            "doesnt respond",
+            "wordt niet wakker",
+            "wakes up",
+            "not breathing",
+            "ademt niet",
+            "giving up",
+            "als ik er niet meer",
+            "if i was gone",
+            "if i were gone",
+            "when im gone",
+            "notice if",
+            "pillen",
+            "slaappil*",
+            "pills",
+            "sleeping pills",
+            "flauwgevallen",
+            "bewusteloos",
+            "ingestort",
+            "in elkaar gezakt",
+            "op de grond",
+            "kom niet omhoog",
+            "niet omhoog",
+            "collapsed",
+            "unconscious",
+            "on the floor",
+            "fallen",
+            "gevallen",
+            "point of living",
+            "no point",
+            "geen zin meer",
+            "zinloos",
+            "pointless",
+            "worthless",
+            "waardeloos",
+            "not worth it",
+            "niet de moeite",
+            "disappear",
+            "verdwijnen",
+            "it all to stop",
+            "make it stop",
+            "dat het stopt",
+            "alles stopt",
+            "wil niet verder",
+            "kan niet verder",
+            "geen toekomst",
+            "no future",
+            "afscheid nemen",
+            "say goodbye",
+            "goodbye forever",
+            "vaarwel",
+            "euthanas*",
+            "hopeloos",
+            "hopeless",
+            "wanhopig",
+            "desperate",
+            "depressief",
+            "depressed",
+            "depressie",
+            "depression",
+            "zou me missen",
+            "zou mij missen",
+            "would miss me",
+            "tot last",
+            "a burden",
+            "heb er geen zin meer in",
+            "no reason to go on",
+            "give up on life",
+            "opgeven",
+            "give up",
             "=help me",
             "=help mij",
             "help me alstublieft",
             "help mij alstublieft",
-            "help help",
+            "=help help",
+            "help help help",
             "bel 112",
             "bel 113",
             # English
@@ -181,6 +266,12 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
             "wish i was dead",
             "wish i were dead",
             "better off dead",
+            "was dead",
+            "were dead",
+            "be dead",
+            "dood was",
+            "dood zijn",
+            "dood zou zijn",
             "kill myself",
             "killing myself",
             "end it",
@@ -265,6 +356,7 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "can somebody help",
                 "call back",
                 "callback",
+                "give me a ring",
             ],
             3,
         ),
@@ -304,6 +396,22 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "no friends",
                 "no family",
                 "isolated",
+                "verlaten",
+                "voel me leeg",
+                "leeg huis",
+                "feel empty",
+                "empty house",
+                "so long",
+                "eindeloos",
+                "endless",
+                "dont have anyone",
+                "have no one",
+                "heb niemand",
+                "heb geen mens",
+                "geen aanspraak",
+                "no one to talk",
+                "nobody to talk",
+                "on my own all day",
                 "miss my",
                 "passed away",
                 "died",
@@ -327,6 +435,22 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "iets doen",
                 "iets leuks",
                 "te doen",
+                "activit*",
+                "something to do",
+                "things to do",
+                "anything to do",
+                "what to do",
+                "what is on",
+                "whats on",
+                "going on",
+                "wat doen",
+                "uitjes",
+                "what can i do",
+            ],
+            3,
+        ),
+        **dict.fromkeys(
+            [
                 "uitje",
                 "uitjes",
                 "verveel*",
@@ -347,14 +471,6 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "lessen",
                 "mee doen",
                 "meedoen",
-                "activit*",
-                "something to do",
-                "things to do",
-                "anything to do",
-                "what to do",
-                "what is on",
-                "whats on",
-                "going on",
                 "bored",
                 "boring",
                 "meet people",
@@ -366,6 +482,14 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "class",
                 "classes",
                 "course",
+                "kan ik doen",
+                "ondernemen",
+                "erop uit",
+                "gezellig*",
+                "hobby",
+                "hobbys",
+                "hobbies",
+                "company",
                 "in de buurt",
                 "near me",
                 "nearby",
@@ -373,52 +497,66 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
             2,
         ),
     },
-    Meaning.CHECKIN: dict.fromkeys(
-        [
-            "elke dag",
-            "iedere dag",
-            "elke ochtend",
-            "iedere ochtend",
-            "elke week",
-            "dagelijks",
-            "regelmatig",
-            "vaste tijd",
-            "berichtje sturen",
-            "bericht sturen",
-            "berichtje krijgen",
-            "bericht krijgen",
-            "stuur me",
-            "stuur mij",
-            "vragen hoe het gaat",
-            "vraagt hoe het gaat",
-            "hoe het met me gaat",
-            "hoe het met mij gaat",
-            "check in",
-            "checkin",
-            "check-in",
-            "checkins",
-            "check ins",
-            "controle",
-            "in de gaten houden",
-            "every day",
-            "each day",
-            "every morning",
-            "daily",
-            "regular",
-            "regularly",
-            "send me a message",
-            "message me",
-            "text me",
-            "check on me",
-            "checks on me",
-            "ask how i am",
-            "asks how i am",
-            "how im doing",
-            "how i am doing",
-            "keep an eye",
-        ],
-        3,
-    ),
+    Meaning.CHECKIN: {
+        **dict.fromkeys(
+            [
+                "berichtje sturen",
+                "bericht sturen",
+                "berichtje krijgen",
+                "bericht krijgen",
+                "stuur me",
+                "stuur mij",
+                "vragen hoe het gaat",
+                "vraagt hoe het gaat",
+                "hoe het met me gaat",
+                "hoe het met mij gaat",
+                "check in",
+                "checkin",
+                "check-in",
+                "checkins",
+                "check ins",
+                "controle",
+                "in de gaten houden",
+                "send me a message",
+                "message me",
+                "text me",
+                "check on me",
+                "checks on me",
+                "ask how i am",
+                "asks how i am",
+                "how im doing",
+                "how i am doing",
+                "keep an eye",
+            ],
+            3,
+        ),
+        # How often, or a message, alone only hint at it ("I miss him every day").
+        **dict.fromkeys(
+            [
+                "elke dag",
+                "iedere dag",
+                "elke ochtend",
+                "iedere ochtend",
+                "elke week",
+                "dagelijks",
+                "regelmatig",
+                "vaste tijd",
+                "every day",
+                "each day",
+                "every morning",
+                "daily",
+                "regular",
+                "regularly",
+                "bericht",
+                "berichtje",
+                "berichtjes",
+                "message",
+                "messages",
+                "check",
+            ],
+            1,
+        ),
+    },
     Meaning.HELP_OUT: {
         **dict.fromkeys(
             [
@@ -446,6 +584,12 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "help out",
                 "give back",
                 "offer help",
+                "voor een ander",
+                "voor anderen",
+                "iets doen voor",
+                "for others",
+                "for someone else",
+                "do something for",
             ],
             3,
         ),
@@ -492,9 +636,20 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "leave me alone",
                 "opt out",
                 "stop all",
+                "niks meer van jullie",
+                "niets meer van jullie",
+                "niks meer horen",
+                "niets meer horen",
+                "nothing more from you",
+                "stop maar",
+                "stop ermee",
+                "stop nu",
+                "please stop",
+                "stop it",
             ],
             3,
         ),
+        "stop": 2,
     },
     Meaning.DELETE: dict.fromkeys(
         [
@@ -560,6 +715,17 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "instructions",
                 "buttons",
                 "explain",
+                "hoe dit werkt",
+                "hoe het werkt",
+                "how this works",
+                "what am i supposed",
+                "what do i do",
+                "wat moet ik hier",
+                "hoe doe ik",
+                "hoe gaat dit",
+                "wat nu",
+                "what now",
+                "what should i do",
             ],
             3,
         ),
@@ -574,9 +740,6 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
             "dank u",
             "dankuwel",
             "hartelijk dank",
-            "top",
-            "fijn",
-            "lief",
             "thanks",
             "thank",
             "thx",
@@ -598,6 +761,11 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
             "goedenavond",
             "goede morgen",
             "goede middag",
+            "goede avond",
+            "goeie avond",
+            "goeie morgen",
+            "goeiemiddag",
+            "goeienavond",
             "goeie",
             "goedendag",
             "hoe gaat het",
@@ -743,10 +911,56 @@ _WHEN_WORDS: dict[When, tuple[str, ...]] = {
     ),
 }
 
+# Crisis also when two ideas meet in one clause, however they are worded.
+_DEATH = ("dood", "sterven", "sterf*", "death", "die", "dying", "dead")
+_WISH = (
+    "wil",
+    "willen",
+    "wens",
+    "liefst",
+    "liever",
+    "denk",
+    "denken",
+    "want",
+    "wanna",
+    "wish",
+    "rather",
+    "think",
+    "thinking",
+    "klaar",
+    "ready",
+)
+_LIFE = ("leven", "levens", "life", "living", "bestaan")
+_END = (
+    "klaar",
+    "done",
+    "genoeg",
+    "enough",
+    "end",
+    "ending",
+    "einde",
+    "eind",
+    "beeindig*",
+    "stop",
+    "stoppen",
+    "over",
+    "finished",
+    "zinloos",
+    "pointless",
+    "moe",
+    "tired",
+    "sick",
+    "hate",
+    "haat",
+)
+_PAIR_DISTANCE = 5
+
+
 # A kind of activity named on its own ("koffie", "biljarten") already asks for activities;
-# a time alone ("vandaag") only hints at it ("ik ben vandaag zo alleen" is loneliness).
+# a time alone only hints at it, in a short message ("vandaag?", "en morgen").
 _KIND_WEIGHT = 2
 _WHEN_WEIGHT = 1
+_SHORT = 3  # "en morgen?" asks for activities; "wat voor weer wordt het morgen" does not
 
 _NEGATIONS = frozenset(
     {"niet", "geen", "nooit", "niemand", "not", "no", "never", "dont", "cant", "nobody", "noone"}
@@ -757,10 +971,45 @@ _NEGATION_AFTER = 2  # "bel me niet"
 _POLITE_AFTER_NEGATION = frozenset({"iemand", "even", "eens", "ergens"})
 
 # Typed answers to a question with buttons.
-_YES = frozenset({"ja", "jaa", "jawel", "klopt", "goed", "prima", "oke", "ok", "okay", "yes",
-                  "yep", "yeah", "ya", "sure", "graag", "zeker", "correct", "right", "akkoord"})
-_NO = frozenset({"nee", "neen", "nope", "no", "nah", "niet", "liever niet", "no thanks",
-                 "nee dank", "nee dank je", "nee bedankt", "nee hoor"})
+_YES = frozenset(
+    {
+        "ja",
+        "jaa",
+        "jawel",
+        "klopt",
+        "goed",
+        "prima",
+        "oke",
+        "ok",
+        "okay",
+        "yes",
+        "yep",
+        "yeah",
+        "ya",
+        "sure",
+        "graag",
+        "zeker",
+        "correct",
+        "right",
+        "akkoord",
+    }
+)
+_NO = frozenset(
+    {
+        "nee",
+        "neen",
+        "nope",
+        "no",
+        "nah",
+        "niet",
+        "liever niet",
+        "no thanks",
+        "nee dank",
+        "nee dank je",
+        "nee bedankt",
+        "nee hoor",
+    }
+)
 
 
 # --------------------------------------------------------------------------- matching
@@ -788,7 +1037,7 @@ def _threshold(word: str) -> float:
     """Short words must be exact; longer ones may have a typo ("eenzam", "belen").
 
     Five letters allow a letter too many or too few but no other letter ("bloem" is
-    not "bloed"); six and more allow one wrong letter as well.
+    not "bloed"); six and more allow one wrong letter as well ("belen", "eenzam").
     """
     length = len(word.rstrip("*"))
     if length <= 4:
@@ -799,20 +1048,23 @@ def _threshold(word: str) -> float:
 
 
 def _same(token: str, word: str) -> bool:
-    """One typed token against one lexicon word (a stem ends in "*")."""
+    """One typed token against one lexicon word (a stem ends in "*").
+
+    Typed words of three letters or fewer, and stems of four, must be exact ("the" is
+    not "thee", "dankjewel" is not "dans…"). The first letter must be right: typos are
+    rarely there, and it keeps "bloed" from "bloem".
+    """
     if word.endswith("*"):
         stem = word[:-1]
         if token.startswith(stem):
             return True
-        if len(token) < len(stem) - 1 or len(stem) <= 4 or token[0] != stem[0]:
+        if len(stem) <= 4 or len(token) < len(stem) - 2 or token[0] != stem[0]:
             return False
-        prefix = token[: len(stem) + 1] if len(token) > len(stem) else token
-        return max(fuzz.ratio(token[: len(stem)], stem), fuzz.ratio(prefix, stem)) >= _threshold(
-            word
-        )
+        cuts = {token[:n] for n in (len(stem) - 1, len(stem), len(stem) + 1)}
+        return max(fuzz.ratio(cut, stem) for cut in cuts) >= _threshold(word)
     if token == word:
         return True
-    if len(word) <= 4 or not token or token[0] != word[0]:
+    if len(word) <= 3 or len(token) <= 3 or token[0] != word[0]:
         return False
     return fuzz.ratio(token, word) >= _threshold(word)
 
@@ -820,9 +1072,16 @@ def _same(token: str, word: str) -> bool:
 class _Matcher:
     """Which lexicon words each typed token matches, worked out once per message."""
 
-    def __init__(self, tokens: Sequence[str], vocabulary: Sequence[str]) -> None:
-        self.tokens = tokens
+    def __init__(self, parts: Sequence[Sequence[str]], vocabulary: Sequence[str]) -> None:
+        self.tokens = [token for part in parts for token in part]
+        self._clause_of = [n for n, part in enumerate(parts) for _ in part]
+        self._spans: set[tuple[int, int]] = set()
+        start = 0
+        for part in parts:
+            self._spans.add((start, start + len(part) - 1))
+            start += len(part)
         plain = [w for w in vocabulary if not w.endswith("*")]
+        tokens = self.tokens
         self._hits: list[set[str]] = []
         for token in tokens:
             hits = {token} if token in _VOCABULARY_SET else set()
@@ -854,6 +1113,17 @@ class _Matcher:
             at = nxt
         return at
 
+    def is_clause(self, first: int, last: int) -> bool:
+        return (first, last) in self._spans
+
+    def near(self, one: _Phrase, other: _Phrase, distance: int) -> bool:
+        """Both phrases occur in the same clause, at most ``distance`` words apart."""
+        return any(
+            self._clause_of[a] == self._clause_of[b] and abs(a - b) <= distance
+            for a, _ in self.positions(one)
+            for b, _ in self.positions(other)
+        )
+
     def negated(self, first: int, last: int) -> bool:
         """A negation just before the phrase, or just after it ("bel me niet")."""
         start = max(0, first - _NEGATION_BEFORE)
@@ -868,25 +1138,40 @@ class _Matcher:
         return self.tokens[at] == "niet" and following in _POLITE_AFTER_NEGATION
 
 
-def _score(matcher: _Matcher, phrases: Iterable[tuple[_Phrase, int]], *, negatable: bool) -> int:
-    best = 0
+def _score(matcher: _Matcher, phrases: Iterable[tuple[_Phrase, int]], *, negatable: bool) -> float:
+    """The weight of the strongest phrase found, and half a point more when a second
+    phrase agrees ("elke ochtend een berichtje": two hints make a wish)."""
+    found: list[tuple[int, int, int]] = []  # (weight, first, last)
     for phrase, weight in phrases:
-        if phrase.whole and len(matcher.tokens) != len(phrase.words):
-            continue
-        for first, last in matcher.positions(phrase):
-            if negatable and not phrase.negated_in_itself and matcher.negated(first, last):
-                continue
-            best = max(best, weight)
-    return best
+        found.extend(
+            (weight, first, last)
+            for first, last in matcher.positions(phrase)
+            if not (phrase.whole and not matcher.is_clause(first, last))
+            and not (negatable and not phrase.negated_in_itself and matcher.negated(first, last))
+        )
+    if not found:
+        return 0.0
+    strongest = max(found)
+    agrees = any(last < strongest[1] or first > strongest[2] for _, first, last in found)
+    return strongest[0] + (0.5 if agrees else 0.0)
 
 
+_CRISIS_PAIRS = tuple(
+    ([_phrase(w) for w in ones], [_phrase(w) for w in others])
+    for ones, others in ((_DEATH, _WISH), (_LIFE, _END))
+)
 _PHRASES: dict[Meaning, list[tuple[_Phrase, int]]] = {
     meaning: [(_phrase(text), weight) for text, weight in lexicon.items()]
     for meaning, lexicon in _LEXICON.items()
 }
+# "Ik weet niet hoe dit werkt" still asks how it works; "niet eenzaam" is not lonely.
+_NEGATABLE = frozenset(
+    set(Meaning) - {Meaning.CRISIS, Meaning.HOW, Meaning.THANKS, Meaning.GREETING}
+)
 _KIND_PHRASES = {kind: [_phrase(w) for w in ws] for kind, ws in _KIND_WORDS.items()}
 _WHEN_PHRASES = {when: [_phrase(w) for w in ws] for when, ws in _WHEN_WORDS.items()}
 _ALL_PHRASES = [
+    *(p for pair in _CRISIS_PAIRS for ps in pair for p in ps),
     *(p for ps in _PHRASES.values() for p, _ in ps),
     *(p for ps in _KIND_PHRASES.values() for p in ps),
     *(p for ps in _WHEN_PHRASES.values() for p in ps),
@@ -907,20 +1192,39 @@ def _first(matcher: _Matcher, options: dict[Option, list[_Phrase]]) -> Option | 
     return None
 
 
+def _crisis_pair(matcher: _Matcher) -> bool:
+    """Death or life named together with a wish or an end, in one clause: "ik denk aan
+    de dood", "I'm done with life", "thinking of ending my life"."""
+    return any(
+        matcher.near(one, other, _PAIR_DISTANCE)
+        for ones, others in _CRISIS_PAIRS
+        for one in ones
+        for other in others
+    )
+
+
+def _activity_score(said: float, kind: Kind | None, when: When | None, tokens: list[str]) -> float:
+    """A kind of activity is a wish in itself; a time adds to one, or is one when short."""
+    score = max(said, _KIND_WEIGHT if kind else 0)
+    if when is not None:
+        score = score + 0.5 if score else (_WHEN_WEIGHT if len(tokens) <= _SHORT else 0)
+    return score
+
+
 @lru_cache(maxsize=1024)
 def understand(text: str) -> Understood:
     """The meaning of one typed message, with the kind of activity and the time it names."""
-    tokens = words(text)
-    if not tokens:
+    parts = clauses(text)
+    if not parts:
         return Understood(Meaning.OTHER)
-    matcher = _Matcher(tokens, _VOCABULARY)
-    if _score(matcher, _PHRASES[Meaning.CRISIS], negatable=False):
+    matcher = _Matcher(parts, _VOCABULARY)
+    tokens = matcher.tokens
+    if _score(matcher, _PHRASES[Meaning.CRISIS], negatable=False) or _crisis_pair(matcher):
         return Understood(Meaning.CRISIS)
     kind = _first(matcher, _KIND_PHRASES)
     when = _first(matcher, _WHEN_PHRASES)
-    scores = {m: _score(matcher, _PHRASES[m], negatable=True) for m in PRIORITY[1:]}
-    topic = _KIND_WEIGHT if kind else _WHEN_WEIGHT if when else 0
-    scores[Meaning.ACTIVITY] = max(scores[Meaning.ACTIVITY], topic)
+    scores = {m: _score(matcher, _PHRASES[m], negatable=m in _NEGATABLE) for m in PRIORITY[1:]}
+    scores[Meaning.ACTIVITY] = _activity_score(scores[Meaning.ACTIVITY], kind, when, tokens)
     best = max(scores.values())
     if best == 0:
         return Understood(Meaning.OTHER)
@@ -928,8 +1232,9 @@ def understand(text: str) -> Understood:
     return Understood(meaning, kind, when)
 
 
-def typed_choice(text: str, labels: Sequence[str], *, yes: int | None = None,
-                 no: int | None = None) -> int | None:
+def typed_choice(
+    text: str, labels: Sequence[str], *, yes: int | None = None, no: int | None = None
+) -> int | None:
     """Which of the shown choices a typed answer picks, or None.
 
     "2" picks the second; a label typed (roughly: "delete everything") picks it;
@@ -947,3 +1252,28 @@ def typed_choice(text: str, labels: Sequence[str], *, yes: int | None = None,
     plain = [normalise(label) for label in labels]
     best = process.extractOne(said, plain, scorer=fuzz.WRatio, score_cutoff=85.0)
     return best[2] if best and said else None
+
+
+class Understanding:
+    """The service: what a typed message means, and an anonymous count of it.
+
+    The text itself is neither stored nor logged; only the number of typed messages
+    per local day and meaning goes into ``daily_counts`` (``typed_messages``, and
+    ``typed_<meaning>``; ``typed_other`` is "nothing matched").
+    """
+
+    def __init__(self, counts: Counts) -> None:
+        self._counts = counts
+
+    async def read(self, text: str) -> Understood:
+        understood = understand(text)
+        await self._counts.bump(TYPED_METRIC)
+        await self._counts.bump(metric_of(understood.meaning))
+        return understood
+
+
+TYPED_METRIC = "typed_messages"
+
+
+def metric_of(meaning: Meaning) -> str:
+    return f"typed_{meaning.value}"
