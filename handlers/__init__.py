@@ -49,6 +49,7 @@ from handlers.mydata import (
     confirm_erase,
     my_data_action,
     show_my_data,
+    typed_erase_answer,
     typed_postcode,
 )
 from handlers.numbers import numbers_handlers
@@ -65,7 +66,16 @@ def _my_data_conversation() -> ConversationHandler[Any]:
         "mydata",
         entry_points=[CallbackQueryHandler(my_data_action, pattern=matches(Prefix.MY_DATA))],
         states={
-            CONFIRM_ERASE: [CallbackQueryHandler(confirm_erase, pattern=matches(Prefix.ERASE))],
+            CONFIRM_ERASE: [
+                CallbackQueryHandler(confirm_erase, pattern=matches(Prefix.ERASE)),
+                MessageHandler(
+                    filters.ChatType.PRIVATE
+                    & filters.UpdateType.MESSAGE
+                    & filters.TEXT
+                    & ~filters.COMMAND,
+                    typed_erase_answer,
+                ),
+            ],
             TYPE_POSTCODE: [
                 MessageHandler(
                     filters.ChatType.PRIVATE

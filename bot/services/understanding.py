@@ -953,7 +953,7 @@ _END = (
     "hate",
     "haat",
 )
-_PAIR_DISTANCE = 5
+_PAIR_DISTANCE = 7
 
 
 # A kind of activity named on its own ("koffie", "biljarten") already asks for activities;
@@ -1237,21 +1237,26 @@ def typed_choice(
 ) -> int | None:
     """Which of the shown choices a typed answer picks, or None.
 
-    "2" picks the second; a label typed (roughly: "delete everything") picks it;
-    "ja", "klopt", "yes" pick ``yes`` and "nee", "no" pick ``no`` when the question
-    has such answers. Emoji and case in the labels do not matter.
+    "2" picks the second; a label typed (roughly: "ja alles wissen") picks it; "ja",
+    "klopt", "yes please" pick ``yes`` and "nee", "no thanks" pick ``no`` when the
+    question has such answers. Emoji and case in the labels do not matter.
     """
     said = normalise(text)
+    if not said:
+        return None
     if said.isdigit():
         number = int(said)
         return number - 1 if 1 <= number <= len(labels) else None
-    if yes is not None and said in _YES:
+    short = said.split()[:1] if len(said.split()) <= _SHORT else []
+    if yes is not None and (said in _YES or set(short) & _YES) and not set(short) & _NO:
         return yes
-    if no is not None and said in _NO:
+    if no is not None and (said in _NO or set(short) & _NO):
         return no
-    plain = [normalise(label) for label in labels]
-    best = process.extractOne(said, plain, scorer=fuzz.WRatio, score_cutoff=85.0)
-    return best[2] if best and said else None
+    best = process.extractOne(said, [normalise(label) for label in labels], scorer=fuzz.WRatio)
+    return best[2] if best and best[1] >= _LABEL_MATCH else None
+
+
+_LABEL_MATCH = 85.0
 
 
 class Understanding:
