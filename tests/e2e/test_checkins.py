@@ -207,7 +207,7 @@ async def test_a_check_in_arrives_and_is_answered_by_button_and_by_text(
     entries = await client.transcript(john.user_id)
     assert not buttons_of(next(e for e in entries if e["message_id"] == second["message_id"]))
     await john.say("good")  # nothing open any more: the usual answer
-    await john.expect("I do not understand typed messages")
+    await john.expect("I am not sure what you mean")
     assert len(await checkin_messages(client, john)) == 2
 
 
