@@ -180,6 +180,40 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
             "inbreker*",
             "=112",
             "=113",
+            "einde maken",
+            "eind maken",
+            "trek het niet",
+            "hou het niet",
+            "houd het niet",
+            "niet meer vol",
+            "wordt me te veel",
+            "too much for me",
+            "cant do this anymore",
+            "cant do it anymore",
+            "cannot do this",
+            "kan dit niet meer",
+            "cant cope",
+            "cannot cope",
+            "ophangen",
+            "hang myself",
+            "springen",
+            "jump off",
+            "pistool",
+            "gun",
+            "van het leven beroven",
+            "duizelig",
+            "dizzy",
+            "erg ziek",
+            "heel ziek",
+            "very ill",
+            "very sick",
+            "faint",
+            "flauwvallen",
+            "to be over",
+            "wil dat het voorbij",
+            "voorbij is",
+            "to die",
+            "die now",
             "=wil niet meer",
             "reageert niet",
             "not responding",
@@ -194,10 +228,6 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
             "if i were gone",
             "when im gone",
             "notice if",
-            "pillen",
-            "slaappil*",
-            "pills",
-            "sleeping pills",
             "flauwgevallen",
             "bewusteloos",
             "ingestort",
@@ -356,6 +386,19 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "can somebody help",
                 "call back",
                 "callback",
+                "kletsen",
+                "babbelen",
+                "chat",
+                "graag contact",
+                "contact met een vrijwilliger",
+                "contact met iemand",
+                "contact opnemen",
+                "speak to",
+                "talk to",
+                "real person",
+                "echt mens",
+                "een mens spreken",
+                "persoon spreken",
                 "give me a ring",
             ],
             3,
@@ -396,6 +439,12 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "no friends",
                 "no family",
                 "isolated",
+                "nooit iemand",
+                "bijna nooit",
+                "zie niemand",
+                "never see anyone",
+                "see nobody",
+                "never see",
                 "verlaten",
                 "voel me leeg",
                 "leeg huis",
@@ -483,6 +532,12 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "classes",
                 "course",
                 "kan ik doen",
+                "iets voor",
+                "voor ouderen",
+                "for seniors",
+                "for older people",
+                "happening",
+                "something happening",
                 "ondernemen",
                 "erop uit",
                 "gezellig*",
@@ -584,6 +639,10 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "help out",
                 "give back",
                 "offer help",
+                "kan ik helpen",
+                "can i help",
+                "how can i help",
+                "hoe kan ik helpen",
                 "voor een ander",
                 "voor anderen",
                 "iets doen voor",
@@ -636,6 +695,10 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "leave me alone",
                 "opt out",
                 "stop all",
+                "more messages",
+                "want any more",
+                "dont want any",
+                "geen berichtjes meer",
                 "niks meer van jullie",
                 "niets meer van jullie",
                 "niks meer horen",
@@ -668,6 +731,7 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
             "remove my",
             "erase",
             "forget me",
+            "remove me",
             "forget my",
             "wipe",
             "close my account",
@@ -715,6 +779,10 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
                 "instructions",
                 "buttons",
                 "explain",
+                "deze app",
+                "this app",
+                "wat kan ik met",
+                "what can i do with",
                 "hoe dit werkt",
                 "hoe het werkt",
                 "how this works",
@@ -751,7 +819,7 @@ _LEXICON: dict[Meaning, dict[str, int]] = {
     ),
     Meaning.GREETING: dict.fromkeys(
         [
-            "hallo",
+            "hallo*",
             "hoi",
             "hey",
             "hai",
@@ -825,7 +893,18 @@ _KIND_WORDS: dict[Kind, tuple[str, ...]] = {
         "crafts",
         "creative",
     ),
-    Kind.MUSIC: ("zing*", "koor", "muziek", "gezongen", "sing*", "choir", "music", "concert"),
+    Kind.MUSIC: (
+        "zing*",
+        "zang*",
+        "koor",
+        "koren",
+        "muziek",
+        "gezongen",
+        "sing*",
+        "choir",
+        "music",
+        "concert",
+    ),
     Kind.LEARNING: (
         "bibliotheek",
         "bieb",
@@ -912,7 +991,7 @@ _WHEN_WORDS: dict[When, tuple[str, ...]] = {
 }
 
 # Crisis also when two ideas meet in one clause, however they are worded.
-_DEATH = ("dood", "sterven", "sterf*", "death", "die", "dying", "dead")
+_DEATH = ("dood", "sterven", "sterf*", "death", "dying", "dead")
 _WISH = (
     "wil",
     "willen",
@@ -930,7 +1009,7 @@ _WISH = (
     "klaar",
     "ready",
 )
-_LIFE = ("leven", "levens", "life", "living", "bestaan")
+_LIFE = ("leven", "levens", "leef", "life", "living", "bestaan")
 _END = (
     "klaar",
     "done",
@@ -953,7 +1032,46 @@ _END = (
     "hate",
     "haat",
 )
-_PAIR_DISTANCE = 7
+_NO_VALUE = (
+    "geen",
+    "zonder",
+    "no",
+    "nothing",
+    "zin",
+    "reden",
+    "reason",
+    "point",
+    "waarom",
+    "why",
+    "worth",
+    "waard",
+)
+_ENDING = ("eind", "einde", "end", "ending", "beeindig*")
+_ALL = ("maken", "make", "alles", "all", "things", "mezelf", "myself", "leven", "life")
+_MEANS = ("pil*", "slaappil*", "medicijn*", "tablet*", "mes", "knife", "touw", "rope")
+_MANY = (
+    "alle",
+    "all",
+    "veel",
+    "many",
+    "heleboel",
+    "gespaard",
+    "opgespaard",
+    "saved",
+    "potje",
+    "doosje",
+    "stapel",
+    "geslikt",
+    "swallowed",
+    "overdose",
+    "gepakt",
+    "klaar",
+    "ready",
+    "mezelf",
+    "myself",
+    "pols",
+    "wrist",
+)
 
 
 # A kind of activity named on its own ("koffie", "biljarten") already asks for activities;
@@ -1157,8 +1275,14 @@ def _score(matcher: _Matcher, phrases: Iterable[tuple[_Phrase, int]], *, negatab
 
 
 _CRISIS_PAIRS = tuple(
-    ([_phrase(w) for w in ones], [_phrase(w) for w in others])
-    for ones, others in ((_DEATH, _WISH), (_LIFE, _END))
+    ([_phrase(w) for w in ones], [_phrase(w) for w in others], distance)
+    for ones, others, distance in (
+        (_DEATH, _WISH, 7),  # "ik denk de laatste tijd vaak aan de dood"
+        (_LIFE, _END, 7),  # "I am done with this life"
+        (_LIFE, _NO_VALUE, 7),  # "ik heb geen reden meer om te leven"
+        (_ENDING, _ALL, 2),  # "ending it all", not "at the end of the day it is fine"
+        (_MEANS, _MANY, 4),  # "ik heb pillen gespaard", not "ik moet mijn pillen halen"
+    )
 )
 _PHRASES: dict[Meaning, list[tuple[_Phrase, int]]] = {
     meaning: [(_phrase(text), weight) for text, weight in lexicon.items()]
@@ -1171,7 +1295,7 @@ _NEGATABLE = frozenset(
 _KIND_PHRASES = {kind: [_phrase(w) for w in ws] for kind, ws in _KIND_WORDS.items()}
 _WHEN_PHRASES = {when: [_phrase(w) for w in ws] for when, ws in _WHEN_WORDS.items()}
 _ALL_PHRASES = [
-    *(p for pair in _CRISIS_PAIRS for ps in pair for p in ps),
+    *(p for ones, others, _ in _CRISIS_PAIRS for p in (*ones, *others)),
     *(p for ps in _PHRASES.values() for p, _ in ps),
     *(p for ps in _KIND_PHRASES.values() for p in ps),
     *(p for ps in _WHEN_PHRASES.values() for p in ps),
@@ -1193,11 +1317,11 @@ def _first(matcher: _Matcher, options: dict[Option, list[_Phrase]]) -> Option | 
 
 
 def _crisis_pair(matcher: _Matcher) -> bool:
-    """Death or life named together with a wish or an end, in one clause: "ik denk aan
-    de dood", "I'm done with life", "thinking of ending my life"."""
+    """Two ideas in one clause, close together: death and a wish ("ik denk aan de dood"),
+    life and an end or no worth ("I'm done with life"), pills and many ("alle pillen")."""
     return any(
-        matcher.near(one, other, _PAIR_DISTANCE)
-        for ones, others in _CRISIS_PAIRS
+        matcher.near(one, other, distance)
+        for ones, others, distance in _CRISIS_PAIRS
         for one in ones
         for other in others
     )
