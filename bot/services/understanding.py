@@ -1187,10 +1187,23 @@ def _same(token: str, word: str) -> bool:
     return fuzz.ratio(token, word) >= _threshold(word)
 
 
+@lru_cache(maxsize=8192)
+def _lexicon_words(token: str) -> frozenset[str]:
+    """Every lexicon word (or stem) one typed word matches; the same words recur a lot."""
+    hits = {token} if token in _VOCABULARY_SET else set()
+    for word, _, _ in process.extract(
+        token, _PLAIN_WORDS, scorer=fuzz.ratio, score_cutoff=80.0, limit=None
+    ):
+        if _same(token, word):
+            hits.add(word)
+    hits.update(stem for stem in _STEMS if _same(token, stem))
+    return frozenset(hits)
+
+
 class _Matcher:
     """Which lexicon words each typed token matches, worked out once per message."""
 
-    def __init__(self, parts: Sequence[Sequence[str]], vocabulary: Sequence[str]) -> None:
+    def __init__(self, parts: Sequence[Sequence[str]]) -> None:
         self.tokens = [token for part in parts for token in part]
         self._clause_of = [n for n, part in enumerate(parts) for _ in part]
         self._spans: set[tuple[int, int]] = set()
@@ -1198,25 +1211,16 @@ class _Matcher:
         for part in parts:
             self._spans.add((start, start + len(part) - 1))
             start += len(part)
-        plain = [w for w in vocabulary if not w.endswith("*")]
-        tokens = self.tokens
-        self._hits: list[set[str]] = []
-        for token in tokens:
-            hits = {token} if token in _VOCABULARY_SET else set()
-            for word, _, _ in process.extract(
-                token, plain, scorer=fuzz.ratio, score_cutoff=80.0, limit=None
-            ):
-                if _same(token, word):
-                    hits.add(word)
-            hits.update(w for w in _STEMS if _same(token, w))
-            self._hits.append(hits)
+        self._hits = [_lexicon_words(token) for token in self.tokens]
+        self._where: dict[str, list[int]] = {}  # lexicon word -> where it was typed
+        for at, hits in enumerate(self._hits):
+            for word in hits:
+                self._where.setdefault(word, []).append(at)
 
     def positions(self, phrase: _Phrase) -> list[tuple[int, int]]:
         """(first, last) token positions of each place the phrase occurs."""
         found = []
-        for start, hits in enumerate(self._hits):
-            if phrase.words[0] not in hits:
-                continue
+        for start in self._where.get(phrase.words[0], ()):
             end = self._follow(phrase.words[1:], start)
             if end is not None:
                 found.append((start, end))
@@ -1303,6 +1307,7 @@ _ALL_PHRASES = [
 _VOCABULARY = sorted({w for p in _ALL_PHRASES for w in p.words})
 _VOCABULARY_SET = frozenset(_VOCABULARY)
 _STEMS = tuple(w for w in _VOCABULARY if w.endswith("*"))
+_PLAIN_WORDS = tuple(w for w in _VOCABULARY if not w.endswith("*"))
 
 
 Option = TypeVar("Option", Kind, When)
@@ -1341,7 +1346,7 @@ def understand(text: str) -> Understood:
     parts = clauses(text)
     if not parts:
         return Understood(Meaning.OTHER)
-    matcher = _Matcher(parts, _VOCABULARY)
+    matcher = _Matcher(parts)
     tokens = matcher.tokens
     if _score(matcher, _PHRASES[Meaning.CRISIS], negatable=False) or _crisis_pair(matcher):
         return Understood(Meaning.CRISIS)
