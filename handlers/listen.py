@@ -19,6 +19,7 @@ from bot.services.activities import When
 from bot.services.callbacks import Topic
 from bot.services.geo import Postcode
 from bot.services.kinds import KIND_LABELS, Kind
+from bot.services.residents import Status
 from bot.services.understanding import Meaning, Understood
 from handlers.activities import Origin, Search, pairs, render_results
 from handlers.callbacks import call_me_button_data
@@ -190,6 +191,15 @@ async def _help_out(update: Update, ctx: SamenContext, _: Understood) -> None:
 
 async def _stop(update: Update, ctx: SamenContext, _: Understood) -> None:
     """Nothing stops without the person's own tap (and its confirmation) under My data."""
+    if ctx.resident is not None and ctx.resident.status is Status.STOPPED:
+        await send_with_menu(
+            update,
+            ctx,
+            ctx.t._(
+                "Your messages from Samen are already stopped. Samen only answers when you write."
+            ),
+        )
+        return
     if is_consented(ctx):
         await send_with_menu(
             update,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.db import Database
 from bot.emulator.client import EmulatorClient
 from bot.services.understanding import Meaning, metric_of
 from tests.conftest import FakeClock
@@ -131,6 +132,17 @@ async def test_stop_messages_shows_the_button_and_stops_nothing_by_itself(
     mydata = await anna.expect("Wat Samen over u bewaart")
     assert "🔕 Stop alle berichten" in buttons_of(mydata)
     assert await samen.query("SELECT status FROM residents") == [("active",)]
+
+
+async def test_stop_when_messages_are_already_stopped(samen: SamenBot, anna: Person) -> None:
+    await _agreed(anna)
+    db = await Database.open(samen.settings.database)  # stopped earlier, under My data
+    try:
+        await db.execute("UPDATE residents SET status = 'stopped'")
+    finally:
+        await db.close()
+    await anna.say("stop")
+    await anna.expect("Uw berichten van Samen zijn al gestopt")
 
 
 async def test_delete_asks_twice_and_a_typed_answer_decides(samen: SamenBot, anna: Person) -> None:
