@@ -36,10 +36,13 @@ from bot.services.activities import When
 from bot.services.counts import Counts
 from bot.services.kinds import Kind
 from bot.services.lexicon import (
+    ABBREVIATIONS,
     ALL_OF_IT,
+    CANNOT,
     DEATH,
     END,
     ENDING,
+    GO_ON,
     KIND_WORDS,
     LEXICON,
     LIFE,
@@ -95,7 +98,8 @@ def normalise(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return normalise(text).split()
+    """The normalised words, short forms written out ("nt" → "niet", "mn" → "mijn")."""
+    return " ".join(ABBREVIATIONS.get(word, word) for word in normalise(text).split()).split()
 
 
 _CLAUSE_END = re.compile(r"[,.;:!?\n]+")
@@ -222,8 +226,9 @@ class _Matcher:
             at = nxt
         return at
 
-    def is_clause(self, first: int, last: int) -> bool:
-        return (first, last) in self._spans
+    def is_clause(self, first: int, last: int, length: int) -> bool:
+        """The words from first to last, and no others, are a whole clause."""
+        return (first, last) in self._spans and last - first + 1 == length
 
     def near(self, one: _Phrase, other: _Phrase, distance: int) -> bool:
         """Both phrases occur in the same clause, at most ``distance`` words apart."""
@@ -255,7 +260,7 @@ def _score(matcher: _Matcher, phrases: Iterable[tuple[_Phrase, int]], *, negatab
         found.extend(
             (weight, first, last)
             for first, last in matcher.positions(phrase)
-            if not (phrase.whole and not matcher.is_clause(first, last))
+            if not (phrase.whole and not matcher.is_clause(first, last, len(phrase.words)))
             and not (negatable and not phrase.negated_in_itself and matcher.negated(first, last))
         )
     if not found:
@@ -273,6 +278,7 @@ _CRISIS_PAIRS = tuple(
         (LIFE, NO_VALUE, 7),  # "ik heb geen reden meer om te leven"
         (ENDING, ALL_OF_IT, 2),  # "ending it all", not "at the end of the day it is fine"
         (MEANS, MANY, 4),  # "ik heb pillen gespaard", not "ik moet mijn pillen halen"
+        (GO_ON, CANNOT, 6),  # "ik weet niet hoe ik verder moet", "I can't go on"
     )
 )
 _PHRASES: dict[Meaning, list[tuple[_Phrase, int]]] = {

@@ -103,6 +103,17 @@ def test_no_crisis_without_its_words(text: str) -> None:
     assert understand(text).meaning is not Meaning.CRISIS
 
 
+def test_short_forms_are_read_as_the_words_they_stand_for() -> None:
+    assert understand("ik zie het nt meer zitten").meaning is Meaning.CRISIS
+    assert understand("kan iemand mn dochter bellen? nee, mij, pls").meaning is Meaning.CALL
+
+
+def test_a_whole_clause_phrase_takes_no_extra_words() -> None:
+    assert understand("hoe is het?").meaning is Meaning.GREETING
+    assert understand("hoe laat is het?").meaning is Meaning.OTHER  # not "hoe … is het"
+    assert understand("genoeg berichten, stop").meaning is Meaning.STOP
+
+
 def test_a_request_wins_over_a_feeling_and_a_greeting() -> None:
     long = "sinds mijn man overleden is ben ik veel alleen, kan er iemand mij bellen?"
     assert understand(long).meaning is Meaning.CALL
