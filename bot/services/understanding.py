@@ -37,12 +37,15 @@ from bot.services.counts import Counts
 from bot.services.kinds import Kind
 from bot.services.lexicon import (
     ABBREVIATIONS,
+    AFRAID,
     ALL_OF_IT,
+    ASKING,
     CANNOT,
     DEATH,
     END,
     ENDING,
     GO_ON,
+    HELP,
     KIND_WORDS,
     LEXICON,
     LIFE,
@@ -279,6 +282,7 @@ _CRISIS_PAIRS = tuple(
         (ENDING, ALL_OF_IT, 2),  # "ending it all", not "at the end of the day it is fine"
         (MEANS, MANY, 4),  # "ik heb pillen gespaard", not "ik moet mijn pillen halen"
         (GO_ON, CANNOT, 6),  # "ik weet niet hoe ik verder moet", "I can't go on"
+        (HELP, AFRAID, 5),  # "help me please, I'm scared"
     )
 )
 _PHRASES: dict[Meaning, list[tuple[_Phrase, int]]] = {
@@ -289,10 +293,12 @@ _PHRASES: dict[Meaning, list[tuple[_Phrase, int]]] = {
 _NEGATABLE = frozenset(
     set(Meaning) - {Meaning.CRISIS, Meaning.HOW, Meaning.THANKS, Meaning.GREETING}
 )
+_ASKING = [_phrase(w) for w in ASKING]
 _KIND_PHRASES = {kind: [_phrase(w) for w in ws] for kind, ws in KIND_WORDS.items()}
 _WHEN_PHRASES = {when: [_phrase(w) for w in ws] for when, ws in WHEN_WORDS.items()}
 _ALL_PHRASES = [
     *(p for ones, others, _ in _CRISIS_PAIRS for p in (*ones, *others)),
+    *_ASKING,
     *(p for ps in _PHRASES.values() for p, _ in ps),
     *(p for ps in _KIND_PHRASES.values() for p in ps),
     *(p for ps in _WHEN_PHRASES.values() for p in ps),
@@ -325,11 +331,15 @@ def _crisis_pair(matcher: _Matcher) -> bool:
     )
 
 
-def _activity_score(said: float, kind: Kind | None, when: When | None, tokens: list[str]) -> float:
-    """A kind of activity is a wish in itself; a time adds to one, or is one when short."""
-    score = max(said, _KIND_WEIGHT if kind else 0)
+def _activity_score(matcher: _Matcher, said: float, kind: Kind | None, when: When | None) -> float:
+    """A kind of activity is a wish in a short message ("koffie", "zaterdag biljarten") or
+    with a word that asks ("waar kan ik biljarten"); a time adds to a wish, or is one when
+    the message is short ("en morgen?")."""
+    short = len(matcher.tokens) <= _SHORT
+    asks = short or any(matcher.positions(p) for p in _ASKING)
+    score = max(said, _KIND_WEIGHT if kind and asks else 0)
     if when is not None:
-        score = score + 0.5 if score else (_WHEN_WEIGHT if len(tokens) <= _SHORT else 0)
+        score = score + 0.5 if score else (_WHEN_WEIGHT if short else 0)
     return score
 
 
@@ -340,13 +350,12 @@ def understand(text: str) -> Understood:
     if not parts:
         return Understood(Meaning.OTHER)
     matcher = _Matcher(parts)
-    tokens = matcher.tokens
     if _score(matcher, _PHRASES[Meaning.CRISIS], negatable=False) or _crisis_pair(matcher):
         return Understood(Meaning.CRISIS)
     kind = _first(matcher, _KIND_PHRASES)
     when = _first(matcher, _WHEN_PHRASES)
     scores = {m: _score(matcher, _PHRASES[m], negatable=m in _NEGATABLE) for m in PRIORITY[1:]}
-    scores[Meaning.ACTIVITY] = _activity_score(scores[Meaning.ACTIVITY], kind, when, tokens)
+    scores[Meaning.ACTIVITY] = _activity_score(matcher, scores[Meaning.ACTIVITY], kind, when)
     best = max(scores.values())
     if best == 0:
         return Understood(Meaning.OTHER)
