@@ -145,6 +145,20 @@ def test_a_time_in_a_long_sentence_is_no_wish_for_activities() -> None:
     assert understand("wat voor weer wordt het morgen").meaning is Meaning.OTHER
 
 
+def test_a_kind_in_a_longer_message_needs_a_word_that_asks() -> None:
+    assert understand("I had soup for lunch today").meaning is Meaning.OTHER
+    assert understand("wat eten we vanavond").meaning is Meaning.OTHER
+    asked = understand("waar kan ik hier biljarten")
+    assert (asked.meaning, asked.kind) == (Meaning.ACTIVITY, Kind.GAMES)
+
+
+def test_two_crisis_ideas_close_together_in_one_clause() -> None:
+    assert understand("help me please, I'm so scared").meaning is Meaning.CRISIS
+    assert understand("ik heb al mijn pillen gespaard").meaning is Meaning.CRISIS
+    assert understand("ik moet mijn pillen halen bij de apotheek").meaning is Meaning.OTHER
+    assert understand("at the end of the day it is fine").meaning is Meaning.OTHER
+
+
 def test_help_alone_asks_how_it_works_and_nothing_is_other() -> None:
     assert understand("help").meaning is Meaning.HOW
     assert understand("").meaning is Meaning.OTHER
