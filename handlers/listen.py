@@ -20,7 +20,7 @@ from bot.services.callbacks import Topic
 from bot.services.geo import Postcode
 from bot.services.kinds import KIND_LABELS, Kind
 from bot.services.residents import Status
-from bot.services.understanding import Meaning, Understood
+from bot.services.understanding import Meaning, Understood, yes_or_no
 from handlers.activities import Origin, Search, pairs, render_results
 from handlers.callbacks import call_me_button_data
 from handlers.checkins import show_checkins
@@ -253,7 +253,18 @@ async def _thanks(update: Update, ctx: SamenContext, _: Understood) -> None:
 
 
 async def _other(update: Update, ctx: SamenContext, _: Understood) -> None:
-    """Nothing matched: never "I do not understand", but a call and the menu."""
+    """Nothing matched: never "I do not understand", but a call and the menu. A bare
+    "ja" or "nee" most often answers Samen's last offer of a call."""
+    text = update.message.text if update.message and update.message.text else ""
+    answer = yes_or_no(text, clear=True)
+    if answer is True:
+        await _call(update, ctx, _)
+        return
+    if answer is False:
+        await send_with_menu(
+            update, ctx, ctx.t._("All right. I am here whenever you need me. Tap a button below.")
+        )
+        return
     await offer_call(
         update,
         ctx,

@@ -1128,6 +1128,9 @@ YES = frozenset(
         "akkoord",
     }
 )
+# A yes that answers an offer even when Samen does not know which question is open; "goed"
+# or "ok" on their own may just as well say how someone is, or end a chat.
+CLEAR_YES = frozenset({"ja", "jaa", "jawel", "yes", "yep", "yeah", "graag", "zeker", "sure"})
 NO = frozenset(
     {
         "nee",

@@ -41,6 +41,7 @@ from bot.services.lexicon import (
     ALL_OF_IT,
     ASKING,
     CANNOT,
+    CLEAR_YES,
     DEATH,
     END,
     ENDING,
@@ -378,16 +379,33 @@ def typed_choice(
     if said.isdigit():
         number = int(said)
         return number - 1 if 1 <= number <= len(labels) else None
-    short = said.split()[:1] if len(said.split()) <= _SHORT else []
-    if yes is not None and (said in YES or set(short) & YES) and not set(short) & NO:
+    answer = yes_or_no(said)
+    if answer is True and yes is not None:
         return yes
-    if no is not None and (said in NO or set(short) & NO):
+    if answer is False and no is not None:
         return no
     best = process.extractOne(said, [normalise(label) for label in labels], scorer=fuzz.WRatio)
     return best[2] if best and best[1] >= _LABEL_MATCH else None
 
 
 _LABEL_MATCH = 85.0
+
+
+def yes_or_no(text: str, *, clear: bool = False) -> bool | None:
+    """A short typed yes ("ja", "klopt", "yes please") or no ("nee hoor", "no thanks").
+
+    ``clear``: only a yes that cannot also say how someone is ("ja", not "goed"), for
+    answers when Samen does not know which question is open.
+    """
+    said = normalise(text)
+    parts = said.split()
+    first = parts[0] if parts and len(parts) <= _SHORT else ""
+    if said in NO or first in NO:
+        return False
+    yes = CLEAR_YES if clear else YES
+    if said in yes or first in yes:
+        return True
+    return None
 
 
 class Understanding:

@@ -194,6 +194,20 @@ async def test_anything_else_gets_a_call_and_the_menu_never_i_do_not_understand(
     assert await _counted(samen, Meaning.OTHER) == 1
 
 
+async def test_a_bare_yes_or_no_answers_the_last_offer_of_a_call(
+    samen: SamenBot, anna: Person
+) -> None:
+    await _agreed(anna)
+    await anna.say("mijn kleinzoon is jarig")
+    await anna.expect("Ik weet niet zeker wat u bedoelt")
+    await anna.say("nee hoor")
+    await anna.expect("Goed. Ik ben er als u mij nodig hebt")
+    await anna.say("ja graag")
+    offer = await anna.expect("Een vrijwilliger van Samen kan u bellen")
+    await anna.press(offer, CALL_NL)
+    await anna.expect("Op welk nummer kunnen we u bellen?")
+
+
 @pytest.mark.parametrize(
     ("send", "answer"),
     [

@@ -12,7 +12,7 @@ from bot.db import Database
 from bot.services import Services
 from bot.services.activities import When
 from bot.services.kinds import Kind
-from bot.services.understanding import Meaning, normalise, typed_choice, understand
+from bot.services.understanding import Meaning, normalise, typed_choice, understand, yes_or_no
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "understanding_corpus.jsonl"
 
@@ -194,6 +194,22 @@ LABELS = ["🗑 Yes, delete everything", "↩️ No, keep my data"]
 )
 def test_typed_choice(text: str, choice: int | None) -> None:
     assert typed_choice(text, LABELS, yes=0, no=1) == choice
+
+
+@pytest.mark.parametrize(
+    ("text", "clear", "answer"),
+    [
+        ("ja graag", True, True),
+        ("Yes please!", True, True),
+        ("goed", True, None),  # may say how someone is
+        ("goed", False, True),  # but answers a yes/no question on screen
+        ("niet goed", False, False),
+        ("nee dank je", True, False),
+        ("ja maar ik wil eigenlijk iets anders vragen", True, None),  # not a short answer
+    ],
+)
+def test_yes_or_no(text: str, clear: bool, answer: bool | None) -> None:
+    assert yes_or_no(text, clear=clear) is answer
 
 
 def test_typed_choice_without_yes_or_no_takes_numbers_and_labels_only() -> None:
