@@ -45,6 +45,7 @@ from bot.services.lexicon import (
     DEATH,
     END,
     ENDING,
+    ENDS,
     GO_ON,
     HELP,
     KIND_WORDS,
@@ -173,7 +174,7 @@ def _same(token: str, word: str) -> bool:
             return True
         if len(stem) <= 4 or len(token) < len(stem) - 2 or token[0] != stem[0]:
             return False
-        cuts = {token[:n] for n in (len(stem) - 1, len(stem), len(stem) + 1)}
+        cuts = {token[: len(stem)], token[: len(stem) + 1]}  # "vrijwilger", "wandelclub"
         return max(fuzz.ratio(cut, stem) for cut in cuts) >= _threshold(word)
     if token == word:
         return True
@@ -284,6 +285,7 @@ _CRISIS_PAIRS = tuple(
         (MEANS, MANY, 4),  # "ik heb pillen gespaard", not "ik moet mijn pillen halen"
         (GO_ON, CANNOT, 6),  # "ik weet niet hoe ik verder moet", "I can't go on"
         (HELP, AFRAID, 5),  # "help me please, I'm scared"
+        (WISH, ENDS, 4),  # "I just want it to end"
     )
 )
 _PHRASES: dict[Meaning, list[tuple[_Phrase, int]]] = {
