@@ -104,6 +104,38 @@ LEXICON: dict[Meaning, dict[str, int]] = {
             "inbreker*",
             "=112",
             "=113",
+            "ten einde raad",
+            "radeloos",
+            "uitzichtloos",
+            "wanhoop",
+            "kan er niet meer tegen",
+            "end of my rope",
+            "end of my tether",
+            "cant take it",
+            "in de hemel",
+            "in heaven",
+            "kortademig",
+            "short of breath",
+            "hart doet raar",
+            "hartkloppingen",
+            "geen lucht",
+            "no air",
+            "lukt me niet meer",
+            "=ik ben op",
+            "punt achter zetten",
+            "punt erachter",
+            "going to jump",
+            "isnt breathing",
+            "stopped breathing",
+            "niet ademen",
+            "goodbye everyone",
+            "goodbye all",
+            "=im done",
+            "=i am done",
+            "ik ben er klaar mee",
+            "point of going on",
+            "keep living",
+            "no reason to be alive",
             "hoeft niet meer",
             "bij mijn overleden",
             "naar mijn overleden",
@@ -1057,7 +1089,7 @@ AFRAID = (
     "nu",
     "now",
 )
-GO_ON = ("verder", "doorgaan", "door", "go on", "carry on", "keep going", "volhouden")
+GO_ON = ("verder", "doorgaan", "door", "go on", "going on", "carry on", "keep going", "volhouden")
 CANNOT = ("niet", "geen", "cant", "cannot", "no", "not", "weet niet", "hoe", "how")
 DEATH = ("dood", "sterven", "sterf*", "death", "dying", "dead")
 WISH = (
@@ -1077,7 +1109,7 @@ WISH = (
     "klaar",
     "ready",
 )
-LIFE = ("leven", "levens", "leef", "life", "living", "bestaan")
+LIFE = ("leven", "levens", "leef", "life", "living", "alive", "bestaan")
 END = (
     "klaar",
     "done",
@@ -1123,6 +1155,11 @@ MANY = (
     "veel",
     "many",
     "heleboel",
+    "hele strip",
+    "strip",
+    "saving",
+    "spaar",
+    "sparen",
     "gespaard",
     "opgespaard",
     "saved",
