@@ -1297,6 +1297,9 @@ ASKING = (
     "somewhere",
     "love to",
     "wanna",
+    "zin in",
+    "fancy",
+    "feel like",
 )
 
 # Short forms people type, read as the word they stand for ("ik zie het nt meer zitten").
