@@ -56,7 +56,7 @@ LEXICON: dict[Meaning, dict[str, int]] = {
             "einde aan maken",
             "eind aan mijn leven",
             "einde aan mijn leven",
-            "er een eind aan",
+            "er een eind* aan",
             "niet meer wakker",
             "niet meer zitten",
             "zie geen uitweg",
@@ -72,9 +72,9 @@ LEXICON: dict[Meaning, dict[str, int]] = {
             "mezelf pijn doen",
             "er niet meer zijn",
             "niet meer hoeven",
-            "kan niet meer",
+            "kan niet meer$",
             "kan het niet meer aan",
-            "ik kan niet meer",
+            "ik kan niet meer$",
             "alles zwart",
             "van de brug springen",
             "voor de trein",
@@ -105,6 +105,21 @@ LEXICON: dict[Meaning, dict[str, int]] = {
             "=112",
             "=113",
             "leven zat",
+            "zie geen licht",
+            "geen licht meer",
+            "see no light",
+            "no light at the end",
+            "zit er doorheen",
+            "er helemaal doorheen",
+            "fire",
+            "afscheidsbrie*",
+            "afscheidsbrief*",
+            "goodbye letter*",
+            "goodbye note*",
+            "farewell letter*",
+            "mishandel*",
+            "abused",
+            "abusing me",
             "leven is op",
             "me gesneden",
             "mezelf gesneden",
@@ -156,7 +171,7 @@ LEXICON: dict[Meaning, dict[str, int]] = {
             "hartkloppingen",
             "geen lucht",
             "no air",
-            "lukt me niet meer",
+            "lukt me niet meer$",
             "=ik ben op",
             "punt achter zetten",
             "punt erachter",
@@ -194,11 +209,11 @@ LEXICON: dict[Meaning, dict[str, int]] = {
             "nooit meer wakker",
             "never wake",
             "not wake up",
-            "heb er genoeg van",
+            "heb er genoeg van~",
             "genoeg van alles",
-            "heb het gehad",
-            "had enough",
-            "klaar mee",
+            "heb het gehad~",
+            "had enough~",
+            "klaar mee~",
             "sick of it all",
             "fed up with everything",
             "help me please",
@@ -558,6 +573,8 @@ LEXICON: dict[Meaning, dict[str, int]] = {
             ],
             2,
         ),
+        # Hints only: "de dagen zijn zo lang en stil".
+        **dict.fromkeys(["stil", "stilte", "quiet", "silence", "lang en", "long and"], 1),
     },
     Meaning.ACTIVITY: {
         **dict.fromkeys(
@@ -764,7 +781,22 @@ LEXICON: dict[Meaning, dict[str, int]] = {
             ],
             3,
         ),
-        "iets doen voor": 2,  # "iets doen voor anderen", but also "iets te doen voor ouderen"
+        "iets doen voor": 2,
+        **dict.fromkeys(
+            [
+                "voor iemand",
+                "for someone",
+                "for somebody",
+                "mensen brengen",
+                "iemand brengen",
+                "mensen ophalen",
+                "iemand ophalen",
+                "take people",
+                "boodschappen doen voor",
+                "shopping for",
+            ],
+            2,
+        ),  # "iets doen voor anderen", but also "iets te doen voor ouderen"
     },
     Meaning.STOP: {
         **dict.fromkeys(
@@ -850,6 +882,14 @@ LEXICON: dict[Meaning, dict[str, int]] = {
             "forget my",
             "wipe",
             "close my account",
+            "uit jullie systeem",
+            "uit het systeem",
+            "uit uw systeem",
+            "uit jullie bestand",
+            "from your system",
+            "out of your system",
+            "off your system",
+            "from your records",
         ],
         3,
     ),
@@ -909,6 +949,11 @@ LEXICON: dict[Meaning, dict[str, int]] = {
                 "wat nu",
                 "what now",
                 "what should i do",
+                "geinstalleerd",
+                "geinstaleerd",
+                "installed",
+                "gedownload",
+                "downloaded",
             ],
             3,
         ),
@@ -1034,7 +1079,10 @@ KIND_WORDS: dict[Kind, tuple[str, ...]] = {
         "reading",
         "books",
         "book club",
-        "lecture",
+        "lecture*",
+        "lezing*",
+        "voordracht*",
+        "talks",
     ),
     Kind.MEALS: (
         "samen eten",
@@ -1112,7 +1160,12 @@ ENDS = ("end", "eind", "einde", "voorbij", "ophouden")  # not "over": "ik heb ti
 HELP = ("help", "hulp", "helpen")
 AFRAID = (
     "bang",
+    "doodsbang",
+    "angst*",
     "scared",
+    "frightened",
+    "terrified",
+    "fear",
     "afraid",
     "angstig",
     "paniek",
@@ -1183,10 +1236,30 @@ NO_VALUE = (
     "waard",
 )
 ENDING = ("eind", "einde", "end", "ending", "beeindig*")
-ALL_OF_IT = ("maken", "make", "alles", "all", "things", "mezelf", "myself", "leven", "life")
+ALL_OF_IT = (
+    "maken",
+    "maak",
+    "make",
+    "it",
+    "alles",
+    "all",
+    "things",
+    "mezelf",
+    "myself",
+    "leven",
+    "life",
+)
 MEANS = ("pil*", "slaappil*", "medicijn*", "tablet*", "mes", "knife", "touw", "rope")
 MANY = (
     "alle",
+    "allemaal",
+    "doos*",
+    "hele",
+    "whole",
+    "box",
+    "bottle",
+    "te veel",
+    "too many",
     "all",
     "veel",
     "many",
@@ -1298,6 +1371,10 @@ ASKING = (
     "love to",
     "wanna",
     "zin in",
+    "wanneer",
+    "when",
+    "try",
+    "proberen",
     "fancy",
     "feel like",
 )
@@ -1318,3 +1395,167 @@ ABBREVIATIONS = {
     "ur": "your",
     "u2": "you too",
 }
+
+
+# More crisis ideas that meet in one clause (read by ``understanding._CRISIS_PAIRS``).
+# A wish to be gone: "was ik er maar niet meer", "I wish I was gone", "wou dat ik dood was".
+WISHED = ("was ik", "wou dat ik", "wilde dat ik", "wish i", "if only i", "zou ik maar", "ware ik")
+GONE = (
+    "niet meer",
+    "er niet",
+    "weg",
+    "dood",
+    "gone",
+    "dead",
+    "not here",
+    "never born",
+    "nooit geboren",
+)
+# Breath: "ik krijg geen adem", "I can hardly breathe", "geen lucht".
+BREATH = ("adem*", "lucht", "breath*", "breathe")
+HARDLY = (
+    "geen",
+    "niet",
+    "nauwelijks",
+    "haast",
+    "amper",
+    "bijna",
+    "cant",
+    "cannot",
+    "hardly",
+    "barely",
+    "no",
+)
+# Someone hurting them: "mijn zoon slaat mij", "my carer hits me".
+HURTS = (
+    "slaat",
+    "sloeg",
+    "geslagen",
+    "schopt",
+    "geschopt",
+    "duwt",
+    "hits",
+    "hit",
+    "beats",
+    "kicks",
+    "pushed",
+    "slapped",
+    "punched",
+)
+ME = ("mij", "me", "my", "mijn")
+# Someone trying to get in: "er staat een man die probeert binnen te komen".
+TRYING = ("probeert", "proberen", "probeerde", "trying", "tries", "tried", "wil", "wants")
+GET_IN = ("binnen", "binnenkomen", "inbreken", "get in", "break in", "breaking in")
+# Not knowing where one is: "ik ben verdwaald", "I don't know where I am".
+LOST = (
+    "verdwaald",
+    "verdwaal*",
+    "lost",
+    "weet niet",
+    "weet niet meer",
+    "dont know",
+    "do not know",
+    "no idea",
+    "geen idee",
+)
+WHERE_I_AM = (
+    "waar ik ben",
+    "waar ik nu ben",
+    "where i am",
+    "where am i",
+    "waar ben ik",
+    "thuis kom",
+    "naar huis",
+    "way home",
+    "get home",
+    "way back",
+)
+# No light, no way: "ik zie geen licht meer", "no light at the end".
+LIGHT = ("licht", "light")
+# All of it must stop: "van mij mag het allemaal ophouden", "I want it all to stop".
+EVERYTHING = ("alles", "allemaal", "everything", "it all")  # not "all": "stop all messages"
+STOPS = (
+    "ophoud*",
+    "ophou*",
+    "voorbij",
+    "end",
+    "eindigen",
+    "to stop",
+)  # not "stop alles, die berichten"
+
+# A crisis phrase inside one of these is a way of speaking ("ik ben gevallen voor de
+# bingo", "doodmoe", "my back is killing me", "I'm dying to try").
+IDIOMS = (
+    "gevallen voor",
+    "val voor",
+    "viel voor",
+    "fallen for",
+    "fell for",
+    "fall for",
+    "dying to",
+    "dying for",
+    "killing me",
+    "dood van",
+    "me dood",
+    "mij dood",
+    "dood gelachen",
+    "dood lachen",
+    "dood vervelen",
+    "verveel me dood",
+    "bored to death",
+    "scared me to death",
+)
+
+# After a phrase that ends a thought ("ik kan niet meer$"), only these may follow and it
+# still means what it says: "ik kan niet meer ik trek het niet", not "… meer zo goed lopen".
+THOUGHT_GOES_ON = frozenset(
+    {
+        "ik",
+        "en",
+        "het",
+        "echt",
+        "hoor",
+        "help",
+        "alles",
+        "maar",
+        "want",
+        "gewoon",
+        "alsjeblieft",
+        "alstublieft",
+        "aub",
+        "please",
+        "helemaal",
+        "nou",
+        "mensen",
+        "i",
+        "and",
+        "anymore",
+        "really",
+        "meer",
+    }
+)
+# After a fed-up phrase ("heb het gehad~") "met"/"van"/"with" names what one is fed up
+# with: still a crisis for all of it or life, not for the rain.
+FED_UP_WITH = frozenset({"met", "van", "with", "of"})
+FED_UP_OF_ALL = frozenset(
+    {
+        "alles",
+        "allemaal",
+        "iedereen",
+        "het",
+        "leven",
+        "mezelf",
+        "everything",
+        "everyone",
+        "it",
+        "life",
+        "living",
+        "myself",
+        "all",
+        "this",
+    }
+)
+
+# Real words that look like a typo of a lexicon word; read as themselves ("lovely" is
+# not "lonely", "bloem" not "bloed").
+NOT_TYPOS = frozenset({"lovely", "lively", "bloem"})

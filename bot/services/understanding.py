@@ -40,25 +40,42 @@ from bot.services.lexicon import (
     AFRAID,
     ALL_OF_IT,
     ASKING,
+    BREATH,
     CANNOT,
     CLEAR_YES,
     DEATH,
     END,
     ENDING,
     ENDS,
+    EVERYTHING,
+    FED_UP_OF_ALL,
+    FED_UP_WITH,
+    GET_IN,
     GO_ON,
+    GONE,
+    HARDLY,
     HELP,
+    HURTS,
+    IDIOMS,
     KIND_WORDS,
     LEXICON,
     LIFE,
+    LOST,
     MANY,
+    ME,
     MEANS,
     NEGATIONS,
     NO,
     NO_VALUE,
+    NOT_TYPOS,
     POLITE_AFTER_NEGATION,
+    STOPS,
+    THOUGHT_GOES_ON,
+    TRYING,
     WHEN_WORDS,
+    WHERE_I_AM,
     WISH,
+    WISHED,
     YES,
 )
 from bot.services.lexicon import Meaning as Meaning  # the meanings belong to this service
@@ -134,17 +151,27 @@ class _Phrase:
     words: tuple[str, ...]
     whole: bool  # must be a whole clause ("stop", "help me")
     negated_in_itself: bool  # the phrase carries its own negation ("geen berichten")
+    # "end": the phrase must end a thought ("ik kan niet meer$", not "… meer zo goed
+    # lopen"); "object": what follows "met"/"van" must be all of it ("heb het gehad~":
+    # with everything, not with the rain).
+    tail: str = ""
+
+
+_TAILS = {"$": "end", "~": "object"}
 
 
 def _phrase(text: str) -> _Phrase:
     """A lexicon entry as normalised words; a trailing "*" (a stem) survives normalising."""
+    tail = _TAILS.get(text[-1:], "")
+    if tail:
+        text = text[:-1]
     parts: list[str] = []
     for raw in text.lstrip("=").split():
         plain = normalise(raw).split()
         if raw.endswith("*") and plain:
             plain[-1] += "*"
         parts.extend(plain)
-    return _Phrase(tuple(parts), text.startswith("="), any(p in NEGATIONS for p in parts))
+    return _Phrase(tuple(parts), text.startswith("="), any(p in NEGATIONS for p in parts), tail)
 
 
 def _threshold(word: str) -> float:
@@ -187,13 +214,37 @@ def _same(token: str, word: str) -> bool:
 def _lexicon_words(token: str) -> frozenset[str]:
     """Every lexicon word (or stem) one typed word matches; the same words recur a lot."""
     hits = {token} if token in _VOCABULARY_SET else set()
+    if token in NOT_TYPOS:  # a real word of its own: "lovely" is no typo of "lonely"
+        return frozenset(hits)
     for word, _, _ in process.extract(
         token, _PLAIN_WORDS, scorer=fuzz.ratio, score_cutoff=80.0, limit=None
     ):
         if _same(token, word):
             hits.add(word)
     hits.update(stem for stem in _STEMS if _same(token, stem))
+    if not hits:
+        hits.update(_compound_heads(token))
     return frozenset(hits)
+
+
+_COMPOUND_PART = 3  # "brei|clubje", "senioren|koor": both parts at least this long
+
+
+def _compound_heads(token: str) -> set[str]:
+    """A Dutch compound read by its last part, for the words of activities only:
+    "breiclubje" is a "clubje", "seniorenkoor" a "koor" (never a crisis by its tail:
+    "aangebrand" is no "brand")."""
+    heads: set[str] = set()
+    for cut in range(_COMPOUND_PART, len(token) - _COMPOUND_PART):
+        tail = token[cut:]
+        heads.update(
+            head
+            for head in _COMPOUND_HEADS
+            if (tail.startswith(head[:-1]) if head.endswith("*") else tail == head)
+        )
+        if heads:
+            break
+    return heads
 
 
 class _Matcher:
@@ -212,6 +263,8 @@ class _Matcher:
         for at, hits in enumerate(self._hits):
             for word in hits:
                 self._where.setdefault(word, []).append(at)
+        self._idioms: list[tuple[int, int]] = []
+        self._idioms = [span for idiom in _IDIOMS for span in self.positions(idiom)]
 
     def positions(self, phrase: _Phrase) -> list[tuple[int, int]]:
         """(first, last) token positions of each place the phrase occurs."""
@@ -238,10 +291,32 @@ class _Matcher:
     def near(self, one: _Phrase, other: _Phrase, distance: int) -> bool:
         """Both phrases occur in the same clause, at most ``distance`` words apart."""
         return any(
-            self._clause_of[a] == self._clause_of[b] and abs(a - b) <= distance
+            self._clause_of[a] == self._clause_of[b]
+            and abs(a - b) <= distance
+            and not self.idiomatic(min(a, b), max(a, b))
             for a, _ in self.positions(one)
             for b, _ in self.positions(other)
         )
+
+    def tail_ok(self, phrase: _Phrase, last: int) -> bool:
+        """What follows a phrase does not change its meaning (see ``_Phrase.tail``)."""
+        after = [
+            self.tokens[i]
+            for i in range(last + 1, min(last + 4, len(self.tokens)))
+            if self._clause_of[i] == self._clause_of[last]
+        ]
+        if phrase.tail == "end":
+            return not after or after[0] in THOUGHT_GOES_ON
+        if phrase.tail == "object":
+            for at, token in enumerate(after[:2]):
+                if token in FED_UP_WITH:
+                    rest = after[at + 1 :]
+                    return bool(rest) and rest[0] in FED_UP_OF_ALL
+        return True
+
+    def idiomatic(self, first: int, last: int) -> bool:
+        """The words overlap a way of speaking ("gevallen voor de bingo", "doodmoe")."""
+        return any(not (last < a or first > b) for a, b in self._idioms)
 
     def negated(self, first: int, last: int) -> bool:
         """A negation just before the phrase, or just after it ("bel me niet")."""
@@ -257,7 +332,13 @@ class _Matcher:
         return self.tokens[at] == "niet" and following in POLITE_AFTER_NEGATION
 
 
-def _score(matcher: _Matcher, phrases: Iterable[tuple[_Phrase, int]], *, negatable: bool) -> float:
+def _score(
+    matcher: _Matcher,
+    phrases: Iterable[tuple[_Phrase, int]],
+    *,
+    negatable: bool,
+    idioms: bool = False,
+) -> float:
     """The weight of the strongest phrase found, and half a point more when a second
     phrase agrees ("elke ochtend een berichtje": two hints make a wish)."""
     found: list[tuple[int, int, int]] = []  # (weight, first, last)
@@ -267,6 +348,8 @@ def _score(matcher: _Matcher, phrases: Iterable[tuple[_Phrase, int]], *, negatab
             for first, last in matcher.positions(phrase)
             if not (phrase.whole and not matcher.is_clause(first, last, len(phrase.words)))
             and not (negatable and not phrase.negated_in_itself and matcher.negated(first, last))
+            and matcher.tail_ok(phrase, last)
+            and not (idioms and matcher.idiomatic(first, last))
         )
     if not found:
         return 0.0
@@ -286,6 +369,12 @@ _CRISIS_PAIRS = tuple(
         (GO_ON, CANNOT, 6),  # "ik weet niet hoe ik verder moet", "I can't go on"
         (HELP, AFRAID, 5),  # "help me please, I'm scared"
         (WISH, ENDS, 4),  # "I just want it to end"
+        (WISHED, GONE, 5),  # "was ik er maar niet meer", "I wish I was gone"
+        (BREATH, HARDLY, 3),  # "ik krijg geen adem", "I can hardly breathe"
+        (HURTS, ME, 2),  # "mijn zoon slaat mij", "my carer hits me"
+        (TRYING, GET_IN, 4),  # "een man die probeert binnen te komen"
+        (LOST, WHERE_I_AM, 5),  # "ik weet niet waar ik ben", "I'm lost, where am I"
+        (EVERYTHING, STOPS, 3),  # "het mag allemaal ophouden"
     )
 )
 _PHRASES: dict[Meaning, list[tuple[_Phrase, int]]] = {
@@ -297,11 +386,13 @@ _NEGATABLE = frozenset(
     set(Meaning) - {Meaning.CRISIS, Meaning.HOW, Meaning.THANKS, Meaning.GREETING}
 )
 _ASKING = [_phrase(w) for w in ASKING]
+_IDIOMS = [_phrase(w) for w in IDIOMS]
 _KIND_PHRASES = {kind: [_phrase(w) for w in ws] for kind, ws in KIND_WORDS.items()}
 _WHEN_PHRASES = {when: [_phrase(w) for w in ws] for when, ws in WHEN_WORDS.items()}
 _ALL_PHRASES = [
     *(p for ones, others, _ in _CRISIS_PAIRS for p in (*ones, *others)),
     *_ASKING,
+    *_IDIOMS,
     *(p for ps in _PHRASES.values() for p, _ in ps),
     *(p for ps in _KIND_PHRASES.values() for p in ps),
     *(p for ps in _WHEN_PHRASES.values() for p in ps),
@@ -310,6 +401,19 @@ _VOCABULARY = sorted({w for p in _ALL_PHRASES for w in p.words})
 _VOCABULARY_SET = frozenset(_VOCABULARY)
 _STEMS = tuple(w for w in _VOCABULARY if w.endswith("*"))
 _PLAIN_WORDS = tuple(w for w in _VOCABULARY if not w.endswith("*"))
+# The last parts of compounds worth reading: the words of activities ("…clubje", "…koor").
+_COMPOUND_HEADS = tuple(
+    sorted(
+        {
+            p.words[0]
+            for p in (
+                *(p for p, _ in _PHRASES[Meaning.ACTIVITY]),
+                *(p for ps in _KIND_PHRASES.values() for p in ps),
+            )
+            if len(p.words) == 1 and len(p.words[0].rstrip("*")) >= 4
+        }
+    )
+)
 
 
 Option = TypeVar("Option", Kind, When)
@@ -334,6 +438,18 @@ def _crisis_pair(matcher: _Matcher) -> bool:
     )
 
 
+_THANKS_FOR = frozenset({"voor", "for"})
+
+
+def _thanks_for(matcher: _Matcher) -> bool:
+    """Thanks for something: what follows "voor"/"for" is what was done, not a request."""
+    return any(
+        any(t in _THANKS_FOR for t in matcher.tokens[last + 1 : last + 3])
+        for phrase, _ in _PHRASES[Meaning.THANKS]
+        for _, last in matcher.positions(phrase)
+    )
+
+
 def _activity_score(matcher: _Matcher, said: float, kind: Kind | None, when: When | None) -> float:
     """A kind of activity is a wish in a short message ("koffie", "zaterdag biljarten") or
     with a word that asks ("waar kan ik biljarten"); a time adds to a wish, or is one when
@@ -353,8 +469,11 @@ def understand(text: str) -> Understood:
     if not parts:
         return Understood(Meaning.OTHER)
     matcher = _Matcher(parts)
-    if _score(matcher, _PHRASES[Meaning.CRISIS], negatable=False) or _crisis_pair(matcher):
+    crisis = _score(matcher, _PHRASES[Meaning.CRISIS], negatable=False, idioms=True)
+    if crisis or _crisis_pair(matcher):
         return Understood(Meaning.CRISIS)
+    if _thanks_for(matcher):  # "dankjewel voor het bellen" thanks for a call, asks none
+        return Understood(Meaning.THANKS)
     kind = _first(matcher, _KIND_PHRASES)
     when = _first(matcher, _WHEN_PHRASES)
     scores = {m: _score(matcher, _PHRASES[m], negatable=m in _NEGATABLE) for m in PRIORITY[1:]}
