@@ -353,6 +353,32 @@ LEXICON: dict[Meaning, dict[str, int]] = {
             "help mij alstublieft",
             "=help help",
             "help help help",
+            # more ways of saying it
+            "nothing left for me",
+            "niks meer voor mij",
+            "niets meer voor mij",
+            "van kant",
+            "take them all",
+            "all at once",
+            "ze allemaal innemen",
+            "allemaal tegelijk",
+            "done with everything",
+            "done with it all",
+            "klaar met alles",
+            "klaar met iedereen",
+            "dreig*",
+            "bedreig*",
+            "threaten*",
+            "bestolen",
+            "beroofd",
+            "overvallen",
+            "robbed",
+            "mugged",
+            "rookmelder*",
+            "brandalarm",
+            "smoke alarm",
+            "on the ground",
+            "off the floor",
             "bel 112",
             "bel 113",
             # English
@@ -1223,6 +1249,8 @@ END = (
 )
 NO_VALUE = (
     "geen",
+    "niks",
+    "niets",
     "zonder",
     "no",
     "nothing",
@@ -1399,7 +1427,16 @@ ABBREVIATIONS = {
 
 # More crisis ideas that meet in one clause (read by ``understanding._CRISIS_PAIRS``).
 # A wish to be gone: "was ik er maar niet meer", "I wish I was gone", "wou dat ik dood was".
-WISHED = ("was ik", "wou dat ik", "wilde dat ik", "wish i", "if only i", "zou ik maar", "ware ik")
+WISHED = (
+    "was ik",
+    "wou dat ik",
+    "wilde dat ik",
+    "wish i",
+    "wish id",
+    "if only i",
+    "zou ik maar",
+    "ware ik",
+)
 GONE = (
     "niet meer",
     "er niet",
@@ -1409,12 +1446,16 @@ GONE = (
     "dead",
     "not here",
     "never born",
+    "never been born",
     "nooit geboren",
 )
 # Breath: "ik krijg geen adem", "I can hardly breathe", "geen lucht".
 BREATH = ("adem*", "lucht", "breath*", "breathe")
 HARDLY = (
     "geen",
+    "slecht",
+    "moeilijk",
+    "moeizaam",
     "niet",
     "nauwelijks",
     "haast",
@@ -1441,8 +1482,12 @@ HURTS = (
     "pushed",
     "slapped",
     "punched",
+    "hurting",
+    "bedreigt",
+    "dreigt",
+    "threatens",
 )
-ME = ("mij", "me", "my", "mijn")
+ME = ("mij", "me")  # not "my": "my knee hurts"
 # Someone trying to get in: "er staat een man die probeert binnen te komen".
 TRYING = ("probeert", "proberen", "probeerde", "trying", "tries", "tried", "wil", "wants")
 GET_IN = ("binnen", "binnenkomen", "inbreken", "get in", "break in", "breaking in")
@@ -1493,6 +1538,17 @@ IDIOMS = (
     "fell for",
     "fall for",
     "dying to",
+    "bijna gevallen",
+    "almost fell",
+    "nearly fell",
+    "druk gehad",
+    "goed gehad",
+    "leuk gehad",
+    "fijn gehad",
+    "gezellig gehad",
+    "mooi gehad",
+    "koud gehad",
+    "warm gehad",
     "dying for",
     "killing me",
     "dood van",
@@ -1559,3 +1615,103 @@ FED_UP_OF_ALL = frozenset(
 # Real words that look like a typo of a lexicon word; read as themselves ("lovely" is
 # not "lonely", "bloem" not "bloed").
 NOT_TYPOS = frozenset({"lovely", "lively", "bloem"})
+
+# A conditional of being gone: "als ik weg was", "if I was gone", "if I died".
+IF_I = ("als ik", "if i", "when i", "wanneer ik")
+WERE_GONE = ("weg was", "dood was", "er niet meer was", "was gone", "were gone", "died", "was dead")
+# Standing at the edge: "ik sta op de brug", "I'm standing by the railway".
+STANDING = ("sta", "staan", "stand", "standing")
+EDGE = ("spoor*", "brug", "rails", "bridge", "railway", "tracks", "dak", "roof", "rand", "edge")
+# On the floor: "ik lig op de vloer", "I can't get off the floor".
+LYING = ("lig", "liggen", "lying", "cant get", "kan niet", "kom niet")
+FLOOR = ("vloer", "grond", "floor", "ground")
+# The heart or chest that hurts: "mijn hart doet pijn", "chest pains".
+HEART = ("hart", "heart", "borst")
+PAIN = ("pijn", "pain", "pains", "hurts", "drukt", "steekt", "knijpt")
+# A broken bone: "mijn been is gebroken", "I think my hip is broken".
+BONE = ("been", "arm", "heup", "pols", "enkel", "rib", "leg", "hip", "wrist", "ankle")
+BROKEN = ("gebroken", "broken", "broke")
+# A limb that will not move, speech or a face gone strange: signs of a stroke.
+CANT_MOVE = ("niet bewegen", "niet meer bewegen", "cant move", "cannot move", "not move")
+LIMB = ("arm", "been", "hand", "gezicht", "leg", "face", "side", "kant")
+SPEECH = ("praat", "praten", "spreek", "spreken", "speech", "talk", "talking", "mond", "mouth")
+ODD = ("raar", "vreemd", "scheef", "onduidelijk", "slurred", "weird", "strange", "funny")
+# Lost and in need: "I'm lost, please help", "de weg kwijt en het is donker".
+ASTRAY = ("verdwaald", "lost", "weg kwijt")
+IN_NEED = (
+    "help",
+    "hulp",
+    "donker",
+    "dark",
+    "koud",
+    "cold",
+    "buiten",
+    "outside",
+    "straat",
+    "street",
+)
+# Come quickly: "kom snel", "come now".
+COME = ("kom", "come")
+QUICK = ("snel", "quick", "quickly", "now", "nu", "direct", "meteen", "asap")
+
+# A fall or a dizzy spell that has passed is no emergency now: with one of these in the
+# message, the crisis phrases in PASSING do not count ("ik ben vorige week gevallen maar
+# het gaat alweer goed"); the rest still do ("… en kan niet opstaan").
+PASSED = (
+    "gaat alweer goed",
+    "gaat weer goed",
+    "ging goed",
+    "gaat goed",
+    "al beter",
+    "weer beter",
+    "niks aan de hand",
+    "niets aan de hand",
+    "verder goed",
+    "im fine",
+    "i am fine",
+    "im ok",
+    "im okay",
+    "all fine",
+    "all good",
+    "better now",
+    "fine now",
+    "vorig jaar",
+    "vorige week",
+    "vorige maand",
+    "jaar geleden",
+    "weken geleden",
+    "jaren geleden",
+    "vroeger",
+    "last year",
+    "last week",
+    "last month",
+    "years ago",
+    "weeks ago",
+)
+PASSING = frozenset(
+    {
+        "gevallen",
+        "ben gevallen",
+        "gevallen en",
+        "fallen",
+        "i fell",
+        "have fallen",
+        "fell down",
+        "fallen down",
+        "uitgegleden",
+        "slipped",
+        "gestruikeld",
+        "tripped",
+        "hurt my",
+        "injured",
+        "gewond",
+        "hoofd gestoten",
+        "duizelig",
+        "dizzy",
+        "flauw",
+        "faint",
+        "flauwgevallen",
+        "onwel",
+        "unwell",
+    }
+)

@@ -40,27 +40,39 @@ from bot.services.lexicon import (
     AFRAID,
     ALL_OF_IT,
     ASKING,
+    ASTRAY,
+    BONE,
     BREATH,
+    BROKEN,
     CANNOT,
+    CANT_MOVE,
     CLEAR_YES,
+    COME,
     DEATH,
+    EDGE,
     END,
     ENDING,
     ENDS,
     EVERYTHING,
     FED_UP_OF_ALL,
     FED_UP_WITH,
+    FLOOR,
     GET_IN,
     GO_ON,
     GONE,
     HARDLY,
+    HEART,
     HELP,
     HURTS,
     IDIOMS,
+    IF_I,
+    IN_NEED,
     KIND_WORDS,
     LEXICON,
     LIFE,
+    LIMB,
     LOST,
+    LYING,
     MANY,
     ME,
     MEANS,
@@ -68,10 +80,18 @@ from bot.services.lexicon import (
     NO,
     NO_VALUE,
     NOT_TYPOS,
+    ODD,
+    PAIN,
+    PASSED,
+    PASSING,
     POLITE_AFTER_NEGATION,
+    QUICK,
+    SPEECH,
+    STANDING,
     STOPS,
     THOUGHT_GOES_ON,
     TRYING,
+    WERE_GONE,
     WHEN_WORDS,
     WHERE_I_AM,
     WISH,
@@ -375,12 +395,29 @@ _CRISIS_PAIRS = tuple(
         (TRYING, GET_IN, 4),  # "een man die probeert binnen te komen"
         (LOST, WHERE_I_AM, 5),  # "ik weet niet waar ik ben", "I'm lost, where am I"
         (EVERYTHING, STOPS, 3),  # "het mag allemaal ophouden"
+        (IF_I, WERE_GONE, 4),  # "iedereen zou blij zijn als ik weg was"
+        (STANDING, EDGE, 4),  # "ik sta op de brug"
+        (LYING, FLOOR, 4),  # "ik lig op de vloer", "I can't get off the floor"
+        (HEART, PAIN, 3),  # "mijn hart doet pijn"
+        (BONE, BROKEN, 3),  # "mijn been is gebroken"
+        (CANT_MOVE, LIMB, 4),  # "ik kan mijn arm niet bewegen"
+        (SPEECH, ODD, 3),  # "ik praat ineens raar", "my speech is slurred"
+        (ASTRAY, IN_NEED, 5),  # "I'm lost, please help"
+        (COME, QUICK, 1),  # "kom snel"
     )
 )
 _PHRASES: dict[Meaning, list[tuple[_Phrase, int]]] = {
     meaning: [(_phrase(text), weight) for text, weight in lexicon.items()]
     for meaning, lexicon in LEXICON.items()
 }
+# Crisis phrases that still count once a message says it has passed ("maar het gaat
+# alweer goed", "vorige week"): all but a fall or a dizzy spell.
+_LASTING = [
+    (_phrase(text), weight)
+    for text, weight in LEXICON[Meaning.CRISIS].items()
+    if text not in PASSING
+]
+_PASSED = [_phrase(w) for w in PASSED]
 # "Ik weet niet hoe dit werkt" still asks how it works; "niet eenzaam" is not lonely.
 _NEGATABLE = frozenset(
     set(Meaning) - {Meaning.CRISIS, Meaning.HOW, Meaning.THANKS, Meaning.GREETING}
@@ -393,6 +430,7 @@ _ALL_PHRASES = [
     *(p for ones, others, _ in _CRISIS_PAIRS for p in (*ones, *others)),
     *_ASKING,
     *_IDIOMS,
+    *_PASSED,
     *(p for ps in _PHRASES.values() for p, _ in ps),
     *(p for ps in _KIND_PHRASES.values() for p in ps),
     *(p for ps in _WHEN_PHRASES.values() for p in ps),
@@ -469,7 +507,9 @@ def understand(text: str) -> Understood:
     if not parts:
         return Understood(Meaning.OTHER)
     matcher = _Matcher(parts)
-    crisis = _score(matcher, _PHRASES[Meaning.CRISIS], negatable=False, idioms=True)
+    passed = any(matcher.positions(p) for p in _PASSED)
+    crisis_phrases = _LASTING if passed else _PHRASES[Meaning.CRISIS]
+    crisis = _score(matcher, crisis_phrases, negatable=False, idioms=True)
     if crisis or _crisis_pair(matcher):
         return Understood(Meaning.CRISIS)
     if _thanks_for(matcher):  # "dankjewel voor het bellen" thanks for a call, asks none
