@@ -379,6 +379,12 @@ LEXICON: dict[Meaning, dict[str, int]] = {
             "smoke alarm",
             "on the ground",
             "off the floor",
+            "=kom snel",
+            "kom snel$",
+            "kom nu$",
+            "come quick$",
+            "come quickly$",
+            "come now$",
             "bel 112",
             "bel 113",
             # English
@@ -1538,6 +1544,7 @@ IDIOMS = (
     "fell for",
     "fall for",
     "dying to",
+    "om dood te",
     "bijna gevallen",
     "almost fell",
     "nearly fell",
@@ -1650,13 +1657,11 @@ IN_NEED = (
     "straat",
     "street",
 )
-# Come quickly: "kom snel", "come now".
-COME = ("kom", "come")
-QUICK = ("snel", "quick", "quickly", "now", "nu", "direct", "meteen", "asap")
 
-# A fall or a dizzy spell that has passed is no emergency now: with one of these in the
-# message, the crisis phrases in PASSING do not count ("ik ben vorige week gevallen maar
-# het gaat alweer goed"); the rest still do ("… en kan niet opstaan").
+# A fall, a broken bone or a dizzy spell that has passed is no emergency now: with one of
+# these in the message, the crisis phrases in PASSING and the bodily pairs in
+# ``understanding`` do not count ("ik ben vorige week gevallen maar het gaat alweer
+# goed", "ik heb ooit mijn arm gebroken"); the rest still do ("… en kan niet opstaan").
 PASSED = (
     "gaat alweer goed",
     "gaat weer goed",
@@ -1682,6 +1687,10 @@ PASSED = (
     "weken geleden",
     "jaren geleden",
     "vroeger",
+    "ooit",
+    "toen ik",
+    "once",
+    "when i was",
     "last year",
     "last week",
     "last month",

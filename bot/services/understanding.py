@@ -47,7 +47,6 @@ from bot.services.lexicon import (
     CANNOT,
     CANT_MOVE,
     CLEAR_YES,
-    COME,
     DEATH,
     EDGE,
     END,
@@ -85,7 +84,6 @@ from bot.services.lexicon import (
     PASSED,
     PASSING,
     POLITE_AFTER_NEGATION,
-    QUICK,
     SPEECH,
     STANDING,
     STOPS,
@@ -397,13 +395,18 @@ _CRISIS_PAIRS = tuple(
         (EVERYTHING, STOPS, 3),  # "het mag allemaal ophouden"
         (IF_I, WERE_GONE, 4),  # "iedereen zou blij zijn als ik weg was"
         (STANDING, EDGE, 4),  # "ik sta op de brug"
+        (ASTRAY, IN_NEED, 5),  # "I'm lost, please help"
+    )
+)
+# The body in danger now, unless the message says it has passed ("ooit", "vorig jaar").
+_BODILY_PAIRS = tuple(
+    ([_phrase(w) for w in ones], [_phrase(w) for w in others], distance)
+    for ones, others, distance in (
         (LYING, FLOOR, 4),  # "ik lig op de vloer", "I can't get off the floor"
         (HEART, PAIN, 3),  # "mijn hart doet pijn"
         (BONE, BROKEN, 3),  # "mijn been is gebroken"
         (CANT_MOVE, LIMB, 4),  # "ik kan mijn arm niet bewegen"
         (SPEECH, ODD, 3),  # "ik praat ineens raar", "my speech is slurred"
-        (ASTRAY, IN_NEED, 5),  # "I'm lost, please help"
-        (COME, QUICK, 1),  # "kom snel"
     )
 )
 _PHRASES: dict[Meaning, list[tuple[_Phrase, int]]] = {
@@ -427,7 +430,7 @@ _IDIOMS = [_phrase(w) for w in IDIOMS]
 _KIND_PHRASES = {kind: [_phrase(w) for w in ws] for kind, ws in KIND_WORDS.items()}
 _WHEN_PHRASES = {when: [_phrase(w) for w in ws] for when, ws in WHEN_WORDS.items()}
 _ALL_PHRASES = [
-    *(p for ones, others, _ in _CRISIS_PAIRS for p in (*ones, *others)),
+    *(p for ones, others, _ in _CRISIS_PAIRS + _BODILY_PAIRS for p in (*ones, *others)),
     *_ASKING,
     *_IDIOMS,
     *_PASSED,
@@ -465,12 +468,13 @@ def _first(matcher: _Matcher, options: dict[Option, list[_Phrase]]) -> Option | 
     return None
 
 
-def _crisis_pair(matcher: _Matcher) -> bool:
+def _crisis_pair(matcher: _Matcher, *, passed: bool = False) -> bool:
     """Two ideas in one clause, close together: death and a wish ("ik denk aan de dood"),
     life and an end or no worth ("I'm done with life"), pills and many ("alle pillen")."""
+    pairs = _CRISIS_PAIRS if passed else _CRISIS_PAIRS + _BODILY_PAIRS
     return any(
         matcher.near(one, other, distance)
-        for ones, others, distance in _CRISIS_PAIRS
+        for ones, others, distance in pairs
         for one in ones
         for other in others
     )
@@ -510,7 +514,7 @@ def understand(text: str) -> Understood:
     passed = any(matcher.positions(p) for p in _PASSED)
     crisis_phrases = _LASTING if passed else _PHRASES[Meaning.CRISIS]
     crisis = _score(matcher, crisis_phrases, negatable=False, idioms=True)
-    if crisis or _crisis_pair(matcher):
+    if crisis or _crisis_pair(matcher, passed=passed):
         return Understood(Meaning.CRISIS)
     if _thanks_for(matcher):  # "dankjewel voor het bellen" thanks for a call, asks none
         return Understood(Meaning.THANKS)
