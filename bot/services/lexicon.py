@@ -466,6 +466,12 @@ LEXICON: dict[Meaning, dict[str, int]] = {
                 "call me",
                 "ring me",
                 "phone me",
+                "phone my",
+                "phone him",
+                "phone her",
+                "ring my",
+                "ring him",
+                "ring her",
                 "phone call",
                 "talk to someone",
                 "talk to somebody",
@@ -786,6 +792,12 @@ LEXICON: dict[Meaning, dict[str, int]] = {
                 "keep someone company",
                 "visit lonely",
                 "visit people",
+                "visit someone",
+                "visit somebody",
+                "iemand bezoeken",
+                "iemand gaan bezoeken",
+                "mensen bezoeken",
+                "bij iemand op bezoek",
                 "visit older",
                 "op bezoek gaan bij",
                 "nuttig",
@@ -938,6 +950,8 @@ LEXICON: dict[Meaning, dict[str, int]] = {
                 "wat kan samen",
                 "wat kun je",
                 "wat kunt u",
+                "wat kunnen jullie",
+                "wat doen jullie",
                 "wat moet ik",
                 "hoe moet",
                 "snap het niet",
@@ -1304,6 +1318,11 @@ MANY = (
     "spaar",
     "sparen",
     "gespaard",
+    "bewaard",
+    "verzameld",
+    "apart gelegd",
+    "hoarded",
+    "stockpiled",
     "opgespaard",
     "saved",
     "potje",
@@ -1415,6 +1434,12 @@ ASKING = (
 
 # Short forms people type, read as the word they stand for ("ik zie het nt meer zitten").
 ABBREVIATIONS = {
+    "alsjeblieft": "alstublieft",
+    "alsjeblief": "alstublieft",
+    "asjeblieft": "alstublieft",
+    "asjeblief": "alstublieft",
+    "astublieft": "alstublieft",
+    "ajb": "alstublieft",
     "nt": "niet",
     "nie": "niet",
     "mn": "mijn",
@@ -1724,3 +1749,9 @@ PASSING = frozenset(
         "unwell",
     }
 )
+
+# Might as well be gone: "ik kan net zo goed weg zijn", "I might as well be dead".
+AS_WELL = ("net zo goed", "might as well", "may as well")
+# "Nobody" before a request in the same clause answers it: "ik heb niemand om mee te
+# praten" is loneliness, not a wish for a call.
+NOBODY = frozenset({"niemand", "nobody", "noone"})

@@ -39,6 +39,7 @@ from bot.services.lexicon import (
     ABBREVIATIONS,
     AFRAID,
     ALL_OF_IT,
+    AS_WELL,
     ASKING,
     ASTRAY,
     BONE,
@@ -78,6 +79,7 @@ from bot.services.lexicon import (
     NEGATIONS,
     NO,
     NO_VALUE,
+    NOBODY,
     NOT_TYPOS,
     ODD,
     PAIN,
@@ -343,7 +345,11 @@ class _Matcher:
             i for i in range(start, first) if self.tokens[i] in NEGATIONS and not self._polite(i)
         ]
         after = self.tokens[last + 1 : last + 1 + _NEGATION_AFTER]
-        return bool(before) or any(t in NEGATIONS for t in after)
+        nobody = any(  # "ik heb niemand om mee te praten": nobody, anywhere before
+            self.tokens[i] in NOBODY and self._clause_of[i] == self._clause_of[first]
+            for i in range(first)
+        )
+        return bool(before) or nobody or any(t in NEGATIONS for t in after)
 
     def _polite(self, at: int) -> bool:
         following = self.tokens[at + 1] if at + 1 < len(self.tokens) else ""
@@ -385,7 +391,8 @@ _CRISIS_PAIRS = tuple(
         (ENDING, ALL_OF_IT, 2),  # "ending it all", not "at the end of the day it is fine"
         (MEANS, MANY, 4),  # "ik heb pillen gespaard", not "ik moet mijn pillen halen"
         (GO_ON, CANNOT, 6),  # "ik weet niet hoe ik verder moet", "I can't go on"
-        (HELP, AFRAID, 5),  # "help me please, I'm scared"
+        (HELP, AFRAID, 6),  # "help me please, I'm so scared"
+        (AS_WELL, GONE, 3),  # "ik kan net zo goed weg zijn"
         (WISH, ENDS, 4),  # "I just want it to end"
         (WISHED, GONE, 5),  # "was ik er maar niet meer", "I wish I was gone"
         (BREATH, HARDLY, 3),  # "ik krijg geen adem", "I can hardly breathe"
@@ -480,6 +487,23 @@ def _crisis_pair(matcher: _Matcher, *, passed: bool = False) -> bool:
     )
 
 
+def _greeted_by_time(matcher: _Matcher) -> bool:
+    """A time inside a greeting is no time asked for: "goede morgen allemaal"."""
+    greetings = [
+        span
+        for phrase, _ in _PHRASES[Meaning.GREETING]
+        if len(phrase.words) > 1
+        for span in matcher.positions(phrase)
+    ]
+    return any(
+        not (last < a or first > b)
+        for phrases in _WHEN_PHRASES.values()
+        for phrase in phrases
+        for first, last in matcher.positions(phrase)
+        for a, b in greetings
+    )
+
+
 _THANKS_FOR = frozenset({"voor", "for"})
 
 
@@ -519,7 +543,7 @@ def understand(text: str) -> Understood:
     if _thanks_for(matcher):  # "dankjewel voor het bellen" thanks for a call, asks none
         return Understood(Meaning.THANKS)
     kind = _first(matcher, _KIND_PHRASES)
-    when = _first(matcher, _WHEN_PHRASES)
+    when = None if _greeted_by_time(matcher) else _first(matcher, _WHEN_PHRASES)
     scores = {m: _score(matcher, _PHRASES[m], negatable=m in _NEGATABLE) for m in PRIORITY[1:]}
     scores[Meaning.ACTIVITY] = _activity_score(matcher, scores[Meaning.ACTIVITY], kind, when)
     best = max(scores.values())
