@@ -40,6 +40,25 @@ LEXICON: dict[Meaning, dict[str, int]] = {
             # Dutch: suicidal thoughts
             "niet meer leven",
             "=ik wil niet meer",
+            "ik wil niet meer$",
+            "kom niet terug$",
+            "kom niet meer terug",
+            "not coming back",
+            "wont be coming back",
+            "i dont want to anymore$",
+            "wat heeft het voor zin",
+            "wat heeft het nog voor zin",
+            "wat heeft het allemaal voor zin",
+            "wat heeft het allemaal nog voor zin",
+            "whats the point$",
+            "kan niet meer staan",
+            "kan niet staan",
+            "cant stand up",
+            "vreemde man",
+            "vreemde vrouw",
+            "onbekende man",
+            "vreemde in huis",
+            "stranger in",
             "=wil niet meer",
             "hoeft voor mij niet meer",
             "dringend hulp",
@@ -1244,7 +1263,7 @@ WISH = (
     "klaar",
     "ready",
 )
-LIFE = ("leven", "levens", "leef", "life", "living", "alive", "bestaan")
+LIFE = ("leven", "levens", "leef", "life", "living", "alive", "bestaan", "be here", "hier zijn")
 END = (
     "klaar",
     "done",
@@ -1569,6 +1588,11 @@ IDIOMS = (
     "fell for",
     "fall for",
     "dying to",
+    "maar verder",
+    "verder gaat het",
+    "verder goed",
+    "verder prima",
+    "chest of drawers",
     "om dood te",
     "bijna gevallen",
     "almost fell",
@@ -1650,7 +1674,22 @@ NOT_TYPOS = frozenset({"lovely", "lively", "bloem"})
 
 # A conditional of being gone: "als ik weg was", "if I was gone", "if I died".
 IF_I = ("als ik", "if i", "when i", "wanneer ik")
-WERE_GONE = ("weg was", "dood was", "er niet meer was", "was gone", "were gone", "died", "was dead")
+WERE_GONE = (
+    "weg was",
+    "dood was",
+    "er niet meer was",
+    "er niet was",
+    "niet meer leefde",
+    "was gone",
+    "were gone",
+    "died",
+    "was dead",
+    "wasnt around",
+    "werent around",
+    "wasnt here",
+    "werent here",
+    "wasnt alive",
+)
 # Standing at the edge: "ik sta op de brug", "I'm standing by the railway".
 STANDING = ("sta", "staan", "stand", "standing")
 EDGE = ("spoor*", "brug", "rails", "bridge", "railway", "tracks", "dak", "roof", "rand", "edge")
@@ -1659,7 +1698,7 @@ LYING = ("lig", "liggen", "lying", "cant get", "kan niet", "kom niet")
 FLOOR = ("vloer", "grond", "floor", "ground")
 # The heart or chest that hurts: "mijn hart doet pijn", "chest pains".
 HEART = ("hart", "heart", "borst")
-PAIN = ("pijn", "pain", "pains", "hurts", "drukt", "steekt", "knijpt")
+PAIN = ("pijn", "pain", "pains", "hurts", "drukt", "steekt", "knijpt", "zeer", "tight", "beklemd")
 # A broken bone: "mijn been is gebroken", "I think my hip is broken".
 BONE = ("been", "arm", "heup", "pols", "enkel", "rib", "leg", "hip", "wrist", "ankle")
 BROKEN = ("gebroken", "broken", "broke")
@@ -1697,6 +1736,10 @@ PASSED = (
     "niks aan de hand",
     "niets aan de hand",
     "verder goed",
+    "verder gaat het",
+    "gaat wel",
+    "otherwise fine",
+    "otherwise ok",
     "im fine",
     "i am fine",
     "im ok",
@@ -1747,6 +1790,7 @@ PASSING = frozenset(
         "flauwgevallen",
         "onwel",
         "unwell",
+        "geen energie meer",
     }
 )
 
@@ -1755,3 +1799,39 @@ AS_WELL = ("net zo goed", "might as well", "may as well")
 # "Nobody" before a request in the same clause answers it: "ik heb niemand om mee te
 # praten" is loneliness, not a wish for a call.
 NOBODY = frozenset({"niemand", "nobody", "noone"})
+
+# Pain that is too much: "ik heb zo'n pijn", "terrible pain".
+INTENSE = (
+    "zon",
+    "zoveel",
+    "vreselijk*",
+    "verschrikkelijk*",
+    "ontzettend*",
+    "ondraaglijk*",
+    "terrible",
+    "awful",
+    "unbearable",
+    "so much",
+)
+# Smoke where one is: "er komt rook onder de deur door", "smoke in the kitchen".
+SMOKE = ("rook", "smoke", "smoking")
+INDOORS = (
+    "deur",
+    "huis",
+    "kamer",
+    "keuken",
+    "gang",
+    "overal",
+    "door",
+    "house",
+    "room",
+    "kitchen",
+    "everywhere",
+    "ruik",
+    "smell",
+)
+# A limb that tingles or goes numb: a sign of a stroke.
+TINGLES = ("tintel*", "tingl*", "verdoofd", "gevoelloos", "slap", "lam")
+# The way home that is gone: "ik weet de weg naar huis niet meer", "can't find my way home".
+THE_WAY = ("weet de weg", "know the way", "find my way", "find the way", "vind de weg")
+NOT_ANY_MORE = ("niet", "niet meer", "cant", "cannot", "dont", "kwijt")

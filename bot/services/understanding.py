@@ -67,6 +67,8 @@ from bot.services.lexicon import (
     IDIOMS,
     IF_I,
     IN_NEED,
+    INDOORS,
+    INTENSE,
     KIND_WORDS,
     LEXICON,
     LIFE,
@@ -80,16 +82,20 @@ from bot.services.lexicon import (
     NO,
     NO_VALUE,
     NOBODY,
+    NOT_ANY_MORE,
     NOT_TYPOS,
     ODD,
     PAIN,
     PASSED,
     PASSING,
     POLITE_AFTER_NEGATION,
+    SMOKE,
     SPEECH,
     STANDING,
     STOPS,
+    THE_WAY,
     THOUGHT_GOES_ON,
+    TINGLES,
     TRYING,
     WERE_GONE,
     WHEN_WORDS,
@@ -393,6 +399,8 @@ _CRISIS_PAIRS = tuple(
         (GO_ON, CANNOT, 6),  # "ik weet niet hoe ik verder moet", "I can't go on"
         (HELP, AFRAID, 6),  # "help me please, I'm so scared"
         (AS_WELL, GONE, 3),  # "ik kan net zo goed weg zijn"
+        (SMOKE, INDOORS, 4),  # "er komt rook onder de deur door"
+        (THE_WAY, NOT_ANY_MORE, 5),  # "ik weet de weg naar huis niet meer"
         (WISH, ENDS, 4),  # "I just want it to end"
         (WISHED, GONE, 5),  # "was ik er maar niet meer", "I wish I was gone"
         (BREATH, HARDLY, 3),  # "ik krijg geen adem", "I can hardly breathe"
@@ -414,6 +422,8 @@ _BODILY_PAIRS = tuple(
         (BONE, BROKEN, 3),  # "mijn been is gebroken"
         (CANT_MOVE, LIMB, 4),  # "ik kan mijn arm niet bewegen"
         (SPEECH, ODD, 3),  # "ik praat ineens raar", "my speech is slurred"
+        (INTENSE, PAIN, 2),  # "ik heb zo'n pijn", "terrible pain"
+        (LIMB, TINGLES, 3),  # "mijn arm tintelt"
     )
 )
 _PHRASES: dict[Meaning, list[tuple[_Phrase, int]]] = {
