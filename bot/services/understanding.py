@@ -13,7 +13,9 @@ Care rules, in order:
    numbers that help, a miss can cost a life. Crisis phrases ignore negation ("ik wil
    niet meer leven" is a crisis, not a negated wish to live), and two ideas that meet
    in one clause are enough however they are worded (death and a wish, life and an
-   end: "ik denk aan de dood", "I'm done with life").
+   end: "ik denk aan de dood", "I'm done with life"). Only a way of speaking
+   (``lexicon.IDIOMS``: "gevallen voor de bingo", "dying to try") or a fall that has
+   passed ("vorig jaar", "maar het gaat alweer goed") takes a crisis phrase back.
 2. Negation elsewhere: "ik ben niet eenzaam" is not loneliness and "bel me niet"
    is no request for a call; a negated phrase does not count.
 3. A request ("can someone call me", "is there something to do") wins over a
