@@ -6,7 +6,8 @@ also matches "eenzaamheid". A phrase starting with "=" must be a whole clause of
 message ("help me", "stop"). Weights: 3 for a phrase that says it all, 2 for a clear
 word, 1 for a hint. A phrase ending in "$" must end the thought ("ik kan niet meer$": not
 "… meer zo goed lopen", see THOUGHT_GOES_ON); one ending in "~" is fed up with all of it,
-not with something named after "met"/"van" ("heb het gehad~": not "… met die regen"). Write words as people type them: lower case, no accents, no
+not with something named after "met"/"van" ("heb het gehad~": not "… met die regen").
+Write words as people type them: lower case, no accents, no
 apostrophes ("dont"); typos are the matcher's job, not the lexicon's.
 
 Add words here when people are misunderstood; keep them general (a word, not a sentence
