@@ -11,9 +11,10 @@ group  0  1. conversations (my data: erase and postcode; check-ins; call me; vol
              (before the text handler, which it answers for typed postcodes)
           3. commands: /start /menu /help /mydata /language /privacy
           4. onboarding buttons, check-in mood buttons
-          5. text: menu labels and typed check-in answers, else "I don't understand"
-          6. catch-alls: unknown commands, stickers/photos/voice, edited messages,
-             and buttons nobody knows (stale or forged)
+          5. text: menu labels and typed check-in answers, else what the words mean
+             (handlers.listen; "112" and "113" before the activities' postcodes)
+          6. catch-alls: unknown commands, voice/video/photos (the offer of a call),
+             stickers and files, edited messages, and buttons nobody knows (stale or forged)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from handlers.commands import names
 from handlers.conversation import conversation
 from handlers.errors import on_error
 from handlers.expired import button_expired
+from handlers.listen import helpline_handler, media_handler
 from handlers.menu import ask_language, on_text, set_language, show_help, show_menu
 from handlers.mydata import (
     CONFIRM_ERASE,
@@ -48,6 +50,7 @@ from handlers.mydata import (
     confirm_erase,
     my_data_action,
     show_my_data,
+    typed_erase_answer,
     typed_postcode,
 )
 from handlers.numbers import numbers_handlers
@@ -70,7 +73,16 @@ def _my_data_conversation() -> ConversationHandler[Any]:
         "mydata",
         entry_points=[CallbackQueryHandler(my_data_action, pattern=matches(Prefix.MY_DATA))],
         states={
-            CONFIRM_ERASE: [CallbackQueryHandler(confirm_erase, pattern=matches(Prefix.ERASE))],
+            CONFIRM_ERASE: [
+                CallbackQueryHandler(confirm_erase, pattern=matches(Prefix.ERASE)),
+                MessageHandler(
+                    filters.ChatType.PRIVATE
+                    & filters.UpdateType.MESSAGE
+                    & filters.TEXT
+                    & ~filters.COMMAND,
+                    typed_erase_answer,
+                ),
+            ],
             TYPE_POSTCODE: [
                 MessageHandler(
                     filters.ChatType.PRIVATE
@@ -100,6 +112,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             *volunteer_admin_handlers(),
             *numbers_handlers(),
             *selfcheck_handlers(),
+            helpline_handler(),  # "112" is a call for help, not a postcode
             *activity_handlers(),  # before the text handler: it answers typed postcodes
             CommandHandler("start", start, filters=private),
             CommandHandler(names("menu", "cancel"), show_menu, filters=private),
@@ -118,6 +131,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             ),
             MessageHandler(private & filters.UpdateType.MESSAGE & filters.COMMAND, unknown_command),
             MessageHandler(private & filters.UpdateType.EDITED, edited_message),
+            media_handler(),  # voice, video notes, photos: Samen cannot listen; a call
             MessageHandler(private & filters.UpdateType.MESSAGE, unsupported_message),
             CallbackQueryHandler(button_expired),
         ]

@@ -11,10 +11,10 @@ from handlers.checkins import show_checkins, typed_checkin_answer
 from handlers.common import edit_buttons, send_with_menu
 from handlers.context import SamenContext
 from handlers.keyboards import MAX_LABEL, MenuAction, language_choice, menu_action
+from handlers.listen import answer_typed
 from handlers.mydata import show_my_data
 from handlers.selfcheck import typed_selfcheck_answer
 from handlers.start import show_privacy
-from handlers.unexpected import unexpected_text
 from handlers.volunteer import show_help_out
 
 
@@ -87,7 +87,7 @@ async def set_language(update: Update, ctx: SamenContext) -> None:
 
 
 async def on_text(update: Update, ctx: SamenContext) -> None:
-    """A tap on a menu button arrives as its label; anything else is unexpected text."""
+    """A tap on a menu button arrives as its label; anything else is read for its meaning."""
     message = update.message
     if message is None or message.text is None:
         return
@@ -114,4 +114,4 @@ async def on_text(update: Update, ctx: SamenContext) -> None:
     elif action is None and await typed_selfcheck_answer(update, ctx):
         pass  # a typed answer to the self-check question on screen ("ja", "min of meer")
     else:
-        await unexpected_text(update, ctx)
+        await answer_typed(update, ctx)  # "ik voel me eenzaam", "koffie morgen", "112"

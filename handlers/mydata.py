@@ -19,6 +19,7 @@ from bot.services.geo import parse_postcode
 from bot.services.privacy import Holdings
 from bot.services.residents import Resident, Status
 from bot.services.roles import Role
+from bot.services.understanding import typed_choice
 from handlers.callback_data import Prefix, args_of, encode
 from handlers.common import edit_buttons, edit_text, send_with_menu
 from handlers.context import SamenContext
@@ -30,6 +31,8 @@ from handlers.mydata_holdings import holding_lines
 CONFIRM_ERASE = "confirm_erase"
 TYPE_POSTCODE = "type_postcode"
 READABLE_FILE_NAME = N_("samen-my-data.txt")
+ERASE_YES = N_("🗑 Yes, delete everything")
+ERASE_NO = N_("↩️ No, keep my data")
 ROLE_LABELS = {Role.VOLUNTEER: N_("volunteer"), Role.COORDINATOR: N_("coordinator")}
 
 
@@ -217,15 +220,10 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
             [
                 [
                     InlineKeyboardButton(
-                        ctx.t._("🗑 Yes, delete everything"),
-                        callback_data=encode(Prefix.ERASE, "yes"),
+                        ctx.t._(ERASE_YES), callback_data=encode(Prefix.ERASE, "yes")
                     )
                 ],
-                [
-                    InlineKeyboardButton(
-                        ctx.t._("↩️ No, keep my data"), callback_data=encode(Prefix.ERASE, "no")
-                    )
-                ],
+                [InlineKeyboardButton(ctx.t._(ERASE_NO), callback_data=encode(Prefix.ERASE, "no"))],
             ]
         ),
     )
@@ -326,20 +324,46 @@ async def confirm_erase(update: Update, ctx: SamenContext) -> int:
     (answer,) = args_of(query.data)
     await query.answer()
     await edit_buttons(query, None)
-    if answer == "yes" and ctx.resident is not None:
+    return await _answered_erase(update, ctx, user.id, yes=answer == "yes")
+
+
+async def typed_erase_answer(update: Update, ctx: SamenContext) -> str | int:
+    """A typed answer to "Are you sure?": "ja", "nee", "1", "2" or a button's words.
+    Anything else asks again; nothing is deleted without a clear yes."""
+    message = update.message
+    user = update.effective_user
+    if message is None or message.text is None or user is None:
+        return ConversationHandler.END
+    labels = [ctx.t._(ERASE_YES), ctx.t._(ERASE_NO)]
+    choice = typed_choice(message.text, labels, yes=0, no=1)
+    if choice is None:
+        await send_with_menu(
+            update,
+            ctx,
+            ctx.t._(
+                "Shall Samen delete everything? Tap a button above, "
+                "or type “yes” or “no”. Nothing is deleted until you say yes."
+            ),
+        )
+        return CONFIRM_ERASE
+    return await _answered_erase(update, ctx, user.id, yes=choice == 0)
+
+
+async def _answered_erase(update: Update, ctx: SamenContext, user_id: int, *, yes: bool) -> int:
+    if yes and ctx.resident is not None:
         # Calls this person took as a volunteer go back to the others first, so the
         # residents waiting for them are called by someone else.
-        for task in await ctx.services.callbacks.tasks_of(user.id):
-            await ctx.services.callbacks.release(task.id, user.id)
+        for task in await ctx.services.callbacks.tasks_of(user_id):
+            await ctx.services.callbacks.release(task.id, user_id)
         # Their own open request is withdrawn the usual way, so the volunteer who
         # took it is told there is no need to call.
-        request = await ctx.services.callbacks.open_request(user.id)
+        request = await ctx.services.callbacks.open_request(user_id)
         if request is not None:
-            await ctx.services.callbacks.cancel(request.id, user.id)
-        await ctx.services.callbacks.forget_resident(user.id)
+            await ctx.services.callbacks.cancel(request.id, user_id)
+        await ctx.services.callbacks.forget_resident(user_id)
         # An offer to volunteer is withdrawn too: coordinators' questions lose the name.
-        await ctx.services.volunteers.withdraw_application(user.id)
-        await ctx.services.privacy.erase(user.id)
+        await ctx.services.volunteers.withdraw_application(user_id)
+        await ctx.services.privacy.erase(user_id)
         leave_conversations(ctx.application, update)
         ctx.resident = None
         if ctx.user_data is not None:

@@ -23,6 +23,7 @@ from bot.services.residents import Residents
 from bot.services.roles import Roles
 from bot.services.selfcheck import SelfChecks
 from bot.services.stats import DEFAULT_MIN_COUNT, Stats
+from bot.services.understanding import Understanding
 from bot.services.volunteers import Volunteers
 
 
@@ -45,6 +46,7 @@ class Services:
     checkins: Checkins
     stats: Stats
     selfcheck: SelfChecks
+    understanding: Understanding
 
     @classmethod
     def create(
@@ -97,4 +99,5 @@ class Services:
             selfcheck=SelfChecks(
                 db, clock, outbox, counts, texts, checkin_policy or CheckinPolicy()
             ),
+            understanding=Understanding(counts),
         )

@@ -220,7 +220,7 @@ async def test_a_check_in_arrives_and_is_answered_by_button_and_by_text(
         ("good",),
     ]
     await john.say("good")  # nothing open any more: the usual answer
-    await john.expect("I do not understand typed messages")
+    await john.expect("I am not sure what you mean")
     assert len(await checkin_messages(client, john)) == 2
 
 

@@ -1,0 +1,234 @@
+"""Samen listens, end to end: every meaning of a typed message leads somewhere, a voice
+message or photo to the offer of a call, and nothing typed is kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.db import Database
+from bot.emulator.client import EmulatorClient
+from bot.services.understanding import Meaning, metric_of
+from tests.conftest import FakeClock
+from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
+from tests.e2e.test_activities import inline, town  # noqa: F401 - the fixture with activities
+from tests.e2e.test_mydata import all_rows_mentioning, onboard
+
+CALL_NL = "📞 Ja, bel mij maar"
+MENU_NL = ["🔒 Privacy", "🌐 Taal", "❓ Hulp"]
+
+
+async def _agreed(anna: Person) -> Person:
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    return anna
+
+
+async def _counted(samen: SamenBot, meaning: Meaning) -> int:
+    rows = await samen.query(
+        "SELECT COALESCE(SUM(count), 0) FROM daily_counts WHERE metric = ?", (metric_of(meaning),)
+    )
+    return int(rows[0][0])
+
+
+@pytest.mark.parametrize(
+    "words", ["ik zie het niet meer zitten", "Ik ben gevallen", "112", "113", "I want to end it"]
+)
+async def test_crisis_words_get_113_and_112_first_even_without_consent(
+    samen: SamenBot, anna: Person, words: str
+) -> None:
+    await anna.say(words)
+    first = await anna.expect()  # the very first reply, whatever it says
+    text = text_of(first)
+    assert "113" in text and "112" in text and "postcode" not in text
+    assert text.index("113") < text.index("vrijwilliger")  # the numbers before the call
+    assert buttons_of(first) == [CALL_NL]
+    assert await _counted(samen, Meaning.CRISIS) == 1
+
+
+async def test_a_crisis_call_offer_leads_to_the_call_back(samen: SamenBot, anna: Person) -> None:
+    await _agreed(anna)
+    await anna.say("ik wil niet meer leven")
+    offer = await anna.expect("113")
+    await anna.press(offer, CALL_NL)
+    await anna.expect("Een vrijwilliger belt u")
+
+
+async def test_asking_for_a_call_starts_the_call_back(samen: SamenBot, anna: Person) -> None:
+    await _agreed(anna)
+    await anna.say("Hallo, ik wil graag iemand spreken")
+    offer = await anna.expect("Een vrijwilliger van Samen kan u bellen")
+    assert "113" not in text_of(offer)
+    await anna.press(offer, CALL_NL)
+    await anna.expect("Op welk nummer kunnen we u bellen?")
+    assert await _counted(samen, Meaning.CALL) == 1
+
+
+async def test_in_english_too(samen: SamenBot, john: Person) -> None:
+    await onboard(john, "✓ English", "✅ I agree")
+    await john.say("can someone call me please")
+    offer = await john.expect("A volunteer from Samen can call you")
+    assert buttons_of(offer) == ["📞 Yes, please call me"]
+
+
+async def test_lonely_gets_a_call_and_something_nearby(
+    town: tuple[SamenBot, FakeClock],  # noqa: F811
+    anna: Person,
+) -> None:
+    await _agreed(anna)
+    await anna.say("sinds mijn man er niet meer is voel ik me vaak eenzaam")
+    warm = await anna.expect("Fijn dat u het vertelt")
+    assert "113" not in text_of(warm) and buttons_of(warm) == [CALL_NL]
+    where = await anna.expect("Waar zal ik zoeken naar activiteiten?")
+    assert "Heemstede-Centrum" in buttons_of(where)
+
+
+async def test_activity_with_a_kind_and_time_goes_straight_to_results_near_the_postcode(
+    town: tuple[SamenBot, FakeClock],  # noqa: F811
+    anna: Person,
+) -> None:
+    samen, _ = town
+    await _agreed(anna)
+    await anna.say("/mydata")
+    await anna.press(await anna.expect("Wat Samen over u bewaart"), "📍 Geef mijn postcode")
+    await anna.expect("Typ de 4 cijfers van uw postcode")
+    await anna.say("2101")
+    await anna.expect("Uw postcode is 2101")
+    await anna.say("is er deze week ergens koffie?")
+    results = await anna.expect("Activiteiten bij postcode 2101")
+    assert "☕ Koffie en een praatje · Deze week" in text_of(results)
+    assert "Koffieochtend in de bibliotheek" in text_of(results)
+    assert await _counted(samen, Meaning.ACTIVITY) == 1
+
+
+async def test_activity_without_a_postcode_asks_where_and_keeps_the_kind(
+    town: tuple[SamenBot, FakeClock],  # noqa: F811
+    anna: Person,
+) -> None:
+    await anna.say("zaterdag biljarten")  # no consent needed to browse
+    where = await anna.expect("Waar zal ik zoeken naar activiteiten?")
+    assert "🎲 Spelletjes en kaarten" in text_of(where)
+    await anna.press(where, "Heemstede-Centrum")
+    results = await anna.expect("Activiteiten in en bij Heemstede-Centrum")
+    assert "🎲 Spelletjes en kaarten · Deze week" in text_of(results)
+    assert inline(results)  # details or "change choices": never a dead end
+
+
+async def test_checkins_help_out_and_help(samen: SamenBot, anna: Person) -> None:
+    await _agreed(anna)
+    await anna.say("kunt u mij elke dag een berichtje sturen")
+    await anna.expect("Wilt u een kort bericht van Samen krijgen")
+    await anna.say("ik wil graag vrijwilliger worden")
+    offer = await anna.expect("Wilt u helpen?")
+    assert buttons_of(offer)
+    await anna.say("hoe werkt dit?")
+    await anna.expect("Hoe Samen werkt")
+
+
+async def test_stop_messages_shows_the_button_and_stops_nothing_by_itself(
+    samen: SamenBot, anna: Person
+) -> None:
+    await _agreed(anna)
+    await anna.say("stuur me geen berichten meer")
+    await anna.expect("Tik hieronder op “🔕 Stop alle berichten”")
+    mydata = await anna.expect("Wat Samen over u bewaart")
+    assert "🔕 Stop alle berichten" in buttons_of(mydata)
+    assert await samen.query("SELECT status FROM residents") == [("active",)]
+
+
+async def test_stop_when_messages_are_already_stopped(samen: SamenBot, anna: Person) -> None:
+    await _agreed(anna)
+    db = await Database.open(samen.settings.database)  # stopped earlier, under My data
+    try:
+        await db.execute("UPDATE residents SET status = 'stopped'")
+    finally:
+        await db.close()
+    await anna.say("stop")
+    await anna.expect("Uw berichten van Samen zijn al gestopt")
+
+
+async def test_delete_asks_twice_and_a_typed_answer_decides(samen: SamenBot, anna: Person) -> None:
+    await _agreed(anna)
+    await anna.say("verwijder al mijn gegevens")
+    await anna.expect("Tik hieronder op “🗑 Alles wissen”")
+    mydata = await anna.expect("Wat Samen over u bewaart")
+    await anna.press(mydata, "🗑 Alles wissen")
+    await anna.expect("Weet u het zeker?")
+    await anna.say("misschien")
+    await anna.expect("Ik wis pas iets als u ja zegt")
+    assert len(await samen.query("SELECT * FROM residents")) == 1
+    await anna.say("ja")
+    await anna.expect("Alles is gewist")
+    assert await samen.query("SELECT * FROM residents") == []
+
+
+async def test_a_typed_no_keeps_the_data(samen: SamenBot, anna: Person) -> None:
+    await _agreed(anna)
+    await anna.say("/mydata")
+    await anna.press(await anna.expect("Wat Samen over u bewaart"), "🗑 Alles wissen")
+    await anna.expect("Weet u het zeker?")
+    await anna.say("2")
+    await anna.expect("Goed, er is niets gewist")
+    assert len(await samen.query("SELECT * FROM residents")) == 1
+
+
+@pytest.mark.parametrize(
+    ("words", "answer"),
+    [("goedemorgen!", "Fijn dat u schrijft"), ("dankjewel", "Graag gedaan")],
+)
+async def test_greetings_and_thanks_get_a_friendly_answer_and_the_menu(
+    samen: SamenBot, anna: Person, words: str, answer: str
+) -> None:
+    await anna.say(words)
+    reply = await anna.expect(answer)
+    assert set(MENU_NL) <= set(keyboard_of(reply))
+
+
+async def test_anything_else_gets_a_call_and_the_menu_never_i_do_not_understand(
+    samen: SamenBot, anna: Person
+) -> None:
+    await anna.say("mijn kleinzoon is jarig")
+    offer = await anna.expect()
+    assert "Ik weet niet zeker wat u bedoelt" in text_of(offer)
+    assert buttons_of(offer) == [CALL_NL]
+    menu = await anna.expect("Of kies hieronder")
+    assert set(MENU_NL) <= set(keyboard_of(menu))
+    assert await _counted(samen, Meaning.OTHER) == 1
+
+
+async def test_a_bare_yes_or_no_answers_the_last_offer_of_a_call(
+    samen: SamenBot, anna: Person
+) -> None:
+    await _agreed(anna)
+    await anna.say("mijn kleinzoon is jarig")
+    await anna.expect("Ik weet niet zeker wat u bedoelt")
+    await anna.say("nee hoor")
+    await anna.expect("Goed. Ik ben er als u mij nodig hebt")
+    await anna.say("ja graag")
+    offer = await anna.expect("Een vrijwilliger van Samen kan u bellen")
+    await anna.press(offer, CALL_NL)
+    await anna.expect("Op welk nummer kunnen we u bellen?")
+
+
+@pytest.mark.parametrize(
+    ("send", "answer"),
+    [
+        (lambda c, u: c.send_voice(u), "niet naar spraakberichten luisteren"),
+        (lambda c, u: c.send_photo(u, caption="kijk"), "geen foto’s of video’s"),
+    ],
+    ids=["voice", "photo"],
+)
+async def test_voice_and_photos_get_the_offer_of_a_call_in_the_same_reply(
+    samen: SamenBot, anna: Person, client: EmulatorClient, send: object, answer: str
+) -> None:
+    await send(client, anna.user_id)  # type: ignore[operator]
+    reply = await anna.expect()
+    assert answer in text_of(reply) and buttons_of(reply) == [CALL_NL]
+    await anna.expect("Of kies hieronder")
+
+
+async def test_typed_words_are_not_kept_only_counted(samen: SamenBot, anna: Person) -> None:
+    await _agreed(anna)
+    await anna.say("ik voel me zo eenzaam sinds Kees weg is")
+    await anna.expect("Fijn dat u het vertelt")
+    assert await all_rows_mentioning(samen, "Kees") == []
+    assert await all_rows_mentioning(samen, "eenzaam") == []
+    assert await _counted(samen, Meaning.LONELY) == 1

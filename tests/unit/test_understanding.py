@@ -1,0 +1,259 @@
+"""Understanding typed messages: the labelled corpus, and the rules one by one."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.db import Database
+from bot.services import Services
+from bot.services.activities import When
+from bot.services.kinds import Kind
+from bot.services.understanding import Meaning, normalise, typed_choice, understand, yes_or_no
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "understanding_corpus.jsonl"
+# Fresh messages written before the word lists were read, to see whether the rules
+# carry over to wordings they were not tuned on (see bench/understanding.py).
+HELD_OUT = Path(__file__).resolve().parent.parent / "data" / "understanding_heldout.jsonl"
+
+
+def _corpus(path: Path = CORPUS) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as file:
+        return [json.loads(line) for line in file if line.strip()]
+
+
+def test_the_corpus_is_broad_enough() -> None:
+    rows = _corpus()
+    assert len(rows) >= 150
+    assert {row["language"] for row in rows} == {"nl", "en"}
+    per_meaning = Counter(row["meaning"] for row in rows)
+    assert set(per_meaning) == {m.value for m in Meaning}
+    assert per_meaning[Meaning.CRISIS.value] >= 12
+    for meaning in Meaning:  # every meaning in both languages
+        languages = {row["language"] for row in rows if row["meaning"] == meaning.value}
+        assert languages == {"nl", "en"}, meaning
+
+
+def test_accuracy_on_the_corpus_and_every_crisis_line() -> None:
+    rows = _corpus()
+    right = [understand(row["text"]).meaning.value == row["meaning"] for row in rows]
+    assert sum(right) / len(rows) >= 0.9
+    crisis = [row["text"] for row in rows if row["meaning"] == Meaning.CRISIS.value]
+    missed = [text for text in crisis if understand(text).meaning is not Meaning.CRISIS]
+    assert missed == []
+
+
+def test_accuracy_on_the_held_out_corpus_and_every_crisis_line() -> None:
+    rows = _corpus(HELD_OUT)
+    assert len(rows) >= 200
+    assert {row["meaning"] for row in rows} == {m.value for m in Meaning}
+    crisis = [row["text"] for row in rows if row["meaning"] == Meaning.CRISIS.value]
+    assert len(crisis) >= 70
+    right = [understand(row["text"]).meaning.value == row["meaning"] for row in rows]
+    assert sum(right) / len(rows) >= 0.85
+    missed = [text for text in crisis if understand(text).meaning is not Meaning.CRISIS]
+    assert missed == []
+
+
+def test_normalise_lowers_strips_accents_punctuation_and_repeats() -> None:
+    assert normalise("Hallooo, Ik Wíl  ÉÉN café!!") == "halloo ik wil een cafe"
+    assert normalise("I don't   know") == "i dont know"
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("ik voel me eenzam", Meaning.LONELY),  # a letter missing
+        ("kunt u mij belen", Meaning.CALL),
+        ("KAN ER IEMAND MIJ BELLEN", Meaning.CALL),
+        ("vrijwilger worden", Meaning.HELP_OUT),
+        ("Verwijder mijn gegevens aub", Meaning.DELETE),
+    ],
+)
+def test_typos_and_capitals(text: str, meaning: Meaning) -> None:
+    assert understand(text).meaning is meaning
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("ik ben niet eenzaam", Meaning.OTHER),
+        ("I am not lonely at all", Meaning.OTHER),
+        ("ik wil niet gebeld worden", Meaning.OTHER),
+        ("bel me niet", Meaning.OTHER),
+        ("kan er niet iemand mij bellen?", Meaning.CALL),  # polite, not negated
+        ("niemand belt mij ooit", Meaning.LONELY),  # nobody calls: no request for a call
+        ("ik weet niet hoe dit werkt", Meaning.HOW),
+    ],
+)
+def test_negation(text: str, meaning: Meaning) -> None:
+    assert understand(text).meaning is meaning
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "112",
+        "113",
+        "hallo, ik wil niet meer leven",  # crisis wins over a greeting
+        "ik wil niet meer, ik ben zo moe",  # a clause of its own
+        "ik zie het echt niet meer zitten",  # negation words never hide a crisis
+        "Ik ben gevallen en kom niet overeind",
+        "I'm done with life",  # life + an end, in one clause
+        "ik denk de laatste tijd vaak aan de dood",  # death + a thought
+        "I want to end it",
+    ],
+)
+def test_crisis(text: str) -> None:
+    assert understand(text).meaning is Meaning.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text", ["ik wil niet meer gebeld worden", "mijn man is dood, ik mis hem", "I live alone"]
+)
+def test_no_crisis_without_its_words(text: str) -> None:
+    assert understand(text).meaning is not Meaning.CRISIS
+
+
+def test_short_forms_are_read_as_the_words_they_stand_for() -> None:
+    assert understand("ik zie het nt meer zitten").meaning is Meaning.CRISIS
+    assert understand("kan iemand mn dochter bellen? nee, mij, pls").meaning is Meaning.CALL
+
+
+def test_a_whole_clause_phrase_takes_no_extra_words() -> None:
+    assert understand("hoe is het?").meaning is Meaning.GREETING
+    assert understand("hoe laat is het?").meaning is Meaning.OTHER  # not "hoe … is het"
+    assert understand("genoeg berichten, stop").meaning is Meaning.STOP
+
+
+def test_a_request_wins_over_a_feeling_and_a_greeting() -> None:
+    long = "sinds mijn man overleden is ben ik veel alleen, kan er iemand mij bellen?"
+    assert understand(long).meaning is Meaning.CALL
+    assert understand("Hallo, ik wil graag iemand spreken").meaning is Meaning.CALL
+    assert understand("dank je, ik voel me zo alleen").meaning is Meaning.LONELY
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "when"),
+    [
+        ("koffie", Kind.COFFEE, None),
+        ("is er morgen ergens koffie?", Kind.COFFEE, When.WEEK),
+        ("zingen vandaag", Kind.MUSIC, When.TODAY),
+        ("wandelen op zaterdag", Kind.SPORT, When.WEEK),
+        ("biljarten", Kind.GAMES, None),
+        ("bridge deze week", Kind.GAMES, When.WEEK),
+        ("handwerken", Kind.CREATIVE, None),
+        ("samen eten", Kind.MEALS, None),
+        ("anything to do today?", None, When.TODAY),
+        ("en morgen?", None, When.WEEK),
+    ],
+)
+def test_activities_with_a_kind_and_a_time(text: str, kind: Kind | None, when: When | None) -> None:
+    understood = understand(text)
+    assert (understood.meaning, understood.kind, understood.when) == (Meaning.ACTIVITY, kind, when)
+
+
+def test_a_time_in_a_long_sentence_is_no_wish_for_activities() -> None:
+    assert understand("wat voor weer wordt het morgen").meaning is Meaning.OTHER
+
+
+def test_a_kind_in_a_longer_message_needs_a_word_that_asks() -> None:
+    assert understand("I had soup for lunch today").meaning is Meaning.OTHER
+    assert understand("wat eten we vanavond").meaning is Meaning.OTHER
+    asked = understand("waar kan ik hier biljarten")
+    assert (asked.meaning, asked.kind) == (Meaning.ACTIVITY, Kind.GAMES)
+
+
+def test_two_crisis_ideas_close_together_in_one_clause() -> None:
+    assert understand("help me please, I'm so scared").meaning is Meaning.CRISIS
+    assert understand("ik heb al mijn pillen gespaard").meaning is Meaning.CRISIS
+    assert understand("ik moet mijn pillen halen bij de apotheek").meaning is Meaning.OTHER
+    assert understand("at the end of the day it is fine").meaning is Meaning.OTHER
+
+
+def test_help_alone_asks_how_it_works_and_nothing_is_other() -> None:
+    assert understand("help").meaning is Meaning.HOW
+    assert understand("").meaning is Meaning.OTHER
+    assert understand("🙂👍").meaning is Meaning.OTHER
+    assert understand("qwertyuiop").meaning is Meaning.OTHER
+
+
+def test_a_long_message_is_read_quickly_and_whole() -> None:
+    text = "het was een mooie dag " * 150 + "maar ik wil niet meer leven"
+    assert understand(text).meaning is Meaning.CRISIS
+
+
+LABELS = ["🗑 Yes, delete everything", "↩️ No, keep my data"]
+
+
+@pytest.mark.parametrize(
+    ("text", "choice"),
+    [
+        ("ja", 0),
+        ("Klopt", 0),
+        ("yes please", 0),
+        ("nee", 1),
+        ("nee hoor", 1),
+        ("no thanks", 1),
+        ("1", 0),
+        ("2", 1),
+        ("3", None),
+        ("keep my data", 1),
+        ("Yes delete everything", 0),
+        ("misschien", None),
+        ("", None),
+    ],
+)
+def test_typed_choice(text: str, choice: int | None) -> None:
+    assert typed_choice(text, LABELS, yes=0, no=1) == choice
+
+
+@pytest.mark.parametrize(
+    ("text", "clear", "answer"),
+    [
+        ("ja graag", True, True),
+        ("Yes please!", True, True),
+        ("goed", True, None),  # may say how someone is
+        ("goed", False, True),  # but answers a yes/no question on screen
+        ("niet goed", False, False),
+        ("nee dank je", True, False),
+        ("ja maar ik wil eigenlijk iets anders vragen", True, None),  # not a short answer
+    ],
+)
+def test_yes_or_no(text: str, clear: bool, answer: bool | None) -> None:
+    assert yes_or_no(text, clear=clear) is answer
+
+
+def test_typed_choice_without_yes_or_no_takes_numbers_and_labels_only() -> None:
+    labels = ["☕ Just a chat", "🧾 A practical question"]
+    assert typed_choice("ja", labels) is None
+    assert typed_choice("a practical question", labels) == 1
+    assert typed_choice("2", labels) == 1
+
+
+async def test_the_service_counts_meanings_and_never_keeps_the_text(
+    services: Services, db: Database
+) -> None:
+    await services.understanding.read("ik voel me zo eenzaam, Anna Jansen, 06 12345678")
+    await services.understanding.read("bellen aub")
+    await services.understanding.read("xyz")
+    assert await services.counts.total("typed_messages") == 3
+    assert await services.counts.total("typed_lonely") == 1
+    assert await services.counts.total("typed_call") == 1
+    assert await services.counts.total("typed_other") == 1
+    for table in await db.table_names():
+        for row in await db.fetchall(f"SELECT * FROM {table}"):
+            assert not any("eenzaam" in str(value) or "Jansen" in str(value) for value in row)
+
+
+async def test_the_numbers_show_the_typed_counts(services: Services) -> None:
+    await services.understanding.read("ik ben gevallen")
+    report = await services.stats.report()
+    typed = next(s for s in report.sections if s.key == "typed")
+    values = {series.label: series.values[-1] for series in typed.series}
+    assert values["typed instead of tapped"] == 1.0
+    assert values["crisis words: 113 and 112 shown"] == 1.0
+    assert values["nothing matched"] == 0.0
