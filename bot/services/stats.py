@@ -34,6 +34,7 @@ SENSITIVE_METRICS: frozenset[str] = frozenset(
         "checkins_answered_good",
         "checkins_answered_okay",
         "checkins_answered_bad",
+        "checkins_answered_very_bad",
         "checkins_escalated",
         "selfcheck_invited",
         "selfcheck_done",
@@ -42,6 +43,25 @@ SENSITIVE_METRICS: frozenset[str] = frozenset(
         "selfcheck_severe",
         "selfcheck_joined",
         "selfcheck_stopped",
+        # What people typed says how they feel (crisis, lonely) and what they need.
+        *(
+            f"typed_{meaning}"
+            for meaning in (
+                "messages",
+                "crisis",
+                "call",
+                "lonely",
+                "activity",
+                "checkin",
+                "help_out",
+                "stop",
+                "delete",
+                "how",
+                "greeting",
+                "thanks",
+                "other",
+            )
+        ),
     }
 )
 
