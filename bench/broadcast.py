@@ -160,6 +160,7 @@ async def crash(url: str, client: EmulatorClient, recipients: int, rate: float) 
             "TELEGRAM_API_URL": url,
             "SAMEN_DATABASE": str(path),
             "SAMEN_SEND_RATE": str(rate),
+            "SAMEN_HTTP_PORT": "0",
         }
 
         log = Path(folder) / "bot.log"

@@ -8,17 +8,19 @@ from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 from telegram.request import BaseRequest
 
 import handlers
 from bot.clock import Clock, utc_now
 from bot.config import Settings
+from bot.httpserver import http_server, operator_routes
 from bot.i18n import N_
 from bot.messenger import Messenger, run_messenger
 from bot.persistence import SQLitePersistence
 from bot.runtime import Runtime
 from bot.scheduler import start_ticks, ticks_for
+from bot.telegram_request import MonitoredRequest
 from handlers.context import BotData, SamenContext
 from handlers.keyboards import menu_label_index
 
@@ -45,6 +47,10 @@ def build_application(runtime: Runtime, request: BaseRequest | None = None) -> S
     builder = ApplicationBuilder()
     if request is not None:
         builder = builder.request(request)
+    else:
+        builder = builder.request(
+            MonitoredRequest(runtime.monitor, connection_pool_size=256)
+        ).get_updates_request(MonitoredRequest(runtime.monitor, connection_pool_size=1))
     app: SamenApplication = (
         builder.token(settings.telegram_bot_token)
         .base_url(settings.bot_api_base_url)
@@ -63,8 +69,16 @@ def build_application(runtime: Runtime, request: BaseRequest | None = None) -> S
     )
     app.bot_data.runtime = runtime
     app.bot_data.menu_index = menu_label_index(runtime.catalogs)
+    app.add_handler(TypeHandler(Update, _count_update), group=-2)
     handlers.register(app)
     return app
+
+
+async def _count_update(update: Update, ctx: SamenContext) -> None:
+    """Counted before anything else looks at it; the kind only, never who or what."""
+    kinds = ("message", "edited_message", "callback_query", "my_chat_member", "inline_query")
+    kind = next((k for k in kinds if getattr(update, k, None) is not None), "other")
+    ctx.runtime.monitor.updates.labels(kind).inc()
 
 
 async def publish_commands(app: SamenApplication, runtime: Runtime) -> None:
@@ -82,7 +96,13 @@ async def serve(settings: Settings, stop: asyncio.Event, clock: Clock = utc_now)
     """Run Samen (polling) until ``stop`` is set; everything is closed on the way out."""
     runtime = await Runtime.open(settings, clock)
     try:
-        await poll_until(build_application(runtime), runtime, stop)
+        app = build_application(runtime)
+        if settings.http_port == 0:
+            await poll_until(app, runtime, stop)
+        else:
+            routes = operator_routes(runtime, polling=True)
+            async with http_server(settings.http_host, settings.http_port, routes):
+                await poll_until(app, runtime, stop)
     finally:
         await runtime.close()
 
@@ -97,7 +117,7 @@ async def poll_until(app: SamenApplication, runtime: Runtime, stop: asyncio.Even
         )
         await app.start()
         assert app.job_queue is not None
-        start_ticks(app.job_queue, ticks_for(runtime))
+        start_ticks(app.job_queue, ticks_for(runtime), runtime.monitor)
         messenger_stop = asyncio.Event()
         messenger = asyncio.create_task(
             run_messenger(
@@ -106,6 +126,7 @@ async def poll_until(app: SamenApplication, runtime: Runtime, stop: asyncio.Even
                     runtime.services.outbox,
                     runtime.services.residents,
                     runtime.settings.send_rate,
+                    runtime.monitor,
                 ),
                 messenger_stop,
             )
@@ -118,3 +139,6 @@ async def poll_until(app: SamenApplication, runtime: Runtime, stop: asyncio.Even
             messenger_stop.set()
             await messenger
             await app.stop()
+            # Graceful stop: anything still marked in flight goes back to the queue now,
+            # rather than waiting for the next start's recovery.
+            await runtime.services.outbox.recover()

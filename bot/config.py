@@ -34,6 +34,11 @@ _ENV_NAMES = {
     "safety_window": "SAMEN_SAFETY_WINDOW",
     "social_desk_name": "SAMEN_SOCIAL_DESK_NAME",
     "social_desk_phone": "SAMEN_SOCIAL_DESK_PHONE",
+    "http_host": "SAMEN_HTTP_HOST",
+    "http_port": "SAMEN_HTTP_PORT",
+    "backup_dir": "SAMEN_BACKUP_DIR",
+    "backup_keep": "SAMEN_BACKUP_KEEP",
+    "log_format": "SAMEN_LOG_FORMAT",
 }
 
 
@@ -99,6 +104,28 @@ class Settings(BaseSettings):
     social_desk_phone: str = Field(
         default="023 205 08 89", min_length=3, validation_alias="SAMEN_SOCIAL_DESK_PHONE"
     )
+
+    # The operator's HTTP server (/healthz, /metrics); port 0 switches it off.
+    http_host: str = Field(default="127.0.0.1", min_length=1, validation_alias="SAMEN_HTTP_HOST")
+    http_port: int = Field(default=8088, ge=0, le=65535, validation_alias="SAMEN_HTTP_PORT")
+    # Nightly backups (after 03:00 local) go here, the newest SAMEN_BACKUP_KEEP are kept.
+    backup_dir: Path | None = Field(default=None, validation_alias="SAMEN_BACKUP_DIR")
+    backup_keep: int = Field(default=14, ge=1, le=3650, validation_alias="SAMEN_BACKUP_KEEP")
+    # "text" for people reading a terminal, "json" (one object per line) for log collectors.
+    log_format: str = Field(default="text", validation_alias="SAMEN_LOG_FORMAT")
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("text", "json"):
+            raise ValueError("must be 'text' or 'json'")
+        return value
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_bot_token")
     @classmethod

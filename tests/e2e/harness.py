@@ -57,6 +57,8 @@ def make_settings(url: str, database: Path, **overrides: object) -> Settings:
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_URL": url,
         "SAMEN_DATABASE": database,
+        # The operator's HTTP server stays off unless a test asks for it (a free port).
+        "SAMEN_HTTP_PORT": 0,
         **overrides,
     }
     return load_settings(**values)
