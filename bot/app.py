@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -14,13 +15,15 @@ from telegram.request import BaseRequest
 import handlers
 from bot.clock import Clock, utc_now
 from bot.config import Settings
-from bot.httpserver import http_server, operator_routes
+from bot.httpserver import Route, http_server, operator_routes
 from bot.i18n import N_
 from bot.messenger import Messenger, run_messenger
 from bot.persistence import SQLitePersistence
 from bot.runtime import Runtime
 from bot.scheduler import start_ticks, ticks_for
+from bot.systemd import keep_watchdog_fed, notify
 from bot.telegram_request import MonitoredRequest
+from bot.webhook import webhook_route, webhook_secret
 from handlers.context import BotData, SamenContext
 from handlers.keyboards import menu_label_index
 
@@ -93,29 +96,57 @@ async def publish_commands(app: SamenApplication, runtime: Runtime) -> None:
 
 
 async def serve(settings: Settings, stop: asyncio.Event, clock: Clock = utc_now) -> None:
-    """Run Samen (polling) until ``stop`` is set; everything is closed on the way out."""
+    """Run Samen until ``stop`` is set (polling, or webhook mode when SAMEN_WEBHOOK_URL is
+    set), with the operator's HTTP server; everything is closed on the way out."""
     runtime = await Runtime.open(settings, clock)
     try:
         app = build_application(runtime)
+        webhook = None
+        if settings.webhook_url:
+            secret = await webhook_secret(settings.webhook_secret, runtime.state)
+            route = webhook_route(app, secret, accepting=lambda: not stop.is_set())
+            webhook = Webhook(settings.webhook_url + route[1], secret, route)
         if settings.http_port == 0:
-            await poll_until(app, runtime, stop)
-        else:
-            routes = operator_routes(runtime, polling=True)
-            async with http_server(settings.http_host, settings.http_port, routes):
-                await poll_until(app, runtime, stop)
+            await run_until(app, runtime, stop)
+            return
+        routes = operator_routes(runtime, polling=webhook is None)
+        if webhook is not None:
+            routes.append(webhook.route)
+        async with http_server(settings.http_host, settings.http_port, routes):
+            await run_until(app, runtime, stop, webhook)
     finally:
         await runtime.close()
 
 
+@dataclass(frozen=True)
+class Webhook:
+    url: str  # public, with the secret path
+    secret: str
+    route: Route
+
+
 async def poll_until(app: SamenApplication, runtime: Runtime, stop: asyncio.Event) -> None:
-    """Start polling, wait for ``stop``, then stop and flush persistence (PTB's order)."""
+    """Run with long polling until ``stop`` (the playground and benchmarks)."""
+    await run_until(app, runtime, stop)
+
+
+async def run_until(
+    app: SamenApplication, runtime: Runtime, stop: asyncio.Event, webhook: Webhook | None = None
+) -> None:
+    """Start receiving updates, wait for ``stop``, then stop and flush persistence (PTB's
+    order). Updates already received are handled before the stop completes."""
     async with app:
         await publish_commands(app, runtime)
         assert app.updater is not None
-        await app.updater.start_polling(
-            poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES
-        )
         await app.start()
+        if webhook is None:
+            await app.updater.start_polling(
+                poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES
+            )
+        else:
+            await app.bot.set_webhook(
+                webhook.url, secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES
+            )
         assert app.job_queue is not None
         start_ticks(app.job_queue, ticks_for(runtime), runtime.monitor)
         messenger_stop = asyncio.Event()
@@ -131,13 +162,18 @@ async def poll_until(app: SamenApplication, runtime: Runtime, stop: asyncio.Even
                 messenger_stop,
             )
         )
+        watchdog = asyncio.create_task(keep_watchdog_fed(runtime.monitor, messenger_stop))
+        notify("READY=1")
         log.info("Samen is running as @%s", app.bot.username)
         try:
             await stop.wait()
         finally:
-            await app.updater.stop()
+            notify("STOPPING=1")
+            if webhook is None:
+                await app.updater.stop()
             messenger_stop.set()
             await messenger
+            await watchdog
             await app.stop()
             # Graceful stop: anything still marked in flight goes back to the queue now,
             # rather than waiting for the next start's recovery.

@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from bot import health
 from bot.runtime import Runtime
 
+
 class HttpServerError(Exception):
     """The server cannot start; the message is one line for the operator."""
 

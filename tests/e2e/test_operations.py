@@ -17,13 +17,7 @@ from bot.emulator.server import EmulatorServer
 from bot.httpserver import http_server, operator_routes
 from bot.runtime import Runtime
 from tests.e2e.conftest import COORDINATOR_ID
-from tests.e2e.harness import TOKEN, Person, SamenBot, make_settings
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.e2e.harness import TOKEN, Person, SamenBot, free_port, make_settings
 
 
 async def get(url: str) -> tuple[int, str]:
