@@ -66,7 +66,7 @@ async def _stats(settings: Settings, png: Path | None) -> int:
     finally:
         await runtime.close()
     t = runtime.catalogs.get(settings.default_language)
-    print(html.unescape(re.sub(r"</?b>", "", render_text(report, t))))
+    print(html.unescape(re.sub(r"</?[bi]>", "", render_text(report, t))))
     if png is not None:
         await asyncio.to_thread(png.write_bytes, render_png(report, t))
         print(f"chart written to {png}")
@@ -91,6 +91,23 @@ def _backup(settings: Settings, target: Path) -> int:
         print(f"backup failed: {error}", file=sys.stderr)
         return 1
     print(f"backup written to {target}")
+    return 0
+
+
+def _restore(settings: Settings, backup: Path) -> int:
+    from bot.backup import BackupError, restore_database
+    from bot.runlock import AlreadyRunning, run_lock
+
+    try:
+        with run_lock(settings.database):
+            restore_database(backup, settings.database)
+    except AlreadyRunning as error:
+        print(f"restore refused: {error}", file=sys.stderr)
+        return 1
+    except BackupError as error:
+        print(f"restore refused: {error}", file=sys.stderr)
+        return 1
+    print(f"restored {backup} into {settings.database}")
     return 0
 
 
@@ -119,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="bring the database up to date")
     backup = commands.add_parser("backup", help="copy the database safely, also while it runs")
     backup.add_argument("file", type=Path)
+    restore = commands.add_parser(
+        "restore", help="put a backup back (checked first; refused while Samen runs)"
+    )
+    restore.add_argument("file", type=Path)
     commands.add_parser("doctor", help="check everything before going live; non-zero on a problem")
     emulator = commands.add_parser("emulator", help="run the local Telegram Bot API emulator")
     emulator.add_argument("--port", type=int, default=8081)
@@ -155,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_stats(settings, args.png))
     if args.command == "backup":
         return _backup(settings, args.file)
+    if args.command == "restore":
+        return _restore(settings, args.file)
     if args.command == "doctor":
         return asyncio.run(_doctor(settings))
     if args.command == "migrate":
@@ -165,9 +188,13 @@ def main(argv: list[str] | None = None) -> int:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
     from bot.httpserver import HttpServerError
+    from bot.runlock import AlreadyRunning
 
     try:
         asyncio.run(_run_until_signal(settings))
+    except AlreadyRunning as error:
+        print(error, file=sys.stderr)
+        return 1
     except HttpServerError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2

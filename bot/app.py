@@ -19,11 +19,13 @@ from bot.httpserver import Route, http_server, operator_routes
 from bot.i18n import N_
 from bot.messenger import Messenger, run_messenger
 from bot.persistence import SQLitePersistence
+from bot.runlock import run_lock
 from bot.runtime import Runtime
 from bot.scheduler import start_ticks, ticks_for
 from bot.systemd import keep_watchdog_fed, notify
 from bot.telegram_request import MonitoredRequest
 from bot.webhook import webhook_route, webhook_secret
+from handlers.commands import localised
 from handlers.context import BotData, SamenContext
 from handlers.keyboards import menu_label_index
 
@@ -85,37 +87,50 @@ async def _count_update(update: Update, ctx: SamenContext) -> None:
 
 
 async def publish_commands(app: SamenApplication, runtime: Runtime) -> None:
-    """The command list Telegram shows under "/", in each language."""
+    """The command list Telegram shows under "/", in each language, with its own names."""
     default = runtime.settings.default_language
     for language in (None, *runtime.catalogs.languages):
         t = runtime.catalogs.get(language or default)
         await app.bot.set_my_commands(
-            [BotCommand(name, t._(description)) for name, description in COMMANDS],
+            [
+                BotCommand(localised(name, t.language), t._(description))
+                for name, description in COMMANDS
+            ],
             language_code=language,
         )
 
 
 async def serve(settings: Settings, stop: asyncio.Event, clock: Clock = utc_now) -> None:
     """Run Samen until ``stop`` is set (polling, or webhook mode when SAMEN_WEBHOOK_URL is
-    set), with the operator's HTTP server; everything is closed on the way out."""
-    runtime = await Runtime.open(settings, clock)
-    try:
-        app = build_application(runtime)
-        webhook = None
-        if settings.webhook_url:
-            secret = await webhook_secret(settings.webhook_secret, runtime.state)
-            route = webhook_route(app, secret, accepting=lambda: not stop.is_set())
-            webhook = Webhook(settings.webhook_url + route[1], secret, route)
-        if settings.http_port == 0:
-            await run_until(app, runtime, stop)
-            return
-        routes = operator_routes(runtime, polling=webhook is None)
-        if webhook is not None:
-            routes.append(webhook.route)
-        async with http_server(settings.http_host, settings.http_port, routes):
-            await run_until(app, runtime, stop, webhook)
-    finally:
-        await runtime.close()
+    set), with the operator's HTTP server; everything is closed on the way out.
+
+    Raises AlreadyRunning, before touching the database, when another process runs
+    Samen on it.
+    """
+    with run_lock(settings.database):
+        runtime = await Runtime.open(settings, clock)
+        try:
+            await _serve_runtime(runtime, stop)
+        finally:
+            await runtime.close()
+
+
+async def _serve_runtime(runtime: Runtime, stop: asyncio.Event) -> None:
+    settings = runtime.settings
+    app = build_application(runtime)
+    webhook = None
+    if settings.webhook_url:
+        secret = await webhook_secret(settings.webhook_secret, runtime.state)
+        route = webhook_route(app, secret, accepting=lambda: not stop.is_set())
+        webhook = Webhook(settings.webhook_url + route[1], secret, route)
+    if settings.http_port == 0:
+        await run_until(app, runtime, stop)
+        return
+    routes = operator_routes(runtime, polling=webhook is None)
+    if webhook is not None:
+        routes.append(webhook.route)
+    async with http_server(settings.http_host, settings.http_port, routes):
+        await run_until(app, runtime, stop, webhook)
 
 
 @dataclass(frozen=True)

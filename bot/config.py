@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -29,6 +30,7 @@ _ENV_NAMES = {
     "task_escalate_after": "SAMEN_TASK_ESCALATE_AFTER",
     "phone_retention_days": "SAMEN_PHONE_RETENTION_DAYS",
     "daytime": "SAMEN_DAYTIME",
+    "callback_regions": "SAMEN_CALLBACK_REGIONS",
     "playground_port": "SAMEN_PLAYGROUND_PORT",
     "quiet_hours": "SAMEN_QUIET_HOURS",
     "checkin_grace": "SAMEN_CHECKIN_GRACE",
@@ -42,6 +44,7 @@ _ENV_NAMES = {
     "log_format": "SAMEN_LOG_FORMAT",
     "webhook_url": "SAMEN_WEBHOOK_URL",
     "webhook_secret": "SAMEN_WEBHOOK_SECRET",
+    "min_count": "SAMEN_MIN_COUNT",
 }
 
 
@@ -86,6 +89,11 @@ class Settings(BaseSettings):
     )
     # The hours in which volunteers call and unclaimed time counts, local time.
     daytime: str = Field(default="08:00-21:00", validation_alias="SAMEN_DAYTIME")
+    # Countries whose phone numbers volunteers call (ISO codes); the first is "home":
+    # a number typed without + and country code is read as one of its numbers.
+    callback_regions: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("NL",), validation_alias="SAMEN_CALLBACK_REGIONS"
+    )
     # Port of the offline playground page (`samen playground`, `make run` without a token).
     playground_port: int = Field(
         default=8080, ge=1, le=65535, validation_alias="SAMEN_PLAYGROUND_PORT"
@@ -100,13 +108,16 @@ class Settings(BaseSettings):
     safety_window: timedelta = Field(
         default=timedelta(hours=3), gt=timedelta(0), validation_alias="SAMEN_SAFETY_WINDOW"
     )
-    # The local social work desk, shown with 113 and 112 to anyone not doing well.
+    # The local social work desk, shown to anyone not doing well (113 and 112 only on crisis).
     social_desk_name: str = Field(
         default="WIJ Heemstede", min_length=1, validation_alias="SAMEN_SOCIAL_DESK_NAME"
     )
     social_desk_phone: str = Field(
         default="023 205 08 89", min_length=3, validation_alias="SAMEN_SOCIAL_DESK_PHONE"
     )
+    # The numbers show a count about feelings or health only from this many people up
+    # ("< 5" below it), so a coordinator cannot tell what one person answered.
+    min_count: int = Field(default=5, ge=1, le=1000, validation_alias="SAMEN_MIN_COUNT")
 
     # The operator's HTTP server (/healthz, /metrics); port 0 switches it off.
     http_host: str = Field(default="127.0.0.1", min_length=1, validation_alias="SAMEN_HTTP_HOST")
@@ -200,6 +211,15 @@ class Settings(BaseSettings):
         if not all(p.lstrip("-").isdigit() for p in parts):
             raise ValueError("must be Telegram user ids separated by commas, e.g. '12345,67890'")
         return frozenset(int(p) for p in parts)
+
+    @field_validator("callback_regions", mode="before")
+    @classmethod
+    def _region_list(cls, value: object) -> tuple[str, ...]:
+        items = value if isinstance(value, list | tuple) else str(value).split(",")
+        codes = tuple(dict.fromkeys(str(v).strip().upper() for v in items if str(v).strip()))
+        if not codes or not set(codes) <= phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError("must be country codes separated by commas, e.g. 'NL' or 'NL,BE'")
+        return codes
 
     @field_validator("daytime")
     @classmethod

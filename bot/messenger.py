@@ -31,7 +31,8 @@ PER_CHAT_SPACING_S = 1.0
 IDLE_POLL_S = 1.0
 
 
-def _markup(message: OutMessage) -> InlineKeyboardMarkup | None:
+def inline_keyboard(message: OutMessage) -> InlineKeyboardMarkup | None:
+    """The buttons of a message as Telegram's inline keyboard (None without buttons)."""
     if not message.buttons:
         return None
     return InlineKeyboardMarkup(
@@ -193,7 +194,7 @@ class Messenger:
 
     async def _telegram(self, row: Pending) -> int | None:
         message = row.message
-        if row.edit_of is not None:
+        if row.edit_of is not None or row.edit_message_id is not None:
             if row.edit_message_id is None:  # the original never arrived: nothing to edit
                 return None
             if message.photo:
@@ -201,24 +202,27 @@ class Messenger:
                     row.recipient_id,
                     row.edit_message_id,
                     caption=message.text,
-                    reply_markup=_markup(message),
+                    reply_markup=inline_keyboard(message),
                 )
             else:
                 await self._bot.edit_message_text(
                     message.text,
                     row.recipient_id,
                     row.edit_message_id,
-                    reply_markup=_markup(message),
+                    reply_markup=inline_keyboard(message),
                 )
             return row.edit_message_id
         sent: Message
         if message.photo:
             sent = await self._bot.send_photo(
-                row.recipient_id, message.photo, caption=message.text, reply_markup=_markup(message)
+                row.recipient_id,
+                message.photo,
+                caption=message.text,
+                reply_markup=inline_keyboard(message),
             )
         else:
             sent = await self._bot.send_message(
-                row.recipient_id, message.text, reply_markup=_markup(message)
+                row.recipient_id, message.text, reply_markup=inline_keyboard(message)
             )
         return sent.message_id
 

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import secrets
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass
@@ -30,12 +31,13 @@ from bot.config import Settings, load_settings
 from bot.emulator import people
 from bot.emulator.server import EmulatorServer
 from bot.emulator.state import EmulatorState
+from bot.runlock import AlreadyRunning, run_lock
 from bot.runtime import Runtime
 
 log = logging.getLogger("samen.playground")
 
-# Any well-formed token works against the emulator; this one says what it is.
-TOKEN = "100000001:PLAYGROUND-offline"
+# The bot's id in the playground; its token is new for every run (see Playground).
+BOT_ID = 100_000_001
 STATIC = Path(__file__).parent / "emulator" / "static"
 _DATA = Path(__file__).resolve().parent.parent / "data"
 # The partners' example programme, as a CSV file and as an iCalendar file.
@@ -140,8 +142,15 @@ class Playground:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="samen-playground-"))
         self.clock = clock
         self._overrides = settings
+        # The emulator takes only this token, so a page elsewhere cannot guess the
+        # Bot API's URLs to act as the bot.
+        self.token = f"{BOT_ID}:{secrets.token_urlsafe(24)}"
         self.emulator = EmulatorServer(
-            "127.0.0.1", port, bot_username="samen_playground_bot", setup=self._add_routes
+            "127.0.0.1",
+            port,
+            bot_username="samen_playground_bot",
+            bot_token=self.token,
+            setup=self._add_routes,
         )
         self.epoch = 0
         self.settings: Settings | None = None
@@ -150,6 +159,7 @@ class Playground:
         self._stop: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._held = contextlib.ExitStack()  # the database's run lock while running
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -175,6 +185,10 @@ class Playground:
 
     async def _start(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
+        try:  # a second playground on the same --folder would be a second bot on its data
+            self._held.enter_context(run_lock(self.database))
+        except AlreadyRunning as exc:
+            raise PlaygroundError(str(exc)) from None
         try:
             await self.emulator.start()
         except OSError as exc:
@@ -186,7 +200,7 @@ class Playground:
         self.settings = load_settings(
             **{
                 **self._overrides,
-                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "TELEGRAM_BOT_TOKEN": self.token,
                 "TELEGRAM_API_URL": self.emulator.url,
                 "SAMEN_DATABASE": self.database,
                 "SAMEN_COORDINATORS": str(COEN.user_id),
@@ -198,6 +212,7 @@ class Playground:
     async def stop(self) -> None:
         await self._stop_bot()
         await self.emulator.stop()
+        self._held.close()
         if self._own_folder:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -265,8 +280,7 @@ class Playground:
     # ------------------------------------------------------------------ the page
 
     def _add_routes(self, app: web.Application) -> None:
-        app[PLAYGROUND] = self
-        app.middlewares.append(_same_origin_only)
+        app[PLAYGROUND] = self  # other sites are kept out by the emulator's own guard
         app.router.add_get("/", _index)
         app.router.add_static("/static/", STATIC)
         app.router.add_get("/playground/api/state", _state)
@@ -328,7 +342,6 @@ class Playground:
 
 
 PLAYGROUND = web.AppKey("playground", Playground)
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 
 
 def _remove_database(path: Path) -> None:
@@ -347,24 +360,6 @@ def _json(data: Any) -> web.Response:
         content_type="application/json",
         headers={"Cache-Control": "no-store"},
     )
-
-
-@web.middleware
-async def _same_origin_only(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Refuse requests that other web sites open in the same browser could make.
-
-    The control API acts as people and accepts any JSON body. A page elsewhere could
-    post to it (browsers then send its ``Origin``), or reach it under its own domain
-    name through DNS rebinding (then ``Host`` is not a loopback name).
-    """
-    hostname = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
-    if hostname not in LOOPBACK_HOSTS:
-        return web.json_response({"error": "only http://127.0.0.1 may be used"}, status=403)
-    origin = request.headers.get("Origin")
-    if request.method != "GET" and origin is not None and origin != f"http://{request.host}":
-        return web.json_response({"error": "cross-origin request refused"}, status=403)
-    response: web.StreamResponse = await handler(request)
-    return response
 
 
 async def _index(request: web.Request) -> web.FileResponse:

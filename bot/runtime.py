@@ -31,7 +31,7 @@ class Runtime:
         db = await Database.open(settings.database)
         try:
             await db.migrate()
-            catalogs = Catalogs.load(settings.zone)
+            catalogs = Catalogs.load(settings.zone, clock)
             services = Services.create(
                 db,
                 clock,
@@ -39,6 +39,7 @@ class Runtime:
                 settings.default_language,
                 callback_policy=CallbackPolicy.from_settings(settings),
                 checkin_policy=CheckinPolicy.from_settings(settings),
+                min_count=settings.min_count,
             )
             await services.roles.sync_config_coordinators(settings.coordinators)
         except BaseException:

@@ -20,11 +20,9 @@ from telegram.ext import CallbackContext, JobQueue
 from bot.backup import copy_database, nightly_due, rotate
 from bot.monitor import Monitor
 from bot.runtime import Runtime
+from bot.services.outbox import OUTBOX_RETENTION
 
 log = logging.getLogger("samen.scheduler")
-
-# Delivered messages hold names and texts; keep them only this long.
-OUTBOX_RETENTION = timedelta(days=30)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from handlers.broadcast import broadcast_handlers
 from handlers.callback_data import Prefix, matches
 from handlers.callbacks import call_me_conversation, callback_handlers
 from handlers.checkins import checkins_conversation, mood_handler
+from handlers.commands import names
 from handlers.conversation import conversation
 from handlers.errors import on_error
 from handlers.expired import button_expired
@@ -52,7 +53,13 @@ from handlers.mydata import (
 from handlers.numbers import numbers_handlers
 from handlers.people import load_person
 from handlers.selfcheck import selfcheck_handlers
-from handlers.start import answered_consent, chose_language, show_privacy, start
+from handlers.start import (
+    answered_consent,
+    chose_language,
+    show_privacy,
+    show_privacy_details,
+    start,
+)
 from handlers.unexpected import edited_message, unknown_command, unsupported_message
 from handlers.volunteer import volunteer_conversation, volunteer_handlers
 from handlers.volunteer_admin import volunteer_admin_handlers
@@ -95,15 +102,16 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             *selfcheck_handlers(),
             *activity_handlers(),  # before the text handler: it answers typed postcodes
             CommandHandler("start", start, filters=private),
-            CommandHandler(["menu", "cancel"], show_menu, filters=private),
-            CommandHandler("help", show_help, filters=private),
-            CommandHandler("mydata", show_my_data, filters=private),
-            CommandHandler("language", ask_language, filters=private),
-            CommandHandler("privacy", show_privacy, filters=private),
+            CommandHandler(names("menu", "cancel"), show_menu, filters=private),
+            CommandHandler(names("help"), show_help, filters=private),
+            CommandHandler(names("mydata"), show_my_data, filters=private),
+            CommandHandler(names("language"), ask_language, filters=private),
+            CommandHandler(names("privacy"), show_privacy, filters=private),
             CallbackQueryHandler(chose_language, pattern=matches(Prefix.LANGUAGE)),
             CallbackQueryHandler(set_language, pattern=matches(Prefix.SET_LANGUAGE)),
             CallbackQueryHandler(answered_consent, pattern=matches(Prefix.CONSENT)),
             CallbackQueryHandler(_privacy_button, pattern=matches(Prefix.PRIVACY)),
+            CallbackQueryHandler(show_privacy_details, pattern=matches(Prefix.PRIVACY_DETAILS)),
             mood_handler(),
             MessageHandler(
                 private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text

@@ -23,8 +23,10 @@ from telegram import (
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.i18n import N_, Translator
+from bot.persistence import CONVERSATION_TIMEOUT
 from bot.services.activities import PAGE_SIZE, Activity, Hit, SearchPage, SearchQuery, When
 from bot.services.callbacks import Topic
+from bot.services.checkins import time_text
 from bot.services.geo import POSTCODE_LIKE, Place, format_distance, parse_postcode
 from bot.services.kinds import KIND_LABELS, Kind
 from bot.services.reminders import Added
@@ -34,15 +36,19 @@ from handlers.auth import has_role
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import call_me_button_data
 from handlers.common import (
-    edit_text_or_ignore,
+    edit_text,
     is_consented,
+    messages_stopped,
     send_long,
     send_with_menu,
     split_message,
 )
 from handlers.context import SamenContext
 from handlers.expired import button_expired
-from handlers.keyboards import MENU_LABELS, MenuAction
+from handlers.keyboards import MAX_LABEL, MENU_LABELS, MenuAction, menu_action
+
+# user_data (in memory, never stored): when Samen asked this person where to look.
+_ASKED_WHERE = "activities_asked_where"
 
 WHEN_LABELS: dict[When, str] = {
     When.TODAY: N_("Today"),
@@ -132,6 +138,8 @@ async def show_activities(update: Update, ctx: SamenContext) -> None:
     if chat is None:
         return
     t = ctx.t
+    if ctx.user_data is not None:
+        ctx.user_data[_ASKED_WHERE] = ctx.runtime.clock()
     await ctx.bot.send_message(
         chat.id,
         t._(
@@ -158,13 +166,7 @@ async def show_activities(update: Update, ctx: SamenContext) -> None:
         ]
     )
     if is_consented(ctx):
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t._("🔔 My reminders"), callback_data=encode(Prefix.ACT_REMINDERS, "list")
-                )
-            ]
-        )
+        rows.append([_my_reminders_button(t)])
     if await has_role(update, ctx, Role.COORDINATOR):
         from handlers.activity_admin import manage_button
 
@@ -240,11 +242,56 @@ async def on_postcode(update: Update, ctx: SamenContext) -> None:
     )
 
 
+def _asked_where(ctx: SamenContext) -> bool:
+    """Samen asked this person where to look, and is still waiting for the answer."""
+    asked = ctx.user_data.get(_ASKED_WHERE) if ctx.user_data is not None else None
+    return isinstance(asked, datetime) and ctx.runtime.clock() - asked < CONVERSATION_TIMEOUT
+
+
+def _forget_where(ctx: SamenContext) -> None:
+    if ctx.user_data is not None:
+        ctx.user_data.pop(_ASKED_WHERE, None)
+
+
+async def typed_where(update: Update, ctx: SamenContext) -> None:
+    """Text that is no postcode: while "where shall I look?" is open, it answers that.
+
+    Someone asked for a postcode who types "Heemstede" or "21-01" hears how to
+    write a postcode, not "I do not understand". A menu tap, or a typed answer to a
+    check-in or self-check, goes where it belongs, as does any text once the
+    question is closed.
+    """
+    from handlers.checkins import typed_checkin_answer
+    from handlers.menu import on_text
+    from handlers.selfcheck import typed_selfcheck_answer
+
+    text = update.message.text if update.message and update.message.text else ""
+    label = len(text) <= MAX_LABEL and menu_action(ctx.bot_data.menu_index, text) is not None
+    if label or not _asked_where(ctx):
+        _forget_where(ctx)
+        await on_text(update, ctx)
+        return
+    if await typed_checkin_answer(update, ctx) or await typed_selfcheck_answer(update, ctx):
+        return
+    chat = update.effective_chat
+    if chat is not None:
+        await ctx.bot.send_message(
+            chat.id,
+            ctx.t._(
+                "To find activities near you, I need to know where you are. "
+                "Please type your postcode: 4 digits, and often 2 letters, "
+                "for example 2101 AB. Or tap “📍 Share my location”, "
+                "or choose a neighbourhood above."
+            ),
+        )
+
+
 async def _start_search(update: Update, ctx: SamenContext, origin: Origin, note: str) -> None:
     """Confirm the place (bringing back the menu), then offer the filters."""
     chat = update.effective_chat
     if chat is None:
         return
+    _forget_where(ctx)
     await send_with_menu(update, ctx, note)
     search = Search(origin)
     await ctx.bot.send_message(
@@ -319,9 +366,7 @@ async def on_filters(update: Update, ctx: SamenContext) -> None:
         await button_expired(update, ctx)
         return
     await query.answer()
-    await edit_text_or_ignore(
-        query.message, _filters_text(ctx.t, search), _filters_keyboard(ctx.t, search)
-    )
+    await edit_text(query, _filters_text(ctx.t, search), _filters_keyboard(ctx.t, search))
 
 
 # --------------------------------------------------------------------------- results
@@ -329,9 +374,8 @@ async def on_filters(update: Update, ctx: SamenContext) -> None:
 
 def when_text(t: Translator, moment: datetime, all_day: bool, *, short: bool = False) -> str:
     if all_day:
-        day = t.date(moment, "EEE d MMM" if short else "EEEE d MMMM")
-        return t._("%(day)s (all day)", day=day)
-    return t.datetime(moment, "EEE d MMM, HH:mm" if short else "EEEE d MMMM, HH:mm")
+        return t._("%(day)s (all day)", day=t.day(moment, short=short))
+    return t.datetime(moment, short=short)
 
 
 def cost_text(t: Translator, free: bool, price: str) -> str:
@@ -418,7 +462,7 @@ async def on_results(update: Update, ctx: SamenContext) -> None:
         await ctx.services.counts.bump("activity_searches")  # anonymous: no person in it
     page = await ctx.services.activities.search(search.query())
     text, keyboard = render_results(ctx.t, search, page)
-    await edit_text_or_ignore(query.message, text, keyboard)
+    await edit_text(query, text, keyboard)
 
 
 # --------------------------------------------------------------------------- details
@@ -507,15 +551,7 @@ async def details(
     now = ctx.runtime.clock()
     remindable = next((o for o in upcoming if o.starts_at > now), None)
     if remindable is not None and activity.hidden_by is None:
-        minutes = int(remindable.starts_at.timestamp()) // 60
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t._("🔔 Remind me"),
-                    callback_data=encode(Prefix.ACT_REMIND, str(activity.id), str(minutes)),
-                )
-            ]
-        )
+        rows.append([remind_button(t._("🔔 Remind me"), activity.id, remindable.starts_at)])
     rows.append(
         [
             InlineKeyboardButton(
@@ -534,6 +570,20 @@ async def details(
 
 
 # --------------------------------------------------------------------------- remind me
+
+
+def remind_button(label: str, activity_id: int, starts_at: datetime) -> InlineKeyboardButton:
+    """ar:<id>:<start in minutes since 1970>: a reminder for this one occurrence."""
+    minutes = int(starts_at.timestamp()) // 60
+    return InlineKeyboardButton(
+        label, callback_data=encode(Prefix.ACT_REMIND, str(activity_id), str(minutes))
+    )
+
+
+def _my_reminders_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        t._("🔔 My reminders"), callback_data=encode(Prefix.ACT_REMINDERS, "list")
+    )
 
 
 async def on_remind(update: Update, ctx: SamenContext) -> None:
@@ -583,35 +633,65 @@ async def on_remind(update: Update, ctx: SamenContext) -> None:
     )
     if outcome is Added.ADDED:
         await ctx.services.counts.bump("activity_reminders")
-        await query.answer(t._("Reminder set."))
-        text = t._(
-            "🔔 Fine! I will send you a reminder on %(moment)s.", moment=t.datetime(remind_at)
-        )
+    await query.answer(t._("Reminder set.") if outcome is Added.ADDED else None)
+    rows = [[_my_reminders_button(t)]]
+    if outcome is Added.ADDED:
+        text = t._("🔔 Fine! Your reminder comes %(moment)s.", moment=t.datetime(remind_at))
+        if remind_at != starts_at - lead:
+            text += "\n\n" + _moved_out_of_quiet_hours(ctx, remind_at < starts_at - lead)
     elif outcome is Added.ALREADY:
-        await query.answer()
         text = t._("You already have a reminder for this.")
     elif outcome is Added.TOO_LATE:
-        await query.answer()
         text = t._(
             "This starts soon, at %(time)s, so a reminder would come too late.",
             time=t.time(starts_at),
         )
+        offer = await _next_remindable(ctx, activity_id, after=starts_at)
+        if offer is not None:
+            text += "\n\n" + offer[0]
+            rows.insert(0, [offer[1]])
     else:
-        await query.answer()
         text = t._("This date is no longer planned. Please look at the activity again.")
-    await ctx.bot.send_message(
-        resident.telegram_id,
-        text,
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        t._("🔔 My reminders"), callback_data=encode(Prefix.ACT_REMINDERS, "list")
-                    )
-                ]
-            ]
-        ),
+    await ctx.bot.send_message(resident.telegram_id, text, reply_markup=InlineKeyboardMarkup(rows))
+
+
+def _moved_out_of_quiet_hours(ctx: SamenContext, earlier: bool) -> str:
+    """Why a reminder comes at another time than usual: quiet hours."""
+    quiet = ctx.services.reminders.policy.quiet
+    start, end = time_text(quiet.start), time_text(quiet.end)
+    if earlier:
+        return ctx.t._(
+            "That is earlier than usual: between %(start)s and %(end)s Samen sends nothing.",
+            start=start,
+            end=end,
+        )
+    return ctx.t._(
+        "That is later than usual: between %(start)s and %(end)s Samen sends nothing.",
+        start=start,
+        end=end,
     )
+
+
+async def _next_remindable(
+    ctx: SamenContext, activity_id: int, after: datetime
+) -> tuple[str, InlineKeyboardButton] | None:
+    """The next time of this activity that a reminder can still reach, as text and button."""
+    activity = await ctx.services.activities.get(activity_id)
+    if activity is None or activity.hidden_by is not None:
+        return None
+    lead = ctx.runtime.settings.reminder_lead
+    for occurrence in await ctx.services.activities.upcoming(activity_id, limit=4):
+        start = occurrence.starts_at
+        if start > after and ctx.services.reminders.moment(start, lead) is not None:
+            when = when_text(ctx.t, start, activity.data.schedule.all_day)
+            button = InlineKeyboardButton(
+                ctx.t._("🔔 Remind me next time"),
+                callback_data=encode(
+                    Prefix.ACT_REMIND, str(activity_id), str(int(start.timestamp()) // 60)
+                ),
+            )
+            return ctx.t._("The next time is %(when)s.", when=when), button
+    return None
 
 
 async def on_reminders(update: Update, ctx: SamenContext) -> None:
@@ -663,11 +743,19 @@ async def show_reminders(update: Update, ctx: SamenContext, *, edit: bool) -> No
                     n=len(reminders) - MAX_REMINDERS_SHOWN,
                 ),
             ]
+        if messages_stopped(ctx):
+            lines += [
+                "",
+                t._(
+                    "Your messages are stopped, so these reminders are not sent. "
+                    "You can start messages again under “📋 My data”."
+                ),
+            ]
         text = "\n".join(lines)
         keyboard = InlineKeyboardMarkup(rows)
     query = update.callback_query
     if edit and query is not None and len(split_message(text)) == 1:
-        await edit_text_or_ignore(query.message, text, keyboard)
+        await edit_text(query, text, keyboard)
     else:
         await send_long(ctx, user.id, text, reply_markup=keyboard)
 
@@ -764,4 +852,5 @@ def activity_handlers() -> list[BaseHandler[Update, SamenContext, object]]:
         MessageHandler(
             private & filters.TEXT & ~filters.COMMAND & filters.Regex(POSTCODE_LIKE), on_postcode
         ),
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, typed_where),
     ]

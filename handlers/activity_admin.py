@@ -32,7 +32,8 @@ from bot.services.roles import Role
 from handlers.activities import cost_text, details, pairs, show_details, when_text
 from handlers.auth import requires
 from handlers.callback_data import Prefix, args_of, encode, matches
-from handlers.common import send_with_menu
+from handlers.commands import names
+from handlers.common import edit_text, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
 from handlers.expired import button_expired
@@ -133,7 +134,7 @@ def admin_lines(t: Translator, activity: Activity, last: Change | None) -> list[
         lines.append(
             t._(
                 "✏️ Last change: %(moment)s by %(who)s",
-                moment=t.datetime(last.changed_at, "d MMM yyyy, HH:mm"),
+                moment=t.datetime(last.changed_at, short=True),
                 who=who,
             )
         )
@@ -255,10 +256,7 @@ async def on_hide(update: Update, ctx: SamenContext) -> None:
         else ctx.t._("Residents can see it again.")
     )
     text, keyboard = await details(ctx, activity, coordinator=True)
-    if query.message is not None:
-        await ctx.bot.edit_message_text(
-            text, chat_id=user.id, message_id=query.message.message_id, reply_markup=keyboard
-        )
+    await edit_text(query, text, keyboard)
 
 
 @requires(Role.COORDINATOR)
@@ -624,7 +622,7 @@ def activity_admin_conversation() -> ConversationHandler[Any]:
 def admin_handlers() -> list[BaseHandler[Update, SamenContext, object]]:
     """Coordinator buttons outside the conversation (all check the role themselves)."""
     return [
-        CommandHandler("activities", show_manage, filters=filters.ChatType.PRIVATE),
+        CommandHandler(names("activities"), show_manage, filters=filters.ChatType.PRIVATE),
         CallbackQueryHandler(on_manage, pattern=matches(Prefix.ACT_MANAGE)),
         CallbackQueryHandler(on_hide, pattern=matches(Prefix.ACT_HIDE)),
         CallbackQueryHandler(on_edit_menu, pattern=matches(Prefix.ACT_EDIT)),

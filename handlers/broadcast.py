@@ -29,11 +29,11 @@ from bot.services.roles import Role
 from bot.when import parse_when
 from handlers.auth import requires
 from handlers.callback_data import Prefix, args_of, encode, matches
-from handlers.common import send_with_menu
+from handlers.commands import names
+from handlers.common import edit_buttons, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
 from handlers.expired import button_expired
-from handlers.keyboards import language_name
 
 WRITE = "broadcast_write"
 WHEN = "broadcast_when"
@@ -116,7 +116,7 @@ async def _ask_audience(message: Message, ctx: SamenContext, draft: Broadcast) -
             _button(
                 ctx.t._(
                     "Residents who read %(language)s (%(n)s)",
-                    language=language_name(language),
+                    language=ctx.t.language_name(language),
                     n=_number(ctx, n),
                 ),
                 Prefix.BROADCAST_AUDIENCE,
@@ -186,17 +186,17 @@ async def broadcast_action(update: Update, ctx: SamenContext) -> str | int | Non
             )
             for area, n in areas
         ]
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+        await edit_buttons(query, InlineKeyboardMarkup(rows))
         return None
     if action == "drop":
         await ctx.services.broadcasts.cancel(draft.id, user.id)
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_buttons(query, None)
         await ctx.bot.send_message(chat_id, ctx.t._("The announcement is cancelled."))
         return None
     assert draft.audience is not None
     recipients = await ctx.services.broadcasts.count(draft.audience)
     if action == "now":
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_buttons(query, None)
         await ctx.bot.send_message(
             chat_id,
             ctx.t.ngettext(
@@ -211,7 +211,7 @@ async def broadcast_action(update: Update, ctx: SamenContext) -> str | int | Non
         )
         return None
     if action == "go":
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_buttons(query, None)
         sent_to = await ctx.services.broadcasts.send_now(draft.id, user.id)
         await ctx.bot.send_message(
             chat_id,
@@ -223,7 +223,7 @@ async def broadcast_action(update: Update, ctx: SamenContext) -> str | int | Non
         )
         return None
     # later
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     await _ask_time(chat_id, ctx, draft)
     return WHEN
 
@@ -241,7 +241,10 @@ async def _ask_time(chat_id: int, ctx: SamenContext, draft: Broadcast) -> None:
     ]
     await ctx.bot.send_message(
         chat_id,
-        ctx.t._("When should it be sent? Tap a moment, or type a date and time like 24-12 10:00."),
+        ctx.t._(
+            "When should it be sent? Tap a moment, or type a day and time, "
+            "for example 24 December 10:00 or Saturday 14:30."
+        ),
         reply_markup=InlineKeyboardMarkup(rows),
     )
 
@@ -262,7 +265,7 @@ async def typed_time(update: Update, ctx: SamenContext) -> str | int:
             ctx,
             ctx.t._(
                 "I could not read that as a moment in the next 90 days. "
-                "Please type it like 24-12 10:00."
+                "Please type it like 24 December 10:00."
             ),
         )
         return WHEN
@@ -289,7 +292,7 @@ async def chose_time(update: Update, ctx: SamenContext) -> int | None:
         await button_expired(update, ctx)
         return ConversationHandler.END
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     await _confirm_time(query.message.chat.id, ctx, draft, at)
     return ConversationHandler.END
 
@@ -301,8 +304,8 @@ async def _confirm_time(chat_id: int, ctx: SamenContext, draft: Broadcast, at: d
     await ctx.bot.send_message(
         chat_id,
         ctx.t.ngettext(
-            "Send it on %(moment)s? Right now %(n)s person fits; it goes to whoever fits then.",
-            "Send it on %(moment)s? Right now %(n)s people fit; it goes to whoever fits then.",
+            "Send it %(moment)s? Right now %(n)s person fits; it goes to whoever fits then.",
+            "Send it %(moment)s? Right now %(n)s people fit; it goes to whoever fits then.",
             recipients,
             moment=ctx.t.datetime(at),
         ),
@@ -330,7 +333,7 @@ async def confirmed_time(update: Update, ctx: SamenContext) -> None:
         await button_expired(update, ctx)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     await ctx.bot.send_message(
         query.message.chat.id,
         ctx.t._("Planned for %(moment)s. See /broadcasts to cancel it.", moment=ctx.t.datetime(at)),
@@ -350,7 +353,7 @@ async def chose_audience(update: Update, ctx: SamenContext) -> None:
         return
     await ctx.services.broadcasts.set_audience(draft.id, audience)
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     chat_id = query.message.chat.id
     recipients = await ctx.services.broadcasts.count(audience)
     await ctx.bot.send_message(chat_id, ctx.t._("<b>Preview</b> – this is what people will see:"))
@@ -423,7 +426,7 @@ async def _cancel(update: Update, ctx: SamenContext, broadcast_id: int) -> None:
         await button_expired(update, ctx)
         return
     await query.answer(ctx.t._("Cancelled."))
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     text = (
         ctx.t._("Stopped. People who already got it keep it; nobody else will.")
         if was is Status.SENDING
@@ -439,7 +442,7 @@ def broadcast_handlers() -> list[BaseHandler[Update, Any, Any]]:
     return [
         conversation(
             "broadcast",
-            entry_points=[CommandHandler("broadcast", start_broadcast, filters=private)],
+            entry_points=[CommandHandler(names("broadcast"), start_broadcast, filters=private)],
             states={
                 WRITE: [
                     MessageHandler(typed & (filters.TEXT | filters.PHOTO), wrote),
@@ -459,7 +462,7 @@ def broadcast_handlers() -> list[BaseHandler[Update, Any, Any]]:
                 ]
             },
         ),
-        CommandHandler("broadcasts", list_broadcasts, filters=private),
+        CommandHandler(names("broadcasts"), list_broadcasts, filters=private),
         CallbackQueryHandler(chose_audience, pattern=matches(Prefix.BROADCAST_AUDIENCE)),
         CallbackQueryHandler(chose_time, pattern=matches(Prefix.BROADCAST_AT)),
         CallbackQueryHandler(confirmed_time, pattern=matches(Prefix.BROADCAST_SCHEDULE)),

@@ -20,9 +20,10 @@ class Prefix(StrEnum):
     LANGUAGE = "lang"  # lang:<nl|en>, the first step of onboarding
     SET_LANGUAGE = "setlang"  # setlang:<nl|en>, a later change of language
     CONSENT = "consent"  # consent:<yes|no>:<nl|en>
-    MY_DATA = "my"  # my:<export|stop|start|erase|area|noarea>
+    MY_DATA = "my"  # my:<export|stop|stopyes|stopno|start|erase|area|noarea>
     ERASE = "erase"  # erase:<yes|no>
     PRIVACY = "privacy"  # privacy:show
+    PRIVACY_DETAILS = "privmore"  # privmore:<nl|en>, the full privacy text
     CALL_ME = "call"  # call:<topic|any>, starts "Call me" (other journeys can offer it)
     CALL_MOMENT = "cbm"  # cbm:<moment key>:<phone digits>:<topic|->
     CALL_TOPIC = "cbt"  # cbt:<topic|none>:<moment key>:<phone digits>
@@ -42,7 +43,7 @@ class Prefix(StrEnum):
     CHECKIN = "ci"  # ci:<step>, the check-in menu and set-up (handlers/checkins.py)
     CHECKIN_DAYS = "cid"  # cid:<pick|done>:<days mask 1..127>, choosing days one by one
     CHECKIN_TIME = "cit"  # cit:<HHMM>, a preset time
-    MOOD = "mood"  # mood:<slot in minutes since 1970>:<good|okay|bad>, a check-in answer
+    MOOD = "mood"  # mood:<slot in minutes since 1970>:<good|okay|bad|very_bad>, a check-in answer
     SELFCHECK = "sc"  # sc:<step>, the monthly self-check's menu and consent
     SELFCHECK_INVITE = "sci"  # sci:<go|not>:<YYYYMM>, under a monthly invitation
     SELFCHECK_ANSWER = "sca"  # sca:<YYYYMM>:<question 1-6>:<y|m|n>
@@ -71,9 +72,10 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.LANGUAGE: re.compile(r"(nl|en)"),
     Prefix.SET_LANGUAGE: re.compile(r"(nl|en)"),
     Prefix.CONSENT: re.compile(r"(yes|no):(nl|en)"),
-    Prefix.MY_DATA: re.compile(r"(export|stop|start|erase|area|noarea)"),
+    Prefix.MY_DATA: re.compile(r"(export|stop|stopyes|stopno|start|erase|area|noarea)"),
     Prefix.ERASE: re.compile(r"(yes|no)"),
     Prefix.PRIVACY: re.compile(r"(show)"),
+    Prefix.PRIVACY_DETAILS: re.compile(r"(nl|en)"),
     Prefix.CALL_ME: re.compile(r"(chat|practical|activities|worried|any)"),
     Prefix.CALL_MOMENT: re.compile(
         r"(\d{8}[mae]):(\d{6,15}):(chat|practical|activities|worried|-)"
@@ -100,7 +102,7 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     ),
     Prefix.CHECKIN_DAYS: re.compile(r"(pick|done):(\d{1,3})"),
     Prefix.CHECKIN_TIME: re.compile(r"([01]\d|2[0-3])([0-5]\d)"),
-    Prefix.MOOD: re.compile(r"(\d{7,10}):(good|okay|bad)"),
+    Prefix.MOOD: re.compile(r"(\d{7,10}):(good|okay|bad|very_bad)"),
     Prefix.SELFCHECK: re.compile(r"(menu|agree|no|start|later|result|acts|stop|stopyes|stopno)"),
     Prefix.SELFCHECK_INVITE: re.compile(r"(go|not):(20\d\d(?:0[1-9]|1[0-2]))"),
     Prefix.SELFCHECK_ANSWER: re.compile(r"(20\d\d(?:0[1-9]|1[0-2])):([1-6]):(y|m|n)"),

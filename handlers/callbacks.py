@@ -34,6 +34,8 @@ from bot.services.callbacks import (
     MOMENT_LABELS,
     RESIDENT_TOPICS,
     TOPIC_LABELS,
+    PhoneProblem,
+    PhoneRefused,
     Problem,
     RequestRefused,
     Task,
@@ -41,11 +43,9 @@ from bot.services.callbacks import (
     Topic,
     display_phone,
     moment_text,
-    normalise_phone,
-    phone_from_contact,
 )
 from handlers.callback_data import Prefix, args_of, encode, matches
-from handlers.common import is_consented, send_with_menu
+from handlers.common import edit_buttons, edit_text, is_consented, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation, end_with
 from handlers.keyboards import MenuAction, consent_choice, menu_action
@@ -108,10 +108,8 @@ def callback_handlers() -> list[BaseHandler[Update, Any, Any]]:
 async def drop_buttons(update: Update) -> None:
     """Take the buttons off the pressed message, if it still has any (Telegram refuses
     an edit that changes nothing, e.g. on an old message pressed again)."""
-    query = update.callback_query
-    message = query.message if query is not None else None
-    if query is not None and isinstance(message, Message) and message.reply_markup:
-        await query.edit_message_reply_markup(reply_markup=None)
+    if update.callback_query is not None:
+        await edit_buttons(update.callback_query, None)
 
 
 def call_me_button_data(topic: Topic | None = None) -> str:
@@ -188,12 +186,38 @@ async def own_phone(update: Update, ctx: SamenContext) -> str | None:
             )
         )
         return None
-    phone = phone_from_contact(message.contact.phone_number)
-    if phone is None:
-        await message.reply_text(
-            ctx.t._("Sorry, I cannot use that number. Please type the number we can call.")
+    try:
+        return ctx.services.callbacks.check_contact(message.contact.phone_number)
+    except PhoneRefused as refused:
+        await message.reply_text(phone_refusal(ctx, refused.problem))
+        return None
+
+
+def phone_refusal(ctx: SamenContext, problem: PhoneProblem) -> str:
+    """Why Samen cannot use a number, and what to give instead."""
+    t = ctx.t
+    instead = t._("Please give a mobile or home number, like 06 1234 5678 or 023 123 4567.")
+    if problem is PhoneProblem.PAID:
+        why = t._(
+            "We cannot call this number: it is a paid number (like 0900), "
+            "and calling it costs money per minute."
         )
-    return phone
+    elif problem is PhoneProblem.NOT_A_PERSON:
+        why = t._(
+            "We cannot call this number: it is a service number (like 0800 or 088) "
+            "or a pager, not a phone that a person answers."
+        )
+    elif problem is PhoneProblem.OTHER_COUNTRY:
+        why = t._(
+            "We can only call numbers from these countries: %(countries)s.",
+            countries=", ".join(
+                str(t.locale.territories.get(code, code))
+                for code in ctx.services.callbacks.policy.regions
+            ),
+        )
+    else:
+        why = t._("That does not look like a phone number.")
+    return why + " " + instead
 
 
 async def got_contact(update: Update, ctx: SamenContext) -> str | int:
@@ -205,15 +229,10 @@ async def got_typed_phone(update: Update, ctx: SamenContext) -> str | int:
     message = update.message
     if message is None or message.text is None:
         return ASK_PHONE
-    phone = normalise_phone(message.text)
-    if phone is None:
-        await message.reply_text(
-            ctx.t._(
-                "That does not look like a phone number. Please type it like "
-                "06 1234 5678 or 023 123 4567. A number from abroad starts with + "
-                "and the country code, like +32 470 12 34 56."
-            )
-        )
+    try:
+        phone = ctx.services.callbacks.check_phone(message.text)
+    except PhoneRefused as refused:
+        await message.reply_text(phone_refusal(ctx, refused.problem))
         return ASK_PHONE
     return await _ask_moment(update, ctx, phone)
 
@@ -282,7 +301,8 @@ async def chose_moment(update: Update, ctx: SamenContext) -> None:
     if not await _still_consented(update, ctx):
         return
     if ctx.services.callbacks.moment(key) is None:
-        await query.edit_message_text(
+        await edit_text(
+            query,
             ctx.t._("That moment has passed. When would you like to be called?"),
             reply_markup=_moment_buttons(ctx, "+" + digits, topic),
         )
@@ -306,7 +326,8 @@ async def chose_moment(update: Update, ctx: SamenContext) -> None:
             )
         ]
     )
-    await query.edit_message_text(
+    await edit_text(
+        query,
         ctx.t._(
             "What would you like to talk about? This helps the volunteer. You may also skip this."
         ),
@@ -337,7 +358,8 @@ async def _finish(
         task = await ctx.services.callbacks.create_request(resident.telegram_id, phone, key, topic)
     except RequestRefused as refused:
         if refused.problem is Problem.MOMENT_PASSED:
-            await query.edit_message_text(
+            await edit_text(
+                query,
                 ctx.t._("That moment has passed. When would you like to be called?"),
                 reply_markup=_moment_buttons(ctx, phone, topic.value if topic else "-"),
             )
@@ -347,11 +369,12 @@ async def _finish(
             if existing is not None:
                 await show_request(update, ctx, existing)
         else:
-            await query.edit_message_text(
-                ctx.t._("Sorry, that did not work. Please tap “📞 Call me” to try again.")
+            await edit_text(
+                query, ctx.t._("Sorry, that did not work. Please tap “📞 Call me” to try again.")
             )
         return
-    await query.edit_message_text(
+    await edit_text(
+        query,
         ctx.t._(
             "✅ <b>Your request is in.</b>\n\n"
             "We will call you: %(moment)s\n"
@@ -364,7 +387,7 @@ async def _finish(
             moment=moment_text(ctx.t, task.moment_start, task.moment_end),
             phone=display_phone(phone),
             topic=_topic_line(ctx, task),
-        )
+        ),
     )
 
 
@@ -424,11 +447,12 @@ async def cancel_request(update: Update, ctx: SamenContext) -> None:
         await drop_buttons(update)
         return
     await query.answer()
-    await query.edit_message_text(
+    await edit_text(
+        query,
         ctx.t._(
             "Your request is cancelled. Nobody will call you.\n\n"
             "Would you like a call after all? Tap “📞 Call me”."
-        )
+        ),
     )
 
 

@@ -11,10 +11,11 @@ an old or forged button can do no more than the person could anyway.
 from __future__ import annotations
 
 import contextlib
-from datetime import date, time, timedelta
+import html
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from babel.dates import format_date, format_timedelta, get_day_names
+from babel.dates import format_timedelta, get_day_names
 from babel.lists import format_list
 from telegram import (
     InlineKeyboardButton,
@@ -33,9 +34,11 @@ from telegram.ext import (
 )
 
 from bot.i18n import N_, Translator
-from bot.services.callbacks import display_phone, normalise_phone
+from bot.services.activities import Hit, SearchQuery, When
+from bot.services.callbacks import PhoneRefused, display_phone
 from bot.services.checkins import (
     EVERY_DAY,
+    MOOD_LABELS,
     WEEKDAYS,
     Answer,
     Mood,
@@ -43,19 +46,21 @@ from bot.services.checkins import (
     Subscription,
     chosen_days,
     mood_from_text,
-    parse_date,
     parse_time,
+    render_checkin,
     slot_from_code,
     time_text,
 )
-from bot.services.residents import Status
+from bot.services.geo import parse_postcode
+from bot.when import parse_day
+from handlers.activities import when_text
 from handlers.callback_data import Prefix, args_of, encode, matches
-from handlers.callbacks import call_me_button_data, own_phone
-from handlers.common import is_consented, send_with_menu
+from handlers.callbacks import call_me_button_data, own_phone, phone_refusal
+from handlers.common import edit_buttons, is_consented, messages_stopped, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
 from handlers.expired import button_expired
-from handlers.helplines import crisis_help
+from handlers.helplines import crisis_help, desk_help
 from handlers.keyboards import MENU_LABELS, MenuAction, menu_action
 
 ASK_TIME = "checkin_time"
@@ -85,35 +90,43 @@ def days_text(t: Translator, days: int) -> str:
     return str(format_list([str(names[d]) for d in chosen_days(days)], locale=t.locale))
 
 
-def day_text(t: Translator, day: date) -> str:
-    return str(format_date(day, "EEEE d MMMM", locale=t.locale))
-
-
 def schedule_text(ctx: SamenContext, sub: Subscription) -> str:
+    """The schedule as it really is: while messages are stopped, no next check-in, no net."""
     t = ctx.t
+    stopped = messages_stopped(ctx)
     lines = [t._("<b>Your check-ins</b>"), ""]
     lines.append(t._("• Days: %(days)s", days=days_text(t, sub.days)))
     if sub.local_time is not None:
         lines.append(t._("• Time: %(time)s", time=time_text(sub.local_time)))
     if sub.paused_until is not None:
-        lines.append(t._("• On holiday until %(date)s", date=day_text(t, sub.paused_until)))
-    if sub.next_due is not None:
+        lines.append(t._("• On holiday until %(date)s", date=t.day(sub.paused_until)))
+    if sub.next_due is not None and not stopped:
         lines.append(t._("• Next check-in: <b>%(moment)s</b>", moment=t.datetime(sub.next_due)))
-    if sub.safety_net and sub.phone:
+    if sub.safety_net and sub.phone and stopped:
+        lines.append(t._("• Safety net: not working while messages are stopped"))
+    elif sub.safety_net and sub.phone:
         lines.append(t._("• Safety net: on (%(phone)s)", phone=display_phone(sub.phone)))
     else:
         lines.append(t._("• Safety net: off"))
-    if ctx.resident is not None and ctx.resident.status is Status.STOPPED:
-        lines += [
-            "",
-            t._(
-                "You stopped all messages from Samen, so no check-ins are sent. "
-                "Go to “📋 My data” to start messages again."
-            ),
-        ]
+    if stopped:
+        lines += ["", stopped_text(t)]
     if sub.local_time is not None and ctx.services.checkins.policy.quiet.contains(sub.local_time):
         lines += ["", t._("Your time is now in the quiet hours. Please choose another time.")]
     return "\n".join(lines)
+
+
+def stopped_text(t: Translator) -> str:
+    return t._(
+        "You stopped all messages from Samen, so no check-ins are sent and the safety net "
+        "does not work. Go to “📋 My data” to start messages again."
+    )
+
+
+def next_checkin_text(ctx: SamenContext, sub: Subscription) -> str:
+    """When the next check-in comes, or, while messages are stopped, that none comes."""
+    if messages_stopped(ctx) or sub.next_due is None:
+        return stopped_text(ctx.t)
+    return ctx.t._("Your next check-in: %(moment)s.", moment=ctx.t.datetime(sub.next_due))
 
 
 def quiet_text(ctx: SamenContext) -> str:
@@ -268,17 +281,12 @@ async def on_step(update: Update, ctx: SamenContext) -> object:
         return await _paused(update, ctx, checkins.today() + timedelta(days=days))
     if step == "pausedate":
         await ctx.bot.send_message(
-            me, t._("Until which date? Type it as day-month, for example 24-12.")
+            me, t._("Until which day? Type for example 24 December, Saturday or 24-12.")
         )
         return ASK_DATE
     if step == "resume":
         sub = await checkins.resume(me)
-        assert sub.next_due is not None
-        await send_with_menu(
-            update,
-            ctx,
-            t._("Welcome back! Your next check-in: %(moment)s.", moment=t.datetime(sub.next_due)),
-        )
+        await send_with_menu(update, ctx, t._("Welcome back!") + " " + next_checkin_text(ctx, sub))
         return END
     if step == "stop":
         await ctx.bot.send_message(
@@ -332,7 +340,7 @@ async def on_days(update: Update, ctx: SamenContext) -> object:
         return END
     await query.answer()
     if action == "pick":
-        await query.edit_message_reply_markup(reply_markup=day_picker(ctx.t, days))
+        await edit_buttons(query, day_picker(ctx.t, days))
         return END
     await _drop_buttons(update)
     return await _days_chosen(update, ctx, days)
@@ -409,18 +417,9 @@ async def _time_chosen(update: Update, ctx: SamenContext, at: time) -> object:
 async def _ask_safety_net(update: Update, ctx: SamenContext) -> object:
     assert ctx.resident is not None
     t = ctx.t
-    window = ctx.services.checkins.policy.safety_window
     await ctx.bot.send_message(
         ctx.resident.telegram_id,
-        t._(
-            "<b>The safety net</b> (you choose)\n\n"
-            "If you do not answer a check-in within %(window)s, a volunteer may call you. "
-            "Just to hear that you are all right.\n\n"
-            "For this, Samen needs your phone number. Only the volunteer who calls you "
-            "sees it. Samen deletes it when you switch the safety net off.\n\n"
-            "Would you like the safety net?",
-            window=format_timedelta(window, threshold=2, locale=t.locale),
-        ),
+        safety_net_offer(ctx),
         reply_markup=InlineKeyboardMarkup(
             [
                 [_button(t, N_("🛟 Yes, please"), Prefix.CHECKIN, "netyes")],
@@ -429,6 +428,35 @@ async def _ask_safety_net(update: Update, ctx: SamenContext) -> object:
         ),
     )
     return END
+
+
+def safety_net_offer(ctx: SamenContext) -> str:
+    """What the safety net does, step by step, with the hours this Samen is set to.
+
+    Someone who relies on it must know exactly when a call comes, and that a
+    call still comes when no volunteer is on duty (the coordinators are alerted).
+    """
+    t = ctx.t
+    window = ctx.services.checkins.policy.safety_window
+    desk = ctx.services.callbacks.policy
+    start, end = desk.daytime
+    return t._(
+        "<b>The safety net</b> (you choose)\n\n"
+        "If you do not answer a check-in within %(window)s, Samen asks a volunteer "
+        "to call you. Just to hear that you are all right.\n\n"
+        "• The volunteers on duty get the request at once. One of them calls you, "
+        "between %(start)s and %(end)s. After %(end)s, they call the next day.\n"
+        "• Is no volunteer on duty, or does nobody take the call within %(escalate)s? "
+        "Then Samen alerts the coordinators, so that someone still calls you.\n"
+        "• Do you answer “🙂 Good” before the call? Then nobody calls.\n\n"
+        "For this, Samen needs your phone number. Only the volunteer who calls you "
+        "sees it. Samen deletes it when you switch the safety net off.\n\n"
+        "Would you like the safety net?",
+        window=format_timedelta(window, threshold=2, locale=t.locale),
+        start=time_text(start),
+        end=time_text(end),
+        escalate=format_timedelta(desk.escalate_after, threshold=2, locale=t.locale),
+    )
 
 
 async def _ask_phone(update: Update, ctx: SamenContext) -> object:
@@ -474,21 +502,17 @@ async def typed_phone(update: Update, ctx: SamenContext) -> object:
         return await _confirm(update, ctx, sub)
     if (routed := await _left_for_menu(update, ctx, text)) is not None:
         return routed
-    return await _phone_given(update, ctx, normalise_phone(text))
-
-
-async def _phone_given(update: Update, ctx: SamenContext, phone: str | None) -> object:
-    assert ctx.resident is not None
-    if phone is None:
-        await ctx.bot.send_message(
-            ctx.resident.telegram_id,
-            ctx.t._(
-                "That does not look like a phone number. Please type it like "
-                "06 1234 5678 or 023 123 4567. A number from abroad starts with + "
-                "and the country code, like +32 470 12 34 56."
-            ),
-        )
+    try:
+        phone = ctx.services.callbacks.check_phone(text)
+    except PhoneRefused as refused:
+        assert ctx.resident is not None
+        await ctx.bot.send_message(ctx.resident.telegram_id, phone_refusal(ctx, refused.problem))
         return ASK_PHONE
+    return await _phone_given(update, ctx, phone)
+
+
+async def _phone_given(update: Update, ctx: SamenContext, phone: str) -> object:
+    assert ctx.resident is not None
     sub = await ctx.services.checkins.set_safety_net(ctx.resident.telegram_id, phone)
     if sub is None or not sub.complete:
         await button_expired(update, ctx)
@@ -499,16 +523,14 @@ async def _phone_given(update: Update, ctx: SamenContext, phone: str | None) -> 
 async def _confirm(update: Update, ctx: SamenContext, sub: Subscription) -> object:
     """The end of every set-up path: what was saved and when the next check-in comes."""
     t = ctx.t
-    assert sub.next_due is not None
     await send_with_menu(
         update,
         ctx,
-        t._(
-            "✅ <b>Your check-ins are set.</b>\n\n"
-            "Your next check-in: %(moment)s.\n"
-            "You can change this at any time with “💬 Check-ins”.",
-            moment=t.datetime(sub.next_due),
-        )
+        t._("✅ <b>Your check-ins are set.</b>")
+        + "\n\n"
+        + next_checkin_text(ctx, sub)
+        + "\n"
+        + t._("You can change this at any time with “💬 Check-ins”.")
         + "\n\n"
         + schedule_text(ctx, sub),
     )
@@ -519,11 +541,11 @@ async def typed_date(update: Update, ctx: SamenContext) -> object:
     text = update.message.text if update.message and update.message.text else ""
     if (routed := await _left_for_menu(update, ctx, text)) is not None:
         return routed
-    until = parse_date(text, ctx.services.checkins.today())
+    until = parse_day(text, ctx.services.checkins.today())
     if until is None:
         await ctx.bot.send_message(
             update.message.chat_id if update.message else 0,
-            ctx.t._("I did not understand that date. Please type it like 24-12."),
+            ctx.t._("I did not understand that date. Please type it like 24 December."),
         )
         return ASK_DATE
     return await _paused(update, ctx, until)
@@ -543,15 +565,16 @@ async def _paused(update: Update, ctx: SamenContext, until: date) -> object:
     except LookupError:
         await button_expired(update, ctx)
         return END
-    assert sub.next_due is not None and sub.paused_until is not None
+    assert sub.paused_until is not None
     await send_with_menu(
         update,
         ctx,
         ctx.t._(
-            "Enjoy your break! No check-ins until %(date)s. Your next check-in: %(moment)s.",
-            date=day_text(ctx.t, sub.paused_until),
-            moment=ctx.t.datetime(sub.next_due),
-        ),
+            "Enjoy your break! No check-ins until %(date)s.",
+            date=ctx.t.day(sub.paused_until),
+        )
+        + " "
+        + next_checkin_text(ctx, sub),
     )
     return END
 
@@ -570,11 +593,8 @@ async def _left_for_menu(update: Update, ctx: SamenContext, text: str) -> object
 
 async def _drop_buttons(update: Update) -> None:
     """Take the buttons off the message that was just answered, so it is not pressed twice."""
-    query = update.callback_query
-    if query is None or query.message is None:
-        return
-    with contextlib.suppress(BadRequest):  # already without buttons
-        await query.edit_message_reply_markup(reply_markup=None)
+    if update.callback_query is not None:
+        await edit_buttons(update.callback_query, None)
 
 
 # ---------------------------------------------------------------- answers
@@ -587,12 +607,14 @@ async def on_mood(update: Update, ctx: SamenContext) -> None:
     if query is None or user is None:
         return
     code, value = args_of(query.data)
-    answer = await ctx.services.checkins.answer(user.id, slot_from_code(code), Mood(value))
+    slot = slot_from_code(code)
+    answer = await ctx.services.checkins.answer(user.id, slot, Mood(value))
     if answer is None:  # not this person's check-in, or forged
         await button_expired(update, ctx)
         return
     await query.answer()
-    await _drop_buttons(update)
+    if query.message is not None:
+        await _show_choice(ctx, query.message.message_id, slot, answer.mood)
     await _respond(update, ctx, answer)
 
 
@@ -614,15 +636,39 @@ async def typed_checkin_answer(update: Update, ctx: SamenContext) -> bool:
         return False
     message_id = await checkins.checkin_message_id(me, slot)
     if message_id is not None:
-        with contextlib.suppress(BadRequest):  # too old to edit, or already without buttons
-            await ctx.bot.edit_message_reply_markup(me, message_id, reply_markup=None)
+        await _show_choice(ctx, message_id, slot, mood)
     await _respond(update, ctx, answer)
     return True
 
 
+async def _show_choice(ctx: SamenContext, message_id: int, slot: datetime, mood: Mood) -> None:
+    """Turn the check-in into its question and the chosen answer, without buttons.
+
+    The answer stays on screen ("You chose: 😐 So-so"), so the person sees what
+    Samen heard instead of buttons that just vanish.
+    """
+    if ctx.resident is None:
+        return
+    me = ctx.resident.telegram_id
+    question = render_checkin(ctx.t, ctx.resident.first_name, me, slot).text
+    chosen = ctx.t._("You chose: %(answer)s", answer=ctx.t._(MOOD_LABELS[mood]))
+    with contextlib.suppress(BadRequest):  # too old to edit, or already showing it
+        await ctx.bot.edit_message_text(
+            question + "\n\n" + chosen, chat_id=me, message_id=message_id, reply_markup=None
+        )
+
+
 async def _respond(update: Update, ctx: SamenContext, answer: Answer) -> None:
+    """The reply fits how they feel: the stronger the signal, the more direct the help.
+
+    🙂 a warm word; 😐 warmth and one suggestion; 🙁 a call now and the social work
+    desk; 😢 113 and 112 first, then the call. Crisis lines appear only for 😢, so
+    someone who answers "so-so" every day is not shown a suicide line every day.
+    """
     t = ctx.t
     parts: list[str] = []
+    if answer.mood is Mood.VERY_BAD:
+        parts.append(crisis_help(ctx))
     if not answer.first:
         parts.append(t._("You already answered this check-in. Thank you!"))
     elif answer.late:
@@ -642,27 +688,67 @@ async def _respond(update: Update, ctx: SamenContext, answer: Answer) -> None:
             parts.append(t._(KIND_WORDS[pick]))
         await send_with_menu(update, ctx, "\n\n".join(parts))
         return
-    parts.append(
-        t._("Thank you for telling me. I am sorry you are not feeling well.")
-        if answer.mood is Mood.BAD
-        else t._("Thank you for telling me. Some days are like that.")
-    )
-    parts.append(t._("Would you like to talk to someone? A volunteer can call you."))
-    parts.append(crisis_help(ctx))
+    help_parts, button = await _help_for(ctx, answer.mood)
     assert ctx.resident is not None
     await ctx.bot.send_message(
         ctx.resident.telegram_id,
-        "\n\n".join(parts),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        t._(MENU_LABELS[MenuAction.CALL_ME]), callback_data=call_me_button_data()
-                    )
-                ]
-            ]
-        ),
+        "\n\n".join(parts + help_parts),
+        reply_markup=InlineKeyboardMarkup([[button]]),
     )
+
+
+async def _help_for(ctx: SamenContext, mood: Mood) -> tuple[list[str], InlineKeyboardButton]:
+    """The words and the one button for 😐, 🙁 and 😢 (crisis lines come before these)."""
+    t = ctx.t
+    if mood is Mood.OKAY:
+        suggestion, button = await _one_suggestion(ctx)
+        return [t._("Thank you for telling me. Some days are like that."), suggestion], button
+    call = t._("Would you like to talk to someone? A volunteer can call you.")
+    if mood is Mood.BAD:
+        sorry = t._("Thank you for telling me. I am sorry you are not feeling well.")
+        return [sorry, call, desk_help(ctx)], call_me_button(t)
+    sorry = t._(
+        "Thank you for telling me. I am sorry it is so hard right now. "
+        "You do not have to carry this alone."
+    )
+    return [sorry, call], call_me_button(t)
+
+
+def call_me_button(t: Translator) -> InlineKeyboardButton:
+    """The start of the call-back journey, as a button under an answer."""
+    return InlineKeyboardButton(
+        t._(MENU_LABELS[MenuAction.CALL_ME]), callback_data=call_me_button_data()
+    )
+
+
+async def _one_suggestion(ctx: SamenContext) -> tuple[str, InlineKeyboardButton]:
+    """For 😐: an activity this week near their postcode, or else the offer of a call."""
+    t = ctx.t
+    hit = await _nearby_this_week(ctx)
+    if hit is None:
+        return t._("Would you like a chat? A volunteer can call you."), call_me_button(t)
+    text = t._(
+        "Maybe something for this week, close to you:\n<b>%(title)s</b>\n%(when)s · %(place)s",
+        title=html.escape(hit.title(t.language)),
+        when=when_text(t, hit.starts_at, hit.all_day, short=True),
+        place=html.escape(hit.place_name),
+    )
+    button = InlineKeyboardButton(
+        t._("🔎 Tell me more"), callback_data=encode(Prefix.ACT_DETAILS, str(hit.id))
+    )
+    return text, button
+
+
+async def _nearby_this_week(ctx: SamenContext) -> Hit | None:
+    """The nearest activity this week around the postcode they gave under “My data”."""
+    area = ctx.resident.postcode_area if ctx.resident is not None else None
+    code = parse_postcode(area) if area else None
+    activities = ctx.services.activities
+    place = activities.places.postcode(code) if code else None
+    if place is None:
+        return None
+    page = await activities.search(SearchQuery(place.lat, place.lon, when=When.WEEK))
+    return page.hits[0] if page.hits else None
 
 
 # ---------------------------------------------------------------- wiring

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
-from telegram.error import BadRequest
+import html
+import re
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
 
 from bot.config import SUPPORTED_LANGUAGES
+from bot.services.residents import Status
 from handlers.context import SamenContext
 from handlers.keyboards import main_menu
 
@@ -18,6 +21,11 @@ def guess_language(language_code: str | None, default: str) -> str:
 
 def is_consented(ctx: SamenContext) -> bool:
     return ctx.resident is not None and ctx.resident.consent_current
+
+
+def messages_stopped(ctx: SamenContext) -> bool:
+    """They stopped all messages (“📋 My data”): no screen may promise one is coming."""
+    return ctx.resident is not None and ctx.resident.status is Status.STOPPED
 
 
 def menu_for(ctx: SamenContext) -> ReplyKeyboardMarkup:
@@ -83,19 +91,49 @@ async def send_long(
     return await ctx.bot.send_message(chat_id, parts[-1], reply_markup=reply_markup)
 
 
-async def edit_text_or_ignore(
-    message: object, text: str, keyboard: InlineKeyboardMarkup | None
-) -> None:
-    """Edit the message a button was on; an edit that changes nothing is no error.
+def _plain(text: str) -> str:
+    """What Telegram shows of an HTML text: the tags gone, the entities decoded."""
+    return html.unescape(_TAG.sub("", text)).strip()
 
-    Pressing the same button twice (or unticking the last language) produces the
-    same text and buttons; Telegram answers "message is not modified", which is
-    fine: the message already shows what is true.
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _markup_of(keyboard: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """Telegram drops an empty inline keyboard; compare it as none at all."""
+    return keyboard if keyboard is not None and keyboard.inline_keyboard else None
+
+
+def shows_already(
+    message: object, keyboard: InlineKeyboardMarkup | None, text: str | None = None
+) -> bool:
+    """The message a button was on already shows this text (if given) and these buttons.
+
+    Editing it would change nothing, and Telegram refuses such an edit ("message is
+    not modified") and counts the failed call against the bot. A message Telegram
+    no longer shows the bot (deleted, or inaccessible) cannot be edited at all, so
+    it counts as showing it already.
     """
     if not isinstance(message, Message):
-        return
-    try:
-        await message.edit_text(text, reply_markup=keyboard)
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
+        return True
+    if text is not None and (message.text or "").strip() != _plain(text):
+        return False
+    return _markup_of(message.reply_markup) == _markup_of(keyboard)
+
+
+async def edit_text(
+    query: CallbackQuery, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edit the message a button was on, unless it shows this already (a second press)."""
+    if not shows_already(query.message, reply_markup, text):
+        await query.edit_message_text(text, reply_markup=reply_markup)
+
+
+async def edit_buttons(query: CallbackQuery, keyboard: InlineKeyboardMarkup | None) -> None:
+    """Change (or, with None, take off) the buttons of the message a button was on.
+
+    Nothing is sent when they are already so: a second press, or a forged one on a
+    message whose buttons are gone.
+    """
+    if not shows_already(query.message, keyboard):
+        await query.edit_message_reply_markup(reply_markup=keyboard)

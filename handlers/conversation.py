@@ -16,6 +16,7 @@ from telegram.ext import Application, BaseHandler, CommandHandler, ConversationH
 from telegram.warnings import PTBUserWarning
 
 from bot.persistence import CONVERSATION_TIMEOUT
+from handlers.commands import names
 from handlers.context import SamenContext
 
 TIMEOUT_S = int(CONVERSATION_TIMEOUT.total_seconds())
@@ -40,7 +41,7 @@ def conversation(
             entry_points=entry_points,
             states=states,
             fallbacks=[
-                CommandHandler(["cancel", "menu"], end_with(show_menu)),
+                CommandHandler(names("cancel", "menu"), end_with(show_menu)),
                 CommandHandler("start", end_with(start)),
             ],
             name=name,

@@ -65,13 +65,21 @@ def main_menu(t: Translator, *, consented: bool) -> ReplyKeyboardMarkup:
     )
 
 
+# Labels the menu once had: a phone keeps showing an old keyboard until Samen
+# sends a new one, so a tap on an old label must still work.
+FORMER_LABELS: dict[str, MenuAction] = {
+    "💬 Check-ins": MenuAction.CHECKINS,  # Dutch until "💬 Dagelijks berichtje"
+}
+
+
 def menu_label_index(catalogs: Catalogs) -> dict[str, MenuAction]:
-    """Every menu label in every language, so a tap works whatever language sent it."""
-    return {
+    """Every menu label in every language, and former ones, so a tap always works."""
+    current = {
         _normalise(catalogs.get(lang)._(label)): action
         for lang in catalogs.languages
         for action, label in MENU_LABELS.items()
     }
+    return {_normalise(label): action for label, action in FORMER_LABELS.items()} | current
 
 
 def _normalise(text: str) -> str:
@@ -87,7 +95,10 @@ def menu_action(index: dict[str, MenuAction], text: str) -> MenuAction | None:
 
 
 def language_name(language: str) -> str:
-    """A language's own name for itself ('Nederlands', 'English'), from Babel."""
+    """A language's own name for itself ('Nederlands', 'English'), for the language choice.
+
+    Everywhere else a language is named in the reader's language (``Translator.language_name``).
+    """
     name = Locale.parse(language).get_display_name(language) or language
     return name[:1].upper() + name[1:]
 
@@ -108,18 +119,26 @@ def language_choice(prefix: Prefix, suggested: str) -> InlineKeyboardMarkup:
     )
 
 
-def consent_choice(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def consent_choice(t: Translator, *, details: bool = True) -> InlineKeyboardMarkup:
+    """Agree or not; ``details`` adds the way to the full privacy text under them."""
+    rows = [
         [
-            [
-                InlineKeyboardButton(
-                    t._("✅ I agree"), callback_data=encode(Prefix.CONSENT, "yes", t.language)
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    t._("No, thank you"), callback_data=encode(Prefix.CONSENT, "no", t.language)
-                )
-            ],
-        ]
+            InlineKeyboardButton(
+                t._("✅ I agree"), callback_data=encode(Prefix.CONSENT, "yes", t.language)
+            )
+        ],
+        [
+            InlineKeyboardButton(
+                t._("No, thank you"), callback_data=encode(Prefix.CONSENT, "no", t.language)
+            )
+        ],
+    ]
+    if details:
+        rows.append([privacy_details_button(t)])
+    return InlineKeyboardMarkup(rows)
+
+
+def privacy_details_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        t._("📄 Read more"), callback_data=encode(Prefix.PRIVACY_DETAILS, t.language)
     )

@@ -8,7 +8,7 @@ from bot.services.roles import Role
 from handlers.activities import show_activities
 from handlers.callback_data import Prefix, args_of
 from handlers.checkins import show_checkins, typed_checkin_answer
-from handlers.common import send_with_menu
+from handlers.common import edit_buttons, send_with_menu
 from handlers.context import SamenContext
 from handlers.keyboards import MAX_LABEL, MenuAction, language_choice, menu_action
 from handlers.mydata import show_my_data
@@ -82,7 +82,7 @@ async def set_language(update: Update, ctx: SamenContext) -> None:
         ctx.user_data["language"] = language
     ctx.t = ctx.runtime.catalogs.get(language)
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     await send_with_menu(update, ctx, ctx.t._("Fine, I will write in English from now on."))
 
 

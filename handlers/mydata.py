@@ -16,31 +16,38 @@ from telegram.ext import ConversationHandler
 
 from bot.i18n import N_
 from bot.services.geo import parse_postcode
+from bot.services.privacy import Holdings
 from bot.services.residents import Resident, Status
 from bot.services.roles import Role
 from handlers.callback_data import Prefix, args_of, encode
-from handlers.common import send_with_menu
+from handlers.common import edit_buttons, edit_text, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import leave_conversations
 from handlers.expired import button_expired
-from handlers.keyboards import language_name
+from handlers.mydata_document import EXPORT_FILE_NAME, readable_export
+from handlers.mydata_holdings import holding_lines
 
 CONFIRM_ERASE = "confirm_erase"
 TYPE_POSTCODE = "type_postcode"
-EXPORT_FILE_NAME = "samen-my-data.json"
+READABLE_FILE_NAME = N_("samen-my-data.txt")
 ROLE_LABELS = {Role.VOLUNTEER: N_("volunteer"), Role.COORDINATOR: N_("coordinator")}
 
 
-def _my_data_text(ctx: SamenContext, resident: Resident, roles: frozenset[Role]) -> str:
+def _my_data_text(
+    ctx: SamenContext, resident: Resident, roles: frozenset[Role], holdings: Holdings
+) -> str:
     t = ctx.t
     lines = [
         t._("<b>What Samen stores about you</b>"),
         "",
-        t._("• Telegram number: %(telegram_id)s", telegram_id=resident.telegram_id),
-        t._("• First name: %(first_name)s", first_name=html.escape(resident.first_name)),
-        t._("• Language: %(language)s", language=language_name(resident.language)),
         t._(
-            "• Agreed to the privacy text (version %(version)s) on %(moment)s",
+            "• Your Telegram account number (not a phone number): %(telegram_id)s",
+            telegram_id=resident.telegram_id,
+        ),
+        t._("• First name: %(first_name)s", first_name=html.escape(resident.first_name)),
+        t._("• Language: %(language)s", language=t.language_name(resident.language)),
+        t._(
+            "• Agreed to the privacy text (version %(version)s): %(moment)s",
             version=resident.consent_version,
             moment=t.datetime(resident.consent_at),
         ),
@@ -55,6 +62,10 @@ def _my_data_text(ctx: SamenContext, resident: Resident, roles: frozenset[Role])
         lines.append(
             t._("• Role: %(roles)s", roles=", ".join(t._(ROLE_LABELS[r]) for r in sorted(roles)))
         )
+    lines.append(t._("Samen keeps these until you choose “Delete everything”."))
+    more = holding_lines(t, holdings)
+    if more:
+        lines += ["", t._("<b>What else Samen keeps, and for how long</b>"), *more]
     return "\n".join(lines)
 
 
@@ -116,16 +127,26 @@ async def show_my_data(update: Update, ctx: SamenContext) -> None:
             ),
         )
         return
-    roles = await ctx.services.roles.of(resident.telegram_id)
     await ctx.bot.send_message(
         chat.id,
-        _my_data_text(ctx, resident, roles),
+        await _current_text(ctx, resident),
         reply_markup=_my_data_buttons(ctx, resident),
     )
 
 
+async def _current_text(ctx: SamenContext, resident: Resident) -> str:
+    """The my-data overview with what is stored right now."""
+    roles = await ctx.services.roles.of(resident.telegram_id)
+    holdings = await ctx.services.privacy.holdings(resident.telegram_id)
+    return _my_data_text(ctx, resident, roles, holdings)
+
+
 async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
-    """my:export|stop|start|erase. Returns CONFIRM_ERASE to enter the erase conversation."""
+    """my:export|stop|stopyes|stopno|start|erase|area|noarea.
+
+    Returns CONFIRM_ERASE to enter the erase conversation, TYPE_POSTCODE to wait
+    for a postcode. "stop" only asks; "stopyes" stops.
+    """
     query = update.callback_query
     resident = ctx.resident
     if query is None:
@@ -137,11 +158,19 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
     if action == "export":
         await query.answer()
         data = await ctx.services.privacy.export(resident.telegram_id)
+        readable = readable_export(ctx.t, await _current_text(ctx, resident), data)
+        await ctx.bot.send_document(
+            resident.telegram_id,
+            InputFile(io.BytesIO(readable.encode()), filename=ctx.t._(READABLE_FILE_NAME)),
+            caption=ctx.t._("Here is everything Samen stores about you, to read."),
+        )
         payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
         await ctx.bot.send_document(
             resident.telegram_id,
             InputFile(io.BytesIO(payload), filename=EXPORT_FILE_NAME),
-            caption=ctx.t._("Here is everything Samen stores about you, in one file."),
+            caption=ctx.t._(
+                "The same, with every detail, in a file for computers (JSON). Times in it are UTC."
+            ),
         )
         return ConversationHandler.END
     if action == "area":
@@ -160,8 +189,16 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
         await query.answer(ctx.t._("Your postcode is removed."))
         await _refresh(query, ctx, resident.telegram_id)
         return ConversationHandler.END
-    if action in ("stop", "start"):
-        status = Status.STOPPED if action == "stop" else Status.ACTIVE
+    if action == "stop":
+        await query.answer()
+        await ask_to_stop_messages(update, ctx)
+        return ConversationHandler.END
+    if action == "stopno":
+        await query.answer(ctx.t._("Good, your messages stay on."))
+        await _refresh(query, ctx, resident.telegram_id)
+        return ConversationHandler.END
+    if action in ("stopyes", "start"):
+        status = Status.STOPPED if action == "stopyes" else Status.ACTIVE
         await ctx.services.residents.set_status(resident.telegram_id, status)
         await query.answer(
             ctx.t._("Messages stopped. Samen only answers when you ask something.")
@@ -195,13 +232,58 @@ async def my_data_action(update: Update, ctx: SamenContext) -> str | int | None:
     return CONFIRM_ERASE
 
 
+async def ask_to_stop_messages(update: Update, ctx: SamenContext) -> None:
+    """Before “Stop all messages”: say what stops and what stays, and ask to confirm.
+
+    From the My data button the overview itself turns into the question (and back
+    into the overview after the answer), so no screen shows an outdated state; from
+    anywhere else (a typed "stop") the question is a new message. Someone without
+    consent, or whose messages are already stopped, gets the My data overview instead.
+    """
+    if ctx.resident is None or ctx.resident.status is Status.STOPPED:
+        await show_my_data(update, ctx)  # nothing to stop: what is stored, and the way back
+        return
+    t = ctx.t
+    text = t._(
+        "<b>Stop all messages?</b>\n\n"
+        "Then Samen sends you nothing by itself:\n"
+        "• no check-ins;\n"
+        "• so no safety net either: nobody calls you when you do not answer;\n"
+        "• no invitations for the monthly self-check;\n"
+        "• no reminders for activities;\n"
+        "• no news from the coordinators.\n\n"
+        "What stays: Samen still answers when you tap or type something. "
+        "A call you asked for yourself still goes ahead. Your settings are kept, "
+        "so everything works again when you start messages again."
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t._("🔕 Yes, stop all messages"),
+                    callback_data=encode(Prefix.MY_DATA, "stopyes"),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    t._("↩️ No, keep my messages"), callback_data=encode(Prefix.MY_DATA, "stopno")
+                )
+            ],
+        ]
+    )
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    elif update.effective_chat is not None:
+        await ctx.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
+
+
 async def _refresh(query: CallbackQuery, ctx: SamenContext, telegram_id: int) -> None:
     """Show the my-data message again with what is stored now."""
     updated = await ctx.services.residents.get(telegram_id)
     if updated is not None:
-        roles = await ctx.services.roles.of(telegram_id)
-        await query.edit_message_text(
-            _my_data_text(ctx, updated, roles), reply_markup=_my_data_buttons(ctx, updated)
+        await edit_text(
+            query, await _current_text(ctx, updated), reply_markup=_my_data_buttons(ctx, updated)
         )
 
 
@@ -243,7 +325,7 @@ async def confirm_erase(update: Update, ctx: SamenContext) -> int:
         return ConversationHandler.END
     (answer,) = args_of(query.data)
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     if answer == "yes" and ctx.resident is not None:
         # Calls this person took as a volunteer go back to the others first, so the
         # residents waiting for them are called by someone else.
@@ -254,6 +336,7 @@ async def confirm_erase(update: Update, ctx: SamenContext) -> int:
         request = await ctx.services.callbacks.open_request(user.id)
         if request is not None:
             await ctx.services.callbacks.cancel(request.id, user.id)
+        await ctx.services.callbacks.forget_resident(user.id)
         await ctx.services.privacy.erase(user.id)
         leave_conversations(ctx.application, update)
         ctx.resident = None

@@ -9,13 +9,31 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
+from bot.i18n import N_
 from bot.numbers import render_png, render_text
+from bot.services.audit import AuditEntry
 from bot.services.roles import Role
 from handlers.auth import requires
+from handlers.commands import names
 from handlers.common import send_with_menu
 from handlers.context import SamenContext
 
 AUDIT_LINES = 20
+# Each kind of audit entry in plain words; %(actor)s did it, %(subject)s is the person
+# or activity it was about, %(role)s the role.
+AUDIT_TEXTS = {
+    "broadcast.scheduled": N_("%(actor)s planned an announcement"),
+    "broadcast.sent": N_("%(actor)s sent an announcement"),
+    "broadcast.cancelled": N_("%(actor)s cancelled an announcement"),
+    "invite.created": N_("%(actor)s made an invitation for a new volunteer"),
+    "role.granted": N_("%(actor)s gave %(subject)s the role %(role)s"),
+    "role.revoked": N_("%(actor)s took the role %(role)s away from %(subject)s"),
+    "activity.add": N_("%(actor)s added the activity “%(subject)s”"),
+    "activity.edit": N_("%(actor)s changed the activity “%(subject)s”"),
+    "activity.hide": N_("%(actor)s hid the activity “%(subject)s”"),
+    "activity.show": N_("%(actor)s showed the activity “%(subject)s” again"),
+}
+ROLE_NAMES = {Role.VOLUNTEER.value: N_("volunteer"), Role.COORDINATOR.value: N_("coordinator")}
 
 
 @requires(Role.COORDINATOR)
@@ -37,25 +55,38 @@ async def show_stats(update: Update, ctx: SamenContext) -> None:
 
 @requires(Role.COORDINATOR)
 async def show_audit(update: Update, ctx: SamenContext) -> None:
-    entries = await ctx.services.audit.latest(AUDIT_LINES)
+    entries = await ctx.services.audit.latest(AUDIT_LINES, ctx.t.language)
     if not entries:
         await send_with_menu(update, ctx, ctx.t._("Nothing has been recorded yet."))
         return
     lines = [ctx.t._("<b>Latest actions</b> (newest first)")]
     for entry in entries:
-        actor = str(entry.actor_id) if entry.actor_id is not None else "–"
-        subject = f" → {entry.subject_id}" if entry.subject_id is not None else ""
-        detail = f" ({html.escape(entry.detail)})" if entry.detail else ""
-        lines.append(
-            f"{ctx.t.datetime(entry.at, 'd MMM HH:mm')} · {actor} · "
-            f"{html.escape(entry.action)}{subject}{detail}"
-        )
+        lines.append(f"{ctx.t.datetime(entry.at, short=True)} · {_audit_line(entry, ctx)}")
     await send_with_menu(update, ctx, "\n".join(lines))
+
+
+def _audit_line(entry: AuditEntry, ctx: SamenContext) -> str:
+    """What happened, in words, with first names: never a Telegram id."""
+    t = ctx.t
+    # No name: the person deleted their data, or (a coordinator from the settings)
+    # never agreed to the privacy text, so Samen keeps no name for them.
+    actor = entry.actor_name or t._("a coordinator")
+    text = AUDIT_TEXTS.get(entry.action)
+    if text is None:  # a kind of entry this version does not know: its name, not its ids
+        return html.escape(f"{actor}: {entry.action}")
+    role = ROLE_NAMES.get(entry.detail)
+    subject = entry.subject_name or t._("a resident")
+    return t._(
+        text,
+        actor=html.escape(actor),
+        subject=html.escape(subject),
+        role=t._(role) if role else "",
+    )
 
 
 def numbers_handlers() -> list[BaseHandler[Update, Any, Any]]:
     private = filters.ChatType.PRIVATE
     return [
-        CommandHandler("stats", show_stats, filters=private),
-        CommandHandler("audit", show_audit, filters=private),
+        CommandHandler(names("stats"), show_stats, filters=private),
+        CommandHandler(names("audit"), show_audit, filters=private),
     ]

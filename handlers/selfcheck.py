@@ -12,6 +12,7 @@ question on screen.
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -23,6 +24,7 @@ from bot.services.selfcheck import (
     ITEMS,
     QUESTIONS,
     REPLY_LABELS,
+    Band,
     Problem,
     Reply,
     Round,
@@ -36,10 +38,10 @@ from bot.services.selfcheck import (
 from handlers.activities import show_activities
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import call_me_button_data
-from handlers.common import is_consented, send_with_menu
+from handlers.common import edit_buttons, edit_text, is_consented, messages_stopped, send_with_menu
 from handlers.context import SamenContext
 from handlers.expired import button_expired
-from handlers.helplines import crisis_help
+from handlers.helplines import desk_help
 from handlers.keyboards import MENU_LABELS, MenuAction
 
 NOT_NOW = N_("↩️ Not now")  # the same words as in the check-in set-up
@@ -103,32 +105,44 @@ def question_buttons(t: Translator, month: str, number: int) -> InlineKeyboardMa
     )
 
 
+def invitation_moment(ctx: SamenContext, due: datetime) -> str:
+    """When the next invitation comes; while messages are stopped, that none comes."""
+    if messages_stopped(ctx):
+        return ctx.t._("none while your messages are stopped (“📋 My data”)")
+    return ctx.t.datetime(due)
+
+
 def result_text(ctx: SamenContext, result: Score) -> str:
+    """The reflection, then help that fits it: never a crisis line for loneliness alone.
+
+    Feeling connected: activities. Missing people now and then: a call or
+    activities. Often missing people: a call, activities and the social work desk.
+    (113 and 112 are for a crisis signal, which six yes/no sentences do not give.)
+    """
     t = ctx.t
-    return "\n\n".join(
-        [
-            t._("<b>Thank you for filling this in.</b>"),
-            reflection(t, result),
-            t._(
-                "Would you like to talk to someone? A volunteer can call you. "
-                "Or find something to do with others nearby."
-            ),
-            crisis_help(ctx),
-        ]
+    parts = [t._("<b>Thank you for filling this in.</b>"), reflection(t, result)]
+    if result.band is Band.NOT_LONELY:
+        parts.append(t._("Would you like to do something with others nearby? Have a look."))
+        return "\n\n".join(parts)
+    parts.append(
+        t._(
+            "Would you like to talk to someone? A volunteer can call you. "
+            "Or find something to do with others nearby."
+        )
     )
+    if result.band is Band.SEVERE:
+        parts.append(desk_help(ctx))
+    return "\n\n".join(parts)
 
 
-def result_buttons(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t._(MENU_LABELS[MenuAction.CALL_ME]), callback_data=call_me_button_data()
-                )
-            ],
-            [_button(t, MENU_LABELS[MenuAction.ACTIVITIES], "acts")],
-        ]
+def result_buttons(t: Translator, result: Score) -> InlineKeyboardMarkup:
+    activities = [_button(t, MENU_LABELS[MenuAction.ACTIVITIES], "acts")]
+    if result.band is Band.NOT_LONELY:
+        return InlineKeyboardMarkup([activities])
+    call = InlineKeyboardButton(
+        t._(MENU_LABELS[MenuAction.CALL_ME]), callback_data=call_me_button_data()
     )
+    return InlineKeyboardMarkup([[call], activities])
 
 
 # ---------------------------------------------------------------- the menu
@@ -154,13 +168,13 @@ async def show_selfcheck(update: Update, ctx: SamenContext) -> None:
     lines = [
         t._("<b>Your monthly self-check</b>"),
         "",
-        t._("• You agreed on %(moment)s", moment=t.datetime(joined.consent_at)),
-        t._("• Next invitation: %(moment)s", moment=t.datetime(joined.next_due)),
+        t._("• You agreed: %(moment)s", moment=t.datetime(joined.consent_at)),
+        t._("• Next invitation: %(moment)s", moment=invitation_moment(ctx, joined.next_due)),
     ]
     rows: list[list[InlineKeyboardButton]] = []
     if current is not None and current.status is RoundStatus.DONE:
         assert current.finished_at is not None
-        lines.append(t._("• This month: done on %(date)s", date=t.date(current.finished_at)))
+        lines.append(t._("• This month: done (%(date)s)", date=t.day(current.finished_at)))
     elif current is not None and current.replies:
         lines.append(
             t._(
@@ -210,7 +224,7 @@ async def on_step(update: Update, ctx: SamenContext) -> None:
                 "✅ Thank you. Samen will invite you once a month. "
                 "The next invitation: %(moment)s.\n\n"
                 "Would you like to do the first self-check now?",
-                moment=t.datetime(joined.next_due),
+                moment=invitation_moment(ctx, joined.next_due),
             ),
             reply_markup=InlineKeyboardMarkup(
                 [[_button(t, N_("▶️ Yes, start now"), "start")], [_button(t, NOT_NOW, "later")]]
@@ -237,7 +251,7 @@ async def on_step(update: Update, ctx: SamenContext) -> None:
             await send_with_menu(update, ctx, t._("There is no result to show yet."))
             return
         await ctx.bot.send_message(
-            me, result_text(ctx, last.result), reply_markup=result_buttons(t)
+            me, result_text(ctx, last.result), reply_markup=result_buttons(t, last.result)
         )
     elif step == "stop":
         await ctx.bot.send_message(
@@ -315,10 +329,10 @@ async def _ask(
             update,
             ctx,
             t._(
-                "You already did the self-check this month, on %(date)s. Thank you! "
+                "You already did the self-check this month (%(date)s). Thank you! "
                 "The next invitation: %(moment)s.",
-                date=t.date(current.finished_at),
-                moment=t.datetime(joined.next_due) if joined else "–",
+                date=t.day(current.finished_at),
+                moment=invitation_moment(ctx, joined.next_due) if joined else "–",
             ),
         )
         return
@@ -350,8 +364,8 @@ async def on_answer(update: Update, ctx: SamenContext) -> None:
         return
     await query.answer()
     with contextlib.suppress(BadRequest):  # keep the question, show the answer, no buttons
-        await query.edit_message_text(
-            question_text(t, number) + "\n\n✓ " + t._(REPLY_LABELS[reply]), reply_markup=None
+        await edit_text(
+            query, question_text(t, number) + "\n\n✓ " + t._(REPLY_LABELS[reply]), reply_markup=None
         )
     await _next(update, ctx, answered.round, answered.finished)
 
@@ -393,7 +407,7 @@ async def _next(update: Update, ctx: SamenContext, current: Round, finished: boo
     await ctx.bot.send_message(
         ctx.resident.telegram_id,
         result_text(ctx, current.result),
-        reply_markup=result_buttons(ctx.t),
+        reply_markup=result_buttons(ctx.t, current.result),
     )
 
 
@@ -403,7 +417,7 @@ async def _drop_buttons(update: Update) -> None:
     if query is None or not isinstance(query.message, Message) or not query.message.reply_markup:
         return  # a forged press on a message without buttons: nothing to take off
     with contextlib.suppress(BadRequest):  # too old to edit
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_buttons(query, None)
 
 
 def selfcheck_handlers() -> list[BaseHandler[Update, Any, Any]]:

@@ -23,6 +23,7 @@ from telegram.ext import (
 )
 
 from bot.config import SUPPORTED_LANGUAGES
+from bot.messenger import inline_keyboard
 from bot.services.callbacks import (
     NO_ANSWER_LIMIT,
     OUTCOME_LABELS,
@@ -33,7 +34,6 @@ from bot.services.callbacks import (
     Task,
     TaskStatus,
     display_phone,
-    language_name,
     moment_text,
 )
 from bot.services.roles import Role
@@ -47,7 +47,8 @@ from bot.services.volunteers import (
 from handlers.auth import has_role, requires
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import MenuLabel, drop_buttons
-from handlers.common import edit_text_or_ignore, is_consented, send_long, send_with_menu
+from handlers.commands import names
+from handlers.common import edit_text, is_consented, send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation, end_with
 from handlers.keyboards import MenuAction, consent_choice
@@ -57,8 +58,6 @@ WRITE_NAME = "volunteer_name"
 _NOTE_TASK = "note_task"  # user_data key: the task a note is being typed for
 INVITE_START = filters.Regex(r"^/start [A-Za-z0-9_-]{16}$")
 NOTE_IN_LIST = 80  # a note in a list of tasks is cut to this; the task itself shows it all
-# Telegram allows at most 100 buttons under one message; waiting tasks are at most 10.
-MY_TASK_BUTTONS = 80
 
 
 def volunteer_conversation(index: dict[str, MenuAction]) -> ConversationHandler[Any]:
@@ -87,8 +86,8 @@ def volunteer_handlers() -> list[BaseHandler[Update, Any, Any]]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler("start", join_with_invite, filters=private & INVITE_START),
-        CommandHandler("tasks", show_tasks, filters=private),
-        CommandHandler("invite", new_invite, filters=private),
+        CommandHandler(names("tasks"), show_tasks, filters=private),
+        CommandHandler(names("invite"), new_invite, filters=private),
         CallbackQueryHandler(task_action, pattern=matches(Prefix.TASK)),
         CallbackQueryHandler(profile_action, pattern=matches(Prefix.VOLUNTEER)),
         CallbackQueryHandler(invite_button, pattern=matches(Prefix.INVITE)),
@@ -208,7 +207,11 @@ async def decide_application(update: Update, ctx: SamenContext) -> None:
         ),
     }
     await query.answer()
-    await query.edit_message_text(texts[result])
+    await edit_text(query, texts[result])
+    if result is DecideResult.APPROVED:
+        applicant = await ctx.services.volunteers.applicant_of(int(application_id))
+        if applicant is not None:
+            await ctx.services.callbacks.offer_open_tasks(applicant)
 
 
 # ---------------------------------------------------------------------- profile
@@ -223,7 +226,7 @@ def _profile_text(ctx: SamenContext, volunteer: Volunteer) -> str:
         "On duty: %(duty)s\n\n"
         "On duty means: you get a message when someone asks for a call.",
         name=html.escape(volunteer.first_name),
-        languages=", ".join(language_name(t, code) for code in volunteer.languages),
+        languages=", ".join(t.language_name(code) for code in volunteer.languages),
         duty=t._("yes") if volunteer.on_duty else t._("no"),
     )
 
@@ -237,7 +240,7 @@ def _profile_buttons(ctx: SamenContext, volunteer: Volunteer) -> InlineKeyboardM
     )
     languages = [
         _button(
-            ("✓ " if code in volunteer.languages else "") + language_name(t, code),
+            ("✓ " if code in volunteer.languages else "") + t.language_name(code),
             Prefix.VOLUNTEER,
             f"lang:{code}",
         )
@@ -268,6 +271,7 @@ async def profile_action(update: Update, ctx: SamenContext) -> None:
     volunteers = ctx.services.volunteers
     if what == "duty":
         volunteer = await volunteers.set_on_duty(user.id, value == "on")
+        await ctx.services.callbacks.offer_open_tasks(user.id)
     elif what == "lang":
         volunteer = await volunteers.toggle_language(user.id, value)
     else:
@@ -285,7 +289,7 @@ async def profile_action(update: Update, ctx: SamenContext) -> None:
     buttons = _profile_buttons(ctx, volunteer)
     if isinstance(query.message, Message) and query.message.reply_markup == buttons:
         return
-    await edit_text_or_ignore(query.message, _profile_text(ctx, volunteer), buttons)
+    await edit_text(query, _profile_text(ctx, volunteer), buttons)
 
 
 @requires(Role.VOLUNTEER)
@@ -331,7 +335,7 @@ def _task_text(ctx: SamenContext, task: Task) -> str:
         t._("Name: %(name)s", name=html.escape(task.resident_name or "?")),
         t._("Phone: %(phone)s", phone=display_phone(task.phone) if task.phone else "–"),
         t._("When: %(moment)s", moment=moment_text(t, task.moment_start, task.moment_end)),
-        t._("Language: %(language)s", language=language_name(t, task.language)),
+        t._("Language: %(language)s", language=t.language_name(task.language)),
     ]
     if task.topic is not None:
         lines.append(t._("Topic: %(topic)s", topic=t._(TOPIC_LABELS[task.topic])))
@@ -369,11 +373,13 @@ def _task_buttons(ctx: SamenContext, task: Task) -> InlineKeyboardMarkup:
 
 
 async def _send_task(update: Update, ctx: SamenContext, task: Task) -> None:
+    """The details, remembered so the name and number can be taken out later."""
     chat = update.effective_chat
     if chat is not None:
-        await ctx.bot.send_message(
+        sent = await ctx.bot.send_message(
             chat.id, _task_text(ctx, task), reply_markup=_task_buttons(ctx, task)
         )
+        await ctx.services.callbacks.remember_details(task.id, chat.id, sent.message_id)
 
 
 @requires(Role.VOLUNTEER)
@@ -414,13 +420,8 @@ async def task_action(update: Update, ctx: SamenContext) -> None:
         if released is None:
             await _not_yours(update, ctx)
             return
+        # The details messages (this one too) are cleared through the outbox.
         await query.answer()
-        await query.edit_message_text(
-            t._(
-                "↩️ You gave call-back request #%(id)s back. The other volunteers can take it now.",
-                id=task_id,
-            )
-        )
         return
     outcome = CallOutcome(action)
     result_, task = await callbacks.record_outcome(task_id, user.id, outcome)
@@ -429,7 +430,7 @@ async def task_action(update: Update, ctx: SamenContext) -> None:
         return
     if result_ is OutcomeResult.TRY_AGAIN:
         await query.answer(t._("Saved. Please try again later."))
-        await query.edit_message_text(_task_text(ctx, task), reply_markup=_task_buttons(ctx, task))
+        await edit_text(query, _task_text(ctx, task), reply_markup=_task_buttons(ctx, task))
         return
     await query.answer(t._("Saved. Thank you!"))
     summary = (
@@ -446,7 +447,8 @@ async def task_action(update: Update, ctx: SamenContext) -> None:
             outcome=t._(OUTCOME_LABELS[outcome]),
         )
     )
-    await query.edit_message_text(
+    await edit_text(
+        query,
         summary
         + "\n\n"
         + t._("Would you like to add a short note? It is deleted with the phone number later."),
@@ -526,52 +528,13 @@ async def show_tasks(update: Update, ctx: SamenContext) -> None:
 
 
 async def _volunteer_tasks(update: Update, ctx: SamenContext, volunteer_id: int) -> None:
+    """Open tasks and their own, kept current afterwards (through the outbox)."""
     chat = update.effective_chat
     if chat is None:
         return
-    t = ctx.t
-    callbacks = ctx.services.callbacks
-    now = ctx.runtime.clock()
-    mine = await callbacks.tasks_of(volunteer_id)
-    waiting = await callbacks.open_tasks()
-    lines = [t._("<b>Your tasks</b>")]
-    lines += [
-        t._(
-            "• #%(id)s – %(moment)s",
-            id=task.id,
-            moment=moment_text(t, task.moment_start, task.moment_end),
-        )
-        for task in mine
-    ] or [t._("None right now.")]
-    lines += ["", t._("<b>Waiting for a volunteer</b>")]
-    lines += [
-        t._(
-            "• #%(id)s – speaks %(language)s – waiting %(age)s",
-            id=task.id,
-            language=language_name(t, task.language),
-            age=format_timedelta(now - task.opened_at, locale=t.locale),
-        )
-        for task in waiting
-    ] or [t._("Nobody is waiting. Thank you!")]
-    if len(mine) > MY_TASK_BUTTONS:
-        lines.insert(
-            len(mine) + 1,
-            t._(
-                "Buttons are shown for your first %(shown)s tasks.",
-                shown=MY_TASK_BUTTONS,
-            ),
-        )
-    rows = [
-        [_button(t._("📞 #%(id)s: details", id=task.id), Prefix.TASK, "show", str(task.id))]
-        for task in mine[:MY_TASK_BUTTONS]
-    ]
-    rows += [
-        [_button(t._("🙋 Take #%(id)s", id=task.id), Prefix.TASK, "claim", str(task.id))]
-        for task in waiting
-    ]
-    await send_long(
-        ctx, chat.id, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows) if rows else None
-    )
+    listing = await ctx.services.callbacks.task_list(volunteer_id, ctx.t)
+    sent = await ctx.bot.send_message(chat.id, listing.text, reply_markup=inline_keyboard(listing))
+    await ctx.services.callbacks.remember_list(volunteer_id, sent.message_id, listing)
 
 
 async def _coordinator_tasks(update: Update, ctx: SamenContext) -> None:
@@ -748,6 +711,7 @@ async def _redeem(update: Update, ctx: SamenContext, code: str) -> None:
                 _profile_text(ctx, volunteer),
                 reply_markup=_profile_buttons(ctx, volunteer),
             )
+        await ctx.services.callbacks.offer_open_tasks(user.id)
         return
     if result is InviteResult.ALREADY:
         await send_with_menu(update, ctx, ctx.t._("You are already a volunteer. Thank you!"))

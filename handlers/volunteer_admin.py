@@ -15,10 +15,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.services.roles import Role
 from handlers.auth import requires
 from handlers.callback_data import Prefix, args_of, encode, matches
-from handlers.common import send_long, send_with_menu
+from handlers.commands import names
+from handlers.common import edit_buttons, send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.expired import button_expired
-from handlers.keyboards import language_name
 
 # Buttons (one per volunteer) stay well under Telegram's 100; the rest is counted.
 SHOWN = 50
@@ -56,7 +56,7 @@ async def list_volunteers(update: Update, ctx: SamenContext) -> None:
                 "• %(name)s – %(duty)s – %(languages)s – open calls: %(held)s",
                 name=html.escape(volunteer.first_name),
                 duty=t._("on duty") if volunteer.on_duty else t._("off duty"),
-                languages=", ".join(language_name(code) for code in volunteer.languages),
+                languages=", ".join(t.language_name(code) for code in volunteer.languages),
                 held=held,
             )
         )
@@ -109,7 +109,7 @@ async def volunteer_admin_action(update: Update, ctx: SamenContext) -> None:
         await button_expired(update, ctx)  # another coordinator was just quicker
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     await send_with_menu(
         update,
         ctx,
@@ -122,6 +122,6 @@ async def volunteer_admin_action(update: Update, ctx: SamenContext) -> None:
 
 def volunteer_admin_handlers() -> list[BaseHandler[Update, Any, Any]]:
     return [
-        CommandHandler("volunteers", list_volunteers, filters=filters.ChatType.PRIVATE),
+        CommandHandler(names("volunteers"), list_volunteers, filters=filters.ChatType.PRIVATE),
         CallbackQueryHandler(volunteer_admin_action, pattern=matches(Prefix.VOLUNTEER_ADMIN)),
     ]

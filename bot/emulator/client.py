@@ -67,6 +67,7 @@ class Stats(TypedDict, total=False):
     http_429: int
     http_5xx: int
     http_403: int
+    timeouts: int  # sends applied but answered too late (fault injection)
     max_sends_in_1s: int
     send_times: list[list[float]]
 

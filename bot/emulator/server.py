@@ -1,7 +1,10 @@
 """aiohttp front door of the emulator: Bot API routes for the bot, control routes for tests.
 
-The server binds to loopback only: it accepts any token and exposes every chat, so it
-must never be reachable from another machine.
+The server binds to loopback only: it exposes every chat and acts as anyone, so it must
+never be reachable from another machine. Nor from other web sites open in a browser on
+this one: every request, GET too (the Bot API accepts GET, as Telegram does), must name
+the server's own loopback address and port in ``Host`` (DNS rebinding names another) and
+must not come from another site (``Origin``, ``Sec-Fetch-Site``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from bot.emulator.validation import ApiError, JSONDict, decode_value
 from bot.emulator.webhook import webhook_pusher
 
 STATE: web.AppKey[EmulatorState] = web.AppKey("emulator_state", EmulatorState)
+# The one bot token accepted, when the server was given one (the playground's).
+BOT_TOKEN: web.AppKey[str | None] = web.AppKey("bot_token", str)
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 TOKEN_RE = re.compile(r"^(\d+):[A-Za-z0-9_-]{5,}$")
 CHECK_INTERVAL = 0.25  # seconds between background unanswered-callback checks
 MAX_BODY = 60 * 1024 * 1024
@@ -39,7 +45,62 @@ def _json(data: Any, status: int = 200) -> web.Response:
     )
 
 
+# ----------------------------------------------------------------------------- guard
+
+
+def _own_hosts(port: int) -> frozenset[str]:
+    """The ``Host`` values that name this server: a loopback name and its port."""
+    hosts = {f"{name}:{port}" for name in LOOPBACK_NAMES}
+    if port == 80:  # browsers leave out the default port
+        hosts.update(LOOPBACK_NAMES)
+    return frozenset(hosts)
+
+
+def _refusal(request: web.Request) -> str | None:
+    """Why a request is refused (one line), or None when it may be served."""
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    port = int(sockname[1]) if sockname else -1
+    if request.host not in _own_hosts(port):
+        return (
+            f"Refused: this local server answers only as http://127.0.0.1:{port} "
+            "(or localhost), not under another name."
+        )
+    site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    if site in ("cross-site", "same-site") or (
+        origin is not None and origin != f"http://{request.host}"
+    ):
+        return "Refused: a request from another web site."
+    return None
+
+
+@web.middleware
+async def _loopback_only(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Refuse what other web sites in a browser on this computer could ask.
+
+    A page elsewhere can make the browser send GETs (``<img src>``) and simple POSTs
+    (``text/plain``) here, or reach this port under its own domain name through DNS
+    rebinding and read the answers. The bot's HTTP client sends no ``Origin`` and the
+    server's address as ``Host``, and the playground page is same-origin.
+    """
+    refusal = _refusal(request)
+    if refusal is not None:
+        return web.Response(status=403, text=refusal + "\n")
+    response: web.StreamResponse = await handler(request)
+    return response
+
+
 # ----------------------------------------------------------------------------- Bot API
+
+
+def _bot_id(request: web.Request) -> int | None:
+    """The bot id from a well-formed token (the configured one, if any), else None."""
+    token = request.match_info["token"]
+    match = TOKEN_RE.match(token)
+    expected = request.app[BOT_TOKEN]
+    if match is None or (expected is not None and token != expected):
+        return None
+    return int(match.group(1))
 
 
 async def _read_params(request: web.Request) -> tuple[JSONDict, dict[str, Upload]]:
@@ -77,9 +138,9 @@ async def _read_params(request: web.Request) -> tuple[JSONDict, dict[str, Upload
 
 async def bot_api(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    match = TOKEN_RE.match(request.match_info["token"])
+    bot_id = _bot_id(request)
     method = request.match_info["method"]
-    if match is None:
+    if bot_id is None:
         state.violation(method, "Unauthorized")
         return _json(ApiError(401, "Unauthorized").body(), 401)
     try:
@@ -88,7 +149,7 @@ async def bot_api(request: web.Request) -> web.Response:
         state.violation(method, exc.description)
         return _json(exc.body(), exc.code)
     try:
-        result, fault = await botapi.call(state, int(match.group(1)), method, params, files)
+        result, fault = await botapi.call(state, bot_id, method, params, files)
     except ApiError as exc:  # already counted/recorded by botapi.call
         return _json(exc.body(), exc.code)
     if fault == "timeout":
@@ -98,7 +159,7 @@ async def bot_api(request: web.Request) -> web.Response:
 
 async def file_download(request: web.Request) -> web.StreamResponse:
     state = request.app[STATE]
-    if TOKEN_RE.match(request.match_info["token"]) is None:
+    if _bot_id(request) is None:
         return _json(ApiError(401, "Unauthorized").body(), 401)
     stored = state.files_by_path.get(request.match_info["path"])
     if stored is None:
@@ -229,10 +290,14 @@ async def _release_waiters(app: web.Application) -> None:
     app[STATE].close()
 
 
-def create_app(state: EmulatorState) -> web.Application:
-    """Build the aiohttp application around an existing state."""
-    app = web.Application(client_max_size=MAX_BODY)
+def create_app(state: EmulatorState, bot_token: str | None = None) -> web.Application:
+    """Build the aiohttp application around an existing state.
+
+    ``bot_token``: accept only this token on the Bot API (else any well-formed one).
+    """
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[_loopback_only])
     app[STATE] = state
+    app[BOT_TOKEN] = bot_token
     app.router.add_route("*", "/bot{token}/{method}", bot_api)
     app.router.add_get("/file/bot{token}/{path:.+}", file_download)
     posts: dict[str, ControlHandler] = {
@@ -291,10 +356,12 @@ class EmulatorServer:
         *,
         bot_first_name: str = "Samen",
         bot_username: str = "samen_test_bot",
+        bot_token: str | None = None,
         setup: Callable[[web.Application], None] | None = None,
         **realism: Any,
     ) -> None:
-        """``setup`` may add routes to the app before it starts (the playground's page)."""
+        """``setup`` may add routes to the app before it starts (the playground's page);
+        ``bot_token``, when given, is the only token the Bot API accepts."""
         _check_loopback(host)
         unknown = set(realism) - set(vars(Realism()))
         if unknown:
@@ -302,6 +369,7 @@ class EmulatorServer:
         self.host = host
         self.port = port
         self.state = _state_from(realism, bot_first_name, bot_username)
+        self._bot_token = bot_token
         self._setup = setup
         self._runner: web.AppRunner | None = None
 
@@ -313,7 +381,7 @@ class EmulatorServer:
 
     async def start(self) -> None:
         self.state.closing = False
-        app = create_app(self.state)
+        app = create_app(self.state, self._bot_token)
         if self._setup is not None:
             self._setup(app)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)

@@ -151,7 +151,7 @@ class EmulatorState:
         self.menu_buttons: dict[int | None, JSONDict] = {}
         self.send_log: list[tuple[float, int]] = []
         self.recent_sends: deque[float] = deque()
-        self.counters = {"http_429": 0, "http_5xx": 0, "http_403": 0}
+        self.counters = {"http_429": 0, "http_5xx": 0, "http_403": 0, "timeouts": 0}
         self.rng = random.Random(self.realism.seed)
         self._seq = itertools.count(1)
         self._update_ids = itertools.count(1)
@@ -402,6 +402,7 @@ class EmulatorState:
             self.counters["http_5xx"] += 1
             return "5xx"
         if roll < p5 + pt:
+            self.counters["timeouts"] += 1
             return "timeout"
         return None
 

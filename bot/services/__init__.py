@@ -17,12 +17,12 @@ from bot.services.counts import Counts
 from bot.services.geo import Places
 from bot.services.groups import Groups
 from bot.services.outbox import Outbox
-from bot.services.privacy import Privacy
+from bot.services.privacy import Privacy, Retention
 from bot.services.reminders import Reminders
 from bot.services.residents import Residents
 from bot.services.roles import Roles
 from bot.services.selfcheck import SelfChecks
-from bot.services.stats import Stats
+from bot.services.stats import DEFAULT_MIN_COUNT, Stats
 from bot.services.volunteers import Volunteers
 
 
@@ -55,34 +55,36 @@ class Services:
         default_language: str = "nl",
         callback_policy: CallbackPolicy | None = None,
         checkin_policy: CheckinPolicy | None = None,
+        min_count: int = DEFAULT_MIN_COUNT,
     ) -> Services:
         """``catalogs`` render the messages services send on their own (default: Amsterdam)."""
-        texts = catalogs or Catalogs.load(ZoneInfo("Europe/Amsterdam"))
+        texts = catalogs or Catalogs.load(ZoneInfo("Europe/Amsterdam"), clock)
         zone = texts.get(default_language).zone
         counts = Counts(db, clock, zone)
         outbox = Outbox(db, clock)
         audit = Audit(db, clock)
         roles = Roles(db, clock, audit)
         volunteers = Volunteers(db, clock, roles, outbox, counts, texts, default_language, audit)
-        callbacks = Callbacks(
-            db, clock, volunteers, outbox, counts, texts, callback_policy or CallbackPolicy()
-        )
+        callback_policy = callback_policy or CallbackPolicy()
+        callbacks = Callbacks(db, clock, volunteers, outbox, counts, texts, callback_policy)
         return cls(
             residents=Residents(db, clock, counts),
             roles=roles,
-            privacy=Privacy(db, clock, counts),
+            privacy=Privacy(
+                db, clock, counts, Retention(phone_days=callback_policy.retention.days)
+            ),
             counts=counts,
             groups=Groups(db, clock),
             outbox=outbox,
             audit=audit,
             broadcasts=Broadcasts(db, clock, outbox, audit, counts, texts),
-            stats=Stats(db, clock, zone),
+            stats=Stats(db, clock, zone, min_count),
             volunteers=volunteers,
             callbacks=callbacks,
             activities=Activities(
                 db, clock, Places.load(), texts.get(default_language).zone, audit
             ),
-            reminders=Reminders(db, clock, outbox, texts),
+            reminders=Reminders(db, clock, outbox, texts, checkin_policy or CheckinPolicy()),
             checkins=Checkins(
                 db,
                 clock,

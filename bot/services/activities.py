@@ -238,12 +238,16 @@ class Activities:
         ]
 
     def until(self, when: When) -> datetime:
-        """The end of 'today' / 'this week' (today and the six days after) in local time."""
+        """The end of 'today' / 'this week' in local time.
+
+        "This week" ("deze week") ends with Sunday, as people mean it: on a
+        Saturday it is the weekend, not the next Friday.
+        """
         now = self._clock()
         if when is When.ANY:
             return now + WINDOW
         local_day = now.astimezone(self.zone).date()
-        days = 1 if when is When.TODAY else 7
+        days = 1 if when is When.TODAY else 7 - local_day.weekday()
         return datetime.combine(local_day + timedelta(days=days), time(), tzinfo=self.zone)
 
     async def search(self, query: SearchQuery) -> SearchPage:

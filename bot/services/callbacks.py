@@ -6,8 +6,8 @@ resident. Everything the change tells someone (volunteers, the resident,
 coordinators) is enqueued in the outbox inside the same transaction, with a
 dedupe key, so a restart or crash never loses or doubles a notification.
 
-Only the volunteer who claimed a task gets its phone number, name, moment and
-topic: offers to the others say no more than the task number and the language.
+Only the volunteer who claimed a task gets the resident's name and phone number:
+offers say when, in which language and about what, so a volunteer can choose.
 """
 
 from __future__ import annotations
@@ -30,10 +30,12 @@ from bot.config import Settings
 from bot.db import Database
 from bot.i18n import N_, Catalogs, Translator
 from bot.services.counts import Counts
-from bot.services.outbox import Button, NewRow, Outbox, OutMessage
+from bot.services.outbox import Button, NewRow, Outbox, OutMessage, Priority
 from bot.services.volunteers import Volunteers
 
 NO_ANSWER_LIMIT = 3
+# A volunteer coming on duty is offered at most this many waiting tasks (the oldest).
+OFFERS_ON_DUTY = 10
 MAX_NOTE_LENGTH = 500
 # A moment is offered only while at least this much of it is left, so a
 # volunteer has time to see the task and call.
@@ -42,6 +44,11 @@ _MAX_PHONE_INPUT = 40
 
 # Callback data on the buttons the services send; handlers/callback_data.py parses it.
 TASK_CLAIM = "task:claim:{id}"
+TASK_SHOW = "task:show:{id}"
+# A volunteer's /tasks list names at most this many of their own tasks, so that it
+# stays one message that can be kept up to date.
+MY_TASKS_LISTED = 40
+WAITING_LISTED = 10
 
 
 class Topic(StrEnum):
@@ -130,6 +137,7 @@ class CallbackPolicy:
     daytime: tuple[time, time] = (time(8), time(21))
     escalate_after: timedelta = timedelta(hours=2)
     retention: timedelta = timedelta(days=30)
+    regions: tuple[str, ...] = ("NL",)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CallbackPolicy:
@@ -138,6 +146,7 @@ class CallbackPolicy:
             daytime=settings.daytime_hours,
             escalate_after=settings.task_escalate_after,
             retention=timedelta(days=settings.phone_retention_days),
+            regions=settings.callback_regions,
         )
 
 
@@ -186,6 +195,40 @@ class Task:
         )
 
 
+class Withdrawal(StrEnum):
+    """Why a task's name and number are taken out of a volunteer's chat."""
+
+    CANCELLED = "cancelled"
+    WITHDRAWN = "withdrawn"  # the resident deleted their data
+    GIVEN_BACK = "given_back"
+    ENDED = "ended"  # the volunteer's volunteering ended; the task went to the others
+    PURGED = "purged"  # SAMEN_PHONE_RETENTION_DAYS after the task closed
+
+
+# What a message that showed a task's details says once they are taken out.
+CLEARED_TEXTS: dict[Withdrawal, str] = {
+    Withdrawal.CANCELLED: N_(
+        "Call-back request #%(id)s was cancelled. No need to call. "
+        "The name and number have been removed."
+    ),
+    Withdrawal.WITHDRAWN: N_(
+        "Call-back request #%(id)s was withdrawn. No need to call. "
+        "The name and number have been removed."
+    ),
+    Withdrawal.GIVEN_BACK: N_(
+        "↩️ You gave call-back request #%(id)s back. The other volunteers can take it now."
+    ),
+    Withdrawal.ENDED: N_(
+        "Call-back request #%(id)s went back to the other volunteers. "
+        "The name and number have been removed."
+    ),
+    Withdrawal.PURGED: N_(
+        "Call-back request #%(id)s was closed some time ago. "
+        "For privacy, the name and number have been removed."
+    ),
+}
+
+
 class Problem(StrEnum):
     NOT_RESIDENT = "not_resident"  # no consent: nothing may be stored
     INVALID_PHONE = "invalid_phone"
@@ -220,38 +263,91 @@ _SELECT = (
     " LEFT JOIN residents r ON r.telegram_id = t.resident_id"
     " LEFT JOIN volunteers v ON v.telegram_id = t.volunteer_id"
 )
+_OPEN = _SELECT + " WHERE t.status = 'open' ORDER BY t.opened_at, t.id LIMIT ?"
+_HELD = _SELECT + " WHERE t.status = 'claimed' AND t.volunteer_id = ? ORDER BY t.moment_start"
 
 
 # ---------------------------------------------------------------------- pure helpers
 
 
-def normalise_phone(text: str, region: str = "NL") -> str | None:
-    """A valid phone number in E.164 (+31612345678), or None.
+class PhoneProblem(StrEnum):
+    """Why a number is refused; the handlers tell the person in these words."""
 
-    Dutch numbers may be typed as people write them (06-1234 5678, 023 ...);
-    foreign ones need their country code (+32 ..., 0032 ...).
+    NOT_A_NUMBER = "not_a_number"
+    PAID = "paid"  # premium-rate or shared-cost: calling it costs money per minute
+    NOT_A_PERSON = "not_a_person"  # free, company, pager, personal-number services
+    OTHER_COUNTRY = "other_country"  # not in SAMEN_CALLBACK_REGIONS
+
+
+class PhoneRefused(Exception):
+    def __init__(self, problem: PhoneProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+_T = phonenumbers.PhoneNumberType
+# Numbers a person answers. VOIP is included: Dutch 085 and 091 numbers are ordinary
+# (home and office) lines at the normal rate.
+CALLABLE_TYPES = frozenset({_T.MOBILE, _T.FIXED_LINE, _T.FIXED_LINE_OR_MOBILE, _T.VOIP})
+PAID_TYPES = frozenset({_T.PREMIUM_RATE, _T.SHARED_COST})
+
+
+def callable_phone(text: str, regions: tuple[str, ...] = ("NL",)) -> str:
+    """A number volunteers may call, in E.164 (+31612345678); else ``PhoneRefused``.
+
+    Numbers of the first region may be typed as people write them (06-1234 5678,
+    023 ...); others need their country code (+32 ..., 0032 ...). Only numbers a
+    person answers, in one of ``regions``: never 0900 (paid), 0800, 088 or pagers.
     """
     if not text or len(text) > _MAX_PHONE_INPUT:
-        return None
+        raise PhoneRefused(PhoneProblem.NOT_A_NUMBER)
     try:
-        number = phonenumbers.parse(text, region)
+        number = phonenumbers.parse(text, regions[0])
     except phonenumbers.NumberParseException:
-        return None
+        raise PhoneRefused(PhoneProblem.NOT_A_NUMBER) from None
     if not phonenumbers.is_valid_number(number):
-        return None
+        raise PhoneRefused(PhoneProblem.NOT_A_NUMBER)
+    kind = phonenumbers.number_type(number)
+    if kind in PAID_TYPES:
+        raise PhoneRefused(PhoneProblem.PAID)
+    if kind not in CALLABLE_TYPES:
+        raise PhoneRefused(PhoneProblem.NOT_A_PERSON)
+    if phonenumbers.region_code_for_number(number) not in regions:
+        raise PhoneRefused(PhoneProblem.OTHER_COUNTRY)
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
-def phone_from_contact(raw: str) -> str | None:
+def normalise_phone(text: str, regions: tuple[str, ...] = ("NL",)) -> str | None:
+    """``callable_phone``, with None for any refusal (where the reason is not told)."""
+    try:
+        return callable_phone(text, regions)
+    except PhoneRefused:
+        return None
+
+
+def contact_phone(raw: str, regions: tuple[str, ...] = ("NL",)) -> str:
     """Telegram sends a shared contact's number with or without '+'; it is international."""
     raw = raw.strip()
-    return normalise_phone(raw if raw.startswith("+") else "+" + raw)
+    return callable_phone(raw if raw.startswith("+") else "+" + raw, regions)
 
 
 def display_phone(e164: str) -> str:
-    """+31612345678 -> '+31 6 12345678', easy to read out and to tap."""
+    """Easy to read out and to tap: Dutch numbers the Dutch way, others internationally.
+
+    +31612345601 -> '06 12 34 56 01', +31231234567 -> '023 123 45 67' (NEN 1775:
+    the area code, then pairs from the end); +32470123456 -> '+32 470 12 34 56'.
+    """
     number = phonenumbers.parse(e164, None)
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+    if phonenumbers.region_code_for_number(number) != "NL":
+        return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+    area, *rest = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).split(
+        " "
+    )
+    digits = "".join(rest)
+    head = 3 if len(digits) % 2 else 0
+    groups = [digits[:head]] if head else []
+    groups += [digits[i : i + 2] for i in range(head, len(digits), 2)]
+    return " ".join([area, *groups])
 
 
 def _local(day: date, moment: time, zone: ZoneInfo) -> datetime:
@@ -292,17 +388,48 @@ def daytime_between(
 
 
 def moment_text(t: Translator, start: datetime, end: datetime) -> str:
-    """'Saturday 28 November, 12:00–17:00' in the reader's language."""
+    """'tomorrow, 12:00–17:00' or 'Saturday 28 November, 12:00–17:00', in the reader's language."""
     return t._(
         "%(day)s, %(start)s–%(end)s",
-        day=t.date(start, "EEEE d MMMM"),
+        day=t.day(start),
         start=t.time(start),
         end=t.time(end),
     )
 
 
-def language_name(t: Translator, code: str) -> str:
-    return str(t.locale.languages.get(code, code))
+def task_list(t: Translator, mine: list[Task], waiting: list[Task], now: datetime) -> OutMessage:
+    """A volunteer's /tasks: their own tasks and the waiting ones, each with its button."""
+    listed = mine[:MY_TASKS_LISTED]
+    lines = [t._("<b>Your tasks</b>")]
+    lines += [
+        t._(
+            "• #%(id)s – %(moment)s",
+            id=task.id,
+            moment=moment_text(t, task.moment_start, task.moment_end),
+        )
+        for task in listed
+    ] or [t._("None right now.")]
+    if len(mine) > len(listed):
+        lines.append(t._("…and %(n)s more.", n=len(mine) - len(listed)))
+    lines += ["", t._("<b>Waiting for a volunteer</b>")]
+    lines += [
+        t._(
+            "• #%(id)s – speaks %(language)s – waiting %(age)s",
+            id=task.id,
+            language=t.language_name(task.language),
+            age=format_timedelta(now - task.opened_at, locale=t.locale),
+        )
+        for task in waiting
+    ] or [t._("Nobody is waiting. Thank you!")]
+    rows = [
+        (Button(t._("📞 #%(id)s: details", id=task.id), TASK_SHOW.format(id=task.id)),)
+        for task in listed
+    ]
+    rows += [
+        (Button(t._("🙋 Take #%(id)s", id=task.id), TASK_CLAIM.format(id=task.id)),)
+        for task in waiting
+    ]
+    return OutMessage("\n".join(lines), tuple(rows))
 
 
 # ---------------------------------------------------------------------- the service
@@ -338,6 +465,14 @@ class Callbacks:
 
     # ------------------------------------------------------------------ residents
 
+    def check_phone(self, text: str) -> str:
+        """A typed number volunteers may call (E.164), or ``PhoneRefused`` with the reason."""
+        return callable_phone(text, self.policy.regions)
+
+    def check_contact(self, raw: str) -> str:
+        """A shared contact's number volunteers may call, or ``PhoneRefused``."""
+        return contact_phone(raw, self.policy.regions)
+
     async def open_request(self, resident_id: int) -> Task | None:
         row = await self._db.fetchone(
             _SELECT + " WHERE t.resident_id = ? AND t.status IN ('open', 'claimed')",
@@ -353,7 +488,7 @@ class Callbacks:
         Also the way in for other journeys ("I'd rather not go alone" creates one
         with ``Topic.ACTIVITIES``). Raises ``RequestRefused`` with the reason.
         """
-        number = normalise_phone(phone)
+        number = normalise_phone(phone, self.policy.regions)
         if number is None:
             raise RequestRefused(Problem.INVALID_PHONE)
         moment = self.moment(moment_key)
@@ -386,7 +521,8 @@ class Callbacks:
                 raise RequestRefused(Problem.ALREADY_OPEN) from None
             task_id = int(cursor.lastrowid or 0)
             await cursor.close()
-            await self._offer(conn, task_id, round_=1, language=str(resident[0]))
+            await self._offer(conn, await self._get(conn, task_id))
+            await self._refresh_lists(conn)
         await self._counts.bump("callbacks_requested")
         task = await self.get(task_id)
         assert task is not None
@@ -413,6 +549,8 @@ class Callbacks:
                     "Call-back request #%(id)s was cancelled. No need to call.", id=task.id
                 ),
             )
+            await self._clear_details(conn, task.id, Withdrawal.CANCELLED)
+            await self._refresh_lists(conn)
             if task.volunteer_id is not None:
                 t = self._catalogs.get(await self._volunteers.language_of(conn, task.volunteer_id))
                 await self._outbox.enqueue(
@@ -483,6 +621,7 @@ class Callbacks:
                     )
                 ),
             )
+            await self._refresh_lists(conn)
             await self._tell_resident(
                 conn,
                 task,
@@ -506,7 +645,7 @@ class Callbacks:
             row = next(iter(rows), None)
             if row is None:
                 return None
-            await self._release(conn, Task.from_row(row))
+            await self._release(conn, Task.from_row(row), Withdrawal.GIVEN_BACK)
         await self._counts.bump("callbacks_released")
         return await self.get(task_id)
 
@@ -527,26 +666,25 @@ class Callbacks:
             )
             held = [Task.from_row(row) for row in rows]
             for task in held:
-                await self._release(conn, task)
+                await self._release(conn, task, Withdrawal.ENDED)
         if held:
             await self._counts.bump("callbacks_released", len(held))
         return True
 
-    async def _release(self, conn: aiosqlite.Connection, before: Task) -> None:
-        """Open a claimed task again, offer it to the others and tell the resident."""
+    async def _release(self, conn: aiosqlite.Connection, before: Task, why: Withdrawal) -> None:
+        """Open a claimed task again, offer it to the others and tell the resident.
+
+        The name and number leave the chat of the volunteer who held it.
+        """
+        await self._clear_details(conn, before.id, why)
         await conn.execute(
             "UPDATE callback_tasks SET status = 'open', volunteer_id = NULL,"
             " claimed_at = NULL, opened_at = ?, round = round + 1,"
             " unclaimed_alerted_at = NULL WHERE id = ?",
             (to_iso(self._clock()), before.id),
         )
-        await self._offer(
-            conn,
-            before.id,
-            round_=before.round + 1,
-            language=before.language,
-            skip=before.volunteer_id,
-        )
+        await self._offer(conn, await self._get(conn, before.id), skip=before.volunteer_id)
+        await self._refresh_lists(conn)
         await self._tell_resident(
             conn,
             before,
@@ -575,7 +713,14 @@ class Callbacks:
                 if row is None:
                     return OutcomeResult.NOT_YOURS, None
                 if int(row[0]) < NO_ANSWER_LIMIT:
-                    return OutcomeResult.TRY_AGAIN, await self._get(conn, task_id)
+                    tried = await self._get(conn, task_id)
+                    await self._tell_resident(
+                        conn,
+                        tried,
+                        f"task:{task_id}:noanswer:{tried.no_answers}",
+                        functools.partial(_tried_text, name=tried.volunteer_name or "?"),
+                    )
+                    return OutcomeResult.TRY_AGAIN, tried
             cursor = await conn.execute(
                 "UPDATE callback_tasks SET status = 'closed', outcome = ?, closed_at = ? " + mine,
                 (outcome.value, now, task_id, volunteer_id),
@@ -585,6 +730,7 @@ class Callbacks:
             if not changed:
                 return OutcomeResult.NOT_YOURS, None
             task = await self._get(conn, task_id)
+            await self._refresh_lists(conn)
             if outcome is CallOutcome.NO_ANSWER:
                 await self._alert(
                     conn,
@@ -645,18 +791,92 @@ class Callbacks:
         )
         return changed == 1
 
-    async def open_tasks(self, limit: int = 10) -> list[Task]:
-        rows = await self._db.fetchall(
-            _SELECT + " WHERE t.status = 'open' ORDER BY t.opened_at, t.id LIMIT ?", (limit,)
-        )
-        return [Task.from_row(r) for r in rows]
+    async def offer_open_tasks(self, volunteer_id: int) -> int:
+        """Offer the waiting tasks to a volunteer who just came on duty or joined.
+
+        Nothing if they are not on duty (or cannot be messaged); a task already
+        offered to them in its current round is not offered again.
+        """
+        async with self._db.transaction() as conn:
+            t = dict(await self._volunteers.on_duty(conn)).get(volunteer_id)
+            if t is None:
+                return 0
+            rows = await conn.execute_fetchall(_OPEN, (OFFERS_ON_DUTY,))
+            waiting = [Task.from_row(row) for row in rows]
+            for task in waiting:
+                await self._offer_to(conn, task, volunteer_id, t)
+        return len(waiting)
+
+    async def open_tasks(self, limit: int = WAITING_LISTED) -> list[Task]:
+        return [Task.from_row(r) for r in await self._db.fetchall(_OPEN, (limit,))]
 
     async def tasks_of(self, volunteer_id: int) -> list[Task]:
-        rows = await self._db.fetchall(
-            _SELECT + " WHERE t.status = 'claimed' AND t.volunteer_id = ? ORDER BY t.moment_start",
-            (volunteer_id,),
+        return [Task.from_row(r) for r in await self._db.fetchall(_HELD, (volunteer_id,))]
+
+    async def task_list(self, volunteer_id: int, t: Translator) -> OutMessage:
+        """The volunteer's /tasks list as it is now."""
+        return task_list(
+            t, await self.tasks_of(volunteer_id), await self.open_tasks(), self._clock()
         )
-        return [Task.from_row(r) for r in rows]
+
+    async def remember_list(self, volunteer_id: int, message_id: int, shown: OutMessage) -> None:
+        """Keep the volunteer's newest /tasks list current from now on; an older one
+        loses its buttons (it would offer tasks that were taken meanwhile)."""
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT message_id FROM callback_task_lists WHERE chat_id = ?", (volunteer_id,)
+            )
+            old = next(iter(rows), None)
+            if old is not None and int(old[0]) != message_id:
+                t = self._catalogs.get(await self._volunteers.language_of(conn, volunteer_id))
+                await self._edit_list(
+                    conn,
+                    volunteer_id,
+                    int(old[0]),
+                    OutMessage(t._("This list is old. The newest list of tasks is further down.")),
+                )
+            await conn.execute(
+                "INSERT INTO callback_task_lists (chat_id, message_id, content, shown_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
+                " message_id = excluded.message_id, content = excluded.content,"
+                " shown_at = excluded.shown_at",
+                (volunteer_id, message_id, shown.to_json(), to_iso(self._clock())),
+            )
+
+    async def _refresh_lists(self, conn: aiosqlite.Connection) -> None:
+        """Tasks changed: each volunteer's newest /tasks list is edited to show the truth."""
+        lists = await conn.execute_fetchall(
+            "SELECT l.chat_id, l.message_id, l.content FROM callback_task_lists l"
+            " JOIN roles ro ON ro.telegram_id = l.chat_id AND ro.role = 'volunteer'"
+        )
+        if not lists:
+            return
+        now = self._clock()
+        waiting = [Task.from_row(r) for r in await conn.execute_fetchall(_OPEN, (WAITING_LISTED,))]
+        for chat_id, message_id, content in lists:
+            mine = [Task.from_row(r) for r in await conn.execute_fetchall(_HELD, (chat_id,))]
+            t = self._catalogs.get(await self._volunteers.language_of(conn, chat_id))
+            fresh = task_list(t, mine, waiting, now)
+            if fresh.to_json() == content:
+                continue  # Telegram refuses an edit that changes nothing
+            await self._edit_list(conn, chat_id, message_id, fresh)
+            await conn.execute(
+                "UPDATE callback_task_lists SET content = ? WHERE chat_id = ?",
+                (fresh.to_json(), chat_id),
+            )
+
+    async def _edit_list(
+        self, conn: aiosqlite.Connection, chat_id: int, message_id: int, shown: OutMessage
+    ) -> None:
+        """Edit a list message through the outbox; an edit of it still waiting is replaced."""
+        ref = f"tasks:{chat_id}:{message_id}"
+        pending = await conn.execute_fetchall(
+            "SELECT id FROM outbox WHERE ref = ? AND status = 'pending'", (ref,)
+        )
+        await self._outbox.cancel_pending([int(r[0]) for r in pending], conn)
+        await self._outbox.enqueue(
+            NewRow(chat_id, shown, kind="task", ref=ref, edit_message_id=message_id), conn
+        )
 
     async def held_counts(self) -> dict[int, int]:
         """How many tasks each volunteer holds now, in one query (for the coordinators' list)."""
@@ -718,14 +938,79 @@ class Callbacks:
         return alerted
 
     async def purge_closed(self) -> int:
-        """Forget who and which number, a set time after closing; the anonymous facts stay."""
+        """Forget who and which number, a set time after closing; the anonymous facts stay.
+
+        The messages that still show them in volunteers' chats are cleared too.
+        """
         now = self._clock()
-        return await self._db.execute(
-            "UPDATE callback_tasks SET resident_id = NULL, phone = NULL, note = NULL,"
-            " volunteer_id = NULL, purged_at = ?"
-            " WHERE purged_at IS NULL AND closed_at IS NOT NULL AND closed_at <= ?",
-            (to_iso(now), to_iso(now - self.policy.retention)),
+        async with self._db.transaction() as conn:
+            purged = list(
+                await conn.execute_fetchall(
+                    "UPDATE callback_tasks SET resident_id = NULL, phone = NULL, note = NULL,"
+                    " volunteer_id = NULL, purged_at = ?"
+                    " WHERE purged_at IS NULL AND closed_at IS NOT NULL AND closed_at <= ?"
+                    " RETURNING id",
+                    (to_iso(now), to_iso(now - self.policy.retention)),
+                )
+            )
+            for row in purged:
+                await self._clear_details(conn, int(row[0]), Withdrawal.PURGED)
+        return len(purged)
+
+    # ------------------------------------------------------------------ details shown
+
+    async def remember_details(self, task_id: int, volunteer_id: int, message_id: int) -> None:
+        """Note a message that shows this task's name and number in a volunteer's chat.
+
+        It is cleared when the task is cancelled, withdrawn, given back or purged.
+        Had that already happened (a race with the send), it is cleared at once.
+        """
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR IGNORE INTO callback_task_messages (task_id, chat_id, message_id,"
+                " shown_at) VALUES (?, ?, ?, ?)",
+                (task_id, volunteer_id, message_id, to_iso(self._clock())),
+            )
+            rows = await conn.execute_fetchall(
+                "SELECT status, volunteer_id, purged_at FROM callback_tasks WHERE id = ?",
+                (task_id,),
+            )
+            why = _no_longer_theirs(next(iter(rows), None), volunteer_id)
+            if why is not None:
+                await self._clear_details(conn, task_id, why)
+
+    async def forget_resident(self, resident_id: int) -> None:
+        """Before a resident's erasure: their requests' details leave volunteers' chats."""
+        async with self._db.transaction() as conn:
+            for row in await conn.execute_fetchall(
+                "SELECT id FROM callback_tasks WHERE resident_id = ?", (resident_id,)
+            ):
+                await self._clear_details(conn, int(row[0]), Withdrawal.WITHDRAWN)
+
+    async def _clear_details(
+        self, conn: aiosqlite.Connection, task_id: int, why: Withdrawal
+    ) -> None:
+        """Edit every remembered message with this task's details (through the outbox,
+        so it survives a restart) to say why the name and number are gone."""
+        rows = await conn.execute_fetchall(
+            "SELECT chat_id, message_id FROM callback_task_messages WHERE task_id = ?",
+            (task_id,),
         )
+        for chat_id, message_id in rows:
+            t = self._catalogs.get(await self._volunteers.language_of(conn, chat_id))
+            await self._outbox.enqueue(
+                NewRow(
+                    chat_id,
+                    OutMessage(t._(CLEARED_TEXTS[why], id=task_id)),
+                    kind="task",
+                    ref=f"task:{task_id}:details",
+                    dedupe_key=f"task:{task_id}:clear:{chat_id}:{message_id}",
+                    priority=Priority.URGENT,
+                    edit_message_id=message_id,
+                ),
+                conn,
+            )
+        await conn.execute("DELETE FROM callback_task_messages WHERE task_id = ?", (task_id,))
 
     # ------------------------------------------------------------------ internals
 
@@ -733,45 +1018,49 @@ class Callbacks:
         rows = await conn.execute_fetchall(_SELECT + " WHERE t.id = ?", (task_id,))
         return Task.from_row(next(iter(rows)))
 
-    async def _offer(
-        self,
-        conn: aiosqlite.Connection,
-        task_id: int,
-        round_: int,
-        language: str,
-        skip: int | None = None,
-    ) -> None:
+    async def _offer(self, conn: aiosqlite.Connection, task: Task, skip: int | None = None) -> None:
         """Offer the task to every volunteer on duty; coordinators hear when there is none."""
         recipients = [(v, t) for v, t in await self._volunteers.on_duty(conn) if v != skip]
         for volunteer, t in recipients:
-            text = t._(
-                "📞 <b>New call-back request #%(id)s</b>\n\n"
-                "The resident speaks %(language)s. "
-                "Take it, and you will see the name, the number and the moment.",
-                id=task_id,
-                language=language_name(t, language),
-            )
-            button = Button(t._("🙋 I'll take it"), TASK_CLAIM.format(id=task_id))
-            await self._outbox.enqueue(
-                NewRow(
-                    volunteer,
-                    OutMessage(text, ((button,),)),
-                    kind="task",
-                    ref=f"task:{task_id}:offer",
-                    dedupe_key=f"task:{task_id}:r{round_}:offer:{volunteer}",
-                ),
-                conn,
-            )
+            await self._offer_to(conn, task, volunteer, t)
         if not recipients:
             await self._alert(
                 conn,
-                f"task:{task_id}:r{round_}:noduty",
+                f"task:{task.id}:r{task.round}:noduty",
                 lambda t: t._(
                     "⚠️ Call-back request #%(id)s came in, but no volunteer is on duty. "
                     "Type /tasks to see it.",
-                    id=task_id,
+                    id=task.id,
                 ),
             )
+
+    async def _offer_to(
+        self, conn: aiosqlite.Connection, task: Task, volunteer: int, t: Translator
+    ) -> None:
+        """One offer: when, language and topic, not yet who or which number (once per round)."""
+        topic = task.topic
+        text = t._(
+            "📞 <b>New call-back request #%(id)s</b>\n\n"
+            "When: %(moment)s\n"
+            "Language: %(language)s\n"
+            "%(topic)s\n"
+            "Take it, and you will see the name and the number.",
+            id=task.id,
+            moment=moment_text(t, task.moment_start, task.moment_end),
+            language=t.language_name(task.language),
+            topic=t._("Topic: %(topic)s", topic=t._(TOPIC_LABELS[topic])) + "\n" if topic else "",
+        )
+        button = Button(t._("🙋 I'll take it"), TASK_CLAIM.format(id=task.id))
+        await self._outbox.enqueue(
+            NewRow(
+                volunteer,
+                OutMessage(text, ((button,),)),
+                kind="task",
+                ref=f"task:{task.id}:offer",
+                dedupe_key=f"task:{task.id}:r{task.round}:offer:{volunteer}",
+            ),
+            conn,
+        )
 
     async def _settle_offers(
         self,
@@ -843,6 +1132,16 @@ class Callbacks:
             )
 
 
+def _tried_text(t: Translator, name: str) -> str:
+    return t._(
+        "📵 %(name)s, a volunteer, tried to call you just now, but could not reach you.\n\n"
+        "%(name)s will try again later. The call may come from a number you do not know. "
+        "Please answer it!\n\n"
+        "Not convenient after all? Tap “📞 Call me” to see or cancel your request.",
+        name=html.escape(name),
+    )
+
+
 def _unclaimed_text(t: Translator, task: Task, now: datetime) -> str:
     return t._(
         "⏰ <b>Call-back request #%(id)s is waiting</b>\n\n"
@@ -850,9 +1149,22 @@ def _unclaimed_text(t: Translator, task: Task, now: datetime) -> str:
         "and would like a call: %(moment)s. Type /tasks to see all tasks.",
         id=task.id,
         age=format_timedelta(now - task.opened_at, locale=t.locale),
-        language=language_name(t, task.language),
+        language=t.language_name(task.language),
         moment=moment_text(t, task.moment_start, task.moment_end),
     )
+
+
+def _no_longer_theirs(row: sqlite3.Row | None, volunteer_id: int) -> Withdrawal | None:
+    """Why a task's details may no longer be in this volunteer's chat, if they may not."""
+    if row is None:
+        return Withdrawal.WITHDRAWN
+    if row["purged_at"] is not None:
+        return Withdrawal.PURGED
+    if row["status"] == TaskStatus.CANCELLED:
+        return Withdrawal.CANCELLED
+    if row["volunteer_id"] != volunteer_id:
+        return Withdrawal.GIVEN_BACK
+    return None
 
 
 def _why_not_claimed(task: Task, volunteer_id: int) -> ClaimResult:

@@ -55,10 +55,27 @@ class Mood(StrEnum):
     GOOD = "good"
     OKAY = "okay"
     BAD = "bad"
+    VERY_BAD = "very_bad"  # a crisis signal: 113 and 112 are shown first
+
+    @property
+    def stored(self) -> str:
+        """The value in ``checkin_sends.mood``, whose CHECK (0005) knows three moods.
+
+        "Very bad" is kept there as "bad" (it is one), and counted on its own in
+        ``checkins_answered_very_bad``, so the counts still add up to the answers.
+        """
+        return Mood.BAD.value if self is Mood.VERY_BAD else self.value
 
 
-MOOD_EMOJI = {Mood.GOOD: "🙂", Mood.OKAY: "😐", Mood.BAD: "🙁"}
-MOOD_LABELS = {Mood.GOOD: N_("🙂 Good"), Mood.OKAY: N_("😐 So-so"), Mood.BAD: N_("🙁 Not good")}
+MOOD_EMOJI = {Mood.GOOD: "🙂", Mood.OKAY: "😐", Mood.BAD: "🙁", Mood.VERY_BAD: "😢"}
+MOOD_LABELS = {
+    Mood.GOOD: N_("🙂 Good"),
+    Mood.OKAY: N_("😐 So-so"),
+    Mood.BAD: N_("🙁 Not good"),
+    Mood.VERY_BAD: N_("😢 Very bad"),
+}
+# Two rows, so four labels stay readable on a small phone.
+MOOD_ROWS = ((Mood.GOOD, Mood.OKAY), (Mood.BAD, Mood.VERY_BAD))
 
 GREETINGS = {
     "morning": (
@@ -147,32 +164,6 @@ def parse_time(text: str) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
-
-
-_DATE = re.compile(r"(\d{1,2})[-/. ](\d{1,2})(?:[-/. ](\d{2}|\d{4}))?")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
-def parse_date(text: str, today: date) -> date | None:
-    """'12-7', '12/07/2026', '12.7.26', '2026-07-12' -> a date (day first, as in NL).
-
-    Without a year: the next such date from ``today`` on.
-    """
-    text = text.strip()
-    try:
-        if iso := _ISO_DATE.fullmatch(text):
-            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        match = _DATE.fullmatch(text)
-        if match is None:
-            return None
-        day, month = int(match.group(1)), int(match.group(2))
-        if match.group(3):
-            year = int(match.group(3))
-            return date(year + 2000 if year < 100 else year, month, day)
-        candidate = date(today.year, month, day)
-        return candidate if candidate >= today else date(today.year + 1, month, day)
-    except ValueError:
-        return None
 
 
 def slot_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -568,7 +559,7 @@ class Checkins:
             await conn.execute(
                 "UPDATE checkin_sends SET mood = ?, answered_at = COALESCE(answered_at, ?)"
                 " WHERE id = ?",
-                (mood.value, now, row["id"]),
+                (mood.stored, now, row["id"]),
             )
         first = row["answered_at"] is None
         if first:
@@ -706,13 +697,19 @@ def part_of_day(local: datetime) -> str:
 
 
 def render_checkin(t: Translator, first_name: str, telegram_id: int, slot: datetime) -> OutMessage:
-    """The check-in: a greeting that varies from day to day, the question, three buttons."""
+    """The check-in: a greeting that varies from day to day, the question, four buttons.
+
+    The same text is rendered again when the answer is shown under it, so it
+    depends only on the person, the slot and the language.
+    """
     variants = GREETINGS[part_of_day(slot.astimezone(t.zone))]
     pick = (int(slot.timestamp()) // 86_400 + telegram_id) % len(variants)
     name = html.escape(first_name.strip()) or t._("neighbour")
     text = t._(variants[pick], name=name) + "\n\n" + t._("How are you today?")
-    buttons = tuple(Button(t._(MOOD_LABELS[m]), mood_data(slot, m)) for m in Mood)
-    return OutMessage(text, buttons=(buttons,))
+    rows = tuple(
+        tuple(Button(t._(MOOD_LABELS[m]), mood_data(slot, m)) for m in row) for row in MOOD_ROWS
+    )
+    return OutMessage(text, buttons=rows)
 
 
 _GOOD_WORDS = (
@@ -775,21 +772,34 @@ _BAD_WORDS = (
     "niet oké",
     "help",
 )
+_VERY_BAD_WORDS = (
+    "heel slecht",
+    "erg slecht",
+    "zeer slecht",
+    "heel erg slecht",
+    "vreselijk",
+    "verschrikkelijk",
+    "very bad",
+    "really bad",
+    "horrible",
+)
 _PHRASES = sorted(
     [(w, Mood.GOOD) for w in _GOOD_WORDS]
     + [(w, Mood.OKAY) for w in _OKAY_WORDS]
-    + [(w, Mood.BAD) for w in _BAD_WORDS],
+    + [(w, Mood.BAD) for w in _BAD_WORDS]
+    + [(w, Mood.VERY_BAD) for w in _VERY_BAD_WORDS],
     key=lambda pair: -len(pair[0]),
 )
 _EMOJI = {
     Mood.GOOD: ("🙂", "😀", "😃", "😄", "😊", "👍", "😁", "☺", "❤", "🥰", "😍"),
     Mood.OKAY: ("😐", "😑", "🤷", "😕", "🫤"),
-    Mood.BAD: ("🙁", "☹", "😢", "😞", "😔", "😭", "👎", "😟", "😩", "💔"),
+    Mood.BAD: ("🙁", "☹", "😞", "😔", "👎", "😟", "😩", "💔"),
+    Mood.VERY_BAD: ("😢", "😭"),
 }
 
 
 def mood_from_text(text: str) -> Mood | None:
-    """Read a short typed answer ('goed', 'niet zo goed', '🙁') as a mood, or None.
+    """Read a short typed answer ('goed', 'niet zo goed', 'heel slecht', '🙁') as a mood, or None.
 
     The longest phrase found wins, so "niet goed" is bad and "niet slecht" is so-so.
     A negation before a mood word that no listed phrase covers ("niet echt goed",
@@ -813,7 +823,7 @@ def mood_from_text(text: str) -> Mood | None:
     cleaned = " ".join(re.sub(r"[!?.,;:]+", " ", text.casefold()).split())
     if not cleaned or len(cleaned) > 40:
         return None
-    for mood in (Mood.BAD, Mood.OKAY, Mood.GOOD):
+    for mood in (Mood.VERY_BAD, Mood.BAD, Mood.OKAY, Mood.GOOD):
         if any(symbol in cleaned for symbol in _EMOJI[mood]):
             return mood
     padded = f" {cleaned} "

@@ -21,11 +21,12 @@ EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
 
 # A Dutch postcode: four digits (never starting with 0), then optionally two
 # letters; spaces and case do not matter. SA, SD and SS are never issued.
-_POSTCODE = re.compile(r"\s*([1-9]\d{3})\s*([A-Za-z]{2})?\s*")
+# The digits may hold a letter O typed for a zero ("21O1"): read as 0.
+_POSTCODE = re.compile(r"\s*([1-9][\dOo]{3})\s*([A-Za-z]{2})?\s*")
 _UNUSED_LETTERS = frozenset({"SA", "SD", "SS"})
 # What someone who means a postcode might type, typos included: worth a postcode
 # answer ("that is not a postcode I know") rather than "I do not understand".
-POSTCODE_LIKE = re.compile(r"^\s*\d{3,5}\s*[A-Za-z]{0,3}\s*$")
+POSTCODE_LIKE = re.compile(r"^\s*(?=[\dOo]*\d)[\dOo]{3,5}\s*[A-Za-z]{0,3}\s*$")
 _KEY = re.compile(r"[a-z0-9-]{1,20}")
 
 
@@ -39,14 +40,14 @@ class Postcode:
 
 
 def parse_postcode(text: str) -> Postcode | None:
-    """'2101', '2101 AB' and '2101ab' all work; anything else is None."""
+    """'2101', '2101 AB', '2101ab' and '21O1' (an O for a zero) work; anything else is None."""
     match = _POSTCODE.fullmatch(text)
     if match is None:
         return None
     letters = (match.group(2) or "").upper()
     if letters in _UNUSED_LETTERS:
         return None
-    return Postcode(match.group(1), letters)
+    return Postcode(match.group(1).upper().replace("O", "0"), letters)
 
 
 @dataclass(frozen=True)

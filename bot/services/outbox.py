@@ -25,6 +25,8 @@ MAX_ATTEMPTS = 5
 # A delivered (or dead) message keeps its row for edits and the numbers, but not
 # its text: texts can name people, and a person's erasure must not miss them.
 EMPTY_PAYLOAD = '{"text":"","buttons":[],"photo":null}'
+# Delivered messages' rows (who, when, which kind) are forgotten after this long.
+OUTBOX_RETENTION = timedelta(days=30)
 
 
 class Priority:
@@ -108,12 +110,36 @@ class NewRow:
     dedupe_key: str | None = None
     not_before: datetime | None = None
     priority: int = Priority.NORMAL
+    # Edit this message in the recipient's chat instead of sending a new one: for
+    # messages that were answers to a button, not sent through the outbox.
+    edit_message_id: int | None = None
 
 
 _INSERT = (
     "INSERT INTO outbox (recipient_id, kind, priority, ref, dedupe_key, edit_of, payload,"
-    " not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " not_before, created_at, edit_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (dedupe_key) DO NOTHING"
+)
+
+
+# Other edits of the same message as edit ``o``; an edit goes to the chat of the
+# message it edits, so the recipient index finds them.
+_SIBLING_EDITS = (
+    "SELECT 1 FROM outbox s WHERE s.recipient_id = o.recipient_id AND s.edit_of = o.edit_of"
+)
+_CLAIM = (
+    "SELECT o.id, o.recipient_id, o.kind, o.payload, o.attempts, o.edit_of,"
+    # An edit names its original (edit_of) or, for a message sent directly, its id.
+    " COALESCE(o.edit_message_id, e.message_id) AS edit_message_id,"
+    f" CASE WHEN o.edit_of IS NULL THEN 0 ELSE EXISTS ({_SIBLING_EDITS} AND s.id > o.id)"
+    " END AS superseded"
+    " FROM outbox o LEFT JOIN outbox e ON e.id = o.edit_of"
+    " WHERE o.status = 'pending' AND o.not_before <= ?"
+    # An edit waits until the message it edits is no longer on its way,
+    " AND (e.id IS NULL OR e.status NOT IN ('pending', 'sending'))"
+    # and while another edit of that message is (it may still arrive after this one).
+    f" AND (o.edit_of IS NULL OR NOT EXISTS ({_SIBLING_EDITS} AND s.status = 'sending'))"
+    " ORDER BY o.priority, o.not_before, o.id LIMIT ?"
 )
 
 
@@ -135,6 +161,7 @@ class Outbox:
             new.message.to_json(),
             to_iso(new.not_before or now),
             to_iso(now),
+            new.edit_message_id,
         )
 
     async def enqueue(self, new: NewRow, conn: aiosqlite.Connection | None = None) -> int | None:
@@ -159,7 +186,11 @@ class Outbox:
     async def enqueue_edit(
         self, of_id: int, new: NewRow, conn: aiosqlite.Connection | None = None
     ) -> int | None:
-        """Replace the text and buttons of an earlier outbox message once it is sent."""
+        """Replace the text and buttons of an earlier outbox message once it is sent.
+
+        ``new.recipient_id`` is the chat of that message. Each edit carries the whole
+        new text, so when several are waiting only the newest is sent.
+        """
         if conn is None:
             async with self._db.transaction() as own:
                 return await self.enqueue_edit(of_id, new, own)
@@ -184,26 +215,29 @@ class Outbox:
         )
 
     async def claim_due(self, limit: int) -> list[Pending]:
-        """Mark up to ``limit`` due rows as in flight and return them, oldest first."""
+        """Mark up to ``limit`` due rows as in flight and return them, oldest first.
+
+        Edits of one message apply in the order they were made (their ids): an edit
+        waits while an earlier edit of its message is on its way, and an edit that a
+        newer one replaces is dropped here, whether it is due for the first time or
+        for a retry, so it can never overwrite the newer text.
+        """
         now = to_iso(self._clock())
         async with self._db.transaction() as conn:
-            rows = list(
-                await conn.execute_fetchall(
-                    "SELECT o.id, o.recipient_id, o.kind, o.payload, o.attempts, o.edit_of,"
-                    " e.message_id AS edit_message_id"
-                    " FROM outbox o LEFT JOIN outbox e ON e.id = o.edit_of"
-                    " WHERE o.status = 'pending' AND o.not_before <= ?"
-                    # An edit waits until the message it edits is no longer on its way.
-                    " AND (e.id IS NULL OR e.status NOT IN ('pending', 'sending'))"
-                    " ORDER BY o.priority, o.not_before, o.id LIMIT ?",
-                    (now, limit),
-                )
-            )
-            if rows:
+            rows = list(await conn.execute_fetchall(_CLAIM, (now, limit)))
+            superseded = [(r["id"],) for r in rows if r["superseded"]]
+            claimed = [r for r in rows if not r["superseded"]]
+            if superseded:
                 await conn.executemany(
-                    "UPDATE outbox SET status = 'sending' WHERE id = ?", [(r[0],) for r in rows]
+                    "UPDATE outbox SET status = 'cancelled', error = 'superseded',"
+                    f" payload = '{EMPTY_PAYLOAD}' WHERE id = ?",
+                    superseded,
                 )
-        return [_pending(r) for r in rows]
+            if claimed:
+                await conn.executemany(
+                    "UPDATE outbox SET status = 'sending' WHERE id = ?", [(r[0],) for r in claimed]
+                )
+        return [_pending(r) for r in claimed]
 
     async def record(self, results: Sequence[Result]) -> None:
         """Write a batch of outcomes in one transaction."""

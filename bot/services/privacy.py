@@ -7,12 +7,15 @@ when a migration adds a table to neither list, so erasure cannot silently miss o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.clock import Clock, to_iso
 from bot.db import Database
+from bot.services.checkins import SEND_RETENTION
 from bot.services.counts import Counts
-from bot.services.outbox import EMPTY_PAYLOAD
+from bot.services.outbox import EMPTY_PAYLOAD, OUTBOX_RETENTION
+from bot.services.selfcheck import ROUND_RETENTION
 
 PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("outbox", "recipient_id"),
@@ -22,6 +25,9 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("activity_changes", "changed_by"),
     ("activity_drafts", "telegram_id"),
     ("callback_tasks", "resident_id"),
+    # Which messages in a volunteer's chat show a task's details (to clear them).
+    ("callback_task_messages", "chat_id"),
+    ("callback_task_lists", "chat_id"),
     ("volunteers", "telegram_id"),
     ("volunteer_invites", "used_by"),
     ("volunteer_applications", "telegram_id"),
@@ -79,11 +85,128 @@ HIDDEN_IN_EXPORT: frozenset[tuple[str, str]] = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class Retention:
+    """How long Samen keeps what it keeps automatically, in days (from the settings)."""
+
+    phone_days: int = 30  # a closed call-back's phone number and note
+    checkin_days: int = SEND_RETENTION.days  # check-ins and their moods
+    selfcheck_days: int = ROUND_RETENTION.days  # self-check answers and results
+    message_days: int = OUTBOX_RETENTION.days  # the record of a message sent
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """Every kind of data Samen holds about one person beyond the profile, for "My data".
+
+    Counts are rows; phone numbers are shown back so the person sees exactly what
+    is kept. A kind with nothing in it is simply not held.
+    """
+
+    checkin_schedule: bool
+    safety_net_phone: str | None
+    checkins: int
+    selfcheck_consent: bool
+    selfchecks: int
+    reminders: int
+    open_callback_phone: str | None
+    open_callback: bool
+    earlier_callbacks: int
+    volunteer_name: str | None
+    applications: int
+    messages: int
+    announcements: int
+    audit_entries: int
+    activity_changes: int
+    invites_used: int
+    conversations: int
+    retention: Retention
+
+
+# Which field of Holdings (or the profile) shows each personal table, so "My data"
+# cannot silently leave a kind of data out: a test checks every table is here.
+SHOWN_IN_MY_DATA: dict[str, str] = {
+    "residents": "profile",
+    "roles": "profile",
+    "outbox": "messages",
+    # A volunteer's messages that show task details or their task list (kept to edit them).
+    "callback_task_messages": "messages",
+    "callback_task_lists": "messages",
+    "activity_reminders": "reminders",
+    "activity_changes": "activity_changes",
+    "activity_drafts": "conversations",
+    "callback_tasks": "open_callback, earlier_callbacks",
+    "volunteers": "volunteer_name",
+    "volunteer_invites": "invites_used",
+    "volunteer_applications": "applications",
+    "checkin_subscriptions": "checkin_schedule, safety_net_phone",
+    "checkin_sends": "checkins",
+    "selfcheck_subscriptions": "selfcheck_consent",
+    "selfcheck_rounds": "selfchecks",
+    "conversations": "conversations",
+    "broadcasts": "announcements",
+    "audit_log": "audit_entries",
+}
+
+
+# One row count per kind of data (parameter: the person's Telegram id).
+_HOLDING_COUNTS = {
+    "checkins": "SELECT COUNT(*) FROM checkin_sends WHERE telegram_id = :person",
+    "selfchecks": "SELECT COUNT(*) FROM selfcheck_rounds WHERE telegram_id = :person",
+    "reminders": "SELECT COUNT(*) FROM activity_reminders WHERE telegram_id = :person",
+    "earlier_callbacks": "SELECT COUNT(*) FROM callback_tasks WHERE resident_id = :person"
+    " AND status IN ('closed', 'cancelled')",
+    "applications": "SELECT COUNT(*) FROM volunteer_applications WHERE telegram_id = :person",
+    "messages": "SELECT COUNT(*) FROM outbox WHERE recipient_id = :person",
+    "announcements": "SELECT COUNT(*) FROM broadcasts WHERE author_id = :person",
+    "audit_entries": "SELECT COUNT(*) FROM audit_log WHERE subject_id = :person",
+    "activity_changes": "SELECT COUNT(*) FROM activity_changes WHERE changed_by = :person",
+    "invites_used": "SELECT COUNT(*) FROM volunteer_invites WHERE used_by = :person",
+    "conversations": "SELECT (SELECT COUNT(*) FROM conversations WHERE telegram_id = :person)"
+    " + (SELECT COUNT(*) FROM activity_drafts WHERE telegram_id = :person)",
+}
+
+
 class Privacy:
-    def __init__(self, db: Database, clock: Clock, counts: Counts) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, counts: Counts, retention: Retention | None = None
+    ) -> None:
         self._db = db
         self._clock = clock
         self._counts = counts
+        self.retention = retention or Retention()
+
+    async def holdings(self, telegram_id: int) -> Holdings:
+        """What "My data" lists: every kind of data held about this person, and how much."""
+        person = {"person": telegram_id}
+        counts = {}
+        for key, sql in _HOLDING_COUNTS.items():
+            row = await self._db.fetchone(sql, person)
+            counts[key] = int(row[0]) if row else 0
+        checkin = await self._db.fetchone(
+            "SELECT phone FROM checkin_subscriptions WHERE telegram_id = :person", person
+        )
+        callback = await self._db.fetchone(
+            "SELECT phone FROM callback_tasks WHERE resident_id = :person"
+            " AND status IN ('open', 'claimed')",
+            person,
+        )
+        volunteer = await self._db.fetchone(
+            "SELECT first_name FROM volunteers WHERE telegram_id = :person", person
+        )
+        selfcheck = await self._db.fetchone(
+            "SELECT 1 FROM selfcheck_subscriptions WHERE telegram_id = :person", person
+        )
+        return Holdings(
+            checkin_schedule=checkin is not None,
+            safety_net_phone=checkin[0] if checkin else None,
+            selfcheck_consent=selfcheck is not None,
+            open_callback=callback is not None,
+            open_callback_phone=callback[0] if callback else None,
+            volunteer_name=str(volunteer[0]) if volunteer else None,
+            retention=self.retention,
+            **counts,
+        )
 
     async def export(self, telegram_id: int) -> dict[str, Any]:
         """Everything stored about one person, table by table."""

@@ -4,6 +4,10 @@ A reminder is a row with the moment to send it. The scheduler's tick reads the
 due rows with one indexed query and, in one transaction, enqueues the message
 (dedupe key ``reminder:<id>``) and marks the row sent, so a crash or restart
 never loses a reminder and never sends one twice.
+
+Nothing is sent in quiet hours (``SAMEN_QUIET_HOURS``): a reminder that would
+fall in them comes when they end if that still leaves time to get ready, and
+otherwise the evening before, just before they begin.
 """
 
 from __future__ import annotations
@@ -17,9 +21,16 @@ from enum import StrEnum
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.i18n import Catalogs, Translator
+from bot.services.checkins import CheckinPolicy, slot_moment
 from bot.services.outbox import NewRow, Outbox, OutMessage
+from bot.services.selfcheck import end_of_quiet
 
 DUE_BATCH = 500
+# A reminder moved out of quiet hours comes at their end only if that is still this
+# long before the start (or the whole lead, if shorter); else the evening before.
+WELL_AHEAD = timedelta(minutes=90)
+# The evening reminder comes this long before quiet hours begin, not at their edge.
+BEFORE_QUIET = timedelta(minutes=30)
 
 
 class Added(StrEnum):
@@ -43,19 +54,61 @@ class Reminder:
         return self.title_en if language == "en" and self.title_en else self.title_nl
 
 
+def start_of_quiet(moment: datetime, policy: CheckinPolicy) -> datetime:
+    """The moment the quiet hours that contain ``moment`` began."""
+    day = moment.astimezone(policy.zone).date()
+    for offset in (0, 1):
+        begun = slot_moment(day - timedelta(days=offset), policy.quiet.start, policy.zone)
+        if begun <= moment:
+            return begun
+    raise AssertionError("quiet hours begin within a day")
+
+
+def reminder_moment(
+    starts_at: datetime, lead: timedelta, now: datetime, policy: CheckinPolicy
+) -> datetime | None:
+    """When to remind: ``lead`` before the start, moved out of quiet hours; None: too late."""
+    wanted = starts_at - lead
+    if not policy.quiet.contains(wanted.astimezone(policy.zone).time()):
+        return wanted if wanted > now else None
+    morning = end_of_quiet(wanted, policy)
+    evening = start_of_quiet(wanted, policy) - BEFORE_QUIET
+    if now < morning <= starts_at - min(lead, WELL_AHEAD):
+        return morning
+    if evening > now:
+        return evening
+    return morning if now < morning < starts_at else None
+
+
 class Reminders:
-    def __init__(self, db: Database, clock: Clock, outbox: Outbox, catalogs: Catalogs) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        outbox: Outbox,
+        catalogs: Catalogs,
+        policy: CheckinPolicy | None = None,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._outbox = outbox
         self._catalogs = catalogs
+        self.policy = policy or CheckinPolicy()
+
+    def moment(self, starts_at: datetime, lead: timedelta) -> datetime | None:
+        """When a reminder for this start would come; None if that is too late already."""
+        return reminder_moment(starts_at, lead, self._clock(), self.policy)
 
     async def add(
         self, telegram_id: int, activity_id: int, starts_at: datetime, lead: timedelta
     ) -> tuple[Added, datetime]:
-        """Remind this person ``lead`` before this occurrence; returns what happened and when."""
+        """Remind this person ``lead`` before this occurrence (outside quiet hours).
+
+        Returns what happened and when the reminder comes.
+        """
         now = self._clock()
-        remind_at = starts_at - lead
+        moment = reminder_moment(starts_at, lead, now, self.policy)
+        remind_at = starts_at - lead if moment is None else moment
         async with self._db.transaction() as conn:
             exists = await conn.execute_fetchall(
                 "SELECT 1 FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id"
@@ -64,7 +117,7 @@ class Reminders:
             )
             if not list(exists) or starts_at <= now:
                 return Added.GONE, remind_at
-            if remind_at <= now:
+            if moment is None:
                 return Added.TOO_LATE, remind_at
             cursor = await conn.execute(
                 "INSERT INTO activity_reminders (telegram_id, activity_id, starts_at, remind_at,"
@@ -111,9 +164,13 @@ class Reminders:
 
         Residents who stopped messages or cannot be reached, and occurrences that
         already began (Samen was down), are skipped. If the activity was hidden or
-        its date dropped, the person is told it may not take place.
+        its date dropped, the person is told it may not take place. In quiet hours
+        nothing goes out: a reminder planned before they were changed (or before
+        Samen kept out of them) waits for their end, if its activity has not begun.
         """
         now = self._clock()
+        if self.policy.quiet.contains(now.astimezone(self.policy.zone).time()):
+            return 0
         queued = 0
         # Read and mark in one transaction: a reminder cancelled a moment before is
         # not sent, and one cancelled a moment after was already marked sent.
@@ -160,7 +217,7 @@ class Reminders:
         title = html.escape(
             row["title_en"] if language == "en" and row["title_en"] else row["title_nl"]
         )
-        when = t.date(starts_at, "EEEE d MMMM") if row["all_day"] else t.datetime(starts_at)
+        when = t.day(starts_at) if row["all_day"] else t.datetime(starts_at)
         place = html.escape(", ".join(p for p in (row["place_name"], row["address"]) if p))
         contact = html.escape(" · ".join(p for p in (row["phone"], row["website"]) if p))
         if not row["still_on"]:

@@ -4,6 +4,11 @@ Each section belongs to a feature and is shown only when that feature's table
 exists, so the numbers never pretend a feature is running. Weekly series come
 from the anonymous ``daily_counts`` (which survive erasure); a few current
 totals and the call-back waiting time come from the feature's own tables.
+
+Counts about feelings and health are *sensitive* (see ``SENSITIVE_METRICS``): a
+coordinator who knows who just did the self-check must not learn the result
+from the numbers. They pass through ``protect`` and appear only for finished
+weeks; see there for how that also holds through totals and differences.
 """
 
 from __future__ import annotations
@@ -18,12 +23,69 @@ from bot.db import Database
 from bot.i18n import N_
 
 WEEKS = 12
+DEFAULT_MIN_COUNT = 5
+
+# Counts about how people feel or their health, shown only protected (``protect``):
+# check-in moods, the safety net's calls after an unanswered check-in, and everything
+# about the monthly loneliness self-check (taking part in it says something too).
+# A new count of that kind (e.g. what typed messages meant) only needs its metric here.
+SENSITIVE_METRICS: frozenset[str] = frozenset(
+    {
+        "checkins_answered_good",
+        "checkins_answered_okay",
+        "checkins_answered_bad",
+        "checkins_escalated",
+        "selfcheck_invited",
+        "selfcheck_done",
+        "selfcheck_not_lonely",
+        "selfcheck_moderate",
+        "selfcheck_severe",
+        "selfcheck_joined",
+        "selfcheck_stopped",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Few:
+    """Fewer than ``limit`` people, perhaps none: too few to show (rendered "< 5")."""
+
+    limit: int
+
+
+@dataclass(frozen=True)
+class Later:
+    """A sensitive count of the week still running: shown once the week is over."""
+
+
+# One week's value: a number, Few, Later, or None when there was nothing to measure.
+Value = float | Few | Later | None
+
+
+def protect(count: int, min_count: int) -> float | Few:
+    """A sensitive count as it may be shown to coordinators.
+
+    Below ``min_count`` (0 too) it is ``Few``: "< 5" says nothing about whether
+    one person or nobody is in it. From ``min_count`` up it is rounded to the
+    nearest multiple of ``min_count`` (7 -> 5, 8 -> 10), so a total and its
+    parts, or two rows, cannot be subtracted back to an exact small count: each
+    shown number stands for a range of ``min_count`` values. Differences between
+    two looks at the same week cannot show one person's answer either, because
+    ``Stats`` shows sensitive counts only for weeks that are over.
+    """
+    if min_count <= 1:
+        return float(count)
+    if count < min_count:
+        return Few(min_count)
+    return float(min_count * ((count + min_count // 2) // min_count))
 
 
 @dataclass(frozen=True)
 class Series:
     label: str  # an N_() msgid
-    values: tuple[float | None, ...]  # one per week, oldest first; None: nothing to measure
+    values: tuple[Value, ...]  # one per week, oldest first
+    sensitive: bool = False  # protected (see ``protect``)
+    hours: bool = False  # a duration in hours, not a count: drawn on its own axis
 
 
 @dataclass(frozen=True)
@@ -38,6 +100,7 @@ class Section:
 class Report:
     weeks: tuple[date, ...]  # the Monday of each week, oldest first
     sections: tuple[Section, ...]
+    min_count: int = DEFAULT_MIN_COUNT  # sensitive counts below it are Few
 
 
 @dataclass(frozen=True)
@@ -67,6 +130,7 @@ _SPECS = (
             ("checkins_answered_good", N_("answered: good")),
             ("checkins_answered_okay", N_("answered: so-so")),
             ("checkins_answered_bad", N_("answered: not good")),
+            ("checkins_answered_very_bad", N_("answered: very bad")),
             ("checkins_escalated", N_("no answer: a volunteer called")),
         ),
     ),
@@ -118,10 +182,13 @@ def week_start(day: date) -> date:
 
 
 class Stats:
-    def __init__(self, db: Database, clock: Clock, zone: ZoneInfo) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, zone: ZoneInfo, min_count: int = DEFAULT_MIN_COUNT
+    ) -> None:
         self._db = db
         self._clock = clock
         self._zone = zone
+        self.min_count = min_count
 
     async def report(self) -> Report:
         today = self._clock().astimezone(self._zone).date()
@@ -133,8 +200,7 @@ class Stats:
             if spec.table not in tables:
                 continue
             series = tuple(
-                Series(label, tuple(float(counts.get((metric, w), 0)) for w in weeks))
-                for metric, label in spec.metrics
+                self._series(metric, label, weeks, counts) for metric, label in spec.metrics
             )
             sections.append(Section(spec.key, spec.title, await self._totals(spec.key), series))
         if "callback_tasks" in tables:
@@ -142,7 +208,16 @@ class Stats:
                 _with_series(s, await self._callback_waits(weeks)) if s.key == "callbacks" else s
                 for s in sections
             ]
-        return Report(weeks, tuple(sections))
+        return Report(weeks, tuple(sections), self.min_count)
+
+    def _series(
+        self, metric: str, label: str, weeks: tuple[date, ...], counts: dict[tuple[str, date], int]
+    ) -> Series:
+        weekly = [counts.get((metric, w), 0) for w in weeks]
+        if metric not in SENSITIVE_METRICS:
+            return Series(label, tuple(float(v) for v in weekly))
+        finished = [protect(v, self.min_count) for v in weekly[:-1]]
+        return Series(label, (*finished, Later()), sensitive=True)
 
     async def _weekly_counts(self, since: date) -> dict[tuple[str, date], int]:
         rows = await self._db.fetchall(
@@ -191,6 +266,7 @@ class Stats:
         return Series(
             N_("median hours from request to call"),
             tuple(round(statistics.median(hours[w]), 1) if w in hours else None for w in weeks),
+            hours=True,
         )
 
 

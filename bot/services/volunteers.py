@@ -445,6 +445,13 @@ class Volunteers:
                 conn,
             )
 
+    async def applicant_of(self, application_id: int) -> int | None:
+        """Who made an application (to offer a new volunteer the waiting tasks)."""
+        row = await self._db.fetchone(
+            "SELECT telegram_id FROM volunteer_applications WHERE id = ?", (application_id,)
+        )
+        return int(row[0]) if row else None
+
     async def pending_applications(self) -> list[tuple[int, int, str, datetime]]:
         """(application id, applicant id, first name, asked at), oldest first."""
         rows = await self._db.fetchall(

@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 from playwright.async_api import Locator, Page, expect
 
-from bot.playground import ANNA, COEN, TOKEN, Playground
+from bot.playground import ANNA, COEN, Playground
 from tests.browser.conftest import Shoot
 
 
@@ -90,6 +90,8 @@ async def test_a_resident_onboards_uses_the_menu_and_gets_her_data(
     assert data["residents"][0]["first_name"] == "Anna"
 
     await button(overview, "🔕 Stop alle berichten").click()
+    await expect(overview).to_contain_text("Alle berichten stoppen?")  # it asks first
+    await button(overview, "🔕 Ja, stop alle berichten").click()
     await expect(anna.locator(".toast", has_text="Berichten gestopt")).to_be_visible()
     await expect(overview).to_contain_text("Berichten van Samen: gestopt")  # edited in place
     await expect(bot_says(anna, "Berichten van Samen:")).to_have_count(1)
@@ -203,7 +205,7 @@ async def bot_api(playground: Playground, method: str, **params: Any) -> Any:
             form.add_field(key, value, filename="chart.png", content_type="image/png")
         else:
             form.add_field(key, value if isinstance(value, str) else json.dumps(value))
-    url = f"{playground.emulator.url}/bot{TOKEN}/{method}"
+    url = f"{playground.emulator.url}/bot{playground.token}/{method}"
     async with aiohttp.ClientSession() as session, session.post(url, data=form) as response:
         body = await response.json()
     assert body["ok"], body

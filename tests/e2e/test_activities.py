@@ -90,7 +90,7 @@ async def test_location_list_details_and_reminder_across_restart(
     assert "1. <b>" not in text and "1. " in text  # HTML was rendered, not shown
     assert "Volgende ▶️" in buttons_of(first)
     # Babel, Dutch: a weekday and month in Dutch, a 24-hour time.
-    assert re.search(r"(ma|di|wo|do|vr|za|zo) \d+ \w+\.?, \d\d:\d\d", text)
+    assert re.search(r"(ma|di|wo|do|vr|za|zo) \d+ \w+\.? om \d\d:\d\d", text)
 
     await anna.press(first, "Volgende ▶️")
     second = await anna.expect("6. ", where=lambda e: bool(e.get("edited")))
@@ -106,14 +106,14 @@ async def test_location_list_details_and_reminder_across_restart(
     assert venue.get("venue", {})["title"] == "Koffieochtend in de bibliotheek"
     details = await anna.expect("Koffieochtend in de bibliotheek")
     body = text_of(details)
-    assert "Volgende keer: dinsdag 1 december, 10:00–11:30" in body
+    assert "Volgende keer: dinsdag 1 december om 10:00–11:30" in body
     assert "Georganiseerd door WIJ Heemstede" in body and "023 512 3401" in body
     assert "Toegankelijk met een rolstoel: ja" in body and "gratis" in body
     assert buttons_of(details) == ["🔔 Herinner mij", "🤝 Ik ga liever niet alleen"]
 
     await anna.press(details, "🔔 Herinner mij")
     await anna.expect_toast("Herinnering staat klaar.")
-    await anna.expect("Ik stuur u een herinnering op dinsdag 1 december, 08:00.")
+    await anna.expect("U krijgt dinsdag 1 december om 08:00 een herinnering.")
     await anna.press(details, "🔔 Herinner mij")
     await anna.expect("U hebt hiervoor al een herinnering.")
     assert await samen.query(
@@ -127,7 +127,7 @@ async def test_location_list_details_and_reminder_across_restart(
     await samen.start()
     reminder = await anna.expect("Herinnering", timeout=15)
     assert "Koffieochtend in de bibliotheek" in text_of(reminder)
-    assert "dinsdag 1 december, 10:00" in text_of(reminder)
+    assert "vandaag om 10:00" in text_of(reminder)  # sent at 08:05 the same day
     await samen.restart()
     await anna.expect_silence(3)
     assert await samen.query(
@@ -154,16 +154,41 @@ async def test_reminders_are_listed_and_cancelled(
     await john.press(games, next(b for b in buttons_of(games) if "Bridge" in b))
     details = await john.expect("Bridge afternoon")
     await john.press(details, "🔔 Remind me")
-    confirmed = await john.expect("I will send you a reminder on Monday 30 November, 11:30.")
+    confirmed = await john.expect("Your reminder comes Monday 30 November at 11:30.")
     await john.press(confirmed, "🔔 My reminders")
     listed = await john.expect("Your reminders")
-    assert "1. Bridge afternoon – Mon 30 Nov, 13:30" in text_of(listed)
+    assert "1. Bridge afternoon – Mon 30 Nov at 13:30" in text_of(listed)
     await john.press(listed, "❌ Cancel reminder 1")
     await john.expect_toast("Reminder cancelled.")
     await john.expect("You have no reminders.", where=lambda e: bool(e.get("edited")))
     assert await samen.query(
         "SELECT status FROM activity_reminders WHERE telegram_id = ?", (john.user_id,)
     ) == [("cancelled",)]
+
+
+async def test_reminders_say_they_are_not_sent_while_messages_are_stopped(
+    town: tuple[SamenBot, FakeClock], john: Person
+) -> None:
+    await onboard(john, "✓ English", "✅ I agree")
+    await john.say("2101")
+    filters = await john.expect("Activities near postcode 2101")
+    await john.press(filters, "🔎 Show activities")
+    found = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    await john.press(found, buttons_of(found)[0])
+    details = await john.expect("Next time")
+    await john.press(details, "🔔 Remind me")
+    confirmed = await john.expect("Your reminder comes")
+    await john.press(confirmed, "🔔 My reminders")
+    assert "messages are stopped" not in text_of(await john.expect("Your reminders"))
+    await john.say("/mydata")
+    await john.press(await john.expect("What Samen stores about you"), "🔕 Stop all messages")
+    question = await john.expect("Stop all messages?")
+    assert "no reminders for activities" in text_of(question)
+    await john.press(question, "🔕 Yes, stop all messages")
+    await john.expect("Messages from Samen: stopped")
+    await john.press(confirmed, "🔔 My reminders")
+    listed = await john.expect("Your reminders")
+    assert "Your messages are stopped, so these reminders are not sent." in text_of(listed)
 
 
 async def test_more_than_a_hundred_reminders(
@@ -231,7 +256,8 @@ async def test_postcode_forms_and_unknown_postcodes(town: object, john: Person) 
 async def test_neighbourhood_without_consent_stores_nothing(
     town: tuple[SamenBot, FakeClock], client: EmulatorClient
 ) -> None:
-    samen, _clock = town
+    samen, clock = town
+    clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # Monday: "this week" is a whole week
     greet = await Person(client, 700_000_033, "Greet", "nl").join()
     await greet.say("/start")
     await greet.press(await greet.expect(), "✓ Nederlands")
@@ -326,13 +352,13 @@ async def test_coordinator_adds_edits_and_hides(
     await coen.expect("This is not a phone number. Please try again.")
     await coen.press(phone, "Skip")
     summary = await coen.expect("Is this right?")
-    assert "First time: Wednesday 2 December, 19:00" in text_of(summary)
+    assert "First time: Wednesday 2 December at 19:00" in text_of(summary)
     assert "Every week" in text_of(summary)
     await coen.press(summary, "✅ Save")
     await coen.expect("Saved. Residents can find it now.")
     details = await coen.expect("Schaakclub voor iedereen", where=lambda e: bool(buttons_of(e)))
     assert "source: added in Samen" in text_of(details)
-    assert f"Last change: 28 Nov 2026, 15:30 by {COORDINATOR_ID}" in text_of(details)
+    assert f"Last change: today at 15:30 by {COORDINATOR_ID}" in text_of(details)
     activity_id = int(re.findall(r"Number (\d+)", text_of(details))[0])
 
     await coen.press(details, "✏️ Change")
@@ -446,7 +472,7 @@ async def test_reminder_after_the_activity_was_hidden_warns(
     await john.press(listed, next(b for b in buttons_of(listed) if "Dinner together" in b))
     details = await john.expect("Dinner together at the Princehof")
     await john.press(details, "🔔 Remind me")
-    await john.expect("I will send you a reminder on Thursday 3 December, 15:30.")
+    await john.expect("Your reminder comes Thursday 3 December at 15:30.")
     rows = await samen.query("SELECT activity_id FROM activity_reminders")
     await samen.stop()
     db = await Database.open(samen.settings.database)
@@ -485,3 +511,109 @@ async def test_rather_not_go_alone_becomes_a_call_back_about_activities(
         "SELECT topic, status FROM callback_tasks WHERE resident_id = ?", (anna.user_id,)
     ) == [("activities", "open")]
     await coen.expect("geen vrijwilliger")  # nobody on duty: the coordinator hears it
+
+
+async def open_details(person: Person, postcode: str, kind: str, title: str) -> Entry:
+    """Search near a postcode for one kind and open the details of one activity."""
+    await person.say(postcode)
+    filters = await person.expect(f"Activities near postcode {postcode}")
+    await person.press(filters, kind)
+    ticked = await person.expect(postcode, where=lambda e: bool(e.get("edited")))
+    await person.press(ticked, "🔎 Show activities")
+    listed = await person.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    await person.press(listed, next(b for b in buttons_of(listed) if title in b))
+    return await person.expect(title)
+
+
+async def test_a_reminder_never_comes_in_quiet_hours(
+    town: tuple[SamenBot, FakeClock], john: Person
+) -> None:
+    """Thursday 09:00: two hours before is 07:00, inside quiet hours (21:00-08:00), and
+    08:00 leaves too little time, so the reminder comes the evening before, and says so."""
+    samen, clock = town
+    await onboard(john, "✓ English", "✅ I agree")
+    details = await open_details(john, "2101", "🤝 Volunteering", "Helping at the food bank")
+    await john.press(details, "🔔 Remind me")
+    confirmed = await john.expect("Your reminder comes Wednesday 2 December at 20:30.")
+    assert "That is earlier than usual: between 21:00 and 08:00 Samen sends nothing." in text_of(
+        confirmed
+    )
+    assert await samen.query("SELECT remind_at FROM activity_reminders") == [
+        ("2026-12-02T19:30:00Z",)
+    ]
+    clock.now = datetime(2026, 12, 2, 19, 30, 1, tzinfo=UTC)
+    reminder = await john.expect("Reminder", timeout=15)
+    assert "tomorrow at 09:00" in text_of(reminder)
+
+
+async def test_a_reminder_too_late_for_tonight_offers_the_next_time(
+    town: tuple[SamenBot, FakeClock], john: Person
+) -> None:
+    samen, clock = town
+    clock.now = datetime(2026, 12, 1, 16, 30, tzinfo=UTC)  # Tuesday 17:30; the café is at 19:00
+    await onboard(john, "✓ English", "✅ I agree")
+    details = await open_details(john, "2101", "📚 Learning and library", "Dutch language café")
+    await john.press(details, "🔔 Remind me")
+    late = await john.expect("This starts soon, at 19:00, so a reminder would come too late.")
+    assert "The next time is Tuesday 8 December at 19:00." in text_of(late)
+    assert buttons_of(late) == ["🔔 Remind me next time", "🔔 My reminders"]
+    await john.press(late, "🔔 Remind me next time")
+    await john.expect("Your reminder comes Tuesday 8 December at 17:00.")
+    assert await samen.query("SELECT starts_at FROM activity_reminders") == [
+        ("2026-12-08T18:00:00Z",)
+    ]
+
+
+async def test_asked_for_a_postcode_every_text_gets_an_answer_about_it(
+    town: tuple[SamenBot, FakeClock], anna: Person
+) -> None:
+    """Asked where to look, any text is an answer to that question; "21O1" (a letter O)
+    is read as 2101, here and under My data."""
+    samen, _clock = town
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("🔎 Activiteiten")
+    await anna.expect("Kies een wijk:")
+    for typed in ("Heemstede", "bij de bieb"):
+        await anna.say(typed)
+        answer = await anna.expect("moet ik weten waar u bent")
+        assert "Typ uw postcode" in text_of(answer) and "2101 AB" in text_of(answer)
+    await anna.say("21O1")
+    await anna.expect("Ik zoek in de buurt van postcode 2101.")
+    await anna.expect("Activiteiten bij postcode 2101")
+    # The question is answered: later text is no longer taken as a place.
+    await anna.say("hallo")
+    await anna.expect("ik begrijp getypte berichten nog niet")
+
+    await anna.say("/mydata")
+    await anna.press(await anna.expect("Wat Samen over u bewaart"), "📍 Geef mijn postcode")
+    await anna.say("21O1")
+    await anna.expect("Dank u wel. Uw postcode is 2101.")
+    assert await samen.query(
+        "SELECT postcode_area FROM residents WHERE telegram_id = ?", (anna.user_id,)
+    ) == [("2101",)]
+
+
+async def test_a_menu_tap_closes_the_question_where_to_look(
+    town: tuple[SamenBot, FakeClock], anna: Person
+) -> None:
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("🔎 Activiteiten")
+    await anna.expect("Kies een wijk:")
+    await anna.tap("⬅️ Terug naar het menu")
+    await anna.expect()
+    await anna.say("hallo")
+    await anna.expect("ik begrijp getypte berichten nog niet")
+
+
+async def test_this_week_ends_on_sunday(town: tuple[SamenBot, FakeClock], john: Person) -> None:
+    """On Saturday, "this week" is the weekend: nothing from Monday on."""
+    await john.say("/start")
+    await john.say("2101")
+    filters = await john.expect("Activities near postcode 2101")
+    await john.press(filters, "This week")
+    week = await john.expect("postcode 2101", where=lambda e: bool(e.get("edited")))
+    await john.press(week, "🔎 Show activities")
+    results = await john.expect("postcode 2101", where=lambda e: "Tap an activity" in text_of(e))
+    # Dates in a list read as people say them: Saturday is "today", Sunday "tomorrow".
+    days = re.findall(r"\b(today|tomorrow|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b", text_of(results))
+    assert days and set(days) <= {"today", "tomorrow"}

@@ -107,7 +107,7 @@ async def ask_for_call(anna: Person, topic: str | None = "☕ Gewoon een praatje
     await anna.client.tap_reply_button(
         anna.user_id, "📱 Mijn telefoonnummer delen", phone_number="+31612345678"
     )
-    thanks = await anna.expect("We bellen +31 6 12345678")
+    thanks = await anna.expect("We bellen 06 12 34 56 78")
     assert "📞 Bel mij" in keyboard_of(thanks)  # the menu is back
     moments = await anna.expect("Wanneer wilt u gebeld worden?")
     await anna.press(moments, buttons_of(moments)[0])
@@ -127,7 +127,7 @@ async def test_request_race_claim_call_and_close(
     await client.send_contact(anna.user_id, "+31687654321", contact_user_id=piet.user_id)
     await anna.expect("Dat is het nummer van iemand anders")
     await anna.say("06-1234 5678")
-    await anna.expect("+31 6 12345678")
+    await anna.expect("06 12 34 56 78")
     moments = await anna.expect("Wanneer wilt u gebeld worden?")
     assert buttons_of(moments) == [
         "Vanochtend (09:00–12:00)",
@@ -141,7 +141,7 @@ async def test_request_race_claim_call_and_close(
     topics = await anna.expect("Waar wilt u over praten?")
     await anna.press(topics, "💛 Zorgen om iemand")
     confirmed = await anna.expect("Uw verzoek is binnen.")
-    assert "zaterdag 28 november, 12:00–17:00" in text_of(confirmed)
+    assert "We bellen u: vandaag, 12:00–17:00" in text_of(confirmed)
     assert "Onderwerp: 💛 Zorgen om iemand" in text_of(confirmed)
     assert "Wat gebeurt er nu?" in text_of(confirmed)
 
@@ -155,8 +155,8 @@ async def test_request_race_claim_call_and_close(
     await asyncio.gather(
         piet.press(offer_piet, "🙋 I'll take it"), kees.press(offer_kees, "🙋 Ik neem het")
     )
-    piet_details = piet.expect("Phone: +31 6 12345678", timeout=4)
-    kees_details = kees.expect("Telefoon: +31 6 12345678", timeout=4)
+    piet_details = piet.expect("Phone: 06 12 34 56 78", timeout=4)
+    kees_details = kees.expect("Telefoon: 06 12 34 56 78", timeout=4)
     results = await asyncio.gather(piet_details, kees_details, return_exceptions=True)
     winners = [r for r in results if not isinstance(r, BaseException)]
     assert len(winners) == 1
@@ -197,7 +197,7 @@ async def test_release_and_cancel(
     offer = await piet.expect("New call-back request #1")
     await kees.expect("Nieuw terugbelverzoek #1")
     await piet.press(offer, "🙋 I'll take it")
-    details = await piet.expect("Phone: +31 6 12345678")
+    details = await piet.expect("Phone: 06 12 34 56 78")
     await kees.expect("Piet heeft terugbelverzoek #1 aangenomen")
     await anna.expect("Vrijwilliger Piet belt u")
 
@@ -243,7 +243,7 @@ async def test_escalations_with_the_clock_and_purge(
         "SELECT COUNT(*) FROM outbox WHERE ref = 'task:1:offer' AND edit_of IS NULL"
     ) == [(2,)]
     await piet.press(offer, "🙋 I'll take it")
-    details = await piet.expect("Phone: +31 6 12345678")
+    details = await piet.expect("Phone: 06 12 34 56 78")
     for attempt in (1, 2):
         await piet.press(details, "📵 No answer")
         await piet.expect_toast("Please try again later")
@@ -371,7 +371,7 @@ async def test_refusals_for_people_without_the_role(
     await anna.expect_toast("Dit kunt u niet gebruiken")
 
     await piet.press(offer, "🙋 I'll take it")
-    await piet.expect("Phone: +31 6 12345678")
+    await piet.expect("Phone: 06 12 34 56 78")
     # Kees forges outcome and detail buttons for Piet's task: refused, nothing shown.
     for data in ("task:reached:1", "task:show:1", "task:release:1", "tnote:1"):
         await client.press(kees.user_id, kees_offer["message_id"] or 0, data, forge=True)
@@ -416,15 +416,17 @@ async def test_call_me_needs_consent_first(bot: SamenBot, client: EmulatorClient
     await john.expect("Which number can we call?")
     await client.send_sticker(john.user_id)
     await john.expect("Please type your phone number")
-    await john.say("+32 470 12 34 56")  # a Belgian number
-    await john.expect("+32 470 12 34 56")
+    await john.say("+32 470 12 34 56")  # a Belgian number: not in SAMEN_CALLBACK_REGIONS
+    await john.expect("We can only call numbers from these countries: Netherlands.")
+    await john.say("0252 123456")  # a landline with a four-digit area code
+    await john.expect("We will call 0252 12 34 56")
     moments = await john.expect("When would you like to be called?")
     await john.press(moments, "Tomorrow morning (09:00–12:00)")
     topics = await john.expect("What would you like to talk about?")
     await john.press(topics, "Skip")
     done = await john.expect("Your request is in.")
-    assert "Sunday 29 November, 09:00–12:00" in text_of(done)
-    assert await bot.query("SELECT phone, topic FROM callback_tasks") == [("+32470123456", None)]
+    assert "We will call you: tomorrow, 09:00–12:00" in text_of(done)
+    assert await bot.query("SELECT phone, topic FROM callback_tasks") == [("+31252123456", None)]
     # No volunteer is on duty yet: the coordinator hears it (in the default language).
     alert = await coordinator.expect("Maar er is geen vrijwilliger beschikbaar")
     assert "Terugbelverzoek #1" in text_of(alert)
@@ -442,7 +444,7 @@ async def test_call_me_from_another_journey_keeps_its_topic(
     await client.press(anna.user_id, last["message_id"] or 0, "call:activities", forge=True)
     await anna.expect("Op welk nummer kunnen we u bellen?")
     await anna.say("023 123 4567")
-    await anna.expect("We bellen +31 23 123 4567")
+    await anna.expect("We bellen 023 123 45 67")
     moments = await anna.expect("Wanneer wilt u gebeld worden?")
     await anna.press(moments, "Morgenmiddag (12:00–17:00)")
     done = await anna.expect("Uw verzoek is binnen.")
@@ -459,7 +461,7 @@ async def piet_takes_annas_call(team: tuple[Person, Person, Person, Person]) -> 
     offer = await piet.expect("New call-back request #1")
     await kees.expect("Nieuw terugbelverzoek #1")
     await piet.press(offer, "🙋 I'll take it")
-    await piet.expect("Phone: +31 6 12345678")
+    await piet.expect("Phone: 06 12 34 56 78")
 
 
 async def test_coordinator_ends_a_volunteer_and_their_call_goes_back(
@@ -490,7 +492,7 @@ async def test_coordinator_ends_a_volunteer_and_their_call_goes_back(
     await piet.expect("Your time as a Samen volunteer has ended.")
     again = await kees.expect("Nieuw terugbelverzoek #1", timeout=10)
     await kees.press(again, "🙋 Ik neem het")
-    await kees.expect("Telefoon: +31 6 12345678")
+    await kees.expect("Telefoon: 06 12 34 56 78")
     assert await bot.query(
         "SELECT count(*) FROM roles WHERE telegram_id = ? AND role = 'volunteer'",
         (piet.user_id,),

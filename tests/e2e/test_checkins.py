@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.activity_cli import import_file
+from bot.db import Database
 from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.server import EmulatorServer
 from bot.runtime import Runtime
@@ -20,7 +22,9 @@ from tests.conftest import FakeClock
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
 from tests.e2e.test_mydata import onboard
 
-MOODS = ["🙂 Good", "😐 So-so", "🙁 Not good"]
+DATA = Path(__file__).resolve().parents[2] / "data"
+AMSTERDAM = "Europe/Amsterdam"
+MOODS = ["🙂 Good", "😐 So-so", "🙁 Not good", "😢 Very bad"]
 
 
 @pytest.fixture
@@ -104,51 +108,56 @@ async def test_subscribe_change_pause_resume_and_stop(
     await john.expect("I did not understand that time")
     await john.say("10.30")
     question = await john.expect("The safety net")
-    assert "within 3 hours, a volunteer may call you" in text_of(question)
+    offer = text_of(question)
+    assert "within 3 hours, Samen asks a volunteer to call you" in offer
+    assert "between 08:00 and 21:00" in offer
+    assert "within 2 hours? Then Samen alerts the coordinators" in offer
     await john.press(question, "🛟 Yes, please")
     ask_phone = await john.expect("Which number can a volunteer call?")
     assert "📱 Share my phone number" in keyboard_of(ask_phone)
     await john.say("12345")
     await john.expect("does not look like a phone number")
+    await john.say("0900-1234567")  # volunteers never call a paid line
+    await john.expect("it is a paid number (like 0900)")
     await client.send_contact(john.user_id, "+31612345678", contact_user_id=555)
     await john.expect("That is someone else's number")
     await john.say("06-1234 5678")
     done = await john.expect("Your check-ins are set")
-    assert "Your next check-in: Tuesday 1 December, 10:30" in text_of(done)
-    assert "Safety net: on (+31 6 12345678)" in text_of(done)
+    assert "Your next check-in: tomorrow at 10:30" in text_of(done)
+    assert "Safety net: on (06 12 34 56 78)" in text_of(done)
     assert "💬 Check-ins" in keyboard_of(done)
     rows = await bot.query("SELECT days, local_time, safety_net, phone FROM checkin_subscriptions")
     assert rows == [(0b1010, "10:30", 1, "+31612345678")]
 
     menu = await open_menu(john)
-    assert "Next check-in: Tuesday 1 December, 10:30" in text_of(menu)
+    assert "Next check-in: tomorrow at 10:30" in text_of(menu)
     await john.press(menu, "⏸ Take a break (holiday)")
     await john.press(await john.expect("How long"), "1 week")
     paused = await john.expect("Enjoy your break!")
     assert "No check-ins until Monday 7 December" in text_of(paused)
-    assert "Your next check-in: Tuesday 8 December, 10:30" in text_of(paused)
+    assert "Your next check-in: Tuesday 8 December at 10:30" in text_of(paused)
 
     menu = await open_menu(john)
     assert "On holiday until Monday 7 December" in text_of(menu)
     await john.press(menu, "▶️ Start again now")
-    await john.expect("Welcome back! Your next check-in: Tuesday 1 December, 10:30")
+    await john.expect("Welcome back! Your next check-in: tomorrow at 10:30")
 
     await john.press(await open_menu(john), "⏸ Take a break (holiday)")
     await john.press(await john.expect("How long"), "📅 Until a date I choose")
-    await john.expect("Until which date?")
+    await john.expect("Until which day?")
     await john.say("yesterday")
     await john.expect("I did not understand that date")
     await john.say("29-11-2026")
     await john.expect("Please choose a date after today")
     await john.say("24-12")
     paused = await john.expect("Enjoy your break!")
-    assert "Your next check-in: Thursday 24 December, 10:30" in text_of(paused)
+    assert "Your next check-in: Thursday 24 December at 10:30" in text_of(paused)
 
     await john.press(await open_menu(john), "🗓 Change days or time")
     await john.press(await john.expect("On which days"), "Every day")
     await john.press(await john.expect("At what time?"), "13:00")
     changed = await john.expect("Your check-ins are set")
-    assert "Your next check-in: Thursday 24 December, 13:00" in text_of(changed)
+    assert "Your next check-in: Thursday 24 December at 13:00" in text_of(changed)
 
     menu = await open_menu(john)
     await john.press(menu, "🛟 Switch the safety net off")
@@ -174,13 +183,17 @@ async def test_a_check_in_arrives_and_is_answered_by_button_and_by_text(
     assert buttons_of(checkin) == MOODS
     assert "John" in text_of(checkin)
     await john.press(checkin, "🙁 Not good")
-    help_now = await john.expect("Who can help right now")
+    # The answer stays visible under the question, instead of buttons that vanish.
+    answered = await john.expect("You chose: 🙁 Not good")
+    assert answered["message_id"] == checkin["message_id"] and not buttons_of(answered)
+    assert text_of(answered).startswith(text_of(checkin))
+    help_now = await john.expect("I am sorry you are not feeling well")
     text = text_of(help_now)
-    assert "0800-0113" in text and "112" in text and "WIJ Heemstede" in text
-    assert "023 205 08 89" in text and buttons_of(help_now) == ["📞 Call me"]
+    # Not doing well: a call now and the social work desk, but no crisis lines.
+    assert "A volunteer can call you" in text and buttons_of(help_now) == ["📞 Call me"]
+    assert "WIJ Heemstede: 023 205 08 89" in text
+    assert "0800-0113" not in text and "112" not in text
     assert await bot.query("SELECT mood FROM checkin_sends") == [("bad",)]
-    entries = await client.transcript(john.user_id)
-    assert not buttons_of(next(e for e in entries if e["message_id"] == checkin["message_id"]))
     # A forged answer for a check-in that never was: a kind "no longer works".
     await client.press(john.user_id, checkin["message_id"], "mood:29400000:good", forge=True)
     await john.expect_toast("This button no longer works.")
@@ -194,6 +207,8 @@ async def test_a_check_in_arrives_and_is_answered_by_button_and_by_text(
     await run(bot, "tick")
     second = await john.expect("How are you today?")
     await john.say("Good, thanks!")
+    answered = await john.expect("You chose: 🙂 Good")
+    assert answered["message_id"] == second["message_id"] and not buttons_of(answered)
     kind = await john.expect(where=lambda e: "How are you" not in text_of(e))
     assert kind["text"] in {
         "That is good to hear! Enjoy your day.",
@@ -204,8 +219,6 @@ async def test_a_check_in_arrives_and_is_answered_by_button_and_by_text(
         ("bad",),
         ("good",),
     ]
-    entries = await client.transcript(john.user_id)
-    assert not buttons_of(next(e for e in entries if e["message_id"] == second["message_id"]))
     await john.say("good")  # nothing open any more: the usual answer
     await john.expect("I do not understand typed messages")
     assert len(await checkin_messages(client, john)) == 2
@@ -261,18 +274,165 @@ async def test_in_dutch_a_typed_answer_shows_who_can_help(
     bot: SamenBot, anna: Person, client: EmulatorClient, clock: FakeClock
 ) -> None:
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
-    await anna.tap("💬 Check-ins")
-    await anna.press(await anna.expect("Wilt u een kort bericht"), "✅ Ja, dat wil ik graag")
+    await anna.tap("💬 Dagelijks berichtje")
+    await anna.press(await anna.expect("Wilt u een kort berichtje"), "✅ Ja, dat wil ik graag")
     await anna.press(await anna.expect("Op welke dagen"), "Maandag tot en met vrijdag")
     await anna.say("14 uur")
     question = await anna.expect("Het vangnet")
     await anna.press(question, "Nee, liever niet")
-    done = await anna.expect("Uw check-ins staan klaar")
-    assert "Uw volgende check-in: maandag 30 november, 14:00" in text_of(done)
+    done = await anna.expect("Uw berichtjes staan klaar")
+    assert "Uw volgende berichtje: vandaag om 14:00" in text_of(done)
     clock.now = datetime(2026, 11, 30, 13, 0, tzinfo=UTC)
     await run(bot, "tick")
     await anna.expect("Hoe gaat het vandaag met u?")
     await anna.say("niet zo goed")
-    help_now = await anna.expect("Wie kan u nu helpen?")
-    assert "0800-0113" in text_of(help_now) and "bel 112" in text_of(help_now)
+    await anna.expect("U koos: 🙁 Niet goed")
+    help_now = await anna.expect("Wilt u met iemand praten? Een vrijwilliger kan u bellen.")
+    assert "WIJ Heemstede: 023 205 08 89" in text_of(help_now)
+    assert "0800-0113" not in text_of(help_now)
     assert await bot.query("SELECT mood FROM checkin_sends") == [("bad",)]
+
+
+async def answer_next_checkin(
+    bot: SamenBot, person: Person, clock: FakeClock, day: int, mood: str
+) -> Entry:
+    """Move to 13:01 on a December day, send the check-in and press a mood button."""
+    clock.now = datetime(2026, 12, day, 12, 1, tzinfo=UTC)
+    await run(bot, "tick")
+    checkin = await person.expect("How are you today?")
+    await person.press(checkin, mood)
+    await person.expect(f"You chose: {mood}")
+    return checkin
+
+
+async def test_answers_fit_how_someone_feels(
+    bot: SamenBot, john: Person, client: EmulatorClient, clock: FakeClock
+) -> None:
+    await subscribe(john, "Every day", "13:00", safety_net=False)
+    # So-so: warmth and one suggestion (no postcode known, so a call), no helplines.
+    await answer_next_checkin(bot, john, clock, 1, "😐 So-so")
+    so_so = await john.expect("Some days are like that.")
+    assert "Would you like a chat? A volunteer can call you." in text_of(so_so)
+    assert buttons_of(so_so) == ["📞 Call me"]
+    assert "0800-0113" not in text_of(so_so) and "WIJ Heemstede" not in text_of(so_so)
+
+    # Very bad: the crisis lines first and clearly, then the offer of a call.
+    await answer_next_checkin(bot, john, clock, 2, "😢 Very bad")
+    crisis = await john.expect("0800-0113")
+    text = text_of(crisis)
+    assert text.startswith("Who can help right now")
+    assert "Emergency: call 112" in text and "WIJ Heemstede (social work): 023 205 08 89" in text
+    assert "A volunteer can call you" in text and buttons_of(crisis) == ["📞 Call me"]
+
+    # Typed words that say it is very bad count as that choice.
+    clock.now = datetime(2026, 12, 3, 12, 1, tzinfo=UTC)
+    await run(bot, "tick")
+    await john.expect("How are you today?")
+    await john.say("really bad")
+    await john.expect("You chose: 😢 Very bad")
+    assert text_of(await john.expect("0800-0113")).startswith("Who can help right now")
+
+    assert await bot.query(
+        "SELECT mood FROM checkin_sends WHERE outcome = 'sent' ORDER BY slot"
+    ) == [
+        ("okay",),
+        ("bad",),
+        ("bad",),
+    ]
+    assert await bot.query(
+        "SELECT metric, SUM(count) FROM daily_counts WHERE metric LIKE 'checkins_answered_%'"
+        " GROUP BY metric ORDER BY metric"
+    ) == [("checkins_answered_okay", 1), ("checkins_answered_very_bad", 2)]
+
+
+async def test_so_so_suggests_an_activity_this_week_near_their_postcode(
+    bot: SamenBot, john: Person, clock: FakeClock
+) -> None:
+    await bot.stop()
+    db = await Database.open(bot.settings.database)
+    await db.migrate()
+    report = await import_file(db, DATA / "example_activities.csv", "example", AMSTERDAM, clock)
+    assert report.errors == []
+    await db.close()
+    await bot.start()
+    await onboard(john, "✓ English", "✅ I agree")
+    await john.say("/mydata")
+    await john.press(await john.expect("What Samen stores about you"), "📍 Give my postcode")
+    await john.expect("Type the 4 digits of your postcode")
+    await john.say("2101")
+    await john.expect("Your postcode is 2101")
+    await john.press(await open_menu(john), "✅ Yes, I would like that")
+    await john.press(await john.expect("On which days"), "Every day")
+    await john.press(await john.expect("At what time?"), "13:00")
+    await john.press(await john.expect("The safety net"), "No, thank you")
+    await john.expect("Your check-ins are set")
+
+    await answer_next_checkin(bot, john, clock, 1, "😐 So-so")
+    suggestion = await john.expect("Maybe something for this week, close to you:")
+    assert buttons_of(suggestion) == ["🔎 Tell me more"]
+    assert "Would you like a chat?" not in text_of(suggestion)
+    title = text_of(suggestion).split("close to you:\n")[1].split("\n")[0]
+    await john.press(suggestion, "🔎 Tell me more")
+    details = await john.expect(title, where=lambda e: "Next time" in text_of(e))
+    assert "🔔 Remind me" in buttons_of(details)
+
+
+async def test_while_messages_are_stopped_the_check_in_screens_tell_the_truth(
+    bot: SamenBot, john: Person, client: EmulatorClient, clock: FakeClock
+) -> None:
+    await subscribe(john, "Every day", "13:00", safety_net=True)
+    await john.say("/mydata")
+    await john.press(await john.expect("What Samen stores about you"), "🔕 Stop all messages")
+    question = await john.expect("Stop all messages?")
+    assert "nobody calls you when you do not answer" in text_of(question)
+    await john.press(question, "🔕 Yes, stop all messages")
+    await john.expect("Messages from Samen: stopped")
+
+    menu = text_of(await open_menu(john))
+    assert "Next check-in" not in menu and "Safety net: on" not in menu
+    assert "Safety net: not working while messages are stopped" in menu
+    assert "no check-ins are sent and the safety net does not work" in menu
+    await john.press(await open_menu(john), "⏸ Take a break (holiday)")
+    await john.press(await john.expect("How long"), "1 week")
+    paused = text_of(await john.expect("Enjoy your break!"))
+    assert "Your next check-in" not in paused and "no check-ins are sent" in paused
+
+    clock.now = datetime(2026, 12, 8, 12, 1, tzinfo=UTC)
+    await run(bot, "tick")
+    await john.expect_silence(1.0)
+    assert await checkin_messages(client, john) == []
+
+    await john.say("/mydata")
+    await john.press(await john.expect("What Samen stores about you"), "🔔 Start messages again")
+    await john.expect("Messages from Samen: on")
+    menu = text_of(await open_menu(john))
+    assert "Next check-in: tomorrow at 13:00" in menu
+    assert "Safety net: on (06 12 34 56 78)" in menu
+
+
+async def test_the_safety_net_offer_says_what_happens_with_the_configured_times(
+    emulator: EmulatorServer, anna: Person, tmp_path: Path, clock: FakeClock
+) -> None:
+    settings = make_settings(
+        emulator.url,
+        tmp_path / "other.sqlite3",
+        SAMEN_SAFETY_WINDOW="04:00:00",
+        SAMEN_DAYTIME="09:00-20:00",
+        SAMEN_TASK_ESCALATE_AFTER="03:00:00",
+    )
+    other = SamenBot(settings, clock)
+    await other.start()
+    try:
+        await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+        await anna.tap("💬 Dagelijks berichtje")
+        await anna.press(await anna.expect("Wilt u een kort berichtje"), "✅ Ja, dat wil ik graag")
+        await anna.press(await anna.expect("Op welke dagen"), "Elke dag")
+        await anna.say("10:00")
+        offer = text_of(await anna.expect("Het vangnet"))
+    finally:
+        await other.stop()
+    assert "binnen 4 uur geen antwoord op het berichtje? Dan vraagt Samen een vrijwilliger" in offer
+    assert "tussen 09:00 en 20:00. Na 20:00 wordt u de volgende dag gebeld." in offer
+    assert "Heeft geen vrijwilliger dienst? Of neemt niemand de vraag binnen 3 uur aan?" in offer
+    assert "Dan waarschuwt Samen de coördinatoren." in offer
+    assert "misschien" not in offer

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -204,3 +204,71 @@ async def test_timeouts_are_retried_and_nobody_is_skipped(
     received = [len(await client.transcript(person)) for person in people]
     assert min(received) >= 1  # at least once: nobody is skipped
     assert max(received) > 1  # a time-out really happened (seeded), and was retried
+
+
+async def _row_status(services: Services, row_id: int) -> tuple[str, int]:
+    row = await services.outbox._db.fetchone(
+        "SELECT status, attempts FROM outbox WHERE id = ?", (row_id,)
+    )
+    assert row is not None
+    return str(row["status"]), int(row["attempts"])
+
+
+async def _until_status(
+    services: Services, row_id: int, done: Callable[[tuple[str, int]], bool]
+) -> None:
+    """Wait (at most 10 s) until the row's (status, attempts) satisfies ``done``."""
+    for _ in range(200):
+        if done(await _row_status(services, row_id)):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"outbox {row_id} stuck at {await _row_status(services, row_id)}")
+
+
+@pytest.mark.parametrize("fault", ["fault_5xx", "fault_timeout"])
+async def test_a_late_retry_of_an_old_edit_never_overwrites_the_final_one(
+    world: tuple[Services, Bot], client: EmulatorClient, emulator: EmulatorServer, fault: str
+) -> None:
+    """The coordinator saw "84%" for good: that edit failed (a server error, or a
+    time-out after Telegram had applied it) and its retry came after "finished"."""
+    services, _bot = world
+    coordinator = PEOPLE[0]
+    impatient = Bot(
+        TOKEN,
+        base_url=emulator.url + "/bot",
+        request=HTTPXRequest(connection_pool_size=8, read_timeout=0.5),
+    )
+    await impatient.initialize()
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        Messenger(impatient, services.outbox, services.residents, 25.0).run(stop)
+    )
+    try:
+        progress = await services.outbox.enqueue(
+            NewRow(coordinator, OutMessage("Sending… 0%"), kind="progress")
+        )
+        assert progress is not None
+        await client.wait_for(coordinator)
+        await client.configure(**{fault: 1.0, "timeout_delay": 1.0})
+        old = await services.outbox.enqueue_edit(
+            progress, NewRow(coordinator, OutMessage("Sending… 84%"), kind="progress")
+        )
+        assert old is not None
+        await _until_status(services, old, lambda s: s == ("pending", 1))  # failed once
+        await client.configure(**{fault: 0.0})
+        await services.outbox.enqueue_edit(
+            progress, NewRow(coordinator, OutMessage("Broadcast finished"), kind="progress")
+        )
+        final = "Broadcast finished"
+        await client.wait_for(coordinator, predicate=lambda e: e.get("text") == final)
+        await services.outbox._db.execute(  # the old edit's retry comes due now
+            "UPDATE outbox SET not_before = '2000-01-01T00:00:00Z' WHERE id = ?", (old,)
+        )
+        await _until_status(services, old, lambda s: s[0] != "pending")
+    finally:
+        stop.set()
+        await task
+        await impatient.shutdown()
+    assert await _row_status(services, old) == ("cancelled", 1)
+    (shown,) = await client.transcript(coordinator)
+    assert shown.get("text") == "Broadcast finished"

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+from bot.clock import from_iso, to_iso, utc_now
+from bot.db import Database
 from bot.emulator.client import EmulatorClient
+from bot.services.residents import PRIVACY_NOTICE_VERSION
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
 
 
@@ -42,7 +48,9 @@ async def test_see_export_stop_and_erase(
     await anna.tap("📋 Mijn gegevens")
     overview = await anna.expect("Wat Samen over u bewaart")
     assert "Voornaam: Anna" in overview["text"]
-    assert f"Telegram-nummer: {anna.user_id}" in overview["text"]
+    assert (
+        f"Nummer van uw Telegram-account (geen telefoonnummer): {anna.user_id}" in overview["text"]
+    )
     assert "Berichten van Samen: aan" in overview["text"]
     assert buttons_of(overview) == [
         "📄 Stuur mij mijn gegevens",
@@ -53,14 +61,32 @@ async def test_see_export_stop_and_erase(
 
     await anna.press(overview, "📄 Stuur mij mijn gegevens")
     export = await anna.expect(where=lambda e: e.get("document") is not None)
+    assert (export.get("document") or {})["file_name"] == "samen-mijn-gegevens.txt"
+    export = await anna.expect(where=lambda e: e.get("document") is not None)
     document = export.get("document") or {}
     assert document["file_name"] == "samen-my-data.json"
     data = json.loads(await client.download(document["file_id"]))
     assert data["telegram_id"] == anna.user_id
     assert data["residents"][0]["first_name"] == "Anna"
-    assert data["residents"][0]["consent_version"] == 1
+    assert data["residents"][0]["consent_version"] == PRIVACY_NOTICE_VERSION
 
+    # Before anything stops, Samen says what stops and asks; "no" changes nothing.
     await anna.press(overview, "🔕 Stop alle berichten")
+    question = await anna.expect("Alle berichten stoppen?")
+    assert question["message_id"] == overview["message_id"]  # the overview turned into it
+    for what in ("geen dagelijks berichtje", "geen vangnet", "maandelijkse vragenlijst"):
+        assert what in text_of(question)
+    for what in ("herinneringen aan activiteiten", "nieuws van de coördinatoren"):
+        assert what in text_of(question)
+    assert buttons_of(question) == ["🔕 Ja, stop alle berichten", "↩️ Nee, berichten houden"]
+    await anna.press(question, "↩️ Nee, berichten houden")
+    await anna.expect_toast("Goed, uw berichten blijven aan.")
+    kept = await anna.expect("Berichten van Samen: aan")
+    assert await samen.query(
+        "SELECT status FROM residents WHERE telegram_id = ?", (anna.user_id,)
+    ) == [("active",)]
+    await anna.press(kept, "🔕 Stop alle berichten")
+    await anna.press(await anna.expect("Alle berichten stoppen?"), "🔕 Ja, stop alle berichten")
     await anna.expect_toast("Berichten gestopt")
     stopped = await anna.expect("Berichten van Samen: gestopt")
     assert "🔔 Weer berichten krijgen" in buttons_of(stopped)
@@ -166,3 +192,113 @@ async def test_a_question_left_open_does_not_catch_later_messages(
     assert await samen.query(
         "SELECT postcode_area FROM residents WHERE telegram_id = ?", (anna.user_id,)
     ) == [(None,)]
+
+
+async def _store_everything_for(samen: SamenBot, person: Person) -> None:
+    """What a resident leaves after using every feature once (rows as the services write them)."""
+    now = utc_now()
+    db = await Database.open(samen.settings.database)
+    try:
+        person_id, at = person.user_id, to_iso(now)
+        await db.execute(
+            "INSERT INTO checkin_subscriptions (telegram_id, days, local_time, safety_net,"
+            " phone, next_due, created_at, updated_at)"
+            " VALUES (?, 127, '10:00', 1, '+31612345678', ?, ?, ?)",
+            (person_id, to_iso(now + timedelta(days=1)), at, at),
+        )
+        for day in (1, 2):
+            await db.execute(
+                "INSERT INTO checkin_sends (telegram_id, slot, outcome, created_at, mood,"
+                " answered_at) VALUES (?, ?, 'sent', ?, 'okay', ?)",
+                (person_id, to_iso(now - timedelta(days=day)), at, at),
+            )
+        await db.execute(
+            "INSERT INTO selfcheck_subscriptions (telegram_id, consent_version, consent_at, day,"
+            " next_due, created_at) VALUES (?, 1, ?, 3, ?, ?)",
+            (person_id, at, at, at),
+        )
+        await db.execute(
+            "INSERT INTO selfcheck_rounds (telegram_id, month, status, answers, score,"
+            " created_at, finished_at) VALUES (?, '2026-11', 'done', 'ymnyny', 3, ?, ?)",
+            (person_id, at, at),
+        )
+        activity = await db.fetchone(
+            "INSERT INTO activities (source, external_id, title_nl, organiser, kind, place_name,"
+            " lat, lon, tz, start_local, duration_min, created_at, updated_at) VALUES ('bot',"
+            " 'x1', 'Koffie', 'Bieb', 'meet', 'Bieb', 52.35, 4.6, 'Europe/Amsterdam',"
+            " '2026-12-24T10:00', 60, ?, ?) RETURNING id",
+            (at, at),
+        )
+        assert activity is not None
+        await db.execute(
+            "INSERT INTO activity_reminders (telegram_id, activity_id, starts_at, remind_at,"
+            " created_at) VALUES (?, ?, ?, ?, ?)",
+            (person_id, activity[0], to_iso(now + timedelta(days=3)), at, at),
+        )
+        for status, phone in (("open", "+31687654321"), ("closed", None)):
+            await db.execute(
+                "INSERT INTO callback_tasks (resident_id, language, phone, moment_start,"
+                " moment_end, status, created_at, opened_at, closed_at)"
+                " VALUES (?, 'nl', ?, ?, ?, ?, ?, ?, ?)",
+                (person_id, phone, at, at, status, at, at, at if status == "closed" else None),
+            )
+    finally:
+        await db.close()
+
+
+async def test_my_data_lists_every_kind_of_data_with_how_long_it_is_kept(
+    samen: SamenBot, anna: Person, client: EmulatorClient
+) -> None:
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await _store_everything_for(samen, anna)
+    await anna.say("/mydata")
+    text = text_of(await anna.expect("Wat Samen over u bewaart"))
+    for line in (
+        "Samen bewaart dit tot u kiest voor “Alles wissen”.",
+        "Wat Samen nog meer bewaart, en hoe lang",
+        "• Uw dagen en tijd voor de check-in: tot u stopt met de check-ins.",
+        "• Uw telefoonnummer voor het vangnet: +31612345678. Bewaard tot u het vangnet uitzet.",
+        "• 2 check-ins en uw antwoorden (hoe het met u ging): 90 dagen bewaard.",
+        "• 1 maandelijkse vragenlijst met uw antwoorden: 92 dagen bewaard.",
+        "• Uw toestemming voor de maandelijkse vragenlijst: tot u ermee stopt.",
+        "• Uw verzoek om teruggebeld te worden, met telefoonnummer +31687654321. "
+        "Het nummer gaat 30 dagen na het gesprek weg.",
+        "• 1 herinnering voor een activiteit: tot u kiest voor “Alles wissen”.",
+        "• 1 eerder terugbelverzoek. Het telefoonnummer en de notitie gaan 30 dagen na het "
+        "gesprek weg.",
+    ):
+        assert line in text
+
+
+async def test_export_is_a_readable_document_and_a_json_file(
+    samen: SamenBot, john: Person, client: EmulatorClient
+) -> None:
+    await onboard(john, "✓ English", "✅ I agree")
+    await _store_everything_for(samen, john)
+    await john.say("/mydata")
+    await john.press(await john.expect("What Samen stores about you"), "📄 Send me my data")
+    readable = await john.expect(where=lambda e: e.get("document") is not None)
+    document = readable.get("document") or {}
+    assert document["file_name"] == "samen-my-data.txt"
+    assert text_of(readable) == "Here is everything Samen stores about you, to read."
+    text = (await client.download(document["file_id"])).decode()
+    assert text.startswith("Samen – my data\nMade on ")
+    assert "• First name: John" in text
+    assert "• Your phone number for the safety net: +31612345678." in text
+    assert "• 2 check-ins and your answers (how you felt): kept 90 days." in text
+    # Then what was done, one line each, under plain headings.
+    assert "\nYour check-ins\n" in text and text.count(": you felt so-so\n") == 2
+    assert "• November 2026: done. Your answers: yes, more or less, no, yes, no, yes" in text
+    assert "\nYour reminders for activities\n• An activity on " in text
+    assert ": waiting for a volunteer. Phone number: +31687654321" in text
+    assert ": done. Phone number: removed" in text
+    assert not re.search(r"dedupe_key|telegram_id|<b>|\d{4}-\d\d-\d\dT", text)
+    # Times are local (Heemstede), not the UTC the database keeps.
+    consent = from_iso((await samen.query("SELECT consent_at FROM residents"))[0][0])
+    assert consent.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%H:%M") in text
+
+    machine = await john.expect(where=lambda e: e.get("document") is not None)
+    assert (machine.get("document") or {})["file_name"] == "samen-my-data.json"
+    assert "UTC" in text_of(machine)
+    data = json.loads(await client.download((machine.get("document") or {})["file_id"]))
+    assert data["checkin_subscriptions"][0]["phone"] == "+31612345678"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.emulator.client import EmulatorClient
-from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of
+from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
 
 
 async def _tables_mentioning(samen: SamenBot, user_id: int) -> list[str]:
@@ -31,8 +31,8 @@ async def test_onboarding_in_dutch(samen: SamenBot, anna: Person) -> None:
     await anna.press(choice, "✓ Nederlands")
     await anna.expect("Welkom bij Samen!")
     notice = await anna.expect("Uw privacy")
-    assert "versie 1" in notice["text"]
-    assert buttons_of(notice) == ["✅ Ik ga akkoord", "Nee, liever niet"]
+    assert "versie 2" in notice["text"]
+    assert buttons_of(notice) == ["✅ Ik ga akkoord", "Nee, liever niet", "📄 Meer lezen"]
     assert await _tables_mentioning(samen, anna.user_id) == []  # nothing before consent
 
     await anna.press(notice, "✅ Ik ga akkoord")
@@ -42,7 +42,7 @@ async def test_onboarding_in_dutch(samen: SamenBot, anna: Person) -> None:
         "SELECT language, consent_version, first_name, status FROM residents WHERE telegram_id = ?",
         (anna.user_id,),
     )
-    assert rows == [("nl", 1, "Anna", "active")]
+    assert rows == [("nl", 2, "Anna", "active")]
 
     await anna.say("/start")
     await anna.expect("Fijn dat u er weer bent!")
@@ -91,6 +91,11 @@ async def test_decline_then_agree_later(samen: SamenBot, john: Person) -> None:
     notice = await john.expect("Your privacy")
     await john.press(notice, "No, thank you")
     declined = await john.expect("Samen has stored nothing about you")
+    # A way to a person needs no consent: the social work desk, 113 and 112.
+    help_lines = text_of(declined)
+    assert "Who can help right now" in help_lines
+    assert "0800-0113" in help_lines and "call 112" in help_lines
+    assert "WIJ Heemstede (social work): 023 205 08 89" in help_lines
     assert {"🔒 Privacy", "🌐 Language", "❓ Help"} <= set(keyboard_of(declined))
     assert "📋 My data" not in keyboard_of(declined)  # the menu shows only what works
     assert await _tables_mentioning(samen, john.user_id) == []
@@ -142,7 +147,7 @@ async def test_change_language_later(samen: SamenBot, anna: Person) -> None:
 async def test_help_and_menu_commands(samen: SamenBot, anna: Person) -> None:
     await anna.say("/help")
     help_text = await anna.expect("Hoe Samen werkt")
-    assert "/mydata" in help_text["text"]
+    assert "/gegevens" in help_text["text"]
     await anna.say("/menu")
     menu = await anna.expect("Wat wilt u doen?")
     assert {"🔒 Privacy", "🌐 Taal", "❓ Hulp"} <= set(keyboard_of(menu))

@@ -179,3 +179,34 @@ async def test_a_port_in_use_is_one_clear_line(emulator: EmulatorServer, tmp_pat
         f"Configuration error: SAMEN_HTTP_HOST/SAMEN_HTTP_PORT: cannot listen on 127.0.0.1:{port}"
         in out
     )
+
+
+async def test_backup_while_running_and_restore_only_when_stopped(
+    samen: SamenBot, client: EmulatorClient, tmp_path: Path
+) -> None:
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": samen.settings.telegram_api_url,
+        "SAMEN_DATABASE": str(samen.settings.database),
+    }
+    anna = await Person(client, 700_000_001, "Anna", "en").join()
+    await anna.say("/start")
+    await anna.press(await anna.expect("Choose your language"), "✓ English")
+    await anna.press(await anna.expect("privacy"), "✅ I agree")
+    await anna.expect("Thank you")
+    backup = tmp_path / "copy.sqlite3"
+    status, out = await _samen("backup", str(backup), env=env)  # while Samen runs
+    assert status == 0, out
+    status, out = await _samen("restore", str(backup), env=env)
+    assert status == 1
+    assert "restore refused: Samen is already running on" in out
+
+    await samen.stop()
+    erased = await samen.query("DELETE FROM residents RETURNING telegram_id")
+    assert erased == [(anna.user_id,)]
+    status, out = await _samen("restore", str(backup), env=env)
+    assert status == 0, out
+    assert await samen.query("SELECT first_name FROM residents") == [("Anna",)]
+    status, out = await _samen("restore", str(tmp_path / "nothing.sqlite3"), env=env)
+    assert status == 1 and "is not a file" in out
+    await samen.start()

@@ -62,6 +62,19 @@ async def post_json(url: str, body: dict[str, Any], **headers: str) -> tuple[int
         return response.status, await response.json(content_type=None)
 
 
+async def get_text(url: str, **headers: str) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as response:
+        return response.status, await response.text()
+
+
+async def post_text(url: str, body: dict[str, Any], **headers: str) -> tuple[int, str]:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=body, headers=headers) as response,
+    ):
+        return response.status, await response.text()
+
+
 async def onboard_anna(client: EmulatorClient) -> None:
     anna = Person(client, ANNA.user_id, ANNA.first_name, ANNA.language_code)
     await anna.say("/start")
@@ -191,17 +204,35 @@ async def test_reset_starts_again_from_an_empty_database(
     assert buttons_of(choice) == ["✓ Nederlands", "English"]
 
 
-async def test_other_sites_cannot_drive_the_playground(playground: Playground) -> None:
+async def test_other_sites_cannot_drive_the_playground(
+    playground: Playground, client: EmulatorClient, tmp_path: Path
+) -> None:
+    """A page elsewhere in the same browser can send GETs (``<img src>``) and simple
+    POSTs here, and reach the port under its own name (DNS rebinding)."""
     send = playground.emulator.url + "/control/send"
     body = {"user_id": ANNA.user_id, "text": "hi"}
-    status, refused = await post_json(send, body, Origin="http://evil.example")
+    status, _ = await post_text(send, body, Origin="http://evil.example")
     assert status == 403
-    assert "cross-origin" in refused["error"]
+    bot_api = f"{playground.emulator.url}/bot{playground.token}/sendMessage"
+    image = f"{bot_api}?chat_id={ANNA.user_id}&text=hi"
+    status, refused = await get_text(image, **{"Sec-Fetch-Site": "cross-site"})
+    assert (status, refused) == (403, "Refused: a request from another web site.\n")
     host = f"evil.example:{playground.emulator.port}"
-    status, _ = await get_json(playground.url + "playground/api/state", Host=host)
+    status, _ = await get_text(playground.url + "playground/api/state", Host=host)
     assert status == 403
-    status, _ = await post_json(send, body, Origin=playground.emulator.url)
+    # An old browser sends neither header; then only the token, new every run, stops it.
+    old_constant = "100000001:PLAYGROUND-offline"
+    status, _ = await get_text(image.replace(playground.token, old_constant))
+    assert status == 401
+    assert await client.transcript(ANNA.user_id) == []
+    assert playground.state.read_violations() == [
+        {"method": "sendMessage", "description": "Unauthorized", "chat_id": None}
+    ]
+    playground.state.violations.clear()  # that one was ours, not the bot's
+
+    status, _ = await post_text(send, body, Origin=playground.emulator.url)  # the page itself
     assert status == 200
+    assert Playground(port=0, folder=tmp_path / "next").token != playground.token
 
 
 async def test_a_taken_port_is_a_clear_error(playground: Playground) -> None:
@@ -209,6 +240,18 @@ async def test_a_taken_port_is_a_clear_error(playground: Playground) -> None:
     with pytest.raises(PlaygroundError, match="SAMEN_PLAYGROUND_PORT"):
         await second.start()
     assert not second.folder.exists()  # its temporary folder is cleaned up
+
+
+async def test_a_second_playground_on_the_same_folder_is_refused(
+    playground: Playground, client: EmulatorClient
+) -> None:
+    second = Playground(port=0, folder=playground.folder)
+    with pytest.raises(PlaygroundError) as refused:
+        await second.start()
+    assert str(refused.value).startswith(f"Samen is already running on {playground.database}")
+    assert playground.database.exists()  # the first one's data is untouched
+    await client.send_text(JOHN.user_id, "/start")  # and the first bot runs on
+    assert "Choose your language" in (await client.wait_for(JOHN.user_id))["text"]
 
 
 def _free_port() -> int:

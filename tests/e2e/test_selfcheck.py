@@ -84,7 +84,7 @@ async def test_consent_invitation_six_answers_and_a_gentle_reflection(
     assert await bot.query("SELECT * FROM selfcheck_subscriptions") == []
     await john.press(consent, "✅ I agree")
     agreed = await john.expect("Samen will invite you once a month")
-    assert "The next invitation: Monday 28 December, 10:30" in text_of(agreed)
+    assert "The next invitation: Monday 28 December at 10:30" in text_of(agreed)
     assert await bot.query("SELECT consent_version, consent_at FROM selfcheck_subscriptions") == [
         (1, "2026-11-30T08:00:00Z")
     ]
@@ -124,8 +124,8 @@ async def test_consent_invitation_six_answers_and_a_gentle_reflection(
     assert "Your answers show that you miss people around you now and then." in text
     assert "That happens to many people." in text
     assert "not a diagnosis" in text and "lonely" not in text.casefold()
-    assert "0800-0113" in text and "112" in text and "WIJ Heemstede" in text
-    assert "023 205 08 89" in text
+    # Missing people now and then: a call or activities, never a crisis line.
+    assert "0800-0113" not in text and "112" not in text and "WIJ Heemstede" not in text
     assert buttons_of(result) == ["📞 Call me", "🔎 Activities"]
     entries = await client.transcript(john.user_id)
     answered = [e for e in entries if e.get("message_id") == third["message_id"]][-1]
@@ -148,12 +148,14 @@ async def test_consent_invitation_six_answers_and_a_gentle_reflection(
     await coen.say("/stats")
     numbers = text_of(await coen.expect("Samen in numbers"))
     assert "Monthly self-check (anonymous)" in numbers
-    assert "result: moderately lonely: 1" in numbers
+    # One resident: this week's count waits for the week to end, and then shows "< 5".
+    assert "• result: moderately lonely: … · < 5" in numbers
+    assert "self-checks done: 1" not in numbers
     assert "John" not in numbers and str(john.user_id) not in numbers
 
     # One self-check a month; the last result can be seen again; stop deletes it all.
     menu = await open_selfcheck(john)
-    assert "This month: done on" in text_of(menu)
+    assert "This month: done (today)" in text_of(menu)
     assert "▶️ Do the self-check now" not in buttons_of(menu)
     await john.press(menu, "🔁 See my last result")
     await john.expect("miss people around you now and then")
@@ -171,7 +173,7 @@ async def test_declined_consent_stores_nothing_and_sends_nothing(
     bot: SamenBot, anna: Person, client: EmulatorClient, clock: FakeClock
 ) -> None:
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
-    await anna.tap("💬 Check-ins")
+    await anna.tap("💬 Dagelijks berichtje")
     menu = await anna.expect(where=lambda e: "📝 Maandelijkse vragenlijst" in buttons_of(e))
     await anna.press(menu, "📝 Maandelijkse vragenlijst")
     consent = await anna.expect("Maandelijkse vragenlijst (u kiest zelf)")
@@ -197,7 +199,7 @@ async def test_not_now_then_from_the_menu_in_dutch(
     bot: SamenBot, anna: Person, client: EmulatorClient, clock: FakeClock
 ) -> None:
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
-    await anna.tap("💬 Check-ins")
+    await anna.tap("💬 Dagelijks berichtje")
     menu = await anna.expect(where=lambda e: "📝 Maandelijkse vragenlijst" in buttons_of(e))
     await anna.press(menu, "📝 Maandelijkse vragenlijst")
     await anna.press(await anna.expect("Maandelijkse vragenlijst"), "✅ Ik ga akkoord")
@@ -208,7 +210,7 @@ async def test_not_now_then_from_the_menu_in_dutch(
     await anna.press(invitation, "↩️ Nu niet")
     await anna.expect("U kunt later deze maand verder")
     assert await bot.query("SELECT status FROM selfcheck_rounds") == [("declined",)]
-    await anna.tap("💬 Check-ins")
+    await anna.tap("💬 Dagelijks berichtje")
     menu = await anna.expect(where=lambda e: "📝 Maandelijkse vragenlijst" in buttons_of(e))
     await anna.press(menu, "📝 Maandelijkse vragenlijst")
     own = await anna.expect("Deze maand: nog niet ingevuld")
@@ -218,7 +220,7 @@ async def test_not_now_then_from_the_menu_in_dutch(
     assert buttons_of(question) == ["Ja", "Min of meer", "Nee", "⏸ Later"]
     await anna.press(question, "⏸ Later")
     await anna.expect("Wat u al hebt beantwoord, is bewaard")
-    await anna.tap("💬 Check-ins")
+    await anna.tap("💬 Dagelijks berichtje")
     menu = await anna.expect(where=lambda e: "📝 Maandelijkse vragenlijst" in buttons_of(e))
     await anna.press(menu, "📝 Maandelijkse vragenlijst")
     own = await anna.expect("Deze maand: nog niet ingevuld")
@@ -249,3 +251,41 @@ async def test_not_now_then_from_the_menu_in_dutch(
     )
     assert "eenzaam" not in text_of(result)
     assert await bot.query("SELECT score FROM selfcheck_rounds") == [(6,)]
+    # Often missing people: a call, activities and the social work desk, still no 113.
+    severe = text_of(result)
+    assert "WIJ Heemstede: 023 205 08 89" in severe
+    assert "0800-0113" not in severe and "112" not in severe
+    assert buttons_of(result) == ["📞 Bel mij", "🔎 Activiteiten"]
+
+
+async def test_feeling_connected_gets_activities_and_no_helplines(
+    bot: SamenBot, john: Person
+) -> None:
+    await onboard(john, "✓ English", "✅ I agree")
+    await john.press(await open_selfcheck(john), "✅ I agree")
+    await john.press(await john.expect("Samen will invite you once a month"), "▶️ Yes, start now")
+    for number, reply in enumerate(["No", "No", "No", "Yes", "Yes", "Yes"], 1):
+        await answer(john, number, reply)
+    result = await john.expect("Thank you for filling this in.")
+    text = text_of(result)
+    assert "you feel connected to people around you" in text
+    assert "Would you like to do something with others nearby?" in text
+    assert "0800-0113" not in text and "WIJ Heemstede" not in text
+    assert buttons_of(result) == ["🔎 Activities"]
+
+
+async def test_while_messages_are_stopped_no_invitation_is_promised(
+    bot: SamenBot, john: Person
+) -> None:
+    await onboard(john, "✓ English", "✅ I agree")
+    await john.press(await open_selfcheck(john), "✅ I agree")
+    await john.press(await john.expect("Samen will invite you once a month"), "↩️ Not now")
+    menu = await open_selfcheck(john)
+    assert "Next invitation: Monday 28 December at 10:30" in text_of(menu)
+    await john.say("/mydata")
+    await john.press(await john.expect("What Samen stores about you"), "🔕 Stop all messages")
+    await john.press(await john.expect("Stop all messages?"), "🔕 Yes, stop all messages")
+    await john.expect("Messages from Samen: stopped")
+    menu = await open_selfcheck(john)
+    assert "Next invitation: none while your messages are stopped" in text_of(menu)
+    assert "28 December" not in text_of(menu)

@@ -467,6 +467,7 @@ async def test_fault_timeout_delivers_but_answers_late(client: EmulatorClient, b
     with pytest.raises(TimedOut):
         await bot.send_message(ANNA, "laat", read_timeout=0.1)
     assert (await client.transcript(ANNA))[-1]["text"] == "laat"
+    assert (await client.stats())["timeouts"] == 1
     await client.configure(fault_timeout=0.0, forbidden_users=[ANNA])
     with pytest.raises(Forbidden):
         await bot.send_message(ANNA, "nee")
@@ -559,3 +560,82 @@ def test_markdown_v2_parser() -> None:
     for bad in ("1.5", "*open", "a-b", "(x)"):
         with pytest.raises(ApiError):
             parse_markdown_v2(bad)
+
+
+# --------------------------------------------------------------------------- other web sites
+
+
+async def _raw(
+    method: str, url: str, *, body: str | None = None, **headers: str
+) -> tuple[int, str]:
+    """A request as a browser would make it for a page elsewhere (headers by hand)."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.request(method, url, data=body, headers=headers) as response,
+    ):
+        return response.status, await response.text()
+
+
+async def test_other_web_sites_cannot_act_as_people_or_the_bot(
+    emu: EmulatorServer, client: EmulatorClient
+) -> None:
+    """A page elsewhere can make the browser GET (``<img src>``) or POST ``text/plain``
+    without a CORS preflight; none of it may act as a person, the bot or the settings."""
+    send = '{"user_id": 42, "text": "I am not Anna"}'
+    plain = {"Content-Type": "text/plain"}
+    for headers in (
+        {"Origin": "http://evil.example", **plain},
+        {"Origin": "null", **plain},  # a sandboxed frame or a local file
+        {"Sec-Fetch-Site": "cross-site", **plain},
+        {"Sec-Fetch-Site": "same-site", **plain},  # another port or subdomain
+    ):
+        status, text = await _raw("POST", f"{emu.url}/control/send", body=send, **headers)
+        assert (status, text) == (403, "Refused: a request from another web site.\n")
+    status, _ = await _raw(
+        "POST", f"{emu.url}/control/config", body='{"fault_5xx": 1}', Origin="http://evil.example"
+    )
+    assert status == 403
+    image = f"{emu.url}/bot{TOKEN}/sendMessage?chat_id={ANNA}&text=hi"
+    status, _ = await _raw("GET", image, **{"Sec-Fetch-Site": "cross-site"})
+    assert status == 403
+    status, _ = await _raw("GET", image, Origin="http://evil.example")
+    assert status == 403
+    assert await client.transcript(ANNA) == []  # nothing reached Anna's chat
+    assert (await client.configure())["fault_5xx"] == 0.0
+    assert await client.violations() == []
+
+
+async def test_only_the_servers_own_loopback_name_and_port_are_answered(
+    emu: EmulatorServer, client: EmulatorClient
+) -> None:
+    """DNS rebinding: a page's own domain name resolves to 127.0.0.1 and reads the chats."""
+    await client.send_text(ANNA, "geheim")
+    chats = f"{emu.url}/control/chats/{ANNA}/messages"
+    for host in (f"evil.example:{emu.port}", f"127.0.0.1:{emu.port + 1}", "127.0.0.1"):
+        status, text = await _raw("GET", chats, Host=host)
+        assert status == 403
+        assert text == (
+            f"Refused: this local server answers only as http://127.0.0.1:{emu.port} "
+            "(or localhost), not under another name.\n"
+        )
+        assert "geheim" not in text
+    for host in (f"localhost:{emu.port}", f"[::1]:{emu.port}", f"127.0.0.1:{emu.port}"):
+        status, text = await _raw("GET", chats, Host=host)
+        assert status == 200 and "geheim" in text
+    # The page itself (same origin) and the bot (no Origin at all) are served.
+    own = {"Origin": emu.url, "Sec-Fetch-Site": "same-origin", "Content-Type": "application/json"}
+    body = '{"user_id": 42, "text": "hallo"}'
+    status, _ = await _raw("POST", f"{emu.url}/control/send", body=body, **own)
+    assert status == 200
+    status, _ = await _raw("GET", f"{emu.url}/bot{TOKEN}/getMe", **{"Sec-Fetch-Site": "none"})
+    assert status == 200
+
+
+async def test_a_server_given_a_token_accepts_only_that_token() -> None:
+    async with EmulatorServer(bot_token="100:secret-token") as server:
+        status, _ = await _raw("GET", f"{server.url}/bot100:secret-token/getMe")
+        assert status == 200
+        status, text = await _raw("GET", f"{server.url}/bot100:guessed-token/getMe")
+        assert status == 401 and "Unauthorized" in text
+        status, _ = await _raw("GET", f"{server.url}/file/bot100:guessed-token/x/file_1")
+        assert status == 401

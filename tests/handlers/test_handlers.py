@@ -9,9 +9,11 @@ from telegram.ext import CommandHandler
 from bot.app import SamenApplication
 from bot.emulator.client import EmulatorClient
 from bot.runtime import Runtime
+from bot.services.residents import Status
 from bot.services.roles import Role
 from handlers.auth import requires
 from handlers.context import SamenContext
+from handlers.mydata import ask_to_stop_messages
 from tests.handlers.conftest import USER, Feeder
 
 
@@ -111,3 +113,28 @@ async def test_error_message_speaks_the_persons_language(
         if e.get("direction") == "out"
     ]
     assert any("something went wrong on our side" in text for text in texts)
+
+
+async def test_stopping_messages_from_a_typed_route_asks_first(
+    app: SamenApplication, feeder: Feeder, client: EmulatorClient, runtime: Runtime
+) -> None:
+    """The typed "stop sending" route (another journey) reaches the same confirmation."""
+    app.add_handler(CommandHandler("stopsturen", ask_to_stop_messages), group=1)
+    await feeder.text("/stopsturen")
+    assert any("Samen bewaart niets over u" in text for text in await bot_texts(client))
+
+    await runtime.services.residents.give_consent(USER["id"], "Greet", "nl")
+    await feeder.text("/stopsturen")
+    entries = [e for e in await client.transcript(USER["id"]) if e.get("direction") == "out"]
+    question = next(e for e in reversed(entries) if "Alle berichten stoppen?" in e["text"])
+    keyboard = question["reply_markup"]["inline_keyboard"]
+    assert [[b["callback_data"] for b in row] for row in keyboard] == [
+        ["my:stopyes"],
+        ["my:stopno"],
+    ]
+    resident = await runtime.services.residents.get(USER["id"])
+    assert resident is not None and resident.status is Status.ACTIVE  # nothing stopped yet
+
+    await runtime.services.residents.set_status(USER["id"], Status.STOPPED)
+    await feeder.text("/stopsturen")
+    assert any("Berichten van Samen: gestopt" in text for text in await bot_texts(client))

@@ -21,10 +21,11 @@ from bot.services import Services
 from bot.services.activities import Activities, SearchQuery, When
 from bot.services.activity_fields import FieldError, apply, blank, repeat_of
 from bot.services.activity_import import read_csv, read_ics
-from bot.services.geo import Places, distance_m, format_distance, parse_postcode
+from bot.services.checkins import CheckinPolicy
+from bot.services.geo import POSTCODE_LIKE, Places, distance_m, format_distance, parse_postcode
 from bot.services.kinds import Kind
 from bot.services.outbox import OutMessage
-from bot.services.reminders import Added
+from bot.services.reminders import Added, reminder_moment
 from bot.services.residents import Status
 from bot.services.schedule import Schedule
 from tests.conftest import FakeClock
@@ -58,15 +59,25 @@ def csv_row(
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("2101", "2101"), ("2101 AB", "2101 AB"), ("2101ab", "2101 AB"), ("  2101  ab ", "2101 AB")],
+    [
+        ("2101", "2101"),
+        ("2101 AB", "2101 AB"),
+        ("2101ab", "2101 AB"),
+        ("  2101  ab ", "2101 AB"),
+        ("21O1", "2101"),  # a letter O for a zero
+        ("21o1 ab", "2101 AB"),
+        ("2OO1", "2001"),
+    ],
 )
 def test_postcode_forms(typed: str, expected: str) -> None:
     code = parse_postcode(typed)
     assert code is not None and str(code) == expected
-    assert PLACES.postcode(code) is not None
+    assert POSTCODE_LIKE.match(typed)
 
 
-@pytest.mark.parametrize("typed", ["210", "21011", "0101", "2101 A", "2101 SS", "abcd", "2101-AB"])
+@pytest.mark.parametrize(
+    "typed", ["210", "21011", "0101", "O101", "2101 A", "2101 SS", "abcd", "2101-AB", "oooo"]
+)
 def test_not_postcodes(typed: str) -> None:
     assert parse_postcode(typed) is None
 
@@ -343,8 +354,16 @@ async def test_search_order_filters_and_paging(
     assert [h.title_nl for h in today.hits] == ["Activiteit today"]
     free = await activities.search(dataclasses.replace(music, free_only=True))
     assert [h.title_nl for h in free.hits] == ["Activiteit week"]
+    # "This week" ends on Sunday: on Saturday 28 November, Friday 4 December is next week.
     week = await activities.search(dataclasses.replace(music, when=When.WEEK))
-    assert len(week.hits) == 2
+    assert [h.title_nl for h in week.hits] == ["Activiteit today"]
+    saturday = clock.now
+    clock.now = datetime(2026, 11, 29, 22, 30, tzinfo=UTC)  # Sunday 23:30 in Heemstede
+    assert (await activities.search(dataclasses.replace(music, when=When.WEEK))).hits == []
+    clock.now = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Monday: the whole week ahead
+    week = await activities.search(dataclasses.replace(music, when=When.WEEK))
+    assert [h.title_nl for h in week.hits] == ["Activiteit week"]
+    clock.now = saturday
 
     # Far away (about 8 km) is still found when nothing is closer; the past is not.
     sport = await activities.search(SearchQuery(*LIBRARY, kind=Kind.SPORT))
@@ -403,7 +422,7 @@ async def test_refresh_keeps_an_edit_made_while_it_expanded(
 
 @pytest.fixture
 async def town(db: Database, clock: FakeClock, tmp_path: Path) -> Services:
-    catalogs = Catalogs.load(AMS)
+    catalogs = Catalogs.load(AMS, clock)
     services = Services.create(db, clock, catalogs)
     await seed(
         db,
@@ -438,10 +457,10 @@ async def test_reminder_fires_once_at_its_time(
     assert await town.reminders.send_due() == 1
     # A second tick, or a tick after a restart (a new service on the same file), sends nothing.
     assert await town.reminders.send_due() == 0
-    again = Services.create(db, clock, Catalogs.load(AMS))
+    again = Services.create(db, clock, Catalogs.load(AMS, clock))
     assert await again.reminders.send_due() == 0
     (text,) = await outbox_texts(db)
-    assert "Koffieochtend" in text and "dinsdag 1 december, 10:00" in text
+    assert "Koffieochtend" in text and "vandaag om 10:00" in text  # 2 hours ahead
     assert "Herinnering" in text
 
 
@@ -572,3 +591,68 @@ def test_a_repeat_rule_ending_in_utc_is_accepted_and_expanded() -> None:
     )
     assert [start.day for start, _end in found] == [3, 10, 17, 24]
     assert all(start.hour == 9 for start, _end in found)  # 10:00 in Amsterdam (winter)
+
+
+# --------------------------------------------------------------------------- quiet hours
+
+EVENING_BEFORE = datetime(2026, 11, 30, 19, 30, tzinfo=UTC)  # Monday 20:30 in Heemstede
+
+
+@pytest.mark.parametrize(
+    ("now", "starts_local", "expected"),
+    [
+        # 10:00: two hours before is 08:00, just outside quiet hours (21:00-08:00).
+        ("2026-11-30 12:00", "2026-12-01 10:00", datetime(2026, 12, 1, 7, 0, tzinfo=UTC)),
+        # 09:00: 07:00 is quiet, 08:00 leaves only an hour: the evening before.
+        ("2026-11-30 12:00", "2026-12-01 09:00", EVENING_BEFORE),
+        # 09:30: 08:00 still leaves an hour and a half: when quiet hours end.
+        ("2026-11-30 12:00", "2026-12-01 09:30", datetime(2026, 12, 1, 7, 0, tzinfo=UTC)),
+        # Asked at 22:00, the evening is gone: at the end of quiet hours after all.
+        ("2026-11-30 22:00", "2026-12-01 09:00", datetime(2026, 12, 1, 7, 0, tzinfo=UTC)),
+        # A 07:30 start asked for at 22:00: no decent moment is left.
+        ("2026-11-30 22:00", "2026-12-01 07:30", None),
+        # A 22:30 start: 20:30 is fine.
+        ("2026-11-30 12:00", "2026-11-30 22:30", EVENING_BEFORE),
+        # A 23:00 start: 21:00 is quiet, so 20:30, just before quiet hours begin.
+        ("2026-11-30 12:00", "2026-11-30 23:00", EVENING_BEFORE),
+    ],
+)
+def test_reminders_keep_out_of_quiet_hours(
+    now: str, starts_local: str, expected: datetime | None
+) -> None:
+    def local(text: str) -> datetime:
+        return datetime.fromisoformat(text).replace(tzinfo=AMS)
+
+    moment = reminder_moment(local(starts_local), LEAD, local(now), CheckinPolicy())
+    assert moment == expected
+
+
+async def test_a_reminder_in_quiet_hours_comes_the_evening_before(
+    town: Services, db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await seed(db, clock, tmp_path, csv_row("early", start="2026-12-01 09:00", title="Vroeg"))
+    (activity_id,) = await db.fetchone("SELECT id FROM activities WHERE title_nl = 'Vroeg'")
+    nine = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    assert await town.reminders.add(700, activity_id, nine, LEAD) == (Added.ADDED, EVENING_BEFORE)
+    clock.now = EVENING_BEFORE
+    assert await town.reminders.send_due() == 1
+    (text,) = await outbox_texts(db)
+    assert "Vroeg" in text and "morgen om 09:00" in text
+
+
+async def test_a_reminder_due_in_quiet_hours_waits_for_their_end(
+    town: Services, db: Database, clock: FakeClock
+) -> None:
+    """A reminder planned for 07:00 (before quiet hours were kept, or changed) is held
+    until 08:00, and still goes out because the activity starts at 10:00."""
+    (activity_id,) = await db.fetchone("SELECT id FROM activities")
+    await town.reminders.add(700, activity_id, TUESDAY, LEAD)
+    await db.execute(
+        "UPDATE activity_reminders SET remind_at = ?", ("2026-12-01T06:00:00Z",)
+    )  # 07:00 in Heemstede
+    clock.now = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
+    assert await town.reminders.send_due() == 0
+    clock.now = datetime(2026, 12, 1, 6, 59, tzinfo=UTC)
+    assert await town.reminders.send_due() == 0
+    clock.now = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)  # 08:00: quiet hours are over
+    assert await town.reminders.send_due() == 1

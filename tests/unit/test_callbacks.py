@@ -16,15 +16,18 @@ from bot.services.callbacks import (
     ClaimResult,
     DayPart,
     OutcomeResult,
+    PhoneProblem,
+    PhoneRefused,
     Problem,
     RequestRefused,
     TaskStatus,
     Topic,
+    callable_phone,
+    contact_phone,
     daytime_between,
     display_phone,
     moments_ahead,
     normalise_phone,
-    phone_from_contact,
 )
 from bot.services.outbox import OutMessage
 from bot.services.residents import Status
@@ -84,13 +87,49 @@ def texts(rows: list[tuple]) -> list[str]:  # type: ignore[type-arg]
         ("023 123 4567", "+31231234567"),  # a landline in Heemstede's area code
         ("+31 6 12345678", "+31612345678"),
         ("0031612345678", "+31612345678"),
-        ("+32 470 12 34 56", "+32470123456"),  # Belgian mobile
-        ("0032 470 12 34 56", "+32470123456"),
-        ("+1 202 555 0123", "+12025550123"),
+        ("085 123 4567", "+31851234567"),  # an internet line at the ordinary rate
     ],
 )
 def test_valid_numbers_are_stored_in_e164(typed: str, e164: str) -> None:
     assert normalise_phone(typed) == e164
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164"),
+    [
+        ("+32 470 12 34 56", "+32470123456"),  # Belgian mobile
+        ("0032 470 12 34 56", "+32470123456"),
+        ("+32 2 345 67 89", "+3223456789"),  # Brussels landline
+        ("06 1234 5678", "+31612345678"),  # the first region reads national numbers
+    ],
+)
+def test_numbers_of_every_configured_region_are_accepted(typed: str, e164: str) -> None:
+    assert callable_phone(typed, ("NL", "BE")) == e164
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("0900-1234567", PhoneProblem.PAID),  # premium rate
+        ("0906 1234567", PhoneProblem.PAID),
+        ("0909-1234567", PhoneProblem.PAID),
+        ("0800-1234567", PhoneProblem.NOT_A_PERSON),  # toll-free
+        ("088 123 4567", PhoneProblem.NOT_A_PERSON),  # company number (UAN)
+        ("14023", PhoneProblem.NOT_A_PERSON),  # a municipality's 14 number
+        ("066 1234567", PhoneProblem.NOT_A_PERSON),  # pager
+        ("084 123 4567", PhoneProblem.NOT_A_PERSON),  # personal number, charged extra
+        ("+32 470 12 34 56", PhoneProblem.OTHER_COUNTRY),  # not in the default regions
+        ("+1 202 555 0123", PhoneProblem.OTHER_COUNTRY),
+        ("12345", PhoneProblem.NOT_A_NUMBER),
+    ],
+)
+def test_numbers_nobody_answers_or_that_cost_money_are_refused_with_a_reason(
+    typed: str, problem: PhoneProblem
+) -> None:
+    with pytest.raises(PhoneRefused) as refused:
+        callable_phone(typed)
+    assert refused.value.problem is problem
+    assert normalise_phone(typed) is None
 
 
 @pytest.mark.parametrize(
@@ -102,10 +141,26 @@ def test_invalid_numbers_are_refused(typed: str) -> None:
 
 
 def test_contact_numbers_and_display() -> None:
-    assert phone_from_contact("31612345678") == "+31612345678"
-    assert phone_from_contact("+31612345678") == "+31612345678"
-    assert phone_from_contact("123") is None
-    assert display_phone("+31612345678") == "+31 6 12345678"
+    assert contact_phone("31612345678") == "+31612345678"
+    assert contact_phone("+31612345678") == "+31612345678"
+    with pytest.raises(PhoneRefused):
+        contact_phone("123")
+    with pytest.raises(PhoneRefused):
+        contact_phone("319001234567")  # a shared contact can be a paid line too
+
+
+@pytest.mark.parametrize(
+    ("e164", "shown"),
+    [
+        ("+31612345601", "06 12 34 56 01"),
+        ("+31231234567", "023 123 45 67"),  # three-digit area code: 3, then pairs
+        ("+31252123456", "0252 12 34 56"),  # four-digit area code: pairs
+        ("+31851234567", "085 123 45 67"),
+        ("+32470123456", "+32 470 12 34 56"),  # not Dutch: international
+    ],
+)
+def test_dutch_numbers_are_shown_the_dutch_way(e164: str, shown: str) -> None:
+    assert display_phone(e164) == shown
 
 
 # ---------------------------------------------------------------------- moments
@@ -197,9 +252,10 @@ async def test_request_is_offered_to_every_volunteer_on_duty(
     assert [(r[0], r[2]) for r in offers] == [(PIET, f"task:{task_id}:offer")]
     offer = OutMessage.from_json(offers[0][5])
     assert offer.buttons[0][0].data == f"task:claim:{task_id}"
-    # The offer names neither the resident nor the number nor the moment.
+    # The offer names neither the resident nor the number; when, language and topic it does.
     assert "Anna" not in offer.text and "612345678" not in offer.text
-    assert "Dutch" in offer.text
+    assert "Language: Dutch" in offer.text and "Topic: ☕ Just a chat" in offer.text
+    assert "When: today, 12:00–17:00" in offer.text  # the clock stands on that Saturday
 
 
 async def test_one_open_request_per_resident(services: Services, db: Database) -> None:

@@ -20,6 +20,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
         "SAMEN_TIMEZONE",
         "SAMEN_DEFAULT_LANGUAGE",
         "SAMEN_COORDINATORS",
+        "SAMEN_MIN_COUNT",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(str(tmp_path))  # no stray .env
@@ -34,6 +35,7 @@ def test_defaults() -> None:
     assert settings.timezone == "Europe/Amsterdam"
     assert settings.default_language == "nl"
     assert settings.coordinators == frozenset()
+    assert settings.min_count == 5
 
 
 def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,6 +56,8 @@ def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         ("SAMEN_DEFAULT_LANGUAGE", "fr"),
         ("TELEGRAM_API_URL", "api.telegram.org"),
         ("TELEGRAM_BOT_TOKEN", "not-a-token"),
+        ("SAMEN_MIN_COUNT", "0"),
+        ("SAMEN_MIN_COUNT", "five"),
     ],
 )
 def test_bad_value_names_the_variable_in_one_line(
@@ -109,6 +113,25 @@ def test_cli_version() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("samen ")
+
+
+def test_callback_regions_default_to_nl_and_read_a_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SAMEN_CALLBACK_REGIONS", raising=False)
+    assert load_settings().callback_regions == ("NL",)
+    monkeypatch.setenv("SAMEN_CALLBACK_REGIONS", " nl, be ,NL")
+    assert load_settings().callback_regions == ("NL", "BE")
+
+
+@pytest.mark.parametrize("value", ["NL,XX", "Netherlands", " , ", "NL;BE"])
+def test_bad_callback_regions_are_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("SAMEN_CALLBACK_REGIONS", value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith("Configuration error: SAMEN_CALLBACK_REGIONS must be country codes")
+    assert "\n" not in message
 
 
 @pytest.mark.parametrize(

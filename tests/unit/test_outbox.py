@@ -118,3 +118,67 @@ async def test_urgent_messages_go_before_bulk(services: Services) -> None:
     await outbox.enqueue(NewRow(99, HELLO, kind="task", priority=Priority.URGENT))
     claimed = await outbox.claim_due(2)
     assert [p.recipient_id for p in claimed] == [99, 1]
+
+
+async def _sent_original(services: Services, recipient: int) -> int:
+    """An original message that Telegram already has (message id 5)."""
+    outbox = services.outbox
+    original = await outbox.enqueue(NewRow(recipient, HELLO, kind="progress", ref="b:1"))
+    assert original is not None
+    (row,) = await outbox.claim_due(10)
+    await outbox.record([Result(row.id, Outcome.SENT, message_id=5)])
+    return original
+
+
+async def test_a_retried_edit_never_overwrites_a_newer_one(
+    services: Services, clock: FakeClock, db: Database
+) -> None:
+    outbox = services.outbox
+    original = await _sent_original(services, 1)
+    older = await outbox.enqueue_edit(original, NewRow(1, OutMessage("84%"), kind="progress"))
+    (first_try,) = await outbox.claim_due(10)
+    assert first_try.id == older
+    await outbox.record(
+        [Result(first_try.id, Outcome.RETRY, error="BadGateway", retry_in=timedelta(seconds=2))]
+    )
+    newer = await outbox.enqueue_edit(original, NewRow(1, OutMessage("Finished"), kind="progress"))
+    (final,) = await outbox.claim_due(10)
+    assert final.id == newer
+    await outbox.record([Result(final.id, Outcome.SENT, message_id=5)])
+    clock.advance(seconds=5)  # the old edit's retry is due now
+    assert await outbox.claim_due(10) == []  # and it is dropped, never sent
+    row = await db.fetchone("SELECT status, error, payload FROM outbox WHERE id = ?", (older,))
+    assert row is not None
+    assert (row["status"], row["error"]) == ("cancelled", "superseded")
+    assert "84%" not in row["payload"]
+
+
+async def test_an_edit_waits_while_an_older_edit_of_its_message_is_in_flight(
+    services: Services, clock: FakeClock
+) -> None:
+    outbox = services.outbox
+    original = await _sent_original(services, 1)
+    await outbox.enqueue_edit(original, NewRow(1, OutMessage("50%"), kind="progress"))
+    (older,) = await outbox.claim_due(10)
+    newer = await outbox.enqueue_edit(original, NewRow(1, OutMessage("90%"), kind="progress"))
+    other = await outbox.enqueue(NewRow(2, HELLO, kind="test"))
+    # While "50%" is on its way (it may still arrive), "90%" must not overtake it.
+    assert [p.id for p in await outbox.claim_due(10)] == [other]
+    await outbox.record([Result(older.id, Outcome.SENT, message_id=5)])
+    assert [p.id for p in await outbox.claim_due(10)] == [newer]
+
+
+async def test_of_two_waiting_edits_only_the_newest_is_sent(
+    services: Services, db: Database
+) -> None:
+    outbox = services.outbox
+    original = await outbox.enqueue(NewRow(1, HELLO, kind="task", ref="task:1"))
+    assert original is not None
+    first = await outbox.enqueue_edit(original, NewRow(1, OutMessage("Taken"), kind="task"))
+    last = await outbox.enqueue_edit(original, NewRow(1, OutMessage("Closed"), kind="task"))
+    (sent,) = await outbox.claim_due(10)
+    await outbox.record([Result(sent.id, Outcome.SENT, message_id=5)])
+    (edit,) = await outbox.claim_due(10)
+    assert (edit.id, edit.message.text) == (last, "Closed")
+    row = await db.fetchone("SELECT status FROM outbox WHERE id = ?", (first,))
+    assert row is not None and row["status"] == "cancelled"

@@ -28,6 +28,7 @@ from bot.services.selfcheck import (
     reply_from_text,
     score,
 )
+from bot.services.stats import Few, Later
 from handlers.callback_data import Prefix, decode
 from tests.conftest import FakeClock
 
@@ -355,7 +356,7 @@ async def test_old_self_checks_are_forgotten(
 
 
 async def test_coordinators_see_counts_never_a_person(
-    services: Services, db: Database, anna: int
+    services: Services, db: Database, clock: FakeClock, anna: int
 ) -> None:
     selfcheck = services.selfcheck
     await selfcheck.consent(anna)
@@ -363,12 +364,19 @@ async def test_coordinators_see_counts_never_a_person(
     assert round_ is not None
     for number in range(1, 7):
         await selfcheck.answer(anna, round_.month, number, N)  # total 3
+    counted = await db.fetchall(
+        "SELECT metric, count FROM daily_counts WHERE metric IN"
+        " ('selfcheck_done', 'selfcheck_moderate') ORDER BY metric"
+    )
+    assert [tuple(row) for row in counted] == [("selfcheck_done", 1), ("selfcheck_moderate", 1)]
+    # Shown only once the week is over, and then as "fewer than 5": one answer stays hers.
     report = await services.stats.report()
     section = next(s for s in report.sections if s.key == "selfcheck")
-    values = {series.label: series.values[-1] for series in section.series}
-    assert values["self-checks done"] == 1.0
-    assert values["result: moderately lonely"] == 1.0
-    assert values["result: severely lonely"] == 0.0
+    assert {series.values[-1] for series in section.series} == {Later()}
+    clock.advance(weeks=1)
+    report = await services.stats.report()
+    section = next(s for s in report.sections if s.key == "selfcheck")
+    assert {series.values[-2] for series in section.series} == {Few(5)}
     assert section.totals == ()
     shown = repr(report)
     assert str(anna) not in shown and "Anna" not in shown

@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.db import Database
 from bot.services import Services
-from bot.services.privacy import ANONYMOUS_TABLES, PERSONAL_TABLES
+from bot.services.callbacks import CallbackPolicy
+from bot.services.privacy import (
+    ANONYMOUS_TABLES,
+    PERSONAL_TABLES,
+    SHOWN_IN_MY_DATA,
+    Holdings,
+)
 from bot.services.residents import PRIVACY_NOTICE_VERSION, Status
 from bot.services.roles import Role
 from tests.conftest import FakeClock
@@ -124,3 +132,21 @@ async def test_erasing_a_coordinator_keeps_what_they_did_without_them(
     assert await services.roles.has(ANNA, Role.VOLUNTEER)  # the volunteer stays
     (entry,) = await services.audit.latest()
     assert entry.action == "role.granted" and entry.actor_id is None
+
+
+def test_my_data_shows_every_personal_table() -> None:
+    """A new personal table must get a line in "My data" (and how long it is kept)."""
+    assert set(SHOWN_IN_MY_DATA) == {table for table, _column in PERSONAL_TABLES}
+    fields = set(Holdings.__dataclass_fields__) | {"profile"}
+    for shown in SHOWN_IN_MY_DATA.values():
+        assert set(shown.split(", ")) <= fields
+
+
+async def test_my_data_uses_the_configured_phone_retention(db: Database, clock: FakeClock) -> None:
+    """SAMEN_PHONE_RETENTION_DAYS is what "My data" says about phone numbers."""
+    policy = CallbackPolicy(retention=timedelta(days=10))
+    services = Services.create(db, clock, callback_policy=policy)
+    await services.residents.give_consent(1, "Wil", "nl")
+    held = await services.privacy.holdings(1)
+    assert held.retention.phone_days == 10
+    assert held.retention.checkin_days == 90 and held.retention.selfcheck_days == 92
