@@ -167,6 +167,7 @@ class SamenRun:
             "TELEGRAM_API_URL": url,
             "SAMEN_DATABASE": str(path),
             "SAMEN_SEND_RATE": str(rate),
+            "SAMEN_HTTP_PORT": "0",
         }
         self.log = folder / "bot.log"
 

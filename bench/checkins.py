@@ -139,7 +139,7 @@ def count_jobs(runtime: Runtime) -> int:
     """Start Samen's ticks on a real Application's JobQueue and count the jobs."""
     app = build_application(runtime)
     assert app.job_queue is not None
-    start_ticks(app.job_queue, ticks_for(runtime))
+    start_ticks(app.job_queue, ticks_for(runtime), runtime.monitor)
     return len(app.job_queue.jobs())
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import signal
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure as configure_logging
 
 NO_TOKEN_HELP = """\
 Samen needs a Telegram bot token to talk to Telegram, and TELEGRAM_BOT_TOKEN is empty.
@@ -20,16 +20,6 @@ token it gives you. Then run:  TELEGRAM_BOT_TOKEN=123456:ABC... make run  (or pu
 TELEGRAM_BOT_TOKEN=... in a file named .env). To try Samen offline without Telegram, run
 `make run` without a token, or `samen playground`: the real bot, a local Telegram emulator
 and a web page with four people to chat as, on http://127.0.0.1:8080."""
-
-
-def _configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL, and Telegram URLs contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("matplotlib").setLevel(logging.WARNING)
 
 
 async def _run_until_signal(settings: Settings) -> None:
@@ -83,6 +73,44 @@ async def _stats(settings: Settings, png: Path | None) -> int:
     return 0
 
 
+async def _doctor(settings: Settings) -> int:
+    from bot.doctor import examine
+
+    findings = await examine(settings)
+    for finding in findings:
+        print(finding)
+    return 0 if all(f.ok for f in findings) else 1
+
+
+def _backup(settings: Settings, target: Path) -> int:
+    from bot.backup import BackupError, copy_database
+
+    try:
+        copy_database(settings.database, target)
+    except BackupError as error:
+        print(f"backup failed: {error}", file=sys.stderr)
+        return 1
+    print(f"backup written to {target}")
+    return 0
+
+
+def _restore(settings: Settings, backup: Path) -> int:
+    from bot.backup import BackupError, restore_database
+    from bot.runlock import AlreadyRunning, run_lock
+
+    try:
+        with run_lock(settings.database):
+            restore_database(backup, settings.database)
+    except AlreadyRunning as error:
+        print(f"restore refused: {error}", file=sys.stderr)
+        return 1
+    except BackupError as error:
+        print(f"restore refused: {error}", file=sys.stderr)
+        return 1
+    print(f"restored {backup} into {settings.database}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     # Have PTB report durations (RetryAfter.retry_after) as timedelta, as it will by default.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -106,6 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     stats = commands.add_parser("stats", help="print the numbers of the last weeks")
     stats.add_argument("--png", type=Path, help="also write the chart of the last 12 weeks here")
     commands.add_parser("migrate", help="bring the database up to date")
+    backup = commands.add_parser("backup", help="copy the database safely, also while it runs")
+    backup.add_argument("file", type=Path)
+    restore = commands.add_parser(
+        "restore", help="put a backup back (checked first; refused while Samen runs)"
+    )
+    restore.add_argument("file", type=Path)
+    commands.add_parser("doctor", help="check everything before going live; non-zero on a problem")
     emulator = commands.add_parser("emulator", help="run the local Telegram Bot API emulator")
     emulator.add_argument("--port", type=int, default=8081)
     emulator.add_argument("--flood-limits", action="store_true", help="act like Telegram's limits")
@@ -115,8 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "version":
         print(f"samen {__version__}")
         return 0
-    _configure_logging()
     if args.command == "emulator":
+        configure_logging()
         from bot.emulator.server import serve_forever
 
         print(f"Bot API emulator on http://127.0.0.1:{args.port} (Ctrl+C stops it)")
@@ -127,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
+    configure_logging(settings.log_format)
     if args.command == "has-token":
         return 0 if settings.telegram_bot_token else 1
     if args.command == "playground":
@@ -138,6 +174,12 @@ def main(argv: list[str] | None = None) -> int:
         return run_import(settings, args.file, args.source)
     if args.command == "stats":
         return asyncio.run(_stats(settings, args.png))
+    if args.command == "backup":
+        return _backup(settings, args.file)
+    if args.command == "restore":
+        return _restore(settings, args.file)
+    if args.command == "doctor":
+        return asyncio.run(_doctor(settings))
     if args.command == "migrate":
         applied = asyncio.run(_migrate(settings))
         print(f"applied migrations: {applied or 'none, already up to date'}")
@@ -145,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     if not settings.telegram_bot_token:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
+    from bot.httpserver import HttpServerError
     from bot.runlock import AlreadyRunning
 
     try:
@@ -152,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     except AlreadyRunning as error:
         print(error, file=sys.stderr)
         return 1
+    except HttpServerError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

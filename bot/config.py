@@ -6,13 +6,14 @@ operator at the municipality can fix it without reading a traceback.
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LANGUAGES = ("nl", "en")
@@ -36,6 +37,13 @@ _ENV_NAMES = {
     "safety_window": "SAMEN_SAFETY_WINDOW",
     "social_desk_name": "SAMEN_SOCIAL_DESK_NAME",
     "social_desk_phone": "SAMEN_SOCIAL_DESK_PHONE",
+    "http_host": "SAMEN_HTTP_HOST",
+    "http_port": "SAMEN_HTTP_PORT",
+    "backup_dir": "SAMEN_BACKUP_DIR",
+    "backup_keep": "SAMEN_BACKUP_KEEP",
+    "log_format": "SAMEN_LOG_FORMAT",
+    "webhook_url": "SAMEN_WEBHOOK_URL",
+    "webhook_secret": "SAMEN_WEBHOOK_SECRET",
     "min_count": "SAMEN_MIN_COUNT",
 }
 
@@ -110,6 +118,56 @@ class Settings(BaseSettings):
     # The numbers show a count about feelings or health only from this many people up
     # ("< 5" below it), so a coordinator cannot tell what one person answered.
     min_count: int = Field(default=5, ge=1, le=1000, validation_alias="SAMEN_MIN_COUNT")
+
+    # The operator's HTTP server (/healthz, /metrics); port 0 switches it off.
+    http_host: str = Field(default="127.0.0.1", min_length=1, validation_alias="SAMEN_HTTP_HOST")
+    http_port: int = Field(default=8088, ge=0, le=65535, validation_alias="SAMEN_HTTP_PORT")
+    # Nightly backups (after 03:00 local) go here, the newest SAMEN_BACKUP_KEEP are kept.
+    backup_dir: Path | None = Field(default=None, validation_alias="SAMEN_BACKUP_DIR")
+    backup_keep: int = Field(default=14, ge=1, le=3650, validation_alias="SAMEN_BACKUP_KEEP")
+    # "text" for people reading a terminal, "json" (one object per line) for log collectors.
+    log_format: str = Field(default="text", validation_alias="SAMEN_LOG_FORMAT")
+
+    # Webhook mode: Telegram POSTs updates to this public base URL (your reverse proxy),
+    # path and secret are added by Samen. Empty: long polling.
+    webhook_url: str = Field(default="", validation_alias="SAMEN_WEBHOOK_URL")
+    webhook_secret: str = Field(default="", validation_alias="SAMEN_WEBHOOK_SECRET")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        local = value.startswith(("http://127.0.0.1:", "http://localhost:"))
+        if value and not (value.startswith("https://") or local):
+            raise ValueError("must start with https:// (Telegram sends updates only over HTTPS)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
+            raise ValueError("must be 16 to 256 letters, digits, '-' or '_'")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_http(self) -> Settings:
+        if self.webhook_url and self.http_port == 0:
+            raise ValueError("SAMEN_WEBHOOK_URL needs the HTTP server: set SAMEN_HTTP_PORT (not 0)")
+        return self
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("text", "json"):
+            raise ValueError("must be 'text' or 'json'")
+        return value
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -232,7 +290,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]
-        field = str(error["loc"][0]) if error["loc"] else "?"
-        name = _ENV_NAMES.get(field, field)
         message = str(error["msg"]).removeprefix("Value error, ")
-        raise ConfigError(f"Configuration error: {name} {message}.") from None
+        if error["loc"]:  # one setting; otherwise the message names the settings itself
+            field = str(error["loc"][0])
+            message = f"{_ENV_NAMES.get(field, field)} {message}"
+        raise ConfigError(f"Configuration error: {message}.") from None

@@ -17,6 +17,8 @@ from datetime import timedelta
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.clock import utc_now
+from bot.monitor import Monitor
 from bot.services.outbox import Outbox, Outcome, OutMessage, Pending, Result
 from bot.services.residents import Residents, Status
 
@@ -70,8 +72,17 @@ class Pacer:
 
 
 class Messenger:
-    def __init__(self, bot: Bot, outbox: Outbox, residents: Residents, rate: float) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        outbox: Outbox,
+        residents: Residents,
+        rate: float,
+        monitor: Monitor | None = None,
+    ) -> None:
         self._bot = bot
+        # Benchmarks and tests that read no metrics get a monitor of their own.
+        self._monitor = monitor or Monitor(utc_now)
         self._outbox = outbox
         self._residents = residents
         self._pacer = Pacer(rate)
@@ -137,8 +148,12 @@ class Messenger:
                     retry_in=_backoff(row.attempts),
                 )
             results.append(outcome)
+            self._monitor.sends.labels(row.kind, outcome.outcome.value).inc()
         self._forget_old_chats(loop.time())
         return results
+
+    def failed(self) -> None:
+        self._monitor.errors.labels("messenger").inc()
 
     def _chat_wait(self, chat_id: int, now: float) -> float:
         last = self._last_per_chat.get(chat_id)
@@ -218,6 +233,7 @@ async def run_messenger(messenger: Messenger, stop: asyncio.Event) -> None:
         try:
             await messenger.run(stop)
         except Exception:
+            messenger.failed()
             log.exception("messenger failed; restarting in 5 s")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), 5)

@@ -8,6 +8,8 @@ from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.db import Database
 from bot.i18n import Catalogs
+from bot.monitor import Monitor
+from bot.service_state import ServiceState
 from bot.services import Services
 from bot.services.callbacks import CallbackPolicy
 from bot.services.checkins import CheckinPolicy
@@ -20,6 +22,8 @@ class Runtime:
     catalogs: Catalogs
     services: Services
     clock: Clock
+    monitor: Monitor
+    state: ServiceState
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock = utc_now) -> Runtime:
@@ -41,7 +45,15 @@ class Runtime:
         except BaseException:
             await db.close()
             raise
-        return cls(settings=settings, db=db, catalogs=catalogs, services=services, clock=clock)
+        return cls(
+            settings=settings,
+            db=db,
+            catalogs=catalogs,
+            services=services,
+            clock=clock,
+            monitor=Monitor(clock),
+            state=ServiceState(db, clock),
+        )
 
     async def close(self) -> None:
         await self.db.close()

@@ -7,7 +7,9 @@ the number of jobs is the number of ticks, whatever the number of residents.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +17,8 @@ from typing import Any
 
 from telegram.ext import CallbackContext, JobQueue
 
+from bot.backup import copy_database, nightly_due, rotate
+from bot.monitor import Monitor
 from bot.runtime import Runtime
 from bot.services.outbox import OUTBOX_RETENTION
 
@@ -51,7 +55,26 @@ def ticks_for(runtime: Runtime) -> list[Tick]:
         Tick("checkins-due", timedelta(seconds=20), services.checkins.tick),
         Tick("checkins-watch", timedelta(minutes=1), services.checkins.watch),
         Tick("selfcheck-invite", timedelta(minutes=1), services.selfcheck.tick),
+        *(
+            [Tick("backup", timedelta(minutes=10), lambda: nightly_backup(runtime))]
+            if runtime.settings.backup_dir is not None
+            else []
+        ),
     ]
+
+
+async def nightly_backup(runtime: Runtime) -> None:
+    """After 03:00 local, once a day: copy the database and keep the newest few."""
+    folder = runtime.settings.backup_dir
+    assert folder is not None
+    now = runtime.clock()
+    target = nightly_due(folder, now, runtime.settings.zone)
+    if target is None:
+        return
+    await asyncio.to_thread(copy_database, runtime.settings.database, target)
+    await runtime.state.put_time("backup.last", now)
+    removed = await asyncio.to_thread(rotate, folder, runtime.settings.backup_keep)
+    log.info("nightly backup written; %d old copies removed", len(removed))
 
 
 async def _each(*steps: tuple[str, Callable[[], Awaitable[object]]]) -> None:
@@ -63,14 +86,17 @@ async def _each(*steps: tuple[str, Callable[[], Awaitable[object]]]) -> None:
             log.exception("purge of %s failed; it runs again next hour", name)
 
 
-def start_ticks(job_queue: JobQueue[Any], ticks: list[Tick]) -> None:
+def start_ticks(job_queue: JobQueue[Any], ticks: list[Tick], monitor: Monitor) -> None:
     for tick in ticks:
 
         async def callback(_ctx: CallbackContext[Any, Any, Any, Any], tick: Tick = tick) -> None:
+            started = time.perf_counter()
             try:
                 await tick.run()
             except Exception:
+                monitor.errors.labels("tick").inc()
                 log.exception("tick %s failed; it runs again at its next interval", tick.name)
+            monitor.ticked(tick.name, time.perf_counter() - started)
 
         job_queue.run_repeating(
             callback,

@@ -21,6 +21,7 @@ async def on_error(update: object, ctx: SamenContext) -> None:
         # Polling hiccups and blocked users are expected; PTB retries polling itself.
         log.warning("telegram: %s", type(error).__name__)
         return
+    ctx.runtime.monitor.errors.labels("handler").inc()
     # Only ids and the exception: a traceback names code, not people.
     log.error("update %s failed", update_id, exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:

@@ -8,6 +8,7 @@ flood/fault gates run last, so a rejected call never leaves half a message behin
 from __future__ import annotations
 
 import mimetypes
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -79,6 +80,8 @@ def chat_id_of(params: JSONDict) -> int | None:
 
 
 # ----------------------------------------------------------------------------- helpers
+
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def _target_chat(state: EmulatorState, params: JSONDict) -> ChatRec:
@@ -456,13 +459,23 @@ async def get_updates(state: EmulatorState, params: JSONDict, files: Files) -> l
 
 def delete_webhook(state: EmulatorState, params: JSONDict, files: Files) -> bool:
     state.webhook_url = ""
+    state.webhook_secret = ""
     if get_bool(params, "drop_pending_updates"):
         state.updates.clear()
     return True
 
 
 def set_webhook(state: EmulatorState, params: JSONDict, files: Files) -> bool:
-    state.webhook_url = get_str(params, "url") or ""
+    url = get_str(params, "url") or ""
+    secret = get_str(params, "secret_token") or ""
+    if secret and not WEBHOOK_SECRET.fullmatch(secret):
+        raise bad_request("secret token contains unallowed characters")
+    # Telegram wants https; the emulator also takes http to a loopback address (tests).
+    if url and not url.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    state.webhook_url = url
+    state.webhook_secret = secret
+    state.webhook_last_error = ""
     if get_bool(params, "drop_pending_updates"):
         state.updates.clear()
     return True
@@ -473,6 +486,7 @@ def get_webhook_info(state: EmulatorState, params: JSONDict, files: Files) -> JS
         "url": state.webhook_url,
         "has_custom_certificate": False,
         "pending_update_count": len(state.updates),
+        **({"last_error_message": state.webhook_last_error} if state.webhook_last_error else {}),
     }
 
 

@@ -24,6 +24,7 @@ from bot.emulator import botapi, people
 from bot.emulator.botapi import Upload
 from bot.emulator.state import EmulatorState, Realism
 from bot.emulator.validation import ApiError, JSONDict, decode_value
+from bot.emulator.webhook import webhook_pusher
 
 STATE: web.AppKey[EmulatorState] = web.AppKey("emulator_state", EmulatorState)
 # The one bot token accepted, when the server was given one (the playground's).
@@ -319,6 +320,7 @@ def create_app(state: EmulatorState, bot_token: str | None = None) -> web.Applic
     app.router.add_get("/control/violations", violations)
     app.router.add_get("/control/stats", stats)
     app.cleanup_ctx.append(_callback_checker)
+    app.cleanup_ctx.append(webhook_pusher(state))
     app.on_shutdown.append(_release_waiters)
     return app
 

@@ -140,6 +140,8 @@ class EmulatorState:
         self.updates: deque[JSONDict] = deque()
         self.allowed_updates: frozenset[str] = frozenset()
         self.webhook_url = ""
+        self.webhook_secret = ""
+        self.webhook_last_error = ""
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.callbacks: dict[str, CallbackRec] = {}

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.clock import Clock, to_iso
+from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 
 MAX_ATTEMPTS = 5
@@ -314,6 +314,24 @@ class Outbox:
             (ref,),
         )
         return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
+
+    async def backlog(self) -> Backlog:
+        """What waits to be sent (per priority) and how late the oldest due row is."""
+        now = self._clock()
+        rows = await self._db.fetchall(
+            "SELECT priority, COUNT(*), MIN(CASE WHEN not_before <= ? THEN not_before END)"
+            " FROM outbox WHERE status = 'pending' GROUP BY priority",
+            (to_iso(now),),
+        )
+        due = [from_iso(str(r[2])) for r in rows if r[2] is not None]
+        lag = (now - min(due)).total_seconds() if due else 0.0
+        return Backlog({int(r[0]): int(r[1]) for r in rows}, max(0.0, lag))
+
+
+@dataclass(frozen=True)
+class Backlog:
+    waiting: dict[int, int]  # priority -> rows pending
+    lag_seconds: float  # how long the oldest due row has waited; 0 when none is due
 
 
 def _pending(row: sqlite3.Row) -> Pending:

@@ -9,7 +9,7 @@ from bot.clock import utc_now
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
 from tests.conftest import FakeClock
-from tests.e2e.harness import Person, SamenBot, make_settings
+from tests.e2e.harness import Person, SamenBot, free_port, make_settings
 
 COORDINATOR_ID = 900_000_001
 
@@ -28,12 +28,27 @@ async def client(emulator: EmulatorServer) -> AsyncIterator[EmulatorClient]:
         assert await control.violations() == []
 
 
-@pytest.fixture
+# Every journey runs in both ways Telegram can deliver updates: Samen polling the
+# emulator, and the emulator POSTing to Samen's webhook (SAMEN_WEBHOOK_URL).
+MODES = ["polling", "webhook"]
+
+
+def mode_settings(mode: str) -> dict[str, object]:
+    if mode == "polling":
+        return {}
+    port = free_port()
+    return {"SAMEN_HTTP_PORT": port, "SAMEN_WEBHOOK_URL": f"http://127.0.0.1:{port}"}
+
+
+@pytest.fixture(params=MODES)
 async def samen(
-    emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path
+    emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[SamenBot]:
     settings = make_settings(
-        emulator.url, tmp_path / "samen.sqlite3", SAMEN_COORDINATORS=str(COORDINATOR_ID)
+        emulator.url,
+        tmp_path / "samen.sqlite3",
+        SAMEN_COORDINATORS=str(COORDINATOR_ID),
+        **mode_settings(request.param),
     )
     bot = SamenBot(settings, clock=utc_now)
     await bot.start()
@@ -41,13 +56,16 @@ async def samen(
     await bot.stop()
 
 
-@pytest.fixture
+@pytest.fixture(params=MODES)
 async def samen_with_clock(
-    emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path
+    emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[tuple[SamenBot, FakeClock]]:
     """Samen on a clock the test moves (it starts at the real time)."""
     settings = make_settings(
-        emulator.url, tmp_path / "samen.sqlite3", SAMEN_COORDINATORS=str(COORDINATOR_ID)
+        emulator.url,
+        tmp_path / "samen.sqlite3",
+        SAMEN_COORDINATORS=str(COORDINATOR_ID),
+        **mode_settings(request.param),
     )
     clock = FakeClock(utc_now())
     bot = SamenBot(settings, clock=clock)

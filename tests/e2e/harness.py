@@ -8,6 +8,7 @@ resident through the emulator's control API, remembering how far they have read.
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,11 +53,20 @@ class SamenBot:
             await db.close()
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on right now (for Samen's own HTTP server)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def make_settings(url: str, database: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_URL": url,
         "SAMEN_DATABASE": database,
+        # The operator's HTTP server stays off unless a test asks for it (a free port).
+        "SAMEN_HTTP_PORT": 0,
         **overrides,
     }
     return load_settings(**values)

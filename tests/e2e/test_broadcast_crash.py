@@ -63,6 +63,7 @@ async def _kill_and_resume(
         "TELEGRAM_API_URL": emulator.url,
         "SAMEN_DATABASE": str(database),
         "SAMEN_SEND_RATE": "30",
+        "SAMEN_HTTP_PORT": "0",
     }
 
     async def start() -> asyncio.subprocess.Process:

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import json
+import logging
 import subprocess
 import sys
 
 import pytest
 
 from bot.config import ConfigError, load_settings
+from bot.logs import JsonFormatter
 
 
 @pytest.fixture(autouse=True)
@@ -129,3 +132,41 @@ def test_bad_callback_regions_are_one_clear_line(
     message = str(caught.value)
     assert message.startswith("Configuration error: SAMEN_CALLBACK_REGIONS must be country codes")
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "SAMEN_LOG_FORMAT",
+            "xml",
+            "Configuration error: SAMEN_LOG_FORMAT must be 'text' or 'json'.",
+        ),
+        ("SAMEN_HTTP_PORT", "70000", "Configuration error: SAMEN_HTTP_PORT"),
+        ("SAMEN_BACKUP_KEEP", "0", "Configuration error: SAMEN_BACKUP_KEEP"),
+    ],
+)
+def test_operations_settings_are_checked(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as error:
+        load_settings()
+    assert str(error.value).startswith(message)
+
+
+def test_json_logs_are_one_object_per_line_with_the_error_kind() -> None:
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.LogRecord(
+            "samen.test", logging.ERROR, __file__, 1, "update %s failed", (7,), None
+        )
+        record.exc_info = sys.exc_info()
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["level"] == "error"
+    assert entry["logger"] == "samen.test"
+    assert entry["message"] == "update 7 failed"
+    assert entry["error"] == "ValueError"

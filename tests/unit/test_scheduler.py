@@ -21,7 +21,7 @@ async def test_ticks_are_few_and_do_not_grow_with_residents(tmp_path: Path) -> N
             await runtime.services.residents.give_consent(10_000 + resident, "R", "nl")
         app = build_application(runtime)
         assert app.job_queue is not None
-        start_ticks(app.job_queue, ticks_for(runtime))
+        start_ticks(app.job_queue, ticks_for(runtime), runtime.monitor)
         jobs = app.job_queue.scheduler.get_jobs()
         assert len(jobs) == before <= 10
         assert len({job.name for job in jobs}) == len(jobs)
