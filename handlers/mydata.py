@@ -7,14 +7,17 @@ do no more than the person could do anyway.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import json
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.error import TelegramError
 from telegram.ext import ConversationHandler
 
 from bot.i18n import N_
+from bot.services.callbacks import CLEARED_TEXTS, Withdrawal
 from bot.services.geo import parse_postcode
 from bot.services.privacy import Holdings
 from bot.services.residents import Resident, Status
@@ -349,8 +352,18 @@ async def typed_erase_answer(update: Update, ctx: SamenContext) -> str | int:
     return await _answered_erase(update, ctx, user.id, yes=choice == 0)
 
 
+async def _clear_task_details_now(ctx: SamenContext, volunteer_id: int) -> None:
+    """A volunteer who erases their data must not keep residents' numbers on their
+    phone: the messages that show them are edited now, before the erasure."""
+    for task_id, message_id in await ctx.services.callbacks.take_details_from(volunteer_id):
+        text = ctx.t._(CLEARED_TEXTS[Withdrawal.LEFT], id=task_id)
+        with contextlib.suppress(TelegramError):  # already deleted by the volunteer
+            await ctx.bot.edit_message_text(text, volunteer_id, message_id)
+
+
 async def _answered_erase(update: Update, ctx: SamenContext, user_id: int, *, yes: bool) -> int:
     if yes and ctx.resident is not None:
+        await _clear_task_details_now(ctx, user_id)
         # Calls this person took as a volunteer go back to the others first, so the
         # residents waiting for them are called by someone else.
         for task in await ctx.services.callbacks.tasks_of(user_id):

@@ -203,10 +203,15 @@ class Withdrawal(StrEnum):
     GIVEN_BACK = "given_back"
     ENDED = "ended"  # the volunteer's volunteering ended; the task went to the others
     PURGED = "purged"  # SAMEN_PHONE_RETENTION_DAYS after the task closed
+    LEFT = "left"  # the volunteer deleted their own data
 
 
 # What a message that showed a task's details says once they are taken out.
 CLEARED_TEXTS: dict[Withdrawal, str] = {
+    Withdrawal.LEFT: N_(
+        "Call-back request #%(id)s: the name and number have been removed, "
+        "because you deleted your data."
+    ),
     Withdrawal.CANCELLED: N_(
         "Call-back request #%(id)s was cancelled. No need to call. "
         "The name and number have been removed."
@@ -978,6 +983,20 @@ class Callbacks:
             why = _no_longer_theirs(next(iter(rows), None), volunteer_id)
             if why is not None:
                 await self._clear_details(conn, task_id, why)
+
+    async def take_details_from(self, volunteer_id: int) -> list[tuple[int, int]]:
+        """(task id, message id) of every message in this volunteer's chat that shows a
+        name and number, forgotten here: the volunteer is erasing their data, so the
+        caller clears them at once (an outbox edit to their chat would be erased too)."""
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT task_id, message_id FROM callback_task_messages WHERE chat_id = ?",
+                (volunteer_id,),
+            )
+            await conn.execute(
+                "DELETE FROM callback_task_messages WHERE chat_id = ?", (volunteer_id,)
+            )
+        return [(int(r[0]), int(r[1])) for r in rows]
 
     async def forget_resident(self, resident_id: int) -> None:
         """Before a resident's erasure: their requests' details leave volunteers' chats."""

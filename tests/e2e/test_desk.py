@@ -255,3 +255,24 @@ async def test_task_lists_stay_current(bot: SamenBot, team: Team, client: Emulat
     old = await piet.expect("This list is old", where=listing_now)
     assert buttons_of(old) == []
     assert await client.violations() == []
+
+
+async def test_a_volunteer_who_erases_keeps_no_number_on_their_phone(
+    bot: SamenBot, team: Team, client: EmulatorClient
+) -> None:
+    """Erasing takes every outbox row to the volunteer away, so the details cannot
+    wait for the outbox: they are cleared before the erasure."""
+    _anna, piet, _kees, _coordinator = team
+    await piet_takes_it(team)
+    await a_second_copy_then_reached(piet)
+    await piet.say("/mydata")
+    overview = await piet.expect("What Samen stores about you")
+    await piet.press(overview, "🗑 Delete everything")
+    await piet.press(await piet.expect("Are you sure?"), "🗑 Yes, delete everything")
+    await piet.expect("deleted")
+    for text in await shown_now(piet):
+        assert ANNAS_NUMBER not in text and "Name: Anna" not in text
+    cleared = [t for t in await shown_now(piet) if "because you deleted your data" in t]
+    assert len(cleared) == 2  # the first details message and the copy from /tasks
+    assert await bot.query("SELECT count(*) FROM callback_task_messages") == [(0,)]
+    assert await client.violations() == []
