@@ -32,6 +32,7 @@ from bot.services.kinds import KIND_LABELS, Kind
 from bot.services.reminders import Added
 from bot.services.residents import Status
 from bot.services.roles import Role
+from bot.services.understanding import Meaning, understand
 from handlers.auth import has_role
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.callbacks import call_me_button_data
@@ -253,6 +254,12 @@ def _forget_where(ctx: SamenContext) -> None:
         ctx.user_data.pop(_ASKED_WHERE, None)
 
 
+# Typed meanings that go where they belong even while Samen asks where to look.
+NOT_ABOUT_A_PLACE = frozenset(
+    {Meaning.CRISIS, Meaning.CALL, Meaning.LONELY, Meaning.STOP, Meaning.DELETE}
+)
+
+
 async def typed_where(update: Update, ctx: SamenContext) -> None:
     """Text that is no postcode: while "where shall I look?" is open, it answers that.
 
@@ -262,6 +269,7 @@ async def typed_where(update: Update, ctx: SamenContext) -> None:
     question is closed.
     """
     from handlers.checkins import typed_checkin_answer
+    from handlers.listen import answer_typed
     from handlers.menu import on_text
     from handlers.selfcheck import typed_selfcheck_answer
 
@@ -272,6 +280,11 @@ async def typed_where(update: Update, ctx: SamenContext) -> None:
         await on_text(update, ctx)
         return
     if await typed_checkin_answer(update, ctx) or await typed_selfcheck_answer(update, ctx):
+        return
+    if understand(text).meaning in NOT_ABOUT_A_PLACE:
+        # "ik wil niet meer leven", "bel mij": never answered with how to write a postcode.
+        _forget_where(ctx)
+        await answer_typed(update, ctx)
         return
     chat = update.effective_chat
     if chat is not None:

@@ -48,6 +48,8 @@ ANONYMOUS_TABLES: frozenset[str] = frozenset(
     {"daily_counts", "quiet_chats"}
     # Activities are the partners' public programme; they name no resident.
     | {"activities", "activity_occurrences"}
+    # Facts about the service itself (health probe, last backup, webhook secret).
+    | {"service_state"}
 )
 # Rows that belong to someone else but also name this person (the volunteer on a
 # resident's call-back task, the coordinator who made an invite or decided an

@@ -582,7 +582,7 @@ async def test_asked_for_a_postcode_every_text_gets_an_answer_about_it(
     await anna.expect("Activiteiten bij postcode 2101")
     # The question is answered: later text is no longer taken as a place.
     await anna.say("hallo")
-    await anna.expect("ik begrijp getypte berichten nog niet")
+    await anna.expect("Hallo! Fijn dat u schrijft.")
 
     await anna.say("/mydata")
     await anna.press(await anna.expect("Wat Samen over u bewaart"), "📍 Geef mijn postcode")
@@ -602,7 +602,18 @@ async def test_a_menu_tap_closes_the_question_where_to_look(
     await anna.tap("⬅️ Terug naar het menu")
     await anna.expect()
     await anna.say("hallo")
-    await anna.expect("ik begrijp getypte berichten nog niet")
+    await anna.expect("Hallo! Fijn dat u schrijft.")
+
+
+async def test_crisis_words_while_asked_where_get_113_and_112_first(
+    town: tuple[SamenBot, FakeClock], anna: Person
+) -> None:
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("🔎 Activiteiten")
+    await anna.expect("Kies een wijk:")
+    await anna.say("ik wil niet meer leven")
+    answer = text_of(await anna.expect("113"))
+    assert "112" in answer and "postcode" not in answer
 
 
 async def test_this_week_ends_on_sunday(town: tuple[SamenBot, FakeClock], john: Person) -> None:
