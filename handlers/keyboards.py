@@ -61,7 +61,7 @@ def main_menu(t: Translator, *, consented: bool) -> ReplyKeyboardMarkup:
         [[t._(MENU_LABELS[action]) for action in row] for row in rows],
         resize_keyboard=True,
         is_persistent=True,
-        input_field_placeholder=t._("Tap a button below"),
+        input_field_placeholder=t._("Type a few words or tap a button"),
     )
 
 

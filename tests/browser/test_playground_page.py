@@ -65,7 +65,7 @@ async def test_a_resident_onboards_uses_the_menu_and_gets_her_data(
     await expect(bot_says(anna, "Dank u wel! Alles is klaar.")).to_be_visible()
     menu = anna.locator(".keyboard")
     await expect(button(menu, "📋 Mijn gegevens")).to_be_visible()
-    placeholder = "Tik op een knop hieronder"
+    placeholder = "Typ een paar woorden of tik op een knop"
     await expect(anna.locator(".text")).to_have_attribute("placeholder", placeholder)
     await shoot("onboarded")
 
