@@ -13,12 +13,14 @@ from handlers.context import SamenContext
 
 
 def crisis_help(ctx: SamenContext) -> str:
-    """113, 112 and the desk: for someone in crisis, shown first and clearly."""
+    """112, 113 and the desk: for someone in crisis, shown first and clearly. 112 leads,
+    because a fall or chest pain needs it at once; each line says when to call it."""
     policy = ctx.services.checkins.policy
     return ctx.t._(
         "<b>Who can help right now</b>\n"
-        "• 113 Suicide Prevention: call 0800-0113 (free, day and night) or chat on 113.nl\n"
-        "• Emergency: call 112\n"
+        "• In danger, hurt or fallen: call 112\n"
+        "• Thinking about ending your life: call 113 Suicide Prevention, "
+        "0800-0113 (free, day and night), or chat on 113.nl\n"
         "• %(desk)s (social work): %(phone)s",
         desk=html.escape(policy.desk_name),
         phone=html.escape(policy.desk_phone),

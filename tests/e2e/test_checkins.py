@@ -321,7 +321,10 @@ async def test_answers_fit_how_someone_feels(
     crisis = await john.expect("0800-0113")
     text = text_of(crisis)
     assert text.startswith("Who can help right now")
-    assert "Emergency: call 112" in text and "WIJ Heemstede (social work): 023 205 08 89" in text
+    assert (
+        "In danger, hurt or fallen: call 112" in text
+        and "WIJ Heemstede (social work): 023 205 08 89" in text
+    )
     assert "A volunteer can call you" in text and buttons_of(crisis) == ["📞 Call me"]
 
     # Typed words that say it is very bad count as that choice.
