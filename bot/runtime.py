@@ -13,6 +13,7 @@ from bot.service_state import ServiceState
 from bot.services import Services
 from bot.services.callbacks import CallbackPolicy
 from bot.services.checkins import CheckinPolicy
+from bot.shown_choices import ShownChoices
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Runtime:
     clock: Clock
     monitor: Monitor
     state: ServiceState
+    shown_choices: ShownChoices
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock = utc_now) -> Runtime:
@@ -53,6 +55,7 @@ class Runtime:
             clock=clock,
             monitor=Monitor(clock),
             state=ServiceState(db, clock),
+            shown_choices=ShownChoices(),
         )
 
     async def close(self) -> None:

@@ -20,7 +20,7 @@ from bot.services.callbacks import Topic
 from bot.services.geo import Postcode
 from bot.services.kinds import KIND_LABELS, Kind
 from bot.services.residents import Status
-from bot.services.understanding import Meaning, Understood, yes_or_no
+from bot.services.understanding import Meaning, Understood, understand, yes_or_no
 from handlers.activities import Origin, Search, pairs, render_results
 from handlers.callbacks import call_me_button_data
 from handlers.checkins import show_checkins
@@ -28,6 +28,7 @@ from handlers.common import is_consented, send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.helplines import crisis_help
 from handlers.mydata import show_my_data
+from handlers.typed_choices import press_typed_choice
 from handlers.volunteer import show_help_out
 
 # "112" or "113" typed on its own is a call for help, not a postcode (which has 4 digits,
@@ -36,12 +37,20 @@ HELPLINE_NUMBER = r"^\s*(112|113|0800[\s-]?0113)\s*[.!]*\s*$"
 
 Answer = Callable[[Update, SamenContext, Understood], Awaitable[None]]
 
+# Typed words with a meaning of their own are answered as such, never as a button choice.
+SAYS_MORE_THAN_A_CHOICE = frozenset(
+    {Meaning.CRISIS, Meaning.CALL, Meaning.LONELY, Meaning.STOP, Meaning.DELETE}
+)
+
 
 async def answer_typed(update: Update, ctx: SamenContext) -> None:
     """Any typed text that is no menu label and no answer to an open question."""
     message = update.message
     if message is None or message.text is None:
         return
+    says_more = understand(message.text).meaning in SAYS_MORE_THAN_A_CHOICE
+    if not says_more and await press_typed_choice(update, ctx):
+        return  # "nee" under "Wilt u het vangnet?": the same as tapping "Nee"
     understood = await ctx.services.understanding.read(message.text)
     await _ANSWERS[understood.meaning](update, ctx, understood)
 

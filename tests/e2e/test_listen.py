@@ -232,3 +232,28 @@ async def test_typed_words_are_not_kept_only_counted(samen: SamenBot, anna: Pers
     assert await all_rows_mentioning(samen, "Kees") == []
     assert await all_rows_mentioning(samen, "eenzaam") == []
     assert await _counted(samen, Meaning.LONELY) == 1
+
+
+async def test_typed_answers_work_where_buttons_ask(samen: SamenBot, anna: Person) -> None:
+    """Someone who types everything: a language, "ja", an option's number, "nee"."""
+    await anna.say("/start")
+    await anna.expect("Kies uw taal")
+    await anna.say("nederlands")
+    await anna.expect("Uw privacy")
+    await anna.say("ja hoor")
+    await anna.expect("Dank u wel! Alles is klaar.")
+    assert await samen.query(
+        "SELECT language FROM residents WHERE telegram_id = ?", (anna.user_id,)
+    ) == [("nl",)]
+    await anna.tap("💬 Dagelijks berichtje")
+    await anna.expect("Wilt u een kort berichtje")
+    await anna.say("ja")
+    days = await anna.expect("Op welke dagen")
+    assert buttons_of(days)[1] == "Maandag tot en met vrijdag"
+    await anna.say("2")
+    await anna.expect("Een berichtje op maandag tot en met vrijdag. Hoe laat?")
+    await anna.say("10:30")
+    await anna.expect("Het vangnet")
+    await anna.say("nee")
+    await anna.expect("Uw berichtjes staan klaar")
+    assert await samen.query("SELECT days, safety_net FROM checkin_subscriptions") == [(31, 0)]
