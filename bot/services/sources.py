@@ -222,14 +222,15 @@ class Sources:
             return await self._failed(name, problem)
         report = await apply_read(self._activities, name, result, strict=False)
         line = report.summary()
+        now = to_iso(self._clock())
         await self._db.execute(
             "UPDATE sources SET etag = ?, last_modified = ?, checked_at = ?, last_ok_at = ?,"
             " last_result = ?, last_count = ?, alerted_at = NULL WHERE name = ?",
             (
                 download.etag,
                 download.last_modified,
-                to_iso(self._clock()),
-                to_iso(self._clock()),
+                now,
+                now,
                 line,
                 len(result.activities),
                 name,

@@ -8,12 +8,14 @@ their own regression tests.
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.services.activity_import import ReadResult, read_csv, read_ics
+from bot.services.activity_import import ReadResult, read_csv, read_file, read_ics
 from bot.services.geo import Places
 
 PLACES = Places.load()
@@ -185,3 +187,12 @@ def test_generated_csv_files_end_in_activities_or_problems(
 def test_random_text_as_csv_ends_in_problems(text: str) -> None:
     _expands(read_csv(text, PLACES, ZONE))
     _expands(read_csv(_HEADER + "\n" + text, PLACES, ZONE))
+
+
+@FUZZ
+@given(st.binary(max_size=200), st.sampled_from([".csv", ".ics", ".txt", ""]))
+def test_any_bytes_in_any_file_end_in_problems(content: bytes, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"agenda{suffix}"
+        path.write_bytes(content)
+        _expands(read_file(path, PLACES, ZONE))
