@@ -48,6 +48,8 @@ ANONYMOUS_TABLES: frozenset[str] = frozenset(
     {"daily_counts", "quiet_chats"}
     # Activities are the partners' public programme; they name no resident.
     | {"activities", "activity_occurrences"}
+    # Where those come from: partners' names, feed links and defaults.
+    | {"sources"}
 )
 # Rows that belong to someone else but also name this person (the volunteer on a
 # resident's call-back task, the coordinator who made an invite or decided an
