@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, utc_now
@@ -32,8 +30,6 @@ from bot.services.sources import (
     defaults_of,
     source_name,
 )
-
-T = TypeVar("T")
 
 
 def default_source(path: Path) -> str:
@@ -104,17 +100,31 @@ def run_sources(
 ) -> int:
     """`samen sources [add|defaults|remove|fetch]`; problems are one line and exit 1."""
     try:
-        return asyncio.run(
-            _with_sources(settings, lambda s: _sources(s, action, name, url, defaults, force))
-        )
+        return asyncio.run(_run_sources(settings, action, name, url, defaults, force))
     except SourceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
 
+async def _run_sources(
+    settings: Settings,
+    action: str | None,
+    name: str,
+    url: str,
+    defaults: SourceDefaults,
+    force: bool,
+) -> int:
+    runtime = await Runtime.open(settings)
+    try:
+        await _sources(runtime.services.sources, action, name, url, defaults, force)
+    finally:
+        await runtime.close()
+    return 0
+
+
 async def _sources(
     sources: Sources, action: str | None, name: str, url: str, defaults: SourceDefaults, force: bool
-) -> int:
+) -> None:
     if action == "add":
         await sources.add(name, url, defaults)
         print(f"feed {name} added; it is fetched every {sources.interval} (first: within a minute)")
@@ -130,7 +140,6 @@ async def _sources(
         print(f"{name}: {await sources.fetch(name, force=force)}")
     else:
         _print_list(await sources.all())
-    return 0
 
 
 def _print_list(found: list[Source]) -> None:
@@ -142,11 +151,3 @@ def _print_list(found: list[Source]) -> None:
         print(f"    last checked {checked}: {source.last_result or '-'}")
         if source.defaults.cells():
             print(f"    defaults {source.defaults.to_json()}")
-
-
-async def _with_sources(settings: Settings, work: Callable[[Sources], Awaitable[T]]) -> T:
-    runtime = await Runtime.open(settings)
-    try:
-        return await work(runtime.services.sources)
-    finally:
-        await runtime.close()
