@@ -111,6 +111,34 @@ def _restore(settings: Settings, backup: Path) -> int:
     return 0
 
 
+DEFAULT_FIELDS = ("organiser", "kind", "place", "address", "phone", "website")
+
+
+def _add_sources_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`samen sources`: list; add NAME URL; defaults NAME; fetch NAME; remove NAME."""
+    sources = commands.add_parser(
+        "sources", help="partners' activity feeds and defaults per source (lists them)"
+    )
+    actions = sources.add_subparsers(dest="action")
+    add = actions.add_parser("add", help="fetch a partner's calendar link (.ics or CSV) regularly")
+    add.add_argument("name")
+    add.add_argument("url")
+    defaults = actions.add_parser(
+        "defaults", help="set what a source's calendar rarely carries, once for all its events"
+    )
+    defaults.add_argument("name")
+    for parser in (add, defaults):
+        for field in DEFAULT_FIELDS:
+            parser.add_argument(f"--{field}", help=f"the {field} when an event has none")
+    fetch = actions.add_parser("fetch", help="fetch a feed now")
+    fetch.add_argument("name")
+    fetch.add_argument(
+        "--force", action="store_true", help="apply it even when it shrank (after checking it)"
+    )
+    remove = actions.add_parser("remove", help="stop fetching a source and hide its activities")
+    remove.add_argument("name")
+
+
 def main(argv: list[str] | None = None) -> int:
     # Have PTB report durations (RetryAfter.retry_after) as timedelta, as it will by default.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -131,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     importer.add_argument("what", choices=["activities"])
     importer.add_argument("file", type=Path)
     importer.add_argument("--source", help="name of the source (default: the file name)")
+    importer.add_argument(
+        "--strict", action="store_true", help="import nothing when any activity has a problem"
+    )
+    _add_sources_parser(commands)
     stats = commands.add_parser("stats", help="print the numbers of the last weeks")
     stats.add_argument("--png", type=Path, help="also write the chart of the last 12 weeks here")
     commands.add_parser("migrate", help="bring the database up to date")
@@ -171,7 +203,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         from bot.activity_cli import run_import
 
-        return run_import(settings, args.file, args.source)
+        return run_import(settings, args.file, args.source, args.strict)
+    if args.command == "sources":
+        from bot.activity_cli import run_sources
+        from bot.services.activity_import import SourceDefaults
+
+        defaults = SourceDefaults(**{k: getattr(args, k, None) or "" for k in DEFAULT_FIELDS})
+        return run_sources(
+            settings,
+            args.action,
+            getattr(args, "name", ""),
+            getattr(args, "url", ""),
+            defaults,
+            force=getattr(args, "force", False),
+        )
     if args.command == "stats":
         return asyncio.run(_stats(settings, args.png))
     if args.command == "backup":

@@ -45,6 +45,7 @@ _ENV_NAMES = {
     "webhook_url": "SAMEN_WEBHOOK_URL",
     "webhook_secret": "SAMEN_WEBHOOK_SECRET",
     "min_count": "SAMEN_MIN_COUNT",
+    "feed_interval": "SAMEN_FEED_INTERVAL",
 }
 
 
@@ -82,6 +83,10 @@ class Settings(BaseSettings):
     # the coordinators once.
     task_escalate_after: timedelta = Field(
         default=timedelta(hours=2), gt=timedelta(0), validation_alias="SAMEN_TASK_ESCALATE_AFTER"
+    )
+    # Partners' activity feeds (`samen sources add`) are fetched this often.
+    feed_interval: timedelta = Field(
+        default=timedelta(hours=6), ge=timedelta(minutes=5), validation_alias="SAMEN_FEED_INTERVAL"
     )
     # Phone numbers and notes of a call-back are cleared this many days after it closes.
     phone_retention_days: int = Field(

@@ -42,6 +42,7 @@ class Runtime:
                 callback_policy=CallbackPolicy.from_settings(settings),
                 checkin_policy=CheckinPolicy.from_settings(settings),
                 min_count=settings.min_count,
+                feed_interval=settings.feed_interval,
             )
             await services.roles.sync_config_coordinators(settings.coordinators)
         except BaseException:

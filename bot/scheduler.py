@@ -48,6 +48,9 @@ def ticks_for(runtime: Runtime) -> list[Tick]:
         ),
         # Activities: keep the next weeks of occurrences materialised; send due reminders.
         Tick("activities-refresh", timedelta(hours=6), services.activities.refresh),
+        # Partners' feeds: the database says which are due (SAMEN_FEED_INTERVAL after
+        # their last check), so a feed added from the command line is fetched soon.
+        Tick("feeds", timedelta(minutes=1), services.sources.refresh_due),
         Tick("activity-reminders", timedelta(seconds=30), services.reminders.send_due),
         Tick("callbacks-escalate", timedelta(seconds=30), services.callbacks.escalate_unclaimed),
         Tick("broadcasts-queue", timedelta(seconds=15), services.broadcasts.queue_due),

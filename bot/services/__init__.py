@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -22,6 +23,7 @@ from bot.services.reminders import Reminders
 from bot.services.residents import Residents
 from bot.services.roles import Roles
 from bot.services.selfcheck import SelfChecks
+from bot.services.sources import Sources
 from bot.services.stats import DEFAULT_MIN_COUNT, Stats
 from bot.services.understanding import Understanding
 from bot.services.volunteers import Volunteers
@@ -47,6 +49,7 @@ class Services:
     stats: Stats
     selfcheck: SelfChecks
     understanding: Understanding
+    sources: Sources
 
     @classmethod
     def create(
@@ -58,6 +61,7 @@ class Services:
         callback_policy: CallbackPolicy | None = None,
         checkin_policy: CheckinPolicy | None = None,
         min_count: int = DEFAULT_MIN_COUNT,
+        feed_interval: timedelta = timedelta(hours=6),
     ) -> Services:
         """``catalogs`` render the messages services send on their own (default: Amsterdam)."""
         texts = catalogs or Catalogs.load(ZoneInfo("Europe/Amsterdam"), clock)
@@ -69,6 +73,8 @@ class Services:
         volunteers = Volunteers(db, clock, roles, outbox, counts, texts, default_language, audit)
         callback_policy = callback_policy or CallbackPolicy()
         callbacks = Callbacks(db, clock, volunteers, outbox, counts, texts, callback_policy)
+        places = Places.load()
+        activities = Activities(db, clock, places, zone, audit)
         return cls(
             residents=Residents(db, clock, counts),
             roles=roles,
@@ -83,9 +89,7 @@ class Services:
             stats=Stats(db, clock, zone, min_count),
             volunteers=volunteers,
             callbacks=callbacks,
-            activities=Activities(
-                db, clock, Places.load(), texts.get(default_language).zone, audit
-            ),
+            activities=activities,
             reminders=Reminders(db, clock, outbox, texts, checkin_policy or CheckinPolicy()),
             checkins=Checkins(
                 db,
@@ -100,4 +104,7 @@ class Services:
                 db, clock, outbox, counts, texts, checkin_policy or CheckinPolicy()
             ),
             understanding=Understanding(counts),
+            sources=Sources(
+                db, clock, activities, outbox, volunteers, places, zone.key, feed_interval
+            ),
         )

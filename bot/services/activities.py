@@ -14,7 +14,7 @@ import json
 import math
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -141,7 +141,15 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     hidden: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the file was refused: nothing changed
+    skipped: list[str] = field(default_factory=list)  # rows left out, the rest imported
+
+    def summary(self) -> str:
+        """One line for the command line and `samen sources`."""
+        return (
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged},"
+            f" hidden {self.hidden}, skipped {len(self.skipped)}, errors {len(self.errors)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -359,13 +367,17 @@ class Activities:
     # ------------------------------------------------------------------ import
 
     async def import_activities(
-        self, source: str, activities: Sequence[ActivityData]
+        self,
+        source: str,
+        activities: Sequence[ActivityData],
+        keep: Collection[str] = frozenset(),
     ) -> ImportReport:
         """Bring one source in line with its file, in one transaction.
 
         New ids are added, changed ones updated in place, ids the file no longer
-        has are hidden (and shown again if they come back). A coordinator's hide
-        is left alone. Every change is recorded in activity_changes.
+        has are hidden (and shown again if they come back). Ids in ``keep`` (rows
+        the file has but that could not be read) stay as they were. A coordinator's
+        hide is left alone. Every change is recorded in activity_changes.
         """
         report = ImportReport()
         now = self._clock()
@@ -422,7 +434,11 @@ class Activities:
                     " VALUES (?, ?, ?)",
                     [(activity_id, to_iso(b), to_iso(e)) for b, e in spans],
                 )
-            gone = [int(r["id"]) for r in existing.values() if r["hidden_by"] is None]
+            gone = [
+                int(r["id"])
+                for r in existing.values()
+                if r["hidden_by"] is None and r["external_id"] not in keep
+            ]
             await conn.executemany(
                 "UPDATE activities SET hidden_by = 'source', updated_at = ? WHERE id = ?",
                 [(stamp, i) for i in gone],

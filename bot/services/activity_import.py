@@ -1,17 +1,19 @@
 """Reading the partners' files: CSV and iCalendar (.ics) into ``ActivityData``.
 
 Reading never touches the database: it returns every activity it understood
-and every problem it found (with the line or UID), so a broken file can be
-refused as a whole with a complete list of what to fix.
+and every problem it found (with the line or UID), so an import can take the
+complete ones and list the rest, or (strict) refuse the whole file with a
+complete list of what to fix. No input, however broken, raises.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,13 +56,55 @@ _EXTERNAL_ID = re.compile(r"[^\s]{1,200}")
 _NO_SCHEDULE = Schedule("UTC", "2000-01-01", True, 1)
 
 
+@dataclass(frozen=True)
+class SourceDefaults:
+    """What partners' calendars rarely carry, set once per source; a row or event
+    that has its own value keeps it. Names are the CSV columns."""
+
+    organiser: str = ""
+    kind: str = ""
+    place: str = ""
+    address: str = ""
+    phone: str = ""
+    website: str = ""
+
+    def cells(self) -> dict[str, str]:
+        return {k: v for k, v in asdict(self).items() if v}
+
+    def to_json(self) -> str:
+        return json.dumps(self.cells(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> SourceDefaults:
+        return cls(**json.loads(text or "{}"))
+
+    def check(self) -> list[str]:
+        """Problems with the defaults themselves, so they are caught when set, not per row."""
+        checks = {"kind": fields.kind, "phone": fields.phone, "website": fields.website}
+        problems = []
+        for name, value in self.cells().items():
+            try:
+                checks.get(name, lambda v: fields.text(v, required=False))(value)
+            except FieldError as error:
+                problems.append(f"{name}: {error}")
+        return problems
+
+
+NO_DEFAULTS = SourceDefaults()
+
+
 @dataclass
 class ReadResult:
     activities: list[ActivityData] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Ids of rows/events that had problems: an import keeps what it has of them
+    # instead of hiding them as if the partner had removed them.
+    skipped_ids: set[str] = field(default_factory=set)
 
 
-def read_file(path: Path, places: Places, zone: str) -> ReadResult:
+def read_file(
+    path: Path, places: Places, zone: str, defaults: SourceDefaults = NO_DEFAULTS
+) -> ReadResult:
     """Read a .csv or .ics file by its extension."""
     try:
         content = path.read_text(encoding="utf-8-sig")
@@ -68,32 +112,61 @@ def read_file(path: Path, places: Places, zone: str) -> ReadResult:
         return ReadResult(errors=["the file is not UTF-8 text"])
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv(content, places, zone)
+        return read_csv(content, places, zone, defaults)
     if suffix in (".ics", ".ical", ".ifb", ".icalendar"):
-        return read_ics(content, places, zone)
+        return read_ics(content, places, zone, defaults)
     return ReadResult(errors=[f"unknown file type {suffix or '(none)'}: use .csv or .ics"])
+
+
+def read_published(
+    content: str, places: Places, zone: str, defaults: SourceDefaults = NO_DEFAULTS
+) -> ReadResult:
+    """A feed's body: a calendar if it says so on its first line, else CSV (servers'
+    content types for both are too often wrong to go by)."""
+    content = content.removeprefix("\ufeff")
+    if content.lstrip().upper().startswith("BEGIN:VCALENDAR"):
+        return read_ics(content, places, zone, defaults)
+    return read_csv(content, places, zone, defaults)
 
 
 # --------------------------------------------------------------------------- CSV
 
 
-def read_csv(content: str, places: Places, zone: str) -> ReadResult:
+def read_csv(
+    content: str, places: Places, zone: str, defaults: SourceDefaults = NO_DEFAULTS
+) -> ReadResult:
     """Rows of CSV_COLUMNS; lines starting with '#' before the header are notes."""
     result = ReadResult()
     lines = content.splitlines(keepends=True)
     skipped = 0
     while skipped < len(lines) and (lines[skipped].startswith("#") or not lines[skipped].strip()):
         skipped += 1
-    reader = csv.DictReader(io.StringIO("".join(lines[skipped:])))
+    reader = csv.DictReader(io.StringIO("".join(lines[skipped:]), newline=""))
+    try:
+        _read_rows(reader, skipped, places, zone, defaults, result)
+    except csv.Error as error:  # e.g. a quote that is never closed
+        result.errors.append(f"line {skipped + reader.line_num}: the CSV cannot be read ({error})")
+    return result
+
+
+def _read_rows(
+    reader: csv.DictReader[str],
+    skipped: int,
+    places: Places,
+    zone: str,
+    defaults: SourceDefaults,
+    result: ReadResult,
+) -> None:
     header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_CSV_COLUMNS if c not in header]
+    given = set(header) | set(defaults.cells())
+    missing = [c for c in REQUIRED_CSV_COLUMNS if c not in given]
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if missing or unknown:
         if missing:
             result.errors.append(f"line {skipped + 1}: missing column(s) {', '.join(missing)}")
         if unknown:
             result.errors.append(f"line {skipped + 1}: unknown column(s) {', '.join(unknown)}")
-        return result
+        return
     reader.fieldnames = header
     seen: dict[str, int] = {}
     previous_end = skipped + 1
@@ -103,11 +176,12 @@ def read_csv(content: str, places: Places, zone: str) -> ReadResult:
         if None in row:
             result.errors.append(f"line {line}: more cells than columns")
             continue
-        cells = {k: (v or "") for k, v in row.items()}
+        cells = {**defaults.cells(), **{k: v for k, v in row.items() if v and v.strip()}}
         try:
             activity = _from_cells(cells, places, zone)
         except FieldError as error:
             result.errors.append(f"line {line}: {error}")
+            result.skipped_ids.add(cells.get("id", "").strip())
             continue
         if activity.external_id in seen:
             result.errors.append(
@@ -117,7 +191,6 @@ def read_csv(content: str, places: Places, zone: str) -> ReadResult:
             continue
         seen[activity.external_id] = line
         result.activities.append(activity)
-    return result
 
 
 def _from_cells(cells: dict[str, str], places: Places, zone: str) -> ActivityData:
@@ -191,7 +264,9 @@ def _point(lat: str, lon: str, address: str, places: Places) -> tuple[float, flo
 # --------------------------------------------------------------------------- iCalendar
 
 
-def read_ics(content: str, places: Places, zone: str) -> ReadResult:
+def read_ics(
+    content: str, places: Places, zone: str, defaults: SourceDefaults = NO_DEFAULTS
+) -> ReadResult:
     """VEVENTs with UID; RRULE, EXDATE, RDATE, all-day, TZID and moved occurrences.
 
     Samen-specific details a calendar has no property for ride along as
@@ -227,9 +302,12 @@ def read_ics(content: str, places: Places, zone: str) -> ReadResult:
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
             continue  # not taking place: left out, so a re-import hides it
         try:
-            result.activities.append(_from_event(uid, event, moved.get(uid, []), places, zone))
+            result.activities.append(
+                _from_event(uid, event, moved.get(uid, []), places, zone, defaults)
+            )
         except (FieldError, ScheduleError) as error:
             result.errors.append(f"{label}: {error}")
+            result.skipped_ids.add(uid)
     for uid in moved:
         if uid not in masters:
             result.errors.append(
@@ -261,34 +339,37 @@ def _prop(event: Any, name: str) -> str:
 
 
 def _from_event(
-    uid: str, event: Any, moved: list[Any], places: Places, default_zone: str
+    uid: str,
+    event: Any,
+    moved: list[Any],
+    places: Places,
+    default_zone: str,
+    defaults: SourceDefaults,
 ) -> ActivityData:
     if not _EXTERNAL_ID.fullmatch(uid):
         raise FieldError("the UID must contain no spaces")
     broken = [f"{name}: {message}" for name, message in getattr(event, "errors", [])]
     if broken:  # values icalendar could not read (it keeps them as text)
         raise FieldError("; ".join(broken))
-    if event.get("DTSTART") is None:
-        raise FieldError("DTSTART: missing")
-    start = event["DTSTART"].dt
+    start = _single(event, "DTSTART")
     all_day = not isinstance(start, datetime)
     zone = _zone_of(start, default_zone)
     if isinstance(start, datetime) and start.tzinfo is None:
         start = start.replace(tzinfo=ZoneInfo(zone))
     duration = _event_duration(event, start, all_day)
-    exdates = _date_list(event.get("EXDATE"), zone, all_day)
-    rdates = _date_list(event.get("RDATE"), zone, all_day)
+    exdates = _date_list(event.get("EXDATE"), zone, start)
+    rdates = _date_list(event.get("RDATE"), zone, start)
     for change in moved:
         # A moved or cancelled single occurrence: leave the original out and, unless
         # cancelled, add the new moment (same length as the series).
-        original = change["RECURRENCE-ID"].dt
-        exdates.append(_local(original, zone, all_day))
+        original = _single(change, "RECURRENCE-ID")
+        exdates.append(_local(original, zone, start))
         if str(change.get("STATUS", "")).upper() != "CANCELLED" and change.get("DTSTART"):
-            rdates.append(_local(change["DTSTART"].dt, zone, all_day))
-    rrule = event.get("RRULE")
+            rdates.append(_local(_single(change, "DTSTART"), zone, start))
+    rrule = _once(event, "RRULE")
     schedule = Schedule(
         tz=zone,
-        start_local=_local(start, zone, all_day),
+        start_local=_local(start, zone, start),
         all_day=all_day,
         duration_min=duration,
         rrule=rrule.to_ical().decode() if rrule is not None else None,
@@ -303,7 +384,7 @@ def _from_event(
         except FieldError as error:
             raise FieldError(f"{name}: {error}") from None
 
-    place, address = _place(event)
+    place, address = _place(event, defaults)
     lat, lon = _geo(event, address, places)
     free, price = fields.cost(_prop(event, "X-SAMEN-COST"))
     return ActivityData(
@@ -312,8 +393,8 @@ def _from_event(
         title_en=text("X-SAMEN-TITLE-EN", limit=fields.MAX_TITLE),
         description_nl=text("DESCRIPTION", limit=fields.MAX_TEXT),
         description_en=text("X-SAMEN-DESCRIPTION-EN", limit=fields.MAX_TEXT),
-        organiser=_organiser(event),
-        kind=_kind(event),
+        organiser=_organiser(event, defaults),
+        kind=_kind(event, defaults),
         place_name=place,
         address=address,
         lat=lat,
@@ -324,9 +405,11 @@ def _from_event(
         wheelchair=_flag(event, "X-SAMEN-WHEELCHAIR"),
         hearing_loop=_flag(event, "X-SAMEN-HEARING-LOOP"),
         phone=_checked(
-            fields.phone, _prop(event, "X-SAMEN-PHONE") or _prop(event, "CONTACT"), "X-SAMEN-PHONE"
+            fields.phone,
+            _prop(event, "X-SAMEN-PHONE") or _prop(event, "CONTACT") or defaults.phone,
+            "X-SAMEN-PHONE",
         ),
-        website=_checked(fields.website, _prop(event, "URL"), "URL"),
+        website=_checked(fields.website, _prop(event, "URL") or defaults.website, "URL"),
     )
 
 
@@ -335,6 +418,23 @@ def _checked(parse: Any, value: str, name: str) -> Any:
         return parse(value)
     except FieldError as error:
         raise FieldError(f"{name}: {error}") from None
+
+
+def _single(event: Any, name: str) -> date | datetime:
+    """The one date or moment of a required property (DTSTART, RECURRENCE-ID)."""
+    value = _once(event, name)
+    if value is None:
+        raise FieldError(f"{name}: missing")
+    moment: date | datetime = value.dt
+    return moment
+
+
+def _once(event: Any, name: str) -> Any:
+    """A property an event may carry only once, or None; icalendar gives a list for more."""
+    value = event.get(name)
+    if isinstance(value, list):
+        raise FieldError(f"{name}: given {len(value)} times; an event has one")
+    return value
 
 
 def _zone_of(start: date | datetime, default_zone: str) -> str:
@@ -349,17 +449,26 @@ def _zone_of(start: date | datetime, default_zone: str) -> str:
     return default_zone
 
 
-def _local(value: date | datetime, zone: str, all_day: bool) -> str:
+def _local(value: date | datetime, zone: str, start: date | datetime) -> str:
+    """An occurrence moment in the series' own form (``start`` is the series' DTSTART).
+
+    Calendars mix forms: a date in a timed series (EXDATE;VALUE=DATE) means that
+    day at the series' time; a moment in an all-day series means its day.
+    """
+    all_day = not isinstance(start, datetime)
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=ZoneInfo(zone))
         return local_text(aware.astimezone(ZoneInfo(zone)), all_day)
+    if isinstance(start, datetime):
+        at_series_time = start.astimezone(ZoneInfo(zone)).time().replace(tzinfo=None)
+        return local_text(datetime.combine(value, at_series_time), all_day)
     return local_text(value, all_day)
 
 
 def _event_duration(event: Any, start: date | datetime, all_day: bool) -> int:
-    if event.get("DURATION") is not None:
+    if _once(event, "DURATION") is not None:
         length: timedelta = event["DURATION"].dt
-    elif event.get("DTEND") is not None:
+    elif _once(event, "DTEND") is not None:
         end = event["DTEND"].dt
         if isinstance(end, datetime) != isinstance(start, datetime):
             raise FieldError("DTEND: not the same kind of value as DTSTART")
@@ -375,7 +484,7 @@ def _event_duration(event: Any, start: date | datetime, all_day: bool) -> int:
     return minutes
 
 
-def _date_list(value: Any, zone: str, all_day: bool) -> list[str]:
+def _date_list(value: Any, zone: str, start: date | datetime) -> list[str]:
     if value is None:
         return []
     found: list[str] = []
@@ -384,18 +493,21 @@ def _date_list(value: Any, zone: str, all_day: bool) -> list[str]:
             moment = item.dt
             if isinstance(moment, tuple):
                 raise FieldError("RDATE: periods are not supported; use dates or date-times")
-            found.append(_local(moment, zone, all_day))
+            found.append(_local(moment, zone, start))
     return found
 
 
-def _place(event: Any) -> tuple[str, str]:
-    """X-SAMEN-PLACE / X-SAMEN-ADDRESS, else LOCATION 'Place, street, postcode town'."""
+def _place(event: Any, defaults: SourceDefaults) -> tuple[str, str]:
+    """X-SAMEN-PLACE / X-SAMEN-ADDRESS, else LOCATION 'Place, street, postcode town',
+    else the source's usual place and address."""
     place = _prop(event, "X-SAMEN-PLACE")
     address = _prop(event, "X-SAMEN-ADDRESS")
     location = _prop(event, "LOCATION")
     if not place and location:
         place, _, rest = location.partition(",")
         address = address or rest.strip()
+    if not place.strip():
+        place, address = defaults.place, address or defaults.address
     place = " ".join(place.split())
     if not place:
         raise FieldError("LOCATION: missing")
@@ -405,7 +517,7 @@ def _place(event: Any) -> tuple[str, str]:
 
 
 def _geo(event: Any, address: str, places: Places) -> tuple[float, float]:
-    geo = event.get("GEO")
+    geo = _once(event, "GEO")
     if geo is not None:
         return float(geo.latitude), float(geo.longitude)
     found = fields.postcode_point(address, places)
@@ -414,24 +526,26 @@ def _geo(event: Any, address: str, places: Places) -> tuple[float, float]:
     return found
 
 
-def _organiser(event: Any) -> str:
+def _organiser(event: Any, defaults: SourceDefaults) -> str:
     name = _prop(event, "X-SAMEN-ORGANISER")
-    organizer = event.get("ORGANIZER")
+    organizer = _once(event, "ORGANIZER")
     if not name and organizer is not None:
         name = str(organizer.params.get("CN", "")) or str(organizer).removeprefix("mailto:")
+    name = name.strip() or defaults.organiser
     try:
         return fields.text(name, required=True)
     except FieldError:
         raise FieldError("ORGANIZER: missing (or X-SAMEN-ORGANISER)") from None
 
 
-def _kind(event: Any) -> Kind:
+def _kind(event: Any, defaults: SourceDefaults) -> Kind:
     candidates: list[str] = []
     if _prop(event, "X-SAMEN-KIND"):
         candidates.append(_prop(event, "X-SAMEN-KIND"))
     categories = event.get("CATEGORIES")
     for group in categories if isinstance(categories, list) else [categories] if categories else []:
         candidates.extend(str(c) for c in group.cats)
+    candidates.append(defaults.kind)
     for candidate in candidates:
         try:
             return fields.kind(candidate)

@@ -48,6 +48,8 @@ ANONYMOUS_TABLES: frozenset[str] = frozenset(
     {"daily_counts", "quiet_chats"}
     # Activities are the partners' public programme; they name no resident.
     | {"activities", "activity_occurrences"}
+    # Where those come from: partners' names, feed links and defaults.
+    | {"sources"}
     # Facts about the service itself (health probe, last backup, webhook secret).
     | {"service_state"}
 )

@@ -287,9 +287,9 @@ async def test_import_adds_updates_hides_and_refuses_broken_files(
     assert (await import_file(db, other, "bieb.csv", "Europe/Amsterdam", clock)).added == 1
     assert (await db.fetchone("SELECT count(*) FROM activities WHERE hidden_by IS NULL"))[0] == 4
 
-    # A broken file imports nothing, not even its good rows.
+    # Strict: a broken file imports nothing, not even its good rows.
     path.write_text(HEADER + csv_row("a") + csv_row("c") + csv_row("e", kind="?"))
-    broken = await import_file(db, path, "wij.csv", "Europe/Amsterdam", clock)
+    broken = await import_file(db, path, "wij.csv", "Europe/Amsterdam", clock, strict=True)
     assert broken.errors == ["line 4: kind: This is not a known kind of activity."]
     assert (broken.added, broken.updated, broken.hidden) == (0, 0, 0)
     assert (await db.fetchone("SELECT hidden_by FROM activities WHERE external_id = 'c'"))[
@@ -564,9 +564,11 @@ def test_command_line_import(
     good = tmp_path / "wij.csv"
     good.write_text(HEADER + csv_row("a") + csv_row("b"))
     assert main(["import", "activities", str(good)]) == 0
-    assert "added 2, updated 0, unchanged 0, hidden 0, errors 0" in capsys.readouterr().out
+    assert "added 2, updated 0, unchanged 0, hidden 0, skipped 0, errors 0" in (
+        capsys.readouterr().out
+    )
     good.write_text(HEADER + csv_row("a") + csv_row("b", kind="?") + csv_row("c", start="x"))
-    assert main(["import", "activities", str(good)]) == 1
+    assert main(["import", "activities", str(good), "--strict"]) == 1
     output = capsys.readouterr()
     assert "error: line 3: kind: This is not a known kind of activity." in output.err
     assert "error: line 4: start/end/rrule/exdates: This is not a date I can read." in output.err
