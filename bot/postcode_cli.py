@@ -14,8 +14,9 @@ from bot.services.geo import DATA_DIR
 from bot.services.postcode_import import PostcodeReport, import_postcodes
 
 
-def run_postcodes(path: Path, add_all: bool, folder: Path = DATA_DIR) -> int:
+def run_postcodes(path: Path, add_all: bool, folder: Path | None = None) -> int:
     """Import one file of PC4 areas, print what moved; exit code 0, or 1 when nothing changed."""
+    folder = folder or DATA_DIR
     if not path.is_file():
         print(f"error: no such file: {path}", file=sys.stderr)
         return 1

@@ -91,7 +91,7 @@ class AreaSum:
     def centroid(self) -> tuple[float, float]:
         if self.area <= 0:
             raise PostcodeFileError("its polygons have no area")
-        return self.x / (3 * self.area), self.y / (3 * self.area)
+        return self.x / (6 * self.area), self.y / (6 * self.area)
 
 
 @dataclass
@@ -278,7 +278,9 @@ def _read_features(db: sqlite3.Connection) -> AreaRead:
         raise PostcodeFileError("the GeoPackage holds no feature table")
     name, column, srid = str(table[0]), str(table[1]), int(table[2])
     if srid not in (RD_NEW, WGS84):
-        raise PostcodeFileError(f"coordinate system EPSG:{srid} is not supported: use WGS84 or RD New")
+        raise PostcodeFileError(
+            f"coordinate system EPSG:{srid} is not supported: use WGS84 or RD New"
+        )
     cursor = db.execute(f'SELECT * FROM "{name.replace(chr(34), "")}"')
     columns = [d[0] for d in cursor.description]
     result = AreaRead(srid=srid)
@@ -406,7 +408,9 @@ def write_postcodes(
         "# area-weighted centroids of the official PC4 polygons (CBS/PDOK, CC BY 4.0).\n"
     )
     if kept:
-        out.write(f"# Not in that file, kept as placed by hand: {', '.join(p.key for p in kept)}.\n")
+        out.write(
+            f"# Not in that file, kept as placed by hand: {', '.join(p.key for p in kept)}.\n"
+        )
     out.write("# Columns: postcode (4 digits), place, lat, lon (WGS84 decimal degrees).\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("postcode", "place", "lat", "lon"))
