@@ -1,4 +1,4 @@
-"""`samen import activities FILE`: bring a partner's CSV or iCalendar file into Samen.
+"""`samen import activities FILE`: bring a partner's CSV, iCalendar or HSDS file into Samen.
 
 A file with any problem imports nothing: every problem is printed with its line
 (CSV) or UID (iCalendar) and the exit code is 1, so a partner can fix the file
@@ -19,6 +19,7 @@ from bot.db import Database
 from bot.services.activities import BOT_SOURCE, Activities, ImportReport
 from bot.services.activity_import import read_file
 from bot.services.geo import Places
+from bot.services.hsds_import import is_hsds, read_hsds
 
 _SOURCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
 
@@ -37,7 +38,7 @@ async def import_file(
         return ImportReport(
             errors=[f"source name {source!r} is not allowed: use letters, digits, . _ -"]
         )
-    result = read_file(path, places, zone)
+    result = read_hsds(path, places, zone) if is_hsds(path) else read_file(path, places, zone)
     if result.errors:
         return ImportReport(errors=result.errors)
     activities = Activities(db, clock, places, ZoneInfo(zone))
@@ -46,7 +47,7 @@ async def import_file(
 
 def run_import(settings: Settings, path: Path, source: str | None) -> int:
     """Import one file, print the summary; exit code 0, or 1 when nothing was imported."""
-    if not path.is_file():
+    if not path.exists():  # a file, or a folder of HSDS tables
         print(f"error: no such file: {path}", file=sys.stderr)
         return 1
     report = asyncio.run(_import(settings, path, source or default_source(path)))
