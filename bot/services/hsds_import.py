@@ -216,11 +216,11 @@ def service_activities(service: Json, places: Places, zone: str) -> list[Activit
     kind = _kind(service)
     free, price = _cost(service)
     activities: list[ActivityData] = []
-    for schedule, location in schedules:
+    for key, schedule, location in schedules:
         place, address, lat, lon = _place(location, places)
         activities.append(
             ActivityData(
-                external_id=f"{service_id}/{_text(schedule.get('id')) or len(activities) + 1}",
+                external_id=f"{service_id}/{key}",
                 title_nl=_field("name", service.get("name"), required=True, limit=fields.MAX_TITLE),
                 description_nl=_field(
                     "description", service.get("description"), limit=fields.MAX_TEXT
@@ -241,16 +241,18 @@ def service_activities(service: Json, places: Places, zone: str) -> list[Activit
     return activities
 
 
-def _schedules(service: Json) -> list[tuple[Json, Json]]:
-    """(schedule, location) pairs: on the service or on one of its service_at_locations.
+def _schedules(service: Json) -> list[tuple[str, Json, Json]]:
+    """(key, schedule, location) of the schedules on the service or its service_at_locations.
+
+    The key is the schedule's id, else its number.
 
     A location's own schedules are its opening hours, not the service's: not read.
     """
     links = [link for link in service.get("service_at_locations") or [] if link]
-    by_id = {_text(link.get("location", {}).get("id")): link["location"] for link in links}
     by_link = {_text(link.get("id")): link.get("location") or {} for link in links}
+    by_id = {_text(location.get("id")): location for location in by_link.values()}
     only = next(iter(by_id.values())) if len(by_id) == 1 else None
-    found: dict[str, tuple[Json, Json]] = {}
+    found: dict[str, tuple[str, Json, Json]] = {}
     candidates = list(service.get("schedules") or [])
     for link in links:
         candidates += [
@@ -266,7 +268,7 @@ def _schedules(service: Json) -> list[tuple[Json, Json]]:
         )
         if location is None:
             raise FieldError(f"schedule {key}: which location? (location_id is missing)")
-        found.setdefault(key, (schedule, location))
+        found.setdefault(key, (key, schedule, location))
     return list(found.values())
 
 

@@ -128,6 +128,16 @@ def test_api_pages_valid_to_costs_and_a_postcode_for_a_place(tmp_path: Path) -> 
     [
         ({"attributes": []}, "service svc-1: kind: no attribute with a taxonomy term"),
         ({"schedules": []}, "service svc-1: no schedule"),
+        (
+            {
+                "schedules": [{"id": "s", "dtstart": "2026-12-01", "opens_at": "10:00"}],
+                "service_at_locations": [
+                    {"id": "a", "location": {"id": "1", "name": "Bibliotheek"}},
+                    {"id": "b", "location": {"id": "2", "name": "Het Oude Slot"}},
+                ],
+            },
+            "service svc-1: schedule s: which location?",
+        ),
         ({"organization": {}}, "service svc-1: organization name: This cannot be empty."),
         (
             {"schedules": [{"id": "s", "freq": "WEEKLY", "opens_at": "10:00"}]},
