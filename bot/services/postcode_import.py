@@ -112,8 +112,11 @@ class AreaRead:
             return
         area = self.areas.setdefault(code, AreaSum())
         area.place = area.place or _place_of(properties)
-        for polygon in polygons:
-            area.add(polygon)
+        try:
+            for polygon in polygons:
+                area.add(polygon)
+        except (TypeError, ValueError, IndexError):
+            self.errors.append(f"{where} ({code}): coordinates that are not pairs of numbers")
 
     def centres(self) -> dict[str, tuple[float, float]]:
         """(lat, lon) in WGS84 per postcode; areas without area are errors."""
@@ -232,8 +235,11 @@ def _geojson_srid(document: dict[str, Any], features: list[Any]) -> int:
     if name and not name.endswith(("4326", "CRS84")):
         raise PostcodeFileError(f"coordinate system {name} is not supported: use WGS84 or RD New")
     first = next(_first_points(features), None)
-    if first is not None and (abs(first[0]) > 180 or abs(first[1]) > 90):
-        return RD_NEW  # older GeoJSON files from PDOK leave the crs out
+    try:
+        if first is not None and (abs(first[0]) > 180 or abs(first[1]) > 90):
+            return RD_NEW  # older GeoJSON files from PDOK leave the crs out
+    except (TypeError, IndexError):
+        pass  # not numbers: reported with the feature
     return WGS84
 
 

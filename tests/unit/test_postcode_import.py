@@ -144,6 +144,10 @@ def test_import_all_adds_new_areas_with_their_place(folder: Path, tmp_path: Path
             "postcode 2101: its polygons have no area",
         ),
         ([feature("9999", [square(5, 52, 1)])], "the file holds none of the postcodes"),
+        (
+            [feature("2101", [[["4.6", 52.3], [4.7], [4.6, 52.4]]])],
+            "feature 1 (2101): coordinates that are not pairs of numbers",
+        ),
     ],
 )
 def test_a_bad_file_changes_nothing(
