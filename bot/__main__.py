@@ -163,6 +163,14 @@ def main(argv: list[str] | None = None) -> int:
         "--strict", action="store_true", help="import nothing when any activity has a problem"
     )
     _add_sources_parser(commands)
+    postcodes = commands.add_parser(
+        "postcodes", help="replace the postcode centres with the official CBS/PDOK PC4 areas"
+    )
+    postcodes.add_argument("what", choices=["import"])
+    postcodes.add_argument("file", type=Path, help="a .geojson or .gpkg file of PC4 polygons")
+    postcodes.add_argument(
+        "--all", action="store_true", help="also add the postcodes not yet in postcodes.csv"
+    )
     stats = commands.add_parser("stats", help="print the numbers of the last weeks")
     stats.add_argument("--png", type=Path, help="also write the chart of the last 12 weeks here")
     commands.add_parser("migrate", help="bring the database up to date")
@@ -182,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "version":
         print(f"samen {__version__}")
         return 0
+    if args.command == "postcodes":
+        from bot.postcode_cli import run_postcodes
+
+        return run_postcodes(args.file, args.all)
     if args.command == "emulator":
         configure_logging()
         from bot.emulator.server import serve_forever

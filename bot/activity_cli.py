@@ -1,4 +1,5 @@
-"""`samen import activities FILE` and `samen sources`: bring partners' activities into Samen.
+"""`samen import activities FILE` and `samen sources`: bring partners' activities (CSV,
+iCalendar or Open Referral/HSDS) into Samen.
 
 An import takes every complete activity and lists the skipped ones with their
 line (CSV) or UID (iCalendar); the exit code is 0 with a warning, so a partner
@@ -21,6 +22,7 @@ from bot.runtime import Runtime
 from bot.services.activities import Activities, ImportReport
 from bot.services.activity_import import SourceDefaults, read_file
 from bot.services.geo import Places
+from bot.services.hsds_import import is_hsds, read_hsds
 from bot.services.sources import (
     Source,
     SourceError,
@@ -52,14 +54,17 @@ async def import_file(
     except SourceError as error:
         return ImportReport(errors=[str(error)])
     places = Places.load()
-    result = read_file(path, places, zone, await defaults_of(db, source))
+    if is_hsds(path):
+        result = read_hsds(path, places, zone)
+    else:
+        result = read_file(path, places, zone, await defaults_of(db, source))
     activities = Activities(db, clock, places, ZoneInfo(zone))
     return await apply_read(activities, source, result, strict=strict)
 
 
 def run_import(settings: Settings, path: Path, source: str | None, strict: bool = False) -> int:
     """Import one file, print the summary; exit code 0, or 1 when nothing was imported."""
-    if not path.is_file():
+    if not path.exists():  # a file, or a folder of HSDS tables
         print(f"error: no such file: {path}", file=sys.stderr)
         return 1
     report = asyncio.run(_import(settings, path, source or default_source(path), strict))

@@ -109,6 +109,11 @@ class Places:
         return list(self._neighbourhoods)
 
     @property
+    def postcode_areas(self) -> list[Place]:
+        """Every postcode area with its centre, keyed by its 4 digits."""
+        return list(self._postcodes.values())
+
+    @property
     def postcode_places(self) -> list[str]:
         """Place names that have postcodes here, in order of first appearance."""
         return list(dict.fromkeys(p.name for p in self._postcodes.values()))
