@@ -27,6 +27,37 @@ def crisis_help(ctx: SamenContext) -> str:
     )
 
 
+def body_emergency_help(ctx: SamenContext) -> str:
+    """A fall, chest pain, no breath, fire: 112 at once, and what else can help now.
+    No suicide line here: it is off the point and frightening for someone who fell."""
+    policy = ctx.services.checkins.policy
+    return ctx.t._(
+        "<b>Call 112 now.</b>\n"
+        "I am sorry this is happening to you. Do you have an alarm button? Press it. "
+        "Or call a neighbour or someone in your family.\n\n"
+        "Not urgent, but worried? Call your GP. Or %(desk)s: %(phone)s",
+        desk=html.escape(policy.desk_name),
+        phone=html.escape(policy.desk_phone),
+    )
+
+
+def despair_help(ctx: SamenContext) -> str:
+    """Not wanting to live, despair: a warm word, 113 first, and honesty about what a
+    volunteer is (not a counsellor, and not at once)."""
+    policy = ctx.services.checkins.policy
+    return ctx.t._(
+        "Thank you for telling me. You do not have to carry this alone.\n\n"
+        "<b>Talk to someone now:</b>\n"
+        "• 113 Suicide Prevention: call 0800-0113 (free, day and night), or chat on 113.nl\n"
+        "• In danger right now: call 112\n"
+        "• %(desk)s (social work): %(phone)s\n\n"
+        "A volunteer from Samen can call you too, but is not a counsellor and does not "
+        "call straight away. So please call 113 now.",
+        desk=html.escape(policy.desk_name),
+        phone=html.escape(policy.desk_phone),
+    )
+
+
 def desk_help(ctx: SamenContext) -> str:
     """The social work desk only: for someone who is not doing well, without alarm."""
     policy = ctx.services.checkins.policy

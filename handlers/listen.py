@@ -20,13 +20,20 @@ from bot.services.callbacks import Topic
 from bot.services.geo import Postcode
 from bot.services.kinds import KIND_LABELS, Kind
 from bot.services.residents import Status
-from bot.services.understanding import Meaning, Understood, understand, yes_or_no
+from bot.services.understanding import (
+    CrisisKind,
+    Meaning,
+    Understood,
+    crisis_kind,
+    understand,
+    yes_or_no,
+)
 from handlers.activities import Origin, Search, pairs, render_results
 from handlers.callbacks import call_me_button_data
 from handlers.checkins import show_checkins
 from handlers.common import is_consented, send_long, send_with_menu
 from handlers.context import SamenContext
-from handlers.helplines import crisis_help
+from handlers.helplines import body_emergency_help, despair_help
 from handlers.mydata import show_my_data
 from handlers.typed_choices import press_typed_choice
 from handlers.volunteer import show_help_out
@@ -86,16 +93,15 @@ async def offer_call(
 
 
 async def _crisis(update: Update, ctx: SamenContext, _: Understood) -> None:
-    """113 and 112 first, in this very first reply; then a call, and the menu."""
-    text = (
-        crisis_help(ctx)
-        + "\n\n"
-        + ctx.t._(
-            "You are not alone. Please call one of these numbers now. "
-            "A volunteer from Samen can also call you."
-        )
-    )
-    await offer_call(update, ctx, text, Topic.CHAT)
+    """The help that fits, first, in this very first reply: 112 for a fall or chest pain
+    (no volunteer button: it could delay 112), 113 for despair, then a call."""
+    text = update.message.text if update.message and update.message.text else ""
+    chat = update.effective_chat
+    if crisis_kind(text) is CrisisKind.BODY:
+        if chat is not None:
+            await ctx.bot.send_message(chat.id, body_emergency_help(ctx))
+        return
+    await offer_call(update, ctx, despair_help(ctx), Topic.CHAT)
 
 
 async def _call(update: Update, ctx: SamenContext, _: Understood) -> None:

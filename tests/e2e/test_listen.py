@@ -30,17 +30,32 @@ async def _counted(samen: SamenBot, meaning: Meaning) -> int:
 
 
 @pytest.mark.parametrize(
-    "words", ["ik zie het niet meer zitten", "Ik ben gevallen", "112", "113", "I want to end it"]
+    "words", ["ik zie het niet meer zitten", "113", "I want to end it", "niemand zou me missen"]
 )
-async def test_crisis_words_get_113_and_112_first_even_without_consent(
+async def test_despair_gets_113_first_even_without_consent(
     samen: SamenBot, anna: Person, words: str
 ) -> None:
     await anna.say(words)
     first = await anna.expect()  # the very first reply, whatever it says
     text = text_of(first)
+    assert text.startswith("Fijn dat u het mij vertelt.")
     assert "113" in text and "112" in text and "postcode" not in text
-    assert text.index("113") < text.index("vrijwilliger")  # the numbers before the call
+    assert text.index("113") < text.index("112") < text.index("vrijwilliger")
+    assert "geen hulpverlener" in text  # honest: a volunteer is no counsellor
     assert buttons_of(first) == [CALL_NL]
+    assert await _counted(samen, Meaning.CRISIS) == 1
+
+
+@pytest.mark.parametrize(
+    "words", ["Ik ben gevallen en kan niet opstaan", "112", "pijn op de borst", "er is brand"]
+)
+async def test_a_fall_or_pain_gets_112_at_once_and_no_suicide_line(
+    samen: SamenBot, anna: Person, words: str
+) -> None:
+    await anna.say(words)
+    first = text_of(await anna.expect())
+    assert first.startswith("Bel nu 112.")
+    assert "alarmknop" in first and "113" not in first
     assert await _counted(samen, Meaning.CRISIS) == 1
 
 

@@ -315,4 +315,6 @@ def test_command_line_imports_a_folder(
     for name, rows in TABLES.items():
         (folder / f"{name}.csv").write_text(csv_text(rows), encoding="utf-8")
     assert main(["import", "activities", str(folder)]) == 0
-    assert "added 1, updated 0, unchanged 0, hidden 0, skipped 0, errors 0" in capsys.readouterr().out
+    assert (
+        "added 1, updated 0, unchanged 0, hidden 0, skipped 0, errors 0" in capsys.readouterr().out
+    )

@@ -13,7 +13,15 @@ from bot.services import Services
 from bot.services.activities import When
 from bot.services.kinds import Kind
 from bot.services.stats import Later
-from bot.services.understanding import Meaning, normalise, typed_choice, understand, yes_or_no
+from bot.services.understanding import (
+    CrisisKind,
+    Meaning,
+    crisis_kind,
+    normalise,
+    typed_choice,
+    understand,
+    yes_or_no,
+)
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "understanding_corpus.jsonl"
 # Fresh messages written before the word lists were read, to see whether the rules
@@ -263,3 +271,21 @@ async def test_the_numbers_show_the_typed_counts(services: Services) -> None:
     }
     assert all(series.sensitive and series.values[-1] == Later() for series in typed.series)
     assert await services.counts.total("typed_crisis") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("ik ben gevallen en kan niet opstaan", CrisisKind.BODY),
+        ("I fell and can't get up", CrisisKind.BODY),
+        ("pijn op de borst en ik krijg geen lucht", CrisisKind.BODY),
+        ("112", CrisisKind.BODY),
+        ("ik wil niet meer leven", CrisisKind.MIND),
+        ("ik zie het niet meer zitten", CrisisKind.MIND),
+        ("I want to end it all", CrisisKind.MIND),
+        ("ik heb pijn en wil niet meer leven", CrisisKind.MIND),  # life and death: 113
+        ("113", CrisisKind.MIND),
+    ],
+)
+def test_a_crisis_is_for_the_body_or_the_mind(text: str, kind: CrisisKind) -> None:
+    assert crisis_kind(text) is kind
