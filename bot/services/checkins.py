@@ -155,14 +155,72 @@ _TIME = re.compile(r"(\d{1,2})(?:\s*[:.hu]\s*(\d{2})|(\d{2}))?\s*(?:uur|u|h|hrs?
 
 
 def parse_time(text: str) -> time | None:
-    """'9', '9:30', '09.30', '0930', '9u30', '14 uur' -> a time; anything else -> None."""
+    """'9', '9:30', '09.30', '0930', '9u30', '14 uur', and as people say it: 'half tien',
+    'kwart over negen', 'tien uur', "drie uur 's middags", '3 pm' -> a time; else None."""
     match = _TIME.fullmatch(text.strip().lower())
     if match is None:
-        return None
+        return _spoken_time(text)
     hour = int(match.group(1))
     minute = int(match.group(2) or match.group(3) or 0)
     if hour > 23 or minute > 59:
         return None
+    return time(hour, minute)
+
+
+_HOUR_WORDS = {
+    word: number
+    for number, words in enumerate(
+        (
+            ("een", "één", "one"),
+            ("twee", "two"),
+            ("drie", "three"),
+            ("vier", "four"),
+            ("vijf", "five"),
+            ("zes", "six"),
+            ("zeven", "seven"),
+            ("acht", "eight"),
+            ("negen", "nine"),
+            ("tien", "ten"),
+            ("elf", "eleven"),
+            ("twaalf", "twelve"),
+        ),
+        start=1,
+    )
+    for word in words
+}
+_LATER = {"middags", "avonds", "pm", "afternoon", "evening"}
+_FILLER = {
+    "om", "uur", "rond", "ongeveer", "tegen", "s", "ochtends", "morgens", "at", "about",
+    "around", "oclock", "o", "clock", "am", "in", "the", "morning", *_LATER,
+}  # fmt: skip
+
+
+def _spoken_time(text: str) -> time | None:
+    """A time as people say it; "half tien" is 9:30, as in Dutch."""
+    words = re.sub(r"[^a-z0-9éë ]", " ", text.lower().replace("'", "")).split()
+    later = any(w in _LATER for w in words)
+    said = [w for w in words if w not in _FILLER]
+
+    def hour_of(word: str) -> int | None:
+        number = int(word) if word.isdigit() else _HOUR_WORDS.get(word)
+        return number if number is not None and 1 <= number <= 12 else None
+
+    if len(said) == 2 and said[0] == "half" and (hour := hour_of(said[1])) is not None:
+        hour, minute = hour - 1, 30
+    elif len(said) == 3 and said[0] == "kwart" and (hour := hour_of(said[2])) is not None:
+        if said[1] in ("over", "past"):
+            minute = 15
+        elif said[1] in ("voor", "to"):
+            hour, minute = hour - 1, 45
+        else:
+            return None
+    elif len(said) == 1 and (hour := hour_of(said[0])) is not None:
+        minute = 0
+    else:
+        return None
+    hour = 12 if hour == 0 else hour  # "half een" is half past twelve
+    if later and hour < 12:
+        hour += 12
     return time(hour, minute)
 
 

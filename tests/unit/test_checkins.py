@@ -150,7 +150,7 @@ def test_quiet_hours_wrap_midnight_or_not() -> None:
         (" 18:05 ", time(18, 5)),
         ("24:00", None),
         ("9:75", None),
-        ("half tien", None),
+        ("half tien", time(9, 30)),  # as people say it, see below
         ("", None),
     ],
 )
@@ -565,3 +565,27 @@ async def test_old_check_ins_are_purged_and_erasure_removes_everything(
     await checkin_services.privacy.erase(ANNA)
     assert await checkin_services.checkins.get(ANNA) is None
     assert await db.fetchall("SELECT 1 FROM checkin_sends") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("half tien", time(9, 30)),
+        ("om half elf", time(10, 30)),
+        ("kwart over negen", time(9, 15)),
+        ("kwart voor tien", time(9, 45)),
+        ("tien uur", time(10, 0)),
+        ("drie uur 's middags", time(15, 0)),
+        ("acht uur 's avonds", time(20, 0)),
+        ("3 pm", time(15, 0)),
+        ("ten o'clock", time(10, 0)),
+        ("half een", time(12, 30)),
+    ],
+)
+def test_times_as_people_say_them(said: str, expected: time) -> None:
+    assert parse_time(said) == expected
+
+
+@pytest.mark.parametrize("said", ["banaan", "half", "kwart na tien", "dertien uur", "half 25"])
+def test_words_that_are_no_time(said: str) -> None:
+    assert parse_time(said) is None
