@@ -17,6 +17,7 @@ from babel.dates import format_date
 
 from bot.clock import from_iso
 from bot.i18n import N_, Translator
+from bot.services.callbacks import display_phone
 
 MOODS = {"good": N_("you felt good"), "okay": N_("you felt so-so"), "bad": N_("you felt not good")}
 ANSWERS = {"y": N_("yes"), "m": N_("more or less"), "n": N_("no")}
@@ -115,5 +116,5 @@ def _callback(t: Translator, row: Row) -> str:
         "• Asked on %(moment)s: %(status)s. Phone number: %(phone)s",
         moment=_local(t, row.get("created_at")),
         status=_word(t, CALLBACK_STATUS, row.get("status")),
-        phone=row.get("phone") or t._("removed"),
+        phone=display_phone(str(row["phone"])) if row.get("phone") else t._("removed"),
     )

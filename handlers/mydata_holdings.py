@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 
 from bot.i18n import Translator
+from bot.services.callbacks import display_phone
 from bot.services.privacy import Holdings
 
 
@@ -29,7 +30,7 @@ def _setting_lines(t: Translator, held: Holdings, until_deleted: str) -> list[st
             t._(
                 "• Your phone number for the safety net: %(phone)s. "
                 "Kept until you turn the safety net off.",
-                phone=held.safety_net_phone,
+                phone=display_phone(held.safety_net_phone),
             )
         )
     if held.selfcheck_consent:
@@ -39,7 +40,7 @@ def _setting_lines(t: Translator, held: Holdings, until_deleted: str) -> list[st
             t._(
                 "• Your request to be called back, with phone number %(phone)s. "
                 "The number is removed %(days)s days after the call.",
-                phone=held.open_callback_phone or "–",
+                phone=display_phone(held.open_callback_phone) if held.open_callback_phone else "–",
                 days=held.retention.phone_days,
             )
         )

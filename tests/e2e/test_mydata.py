@@ -256,12 +256,12 @@ async def test_my_data_lists_every_kind_of_data_with_how_long_it_is_kept(
     for line in (
         "Samen bewaart dit tot u kiest voor “Alles wissen”.",
         "Wat Samen nog meer bewaart, en hoe lang",
-        "• Uw dagen en tijd voor de check-in: tot u stopt met de check-ins.",
-        "• Uw telefoonnummer voor het vangnet: +31612345678. Bewaard tot u het vangnet uitzet.",
-        "• 2 check-ins en uw antwoorden (hoe het met u ging): 90 dagen bewaard.",
+        "• Uw dagen en tijd voor het dagelijkse berichtje: tot u stopt met de berichtjes.",
+        "• Uw telefoonnummer voor het vangnet: 06 12 34 56 78. Bewaard tot u het vangnet uitzet.",
+        "• 2 dagelijkse berichtjes en uw antwoorden (hoe het met u ging): 90 dagen bewaard.",
         "• 1 maandelijkse vragenlijst met uw antwoorden: 92 dagen bewaard.",
         "• Uw toestemming voor de maandelijkse vragenlijst: tot u ermee stopt.",
-        "• Uw verzoek om teruggebeld te worden, met telefoonnummer +31687654321. "
+        "• Uw verzoek om teruggebeld te worden, met telefoonnummer 06 87 65 43 21. "
         "Het nummer gaat 30 dagen na het gesprek weg.",
         "• 1 herinnering voor een activiteit: tot u kiest voor “Alles wissen”.",
         "• 1 eerder terugbelverzoek. Het telefoonnummer en de notitie gaan 30 dagen na het "
@@ -284,13 +284,13 @@ async def test_export_is_a_readable_document_and_a_json_file(
     text = (await client.download(document["file_id"])).decode()
     assert text.startswith("Samen – my data\nMade on ")
     assert "• First name: John" in text
-    assert "• Your phone number for the safety net: +31612345678." in text
+    assert "• Your phone number for the safety net: 06 12 34 56 78." in text
     assert "• 2 check-ins and your answers (how you felt): kept 90 days." in text
     # Then what was done, one line each, under plain headings.
     assert "\nYour check-ins\n" in text and text.count(": you felt so-so\n") == 2
     assert "• November 2026: done. Your answers: yes, more or less, no, yes, no, yes" in text
     assert "\nYour reminders for activities\n• An activity on " in text
-    assert ": waiting for a volunteer. Phone number: +31687654321" in text
+    assert ": waiting for a volunteer. Phone number: 06 87 65 43 21" in text
     assert ": done. Phone number: removed" in text
     assert not re.search(r"dedupe_key|telegram_id|<b>|\d{4}-\d\d-\d\dT", text)
     # Times are local (Heemstede), not the UTC the database keeps.
