@@ -116,18 +116,22 @@ async def _call(update: Update, ctx: SamenContext, _: Understood) -> None:
 
 
 async def _lonely(update: Update, ctx: SamenContext, _: Understood) -> None:
-    """Warmly: a call for a chat, and something nearby to meet people."""
-    await offer_call(
-        update,
-        ctx,
-        ctx.t._(
-            "Thank you for telling me. Many people feel alone sometimes, "
-            "and it is good that you say so. 💛\n\n"
-            "Would you like a chat on the phone? A volunteer from Samen can call you."
-        ),
-        Topic.CHAT,
+    """Warmly: a call for a chat, and something nearby to meet people. Someone who just
+    said they are alone gets one calm message: the nearby activities follow only when
+    Samen knows where they live, never a list of neighbourhoods to choose from."""
+    text = ctx.t._(
+        "Thank you for telling me. Many people feel alone sometimes, "
+        "and it is good that you say so. 💛\n\n"
+        "Would you like a chat on the phone? A volunteer from Samen can call you."
     )
-    await _suggest_activities(update, ctx, None, None)
+    home = _home(ctx)
+    if home is None:
+        text += "\n\n" + ctx.t._(
+            "Would you rather do something with others? Tap “🔎 Activities” below."
+        )
+    await offer_call(update, ctx, text, Topic.CHAT)
+    if home is not None:
+        await _suggest_activities(update, ctx, None, None)
 
 
 # --------------------------------------------------------------------------- activities
