@@ -429,6 +429,16 @@ async def task_action(update: Update, ctx: SamenContext) -> None:
     if result_ is OutcomeResult.NOT_YOURS or task is None:
         await _not_yours(update, ctx)
         return
+    if result_ is OutcomeResult.TOO_EARLY:
+        await query.answer(
+            t._(
+                "%(name)s asked to be called %(moment)s. Please call then.",
+                name=task.resident_name or "?",
+                moment=moment_text(t, task.moment_start, task.moment_end),
+            ),
+            show_alert=True,
+        )
+        return
     if result_ is OutcomeResult.TRY_AGAIN:
         await query.answer(t._("Saved. Please try again later."))
         await edit_text(query, _task_text(ctx, task), reply_markup=_task_buttons(ctx, task))

@@ -260,6 +260,7 @@ class OutcomeResult(StrEnum):
     TRY_AGAIN = "try_again"  # no answer, fewer than NO_ANSWER_LIMIT times
     GAVE_UP = "gave_up"  # the last "no answer": closed, coordinators alerted
     NOT_YOURS = "not_yours"
+    TOO_EARLY = "too_early"  # "no answer" before the moment the resident chose
 
 
 _SELECT = (
@@ -708,6 +709,14 @@ class Callbacks:
         async with self._db.transaction() as conn:
             mine = "WHERE id = ? AND status = 'claimed' AND volunteer_id = ?"
             if outcome is CallOutcome.NO_ANSWER:
+                # Not answering before the moment they chose is no "no answer": the
+                # resident would hear at night that a volunteer "just called".
+                held = await conn.execute_fetchall(
+                    "SELECT moment_start FROM callback_tasks " + mine, (task_id, volunteer_id)
+                )
+                early = next(iter(held), None)
+                if early is not None and str(early[0]) > now:
+                    return OutcomeResult.TOO_EARLY, await self._get(conn, task_id)
                 rows = await conn.execute_fetchall(
                     "UPDATE callback_tasks SET no_answers = no_answers + 1 "
                     + mine

@@ -404,6 +404,21 @@ async def test_release_offers_the_task_again(services: Services, db: Database) -
 # ---------------------------------------------------------------------- outcomes
 
 
+async def test_no_answer_before_the_chosen_moment_is_refused(
+    services: Services, db: Database
+) -> None:
+    """Anna must not hear at night that a volunteer "just called" for tomorrow morning."""
+    await people(services, db)
+    moment = services.callbacks.moments()[-1]  # the latest moment offered: still ahead
+    task = await services.callbacks.create_request(RESIDENT, "06 1234 5678", moment.key, None)
+    await services.callbacks.claim(task.id, PIET)
+    told_before = await outbox(db, "recipient_id = ?", (RESIDENT,))
+    result, held = await services.callbacks.record_outcome(task.id, PIET, CallOutcome.NO_ANSWER)
+    assert result is OutcomeResult.TOO_EARLY and held is not None
+    assert held.no_answers == 0 and held.status is TaskStatus.CLAIMED
+    assert await outbox(db, "recipient_id = ?", (RESIDENT,)) == told_before
+
+
 async def test_three_no_answers_close_the_task_and_alert(services: Services, db: Database) -> None:
     await people(services, db)
     task_id = await request(services)
