@@ -14,6 +14,7 @@ unless ``SLOT_TAKEN`` says the messenger already took a bulk slot for this reque
 from __future__ import annotations
 
 import asyncio
+import math
 from collections import deque
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -70,6 +71,7 @@ class SendBudget:
         self._paused_until = float("-inf")
         self._waiting: dict[Priority, deque[asyncio.Future[None]]] = {p: deque() for p in Priority}
         self._dispatcher: asyncio.Task[None] | None = None
+        self._given: deque[float] = deque(maxlen=max(1, math.floor(limit)))
 
     async def take(self, priority: Priority) -> None:
         """Wait for a slot; the request may start as soon as this returns."""
@@ -90,17 +92,30 @@ class SendBudget:
         return sum(1 for slot in self._waiting[priority] if not slot.done())
 
     async def _hand_out(self) -> None:
+        planned: float | None = None  # the slot slept for, if the next grant needed a sleep
         while (priority := self._next_priority()) is not None:
-            start = max(self._next_slot, self._paused_until)
+            start = max(self._next_slot, self._paused_until, self._window_opens())
             now = self._now()
             if now < start:
                 # A reply arriving during this sleep is served first when it ends.
+                planned = start
                 await self._sleep(start - now)
                 continue
             self._waiting[priority].popleft().set_result(None)
-            self._next_slot = max(self._next_slot, now) + self._interval
+            self._given.append(now)
+            # Waking a little late must not slow every later slot: keep to the planned
+            # grid. A slot that was free when asked (idle, or a waiter that came late)
+            # starts the grid afresh, so idle time is never saved up into a burst.
+            self._next_slot = (now if planned is None else planned) + self._interval
+            planned = None
             if self._monitor is not None:
                 self._monitor.send_slots.labels(priority.name.lower()).inc()
+
+    def _window_opens(self) -> float:
+        """The hard cap: never more than ``limit`` slots in any one second."""
+        if len(self._given) < (self._given.maxlen or 0):
+            return float("-inf")
+        return self._given[0] + 1.0
 
     def _next_priority(self) -> Priority | None:
         """Whom to serve next, replies first; waiters that gave up are dropped."""

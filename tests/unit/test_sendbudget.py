@@ -19,8 +19,9 @@ LIMIT = 28.0
 class FakeTime:
     """Monotonic seconds that only move when the budget sleeps."""
 
-    def __init__(self) -> None:
+    def __init__(self, late: float = 0.0) -> None:
         self.now = 1000.0
+        self.late = late  # how much later than asked every sleep ends (a busy loop)
 
     def __call__(self) -> float:
         return self.now
@@ -29,7 +30,7 @@ class FakeTime:
         # Let the tasks given a slot run (and note the time) before time moves on.
         for _ in range(3):
             await asyncio.sleep(0)
-        self.now += seconds
+        self.now += seconds + self.late
 
 
 @pytest.fixture
@@ -64,6 +65,25 @@ async def test_slots_are_evenly_spaced_and_never_more_than_the_limit_in_a_second
     assert min(gaps) == pytest.approx(1 / LIMIT)
     assert max_in_window(times) <= LIMIT
     assert times[-1] - times[0] == pytest.approx(219 / LIMIT)
+
+
+async def test_waking_late_neither_slows_the_pace_nor_breaks_the_limit() -> None:
+    clock = FakeTime(late=0.012)  # a third of a slot late, every time
+    budget = SendBudget(LIMIT, now=clock, sleep=clock.sleep)
+    log: Log = []
+    await asyncio.gather(*(granted(budget, clock, Priority.BULK, log) for _ in range(300)))
+    times = [t for _p, t in log]
+    assert max_in_window(times) <= LIMIT
+    assert (len(times) - 1) / (times[-1] - times[0]) > 0.97 * LIMIT
+
+
+async def test_idle_time_is_not_saved_up_into_a_burst(budget: SendBudget, clock: FakeTime) -> None:
+    log: Log = []
+    await granted(budget, clock, Priority.BULK, log)
+    clock.now += 5.0  # nobody sent anything for a while
+    await asyncio.gather(*(granted(budget, clock, Priority.BULK, log) for _ in range(5)))
+    gaps = [b - a for (_p, a), (_q, b) in itertools.pairwise(log[1:])]
+    assert gaps == pytest.approx([1 / LIMIT] * 4)
 
 
 async def test_waiting_replies_are_served_before_waiting_bulk(
