@@ -87,10 +87,6 @@ class SendBudget:
         if self._monitor is not None:
             self._monitor.send_budget_pauses.inc()
 
-    def waiting(self, priority: Priority) -> int:
-        """Requests of this priority waiting for a slot now."""
-        return sum(1 for slot in self._waiting[priority] if not slot.done())
-
     async def _hand_out(self) -> None:
         planned: float | None = None  # the slot slept for, if the next grant needed a sleep
         while (priority := self._next_priority()) is not None:
