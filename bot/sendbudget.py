@@ -82,10 +82,14 @@ class SendBudget:
         await slot
 
     def pause(self, seconds: float) -> None:
-        """Telegram said 429: no slot for anyone until ``seconds`` from now."""
-        self._paused_until = max(self._paused_until, self._now() + seconds)
-        if self._monitor is not None:
+        """Telegram said 429: no slot for anyone until ``seconds`` from now.
+
+        Pausing again while paused (the messenger repeats what the request layer did)
+        only extends the pause; the operator's counter counts pauses begun."""
+        now = self._now()
+        if self._monitor is not None and self._paused_until <= now:
             self._monitor.send_budget_pauses.inc()
+        self._paused_until = max(self._paused_until, now + seconds)
 
     async def _hand_out(self) -> None:
         planned: float | None = None  # the slot slept for, if the next grant needed a sleep

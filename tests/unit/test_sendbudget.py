@@ -148,6 +148,7 @@ async def test_slots_and_pauses_are_counted_for_the_operator(clock: FakeTime) ->
     await budget.take(Priority.REPLY)
     await budget.take(Priority.BULK)
     budget.pause(1.0)
+    budget.pause(1.0)  # the messenger repeating the request layer's pause
     assert monitor.send_slots.labels("reply")._value.get() == 1
     assert monitor.send_slots.labels("bulk")._value.get() == 1
     assert monitor.send_budget_pauses._value.get() == 1
