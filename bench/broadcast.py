@@ -1,7 +1,7 @@
 """Broadcast delivery against the emulator: pace under flood limits, raw capacity, crash.
 
 1. Flood limits on (Telegram's 30/s): 10,000 recipients through the real
-   Messenger at SAMEN_SEND_RATE (default 25/s): achieved rate / pace, the most
+   Messenger at SAMEN_SEND_LIMIT (default 28/s): achieved rate / pace, the most
    sends in any one second, and the 429s.
 2. Limits off and no pacing: the messenger's raw capacity, and the database
    time (claiming and recording outbox rows) per delivered message.
@@ -43,6 +43,7 @@ from bot.clock import utc_now
 from bot.db import Database
 from bot.emulator.client import EmulatorClient
 from bot.messenger import BATCH, Messenger
+from bot.sendbudget import SendBudget
 from bot.services import Services
 from bot.services.broadcasts import Audience, AudienceKind
 from bot.services.outbox import Outbox
@@ -106,7 +107,7 @@ async def deliver_all(url: str, path: Path, rate: float, expected: int) -> float
     bot = Bot(TOKEN, base_url=url + "/bot", base_file_url=url + "/file/bot")
     stop = asyncio.Event()
     async with bot:
-        messenger = Messenger(bot, outbox, services.residents, rate)
+        messenger = Messenger(bot, outbox, services.residents, SendBudget(rate))
         started = time.perf_counter()
         task = asyncio.create_task(messenger.run(stop))
         while True:
@@ -166,7 +167,7 @@ class SamenRun:
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": url,
             "SAMEN_DATABASE": str(path),
-            "SAMEN_SEND_RATE": str(rate),
+            "SAMEN_SEND_LIMIT": str(rate),
             "SAMEN_HTTP_PORT": "0",
         }
         self.log = folder / "bot.log"
@@ -290,7 +291,7 @@ async def main() -> None:
     parser.add_argument("--raw-recipients", type=int, default=10_000)
     parser.add_argument("--crash-recipients", type=int, default=5_000)
     parser.add_argument("--fault-recipients", type=int, default=500)
-    parser.add_argument("--rate", type=float, default=25.0)
+    parser.add_argument("--rate", type=float, default=28.0)
     args = parser.parse_args()
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     port = free_port()

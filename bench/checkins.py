@@ -6,7 +6,7 @@
 3. The APScheduler jobs Samen starts, counted on a real Application's JobQueue.
 4. 3,000 check-ins due at the same moment: the tick queues them and the real
    Messenger delivers them to the emulator (a subprocess, ``samen emulator
-   --flood-limits``) at SAMEN_SEND_RATE. Figures from the emulator's /control/stats:
+   --flood-limits``) at SAMEN_SEND_LIMIT. Figures from the emulator's /control/stats:
    the send rate, HTTP 429 responses, the most sends in any one second.
 5. The peak memory (RSS) of this process.
 
@@ -159,10 +159,12 @@ async def send_burst(runtime: Runtime, clock: MovableClock, url: str, due: int) 
         )
         report = await runtime.services.checkins.tick()
         assert report.sent >= due, report
-        rate = runtime.settings.send_rate
+        rate = runtime.settings.send_limit
         bot = Bot(TOKEN, base_url=url + "/bot", base_file_url=url + "/file/bot")
         async with bot:
-            messenger = Messenger(bot, runtime.services.outbox, runtime.services.residents, rate)
+            messenger = Messenger(
+                bot, runtime.services.outbox, runtime.services.residents, runtime.budget
+            )
             stop = asyncio.Event()
             task = asyncio.create_task(messenger.run(stop))
             while True:

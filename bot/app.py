@@ -54,7 +54,12 @@ def build_application(runtime: Runtime, request: BaseRequest | None = None) -> S
         builder = builder.request(request)
     else:
         builder = builder.request(
-            MonitoredRequest(runtime.monitor, runtime.shown_choices, connection_pool_size=256)
+            MonitoredRequest(
+                runtime.monitor,
+                runtime.budget,
+                runtime.shown_choices,
+                connection_pool_size=256,
+            )
         ).get_updates_request(MonitoredRequest(runtime.monitor, connection_pool_size=1))
     app: SamenApplication = (
         builder.token(settings.telegram_bot_token)
@@ -171,7 +176,7 @@ async def run_until(
                     app.bot,
                     runtime.services.outbox,
                     runtime.services.residents,
-                    runtime.settings.send_rate,
+                    runtime.budget,
                     runtime.monitor,
                 ),
                 messenger_stop,

@@ -25,7 +25,8 @@ _ENV_NAMES = {
     "timezone": "SAMEN_TIMEZONE",
     "default_language": "SAMEN_DEFAULT_LANGUAGE",
     "coordinators": "SAMEN_COORDINATORS",
-    "send_rate": "SAMEN_SEND_RATE",
+    "send_limit": "SAMEN_SEND_LIMIT",
+    "retired_send_rate": "SAMEN_SEND_RATE",
     "reminder_lead": "SAMEN_REMINDER_LEAD",
     "task_escalate_after": "SAMEN_TASK_ESCALATE_AFTER",
     "phone_retention_days": "SAMEN_PHONE_RETENTION_DAYS",
@@ -70,8 +71,11 @@ class Settings(BaseSettings):
     coordinators: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), validation_alias="SAMEN_COORDINATORS"
     )
-    # Messages per second the bot sends on its own initiative; Telegram allows ~30.
-    send_rate: float = Field(default=25.0, gt=0, le=30, validation_alias="SAMEN_SEND_RATE")
+    # Sends and edits per second, replies and the outbox together; Telegram allows ~30.
+    send_limit: float = Field(default=28.0, gt=0, le=30, validation_alias="SAMEN_SEND_LIMIT")
+    # Retired: it paced only the outbox, while replies went around it. Refused with a
+    # pointer to SAMEN_SEND_LIMIT so an old .env does not silently mean something else.
+    retired_send_rate: str | None = Field(default=None, validation_alias="SAMEN_SEND_RATE")
     # "Remind me" sends its message this long before an activity starts.
     reminder_lead: timedelta = Field(
         default=timedelta(hours=2),
@@ -137,6 +141,15 @@ class Settings(BaseSettings):
     # path and secret are added by Samen. Empty: long polling.
     webhook_url: str = Field(default="", validation_alias="SAMEN_WEBHOOK_URL")
     webhook_secret: str = Field(default="", validation_alias="SAMEN_WEBHOOK_SECRET")
+
+    @field_validator("retired_send_rate")
+    @classmethod
+    def _send_rate_is_retired(cls, value: str | None) -> None:
+        if value is not None:
+            raise ValueError(
+                "is no longer used: set SAMEN_SEND_LIMIT (sends and edits per second,"
+                " replies included; default 28) and remove SAMEN_SEND_RATE"
+            )
 
     @field_validator("webhook_url")
     @classmethod

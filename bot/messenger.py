@@ -1,10 +1,10 @@
 """The only way out: delivers the outbox through Telegram at a steady pace.
 
-Sends start at most ``rate`` per second, evenly spaced (so never a burst over
-Telegram's 30 per second), at most one per chat per second, with a few in flight
-at once so a slow answer does not slow the queue. ``RetryAfter`` pauses
-everything; ``Forbidden`` marks the resident unreachable; time-outs and server
-errors are retried with backoff. Outcomes are written per batch.
+Each send takes a bulk slot of the one ``SendBudget`` (evenly spaced, replies to
+people first, so never a burst over Telegram's 30 per second), at most one per chat
+per second, with a few in flight at once so a slow answer does not slow the queue.
+``RetryAfter`` pauses everything; ``Forbidden`` marks the resident unreachable;
+time-outs and server errors are retried with backoff. Outcomes are written per batch.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.clock import utc_now
 from bot.monitor import Monitor
+from bot.sendbudget import SLOT_TAKEN, Priority, SendBudget
 from bot.services.outbox import Outbox, Outcome, OutMessage, Pending, Result
 from bot.services.residents import Residents, Status
 
@@ -51,33 +52,13 @@ def _seconds(value: int | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-class Pacer:
-    """Evenly spaced start times: ``rate`` per second at most, never a burst."""
-
-    def __init__(self, rate: float) -> None:
-        self._interval = 1.0 / rate
-        self._next = 0.0
-
-    async def slot(self) -> None:
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        if self._next > now:
-            await asyncio.sleep(self._next - now)
-            now = loop.time()
-        self._next = max(self._next, now) + self._interval
-
-    def pause(self, seconds: float) -> None:
-        loop = asyncio.get_running_loop()
-        self._next = max(self._next, loop.time() + seconds)
-
-
 class Messenger:
     def __init__(
         self,
         bot: Bot,
         outbox: Outbox,
         residents: Residents,
-        rate: float,
+        budget: SendBudget,
         monitor: Monitor | None = None,
     ) -> None:
         self._bot = bot
@@ -85,7 +66,7 @@ class Messenger:
         self._monitor = monitor or Monitor(utc_now)
         self._outbox = outbox
         self._residents = residents
-        self._pacer = Pacer(rate)
+        self._budget = budget
         self._last_per_chat: dict[int, float] = {}
         self._paused_until = 0.0
 
@@ -127,9 +108,10 @@ class Messenger:
                 later = max(wait, self._paused_until - loop.time())
                 deferred.append(Result(row.id, Outcome.DEFER, retry_in=timedelta(seconds=later)))
                 continue
-            await self._pacer.slot()
-            self._last_per_chat[row.recipient_id] = loop.time()
+            # A free hand first, then the slot: a slot is used the moment it is given.
             await in_flight.acquire()
+            await self._budget.take(Priority.BULK)
+            self._last_per_chat[row.recipient_id] = loop.time()
             task = asyncio.create_task(self._send(row))
             task.add_done_callback(lambda _t: in_flight.release())
             tasks.append(task)
@@ -165,11 +147,13 @@ class Messenger:
             self._last_per_chat = {c: t for c, t in self._last_per_chat.items() if t > cutoff}
 
     async def _send(self, row: Pending) -> Result:
+        # This task's own context: the request layer must not take a second slot.
+        SLOT_TAKEN.set(True)
         try:
             message_id = await self._telegram(row)
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
-            self._pacer.pause(seconds)
+            self._budget.pause(seconds)  # already paused if it came through MonitoredRequest
             self._paused_until = asyncio.get_running_loop().time() + seconds
             log.warning("telegram asked to slow down for %.0f s", seconds)
             return Result(row.id, Outcome.DEFER, retry_in=timedelta(seconds=seconds))

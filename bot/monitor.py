@@ -42,6 +42,17 @@ class Monitor:
             "Requests Telegram refused with 429 Too Many Requests",
             registry=self.registry,
         )
+        self.send_slots = Counter(
+            "samen_send_slots",
+            "Send/edit slots handed out by the one send budget, by priority (reply, bulk)",
+            ["priority"],
+            registry=self.registry,
+        )
+        self.send_budget_pauses = Counter(
+            "samen_send_budget_pauses",
+            "Times a 429 paused every send (replies and bulk) for Telegram's retry_after",
+            registry=self.registry,
+        )
         self.errors = Counter(
             "samen_errors",
             "Unexpected errors, by where they happened",

@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.monitor import Monitor
+from bot.sendbudget import SendBudget
 from bot.service_state import ServiceState
 from bot.services import Services
 from bot.services.callbacks import CallbackPolicy
@@ -26,6 +27,8 @@ class Runtime:
     monitor: Monitor
     state: ServiceState
     shown_choices: ShownChoices
+    # Every send and edit, replies and outbox alike, takes its slot here.
+    budget: SendBudget
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock = utc_now) -> Runtime:
@@ -48,15 +51,17 @@ class Runtime:
         except BaseException:
             await db.close()
             raise
+        monitor = Monitor(clock)
         return cls(
             settings=settings,
             db=db,
             catalogs=catalogs,
             services=services,
             clock=clock,
-            monitor=Monitor(clock),
+            monitor=monitor,
             state=ServiceState(db, clock),
             shown_choices=ShownChoices(),
+            budget=SendBudget(settings.send_limit, monitor=monitor),
         )
 
     async def close(self) -> None:

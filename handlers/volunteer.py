@@ -470,8 +470,10 @@ async def task_action(update: Update, ctx: SamenContext) -> None:
 async def _not_yours(update: Update, ctx: SamenContext) -> None:
     query = update.callback_query
     if query is not None:
-        await query.answer(ctx.t._("This task is not yours, or it is already closed."))
+        # Buttons off before the answer: a press that follows the answer must find them
+        # gone (the edit waits for a send slot; the answer does not).
         await drop_buttons(update)
+        await query.answer(ctx.t._("This task is not yours, or it is already closed."))
 
 
 @requires(Role.VOLUNTEER)

@@ -62,7 +62,7 @@ async def _kill_and_resume(
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_URL": emulator.url,
         "SAMEN_DATABASE": str(database),
-        "SAMEN_SEND_RATE": "30",
+        "SAMEN_SEND_LIMIT": "28",
         "SAMEN_HTTP_PORT": "0",
     }
 

@@ -15,6 +15,7 @@ from bot.db import Database
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
 from bot.messenger import Messenger
+from bot.sendbudget import SendBudget
 from bot.services import Services
 from bot.services.outbox import Button, NewRow, OutMessage
 from bot.services.residents import Status
@@ -71,7 +72,9 @@ async def test_flood_limits_are_never_hit_at_the_configured_pace(
     services, bot = world
     await client.configure(flood_limits=True)
     await enqueue_all(services, "b1", PEOPLE)
-    await deliver(services, Messenger(bot, services.outbox, services.residents, 30.0), "b1", 40)
+    await deliver(
+        services, Messenger(bot, services.outbox, services.residents, SendBudget(30.0)), "b1", 40
+    )
     stats = await client.stats()
     assert await services.outbox.counts("b1") == {"sent": 40}
     assert stats["http_429"] == 0
@@ -88,7 +91,7 @@ async def test_retry_after_pauses_and_loses_nothing(
     await client.configure(flood_limits=True)
     await enqueue_all(services, "b2", PEOPLE)
     # Far above Telegram's limit on purpose, so the emulator answers 429.
-    reckless = Messenger(bot, services.outbox, services.residents, 1000.0)
+    reckless = Messenger(bot, services.outbox, services.residents, SendBudget(1000.0))
     await deliver(services, reckless, "b2", 40)
     assert (await client.stats())["http_429"] > 0
     assert await services.outbox.counts("b2") == {"sent": 40}
@@ -104,7 +107,9 @@ async def test_blocked_person_is_marked_unreachable_and_not_retried(
     await services.residents.give_consent(blocked, "P", "nl")
     await client.block(blocked)
     await enqueue_all(services, "b3", [blocked, PEOPLE[1]])
-    await deliver(services, Messenger(bot, services.outbox, services.residents, 25.0), "b3", 2)
+    await deliver(
+        services, Messenger(bot, services.outbox, services.residents, SendBudget(25.0)), "b3", 2
+    )
     assert await services.outbox.counts("b3") == {"blocked": 1, "sent": 1}
     resident = await services.residents.get(blocked)
     assert resident is not None and resident.status is Status.UNREACHABLE
@@ -116,7 +121,7 @@ async def test_server_errors_are_retried(
     services, bot = world
     await client.configure(fault_5xx=0.5, seed=7)
     await enqueue_all(services, "b4", list(PEOPLE[:6]))
-    messenger = Messenger(bot, services.outbox, services.residents, 25.0)
+    messenger = Messenger(bot, services.outbox, services.residents, SendBudget(25.0))
     # Retries wait 2 s, 4 s, ...: let them come due by moving their not_before.
     stop = asyncio.Event()
     task = asyncio.create_task(messenger.run(stop))
@@ -147,7 +152,7 @@ async def test_edit_after_send_and_buttons(
     await services.outbox.enqueue_edit(
         original, NewRow(person, OutMessage("Al opgepakt"), kind="task", ref="t1-edit")
     )
-    messenger = Messenger(bot, services.outbox, services.residents, 25.0)
+    messenger = Messenger(bot, services.outbox, services.residents, SendBudget(25.0))
     stop = asyncio.Event()
     task = asyncio.create_task(messenger.run(stop))
     try:
@@ -166,7 +171,9 @@ async def test_in_flight_rows_are_sent_after_a_crash(
     services, bot = world
     await enqueue_all(services, "b5", list(PEOPLE[:3]))
     await services.outbox.claim_due(2)  # a crash right after claiming two rows
-    await deliver(services, Messenger(bot, services.outbox, services.residents, 25.0), "b5", 3)
+    await deliver(
+        services, Messenger(bot, services.outbox, services.residents, SendBudget(25.0)), "b5", 3
+    )
     assert await services.outbox.counts("b5") == {"sent": 3}
 
 
@@ -186,7 +193,7 @@ async def test_timeouts_are_retried_and_nobody_is_skipped(
     await impatient.initialize()
     stop = asyncio.Event()
     task = asyncio.create_task(
-        Messenger(impatient, services.outbox, services.residents, 25.0).run(stop)
+        Messenger(impatient, services.outbox, services.residents, SendBudget(25.0)).run(stop)
     )
     try:
         for _ in range(600):
@@ -241,7 +248,7 @@ async def test_a_late_retry_of_an_old_edit_never_overwrites_the_final_one(
     await impatient.initialize()
     stop = asyncio.Event()
     task = asyncio.create_task(
-        Messenger(impatient, services.outbox, services.residents, 25.0).run(stop)
+        Messenger(impatient, services.outbox, services.residents, SendBudget(25.0)).run(stop)
     )
     try:
         progress = await services.outbox.enqueue(

@@ -69,6 +69,9 @@ async def test_health_and_metrics_of_a_running_bot(
         assert found[("samen_updates_handled_total", (("kind", "message"),))] >= 1
         assert found[("samen_telegram_responses_total", (("status", "2xx"),))] >= 2
         assert found[("samen_telegram_429_total", ())] == 0
+        # Anna's answer took a reply slot of the one send budget; nothing paused it.
+        assert found[("samen_send_slots_total", (("priority", "reply"),))] >= 1
+        assert found[("samen_send_budget_pauses_total", ())] == 0
         assert found[("samen_outbox_lag_seconds", ())] == 0
         assert any(name == "samen_tick_duration_seconds_count" for name, _ in found)
         assert all(name.startswith("samen_") for name, _ in found)

@@ -21,6 +21,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
         "SAMEN_DEFAULT_LANGUAGE",
         "SAMEN_COORDINATORS",
         "SAMEN_MIN_COUNT",
+        "SAMEN_SEND_LIMIT",
+        "SAMEN_SEND_RATE",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(str(tmp_path))  # no stray .env
@@ -36,6 +38,7 @@ def test_defaults() -> None:
     assert settings.default_language == "nl"
     assert settings.coordinators == frozenset()
     assert settings.min_count == 5
+    assert settings.send_limit == 28.0
 
 
 def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -58,6 +61,8 @@ def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         ("TELEGRAM_BOT_TOKEN", "not-a-token"),
         ("SAMEN_MIN_COUNT", "0"),
         ("SAMEN_MIN_COUNT", "five"),
+        ("SAMEN_SEND_LIMIT", "31"),
+        ("SAMEN_SEND_LIMIT", "0"),
     ],
 )
 def test_bad_value_names_the_variable_in_one_line(
@@ -170,3 +175,14 @@ def test_json_logs_are_one_object_per_line_with_the_error_kind() -> None:
     assert entry["logger"] == "samen.test"
     assert entry["message"] == "update 7 failed"
     assert entry["error"] == "ValueError"
+
+
+def test_the_retired_send_rate_points_to_the_send_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An old .env with SAMEN_SEND_RATE must not silently mean something else now."""
+    monkeypatch.setenv("SAMEN_SEND_RATE", "25")
+    with pytest.raises(ConfigError) as error:
+        load_settings()
+    message = str(error.value)
+    assert message.startswith("Configuration error: SAMEN_SEND_RATE is no longer used")
+    assert "SAMEN_SEND_LIMIT" in message
+    assert "\n" not in message
