@@ -526,10 +526,9 @@ async def _confirm(update: Update, ctx: SamenContext, sub: Subscription) -> obje
     await send_with_menu(
         update,
         ctx,
+        # The next check-in is named once, in the overview below.
         t._("✅ <b>Your check-ins are set.</b>")
         + "\n\n"
-        + next_checkin_text(ctx, sub)
-        + "\n"
         + t._("You can change this at any time with “💬 Check-ins”.")
         + "\n\n"
         + schedule_text(ctx, sub),

@@ -93,7 +93,7 @@ async def test_typed_days_and_dates_as_people_say_them(bot: SamenBot, anna: Pers
     net = await anna.expect("Het vangnet")
     await anna.press(net, buttons_of(net)[-1])  # without the safety net
     done = await anna.expect("Uw berichtjes staan klaar")
-    assert "Uw volgende berichtje: vandaag om 10:30" in text_of(done)
+    assert "Volgende berichtje: vandaag om 10:30" in text_of(done)
 
     async def pause_until(typed: str) -> str:
         await anna.tap("💬 Dagelijks berichtje")

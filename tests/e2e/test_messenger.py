@@ -73,7 +73,7 @@ async def test_flood_limits_are_never_hit_at_the_configured_pace(
     await client.configure(flood_limits=True)
     await enqueue_all(services, "b1", PEOPLE)
     await deliver(
-        services, Messenger(bot, services.outbox, services.residents, SendBudget(30.0)), "b1", 40
+        services, Messenger(bot, services.outbox, services.residents, SendBudget(28.0)), "b1", 40
     )
     stats = await client.stats()
     assert await services.outbox.counts("b1") == {"sent": 40}

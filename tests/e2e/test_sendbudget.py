@@ -16,7 +16,7 @@ from telegram import Bot
 from telegram.error import RetryAfter
 
 from bot.clock import utc_now
-from bot.db import Database
+from bot.db import Database, discover_migrations
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
 from bot.monitor import Monitor
@@ -46,6 +46,11 @@ async def queue_broadcast(samen: SamenBot, client: EmulatorClient) -> int:
     await client.add_user(COORDINATOR_ID, first_name="Coen", language_code="nl")
     db = await Database.open(samen.settings.database)
     try:
+        # Samen migrates its database as it starts: write only once that is done.
+        for _ in range(200):
+            if await db.user_version() == len(discover_migrations()):
+                break
+            await asyncio.sleep(0.05)
         now = "2026-01-01T00:00:00Z"
         await db.executemany(
             "INSERT INTO residents (telegram_id, first_name, language, consent_version,"
