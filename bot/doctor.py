@@ -56,6 +56,8 @@ async def _telegram(settings: Settings) -> list[Finding]:
                 )
             for coordinator in sorted(settings.coordinators):
                 findings.append(await _coordinator(bot, coordinator))
+            if settings.webhook_url:
+                findings.append(await _webhook(bot, settings.webhook_url))
             return findings
     except InvalidToken:
         return [Finding(False, "Telegram refused TELEGRAM_BOT_TOKEN; copy it from @BotFather")]
@@ -73,6 +75,17 @@ async def _coordinator(bot: Bot, coordinator: int) -> Finding:
     except TelegramError as error:
         return Finding(False, f"coordinator {coordinator}: {type(error).__name__}")
     return Finding(True, f"coordinator {coordinator} has started the bot")
+
+
+async def _webhook(bot: Bot, base_url: str) -> Finding:
+    """Webhook mode: Telegram knows Samen's URL and could deliver the last update."""
+    info = await bot.get_webhook_info()
+    if not info.url.startswith(base_url):
+        return Finding(False, f"webhook: Telegram has no webhook under {base_url}; start Samen")
+    if info.last_error_message:
+        return Finding(False, f"webhook: Telegram cannot deliver: {info.last_error_message}")
+    waiting = info.pending_update_count
+    return Finding(True, f"webhook: Telegram delivers to {base_url} ({waiting} waiting)")
 
 
 def _desk(settings: Settings) -> Finding:

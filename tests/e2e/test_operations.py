@@ -213,3 +213,32 @@ async def test_backup_while_running_and_restore_only_when_stopped(
     status, out = await _samen("restore", str(tmp_path / "nothing.sqlite3"), env=env)
     assert status == 1 and "is not a file" in out
     await samen.start()
+
+
+async def test_doctor_checks_the_webhook_in_webhook_mode(
+    emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path
+) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": emulator.url,
+        "SAMEN_DATABASE": str(tmp_path / "samen.sqlite3"),
+        "SAMEN_WEBHOOK_URL": base,
+        "SAMEN_HTTP_PORT": str(port),
+    }
+    status, out = await _samen("doctor", env=env)
+    assert status == 1 and f"✗ webhook: Telegram has no webhook under {base}" in out
+    settings = make_settings(
+        emulator.url, tmp_path / "samen.sqlite3", SAMEN_WEBHOOK_URL=base, SAMEN_HTTP_PORT=port
+    )
+    bot = SamenBot(settings, utc_now)
+    await bot.start()
+    try:
+        anna = await Person(client, 700_000_001, "Anna", "nl").join()
+        await anna.say("/start")
+        await anna.expect()  # delivered through the webhook
+        status, out = await _samen("doctor", env=env)
+        assert f"✓ webhook: Telegram delivers to {base}" in out
+    finally:
+        await bot.stop()
