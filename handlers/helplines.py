@@ -12,39 +12,40 @@ import html
 from handlers.context import SamenContext
 
 
+def _desk(ctx: SamenContext) -> dict[str, str]:
+    """The desk's name and number, as every text here names them (escaped for HTML)."""
+    policy = ctx.services.checkins.policy
+    return {"desk": html.escape(policy.desk_name), "phone": html.escape(policy.desk_phone)}
+
+
 def crisis_help(ctx: SamenContext) -> str:
     """112, 113 and the desk: for someone in crisis, shown first and clearly. 112 leads,
     because a fall or chest pain needs it at once; each line says when to call it."""
-    policy = ctx.services.checkins.policy
     return ctx.t._(
         "<b>Who can help right now</b>\n"
         "• In danger, hurt or fallen: call 112\n"
         "• Thinking about ending your life: call 113 Suicide Prevention, "
         "0800-0113 (free, day and night), or chat on 113.nl\n"
         "• %(desk)s (social work): %(phone)s",
-        desk=html.escape(policy.desk_name),
-        phone=html.escape(policy.desk_phone),
+        **_desk(ctx),
     )
 
 
 def body_emergency_help(ctx: SamenContext) -> str:
     """A fall, chest pain, no breath, fire: 112 at once, and what else can help now.
     No suicide line here: it is off the point and frightening for someone who fell."""
-    policy = ctx.services.checkins.policy
     return ctx.t._(
         "<b>Call 112 now.</b>\n"
         "I am sorry this is happening to you. Do you have an alarm button? Press it. "
         "Or call a neighbour or someone in your family.\n\n"
         "Not urgent, but worried? Call your GP. Or %(desk)s: %(phone)s",
-        desk=html.escape(policy.desk_name),
-        phone=html.escape(policy.desk_phone),
+        **_desk(ctx),
     )
 
 
 def despair_help(ctx: SamenContext) -> str:
     """Not wanting to live, despair: a warm word, 113 first, and honesty about what a
     volunteer is (not a counsellor, and not at once)."""
-    policy = ctx.services.checkins.policy
     return ctx.t._(
         "Thank you for telling me. You do not have to carry this alone.\n\n"
         "<b>Talk to someone now:</b>\n"
@@ -53,16 +54,13 @@ def despair_help(ctx: SamenContext) -> str:
         "• %(desk)s (social work): %(phone)s\n\n"
         "A volunteer from Samen can call you too, but is not a counsellor and does not "
         "call straight away. So please call 113 now.",
-        desk=html.escape(policy.desk_name),
-        phone=html.escape(policy.desk_phone),
+        **_desk(ctx),
     )
 
 
 def desk_help(ctx: SamenContext) -> str:
     """The social work desk only: for someone who is not doing well, without alarm."""
-    policy = ctx.services.checkins.policy
     return ctx.t._(
         "Would you like to talk to someone from social work? %(desk)s: %(phone)s",
-        desk=html.escape(policy.desk_name),
-        phone=html.escape(policy.desk_phone),
+        **_desk(ctx),
     )
