@@ -34,16 +34,14 @@ from bot.services.callbacks import (
     MOMENT_LABELS,
     RESIDENT_TOPICS,
     TOPIC_LABELS,
-    PhoneProblem,
-    PhoneRefused,
     Problem,
     RequestRefused,
     Task,
     TaskStatus,
     Topic,
-    display_phone,
     moment_text,
 )
+from bot.services.phones import PhoneProblem, PhoneRefused, display_phone
 from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.common import edit_buttons, edit_text, is_consented, send_with_menu
 from handlers.context import SamenContext

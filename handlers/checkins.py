@@ -35,7 +35,6 @@ from telegram.ext import (
 
 from bot.i18n import N_, Translator
 from bot.services.activities import Hit, SearchQuery, When
-from bot.services.callbacks import PhoneRefused, display_phone
 from bot.services.checkins import (
     EVERY_DAY,
     MOOD_LABELS,
@@ -52,6 +51,7 @@ from bot.services.checkins import (
     time_text,
 )
 from bot.services.geo import parse_postcode
+from bot.services.phones import PhoneRefused, display_phone
 from bot.when import parse_day
 from handlers.activities import when_text
 from handlers.callback_data import Prefix, args_of, encode, matches

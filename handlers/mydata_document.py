@@ -17,7 +17,7 @@ from babel.dates import format_date
 
 from bot.clock import from_iso
 from bot.i18n import N_, Translator
-from bot.services.callbacks import display_phone
+from bot.services.phones import display_phone
 
 MOODS = {"good": N_("you felt good"), "okay": N_("you felt so-so"), "bad": N_("you felt not good")}
 ANSWERS = {"y": N_("yes"), "m": N_("more or less"), "n": N_("no")}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from bot.i18n import Translator
-from bot.services.callbacks import display_phone
+from bot.services.phones import display_phone
 from bot.services.privacy import Holdings
 
 

@@ -33,9 +33,9 @@ from bot.services.callbacks import (
     OutcomeResult,
     Task,
     TaskStatus,
-    display_phone,
     moment_text,
 )
+from bot.services.phones import display_phone
 from bot.services.roles import Role
 from bot.services.volunteers import (
     ApplyResult,

@@ -16,20 +16,22 @@ from bot.services.callbacks import (
     ClaimResult,
     DayPart,
     OutcomeResult,
-    PhoneProblem,
-    PhoneRefused,
     Problem,
     RequestRefused,
     TaskStatus,
     Topic,
-    callable_phone,
-    contact_phone,
     daytime_between,
-    display_phone,
     moments_ahead,
-    normalise_phone,
 )
 from bot.services.outbox import OutMessage
+from bot.services.phones import (
+    PhoneProblem,
+    PhoneRefused,
+    callable_phone,
+    contact_phone,
+    display_phone,
+    normalise_phone,
+)
 from bot.services.residents import Status
 from bot.services.roles import Role
 from tests.conftest import FakeClock
