@@ -30,11 +30,11 @@ from zoneinfo import ZoneInfo
 from bot.activity_cli import import_file
 from bot.db import Database
 from bot.i18n import Catalogs
-from bot.services.activities import Activities, When
-from bot.services.activity_import import CSV_COLUMNS
-from bot.services.geo import Places
-from bot.services.kinds import Kind
-from handlers.activities import Search, location_origin, render_results
+from bot.services.activities.catalog import Activities, When
+from bot.services.activities.imports import CSV_COLUMNS
+from bot.services.activities.kinds import Kind
+from bot.services.places.geo import Places
+from handlers.activities.search import Search, location_origin, render_results
 
 NOW = datetime(2026, 11, 28, 14, 30, tzinfo=UTC)
 CENTRE = (52.357, 4.621)

@@ -24,7 +24,7 @@ from pathlib import Path
 from bot.clock import utc_now
 from bot.db import Database
 from bot.services import Services
-from bot.services.callbacks import ClaimResult
+from bot.services.callme.requests import ClaimResult
 
 RESIDENTS = 1_000_000
 VOLUNTEERS = 2_000_000
@@ -39,13 +39,15 @@ async def run(tasks: int, volunteers: int) -> dict[str, float]:
             await services.residents.give_consent(VOLUNTEERS + v, f"V{v}", "nl")
             async with db.transaction() as conn:
                 await services.volunteers.enrol(VOLUNTEERS + v, f"V{v}", "nl", None, conn)
-        key = services.callbacks.moments()[-1].key
+        key = services.call_requests.moments()[-1].key
         create_ms: list[float] = []
         ids: list[int] = []
         for r in range(tasks):
             await services.residents.give_consent(RESIDENTS + r, f"R{r}", "nl")
             started = time.perf_counter()
-            task = await services.callbacks.create_request(RESIDENTS + r, "0612345678", key, None)
+            task = await services.call_requests.create_request(
+                RESIDENTS + r, "0612345678", key, None
+            )
             create_ms.append((time.perf_counter() - started) * 1000)
             ids.append(task.id)
 
@@ -53,7 +55,7 @@ async def run(tasks: int, volunteers: int) -> dict[str, float]:
 
         async def attempt(task_id: int, volunteer: int) -> ClaimResult:
             started = time.perf_counter()
-            result, _task = await services.callbacks.claim(task_id, volunteer)
+            result, _task = await services.call_requests.claim(task_id, volunteer)
             claim_ms.append((time.perf_counter() - started) * 1000)
             return result
 

@@ -4,7 +4,7 @@
 
 CORPUS is a JSON-lines file, one message per line: {"text", "language", "meaning"}
 (default: tests/data/understanding_corpus.jsonl). A CSV file with the columns text,
-language, meaning works too. Meanings are Samen's (``bot.services.understanding.Meaning``:
+language, meaning works too. Meanings are Samen's (``bot.services.understanding.reader.Meaning``:
 crisis, call, lonely, activity, checkin, help_out, stop, delete, how, greeting, thanks,
 other); a few common other names for them are accepted too (see ALIASES), so a corpus
 written by others can be checked as it is. Prints one line per meaning, then, as the last line, one
@@ -20,7 +20,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.services.understanding import Meaning, understand
+from bot.services.understanding.reader import Meaning, understand
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "tests/data/understanding_corpus.jsonl"
 

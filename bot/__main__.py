@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_import(settings, args.file, args.source, args.strict)
     if args.command == "sources":
         from bot.activity_cli import run_sources
-        from bot.services.activity_import import SourceDefaults
+        from bot.services.activities.imports import SourceDefaults
 
         defaults = SourceDefaults(**{k: getattr(args, k, None) or "" for k in DEFAULT_FIELDS})
         return run_sources(

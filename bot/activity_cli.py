@@ -19,11 +19,10 @@ from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.db import Database
 from bot.runtime import Runtime
-from bot.services.activities import Activities, ImportReport
-from bot.services.activity_import import SourceDefaults, read_file
-from bot.services.geo import Places
-from bot.services.hsds_import import is_hsds, read_hsds
-from bot.services.sources import (
+from bot.services.activities.catalog import Activities, ImportReport
+from bot.services.activities.hsds import is_hsds, read_hsds
+from bot.services.activities.imports import SourceDefaults, read_file
+from bot.services.activities.sources import (
     Source,
     SourceError,
     Sources,
@@ -32,6 +31,7 @@ from bot.services.sources import (
     defaults_of,
     source_name,
 )
+from bot.services.places.geo import Places
 
 
 def default_source(path: Path) -> str:

@@ -13,7 +13,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LANGUAGES = ("nl", "en")
@@ -31,7 +31,7 @@ _ENV_NAMES = {
     "task_escalate_after": "SAMEN_TASK_ESCALATE_AFTER",
     "phone_retention_days": "SAMEN_PHONE_RETENTION_DAYS",
     "daytime": "SAMEN_DAYTIME",
-    "callback_regions": "SAMEN_CALLBACK_REGIONS",
+    "call_regions": "SAMEN_CALL_REGIONS",
     "playground_port": "SAMEN_PLAYGROUND_PORT",
     "quiet_hours": "SAMEN_QUIET_HOURS",
     "checkin_grace": "SAMEN_CHECKIN_GRACE",
@@ -100,8 +100,10 @@ class Settings(BaseSettings):
     daytime: str = Field(default="08:00-21:00", validation_alias="SAMEN_DAYTIME")
     # Countries whose phone numbers volunteers call (ISO codes); the first is "home":
     # a number typed without + and country code is read as one of its numbers.
-    callback_regions: Annotated[tuple[str, ...], NoDecode] = Field(
-        default=("NL",), validation_alias="SAMEN_CALLBACK_REGIONS"
+    call_regions: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("NL",),
+        # The name before call-backs became call requests still works.
+        validation_alias=AliasChoices("SAMEN_CALL_REGIONS", "SAMEN_CALLBACK_REGIONS"),
     )
     # Port of the offline playground page (`samen playground`, `make run` without a token).
     playground_port: int = Field(
@@ -230,7 +232,7 @@ class Settings(BaseSettings):
             raise ValueError("must be Telegram user ids separated by commas, e.g. '12345,67890'")
         return frozenset(int(p) for p in parts)
 
-    @field_validator("callback_regions", mode="before")
+    @field_validator("call_regions", mode="before")
     @classmethod
     def _region_list(cls, value: object) -> tuple[str, ...]:
         items = value if isinstance(value, list | tuple) else str(value).split(",")

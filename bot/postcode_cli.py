@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bot.services.geo import DATA_DIR
-from bot.services.postcode_import import PostcodeReport, import_postcodes
+from bot.services.places.geo import DATA_DIR
+from bot.services.places.postcode_import import PostcodeReport, import_postcodes
 
 
 def run_postcodes(path: Path, add_all: bool, folder: Path | None = None) -> int:

@@ -12,8 +12,8 @@ from bot.monitor import Monitor
 from bot.sendbudget import SendBudget
 from bot.service_state import ServiceState
 from bot.services import Services
-from bot.services.callbacks import CallbackPolicy
-from bot.services.checkins import CheckinPolicy
+from bot.services.callme.requests import CallPolicy
+from bot.services.care.checkins import CheckinPolicy
 from bot.shown_choices import ShownChoices
 
 
@@ -42,7 +42,7 @@ class Runtime:
                 clock,
                 catalogs,
                 settings.default_language,
-                callback_policy=CallbackPolicy.from_settings(settings),
+                call_policy=CallPolicy.from_settings(settings),
                 checkin_policy=CheckinPolicy.from_settings(settings),
                 min_count=settings.min_count,
                 feed_interval=settings.feed_interval,

@@ -42,7 +42,7 @@ def ticks_for(runtime: Runtime) -> list[Tick]:
             timedelta(hours=1),
             lambda: _each(
                 ("outbox", lambda: services.outbox.purge(OUTBOX_RETENTION)),
-                ("callbacks", services.callbacks.purge_closed),
+                ("call_requests", services.call_requests.purge_closed),
                 ("selfcheck", services.selfcheck.purge),
             ),
         ),
@@ -52,7 +52,11 @@ def ticks_for(runtime: Runtime) -> list[Tick]:
         # their last check), so a feed added from the command line is fetched soon.
         Tick("feeds", timedelta(minutes=1), services.sources.refresh_due),
         Tick("activity-reminders", timedelta(seconds=30), services.reminders.send_due),
-        Tick("callbacks-escalate", timedelta(seconds=30), services.callbacks.escalate_unclaimed),
+        Tick(
+            "call-requests-escalate",
+            timedelta(seconds=30),
+            services.call_requests.escalate_unclaimed,
+        ),
         Tick("broadcasts-queue", timedelta(seconds=15), services.broadcasts.queue_due),
         Tick("broadcasts-progress", timedelta(seconds=3), services.broadcasts.report_progress),
         Tick("checkins-due", timedelta(seconds=20), services.checkins.tick),

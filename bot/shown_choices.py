@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from bot.services.understanding import normalise, typed_choice, yes_or_no
+from bot.services.understanding.reader import normalise, typed_choice, yes_or_no
 
 TYPED_QUERY = "typed:"
 # Methods whose answer is a message the person now sees: new, or edited in place.

@@ -32,19 +32,20 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.activities import activity_handlers
-from handlers.activity_admin import activity_admin_conversation
+from bot.buttons import Prefix, matches
+from handlers.activities.admin import activity_admin_conversation
+from handlers.activities.search import activity_handlers
 from handlers.broadcast import broadcast_handlers
-from handlers.callback_data import Prefix, matches
-from handlers.callbacks import call_me_conversation, callback_handlers
-from handlers.checkins import checkins_conversation, mood_handler
+from handlers.callme.request import call_me_conversation, call_request_handlers
+from handlers.care.checkins import checkins_conversation, mood_handler
+from handlers.care.selfcheck import selfcheck_handlers
 from handlers.commands import names
 from handlers.conversation import conversation
 from handlers.errors import on_error
 from handlers.expired import button_expired
 from handlers.listen import helpline_handler, media_handler
 from handlers.menu import ask_language, on_text, set_language, show_help, show_menu
-from handlers.mydata import (
+from handlers.mydata.screens import (
     CONFIRM_ERASE,
     TYPE_POSTCODE,
     confirm_erase,
@@ -55,7 +56,6 @@ from handlers.mydata import (
 )
 from handlers.numbers import numbers_handlers
 from handlers.people import load_person
-from handlers.selfcheck import selfcheck_handlers
 from handlers.start import (
     answered_consent,
     chose_language,
@@ -64,8 +64,8 @@ from handlers.start import (
     start,
 )
 from handlers.unexpected import edited_message, unknown_command, unsupported_message
-from handlers.volunteer import volunteer_conversation, volunteer_handlers
-from handlers.volunteer_admin import volunteer_admin_handlers
+from handlers.volunteers.admin import volunteer_admin_handlers
+from handlers.volunteers.desk import volunteer_conversation, volunteer_handlers
 
 
 def _my_data_conversation() -> ConversationHandler[Any]:
@@ -107,7 +107,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             volunteer_conversation(app.bot_data.menu_index),
             activity_admin_conversation(),
             *broadcast_handlers(),
-            *callback_handlers(),
+            *call_request_handlers(),
             *volunteer_handlers(),  # before /start: it answers /start <invite code>
             *volunteer_admin_handlers(),
             *numbers_handlers(),

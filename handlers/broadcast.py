@@ -24,11 +24,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.buttons import Prefix, args_of, encode, matches
 from bot.services.broadcasts import Audience, AudienceKind, Broadcast, Status, too_long
 from bot.services.roles import Role
 from bot.when import parse_when
 from handlers.auth import requires
-from handlers.callback_data import Prefix, args_of, encode, matches
 from handlers.commands import names
 from handlers.common import edit_buttons, send_with_menu
 from handlers.context import SamenContext

@@ -11,9 +11,9 @@ from enum import StrEnum
 from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 
+from bot.buttons import Prefix, encode
 from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n import N_, Catalogs, Translator
-from handlers.callback_data import Prefix, encode
 
 
 class MenuAction(StrEnum):

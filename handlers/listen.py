@@ -1,6 +1,6 @@
 """Samen listens: a typed message leads somewhere, and a voice message to a call.
 
-``bot.services.understanding`` says what a message means; this module sends the
+``bot.services.understanding.reader`` says what a message means; this module sends the
 person where that meaning leads, through the journeys that already exist: the
 call-back ("📞 Call me"), activities nearby, check-ins, helping out, My data (whose
 own buttons confirm before anything stops or is deleted), and the help text. Crisis
@@ -15,12 +15,12 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
-from bot.services.activities import When
-from bot.services.callbacks import Topic
-from bot.services.geo import Postcode
-from bot.services.kinds import KIND_LABELS, Kind
+from bot.services.activities.catalog import When
+from bot.services.activities.kinds import KIND_LABELS, Kind
+from bot.services.callme.requests import Topic
+from bot.services.places.geo import Postcode
 from bot.services.residents import Status
-from bot.services.understanding import (
+from bot.services.understanding.reader import (
     CrisisKind,
     Meaning,
     Understood,
@@ -28,15 +28,15 @@ from bot.services.understanding import (
     understand,
     yes_or_no,
 )
-from handlers.activities import Origin, Search, pairs, render_results
-from handlers.callbacks import call_me_button_data
-from handlers.checkins import show_checkins
+from handlers.activities.search import Origin, Search, pairs, render_results
+from handlers.callme.request import call_me_button_data
+from handlers.care.checkins import show_checkins
 from handlers.common import is_consented, send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.helplines import body_emergency_help, despair_help
-from handlers.mydata import show_my_data
+from handlers.mydata.screens import show_my_data
 from handlers.typed_choices import press_typed_choice
-from handlers.volunteer import show_help_out
+from handlers.volunteers.desk import show_help_out
 
 # "112" or "113" typed on its own is a call for help, not a postcode (which has 4 digits,
 # but the activities' postcode handler takes 3 to 5 to answer typos kindly).

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.buttons import Prefix, args_of
 from bot.services.roles import Role
-from handlers.activities import show_activities
-from handlers.callback_data import Prefix, args_of
-from handlers.checkins import show_checkins, typed_checkin_answer
+from handlers.activities.search import show_activities
+from handlers.care.checkins import show_checkins, typed_checkin_answer
+from handlers.care.selfcheck import typed_selfcheck_answer
 from handlers.common import edit_buttons, send_with_menu
 from handlers.context import SamenContext
 from handlers.keyboards import MAX_LABEL, MenuAction, language_choice, menu_action
 from handlers.listen import answer_typed
-from handlers.mydata import show_my_data
-from handlers.selfcheck import typed_selfcheck_answer
+from handlers.mydata.screens import show_my_data
 from handlers.start import show_privacy
-from handlers.volunteer import show_help_out
+from handlers.volunteers.desk import show_help_out
 
 
 async def show_menu(update: Update, ctx: SamenContext) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.buttons import Prefix, args_of
 from bot.services.residents import PRIVACY_NOTICE_VERSION
-from handlers.callback_data import Prefix, args_of
 from handlers.common import (
     edit_buttons,
     edit_text,

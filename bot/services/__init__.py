@@ -9,23 +9,23 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.db import Database
 from bot.i18n import Catalogs
-from bot.services.activities import Activities
+from bot.services.activities.catalog import Activities
+from bot.services.activities.reminders import Reminders
+from bot.services.activities.sources import Sources
 from bot.services.audit import Audit
 from bot.services.broadcasts import Broadcasts
-from bot.services.callbacks import CallbackPolicy, Callbacks
-from bot.services.checkins import CallbacksDesk, CheckinPolicy, Checkins
+from bot.services.callme.requests import CallPolicy, CallRequests
+from bot.services.care.checkins import CallDesk, CheckinPolicy, Checkins
+from bot.services.care.selfcheck import SelfChecks
 from bot.services.counts import Counts
-from bot.services.geo import Places
 from bot.services.groups import Groups
 from bot.services.outbox import Outbox
+from bot.services.places.geo import Places
 from bot.services.privacy import Privacy, Retention
-from bot.services.reminders import Reminders
 from bot.services.residents import Residents
 from bot.services.roles import Roles
-from bot.services.selfcheck import SelfChecks
-from bot.services.sources import Sources
 from bot.services.stats import DEFAULT_MIN_COUNT, Stats
-from bot.services.understanding import Understanding
+from bot.services.understanding.reader import Understanding
 from bot.services.volunteers import Volunteers
 
 
@@ -42,7 +42,7 @@ class Services:
     audit: Audit
     broadcasts: Broadcasts
     volunteers: Volunteers
-    callbacks: Callbacks
+    call_requests: CallRequests
     activities: Activities
     reminders: Reminders
     checkins: Checkins
@@ -58,7 +58,7 @@ class Services:
         clock: Clock,
         catalogs: Catalogs | None = None,
         default_language: str = "nl",
-        callback_policy: CallbackPolicy | None = None,
+        call_policy: CallPolicy | None = None,
         checkin_policy: CheckinPolicy | None = None,
         min_count: int = DEFAULT_MIN_COUNT,
         feed_interval: timedelta = timedelta(hours=6),
@@ -71,16 +71,14 @@ class Services:
         audit = Audit(db, clock)
         roles = Roles(db, clock, audit)
         volunteers = Volunteers(db, clock, roles, outbox, counts, texts, default_language, audit)
-        callback_policy = callback_policy or CallbackPolicy()
-        callbacks = Callbacks(db, clock, volunteers, outbox, counts, texts, callback_policy)
+        call_policy = call_policy or CallPolicy()
+        call_requests = CallRequests(db, clock, volunteers, outbox, counts, texts, call_policy)
         places = Places.load()
         activities = Activities(db, clock, places, zone, audit)
         return cls(
             residents=Residents(db, clock, counts),
             roles=roles,
-            privacy=Privacy(
-                db, clock, counts, Retention(phone_days=callback_policy.retention.days)
-            ),
+            privacy=Privacy(db, clock, counts, Retention(phone_days=call_policy.retention.days)),
             counts=counts,
             groups=Groups(db, clock),
             outbox=outbox,
@@ -88,7 +86,7 @@ class Services:
             broadcasts=Broadcasts(db, clock, outbox, audit, counts, texts),
             stats=Stats(db, clock, zone, min_count),
             volunteers=volunteers,
-            callbacks=callbacks,
+            call_requests=call_requests,
             activities=activities,
             reminders=Reminders(db, clock, outbox, texts, checkin_policy or CheckinPolicy()),
             checkins=Checkins(
@@ -98,7 +96,7 @@ class Services:
                 counts,
                 texts,
                 checkin_policy or CheckinPolicy(),
-                CallbacksDesk(callbacks),
+                CallDesk(call_requests),
             ),
             selfcheck=SelfChecks(
                 db, clock, outbox, counts, texts, checkin_policy or CheckinPolicy()

@@ -12,10 +12,10 @@ from typing import Any
 
 from bot.clock import Clock, to_iso
 from bot.db import Database
-from bot.services.checkins import SEND_RETENTION
+from bot.services.care.checkins import SEND_RETENTION
+from bot.services.care.selfcheck import ROUND_RETENTION
 from bot.services.counts import Counts
 from bot.services.outbox import EMPTY_PAYLOAD, OUTBOX_RETENTION
-from bot.services.selfcheck import ROUND_RETENTION
 
 PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("outbox", "recipient_id"),
@@ -24,10 +24,10 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     # history is kept without their id (see DETACH_ON_ERASE).
     ("activity_changes", "changed_by"),
     ("activity_drafts", "telegram_id"),
-    ("callback_tasks", "resident_id"),
+    ("call_requests", "resident_id"),
     # Which messages in a volunteer's chat show a task's details (to clear them).
-    ("callback_task_messages", "chat_id"),
-    ("callback_task_lists", "chat_id"),
+    ("call_request_messages", "chat_id"),
+    ("call_request_lists", "chat_id"),
     ("volunteers", "telegram_id"),
     ("volunteer_invites", "used_by"),
     ("volunteer_applications", "telegram_id"),
@@ -59,9 +59,9 @@ ANONYMOUS_TABLES: frozenset[str] = frozenset(
 # :person (the Telegram id) and :now. A task the person still held goes back
 # to the queue.
 DETACH_ON_ERASE: tuple[str, ...] = (
-    "UPDATE callback_tasks SET status = 'open', volunteer_id = NULL, claimed_at = NULL,"
+    "UPDATE call_requests SET status = 'open', volunteer_id = NULL, claimed_at = NULL,"
     " opened_at = :now, round = round + 1 WHERE volunteer_id = :person AND status = 'claimed'",
-    "UPDATE callback_tasks SET volunteer_id = NULL WHERE volunteer_id = :person",
+    "UPDATE call_requests SET volunteer_id = NULL WHERE volunteer_id = :person",
     "UPDATE volunteer_invites SET created_by = NULL WHERE created_by = :person",
     "UPDATE volunteer_applications SET decided_by = NULL WHERE decided_by = :person",
     # An activity's change history stays (what and when), without the coordinator.
@@ -80,7 +80,7 @@ DETACH_ON_ERASE: tuple[str, ...] = (
 # application): a resident's export shows what happened, not who the staff are.
 HIDDEN_IN_EXPORT: frozenset[tuple[str, str]] = frozenset(
     {
-        ("callback_tasks", "volunteer_id"),
+        ("call_requests", "volunteer_id"),
         ("volunteer_applications", "decided_by"),
         ("volunteer_invites", "created_by"),
         ("roles", "granted_by"),
@@ -113,9 +113,9 @@ class Holdings:
     selfcheck_consent: bool
     selfchecks: int
     reminders: int
-    open_callback_phone: str | None
-    open_callback: bool
-    earlier_callbacks: int
+    open_call_request_phone: str | None
+    open_call_request: bool
+    earlier_call_requests: int
     volunteer_name: str | None
     applications: int
     messages: int
@@ -134,12 +134,12 @@ SHOWN_IN_MY_DATA: dict[str, str] = {
     "roles": "profile",
     "outbox": "messages",
     # A volunteer's messages that show task details or their task list (kept to edit them).
-    "callback_task_messages": "messages",
-    "callback_task_lists": "messages",
+    "call_request_messages": "messages",
+    "call_request_lists": "messages",
     "activity_reminders": "reminders",
     "activity_changes": "activity_changes",
     "activity_drafts": "conversations",
-    "callback_tasks": "open_callback, earlier_callbacks",
+    "call_requests": "open_call_request, earlier_call_requests",
     "volunteers": "volunteer_name",
     "volunteer_invites": "invites_used",
     "volunteer_applications": "applications",
@@ -158,7 +158,7 @@ _HOLDING_COUNTS = {
     "checkins": "SELECT COUNT(*) FROM checkin_sends WHERE telegram_id = :person",
     "selfchecks": "SELECT COUNT(*) FROM selfcheck_rounds WHERE telegram_id = :person",
     "reminders": "SELECT COUNT(*) FROM activity_reminders WHERE telegram_id = :person",
-    "earlier_callbacks": "SELECT COUNT(*) FROM callback_tasks WHERE resident_id = :person"
+    "earlier_call_requests": "SELECT COUNT(*) FROM call_requests WHERE resident_id = :person"
     " AND status IN ('closed', 'cancelled')",
     "applications": "SELECT COUNT(*) FROM volunteer_applications WHERE telegram_id = :person",
     "messages": "SELECT COUNT(*) FROM outbox WHERE recipient_id = :person",
@@ -191,7 +191,7 @@ class Privacy:
             "SELECT phone FROM checkin_subscriptions WHERE telegram_id = :person", person
         )
         callback = await self._db.fetchone(
-            "SELECT phone FROM callback_tasks WHERE resident_id = :person"
+            "SELECT phone FROM call_requests WHERE resident_id = :person"
             " AND status IN ('open', 'claimed')",
             person,
         )
@@ -205,8 +205,8 @@ class Privacy:
             checkin_schedule=checkin is not None,
             safety_net_phone=checkin[0] if checkin else None,
             selfcheck_consent=selfcheck is not None,
-            open_callback=callback is not None,
-            open_callback_phone=callback[0] if callback else None,
+            open_call_request=callback is not None,
+            open_call_request_phone=callback[0] if callback else None,
             volunteer_name=str(volunteer[0]) if volunteer else None,
             retention=self.retention,
             **counts,

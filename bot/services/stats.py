@@ -167,13 +167,13 @@ _SPECS = (
         ),
     ),
     _Spec(
-        "callbacks",
+        "call_requests",
         N_("Call-backs"),
-        "callback_tasks",
+        "call_requests",
         (
-            ("callbacks_requested", N_("asked")),
-            ("callbacks_claimed", N_("taken by a volunteer")),
-            ("callbacks_reached", N_("resident reached")),
+            ("call_requests_requested", N_("asked")),
+            ("call_requests_claimed", N_("taken by a volunteer")),
+            ("call_requests_reached", N_("resident reached")),
         ),
     ),
     _Spec(
@@ -243,9 +243,11 @@ class Stats:
                 self._series(metric, label, weeks, counts) for metric, label in spec.metrics
             )
             sections.append(Section(spec.key, spec.title, await self._totals(spec.key), series))
-        if "callback_tasks" in tables:
+        if "call_requests" in tables:
             sections = [
-                _with_series(s, await self._callback_waits(weeks)) if s.key == "callbacks" else s
+                _with_series(s, await self._call_request_waits(weeks))
+                if s.key == "call_requests"
+                else s
                 for s in sections
             ]
         return Report(weeks, tuple(sections), self.min_count)
@@ -278,9 +280,9 @@ class Stats:
                 (N_("stopped messages"), by_status.get("stopped", 0.0)),
                 (N_("blocked the bot"), by_status.get("unreachable", 0.0)),
             )
-        if key == "callbacks":
+        if key == "call_requests":
             rows = await self._db.fetchall(
-                "SELECT status, COUNT(*) FROM callback_tasks GROUP BY status"
+                "SELECT status, COUNT(*) FROM call_requests GROUP BY status"
             )
             by_status = {str(r[0]): float(r[1]) for r in rows}
             return (
@@ -289,10 +291,10 @@ class Stats:
             )
         return ()
 
-    async def _callback_waits(self, weeks: tuple[date, ...]) -> Series:
+    async def _call_request_waits(self, weeks: tuple[date, ...]) -> Series:
         """Median hours from request to the call that reached the resident, per week."""
         rows = await self._db.fetchall(
-            "SELECT created_at, closed_at FROM callback_tasks"
+            "SELECT created_at, closed_at FROM call_requests"
             " WHERE status = 'closed' AND outcome = 'reached' AND closed_at >= ?",
             (weeks[0].isoformat(),),
         )

@@ -150,7 +150,7 @@ class Volunteers:
     ) -> bool:
         """End someone's volunteering: the role goes, they go off duty and are thanked.
 
-        Part of ``Callbacks.end_volunteer``, which in the same transaction gives
+        Part of ``CallRequests.end_volunteer``, which in the same transaction gives
         the tasks they still hold back, so no resident waiting for a call is
         forgotten and they cannot claim anything in between. False if they were
         no volunteer.

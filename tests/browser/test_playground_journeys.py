@@ -8,8 +8,8 @@ from playwright.async_api import Locator, Page, expect
 
 from bot.i18n import Translator
 from bot.playground import EXAMPLE_ACTIVITIES, Playground
-from bot.services.activity_import import read_file
-from bot.services.geo import Places
+from bot.services.activities.imports import read_file
+from bot.services.places.geo import Places
 from handlers.keyboards import MENU_LABELS, MenuAction
 from tests.browser.conftest import Shoot
 

@@ -16,7 +16,7 @@ from bot.db import Database
 from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.server import EmulatorServer
 from bot.services import Services
-from bot.services.reminders import Added
+from bot.services.activities.reminders import Added
 from tests.conftest import FakeClock
 from tests.e2e.conftest import COORDINATOR_ID
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
@@ -508,7 +508,7 @@ async def test_rather_not_go_alone_becomes_a_call_back_about_activities(
     confirmed = await anna.expect("Uw verzoek is binnen.")
     assert "Waar wilt u over praten?" not in text_of(confirmed)  # the topic was already known
     assert await samen.query(
-        "SELECT topic, status FROM callback_tasks WHERE resident_id = ?", (anna.user_id,)
+        "SELECT topic, status FROM call_requests WHERE resident_id = ?", (anna.user_id,)
     ) == [("activities", "open")]
     await coen.expect("geen vrijwilliger")  # nobody on duty: the coordinator hears it
 

@@ -242,13 +242,13 @@ async def test_safety_net_once_late_answer_and_restart_in_between(
     clock.now = datetime(2026, 12, 1, 12, 32, tzinfo=UTC)  # 3 h 1 min later
     assert await run(bot, "watch") == 1
     assert await run(bot, "watch") == 0
-    tasks = await bot.query("SELECT resident_id, phone, status FROM callback_tasks")
+    tasks = await bot.query("SELECT resident_id, phone, status FROM call_requests")
     assert tasks == [(john.user_id, "+31612345678", "open")]
 
     await john.press(checkin, "🙂 Good")
     late = await john.expect("Thank you, good to hear from you.")
     assert "nobody will call you for this" in text_of(late)
-    assert await bot.query("SELECT status FROM callback_tasks") == [("cancelled",)]
+    assert await bot.query("SELECT status FROM call_requests") == [("cancelled",)]
 
 
 async def test_a_blocked_resident_is_not_retried(

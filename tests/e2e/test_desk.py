@@ -11,10 +11,10 @@ from pathlib import Path
 
 from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.server import EmulatorServer
-from tests.e2e import test_callbacks as shared
+from tests.e2e import test_call_requests as shared
 from tests.e2e.conftest import COORDINATOR_ID
 from tests.e2e.harness import Person, SamenBot, buttons_of, make_settings, text_of
-from tests.e2e.test_callbacks import START, FlowingClock, ask_for_call, onboard
+from tests.e2e.test_call_requests import START, FlowingClock, ask_for_call, onboard
 
 # The call-back tests' fixtures: a bot on a flowing clock, and the team.
 clock, bot, team = shared.clock, shared.bot, shared.team
@@ -72,7 +72,7 @@ async def test_a_cancelled_request_leaves_no_number_in_the_volunteers_chat(
     request = await anna.expect("U hebt al gevraagd om gebeld te worden")
     await anna.press(request, "❌ Mijn verzoek intrekken")
     await expect_cleared(piet, details, "was cancelled. No need to call.")
-    assert await bot.query("SELECT count(*) FROM callback_task_messages") == [(0,)]
+    assert await bot.query("SELECT count(*) FROM call_request_messages") == [(0,)]
     assert await client.violations() == []
 
 
@@ -132,7 +132,7 @@ async def test_paid_and_service_numbers_are_refused_with_the_reason(
     await anna.expect("Het is een betaald nummer (zoals 0900)")
     await anna.say("023 123 4567")  # a landline in Heemstede
     await anna.expect("We bellen 023 123 45 67.")
-    assert await bot.query("SELECT count(*) FROM callback_tasks") == [(0,)]
+    assert await bot.query("SELECT count(*) FROM call_requests") == [(0,)]
     assert await client.violations() == []
 
 
@@ -143,7 +143,7 @@ async def test_numbers_of_every_configured_country_are_accepted(
         emulator.url,
         tmp_path / "samen.sqlite3",
         SAMEN_COORDINATORS=str(COORDINATOR_ID),
-        SAMEN_CALLBACK_REGIONS="NL,BE",
+        SAMEN_CALL_REGIONS="NL,BE",
     )
     samen = SamenBot(settings, clock=FlowingClock(START))
     await samen.start()
@@ -274,5 +274,5 @@ async def test_a_volunteer_who_erases_keeps_no_number_on_their_phone(
         assert ANNAS_NUMBER not in text and "Name: Anna" not in text
     cleared = [t for t in await shown_now(piet) if "because you deleted your data" in t]
     assert cleared  # each message that still showed the number says why it is gone
-    assert await bot.query("SELECT count(*) FROM callback_task_messages") == [(0,)]
+    assert await bot.query("SELECT count(*) FROM call_request_messages") == [(0,)]
     assert await client.violations() == []

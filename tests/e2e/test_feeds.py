@@ -13,7 +13,7 @@ from bot.db import Database
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
 from bot.services import Services
-from bot.services.activity_import import SourceDefaults
+from bot.services.activities.imports import SourceDefaults
 from tests.e2e.conftest import COORDINATOR_ID
 from tests.e2e.harness import Person, SamenBot, make_settings
 

@@ -7,7 +7,7 @@ import pytest
 
 from bot.db import Database
 from bot.emulator.client import EmulatorClient
-from bot.services.understanding import Meaning, metric_of
+from bot.services.understanding.reader import Meaning, metric_of
 from tests.conftest import FakeClock
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
 from tests.e2e.test_activities import inline, town  # noqa: F401 - the fixture with activities

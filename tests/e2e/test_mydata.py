@@ -237,7 +237,7 @@ async def _store_everything_for(samen: SamenBot, person: Person) -> None:
         )
         for status, phone in (("open", "+31687654321"), ("closed", None)):
             await db.execute(
-                "INSERT INTO callback_tasks (resident_id, language, phone, moment_start,"
+                "INSERT INTO call_requests (resident_id, language, phone, moment_start,"
                 " moment_end, status, created_at, opened_at, closed_at)"
                 " VALUES (?, 'nl', ?, ?, ?, ?, ?, ?, ?)",
                 (person_id, phone, at, at, status, at, at, at if status == "closed" else None),

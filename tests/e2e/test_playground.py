@@ -26,8 +26,8 @@ from bot.playground import (
     Playground,
     PlaygroundError,
 )
-from bot.services.activity_import import read_file
-from bot.services.geo import Places
+from bot.services.activities.imports import read_file
+from bot.services.places.geo import Places
 from bot.services.roles import Role
 from tests.e2e.harness import Person, buttons_of, keyboard_of
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.services.geo import DATA_DIR, Places
+from bot.services.places.geo import DATA_DIR, Places
 from tests.conftest import FakeClock
 from tests.e2e.harness import Person, SamenBot, text_of
 from tests.e2e.test_activities import LIBRARY, distances, town  # noqa: F401 (a fixture)

@@ -62,7 +62,7 @@ async def test_a_contact_outside_a_conversation(
     answer = await john.expect("I only use a phone number when you ask for a call")
     assert "“📞 Call me”" in text_of(answer) and "📞 Call me" in keyboard_of(answer)
     assert "photos" not in text_of(answer)
-    assert await samen.query("SELECT count(*) FROM callback_tasks") == [(0,)]
+    assert await samen.query("SELECT count(*) FROM call_requests") == [(0,)]
 
 
 async def test_edited_message(samen: SamenBot, anna: Person, client: EmulatorClient) -> None:

@@ -18,7 +18,7 @@ from bot.emulator.server import EmulatorServer
 from tests.e2e.conftest import COORDINATOR_ID
 from tests.e2e.harness import Person, SamenBot, make_settings, text_of
 from tests.e2e.test_broadcast import compose
-from tests.e2e.test_callbacks import (
+from tests.e2e.test_call_requests import (
     START,
     FlowingClock,
     ask_for_call,
@@ -90,7 +90,7 @@ async def test_call_backs_after_an_erasure_reach_the_volunteers(
 
     await erase(anna)
     await piet.expect("No need to call", timeout=10)
-    assert await bot.query("SELECT count(*) FROM callback_tasks") == [(0,)]
+    assert await bot.query("SELECT count(*) FROM call_requests") == [(0,)]
 
     bert = await resident(client, 700_000_002, "Bert")
     carl = await resident(client, 700_000_003, "Carl")
@@ -106,7 +106,7 @@ async def test_call_backs_after_an_erasure_reach_the_volunteers(
     # Anna's old offer, pressed after all: her request is gone, and it says so.
     await client.press(piet.user_id, first_offer["message_id"] or 0, "task:claim:1", forge=True)
     await piet.expect_toast("This request is no longer open.")
-    tasks = await bot.query("SELECT id, status FROM callback_tasks ORDER BY id")
+    tasks = await bot.query("SELECT id, status FROM call_requests ORDER BY id")
     assert tasks == [(3, "open"), (4, "claimed")]
 
 

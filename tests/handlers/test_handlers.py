@@ -13,7 +13,7 @@ from bot.services.residents import Status
 from bot.services.roles import Role
 from handlers.auth import requires
 from handlers.context import SamenContext
-from handlers.mydata import ask_to_stop_messages
+from handlers.mydata.screens import ask_to_stop_messages
 from tests.handlers.conftest import USER, Feeder
 
 

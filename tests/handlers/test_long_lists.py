@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.emulator.client import EmulatorClient, Entry
 from bot.runtime import Runtime
 from bot.services import Services
-from bot.services.callbacks import CallOutcome
+from bot.services.callme.requests import CallOutcome
 from bot.services.roles import Role
 from tests.handlers.conftest import USER, Feeder
 
@@ -41,13 +41,13 @@ async def test_thirty_follow_ups_with_long_notes(
     await services.residents.give_consent(PIET, "Piet", "nl")
     async with runtime.db.transaction() as conn:
         await services.volunteers.enrol(PIET, "Piet", "nl", None, conn)
-    key = services.callbacks.moments()[0].key
+    key = services.call_requests.moments()[0].key
     for resident in RESIDENTS:
         await services.residents.give_consent(resident, "Anna", "nl")
-        task = await services.callbacks.create_request(resident, "0612345678", key, None)
-        await services.callbacks.claim(task.id, PIET)
-        await services.callbacks.record_outcome(task.id, PIET, CallOutcome.FOLLOW_UP)
-        assert await services.callbacks.add_note(task.id, PIET, "Wil graag een bezoek. " * 30)
+        task = await services.call_requests.create_request(resident, "0612345678", key, None)
+        await services.call_requests.claim(task.id, PIET)
+        await services.call_requests.record_outcome(task.id, PIET, CallOutcome.FOLLOW_UP)
+        assert await services.call_requests.add_note(task.id, PIET, "Wil graag een bezoek. " * 30)
     after = await client.last_seq(USER["id"])
 
     await feeder.text("/tasks")

@@ -18,16 +18,22 @@ from bot.activity_cli import import_file
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.services import Services
-from bot.services.activities import Activities, SearchQuery, When
-from bot.services.activity_fields import FieldError, apply, blank, repeat_of
-from bot.services.activity_import import read_csv, read_ics
-from bot.services.checkins import CheckinPolicy
-from bot.services.geo import POSTCODE_LIKE, Places, distance_m, format_distance, parse_postcode
-from bot.services.kinds import Kind
+from bot.services.activities.catalog import Activities, SearchQuery, When
+from bot.services.activities.fields import FieldError, apply, blank, repeat_of
+from bot.services.activities.imports import read_csv, read_ics
+from bot.services.activities.kinds import Kind
+from bot.services.activities.reminders import Added, reminder_moment
+from bot.services.activities.schedule import Schedule
+from bot.services.care.checkins import CheckinPolicy
 from bot.services.outbox import OutMessage
-from bot.services.reminders import Added, reminder_moment
+from bot.services.places.geo import (
+    POSTCODE_LIKE,
+    Places,
+    distance_m,
+    format_distance,
+    parse_postcode,
+)
 from bot.services.residents import Status
-from bot.services.schedule import Schedule
 from tests.conftest import FakeClock
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -578,7 +584,7 @@ def test_command_line_import(
 
 
 def test_a_repeat_rule_ending_in_utc_is_accepted_and_expanded() -> None:
-    from bot.services.schedule import Schedule
+    from bot.services.activities.schedule import Schedule
 
     weekly = Schedule(
         tz="Europe/Amsterdam",

@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.buttons import Prefix, decode
 from bot.clock import to_iso
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.services import Services
-from bot.services.checkins import (
+from bot.services.care.checkins import (
     EVERY_DAY,
     GREETINGS,
     WEEKDAYS,
@@ -29,7 +30,6 @@ from bot.services.checkins import (
 )
 from bot.services.outbox import Outcome, Result
 from bot.services.residents import Status
-from handlers.callback_data import Prefix, decode
 from tests.conftest import FakeClock
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -474,11 +474,11 @@ async def test_the_safety_net_makes_one_task_and_a_late_answer_closes_the_loop(
     assert await checkins.safety_tick() == 0
     clock.advance(hours=1)
     assert await checkins.watch() == 0
-    tasks = await db.fetchall("SELECT resident_id, phone, status FROM callback_tasks")
+    tasks = await db.fetchall("SELECT resident_id, phone, status FROM call_requests")
     assert [tuple(r) for r in tasks] == [(ANNA, "+31612345678", "open")]
     answer = await checkins.answer(ANNA, utc(2026, 11, 29, 9, 30), Mood.GOOD)
     assert answer is not None and answer.late and answer.task_cancelled and not answer.task_open
-    tasks = await db.fetchall("SELECT status FROM callback_tasks")
+    tasks = await db.fetchall("SELECT status FROM call_requests")
     assert [r[0] for r in tasks] == ["cancelled"]
 
 
@@ -525,7 +525,7 @@ async def test_the_safety_net_stays_quiet_when_it_should(
     await checkins.set_safety_net(ANNA, None)
     clock.advance(hours=4)
     assert await checkins.safety_tick() == 0
-    assert await db.fetchall("SELECT 1 FROM callback_tasks") == []
+    assert await db.fetchall("SELECT 1 FROM call_requests") == []
     escalations = await db.fetchall(
         "SELECT escalation FROM checkin_sends WHERE escalation IS NOT NULL"
     )
@@ -538,8 +538,8 @@ async def test_an_open_request_covers_a_missed_check_in(
     checkins = checkin_services.checkins
     await subscribe(checkin_services, time(10, 30), net=True)
     clock.now = utc(2026, 11, 29, 9, 31)
-    moment = checkin_services.callbacks.moments()[0]
-    own = await checkin_services.callbacks.create_request(ANNA, "0612345678", moment.key, None)
+    moment = checkin_services.call_requests.moments()[0]
+    own = await checkin_services.call_requests.create_request(ANNA, "0612345678", moment.key, None)
     await checkins.tick()
     await deliver_all(checkin_services)
     clock.advance(hours=3, minutes=1)

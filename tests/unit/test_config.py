@@ -121,21 +121,21 @@ def test_cli_version() -> None:
 
 
 def test_callback_regions_default_to_nl_and_read_a_list(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SAMEN_CALLBACK_REGIONS", raising=False)
-    assert load_settings().callback_regions == ("NL",)
-    monkeypatch.setenv("SAMEN_CALLBACK_REGIONS", " nl, be ,NL")
-    assert load_settings().callback_regions == ("NL", "BE")
+    monkeypatch.delenv("SAMEN_CALL_REGIONS", raising=False)
+    assert load_settings().call_regions == ("NL",)
+    monkeypatch.setenv("SAMEN_CALL_REGIONS", " nl, be ,NL")
+    assert load_settings().call_regions == ("NL", "BE")
 
 
 @pytest.mark.parametrize("value", ["NL,XX", "Netherlands", " , ", "NL;BE"])
 def test_bad_callback_regions_are_one_clear_line(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
-    monkeypatch.setenv("SAMEN_CALLBACK_REGIONS", value)
+    monkeypatch.setenv("SAMEN_CALL_REGIONS", value)
     with pytest.raises(ConfigError) as caught:
         load_settings()
     message = str(caught.value)
-    assert message.startswith("Configuration error: SAMEN_CALLBACK_REGIONS must be country codes")
+    assert message.startswith("Configuration error: SAMEN_CALL_REGIONS must be country codes")
     assert "\n" not in message
 
 

@@ -14,9 +14,9 @@ import pytest
 
 from bot.activity_cli import import_file
 from bot.db import Database
-from bot.services.geo import Places
-from bot.services.hsds_import import read_hsds
-from bot.services.kinds import Kind
+from bot.services.activities.hsds import read_hsds
+from bot.services.activities.kinds import Kind
+from bot.services.places.geo import Places
 from tests.conftest import FakeClock
 
 PLACES = Places.load()

@@ -15,8 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.services.activity_import import ReadResult, read_csv, read_file, read_ics
-from bot.services.geo import Places
+from bot.services.activities.imports import ReadResult, read_csv, read_file, read_ics
+from bot.services.places.geo import Places
 
 PLACES = Places.load()
 ZONE = "Europe/Amsterdam"

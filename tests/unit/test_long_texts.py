@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.common import MAX_MESSAGE, split_message
-from handlers.volunteer import shorten
+from handlers.volunteers.desk import shorten
 
 
 def utf16(text: str) -> int:

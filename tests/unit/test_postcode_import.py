@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.services.geo import Places, Postcode, distance_m
-from bot.services.postcode_import import (
+from bot.services.places.geo import Places, Postcode, distance_m
+from bot.services.places.postcode_import import (
     gpkg_polygons,
     import_postcodes,
     rd_to_wgs84,

@@ -8,13 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.buttons import Prefix, decode
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.services import Services
-from bot.services.checkins import CheckinPolicy, QuietHours
-from bot.services.outbox import OutMessage
-from bot.services.residents import Status
-from bot.services.selfcheck import (
+from bot.services.care.checkins import CheckinPolicy, QuietHours
+from bot.services.care.selfcheck import (
     ITEMS,
     Band,
     Problem,
@@ -28,8 +27,9 @@ from bot.services.selfcheck import (
     reply_from_text,
     score,
 )
+from bot.services.outbox import OutMessage
+from bot.services.residents import Status
 from bot.services.stats import Few, Later
-from handlers.callback_data import Prefix, decode
 from tests.conftest import FakeClock
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from bot.db import Database
 from bot.services import Services
-from bot.services.callbacks import CallbackPolicy
+from bot.services.callme.requests import CallPolicy
 from bot.services.privacy import (
     ANONYMOUS_TABLES,
     PERSONAL_TABLES,
@@ -162,8 +162,8 @@ def test_my_data_shows_every_personal_table() -> None:
 
 async def test_my_data_uses_the_configured_phone_retention(db: Database, clock: FakeClock) -> None:
     """SAMEN_PHONE_RETENTION_DAYS is what "My data" says about phone numbers."""
-    policy = CallbackPolicy(retention=timedelta(days=10))
-    services = Services.create(db, clock, callback_policy=policy)
+    policy = CallPolicy(retention=timedelta(days=10))
+    services = Services.create(db, clock, call_policy=policy)
     await services.residents.give_consent(1, "Wil", "nl")
     held = await services.privacy.holdings(1)
     assert held.retention.phone_days == 10

@@ -18,9 +18,9 @@ from aiohttp import web
 from bot.activity_cli import import_file
 from bot.db import Database
 from bot.services import Services
-from bot.services.activity_import import SourceDefaults, read_csv, read_ics
-from bot.services.geo import Places
-from bot.services.sources import SourceError, source_name
+from bot.services.activities.imports import SourceDefaults, read_csv, read_ics
+from bot.services.activities.sources import SourceError, source_name
+from bot.services.places.geo import Places
 from tests.conftest import FakeClock
 from tests.unit.test_activities import HEADER, csv_row
 

@@ -48,17 +48,17 @@ async def test_weekly_counts_and_totals(services: Services, clock: FakeClock, db
 async def test_median_time_to_call(services: Services, db: Database, clock: FakeClock) -> None:
     now = clock.now
     rows = [(now - timedelta(hours=h), now) for h in (1, 2, 6)]
-    columns = [r[1] for r in await db.fetchall("PRAGMA table_info(callback_tasks)")]
+    columns = [r[1] for r in await db.fetchall("PRAGMA table_info(call_requests)")]
     assert {"created_at", "closed_at", "status"} <= set(columns)
     for created, closed in rows:
         await db.execute(
-            "INSERT INTO callback_tasks (language, moment_start, moment_end, status, outcome,"
+            "INSERT INTO call_requests (language, moment_start, moment_end, status, outcome,"
             " created_at, opened_at, closed_at) VALUES ('nl', ?, ?, 'closed', 'reached', ?, ?, ?)",
             (created.isoformat(), closed.isoformat(), _iso(created), _iso(created), _iso(closed)),
         )
     report = await services.stats.report()
-    callbacks = next(s for s in report.sections if s.key == "callbacks")
-    median = next(s for s in callbacks.series if s.label.startswith("median"))
+    call_requests = next(s for s in report.sections if s.key == "call_requests")
+    median = next(s for s in call_requests.series if s.label.startswith("median"))
     assert median.values[-1] == 2.0
     assert median.values[0] is None  # no calls that week: nothing, not zero
 
@@ -168,10 +168,10 @@ async def test_chart_whole_numbers_and_hours_apart(
     services: Services, db: Database, clock: FakeClock
 ) -> None:
     await _self_checks_last_week(services, clock, 2)
-    await services.counts.bump("callbacks_requested", 3)
+    await services.counts.bump("call_requests_requested", 3)
     now = clock.now
     await db.execute(
-        "INSERT INTO callback_tasks (language, moment_start, moment_end, status, outcome,"
+        "INSERT INTO call_requests (language, moment_start, moment_end, status, outcome,"
         " created_at, opened_at, closed_at) VALUES ('nl', ?, ?, 'closed', 'reached', ?, ?, ?)",
         (_iso(now), _iso(now), _iso(now - timedelta(hours=5)), _iso(now), _iso(now)),
     )

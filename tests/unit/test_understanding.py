@@ -10,10 +10,10 @@ import pytest
 
 from bot.db import Database
 from bot.services import Services
-from bot.services.activities import When
-from bot.services.kinds import Kind
+from bot.services.activities.catalog import When
+from bot.services.activities.kinds import Kind
 from bot.services.stats import Later
-from bot.services.understanding import (
+from bot.services.understanding.reader import (
     CrisisKind,
     Meaning,
     crisis_kind,

@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.clock import to_iso
 from bot.db import Database
 from bot.services import Services
-from bot.services.callbacks import CallOutcome, TaskStatus, Topic
+from bot.services.callme.requests import CallOutcome, TaskStatus, Topic
 from bot.services.outbox import EMPTY_PAYLOAD, OutMessage
 from bot.services.roles import Role
 from bot.services.volunteers import (
@@ -150,7 +150,7 @@ async def test_application_declined(services: Services, db: Database) -> None:
 
 async def _rows_mentioning(db: Database, value: object) -> list[str]:
     hits = []
-    for table in ("callback_tasks", "volunteers", "volunteer_invites", "volunteer_applications"):
+    for table in ("call_requests", "volunteers", "volunteer_invites", "volunteer_applications"):
         rows = await db.fetchall(f"SELECT * FROM {table}")
         hits += [table for row in rows if any(str(v) == str(value) for v in tuple(row))]
     return hits
@@ -163,23 +163,23 @@ async def test_erasure_removes_everything_personal(services: Services, db: Datab
     invite = await services.volunteers.create_invite(COORDINATOR)
     await services.volunteers.redeem_invite(invite.code, VOLUNTEER, "Piet", "en")
     await services.volunteers.apply(RESIDENT)
-    key = services.callbacks.moments()[0].key
-    task = await services.callbacks.create_request(RESIDENT, "0612345678", key, Topic.WORRIED)
-    await services.callbacks.claim(task.id, VOLUNTEER)
-    await services.callbacks.add_note(task.id, VOLUNTEER, "Anna is worried about her neighbour")
+    key = services.call_requests.moments()[0].key
+    task = await services.call_requests.create_request(RESIDENT, "0612345678", key, Topic.WORRIED)
+    await services.call_requests.claim(task.id, VOLUNTEER)
+    await services.call_requests.add_note(task.id, VOLUNTEER, "Anna is worried about her neighbour")
     await services.privacy.erase(RESIDENT)
     assert await _rows_mentioning(db, RESIDENT) == []
     assert await _rows_mentioning(db, "+31612345678") == []
-    assert await services.callbacks.get(task.id) is None
+    assert await services.call_requests.get(task.id) is None
 
     # The volunteer leaves while holding someone else's task: it goes back to the queue.
     await services.residents.give_consent(RESIDENT + 1, "Bert", "nl")
-    other = await services.callbacks.create_request(RESIDENT + 1, "0612345670", key, None)
-    await services.callbacks.claim(other.id, VOLUNTEER)
-    await services.callbacks.record_outcome(other.id, VOLUNTEER, CallOutcome.NO_ANSWER)
+    other = await services.call_requests.create_request(RESIDENT + 1, "0612345670", key, None)
+    await services.call_requests.claim(other.id, VOLUNTEER)
+    await services.call_requests.record_outcome(other.id, VOLUNTEER, CallOutcome.NO_ANSWER)
     await services.privacy.erase(VOLUNTEER)
     assert await _rows_mentioning(db, VOLUNTEER) == []
-    back = await services.callbacks.get(other.id)
+    back = await services.call_requests.get(other.id)
     assert back is not None and back.status is TaskStatus.OPEN and back.volunteer_id is None
     assert back.phone == "+31612345670"  # the resident's request is not lost
 
@@ -189,10 +189,10 @@ async def test_erasure_removes_everything_personal(services: Services, db: Datab
 
 async def test_export_includes_the_new_tables(services: Services) -> None:
     await services.residents.give_consent(RESIDENT, "Anna", "nl")
-    key = services.callbacks.moments()[0].key
-    await services.callbacks.create_request(RESIDENT, "0612345678", key, Topic.CHAT)
+    key = services.call_requests.moments()[0].key
+    await services.call_requests.create_request(RESIDENT, "0612345678", key, Topic.CHAT)
     data = await services.privacy.export(RESIDENT)
-    assert data["callback_tasks"][0]["phone"] == "+31612345678"
+    assert data["call_requests"][0]["phone"] == "+31612345678"
 
 
 async def test_a_decision_counts_only_for_the_application_asked_about(

@@ -1,0 +1,1 @@
+"""Activities: the catalogue, its imports and feeds, schedules and reminders."""

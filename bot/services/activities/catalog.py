@@ -1,0 +1,576 @@
+"""Activities nearby: store, search by distance/kind/day, import, and coordinators' changes.
+
+Upcoming occurrences (the next ``WINDOW``) are materialised in
+``activity_occurrences`` so a search is one indexed query: a bounding box on
+``(lat, lon)`` around the person, the filters, and each activity's next
+occurrence from the occurrences' primary key. Distances are then exact
+(haversine) for the few rows in the box.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import sqlite3
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.clock import Clock, from_iso, to_iso
+from bot.db import Database
+from bot.services.activities.fields import ActivityData
+from bot.services.activities.kinds import Kind
+from bot.services.activities.schedule import Schedule
+from bot.services.audit import Audit
+from bot.services.places.geo import Places, bounding_box, distance_m
+
+WINDOW = timedelta(weeks=8)
+PAGE_SIZE = 5
+# Search radius: start small (fast in a dense town), double until a page is full.
+FIRST_RADIUS_M = 1_500.0
+MAX_RADIUS_M = 25_000.0
+BOT_SOURCE = "bot"  # activities added in chat by coordinators
+
+
+_COLUMNS = (
+    "a.id, a.title_nl, a.title_en, a.kind, a.place_name, a.lat, a.lon, a.all_day, a.free,"
+    " a.price, ((a.lat - :lat) * (a.lat - :lat) + (a.lon - :lon) * (a.lon - :lon) * :k2) AS d2"
+)
+_BOX = (
+    "a.hidden_by IS NULL AND a.lat BETWEEN :lat0 AND :lat1 AND a.lon BETWEEN :lon0 AND :lon1"
+    "{filters}"
+)
+# Any time: from the activities in the box (by place, or by kind and place), each
+# with its next occurrence from the occurrences' primary key.
+_SEARCH_ANY = (
+    f"SELECT * FROM (SELECT {_COLUMNS},"
+    " (SELECT MIN(o.starts_at) FROM activity_occurrences o WHERE o.activity_id = a.id"
+    "   AND o.starts_at >= CASE a.all_day WHEN 1 THEN :day_ago ELSE :now END"
+    "   AND o.starts_at < :until AND o.ends_at > :now) AS next_start"
+    f" FROM activities a WHERE {_BOX}) WHERE next_start IS NOT NULL ORDER BY d2 LIMIT :n"
+)
+# Today or this week: few occurrences fall in the period, so SQLite may start from
+# them (by start time) instead of from every activity in the box.
+_SEARCH_SOON = (
+    f"SELECT {_COLUMNS}, MIN(o.starts_at) AS next_start"
+    " FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id"
+    " WHERE o.starts_at >= :day_ago AND o.starts_at < :until AND o.ends_at > :now"
+    " AND (a.all_day = 1 OR o.starts_at >= :now)"
+    f" AND {_BOX} GROUP BY a.id ORDER BY d2 LIMIT :n"
+)
+
+
+class When(StrEnum):
+    TODAY = "t"
+    WEEK = "w"
+    ANY = "a"
+
+
+class HiddenBy(StrEnum):
+    SOURCE = "source"
+    COORDINATOR = "coordinator"
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: int
+    source: str
+    data: ActivityData
+    hidden_by: HiddenBy | None
+    updated_at: datetime
+
+    def title(self, language: str) -> str:
+        return self.data.title_en if language == "en" and self.data.title_en else self.data.title_nl
+
+    def description(self, language: str) -> str:
+        if language == "en" and self.data.description_en:
+            return self.data.description_en
+        return self.data.description_nl
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    lat: float
+    lon: float
+    kind: Kind | None = None
+    when: When = When.ANY
+    free_only: bool = False
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    title_nl: str
+    title_en: str
+    kind: Kind
+    place_name: str
+    distance_m: float
+    starts_at: datetime
+    all_day: bool
+    free: bool
+    price: str
+
+    def title(self, language: str) -> str:
+        return self.title_en if language == "en" and self.title_en else self.title_nl
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[Hit]
+    page: int
+    has_next: bool
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    hidden: int = 0
+    errors: list[str] = field(default_factory=list)  # the file was refused: nothing changed
+    skipped: list[str] = field(default_factory=list)  # rows left out, the rest imported
+
+    def summary(self) -> str:
+        """One line for the command line and `samen sources`."""
+        return (
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged},"
+            f" hidden {self.hidden}, skipped {len(self.skipped)}, errors {len(self.errors)}"
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    changed_by: int | None
+    action: str
+    detail: str
+    changed_at: datetime
+
+
+def _activity(row: sqlite3.Row) -> Activity:
+    schedule = _schedule(row)
+    data = ActivityData(
+        external_id=row["external_id"],
+        title_nl=row["title_nl"],
+        title_en=row["title_en"],
+        description_nl=row["description_nl"],
+        description_en=row["description_en"],
+        organiser=row["organiser"],
+        kind=Kind(row["kind"]),
+        place_name=row["place_name"],
+        address=row["address"],
+        lat=float(row["lat"]),
+        lon=float(row["lon"]),
+        schedule=schedule,
+        free=bool(row["free"]),
+        price=row["price"],
+        wheelchair=bool(row["wheelchair"]),
+        hearing_loop=bool(row["hearing_loop"]),
+        phone=row["phone"],
+        website=row["website"],
+    )
+    hidden = row["hidden_by"]
+    return Activity(
+        id=int(row["id"]),
+        source=row["source"],
+        data=data,
+        hidden_by=HiddenBy(hidden) if hidden else None,
+        updated_at=from_iso(row["updated_at"]),
+    )
+
+
+def occurrence_rows(
+    activity_id: int, schedule: Schedule, start: datetime, end: datetime
+) -> list[tuple[int, str, str]]:
+    return [(activity_id, to_iso(b), to_iso(e)) for b, e in schedule.occurrences(start, end)]
+
+
+class Activities:
+    def __init__(
+        self, db: Database, clock: Clock, places: Places, zone: ZoneInfo, audit: Audit | None = None
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._audit = audit
+        self.places = places
+        self.zone = zone
+
+    # ------------------------------------------------------------------ reading
+
+    async def get(self, activity_id: int) -> Activity | None:
+        row = await self._db.fetchone("SELECT * FROM activities WHERE id = ?", (activity_id,))
+        return _activity(row) if row else None
+
+    async def upcoming(self, activity_id: int, limit: int = 3) -> list[Occurrence]:
+        """The next occurrences that have not ended (an all-day one counts until its end)."""
+        now = self._clock()
+        rows = await self._db.fetchall(
+            "SELECT starts_at, ends_at FROM activity_occurrences"
+            " WHERE activity_id = ? AND starts_at >= ? AND ends_at > ?"
+            " ORDER BY starts_at LIMIT ?",
+            (activity_id, to_iso(now - timedelta(days=1)), to_iso(now), limit),
+        )
+        return [Occurrence(from_iso(r[0]), from_iso(r[1])) for r in rows]
+
+    async def hidden(self, limit: int = 20) -> list[Activity]:
+        rows = await self._db.fetchall(
+            "SELECT * FROM activities WHERE hidden_by IS NOT NULL"
+            " ORDER BY updated_at DESC, id DESC LIMIT ?",
+            (limit,),
+        )
+        return [_activity(r) for r in rows]
+
+    async def history(self, activity_id: int, limit: int = 3) -> list[Change]:
+        """The latest changes to an activity, newest first (who, what and when)."""
+        rows = await self._db.fetchall(
+            "SELECT changed_by, action, detail, changed_at FROM activity_changes"
+            " WHERE activity_id = ? ORDER BY id DESC LIMIT ?",
+            (activity_id, limit),
+        )
+        return [
+            Change(r["changed_by"], r["action"], r["detail"], from_iso(r["changed_at"]))
+            for r in rows
+        ]
+
+    def until(self, when: When) -> datetime:
+        """The end of 'today' / 'this week' in local time.
+
+        "This week" ("deze week") ends with Sunday, as people mean it: on a
+        Saturday it is the weekend, not the next Friday.
+        """
+        now = self._clock()
+        if when is When.ANY:
+            return now + WINDOW
+        local_day = now.astimezone(self.zone).date()
+        days = 1 if when is When.TODAY else 7 - local_day.weekday()
+        return datetime.combine(local_day + timedelta(days=days), time(), tzinfo=self.zone)
+
+    async def search(self, query: SearchQuery) -> SearchPage:
+        """Visible activities with an occurrence in the chosen period, nearest first.
+
+        The box around the person starts small and doubles until it holds a full
+        page (plus one, to know whether there is a next page) inside its circle.
+        SQL orders by a flat-earth distance (exact enough at town scale, plain
+        arithmetic) and returns only the rows a page needs; haversine decides.
+        """
+        now = self._clock()
+        needed = (query.page + 1) * PAGE_SIZE + 1
+        params: dict[str, object] = {
+            "now": to_iso(now),
+            "day_ago": to_iso(now - timedelta(days=1)),
+            "until": to_iso(self.until(query.when)),
+            "kind": query.kind.value if query.kind else None,
+            "lat": query.lat,
+            "lon": query.lon,
+            "k2": math.cos(math.radians(query.lat)) ** 2,
+            "n": needed,
+        }
+        filters = (" AND a.kind = :kind" if query.kind else "") + (
+            " AND a.free = 1" if query.free_only else ""
+        )
+        sql = (_SEARCH_ANY if query.when is When.ANY else _SEARCH_SOON).format(filters=filters)
+        radius = FIRST_RADIUS_M
+        while True:
+            lat0, lat1, lon0, lon1 = bounding_box(query.lat, query.lon, radius)
+            rows = await self._db.fetchall(
+                sql, {**params, "lat0": lat0, "lat1": lat1, "lon0": lon0, "lon1": lon1}
+            )
+            scored = [
+                (distance_m(query.lat, query.lon, r["lat"], r["lon"]), r["next_start"], r)
+                for r in rows
+            ]
+            inside = [s for s in scored if s[0] <= radius]
+            if len(inside) >= needed or radius >= MAX_RADIUS_M:
+                break
+            radius = min(radius * 2, MAX_RADIUS_M)
+        inside.sort(key=lambda s: (s[0], s[1], s[2]["id"]))
+        start = query.page * PAGE_SIZE
+        hits = [
+            Hit(
+                id=int(r["id"]),
+                title_nl=r["title_nl"],
+                title_en=r["title_en"],
+                kind=Kind(r["kind"]),
+                place_name=r["place_name"],
+                distance_m=d,
+                starts_at=from_iso(next_start),
+                all_day=bool(r["all_day"]),
+                free=bool(r["free"]),
+                price=r["price"],
+            )
+            for d, next_start, r in inside[start : start + PAGE_SIZE]
+        ]
+        return SearchPage(hits, query.page, len(inside) > start + PAGE_SIZE)
+
+    # ------------------------------------------------------------------ occurrences
+
+    def _window(self) -> tuple[datetime, datetime]:
+        now = self._clock()
+        return now - timedelta(days=1), now + WINDOW
+
+    async def refresh(self) -> int:
+        """Rebuild every shown activity's occurrences for the window from now.
+
+        The expansion runs in a worker thread (it is CPU work), the rewrite in
+        one transaction; run by the scheduler, it is idempotent. An activity that
+        was added, edited, hidden or shown while the expansion ran is left alone:
+        that change already rebuilt its occurrences, and the expansion is stale.
+        """
+        rows = await self._db.fetchall(f"SELECT {_VERSION}, hidden_by FROM activities")
+        read = {int(r["id"]): tuple(r)[1:] for r in rows}
+        start, end = self._window()
+        schedules = [(int(r["id"]), _schedule(r)) for r in rows if r["hidden_by"] is None]
+        expanded = await asyncio.to_thread(_expand_all, schedules, start, end)
+        async with self._db.transaction() as conn:
+            current = await conn.execute_fetchall(f"SELECT {_VERSION}, hidden_by FROM activities")
+            changed = [int(r["id"]) for r in current if read.get(int(r["id"])) != tuple(r)[1:]]
+            await conn.execute(
+                "DELETE FROM activity_occurrences"
+                f" WHERE activity_id NOT IN ({', '.join('?' * len(changed))})",
+                changed,
+            )
+            unchanged = {int(r["id"]) for r in current} - set(changed)
+            occurrences = [o for o in expanded if o[0] in unchanged]
+            await conn.executemany(
+                "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at)"
+                " VALUES (?, ?, ?)",
+                occurrences,
+            )
+        return len(occurrences)
+
+    async def _rebuild(
+        self, conn: aiosqlite.Connection, activity_id: int, schedule: Schedule | None
+    ) -> None:
+        """One activity's occurrences, inside the caller's transaction (None: none)."""
+        await conn.execute("DELETE FROM activity_occurrences WHERE activity_id = ?", (activity_id,))
+        if schedule is not None:
+            start, end = self._window()
+            await conn.executemany(
+                "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at)"
+                " VALUES (?, ?, ?)",
+                occurrence_rows(activity_id, schedule, start, end),
+            )
+
+    # ------------------------------------------------------------------ import
+
+    async def import_activities(
+        self,
+        source: str,
+        activities: Sequence[ActivityData],
+        keep: Collection[str] = frozenset(),
+    ) -> ImportReport:
+        """Bring one source in line with its file, in one transaction.
+
+        New ids are added, changed ones updated in place, ids the file no longer
+        has are hidden (and shown again if they come back). Ids in ``keep`` (rows
+        the file has but that could not be read) stay as they were. A coordinator's
+        hide is left alone. Every change is recorded in activity_changes.
+        """
+        report = ImportReport()
+        now = self._clock()
+        stamp = to_iso(now)
+        start, end = self._window()
+        existing = {
+            str(r["external_id"]): r
+            for r in await self._db.fetchall("SELECT * FROM activities WHERE source = ?", (source,))
+        }
+        # Expand outside the transaction and off the event loop.
+        expanded = await asyncio.to_thread(
+            lambda: [a.schedule.occurrences(start, end) for a in activities]
+        )
+        changes: list[tuple[int, str, str]] = []
+        async with self._db.transaction() as conn:
+            for activity, spans in zip(activities, expanded, strict=True):
+                columns = activity.columns()
+                row = existing.pop(activity.external_id, None)
+                if row is None:
+                    names = ", ".join(columns)
+                    marks = ", ".join("?" * len(columns))
+                    cursor = await conn.execute(
+                        f"INSERT INTO activities (source, {names}, created_at, updated_at)"
+                        f" VALUES (?, {marks}, ?, ?)",
+                        (source, *columns.values(), stamp, stamp),
+                    )
+                    activity_id = int(cursor.lastrowid or 0)
+                    await cursor.close()
+                    report.added += 1
+                    changes.append((activity_id, "import-add", source))
+                else:
+                    activity_id = int(row["id"])
+                    same = all(row[k] == v for k, v in columns.items())
+                    comes_back = row["hidden_by"] == HiddenBy.SOURCE
+                    if same and not comes_back:
+                        report.unchanged += 1
+                        continue
+                    assignments = ", ".join(f"{k} = ?" for k in columns)
+                    await conn.execute(
+                        f"UPDATE activities SET {assignments}, updated_at = ?,"
+                        " hidden_by = CASE hidden_by WHEN 'source' THEN NULL ELSE hidden_by END"
+                        " WHERE id = ?",
+                        (*columns.values(), stamp, activity_id),
+                    )
+                    report.updated += 1
+                    changes.append((activity_id, "import-update", source))
+                    await conn.execute(
+                        "DELETE FROM activity_occurrences WHERE activity_id = ?", (activity_id,)
+                    )
+                    if row["hidden_by"] == HiddenBy.COORDINATOR:
+                        continue  # hidden in chat: no occurrences until shown again
+                await conn.executemany(
+                    "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at)"
+                    " VALUES (?, ?, ?)",
+                    [(activity_id, to_iso(b), to_iso(e)) for b, e in spans],
+                )
+            gone = [
+                int(r["id"])
+                for r in existing.values()
+                if r["hidden_by"] is None and r["external_id"] not in keep
+            ]
+            await conn.executemany(
+                "UPDATE activities SET hidden_by = 'source', updated_at = ? WHERE id = ?",
+                [(stamp, i) for i in gone],
+            )
+            await conn.executemany(
+                "DELETE FROM activity_occurrences WHERE activity_id = ?", [(i,) for i in gone]
+            )
+            report.hidden = len(gone)
+            changes += [(i, "import-hide", source) for i in gone]
+            await conn.executemany(
+                "INSERT INTO activity_changes (activity_id, changed_by, action, detail,"
+                " changed_at) VALUES (?, NULL, ?, ?, ?)",
+                [(i, action, detail, stamp) for i, action, detail in changes],
+            )
+        return report
+
+    # ------------------------------------------------------------------ coordinators
+
+    async def create(self, data: ActivityData, by: int) -> Activity:
+        """A coordinator's new activity (source 'bot', a fresh external id)."""
+        stamp = to_iso(self._clock())
+        columns = data.with_columns(external_id=uuid.uuid4().hex).columns()
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"INSERT INTO activities (source, {', '.join(columns)}, created_at, updated_at)"
+                f" VALUES (?, {', '.join('?' * len(columns))}, ?, ?)",
+                (BOT_SOURCE, *columns.values(), stamp, stamp),
+            )
+            activity_id = int(cursor.lastrowid or 0)
+            await cursor.close()
+            await self._rebuild(conn, activity_id, data.schedule)
+            await self._record(conn, activity_id, by, "add", "")
+        created = await self.get(activity_id)
+        assert created is not None
+        return created
+
+    async def update(self, activity_id: int, data: ActivityData, by: int, what: str) -> bool:
+        """Save a coordinator's edit of one field (``what`` names it for the history)."""
+        columns = data.columns()
+        columns.pop("external_id")
+        stamp = to_iso(self._clock())
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE activities SET {', '.join(f'{k} = ?' for k in columns)},"
+                " updated_at = ? WHERE id = ?",
+                (*columns.values(), stamp, activity_id),
+            )
+            changed = cursor.rowcount > 0
+            await cursor.close()
+            if not changed:
+                return False
+            hidden = await conn.execute_fetchall(
+                "SELECT 1 FROM activities WHERE id = ? AND hidden_by IS NOT NULL", (activity_id,)
+            )
+            await self._rebuild(conn, activity_id, None if list(hidden) else data.schedule)
+            await self._record(conn, activity_id, by, "edit", what)
+        return True
+
+    async def set_hidden(self, activity_id: int, hidden: bool, by: int) -> Activity | None:
+        """Hide or show again; showing undoes any hide, the source's included."""
+        activity = await self.get(activity_id)
+        if activity is None:
+            return None
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE activities SET hidden_by = ?, updated_at = ? WHERE id = ?",
+                (
+                    HiddenBy.COORDINATOR.value if hidden else None,
+                    to_iso(self._clock()),
+                    activity_id,
+                ),
+            )
+            await self._rebuild(conn, activity_id, None if hidden else activity.data.schedule)
+            await self._record(conn, activity_id, by, "hide" if hidden else "show", "")
+        return await self.get(activity_id)
+
+    async def draft(self, telegram_id: int) -> dict[str, Any] | None:
+        """A coordinator's half-finished add or edit, so a restart loses no answers."""
+        row = await self._db.fetchone(
+            "SELECT data FROM activity_drafts WHERE telegram_id = ?", (telegram_id,)
+        )
+        if row is None:
+            return None
+        data = json.loads(row[0])
+        return data if isinstance(data, dict) else None
+
+    async def save_draft(self, telegram_id: int, data: dict[str, Any]) -> None:
+        await self._db.execute(
+            "INSERT INTO activity_drafts (telegram_id, data, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (telegram_id) DO UPDATE SET data = excluded.data,"
+            " updated_at = excluded.updated_at",
+            (telegram_id, json.dumps(data, ensure_ascii=False), to_iso(self._clock())),
+        )
+
+    async def drop_draft(self, telegram_id: int) -> None:
+        await self._db.execute("DELETE FROM activity_drafts WHERE telegram_id = ?", (telegram_id,))
+
+    async def _record(
+        self, conn: aiosqlite.Connection, activity_id: int, by: int, action: str, detail: str
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO activity_changes (activity_id, changed_by, action, detail, changed_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (activity_id, by, action, detail, to_iso(self._clock())),
+        )
+        if self._audit is not None:  # also in the coordinators' /audit, with the rest
+            await self._audit.record(
+                f"activity.{action}", actor_id=by, subject_id=activity_id, detail=detail, conn=conn
+            )
+
+
+# What ``refresh`` compares to see that an activity changed while it expanded:
+# the stamp (second precision) and the schedule itself (for a change within that second).
+_VERSION = "id, updated_at, tz, start_local, all_day, duration_min, rrule, exdates, rdates"
+
+
+def _schedule(row: sqlite3.Row) -> Schedule:
+    return Schedule(
+        tz=row["tz"],
+        start_local=row["start_local"],
+        all_day=bool(row["all_day"]),
+        duration_min=int(row["duration_min"]),
+        rrule=row["rrule"],
+        exdates=tuple(row["exdates"].split()),
+        rdates=tuple(row["rdates"].split()),
+    )
+
+
+def _expand_all(
+    schedules: list[tuple[int, Schedule]], start: datetime, end: datetime
+) -> list[tuple[int, str, str]]:
+    rows: list[tuple[int, str, str]] = []
+    for activity_id, schedule in schedules:
+        rows += occurrence_rows(activity_id, schedule, start, end)
+    return rows

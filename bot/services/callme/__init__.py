@@ -1,0 +1,1 @@
+"""Call requests: a resident asks for a phone call, a volunteer calls back."""

@@ -1,0 +1,1 @@
+"""Care: check-ins with their safety net, and the monthly self-check."""

@@ -1,0 +1,1 @@
+"""Places: postcodes, their centres and distances."""

@@ -1,0 +1,1 @@
+"""Understanding typed messages: the reader and its word lists."""

@@ -1,0 +1,1 @@
+"""The activities journey: search, details, reminders, and editing by coordinators."""

@@ -1,0 +1,1 @@
+"""Care: the check-ins a resident chooses, and the monthly self-check."""

@@ -1,0 +1,1 @@
+"""My data: see, export, stop messages, change the postcode, delete everything."""

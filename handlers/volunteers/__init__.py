@@ -1,0 +1,1 @@
+"""Volunteers: the task desk, profiles, invite links and their administration."""

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.buttons import MAX_BYTES, Prefix, decode, encode, matches
+
+
+def test_round_trip() -> None:
+    data = encode(Prefix.CONSENT, "yes", "nl")
+    assert data == "consent:yes:nl"
+    assert decode(data) == (Prefix.CONSENT, ("yes", "nl"))
+    assert matches(Prefix.CONSENT)(data)
+    assert not matches(Prefix.LANGUAGE)(data)
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "",
+        "consent",
+        "consent:",
+        "consent:yes",
+        "consent:yes:de",
+        "consent:yes:nl:x",
+        "lang:NL",
+        "lang:nl ",
+        "my:delete_all",
+        "erase:YES",
+        "unknown:1",
+        "x" * 65,
+        None,
+        42,
+    ],
+)
+def test_forged_data_is_refused(forged: object) -> None:
+    assert decode(forged) is None
+
+
+def test_encode_refuses_what_decode_would_refuse() -> None:
+    with pytest.raises(ValueError):
+        encode(Prefix.LANGUAGE, "fr")
+
+
+@given(st.text(max_size=200))
+def test_decode_never_crashes_and_accepts_only_short_known_data(data: str) -> None:
+    decoded = decode(data)
+    if decoded is not None:
+        assert len(data.encode()) <= MAX_BYTES
+        prefix, args = decoded
+        assert encode(prefix, *args) == data
