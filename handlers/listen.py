@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
+from bot.channels.telegram.conversation import run_step
 from bot.services.activities.catalog import When
 from bot.services.activities.kinds import KIND_LABELS, Kind
 from bot.services.callme.requests import Topic
@@ -228,7 +229,7 @@ async def _stop(update: Update, ctx: SamenContext, _: Understood) -> None:
                 "Tap “🔕 Stop all messages” below. You can turn them on again at any time."
             ),
         )
-    await show_my_data(update, ctx)
+    await run_step(show_my_data, update, ctx)
 
 
 async def _delete(update: Update, ctx: SamenContext, _: Understood) -> None:
@@ -242,7 +243,7 @@ async def _delete(update: Update, ctx: SamenContext, _: Understood) -> None:
                 "Tap “🗑 Delete everything” below. I will ask you once more before I delete."
             ),
         )
-    await show_my_data(update, ctx)
+    await run_step(show_my_data, update, ctx)
 
 
 async def _how(update: Update, ctx: SamenContext, _: Understood) -> None:
