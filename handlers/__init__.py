@@ -4,15 +4,16 @@ Order matters, because PTB stops at the first matching handler in a group:
 
 group -1  load_person: who is this, which language; groups are answered once, then ignored
 group  0  0. journeys converted to the conversation layer (bot/chat), through one
-             handler that claims only what they handle: my data
+             handler that claims only what they handle: onboarding's buttons, /privacy,
+             the menu's /menu /help /language and labels, my data
           1. conversations (check-ins; call me; volunteer profile; adding an activity)
              - their states win while open
           2. each journey's buttons and commands: broadcasts, the task desk, volunteers
              (before /start, which it answers for invite links), numbers, the monthly
              self-check, activities
              (before the text handler, which it answers for typed postcodes)
-          3. commands: /start /menu /help /language /privacy
-          4. onboarding buttons, check-in mood buttons
+          3. /start (after the volunteers' /start <invite code>)
+          4. check-in mood buttons
           5. text: menu labels and typed check-in answers, else what the words mean
              (handlers.listen; "112" and "113" before the activities' postcodes)
           6. catch-alls: unknown commands, voice/video/photos (the offer of a call),
@@ -33,30 +34,23 @@ from telegram.ext import (
     filters,
 )
 
-from bot.buttons import Prefix, matches
+from bot.channels.telegram.conversation import ptb_callback
 from bot.channels.telegram.handler import JourneysHandler
 from bot.chat.journeys import Journeys
-from handlers import mydata
+from handlers import menu, mydata, start
 from handlers.activities.admin import activity_admin_conversation
 from handlers.activities.search import activity_handlers
 from handlers.broadcast import broadcast_handlers
 from handlers.callme.request import call_me_conversation, call_request_handlers
 from handlers.care.checkins import checkins_conversation, mood_handler
 from handlers.care.selfcheck import selfcheck_handlers
-from handlers.commands import names
 from handlers.errors import on_error
 from handlers.expired import button_expired
 from handlers.listen import helpline_handler, media_handler
-from handlers.menu import ask_language, on_text, set_language, show_help, show_menu
+from handlers.menu import on_text
 from handlers.numbers import numbers_handlers
 from handlers.people import load_person
-from handlers.start import (
-    answered_consent,
-    chose_language,
-    show_privacy,
-    show_privacy_details,
-    start,
-)
+from handlers.start import start as start_step
 from handlers.unexpected import edited_message, unknown_command, unsupported_message
 from handlers.volunteers.admin import volunteer_admin_handlers
 from handlers.volunteers.desk import volunteer_conversation, volunteer_handlers
@@ -66,6 +60,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(TypeHandler(Update, load_person), group=-1)
     journeys = Journeys(app.bot_data.menu_index)
+    # The order of these calls does not matter: each claims its own prefixes, commands,
+    # menu labels and questions, and a second claim is refused.
+    start.register(journeys)
+    menu.register(journeys)
     mydata.register(journeys)
     app.add_handlers(
         [
@@ -82,16 +80,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             *selfcheck_handlers(),
             helpline_handler(),  # "112" is a call for help, not a postcode
             *activity_handlers(),  # before the text handler: it answers typed postcodes
-            CommandHandler("start", start, filters=private),
-            CommandHandler(names("menu", "cancel"), show_menu, filters=private),
-            CommandHandler(names("help"), show_help, filters=private),
-            CommandHandler(names("language"), ask_language, filters=private),
-            CommandHandler(names("privacy"), show_privacy, filters=private),
-            CallbackQueryHandler(chose_language, pattern=matches(Prefix.LANGUAGE)),
-            CallbackQueryHandler(set_language, pattern=matches(Prefix.SET_LANGUAGE)),
-            CallbackQueryHandler(answered_consent, pattern=matches(Prefix.CONSENT)),
-            CallbackQueryHandler(_privacy_button, pattern=matches(Prefix.PRIVACY)),
-            CallbackQueryHandler(show_privacy_details, pattern=matches(Prefix.PRIVACY_DETAILS)),
+            CommandHandler("start", ptb_callback(start_step), filters=private),
             mood_handler(),
             MessageHandler(
                 private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text
@@ -104,9 +93,3 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ]
     )
     app.add_error_handler(on_error)
-
-
-async def _privacy_button(update: Update, ctx: Any) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    await show_privacy(update, ctx)

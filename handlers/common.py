@@ -8,16 +8,10 @@ from bot.channels.telegram.send import MAX_MESSAGE as MAX_MESSAGE
 from bot.channels.telegram.send import send_parts
 from bot.channels.telegram.send import shows_already as shows_already
 from bot.channels.telegram.send import split_message as split_message
-from bot.config import SUPPORTED_LANGUAGES
 from bot.services.residents import Status
+from handlers.choices import guess_language as guess_language
 from handlers.context import SamenContext
 from handlers.keyboards import main_menu
-
-
-def guess_language(language_code: str | None, default: str) -> str:
-    """Telegram's language setting, if Samen speaks it; else the configured default."""
-    code = (language_code or "").split("-")[0].lower()
-    return code if code in SUPPORTED_LANGUAGES else default
 
 
 def is_consented(ctx: SamenContext) -> bool:

@@ -1,8 +1,8 @@
 """One way to build a ConversationHandler, with the conventions every journey shares.
 
 Persistent (state survives a restart), re-enterable, a timeout, and the same
-ways out everywhere: /cancel and /menu end the conversation and show the menu,
-/start starts over.
+ways out everywhere: any command or menu tap ends the conversation first
+(handlers.people.load_person), so /cancel and /menu show the menu, /start starts over.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
+from telegram.ext import BaseHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.channels.telegram.ptb_conversations import leave_conversations as leave_conversations
 from bot.persistence import CONVERSATION_TIMEOUT
-from handlers.commands import names
 from handlers.context import SamenContext
 
 TIMEOUT_S = int(CONVERSATION_TIMEOUT.total_seconds())
@@ -30,9 +29,6 @@ def conversation(
     entry_points: list[BaseHandler[Update, Any, Any]],
     states: dict[object, list[BaseHandler[Update, Any, Any]]],
 ) -> ConversationHandler[Any]:
-    from handlers.menu import show_menu
-    from handlers.start import start
-
     with warnings.catch_warnings():
         # PTB warns that with per_message=False a CallbackQueryHandler is tracked per
         # person, not per message. That is intended: stale buttons of an old
@@ -41,10 +37,9 @@ def conversation(
         return ConversationHandler(
             entry_points=entry_points,
             states=states,
-            fallbacks=[
-                CommandHandler(names("cancel", "menu"), end_with(show_menu)),
-                CommandHandler("start", end_with(start)),
-            ],
+            # No fallbacks: every command and menu tap ends every conversation before
+            # it is handled (handlers.people.load_person), /cancel and /menu included.
+            fallbacks=[],
             name=name,
             persistent=True,
             allow_reentry=True,

@@ -249,7 +249,7 @@ async def _delete(update: Update, ctx: SamenContext, _: Understood) -> None:
 async def _how(update: Update, ctx: SamenContext, _: Understood) -> None:
     from handlers.menu import show_help  # the menu imports this module
 
-    await show_help(update, ctx)
+    await run_step(show_help, update, ctx)
 
 
 async def _greeting(update: Update, ctx: SamenContext, _: Understood) -> None:

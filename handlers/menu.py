@@ -1,30 +1,50 @@
-"""The main menu: /menu, /help, /language, and taps on the menu's reply buttons."""
+"""The main menu: /menu, /help, /language, and taps on the menu's reply buttons.
+
+The steps here speak the conversation layer (bot/chat); ``on_text`` is the PTB handler
+for typed text that no converted journey claims, until every journey is converted.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 
 from bot.buttons import Prefix, args_of
+from bot.chat.conversation import Conversation
+from bot.chat.journeys import Journeys
+from bot.chat.menu import MAX_LABEL, MenuAction, menu_action
+from bot.chat.message import Reply
 from bot.services.roles import Role
 from handlers.activities.search import show_activities
 from handlers.care.checkins import show_checkins, typed_checkin_answer
 from handlers.care.selfcheck import typed_selfcheck_answer
-from handlers.common import edit_buttons, send_with_menu
+from handlers.choices import language_choices
+from handlers.commands import names
 from handlers.context import SamenContext
-from handlers.keyboards import MAX_LABEL, MenuAction, language_choice, menu_action
 from handlers.listen import answer_typed
-from handlers.start import show_privacy
 from handlers.volunteers.desk import show_help_out
 
 
-async def show_menu(update: Update, ctx: SamenContext) -> None:
-    await send_with_menu(update, ctx, ctx.t._("What would you like to do?"))
+def register(journeys: Journeys) -> None:
+    journeys.command(names("menu", "cancel"), show_menu)
+    journeys.command(names("help"), show_help)
+    journeys.command(names("language"), ask_language)
+    journeys.choice(Prefix.SET_LANGUAGE, set_language)
+    journeys.menu(MenuAction.BACK, show_menu)
+    journeys.menu(MenuAction.HELP, show_help)
+    journeys.menu(MenuAction.LANGUAGE, ask_language)
 
 
-async def show_help(update: Update, ctx: SamenContext) -> None:
+async def show_menu(c: Conversation) -> None:
+    await c.say(Reply(c.t._("What would you like to do?"), menu=True))
+
+
+async def show_help(c: Conversation) -> None:
     """How Samen works; volunteers and coordinators also see their own commands."""
     parts = [
-        ctx.t._(
+        c.t._(
             "<b>How Samen works</b>\n\n"
             "Tap a button at the bottom of your screen. "
             "No buttons? Tap the small square with four dots next to the text box, "
@@ -36,13 +56,12 @@ async def show_help(update: Update, ctx: SamenContext) -> None:
             "/help – this text"
         )
     ]
-    user = update.effective_user
-    roles = await ctx.services.roles.of(user.id) if user is not None else frozenset()
+    roles = await c.runtime.services.roles.of(c.person.id)
     if Role.VOLUNTEER in roles:
-        parts.append(ctx.t._("<b>For volunteers</b>\n/tasks – open call-back requests and yours"))
+        parts.append(c.t._("<b>For volunteers</b>\n/tasks – open call-back requests and yours"))
     if Role.COORDINATOR in roles:
         parts.append(
-            ctx.t._(
+            c.t._(
                 "<b>For coordinators</b>\n"
                 "/broadcast – a message to many residents\n"
                 "/broadcasts – planned messages, to cancel\n"
@@ -54,35 +73,35 @@ async def show_help(update: Update, ctx: SamenContext) -> None:
                 "/audit – who did what"
             )
         )
-    await send_with_menu(update, ctx, "\n\n".join(parts))
+    await c.say(Reply("\n\n".join(parts), menu=True))
 
 
-async def ask_language(update: Update, ctx: SamenContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
-        return
-    await ctx.bot.send_message(
-        chat.id,
-        ctx.t._("Which language do you want?"),
-        reply_markup=language_choice(Prefix.SET_LANGUAGE, ctx.t.language),
+async def ask_language(c: Conversation) -> None:
+    await c.say(
+        Reply(
+            c.t._("Which language do you want?"),
+            choices=language_choices(Prefix.SET_LANGUAGE, c.t.language),
+        )
     )
 
 
-async def set_language(update: Update, ctx: SamenContext) -> None:
+async def set_language(c: Conversation) -> None:
     """setlang:xx: remember the language (stored only for residents who agreed)."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
-        return
-    language = args_of(query.data)[0]
-    if ctx.resident is not None:
-        await ctx.services.residents.set_language(user.id, language)
-    elif ctx.user_data is not None:
-        ctx.user_data["language"] = language
-    ctx.t = ctx.runtime.catalogs.get(language)
-    await query.answer()
-    await edit_buttons(query, None)
-    await send_with_menu(update, ctx, ctx.t._("Fine, I will write in English from now on."))
+    await c.set_language(args_of(c.incoming.data)[0])
+    await c.acknowledge()
+    await c.clear_choices()
+    await c.say(Reply(c.t._("Fine, I will write in English from now on."), menu=True))
+
+
+Callback = Callable[[Update, SamenContext], Coroutine[Any, Any, object]]
+
+# Menu labels whose journeys are not converted yet; each goes when its journey registers
+# ``journeys.menu`` itself.
+_UNCONVERTED_MENU: dict[MenuAction, Callback] = {
+    MenuAction.ACTIVITIES: show_activities,
+    MenuAction.HELP_OUT: show_help_out,
+    MenuAction.CHECKINS: show_checkins,
+}
 
 
 async def on_text(update: Update, ctx: SamenContext) -> None:
@@ -92,23 +111,13 @@ async def on_text(update: Update, ctx: SamenContext) -> None:
         return
     text = message.text
     action = menu_action(ctx.bot_data.menu_index, text) if len(text) <= MAX_LABEL else None
-    if action is MenuAction.LANGUAGE:
-        await ask_language(update, ctx)
-    elif action is MenuAction.HELP:
-        await show_help(update, ctx)
-    elif action is MenuAction.PRIVACY:
-        await show_privacy(update, ctx)
-    elif action is MenuAction.ACTIVITIES:
-        await show_activities(update, ctx)
-    elif action is MenuAction.BACK:
-        await show_menu(update, ctx)
-    elif action is MenuAction.HELP_OUT:
-        await show_help_out(update, ctx)
-    elif action is MenuAction.CHECKINS:
-        await show_checkins(update, ctx)
-    elif action is None and await typed_checkin_answer(update, ctx):
-        pass  # a typed answer to a check-in ("goed", "niet zo goed", 🙁)
-    elif action is None and await typed_selfcheck_answer(update, ctx):
-        pass  # a typed answer to the self-check question on screen ("ja", "min of meer")
-    else:
-        await answer_typed(update, ctx)  # "ik voel me eenzaam", "koffie morgen", "112"
+    show = _UNCONVERTED_MENU.get(action) if action is not None else None
+    if show is not None:
+        await show(update, ctx)
+        return
+    if action is None and (
+        await typed_checkin_answer(update, ctx)  # "goed", "niet zo goed", 🙁
+        or await typed_selfcheck_answer(update, ctx)  # "ja", "min of meer" on screen
+    ):
+        return
+    await answer_typed(update, ctx)  # "ik voel me eenzaam", "koffie morgen", "112"

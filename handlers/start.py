@@ -2,29 +2,39 @@
 
 Each button carries the chosen language, so onboarding needs no server-side
 state: nothing about the person is stored before they agree, and a restart
-in the middle of it strands nobody.
+in the middle of it strands nobody. Written against the conversation layer (bot/chat).
 """
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
-
 from bot.buttons import Prefix, args_of
+from bot.chat.conversation import Conversation, consented
+from bot.chat.journeys import Journeys
+from bot.chat.menu import MenuAction
+from bot.chat.message import Reply, choices
 from bot.services.residents import PRIVACY_NOTICE_VERSION
-from handlers.common import (
-    edit_buttons,
-    edit_text,
+from handlers.choices import (
+    consent_choices,
     guess_language,
-    is_consented,
-    menu_for,
-    send_with_menu,
+    language_choices,
+    privacy_details_choice,
 )
-from handlers.context import SamenContext
-from handlers.helplines import crisis_help
-from handlers.keyboards import consent_choice, language_choice, privacy_details_button
+from handlers.commands import names
+from handlers.helplines import Speaking, crisis_help
 
 
-def privacy_notice(ctx: SamenContext) -> str:
+def register(journeys: Journeys) -> None:
+    """/start itself is registered where it was (handlers/__init__.py), after the
+    volunteers' /start <invite code>, until that journey is converted."""
+    journeys.choice(Prefix.LANGUAGE, chose_language)
+    journeys.choice(Prefix.CONSENT, answered_consent)
+    journeys.choice(Prefix.PRIVACY, show_privacy)
+    journeys.choice(Prefix.PRIVACY_DETAILS, show_privacy_details)
+    journeys.command(names("privacy"), show_privacy)
+    journeys.menu(MenuAction.PRIVACY, show_privacy)
+
+
+def privacy_notice(ctx: Speaking) -> str:
     """The short notice (B1) people agree to; the details are one tap away."""
     return ctx.t._(
         "<b>Your privacy</b>\n\n"
@@ -37,7 +47,7 @@ def privacy_notice(ctx: SamenContext) -> str:
     )
 
 
-def privacy_details(ctx: SamenContext) -> str:
+def privacy_details(ctx: Speaking) -> str:
     """Everything about what is kept, why, who sees it and how to delete it, in plain words."""
     return ctx.t._(
         "<b>Your privacy in detail</b>\n\n"
@@ -58,130 +68,112 @@ def privacy_details(ctx: SamenContext) -> str:
     )
 
 
-def consent_question(ctx: SamenContext) -> str:
+def consent_question(ctx: Speaking) -> str:
     return privacy_notice(ctx) + "\n\n" + ctx.t._("Do you agree?")
 
 
-async def start(update: Update, ctx: SamenContext) -> None:
+async def start(c: Conversation) -> None:
     """/start: welcome back, or begin onboarding with the language question."""
-    user = update.effective_user
-    if user is None or update.effective_chat is None:
+    if consented(c):
+        await c.say(Reply(c.t._("Welcome back! What would you like to do?"), menu=True))
         return
-    if is_consented(ctx):
-        await send_with_menu(update, ctx, ctx.t._("Welcome back! What would you like to do?"))
-        return
-    suggested = guess_language(user.language_code, ctx.runtime.settings.default_language)
+    suggested = guess_language(c.person.language_code, c.runtime.settings.default_language)
     both = " · ".join(
-        ctx.runtime.catalogs.get(lang)._("Choose your language") for lang in ("nl", "en")
+        c.runtime.catalogs.get(lang)._("Choose your language") for lang in ("nl", "en")
     )
-    await ctx.bot.send_message(
-        update.effective_chat.id, both, reply_markup=language_choice(Prefix.LANGUAGE, suggested)
-    )
+    await c.say(Reply(both, choices=language_choices(Prefix.LANGUAGE, suggested)))
 
 
-async def chose_language(update: Update, ctx: SamenContext) -> None:
+async def chose_language(c: Conversation) -> None:
     """lang:xx: show the introduction and the privacy notice in that language."""
-    query = update.callback_query
-    if query is None or update.effective_chat is None:
-        return
-    await query.answer()
-    language = args_of(query.data)[0]
-    if ctx.user_data is not None:
-        ctx.user_data["language"] = language
-    ctx.t = ctx.runtime.catalogs.get(language)
-    if ctx.resident is not None:
-        await ctx.services.residents.set_language(ctx.resident.telegram_id, language)
-    await edit_text(
-        query,
-        ctx.t._(
-            "<b>Welcome to Samen!</b> 👋\n\n"
-            "Samen is for everyone in Heemstede who would like more contact with others. "
-            "The municipality and local partners, such as WIJ Heemstede and the library, "
-            "work on it together.\n\n"
-            "You use Samen with the buttons. You do not need to type."
-        ),
+    await c.acknowledge()
+    await c.set_language(args_of(c.incoming.data)[0])
+    await c.update(
+        Reply(
+            c.t._(
+                "<b>Welcome to Samen!</b> 👋\n\n"
+                "Samen is for everyone in Heemstede who would like more contact with others. "
+                "The municipality and local partners, such as WIJ Heemstede and the library, "
+                "work on it together.\n\n"
+                "You use Samen with the buttons. You do not need to type."
+            )
+        )
     )
-    if is_consented(ctx):
-        await send_with_menu(update, ctx, ctx.t._("What would you like to do?"))
+    if consented(c):
+        await c.say(Reply(c.t._("What would you like to do?"), menu=True))
         return
-    await ctx.bot.send_message(
-        update.effective_chat.id, consent_question(ctx), reply_markup=consent_choice(ctx.t)
-    )
+    await c.say(Reply(consent_question(c), choices=consent_choices(c.t)))
 
 
-async def answered_consent(update: Update, ctx: SamenContext) -> None:
+async def answered_consent(c: Conversation) -> None:
     """consent:yes|no:xx: store consent (the first thing ever stored), or store nothing."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
-        return
-    answer, language = args_of(query.data)
-    ctx.t = ctx.runtime.catalogs.get(language)
+    answer, language = args_of(c.incoming.data)
+    c.t = c.runtime.catalogs.get(language)
     if answer == "yes":
-        ctx.resident = await ctx.services.residents.give_consent(user.id, user.first_name, language)
-        await query.answer(ctx.t._("Thank you!"))
-        await edit_buttons(query, None)
-        await send_with_menu(
-            update,
-            ctx,
-            ctx.t._(
-                "Thank you! Everything is ready.\n\n"
-                "Choose what you want to do with the buttons below. "
-                "You can always type /menu to see them again."
-            ),
+        person = c.person
+        c.resident = await c.runtime.services.residents.give_consent(
+            person.id, person.first_name, language
+        )
+        await c.acknowledge(c.t._("Thank you!"))
+        await c.clear_choices()
+        await c.say(
+            Reply(
+                c.t._(
+                    "Thank you! Everything is ready.\n\n"
+                    "Choose what you want to do with the buttons below. "
+                    "You can always type /menu to see them again."
+                ),
+                menu=True,
+            )
         )
         return
-    await query.answer()
-    await edit_buttons(query, None)
-    if is_consented(ctx):
-        text = ctx.t._(
+    await c.acknowledge()
+    await c.clear_choices()
+    if consented(c):
+        text = c.t._(
             "You already agreed before. Do you want to withdraw? "
             "Go to “My data” and tap “Delete everything”."
         )
     else:
-        if ctx.user_data is not None:
-            ctx.user_data["language"] = language
+        await c.set_language(language)
         # Help from a person needs no consent: the numbers are shown, nothing is stored.
         text = (
-            ctx.t._(
+            c.t._(
                 "That is fine. Samen has stored nothing about you.\n\n"
                 "Changed your mind? Tap “🔒 Privacy” below to agree after all."
             )
             + "\n\n"
-            + crisis_help(ctx)
+            + crisis_help(c)
         )
-    await ctx.bot.send_message(user.id, text, reply_markup=menu_for(ctx))
+    await c.say(Reply(text, menu=True))
 
 
-async def show_privacy(update: Update, ctx: SamenContext) -> None:
-    """/privacy or the Privacy button: the notice, with the choice if not yet agreed."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    if is_consented(ctx) and ctx.resident is not None:
-        agreed = ctx.t._("You agreed: %(moment)s.", moment=ctx.t.datetime(ctx.resident.consent_at))
-        await ctx.bot.send_message(
-            chat.id,
-            privacy_notice(ctx) + "\n\n" + agreed,
-            reply_markup=InlineKeyboardMarkup([[privacy_details_button(ctx.t)]]),
+async def show_privacy(c: Conversation) -> None:
+    """/privacy, the Privacy button or privacy:show: the notice, with the choice if not
+    yet agreed."""
+    await c.acknowledge()
+    if consented(c) and c.resident is not None:
+        agreed = c.t._("You agreed: %(moment)s.", moment=c.t.datetime(c.resident.consent_at))
+        await c.say(
+            Reply(
+                privacy_notice(c) + "\n\n" + agreed,
+                choices=choices(privacy_details_choice(c.t)),
+            )
         )
         return
-    await ctx.bot.send_message(chat.id, consent_question(ctx), reply_markup=consent_choice(ctx.t))
+    await c.say(Reply(consent_question(c), choices=consent_choices(c.t)))
 
 
-async def show_privacy_details(update: Update, ctx: SamenContext) -> None:
+async def show_privacy_details(c: Conversation) -> None:
     """privmore:xx: the full privacy text, then still the choice for who has not agreed."""
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is None or chat is None:
+    await c.acknowledge()
+    c.t = c.runtime.catalogs.get(args_of(c.incoming.data)[0])
+    if consented(c):
+        await c.say(Reply(privacy_details(c), menu=True))
         return
-    await query.answer()
-    ctx.t = ctx.runtime.catalogs.get(args_of(query.data)[0])
-    if is_consented(ctx):
-        await send_with_menu(update, ctx, privacy_details(ctx))
-        return
-    await ctx.bot.send_message(
-        chat.id,
-        privacy_details(ctx) + "\n\n" + ctx.t._("Do you agree?"),
-        reply_markup=consent_choice(ctx.t, details=False),
+    await c.say(
+        Reply(
+            privacy_details(c) + "\n\n" + c.t._("Do you agree?"),
+            choices=consent_choices(c.t, details=False),
+        )
     )

@@ -43,6 +43,10 @@ class Conversation(Protocol):
         """Answer a tap, with a short notice if given (Telegram: answerCallbackQuery).
         A tap nobody acknowledged is answered without a notice after the step."""
 
+    async def clear_choices(self) -> None:
+        """Take the choices off the message the tapped choice was on (it is answered),
+        keeping its text; nothing when they are gone already, or after a typed message."""
+
     async def send_document(self, document: Document) -> None: ...
 
     async def ask(self, question: str, reply: Reply, **data: Value) -> None:
@@ -53,6 +57,10 @@ class Conversation(Protocol):
     async def replace_earlier(self, message_id: int, text: str) -> None:
         """Replace the text of an earlier message Samen sent this person (the id the
         channel gave it), taking its choices off; a message already gone is skipped."""
+
+    async def set_language(self, language: str) -> None:
+        """The person chose a language: kept for a resident, else only remembered in the
+        channel's memory (nothing is stored before consent); ``t`` speaks it from now."""
 
     async def forget(self) -> None:
         """The person was erased: close their question and drop whatever the channel

@@ -8,11 +8,12 @@ from telegram.ext import CommandHandler
 
 from bot.app import SamenApplication
 from bot.channels.telegram.conversation import run_step
+from bot.chat.conversation import Conversation
 from bot.emulator.client import EmulatorClient
 from bot.runtime import Runtime
 from bot.services.residents import Status
 from bot.services.roles import Role
-from handlers.auth import requires
+from handlers.auth import only_for, requires
 from handlers.context import SamenContext
 from handlers.mydata.screens import ask_to_stop_messages
 from tests.handlers.conftest import USER, Feeder
@@ -82,6 +83,32 @@ async def test_requires_checks_the_role_on_every_call(
     await runtime.services.roles.revoke(USER["id"], Role.COORDINATOR)
     await feeder.text("/team")
     assert calls == [1]
+
+
+async def test_only_for_checks_the_role_of_a_step_on_every_call(
+    app: SamenApplication, feeder: Feeder, client: EmulatorClient, runtime: Runtime
+) -> None:
+    calls: list[int] = []
+
+    @only_for(Role.COORDINATOR)
+    async def coordinators_only(c: Conversation) -> None:
+        calls.append(c.person.id)
+
+    async def team(update: Update, ctx: SamenContext) -> None:
+        await run_step(coordinators_only, update, ctx)
+
+    app.add_handler(CommandHandler("team", team), group=1)
+    await feeder.text("/team")
+    assert calls == []
+    assert "alleen voor het team" in (await bot_texts(client))[-1]
+
+    await runtime.services.roles.grant(USER["id"], Role.COORDINATOR, granted_by=None)
+    await feeder.text("/team")
+    assert calls == [USER["id"]]
+
+    await runtime.services.roles.revoke(USER["id"], Role.COORDINATOR)
+    await feeder.text("/team")
+    assert calls == [USER["id"]]
 
 
 async def test_channel_posts_are_ignored(feeder: Feeder, client: EmulatorClient) -> None:

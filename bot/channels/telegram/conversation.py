@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import CallbackQuery, InputFile, Update
 from telegram.error import TelegramError
@@ -19,6 +21,8 @@ from bot.chat.message import Ask, Document, Reply
 from bot.chat.questions import Key, Value
 
 CHANNEL = "telegram"
+# PTB's user_data (memory only): the language someone chose before they agreed.
+REMEMBERED_LANGUAGE = "language"
 
 
 class TelegramConversation:
@@ -80,6 +84,11 @@ class TelegramConversation:
         self._acknowledged = True
         await query.answer(notice or None, show_alert=alert)
 
+    async def clear_choices(self) -> None:
+        query = self._query
+        if query is not None and not shows_already(query.message, None):
+            await query.edit_message_reply_markup(reply_markup=None)
+
     async def send_document(self, document: Document) -> None:
         await self._ctx.bot.send_document(
             self._chat_id,
@@ -98,6 +107,13 @@ class TelegramConversation:
     async def replace_earlier(self, message_id: int, text: str) -> None:
         with contextlib.suppress(TelegramError):  # deleted by the person meanwhile
             await self._ctx.bot.edit_message_text(text, self._chat_id, message_id)
+
+    async def set_language(self, language: str) -> None:
+        if self.resident is not None:
+            await self.runtime.services.residents.set_language(self.person.id, language)
+        elif self._ctx.user_data is not None:
+            self._ctx.user_data[REMEMBERED_LANGUAGE] = language
+        self.t = self._ctx.t = self.runtime.catalogs.get(language)
 
     async def forget(self) -> None:
         await self.close_question()
@@ -119,3 +135,13 @@ async def run_step(step: Step, update: Update, ctx: SamenContext) -> None:
     conversation = TelegramConversation(update, ctx)
     await step(conversation)
     await conversation.finish()
+
+
+def ptb_callback(step: Step) -> Callable[[Update, SamenContext], Coroutine[Any, Any, None]]:
+    """A converted step as a PTB callback, for a place in the old handler order that still
+    matters (/start after the volunteers' /start <invite code>)."""
+
+    async def callback(update: Update, ctx: SamenContext) -> None:
+        await run_step(step, update, ctx)
+
+    return callback

@@ -7,6 +7,8 @@ on screen from earlier messages), and an ask wins over the menu.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -14,8 +16,8 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.chat.menu import MENU_LABELS, MenuAction
-from bot.chat.message import Ask, Reply
+from bot.chat.menu import MENU_LABELS, menu_rows
+from bot.chat.message import Ask, Choice, Reply
 from bot.i18n import N_, Translator
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
@@ -28,12 +30,15 @@ ASK_LABELS = {
 
 def inline_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """List rows one per line, then the choices in their rows; None without any."""
-    lines = [[InlineKeyboardButton(row.title, callback_data=row.data)] for row in reply.rows]
-    lines += [
-        [InlineKeyboardButton(choice.label, callback_data=choice.data) for choice in line]
-        for line in reply.choices
-    ]
-    return InlineKeyboardMarkup(lines) if lines else None
+    rows = tuple((Choice(row.title, row.data),) for row in reply.rows)
+    lines = rows + reply.choices
+    return choice_keyboard(lines) if lines else None
+
+
+def choice_keyboard(rows: Sequence[Sequence[Choice]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(c.label, callback_data=c.data) for c in row] for row in rows]
+    )
 
 
 def ask_keyboard(reply: Reply, t: Translator) -> ReplyKeyboardMarkup:
@@ -61,23 +66,9 @@ def markup_of(reply: Reply, t: Translator, *, consented: bool) -> Markup | None:
 
 
 def main_menu(t: Translator, *, consented: bool) -> ReplyKeyboardMarkup:
-    if consented:
-        rows = [
-            [MenuAction.ACTIVITIES],
-            [MenuAction.CALL_ME, MenuAction.HELP_OUT],
-            [MenuAction.CHECKINS],
-            [MenuAction.MY_DATA],
-            [MenuAction.LANGUAGE, MenuAction.HELP],
-        ]
-    else:
-        # Browsing activities stores nothing, so it works before consent too.
-        rows = [
-            [MenuAction.ACTIVITIES],
-            [MenuAction.PRIVACY],
-            [MenuAction.LANGUAGE, MenuAction.HELP],
-        ]
+    """The main menu as big reply-keyboard buttons that stay on screen."""
     return ReplyKeyboardMarkup(
-        [[t._(MENU_LABELS[action]) for action in row] for row in rows],
+        [[t._(MENU_LABELS[action]) for action in row] for row in menu_rows(consented=consented)],
         resize_keyboard=True,
         is_persistent=True,
         input_field_placeholder=t._("Type a few words or tap a button"),
