@@ -375,7 +375,7 @@ async def _answered_erase(update: Update, ctx: SamenContext, user_id: int, *, ye
             await ctx.services.call_requests.cancel(request.id, user_id)
         await ctx.services.call_requests.forget_resident(user_id)
         # An offer to volunteer is withdrawn too: coordinators' questions lose the name.
-        await ctx.services.volunteers.withdraw_application(user_id)
+        await ctx.services.applications.withdraw_application(user_id)
         await ctx.services.privacy.erase(user_id)
         leave_conversations(ctx.application, update)
         ctx.resident = None

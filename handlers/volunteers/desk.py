@@ -25,6 +25,7 @@ from telegram.ext import (
 from bot.buttons import Prefix, args_of, encode, matches
 from bot.config import SUPPORTED_LANGUAGES
 from bot.messenger import inline_keyboard
+from bot.services.applications import ApplyResult, DecideResult
 from bot.services.callme.phones import display_phone
 from bot.services.callme.requests import (
     NO_ANSWER_LIMIT,
@@ -39,8 +40,6 @@ from bot.services.callme.requests import (
 )
 from bot.services.roles import Role
 from bot.services.volunteers import (
-    ApplyResult,
-    DecideResult,
     InviteResult,
     Volunteer,
     invite_link,
@@ -165,7 +164,7 @@ async def apply(update: Update, ctx: SamenContext) -> None:
     if resident is None or not is_consented(ctx):
         await send_with_menu(update, ctx, ctx.t._("Please agree to the privacy text first."))
         return
-    result = await ctx.services.volunteers.apply(resident.telegram_id)
+    result = await ctx.services.applications.apply(resident.telegram_id)
     await drop_buttons(update)
     answers = {
         ApplyResult.SENT: ctx.t._(
@@ -187,7 +186,7 @@ async def decide_application(update: Update, ctx: SamenContext) -> None:
     if query is None or user is None:
         return
     decision, application_id = args_of(query.data)
-    result, name = await ctx.services.volunteers.decide(
+    result, name = await ctx.services.applications.decide(
         int(application_id), user.id, approve=decision == "yes"
     )
     name = html.escape(name)
@@ -210,7 +209,7 @@ async def decide_application(update: Update, ctx: SamenContext) -> None:
     await query.answer()
     await edit_text(query, texts[result])
     if result is DecideResult.APPROVED:
-        applicant = await ctx.services.volunteers.applicant_of(int(application_id))
+        applicant = await ctx.services.applications.applicant_of(int(application_id))
         if applicant is not None:
             await ctx.services.call_requests.offer_open_tasks(applicant)
 
@@ -600,7 +599,7 @@ async def _coordinator_panel(update: Update, ctx: SamenContext) -> None:
     if chat is None:
         return
     t = ctx.t
-    pending = await ctx.services.volunteers.pending_applications()
+    pending = await ctx.services.applications.pending_applications()
     await ctx.bot.send_message(
         chat.id,
         t._(

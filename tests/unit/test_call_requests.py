@@ -11,6 +11,7 @@ import pytest
 
 from bot.db import Database
 from bot.services import Services
+from bot.services.callme.moments import daytime_between, moments_ahead
 from bot.services.callme.phones import (
     PhoneProblem,
     PhoneRefused,
@@ -28,8 +29,6 @@ from bot.services.callme.requests import (
     RequestRefused,
     TaskStatus,
     Topic,
-    daytime_between,
-    moments_ahead,
 )
 from bot.services.outbox import OutMessage
 from bot.services.residents import Status
