@@ -147,32 +147,9 @@ class Applications:
             if not decided:
                 return DecideResult.ALREADY_DECIDED, name
             if applicant is not None:
-                t = self._catalogs.get(applicant[1])
-                if approve:
-                    await self._volunteers.enrol(
-                        applicant_id, name, applicant[1], coordinator_id, conn
-                    )
-                    text = t._(
-                        "🎉 Welcome to the team! You are now a Samen volunteer.\n\n"
-                        "You will get a message when someone asks for a phone call. "
-                        "Tap “🤝 I want to help” to see your tasks and your profile."
-                    )
-                else:
-                    text = t._(
-                        "Thank you for offering to help. Right now we cannot add you as a "
-                        "volunteer. A coordinator will get in touch to tell you more."
-                    )
-                if applicant[2] == "active":
-                    await self._outbox.enqueue(
-                        NewRow(
-                            applicant_id,
-                            OutMessage(text),
-                            kind="application",
-                            ref=f"application:{application_id}:answer",
-                            dedupe_key=f"application:{application_id}:answer",
-                        ),
-                        conn,
-                    )
+                await self._answer(
+                    conn, application_id, applicant_id, applicant, (coordinator_id, approve)
+                )
             await self._settle_questions(
                 conn,
                 application_id,
@@ -186,6 +163,43 @@ class Applications:
         if approve:
             await self._counts.bump("volunteers_joined")
         return (DecideResult.APPROVED if approve else DecideResult.DECLINED), name
+
+    async def _answer(
+        self,
+        conn: aiosqlite.Connection,
+        application_id: int,
+        applicant_id: int,
+        applicant: tuple[str, str, str],
+        decided_by: tuple[int, bool],
+    ) -> None:
+        """Enrol an approved applicant; tell them the decision unless they stopped messages."""
+        name, language, status = applicant
+        coordinator_id, approve = decided_by
+        t = self._catalogs.get(language)
+        if approve:
+            await self._volunteers.enrol(applicant_id, name, language, coordinator_id, conn)
+            text = t._(
+                "🎉 Welcome to the team! You are now a Samen volunteer.\n\n"
+                "You will get a message when someone asks for a phone call. "
+                "Tap “🤝 I want to help” to see your tasks and your profile."
+            )
+        else:
+            text = t._(
+                "Thank you for offering to help. Right now we cannot add you as a "
+                "volunteer. A coordinator will get in touch to tell you more."
+            )
+        if status != "active":
+            return
+        await self._outbox.enqueue(
+            NewRow(
+                applicant_id,
+                OutMessage(text),
+                kind="application",
+                ref=f"application:{application_id}:answer",
+                dedupe_key=f"application:{application_id}:answer",
+            ),
+            conn,
+        )
 
     async def withdraw_application(self, telegram_id: int) -> None:
         """Before "Delete everything": the coordinators' questions about this person's

@@ -33,6 +33,8 @@ NO_ANSWER_LIMIT = 3
 # A volunteer coming on duty is offered at most this many waiting tasks (the oldest).
 OFFERS_ON_DUTY = 10
 MAX_NOTE_LENGTH = 500
+# The condition under which a volunteer may change a task: they hold it.
+_MINE = "WHERE id = ? AND status = 'claimed' AND volunteer_id = ?"
 
 
 class Desk(TaskStore):
@@ -159,36 +161,12 @@ class Desk(TaskStore):
         """What came of the call. "No answer" keeps the task until the third time."""
         now = to_iso(self._clock())
         async with self._db.transaction() as conn:
-            mine = "WHERE id = ? AND status = 'claimed' AND volunteer_id = ?"
             if outcome is CallOutcome.NO_ANSWER:
-                # Not answering before the moment they chose is no "no answer": the
-                # resident would hear at night that a volunteer "just called".
-                held = await conn.execute_fetchall(
-                    "SELECT moment_start FROM call_requests " + mine, (task_id, volunteer_id)
-                )
-                early = next(iter(held), None)
-                if early is not None and str(early[0]) > now:
-                    return OutcomeResult.TOO_EARLY, await self._get(conn, task_id)
-                rows = await conn.execute_fetchall(
-                    "UPDATE call_requests SET no_answers = no_answers + 1 "
-                    + mine
-                    + " RETURNING no_answers",
-                    (task_id, volunteer_id),
-                )
-                row = next(iter(rows), None)
-                if row is None:
-                    return OutcomeResult.NOT_YOURS, None
-                if int(row[0]) < NO_ANSWER_LIMIT:
-                    tried = await self._get(conn, task_id)
-                    await self._notices.tell_resident(
-                        conn,
-                        tried,
-                        f"task:{task_id}:noanswer:{tried.no_answers}",
-                        functools.partial(_tried_text, name=tried.volunteer_name or "?"),
-                    )
-                    return OutcomeResult.TRY_AGAIN, tried
+                early_or_again = await self._count_no_answer(conn, task_id, volunteer_id, now)
+                if early_or_again is not None:
+                    return early_or_again
             cursor = await conn.execute(
-                "UPDATE call_requests SET status = 'closed', outcome = ?, closed_at = ? " + mine,
+                "UPDATE call_requests SET status = 'closed', outcome = ?, closed_at = ? " + _MINE,
                 (outcome.value, now, task_id, volunteer_id),
             )
             changed = cursor.rowcount == 1
@@ -197,53 +175,92 @@ class Desk(TaskStore):
                 return OutcomeResult.NOT_YOURS, None
             task = await self._get(conn, task_id)
             await self._notices.refresh_lists(conn)
-            if outcome is CallOutcome.NO_ANSWER:
-                await self._notices.alert(
-                    conn,
-                    f"task:{task.id}:noanswer",
-                    lambda t: t._(
-                        "📵 <b>Call-back request #%(id)s: no answer three times</b>\n\n"
-                        "%(name)s tried to call %(n)s times. The request is closed. "
-                        "Please decide if someone should look in on this resident.",
-                        id=task.id,
-                        name=html.escape(task.volunteer_name or "?"),
-                        n=task.no_answers,
-                    ),
-                )
-                await self._notices.tell_resident(
-                    conn,
-                    task,
-                    f"task:{task.id}:closed",
-                    lambda t: t._(
-                        "A volunteer tried to call you three times, but could not reach you. "
-                        "Would you still like a call? Tap “📞 Call me” to ask again."
-                    ),
-                )
-            else:
-                if outcome is CallOutcome.FOLLOW_UP:
-                    await self._notices.alert(
-                        conn,
-                        f"task:{task.id}:followup",
-                        lambda t: t._(
-                            "🔁 <b>Call-back request #%(id)s needs follow-up</b>\n\n"
-                            "%(name)s spoke with the resident. Type /tasks to see it.",
-                            id=task.id,
-                            name=html.escape(task.volunteer_name or "?"),
-                        ),
-                    )
-                await self._notices.tell_resident(
-                    conn,
-                    task,
-                    f"task:{task.id}:closed",
-                    lambda t: t._(
-                        "Your call-back request is closed. Thank you for talking with us! "
-                        "Would you like another call later? Tap “📞 Call me”."
-                    ),
-                )
+            await self._closing_news(conn, task, outcome)
         await self._counts.bump(f"call_requests_{outcome.value}")
         return (
             OutcomeResult.GAVE_UP if outcome is CallOutcome.NO_ANSWER else OutcomeResult.CLOSED
         ), task
+
+    async def _count_no_answer(
+        self, conn: aiosqlite.Connection, task_id: int, volunteer_id: int, now: str
+    ) -> tuple[OutcomeResult, Task | None] | None:
+        """Count one "no answer"; the result to stop with, or None: the task closes now."""
+        # Not answering before the moment they chose is no "no answer": the
+        # resident would hear at night that a volunteer "just called".
+        held = await conn.execute_fetchall(
+            "SELECT moment_start FROM call_requests " + _MINE, (task_id, volunteer_id)
+        )
+        early = next(iter(held), None)
+        if early is not None and str(early[0]) > now:
+            return OutcomeResult.TOO_EARLY, await self._get(conn, task_id)
+        rows = await conn.execute_fetchall(
+            "UPDATE call_requests SET no_answers = no_answers + 1 "
+            + _MINE
+            + " RETURNING no_answers",
+            (task_id, volunteer_id),
+        )
+        row = next(iter(rows), None)
+        if row is None:
+            return OutcomeResult.NOT_YOURS, None
+        if int(row[0]) >= NO_ANSWER_LIMIT:
+            return None
+        tried = await self._get(conn, task_id)
+        await self._notices.tell_resident(
+            conn,
+            tried,
+            f"task:{task_id}:noanswer:{tried.no_answers}",
+            functools.partial(_tried_text, name=tried.volunteer_name or "?"),
+        )
+        return OutcomeResult.TRY_AGAIN, tried
+
+    async def _closing_news(
+        self, conn: aiosqlite.Connection, task: Task, outcome: CallOutcome
+    ) -> None:
+        """Tell the resident the request is closed; coordinators hear what needs them."""
+        name = html.escape(task.volunteer_name or "?")
+        if outcome is CallOutcome.NO_ANSWER:
+            await self._notices.alert(
+                conn,
+                f"task:{task.id}:noanswer",
+                lambda t: t._(
+                    "📵 <b>Call-back request #%(id)s: no answer three times</b>\n\n"
+                    "%(name)s tried to call %(n)s times. The request is closed. "
+                    "Please decide if someone should look in on this resident.",
+                    id=task.id,
+                    name=name,
+                    n=task.no_answers,
+                ),
+            )
+            await self._notices.tell_resident(
+                conn,
+                task,
+                f"task:{task.id}:closed",
+                lambda t: t._(
+                    "A volunteer tried to call you three times, but could not reach you. "
+                    "Would you still like a call? Tap “📞 Call me” to ask again."
+                ),
+            )
+            return
+        if outcome is CallOutcome.FOLLOW_UP:
+            await self._notices.alert(
+                conn,
+                f"task:{task.id}:followup",
+                lambda t: t._(
+                    "🔁 <b>Call-back request #%(id)s needs follow-up</b>\n\n"
+                    "%(name)s spoke with the resident. Type /tasks to see it.",
+                    id=task.id,
+                    name=name,
+                ),
+            )
+        await self._notices.tell_resident(
+            conn,
+            task,
+            f"task:{task.id}:closed",
+            lambda t: t._(
+                "Your call-back request is closed. Thank you for talking with us! "
+                "Would you like another call later? Tap “📞 Call me”."
+            ),
+        )
 
     async def add_note(self, task_id: int, volunteer_id: int, text: str) -> bool:
         """A short note on the call, for the volunteer's own task only (cleared at purge)."""
