@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import to_iso
 from bot.db import Database
 from bot.services import Services
 from bot.services.callme.moments import daytime_between, moments_ahead
@@ -31,6 +32,7 @@ from bot.services.callme.requests import (
     Topic,
 )
 from bot.services.outbox import OutMessage
+from bot.services.quiet import QuietHours
 from bot.services.residents import Status
 from bot.services.roles import Role
 from tests.conftest import FakeClock
@@ -367,6 +369,35 @@ async def test_claim_settles_the_other_offers_and_tells_the_resident(
     assert len(await outbox(db)) == 4
 
 
+async def test_news_for_the_resident_waits_for_the_end_of_quiet_hours(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await people(services, db)
+    clock.now = local(2026, 11, 28, 14, 0)
+    task_id = await request(services)
+    clock.now = local(2026, 11, 28, 22, 15)  # Kees takes it late in the evening
+    await services.call_requests.claim(task_id, KEES)
+    clock.now = local(2026, 11, 29, 7, 50)  # and gives it back before breakfast
+    await services.call_requests.release(task_id, KEES)
+    clock.now = local(2026, 11, 29, 9, 0)
+    await services.call_requests.claim(task_id, PIET)
+    rows = await db.fetchall(
+        "SELECT not_before, created_at FROM outbox WHERE recipient_id = ? ORDER BY id",
+        (RESIDENT,),
+    )
+    morning = to_iso(local(2026, 11, 29, 8, 0))
+    assert [(r[0] == morning, r[0] == r[1]) for r in rows] == [
+        (True, False),  # taken at 22:15: told at 08:00
+        (True, False),  # given back at 07:50: told at 08:00, after the first
+        (False, True),  # taken at 09:00: told at once
+    ]
+    # Volunteers and coordinators are not held: Piet's offer after the release went at once.
+    held = await db.fetchall(
+        "SELECT 1 FROM outbox WHERE recipient_id != ? AND not_before > created_at", (RESIDENT,)
+    )
+    assert held == []
+
+
 async def test_only_volunteers_can_claim(services: Services, db: Database) -> None:
     await people(services, db)
     task_id = await request(services)
@@ -657,15 +688,18 @@ def test_settings_and_their_defaults() -> None:
     assert policy.escalate_after == timedelta(hours=2)
     assert policy.retention == timedelta(days=30)
     assert policy.daytime == (time(8), time(21))
+    assert policy.quiet == QuietHours(time(21), time(8))
     custom = load_settings(
         SAMEN_TASK_ESCALATE_AFTER="PT90M",
         SAMEN_PHONE_RETENTION_DAYS="7",
         SAMEN_DAYTIME="09:00-17:30",
+        SAMEN_QUIET_HOURS="22:30-07:00",
     )
     policy = CallPolicy.from_settings(custom)
     assert policy.escalate_after == timedelta(minutes=90)
     assert policy.retention == timedelta(days=7)
     assert policy.daytime == (time(9), time(17, 30))
+    assert policy.quiet == QuietHours(time(22, 30), time(7))
     for name, value in (
         ("SAMEN_DAYTIME", "21:00-08:00"),
         ("SAMEN_DAYTIME", "mornings"),

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.i18n import N_, Translator
+from bot.services.quiet import QuietHours
 
 # A moment is offered only while at least this much of it is left, so a
 # volunteer has time to see the task and call.
@@ -57,10 +58,12 @@ class Moment:
 
 @dataclass(frozen=True)
 class CallPolicy:
-    """The settings call-backs follow; the defaults are the documented ones."""
+    """The settings call requests follow; the defaults are the documented ones."""
 
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
     daytime: tuple[time, time] = (time(8), time(21))
+    # News to residents waits for the end of quiet hours.
+    quiet: QuietHours = field(default_factory=lambda: QuietHours(time(21), time(8)))
     escalate_after: timedelta = timedelta(hours=2)
     retention: timedelta = timedelta(days=30)
     regions: tuple[str, ...] = ("NL",)
@@ -70,6 +73,7 @@ class CallPolicy:
         return cls(
             zone=settings.zone,
             daytime=settings.daytime_hours,
+            quiet=QuietHours(*settings.quiet_hours_span),
             escalate_after=settings.task_escalate_after,
             retention=timedelta(days=settings.phone_retention_days),
             regions=settings.call_regions,

@@ -17,7 +17,7 @@ from bot.clock import Clock
 from bot.i18n import N_, Catalogs, Translator
 from bot.services.callme.lists import WAITING_LISTED, claim_button, task_list
 from bot.services.callme.model import HELD_TASKS, OPEN_TASKS, TOPIC_LABELS, Task, Withdrawal
-from bot.services.callme.moments import moment_text
+from bot.services.callme.moments import CallPolicy, moment_text
 from bot.services.outbox import NewRow, Outbox, OutMessage, Priority
 from bot.services.volunteers import Volunteers
 
@@ -52,9 +52,15 @@ CLEARED_TEXTS: dict[Withdrawal, str] = {
 
 class TaskNotices:
     def __init__(
-        self, clock: Clock, volunteers: Volunteers, outbox: Outbox, catalogs: Catalogs
+        self,
+        clock: Clock,
+        volunteers: Volunteers,
+        outbox: Outbox,
+        catalogs: Catalogs,
+        policy: CallPolicy,
     ) -> None:
         self._clock = clock
+        self._policy = policy
         self._volunteers = volunteers
         self._outbox = outbox
         self._catalogs = catalogs
@@ -160,7 +166,11 @@ class TaskNotices:
         dedupe_key: str,
         text_for: Callable[[Translator], str],
     ) -> None:
-        """A message to the resident, unless they stopped messages or blocked the bot."""
+        """A message to the resident, unless they stopped messages or blocked the bot.
+
+        In quiet hours it waits in the outbox until they end: a volunteer may well
+        take or close a task late in the evening, a resident should sleep.
+        """
         if task.resident_id is None:
             return
         rows = await conn.execute_fetchall(
@@ -177,6 +187,7 @@ class TaskNotices:
                 kind="callback",
                 ref=f"task:{task.id}:resident",
                 dedupe_key=dedupe_key,
+                not_before=self._policy.quiet.held_until(self._clock(), self._policy.zone),
             ),
             conn,
         )

@@ -36,7 +36,7 @@ class TaskStore:
         self._counts = counts
         self._catalogs = catalogs
         self.policy = policy
-        self._notices = TaskNotices(clock, volunteers, outbox, catalogs)
+        self._notices = TaskNotices(clock, volunteers, outbox, catalogs, policy)
 
     async def get(self, task_id: int) -> Task | None:
         row = await self._db.fetchone(SELECT_TASKS + " WHERE t.id = ?", (task_id,))
