@@ -23,6 +23,7 @@ from bot.services.callme.phones import (
 )
 from bot.services.callme.requests import (
     CallOutcome,
+    CallPolicy,
     ClaimResult,
     DayPart,
     OutcomeResult,
@@ -259,6 +260,38 @@ async def test_request_is_offered_to_every_volunteer_on_duty(
     assert "Anna" not in offer.text and "612345678" not in offer.text
     assert "Language: Dutch" in offer.text and "Topic: ☕ Just a chat" in offer.text
     assert "When: today, 12:00–17:00" in offer.text  # the clock stands on that Saturday
+
+
+async def test_the_number_samen_has_is_offered_again(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await people(services, db)
+    assert await services.call_requests.known_phone(RESIDENT) is None
+    await services.checkins.set_days(RESIDENT, 127)
+    await services.checkins.set_time(RESIDENT, time(10))
+    await services.checkins.set_safety_net(RESIDENT, "+31612345678")
+    assert await services.call_requests.known_phone(RESIDENT) == "+31612345678"
+    clock.advance(minutes=5)
+    task_id = await request(services, "023 123 4567")  # a newer number: that one
+    assert await services.call_requests.known_phone(RESIDENT) == "+31231234567"
+    assert await services.call_requests.known_phone(PIET) is None  # only their own
+    await services.call_requests.cancel(task_id, RESIDENT)
+    clock.advance(days=31)
+    await services.call_requests.purge_closed()
+    assert await services.call_requests.known_phone(RESIDENT) == "+31612345678"
+    await services.checkins.set_safety_net(RESIDENT, None)
+    assert await services.call_requests.known_phone(RESIDENT) is None
+
+
+async def test_a_known_number_no_longer_callable_is_not_offered(
+    db: Database, clock: FakeClock
+) -> None:
+    belgian = Services.create(db, clock, call_policy=CallPolicy(regions=("BE", "NL")))
+    await people(belgian, db)
+    await request(belgian, "+32 470 12 34 56")
+    assert await belgian.call_requests.known_phone(RESIDENT) == "+32470123456"
+    dutch = Services.create(db, clock, call_policy=CallPolicy(regions=("NL",)))
+    assert await dutch.call_requests.known_phone(RESIDENT) is None
 
 
 async def test_one_open_request_per_resident(services: Services, db: Database) -> None:
@@ -682,7 +715,6 @@ async def test_held_counts_per_volunteer_in_one_query(services: Services, db: Da
 
 def test_settings_and_their_defaults() -> None:
     from bot.config import ConfigError, load_settings
-    from bot.services.callme.requests import CallPolicy
 
     policy = CallPolicy.from_settings(load_settings())
     assert policy.escalate_after == timedelta(hours=2)

@@ -14,7 +14,12 @@ from bot.services.callme.model import (
     Withdrawal,
 )
 from bot.services.callme.moments import Moment, moments_ahead
-from bot.services.callme.phones import callable_phone, contact_phone, normalise_phone
+from bot.services.callme.phones import (
+    PhoneRefused,
+    callable_phone,
+    contact_phone,
+    normalise_phone,
+)
 from bot.services.callme.store import TaskStore
 from bot.services.outbox import NewRow, OutMessage
 
@@ -38,6 +43,30 @@ class Asking(TaskStore):
     def check_contact(self, raw: str) -> str:
         """A shared contact's number volunteers may call, or ``PhoneRefused``."""
         return contact_phone(raw, self.policy.regions)
+
+    async def known_phone(self, resident_id: int) -> str | None:
+        """The number this resident gave Samen most recently, if volunteers may still call it.
+
+        From their safety net (kept while it is on) or a call request (until it is
+        purged), so nobody is asked again for what Samen has; the journeys show it
+        and offer to change it. None when there is none, or it is no longer callable
+        (``SAMEN_CALL_REGIONS`` changed).
+        """
+        row = await self._db.fetchone(
+            "SELECT phone FROM ("
+            " SELECT phone, updated_at AS given_at FROM checkin_subscriptions"
+            " WHERE telegram_id = :id AND safety_net = 1 AND phone IS NOT NULL"
+            " UNION ALL SELECT phone, created_at FROM call_requests"
+            " WHERE resident_id = :id AND phone IS NOT NULL"
+            ") ORDER BY given_at DESC LIMIT 1",
+            {"id": resident_id},
+        )
+        if row is None:
+            return None
+        try:
+            return callable_phone(str(row[0]), self.policy.regions)
+        except PhoneRefused:
+            return None
 
     async def open_request(self, resident_id: int) -> Task | None:
         row = await self._db.fetchone(
