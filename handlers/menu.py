@@ -15,7 +15,7 @@ from handlers.keyboards import MAX_LABEL, MenuAction, language_choice, menu_acti
 from handlers.listen import answer_typed
 from handlers.mydata.screens import show_my_data
 from handlers.start import show_privacy
-from handlers.volunteers.desk import show_help_out
+from handlers.volunteers.profile import show_help_out
 
 
 async def show_menu(update: Update, ctx: SamenContext) -> None:
