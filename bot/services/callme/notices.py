@@ -184,7 +184,7 @@ class TaskNotices:
             NewRow(
                 task.resident_id,
                 OutMessage(text_for(self._catalogs.get(str(row[0])))),
-                kind="callback",
+                kind="call_request",
                 ref=f"task:{task.id}:resident",
                 dedupe_key=dedupe_key,
                 not_before=self._policy.quiet.held_until(self._clock(), self._policy.zone),
