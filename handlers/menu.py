@@ -14,7 +14,7 @@ from handlers.context import SamenContext
 from handlers.keyboards import MAX_LABEL, MenuAction, language_choice, menu_action
 from handlers.listen import answer_typed
 from handlers.start import show_privacy
-from handlers.volunteers.desk import show_help_out
+from handlers.volunteers.profile import show_help_out
 
 
 async def show_menu(update: Update, ctx: SamenContext) -> None:
