@@ -14,7 +14,7 @@ Care rules, in order:
    niet meer leven" is a crisis, not a negated wish to live), and two ideas that meet
    in one clause are enough however they are worded (death and a wish, life and an
    end: "ik denk aan de dood", "I'm done with life"). Only a way of speaking
-   (``lexicon.IDIOMS``: "gevallen voor de bingo", "dying to try") or a fall that has
+   (``lexicon.speaking.IDIOMS``: "gevallen voor de bingo", "dying to try") or a fall that has
    passed ("vorig jaar", "maar het gaat alweer goed") takes a crisis phrase back.
 2. Negation elsewhere: "ik ben niet eenzaam" is not loneliness and "bel me niet"
    is no request for a call; a negated phrase does not count.
@@ -39,26 +39,27 @@ from bot.services.activities.catalog import When
 from bot.services.activities.kinds import Kind
 from bot.services.counts import Counts
 from bot.services.understanding.lexicon import (
-    ABBREVIATIONS,
+    LEXICON,
+)
+from bot.services.understanding.lexicon import (
+    Meaning as Meaning,  # the meanings belong to this service
+)
+from bot.services.understanding.lexicon.pairs import (
     AFRAID,
     ALL_OF_IT,
     AS_WELL,
-    ASKING,
     ASTRAY,
     BONE,
     BREATH,
     BROKEN,
     CANNOT,
     CANT_MOVE,
-    CLEAR_YES,
     DEATH,
     EDGE,
     END,
     ENDING,
     ENDS,
     EVERYTHING,
-    FED_UP_OF_ALL,
-    FED_UP_WITH,
     FLOOR,
     GET_IN,
     GO_ON,
@@ -67,13 +68,10 @@ from bot.services.understanding.lexicon import (
     HEART,
     HELP,
     HURTS,
-    IDIOMS,
     IF_I,
     IN_NEED,
     INDOORS,
     INTENSE,
-    KIND_WORDS,
-    LEXICON,
     LIFE,
     LIMB,
     LOST,
@@ -81,34 +79,44 @@ from bot.services.understanding.lexicon import (
     MANY,
     ME,
     MEANS,
-    NEGATIONS,
-    NO,
     NO_VALUE,
-    NOBODY,
     NOT_ANY_MORE,
-    NOT_TYPOS,
     ODD,
     PAIN,
-    PASSED,
-    PASSING,
-    POLITE_AFTER_NEGATION,
     SMOKE,
     SPEECH,
     STANDING,
     STOPS,
     THE_WAY,
-    THOUGHT_GOES_ON,
     TINGLES,
     TRYING,
     WERE_GONE,
-    WHEN_WORDS,
     WHERE_I_AM,
     WISH,
     WISHED,
+)
+from bot.services.understanding.lexicon.reading import (
+    ABBREVIATIONS,
+    CLEAR_YES,
+    NEGATIONS,
+    NO,
+    NOBODY,
+    NOT_TYPOS,
+    POLITE_AFTER_NEGATION,
     YES,
 )
-from bot.services.understanding.lexicon import (
-    Meaning as Meaning,  # the meanings belong to this service
+from bot.services.understanding.lexicon.speaking import (
+    FED_UP_OF_ALL,
+    FED_UP_WITH,
+    IDIOMS,
+    PASSED,
+    PASSING,
+    THOUGHT_GOES_ON,
+)
+from bot.services.understanding.lexicon.topics import (
+    ASKING,
+    KIND_WORDS,
+    WHEN_WORDS,
 )
 
 # When two meanings match equally well, the earlier one wins (crisis always wins).
