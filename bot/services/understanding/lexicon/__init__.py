@@ -1,7 +1,7 @@
 """The words Samen listens for, per meaning, in Dutch and English: data, no logic.
 
 A phrase is a few words that must appear in this order, with at most a couple of other
-words between them (``understanding.GAP``). A word ending in "*" is a stem: "eenzaam*"
+words between them (``matcher.GAP``). A word ending in "*" is a stem: "eenzaam*"
 also matches "eenzaamheid". A phrase starting with "=" must be a whole clause of the
 message ("help me", "stop"). Weights: 3 for a phrase that says it all, 2 for a clear
 word, 1 for a hint. A phrase ending in "$" must end the thought ("ik kan niet meer$": not

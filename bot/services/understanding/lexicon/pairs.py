@@ -1,6 +1,6 @@
 """Crisis when two ideas meet in one clause, however they are worded.
 
-Read by ``reader._CRISIS_PAIRS`` (the mind, danger, being lost) and ``reader._BODILY_PAIRS``
+Read as ``phrases.CRISIS_PAIRS`` (the mind, danger, being lost) and ``phrases.BODILY_PAIRS``
 (the body in danger now).
 """
 
