@@ -52,8 +52,8 @@ from handlers.numbers import numbers_handlers
 from handlers.people import load_person
 from handlers.start import start as start_step
 from handlers.unexpected import edited_message, unknown_command, unsupported_message
+from handlers.volunteers import volunteer_conversation, volunteer_handlers
 from handlers.volunteers.admin import volunteer_admin_handlers
-from handlers.volunteers.desk import volunteer_conversation, volunteer_handlers
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

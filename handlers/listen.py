@@ -37,7 +37,7 @@ from handlers.context import SamenContext
 from handlers.helplines import body_emergency_help, despair_help
 from handlers.mydata.screens import show_my_data
 from handlers.typed_choices import press_typed_choice
-from handlers.volunteers.desk import show_help_out
+from handlers.volunteers.profile import show_help_out
 
 # "112" or "113" typed on its own is a call for help, not a postcode (which has 4 digits,
 # but the activities' postcode handler takes 3 to 5 to answer typos kindly).

@@ -24,7 +24,7 @@ from handlers.choices import language_choices
 from handlers.commands import names
 from handlers.context import SamenContext
 from handlers.listen import answer_typed
-from handlers.volunteers.desk import show_help_out
+from handlers.volunteers.profile import show_help_out
 
 
 def register(journeys: Journeys) -> None:

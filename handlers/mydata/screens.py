@@ -354,5 +354,5 @@ async def _erase(c: Conversation, person_id: int) -> None:
         await call_requests.cancel(request.id, person_id)
     await call_requests.forget_resident(person_id)
     # An offer to volunteer is withdrawn too: coordinators' questions lose the name.
-    await c.runtime.services.volunteers.withdraw_application(person_id)
+    await c.runtime.services.applications.withdraw_application(person_id)
     await c.runtime.services.privacy.erase(person_id)
