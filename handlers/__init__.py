@@ -16,7 +16,8 @@ group  0  0. journeys converted to the conversation layer (bot/chat), through on
           4. check-in mood buttons
           5. text: menu labels and typed check-in answers, else what the words mean
              (handlers.listen; "112" and "113" before the activities' postcodes)
-          6. catch-alls: unknown commands, voice/video/photos (the offer of a call),
+          6. the journeys handler again, for what nobody took (handlers.unexpected):
+             unknown commands, voice/video/photos (the offer of a call),
              stickers and files, edited messages, and buttons nobody knows (stale or forged)
 """
 
@@ -27,7 +28,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
@@ -37,7 +37,7 @@ from telegram.ext import (
 from bot.channels.telegram.conversation import ptb_callback
 from bot.channels.telegram.handler import JourneysHandler
 from bot.chat.journeys import Journeys
-from handlers import menu, mydata, start
+from handlers import menu, mydata, start, unexpected
 from handlers.activities.admin import activity_admin_conversation
 from handlers.activities.search import activity_handlers
 from handlers.broadcast import broadcast_handlers
@@ -45,13 +45,11 @@ from handlers.callme.request import call_me_conversation, call_request_handlers
 from handlers.care.checkins import checkins_conversation, mood_handler
 from handlers.care.selfcheck import selfcheck_handlers
 from handlers.errors import on_error
-from handlers.expired import button_expired
-from handlers.listen import helpline_handler, media_handler
+from handlers.listen import helpline_handler
 from handlers.menu import on_text
 from handlers.numbers import numbers_handlers
 from handlers.people import load_person
 from handlers.start import start as start_step
-from handlers.unexpected import edited_message, unknown_command, unsupported_message
 from handlers.volunteers import volunteer_conversation, volunteer_handlers
 from handlers.volunteers.admin import volunteer_admin_handlers
 
@@ -65,6 +63,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     start.register(journeys)
     menu.register(journeys)
     mydata.register(journeys)
+    unexpected.register(journeys)
     app.add_handlers(
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),
@@ -85,11 +84,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             MessageHandler(
                 private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text
             ),
-            MessageHandler(private & filters.UpdateType.MESSAGE & filters.COMMAND, unknown_command),
-            MessageHandler(private & filters.UpdateType.EDITED, edited_message),
-            media_handler(),  # voice, video notes, photos: Samen cannot listen; a call
-            MessageHandler(private & filters.UpdateType.MESSAGE, unsupported_message),
-            CallbackQueryHandler(button_expired),
+            # What no handler took: unknown commands, stale or forged buttons, edits,
+            # voice/video/photos (the offer of a call), stickers, files (handlers.unexpected).
+            JourneysHandler(journeys, app.bot_data.runtime.questions, leftovers=True),
         ]
     )
     app.add_error_handler(on_error)

@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.channels.telegram.conversation import run_step
+from bot.channels.telegram.render import choice_keyboard
 from bot.services.activities.catalog import When
 from bot.services.activities.kinds import KIND_LABELS, Kind
 from bot.services.callme.requests import Topic
@@ -30,13 +31,13 @@ from bot.services.understanding.reader import (
     yes_or_no,
 )
 from handlers.activities.search import Origin, Search, pairs, render_results
-from handlers.callme.request import call_me_button_data
 from handlers.care.checkins import show_checkins
 from handlers.common import is_consented, send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.helplines import body_emergency_help, despair_help
 from handlers.mydata.screens import show_my_data
 from handlers.typed_choices import press_typed_choice
+from handlers.unexpected import call_choice
 from handlers.volunteers.profile import show_help_out
 
 # "112" or "113" typed on its own is a call for help, not a postcode (which has 4 digits,
@@ -79,10 +80,7 @@ def helpline_handler() -> BaseHandler[Update, SamenContext, object]:
 
 def call_button(ctx: SamenContext, topic: Topic | None = None) -> InlineKeyboardMarkup:
     """One button into the call-back journey (it asks for consent first if need be)."""
-    label = ctx.t._("📞 Yes, please call me")
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=call_me_button_data(topic))]]
-    )
+    return choice_keyboard([[call_choice(ctx.t, topic)]])
 
 
 async def offer_call(
@@ -316,36 +314,3 @@ _ANSWERS: dict[Meaning, Answer] = {
     Meaning.THANKS: _thanks,
     Meaning.OTHER: _other,
 }
-
-
-# --------------------------------------------------------------------------- voice and photos
-
-
-async def cannot_listen(update: Update, ctx: SamenContext) -> None:
-    """A voice message is often someone who cannot type: offer a call in the same reply."""
-    message = update.message
-    looking = message is not None and bool(message.photo or message.video)
-    await offer_call(
-        update,
-        ctx,
-        ctx.t._(
-            "Thank you for your message. I cannot look at photos or videos, sorry. "
-            "Would you rather talk? A volunteer from Samen can call you."
-        )
-        if looking
-        else ctx.t._(
-            "Thank you for your message. I cannot listen to voice messages, sorry. "
-            "Would you rather talk? A volunteer from Samen can call you."
-        ),
-    )
-    await send_with_menu(update, ctx, ctx.t._("Or choose below."))
-
-
-def media_handler() -> BaseHandler[Update, SamenContext, object]:
-    """Voice and audio, video notes, videos and photos: before the general catch-all."""
-    return MessageHandler(
-        filters.ChatType.PRIVATE
-        & filters.UpdateType.MESSAGE
-        & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.VIDEO | filters.PHOTO),
-        cannot_listen,
-    )

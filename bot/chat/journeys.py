@@ -7,8 +7,11 @@ The order of precedence is the same for every channel:
    both close the open question first (the person moved on);
 3. while a question is open, a typed text (or location, contact, media, as registered)
    goes to the step that asked it;
-4. any other typed text goes to the text step.
-Anything else is nobody's here: ``route`` gives None and the channel answers it otherwise.
+4. any other typed text goes to the text step;
+5. whatever is left goes to the step registered ``otherwise`` for its kind (an unknown
+   command, a stale or forged button, a sticker, an edit).
+``claims`` asks 1-4 only: while journeys are being converted, Telegram's old handlers
+come between the two (bot/channels/telegram/handler.py).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class Journeys:
         self._commands: dict[str, Step] = {}
         self._menu: dict[MenuAction, Step] = {}
         self._text: Step | None = None
+        self._otherwise: dict[Kind, Step] = {}
         self._routes: dict[Kind, Callable[[Incoming, Question | None], Step | None]] = {
             Kind.CHOICE: self._route_choice,
             Kind.COMMAND: self._route_command,
@@ -72,6 +76,10 @@ class Journeys:
             raise ValueError("the text step is registered already")
         self._text = step
 
+    def otherwise(self, kind: Kind, step: Step) -> None:
+        """What no other step took, of this kind: the kind answer to the unexpected."""
+        self._claim(self._otherwise, kind, step)
+
     @staticmethod
     def _claim(table: dict[K, V], key: K, value: V) -> None:
         """One step per key: a second would silently win or lose, so it is refused."""
@@ -86,11 +94,19 @@ class Journeys:
         return incoming.kind is Kind.COMMAND or self._menu_action(incoming) is not None
 
     def route(self, incoming: Incoming, question: Question | None) -> Step | None:
-        """The step for this, or None when no journey registered here handles it."""
+        """The step for this, or None when nothing registered here handles it."""
+        return self.claims(incoming, question) or self.leftover(incoming)
+
+    def claims(self, incoming: Incoming, question: Question | None) -> Step | None:
+        """The step a journey registered for this (1-4 above), if any."""
         if self.moves_on(incoming):
             question = None  # it closes the question
         router = self._routes.get(incoming.kind)
         return router(incoming, question) if router is not None else None
+
+    def leftover(self, incoming: Incoming) -> Step | None:
+        """The step for what no journey claims (5 above)."""
+        return self._otherwise.get(incoming.kind)
 
     async def handle(self, conversation: Conversation) -> bool:
         """Run the step for what the person did; False when nobody knows it."""

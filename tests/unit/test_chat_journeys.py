@@ -115,3 +115,20 @@ def test_a_second_step_for_the_same_thing_is_refused(journeys: Journeys) -> None
         journeys.text(_step("again"))
     with pytest.raises(ValueError, match="answer a question"):
         journeys.answer("x.y", _step("x"), kinds=(Kind.COMMAND,))
+
+
+async def test_leftovers_get_the_step_registered_otherwise(journeys: Journeys) -> None:
+    journeys.otherwise(Kind.CHOICE, _step("expired"))
+    journeys.otherwise(Kind.COMMAND, _step("unknown command"))
+    journeys.otherwise(Kind.MEDIA, _step("media"))
+    forged = Incoming(Kind.CHOICE, data="erase:yes")
+    assert journeys.claims(forged, None) is None  # the old handlers may still take it
+    assert await _handled(journeys, FakeConversation(forged)) == ["expired"]
+    assert await _handled(journeys, FakeConversation(command_of("/nothing"))) == ["unknown command"]
+    voice = Incoming(Kind.MEDIA, media="voice")
+    assert await _handled(journeys, FakeConversation(voice, "mydata.postcode")) == ["media"]
+    # A registered journey still comes first.
+    tap = Incoming(Kind.CHOICE, data=encode(Prefix.MY_DATA, "export"))
+    assert await _handled(journeys, FakeConversation(tap)) == ["my data button"]
+    with pytest.raises(ValueError, match="registered already"):
+        journeys.otherwise(Kind.MEDIA, _step("again"))

@@ -1,8 +1,10 @@
 """The one PTB handler through which converted journeys hear Telegram.
 
-While journeys are being converted it claims only what some converted journey handles
-(``Journeys.route``: a registered prefix, command or menu label, or an answer to an open
-question); everything else falls through to the PTB handlers registered after it.
+While journeys are being converted it comes twice: first in PTB's group 0 it claims only
+what some converted journey handles (``Journeys.claims``: a registered prefix, command or
+menu label, or an answer to an open question), so everything else falls through to the
+old PTB handlers; last in group 0 (``leftovers=True``) it takes what none of them took and
+a step is registered for (``Journeys.leftover``: unknown commands, stale buttons, ...).
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from bot.chat.questions import QuestionStore
 
 
 class JourneysHandler(BaseHandler[Update, SamenContext, None]):
-    def __init__(self, journeys: Journeys, questions: QuestionStore) -> None:
+    def __init__(
+        self, journeys: Journeys, questions: QuestionStore, *, leftovers: bool = False
+    ) -> None:
         super().__init__(self._run)
         self._journeys = journeys
         self._questions = questions
+        self._leftovers = leftovers
 
     def check_update(self, update: object) -> bool:
         """Synchronous (PTB asks so): the question comes from the store's memory."""
@@ -32,8 +37,13 @@ class JourneysHandler(BaseHandler[Update, SamenContext, None]):
         chat = update.effective_chat
         if user is None or chat is None or chat.type != ChatType.PRIVATE:
             return False
+        if update.message is None and update.edited_message is None and not update.callback_query:
+            return False  # not something the person sent (a block, a member change)
+        incoming = incoming_of(update)
+        if self._leftovers:
+            return self._journeys.leftover(incoming) is not None
         question = self._questions.get((CHANNEL, user.id))
-        return self._journeys.route(incoming_of(update), question) is not None
+        return self._journeys.claims(incoming, question) is not None
 
     async def _run(self, update: Update, ctx: SamenContext) -> None:
         conversation = TelegramConversation(update, ctx)
