@@ -11,11 +11,15 @@ import json
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
-from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.chat.questions import CONVERSATION_TIMEOUT as CONVERSATION_TIMEOUT
 from bot.clock import Clock, to_iso
 from bot.db import Database
+
+# The shapes BasePersistence uses, spelt out here: PTB names them only in a private module.
+ConversationKey = tuple[int | str, ...]
+ConversationDict = dict[ConversationKey, object]
+CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
 # PTB keeps states in memory and writes changes at this interval and at shutdown.
 FLUSH_INTERVAL_S = 1.0

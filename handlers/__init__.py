@@ -35,7 +35,9 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram.conversation import ptb_callback
+from bot.channels.telegram.errors import error_handler
 from bot.channels.telegram.handler import JourneysHandler
+from bot.channels.telegram.people import load_person
 from bot.chat.journeys import Journeys
 from handlers import menu, mydata, start, unexpected
 from handlers.activities.admin import activity_admin_conversation
@@ -44,11 +46,10 @@ from handlers.broadcast import broadcast_handlers
 from handlers.callme.request import call_me_conversation, call_request_handlers
 from handlers.care.checkins import checkins_conversation, mood_handler
 from handlers.care.selfcheck import selfcheck_handlers
-from handlers.errors import on_error
+from handlers.errors import went_wrong
 from handlers.listen import helpline_handler
 from handlers.menu import on_text
 from handlers.numbers import numbers_handlers
-from handlers.people import load_person
 from handlers.start import start as start_step
 from handlers.volunteers import volunteer_conversation, volunteer_handlers
 from handlers.volunteers.admin import volunteer_admin_handlers
@@ -89,4 +90,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             JourneysHandler(journeys, app.bot_data.runtime.questions, leftovers=True),
         ]
     )
-    app.add_error_handler(on_error)
+    app.add_error_handler(error_handler(went_wrong))

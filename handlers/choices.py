@@ -12,12 +12,6 @@ from bot.i18n import Translator
 Rows = tuple[tuple[Choice, ...], ...]
 
 
-def guess_language(language_code: str | None, default: str) -> str:
-    """The app's language setting, if Samen speaks it; else the configured default."""
-    code = (language_code or "").split("-")[0].lower()
-    return code if code in SUPPORTED_LANGUAGES else default
-
-
 def language_name(language: str) -> str:
     """A language's own name for itself ('Nederlands', 'English'), for the language choice.
 

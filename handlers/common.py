@@ -9,7 +9,6 @@ from bot.channels.telegram.send import send_parts
 from bot.channels.telegram.send import shows_already as shows_already
 from bot.channels.telegram.send import split_message as split_message
 from bot.services.residents import Status
-from handlers.choices import guess_language as guess_language
 from handlers.context import SamenContext
 from handlers.keyboards import main_menu
 

@@ -2,7 +2,7 @@
 
 Persistent (state survives a restart), re-enterable, a timeout, and the same
 ways out everywhere: any command or menu tap ends the conversation first
-(handlers.people.load_person), so /cancel and /menu show the menu, /start starts over.
+(bot.channels.telegram.people.load_person), so /cancel and /menu show the menu, /start starts over.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def conversation(
             entry_points=entry_points,
             states=states,
             # No fallbacks: every command and menu tap ends every conversation before
-            # it is handled (handlers.people.load_person), /cancel and /menu included.
+            # it is handled (bot.channels.telegram.people.load_person), /cancel and /menu included.
             fallbacks=[],
             name=name,
             persistent=True,

@@ -8,14 +8,13 @@ in the middle of it strands nobody. Written against the conversation layer (bot/
 from __future__ import annotations
 
 from bot.buttons import Prefix, args_of
-from bot.chat.conversation import Conversation, consented
+from bot.chat.conversation import Conversation, consented, guess_language
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MenuAction
 from bot.chat.message import Reply, choices
 from bot.services.residents import PRIVACY_NOTICE_VERSION
 from handlers.choices import (
     consent_choices,
-    guess_language,
     language_choices,
     privacy_details_choice,
 )

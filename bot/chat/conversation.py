@@ -8,6 +8,7 @@ from typing import Protocol
 from bot.chat.incoming import Incoming
 from bot.chat.message import Document, Reply
 from bot.chat.questions import Question, Value
+from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from bot.services.residents import Resident, Status
@@ -76,3 +77,9 @@ def messages_stopped(conversation: Conversation) -> bool:
     """They stopped all messages (“📋 My data”): no screen may promise one is coming."""
     resident = conversation.resident
     return resident is not None and resident.status is Status.STOPPED
+
+
+def guess_language(language_code: str | None, default: str) -> str:
+    """The app's language setting, if Samen speaks it; else the configured default."""
+    code = (language_code or "").split("-")[0].lower()
+    return code if code in SUPPORTED_LANGUAGES else default

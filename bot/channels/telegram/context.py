@@ -1,6 +1,6 @@
 """The Telegram handlers' view of Samen: a CallbackContext with the runtime and a translator.
 
-``t`` and ``resident`` are set once per update by ``handlers.people.load_person``
+``t`` and ``resident`` are set once per update by ``bot.channels.telegram.people.load_person``
 (handler group -1), so every later handler reads them without another query.
 """
 

@@ -26,7 +26,7 @@ REMEMBERED_LANGUAGE = "language"
 
 
 class TelegramConversation:
-    """Made once per update after ``handlers.people.load_person`` (private chats only),
+    """Made once per update after ``bot.channels.telegram.people.load_person`` (private chats only),
     which has loaded the resident and their translator into the context."""
 
     def __init__(self, update: Update, ctx: SamenContext) -> None:

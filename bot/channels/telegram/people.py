@@ -1,4 +1,9 @@
-"""Runs first for every update: who is this, which language, and private chats only."""
+"""Runs first for every update: who is this, which language, and private chats only.
+
+Registered in PTB's group -1 (handlers/__init__.py), so the old PTB handlers and every
+TelegramConversation find the resident and their translator in the context. A command or
+a menu tap ends every open question first: Samen's own and PTB's conversations.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,13 @@ from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ApplicationHandlerStop
 
-from bot.channels.telegram.conversation import CHANNEL
+from bot.channels.telegram.context import SamenContext
+from bot.channels.telegram.conversation import CHANNEL, REMEMBERED_LANGUAGE
+from bot.channels.telegram.ptb_conversations import leave_conversations
+from bot.chat.conversation import guess_language
+from bot.chat.menu import MAX_LABEL, menu_action
 from bot.i18n import Translator
 from bot.services.residents import Status
-from handlers.common import guess_language
-from handlers.context import SamenContext
-from handlers.conversation import leave_conversations
-from handlers.keyboards import MAX_LABEL, menu_action
 
 
 async def load_person(update: object, ctx: SamenContext) -> None:
@@ -44,7 +49,7 @@ def translator_for(ctx: SamenContext, language_code: str | None) -> Translator:
     (user_data is not persisted), else Telegram's setting, else the default."""
     if ctx.resident is not None:
         return ctx.runtime.catalogs.get(ctx.resident.language)
-    remembered = ctx.user_data.get("language") if ctx.user_data is not None else None
+    remembered = ctx.user_data.get(REMEMBERED_LANGUAGE) if ctx.user_data is not None else None
     if isinstance(remembered, str):
         return ctx.runtime.catalogs.get(remembered)
     default = ctx.runtime.settings.default_language
