@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
-from bot.channels.telegram.conversation import run_step
+from bot.channels.telegram.conversation import TelegramConversation, run_step
 from bot.channels.telegram.render import choice_keyboard
 from bot.services.activities.catalog import When
 from bot.services.activities.kinds import KIND_LABELS, Kind
@@ -36,7 +36,6 @@ from handlers.common import is_consented, send_long, send_with_menu
 from handlers.context import SamenContext
 from handlers.helplines import body_emergency_help, despair_help
 from handlers.mydata.screens import show_my_data
-from handlers.typed_choices import press_typed_choice
 from handlers.unexpected import call_choice
 from handlers.volunteers.profile import show_help_out
 
@@ -58,7 +57,7 @@ async def answer_typed(update: Update, ctx: SamenContext) -> None:
     if message is None or message.text is None:
         return
     says_more = understand(message.text).meaning in SAYS_MORE_THAN_A_CHOICE
-    if not says_more and await press_typed_choice(update, ctx):
+    if not says_more and await TelegramConversation(update, ctx).press_typed_choice():
         return  # "nee" under "Wilt u het vangnet?": the same as tapping "Nee"
     understood = await ctx.services.understanding.read(message.text)
     await _ANSWERS[understood.meaning](update, ctx, understood)

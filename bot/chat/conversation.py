@@ -59,6 +59,11 @@ class Conversation(Protocol):
         """Replace the text of an earlier message Samen sent this person (the id the
         channel gave it), taking its choices off; a message already gone is skipped."""
 
+    async def press_typed_choice(self) -> bool:
+        """A short typed answer ("ja", "2", a button's words) to the choices last shown
+        in this chat is taken as a tap on that choice, handled after this update, by that
+        journey's own step; False when it picks no choice (``bot.shown_choices``)."""
+
     async def set_language(self, language: str) -> None:
         """The person chose a language: kept for a resident, else only remembered in the
         channel's memory (nothing is stored before consent); ``t`` speaks it from now."""

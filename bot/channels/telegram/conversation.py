@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import secrets
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import CallbackQuery, InputFile, Update
+from telegram import CallbackQuery, InputFile, Message, Update
 from telegram.error import TelegramError
 
 from bot.channels.telegram.context import SamenContext
@@ -19,6 +20,7 @@ from bot.chat.conversation import Person, consented
 from bot.chat.journeys import Step
 from bot.chat.message import Ask, Document, Reply
 from bot.chat.questions import Key, Value
+from bot.shown_choices import TYPED_QUERY
 
 CHANNEL = "telegram"
 # PTB's user_data (memory only): the language someone chose before they agreed.
@@ -107,6 +109,30 @@ class TelegramConversation:
     async def replace_earlier(self, message_id: int, text: str) -> None:
         with contextlib.suppress(TelegramError):  # deleted by the person meanwhile
             await self._ctx.bot.edit_message_text(text, self._chat_id, message_id)
+
+    async def press_typed_choice(self) -> bool:
+        """Queued as a button press of its own (``TYPED_QUERY``: the request layer answers
+        it, Telegram never saw it), so every journey's own choice step answers it."""
+        update, ctx = self._update, self._ctx
+        message, user = update.message, update.effective_user
+        if message is None or message.text is None or user is None:
+            return False
+        shown = self.runtime.shown_choices.last(self._chat_id)
+        data = shown.pick(message.text) if shown is not None else None
+        if shown is None or data is None:
+            return False
+        pressed = CallbackQuery(
+            id=TYPED_QUERY + secrets.token_hex(8),
+            from_user=user,
+            chat_instance=str(self._chat_id),
+            message=Message.de_json(shown.message, ctx.bot),
+            data=data,
+        )
+        pressed.set_bot(ctx.bot)
+        await ctx.application.update_queue.put(
+            Update(update_id=-update.update_id, callback_query=pressed)
+        )
+        return True
 
     async def set_language(self, language: str) -> None:
         if self.resident is not None:
