@@ -171,7 +171,8 @@ async def measure_samen(client: EmulatorClient, url: str, users: list[int], roun
 
             async def runner(stop: asyncio.Event) -> None:
                 app = build_application(runtime, request=TimedRequest(probe))
-                app.add_handler(TypeHandler(Update, probe.on_update), group=-2)
+                # Before bot.app's own counter (group -2): PTB runs one handler per group.
+                app.add_handler(TypeHandler(Update, probe.on_update), group=-3)
                 await poll_until(app, runtime, stop)
 
             await queue(client, [lambda u=u: client.send_text(u, "/mydata") for u in users])
@@ -219,7 +220,7 @@ async def measure_echo(client: EmulatorClient, url: str, users: list[int], round
             .request(TimedRequest(probe))
             .build()
         )
-        app.add_handler(TypeHandler(Update, probe.on_update), group=-2)
+        app.add_handler(TypeHandler(Update, probe.on_update), group=-3)
         app.add_handler(MessageHandler(filters.TEXT, echo))
         app.add_handler(CallbackQueryHandler(pressed))
         async with app:

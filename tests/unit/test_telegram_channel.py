@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+from telegram.error import BadRequest
 
+from bot.channels.telegram.conversation import TelegramConversation
 from bot.channels.telegram.incoming import incoming_of
 from bot.channels.telegram.render import inline_keyboard, markup_of
 from bot.chat.incoming import Incoming, Kind
@@ -153,3 +156,58 @@ def test_media_are_named_by_kind(fields: dict[str, Any], media: str) -> None:
 def test_anything_else_is_other() -> None:
     assert incoming_of(_message(new_chat_title="x")).kind is Kind.OTHER
     assert incoming_of(_update()).kind is Kind.OTHER
+
+
+class _Questions:
+    def get(self, key: object) -> None:
+        return None
+
+
+class _Context:
+    """What a TelegramConversation reads of PTB's context, and nothing else."""
+
+    def __init__(self, t: Translator) -> None:
+        self.resident = None
+        self.t = t
+        self.runtime = SimpleNamespace(questions=_Questions())
+
+
+def _tap_on(text: str) -> Update:
+    message = {"message_id": 9, "date": 0, "chat": CHAT, "text": text}
+    query = {"id": "q", "from": USER, "chat_instance": "1", "data": "my:stop", "message": message}
+    return _update(callback_query=query)
+
+
+async def test_an_edit_telegram_calls_not_modified_counts_as_done(
+    t: Translator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tap carried an older copy of the message (two quick taps): Telegram refuses
+    the edit as "not modified", and the message shows what was wanted."""
+    edits: list[str] = []
+
+    async def refuse(self: CallbackQuery, text: str, **_: Any) -> None:
+        edits.append(text)
+        raise BadRequest(f"Message is not modified: {text}")
+
+    monkeypatch.setattr(CallbackQuery, "edit_message_text", refuse)
+    conversation = TelegramConversation(_tap_on("the overview"), _Context(t))  # type: ignore[arg-type]
+    await conversation.update(Reply("the question"))
+    assert edits == ["the question"]
+
+    async def fail(self: CallbackQuery, text: str, **_: Any) -> None:
+        raise BadRequest("Message to edit not found")
+
+    monkeypatch.setattr(CallbackQuery, "edit_message_text", fail)
+    with pytest.raises(BadRequest):
+        await conversation.update(Reply("the question"))
+
+
+async def test_an_edit_that_changes_nothing_is_not_sent(
+    t: Translator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def never(self: CallbackQuery, text: str, **_: Any) -> None:
+        raise AssertionError("edited")
+
+    monkeypatch.setattr(CallbackQuery, "edit_message_text", never)
+    conversation = TelegramConversation(_tap_on("the question"), _Context(t))  # type: ignore[arg-type]
+    await conversation.update(Reply("<b>the question</b>"))

@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import CallbackQuery, InputFile, Message, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.incoming import incoming_of
@@ -23,6 +23,8 @@ from bot.chat.questions import Key, Value
 from bot.shown_choices import TYPED_QUERY
 
 CHANNEL = "telegram"
+# Telegram's answer to an edit that would change nothing.
+NOT_MODIFIED = "message is not modified"
 # PTB's user_data (memory only): the language someone chose before they agreed.
 REMEMBERED_LANGUAGE = "language"
 
@@ -77,7 +79,13 @@ class TelegramConversation:
         if query is None or not in_place:
             await self.say(reply)
         elif not shows_already(query.message, keyboard, reply.text):
-            await query.edit_message_text(reply.text, reply_markup=keyboard)
+            try:
+                await query.edit_message_text(reply.text, reply_markup=keyboard)
+            except BadRequest as error:
+                # The tap carried an older copy of the message than the chat shows (two
+                # quick taps): the message shows this already, which is what was wanted.
+                if NOT_MODIFIED not in error.message.lower():
+                    raise
 
     async def acknowledge(self, notice: str = "", *, alert: bool = False) -> None:
         query = self._query
