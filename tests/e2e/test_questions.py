@@ -47,3 +47,15 @@ async def test_a_question_left_too_long_is_over(
     reply = await anna.expect()
     assert "Uw postcode is" not in (reply.get("text") or "")
     assert await _postcode_of(samen, anna) == [(None,)]
+
+
+async def test_a_command_closes_a_question_kept_in_memory(samen: SamenBot, anna: Person) -> None:
+    """Activities still keep "where shall I look?" in PTB's memory: a command that a
+    converted journey takes (help) closes it as it closes Samen's own questions."""
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("🔎 Activiteiten")
+    await anna.expect("Kies een wijk:")
+    await anna.say("/hulp")
+    await anna.expect("Hoe Samen werkt")
+    await anna.say("hallo")
+    await anna.expect("Hallo! Fijn dat u schrijft.")
