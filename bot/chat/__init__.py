@@ -18,8 +18,15 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
     person (a volunteer's task card when they erase their data); best effort.
   * ``forget()``: the person was erased: the channel closes their question and drops
     whatever it keeps about them in memory.
+  * ``clear_choices()``: the tapped message's choices are used up; its text stays.
+  * ``set_language(code)``: kept for a resident, else only in the channel's memory
+    (nothing is stored before consent); ``t`` speaks it from then on.
+  * ``press_typed_choice()``: a short typed answer ("ja", "2", a button's words) to the
+    choices last shown becomes a tap on that choice, handled by that journey's own
+    choice step; False when it picks none.
   * A tap nobody acknowledged is acknowledged (without a notice) after the step.
-  * ``consented(c)`` and ``messages_stopped(c)`` read the resident.
+  * ``consented(c)``, ``messages_stopped(c)`` read the resident; ``guess_language``
+    picks Samen's language from the app's setting.
 - ``questions``: ``Question`` and ``QuestionStore`` (table ``open_questions``, migration
   0013, key (channel, person id)): one open question per person, expiring after
   ``CONVERSATION_TIMEOUT`` (15 minutes; ``bot.persistence`` uses the same), surviving a
@@ -33,9 +40,11 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
   * ``answer(question, step, kinds=(Kind.TEXT,))``: an answer is typed text unless the
     journey names more kinds (LOCATION, CONTACT, MEDIA); others fall through, so a voice
     message during a postcode question still gets the offer of a call.
-  * ``route(incoming, question)`` is synchronous (PTB asks its handlers so) and
-    ``handle(conversation)`` runs the step; ``moves_on(incoming)`` says a command or
-    menu tap.
+  * ``otherwise(kind, step)``: what no journey claimed, by kind (unknown commands,
+    stale or forged buttons, edits, media): handlers/unexpected.py registers these.
+  * ``route(incoming, question)`` (= ``claims`` or ``leftover``) is synchronous (PTB
+    asks its handlers so) and ``handle(conversation)`` runs the step;
+    ``moves_on(incoming)`` says a command or menu tap.
 - ``menu``: * ``MenuAction``, ``MENU_LABELS``, ``menu_label_index``, ``menu_action`` moved
   here from handlers/keyboards.py (which still re-exports them), so routing by menu
   label needs no channel.
@@ -43,13 +52,24 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
 Each journey package has ``register(journeys)``; handlers/__init__.py calls them.
 A step is ``async def step(c: Conversation) -> None``. Button data is made with
 ``bot.buttons.encode``; a step reads its arguments with ``args_of(c.incoming.data)``.
+Roles: ``handlers.auth.only_for(Role.COORDINATOR)`` on a step. Shared pieces that speak
+both worlds while journeys are converted: ``handlers.helplines`` (any ``Speaking``:
+a Conversation or PTB's context), ``handlers.choices`` (languages, consent),
+``handlers.expired.choice_expired``, ``handlers.unexpected.call_choice``.
 
 Telegram (bot/channels/telegram/): ``JourneysHandler`` is the first handler in PTB's
-group 0 and claims only what a registered journey handles; the rest still reaches the
-old PTB handlers. ``run_step(step, update, ctx)`` lets an old handler lead into a
-converted step. Telegram-only helpers moved there too (``send.split_message``,
-``send.shows_already``, ``render.main_menu``, ``context.SamenContext``); handlers/common.py,
-handlers/keyboards.py and handlers/context.py re-export them for unconverted journeys.
+group 0 and claims only what a registered journey handles (``claims``); the rest still
+reaches the old PTB handlers; the same handler comes again last in group 0
+(``leftovers=True``) for what nobody took. ``people.load_person`` (group -1) loads the
+resident and language and, on a command or menu tap, ends Samen's question, PTB's
+conversations and the questions kept in PTB memory (``MEMORY_QUESTIONS``).
+``run_step(step, update, ctx)`` lets an old handler lead into a converted step;
+``ptb_callback(step)`` keeps a step at an old place in PTB's order (/start after the
+volunteers' /start <invite code>). ``errors.error_handler(step)`` logs ids only and
+tells the person with ``handlers.errors.went_wrong``. Telegram-only helpers moved there
+too (``send.split_message``, ``send.shows_already``, ``render.main_menu``,
+``context.SamenContext``); handlers/common.py, handlers/keyboards.py and
+handlers/context.py re-export them for unconverted journeys.
 A Reply renders as: rows, then choices, as inline buttons; else an ask as a reply
 keyboard (the ask wins over the menu); else the menu. Choices win over the menu (the
 menu keyboard stays on screen from earlier messages). ``update`` edits the tapped
