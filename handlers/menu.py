@@ -6,12 +6,10 @@ for typed text that no converted journey claims, until every journey is converte
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
-
 from telegram import Update
 
 from bot.buttons import Prefix, args_of
+from bot.channels.telegram.conversation import ptb_step
 from bot.chat.conversation import Conversation
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MAX_LABEL, MenuAction, menu_action
@@ -35,6 +33,11 @@ def register(journeys: Journeys) -> None:
     journeys.menu(MenuAction.BACK, show_menu)
     journeys.menu(MenuAction.HELP, show_help)
     journeys.menu(MenuAction.LANGUAGE, ask_language)
+    # Menu labels whose journeys are not converted yet; each line goes when its journey
+    # registers ``journeys.menu`` itself.
+    journeys.menu(MenuAction.ACTIVITIES, ptb_step(show_activities))
+    journeys.menu(MenuAction.HELP_OUT, ptb_step(show_help_out))
+    journeys.menu(MenuAction.CHECKINS, ptb_step(show_checkins))
 
 
 async def show_menu(c: Conversation) -> None:
@@ -93,28 +96,14 @@ async def set_language(c: Conversation) -> None:
     await c.say(Reply(c.t._("Fine, I will write in English from now on."), menu=True))
 
 
-Callback = Callable[[Update, SamenContext], Coroutine[Any, Any, object]]
-
-# Menu labels whose journeys are not converted yet; each goes when its journey registers
-# ``journeys.menu`` itself.
-_UNCONVERTED_MENU: dict[MenuAction, Callback] = {
-    MenuAction.ACTIVITIES: show_activities,
-    MenuAction.HELP_OUT: show_help_out,
-    MenuAction.CHECKINS: show_checkins,
-}
-
-
 async def on_text(update: Update, ctx: SamenContext) -> None:
-    """A tap on a menu button arrives as its label; anything else is read for its meaning."""
+    """Typed text no journey claimed (menu labels are the journeys' own, bot.chat):
+    a typed answer to a check-in or self-check on screen, else what the words mean."""
     message = update.message
     if message is None or message.text is None:
         return
     text = message.text
     action = menu_action(ctx.bot_data.menu_index, text) if len(text) <= MAX_LABEL else None
-    show = _UNCONVERTED_MENU.get(action) if action is not None else None
-    if show is not None:
-        await show(update, ctx)
-        return
     if action is None and (
         await typed_checkin_answer(update, ctx)  # "goed", "niet zo goed", 🙁
         or await typed_selfcheck_answer(update, ctx)  # "ja", "min of meer" on screen

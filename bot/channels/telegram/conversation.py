@@ -16,7 +16,7 @@ from bot.channels.telegram.incoming import incoming_of
 from bot.channels.telegram.ptb_conversations import leave_conversations
 from bot.channels.telegram.render import inline_keyboard, markup_of
 from bot.channels.telegram.send import send_parts, shows_already, split_message
-from bot.chat.conversation import Person, consented
+from bot.chat.conversation import Conversation, Person, consented
 from bot.chat.journeys import Step
 from bot.chat.message import Ask, Document, Reply
 from bot.chat.questions import Key, Value
@@ -156,6 +156,10 @@ class TelegramConversation:
         if self._ctx.user_data is not None:
             self._ctx.user_data.clear()
 
+    async def run_ptb(self, callback: PtbCallback) -> None:
+        """Hand this update to a PTB handler not yet converted (see ``ptb_step``)."""
+        await callback(self._update, self._ctx)
+
     async def finish(self) -> None:
         """A tap is always answered, so the person's app stops showing it as pending."""
         await self.acknowledge()
@@ -179,3 +183,18 @@ def ptb_callback(step: Step) -> Callable[[Update, SamenContext], Coroutine[Any, 
         await run_step(step, update, ctx)
 
     return callback
+
+
+PtbCallback = Callable[[Update, SamenContext], Coroutine[Any, Any, object]]
+
+
+def ptb_step(callback: PtbCallback) -> Step:
+    """A PTB handler not yet converted, as a step, so a dispatch table can hold it beside
+    converted steps (the menu's labels) until its journey is converted."""
+
+    async def step(c: Conversation) -> None:
+        if not isinstance(c, TelegramConversation):
+            raise TypeError("a PTB handler runs only in a Telegram conversation")
+        await c.run_ptb(callback)
+
+    return step
