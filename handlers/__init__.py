@@ -4,11 +4,11 @@ Order matters, because PTB stops at the first matching handler in a group:
 
 group -1  load_person: who is this, which language; groups are answered once, then ignored
 group  0  0. journeys converted to the conversation layer (bot/chat), through one
-             handler that claims only what they handle: my data
+             handler that claims only what they handle: my data, broadcasts, numbers
           1. conversations (check-ins; call me; volunteer profile; adding an activity)
              - their states win while open
-          2. each journey's buttons and commands: broadcasts, the task desk, volunteers
-             (before /start, which it answers for invite links), numbers, the monthly
+          2. each journey's buttons and commands: the task desk, volunteers
+             (before /start, which it answers for invite links), the monthly
              self-check, activities
              (before the text handler, which it answers for typed postcodes)
           3. commands: /start /menu /help /language /privacy
@@ -36,10 +36,9 @@ from telegram.ext import (
 from bot.buttons import Prefix, matches
 from bot.channels.telegram.handler import JourneysHandler
 from bot.chat.journeys import Journeys
-from handlers import mydata
+from handlers import broadcast, mydata, numbers
 from handlers.activities.admin import activity_admin_conversation
 from handlers.activities.search import activity_handlers
-from handlers.broadcast import broadcast_handlers
 from handlers.callme.request import call_me_conversation, call_request_handlers
 from handlers.care.checkins import checkins_conversation, mood_handler
 from handlers.care.selfcheck import selfcheck_handlers
@@ -48,7 +47,6 @@ from handlers.errors import on_error
 from handlers.expired import button_expired
 from handlers.listen import helpline_handler, media_handler
 from handlers.menu import ask_language, on_text, set_language, show_help, show_menu
-from handlers.numbers import numbers_handlers
 from handlers.people import load_person
 from handlers.start import (
     answered_consent,
@@ -67,6 +65,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, load_person), group=-1)
     journeys = Journeys(app.bot_data.menu_index)
     mydata.register(journeys)
+    broadcast.register(journeys)
+    numbers.register(journeys)
     app.add_handlers(
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),
@@ -74,11 +74,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             call_me_conversation(app.bot_data.menu_index, app.bot_data.runtime.catalogs),
             volunteer_conversation(app.bot_data.menu_index),
             activity_admin_conversation(),
-            *broadcast_handlers(),
             *call_request_handlers(),
             *volunteer_handlers(),  # before /start: it answers /start <invite code>
             *volunteer_admin_handlers(),
-            *numbers_handlers(),
             *selfcheck_handlers(),
             helpline_handler(),  # "112" is a call for help, not a postcode
             *activity_handlers(),  # before the text handler: it answers typed postcodes

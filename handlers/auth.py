@@ -1,6 +1,7 @@
 """The one role check every privileged handler uses, on the server, every time.
 
-Wrap a handler with ``requires(Role.COORDINATOR)``: the role is read from the
+Wrap a handler with ``requires(Role.COORDINATOR)``, or a step of a journey converted to
+the conversation layer with ``only_for(Role.COORDINATOR)``: the role is read from the
 store for the person who sent this update, so neither a forged button nor a
 stale menu can get past it.
 """
@@ -13,6 +14,9 @@ from typing import Any, TypeVar
 
 from telegram import Update
 
+from bot.chat.conversation import Conversation
+from bot.chat.journeys import Step
+from bot.chat.message import Reply
 from bot.services.roles import Role
 from handlers.common import send_with_menu
 from handlers.context import SamenContext
@@ -36,6 +40,24 @@ def requires(role: Role) -> Callable[[Handler[R]], Handler[R | None]]:
                 await update.callback_query.answer(ctx.t._("This is not available for you."))
             await send_with_menu(update, ctx, ctx.t._("Sorry, this is only for the Samen team."))
             return None
+
+        return guarded
+
+    return wrap
+
+
+def only_for(role: Role) -> Callable[[Step], Step]:
+    """The same check for a step of a converted journey (``bot.chat``): a tap from someone
+    without the role gets a short notice, and everyone without it a kind word and the menu."""
+
+    def wrap(step: Step) -> Step:
+        @functools.wraps(step)
+        async def guarded(c: Conversation) -> None:
+            if await c.runtime.services.roles.has(c.person.id, role):
+                await step(c)
+                return
+            await c.acknowledge(c.t._("This is not available for you."))
+            await c.say(Reply(c.t._("Sorry, this is only for the Samen team."), menu=True))
 
         return guarded
 
