@@ -5,11 +5,11 @@ Order matters, because PTB stops at the first matching handler in a group:
 group -1  load_person: who is this, which language; groups are answered once, then ignored
 group  0  0. journeys converted to the conversation layer (bot/chat), through one
              handler that claims only what they handle: onboarding's buttons, /privacy,
-             the menu's /menu /help /language and labels, my data
+             the menu's /menu /help /language and labels, my data, broadcasts, numbers
           1. conversations (check-ins; call me; volunteer profile; adding an activity)
              - their states win while open
-          2. each journey's buttons and commands: broadcasts, the task desk, volunteers
-             (before /start, which it answers for invite links), numbers, the monthly
+          2. each journey's buttons and commands: the task desk, volunteers
+             (before /start, which it answers for invite links), the monthly
              self-check, activities
              (before the text handler, which it answers for typed postcodes)
           3. /start (after the volunteers' /start <invite code>)
@@ -39,17 +39,15 @@ from bot.channels.telegram.errors import error_handler
 from bot.channels.telegram.handler import JourneysHandler
 from bot.channels.telegram.people import load_person
 from bot.chat.journeys import Journeys
-from handlers import menu, mydata, start, unexpected
+from handlers import broadcast, menu, mydata, numbers, start, unexpected
 from handlers.activities.admin import activity_admin_conversation
 from handlers.activities.search import activity_handlers
-from handlers.broadcast import broadcast_handlers
 from handlers.callme.request import call_me_conversation, call_request_handlers
 from handlers.care.checkins import checkins_conversation, mood_handler
 from handlers.care.selfcheck import selfcheck_handlers
 from handlers.errors import went_wrong
 from handlers.listen import helpline_handler
 from handlers.menu import on_text
-from handlers.numbers import numbers_handlers
 from handlers.start import start as start_step
 from handlers.volunteers import volunteer_conversation, volunteer_handlers
 from handlers.volunteers.admin import volunteer_admin_handlers
@@ -65,6 +63,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     menu.register(journeys)
     mydata.register(journeys)
     unexpected.register(journeys)
+    broadcast.register(journeys)
+    numbers.register(journeys)
     app.add_handlers(
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),
@@ -72,11 +72,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             call_me_conversation(app.bot_data.menu_index, app.bot_data.runtime.catalogs),
             volunteer_conversation(app.bot_data.menu_index),
             activity_admin_conversation(),
-            *broadcast_handlers(),
             *call_request_handlers(),
             *volunteer_handlers(),  # before /start: it answers /start <invite code>
             *volunteer_admin_handlers(),
-            *numbers_handlers(),
             *selfcheck_handlers(),
             helpline_handler(),  # "112" is a call for help, not a postcode
             *activity_handlers(),  # before the text handler: it answers typed postcodes

@@ -1,8 +1,9 @@
 """The one role check every privileged step uses, on the server, every time.
 
-Wrap a step with ``only_for(Role.COORDINATOR)`` (a PTB handler not yet converted with
-``requires``): the role is read from the store for the person who sent this update, so
-neither a forged button nor a stale menu can get past it.
+Wrap a handler with ``requires(Role.COORDINATOR)``, or a step of a journey converted to
+the conversation layer with ``only_for(Role.COORDINATOR)``: the role is read from the
+store for the person who sent this update, so neither a forged button nor a
+stale menu can get past it.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def requires(role: Role) -> Callable[[Handler[R]], Handler[R | None]]:
 
 
 def only_for(role: Role) -> Callable[[Step], Step]:
-    """A step only people with ``role`` may take; anyone else hears so, kindly."""
+    """The same check for a step of a converted journey (``bot.chat``): a tap from someone
+    without the role gets a short notice, and everyone without it a kind word and the menu."""
 
     def wrap(step: Step) -> Step:
         @functools.wraps(step)

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import html
-from typing import Any
 
-from telegram import InputFile, Update
-from telegram.ext import BaseHandler, CommandHandler, filters
-
-from bot.i18n import N_
+from bot.chat.conversation import Conversation
+from bot.chat.journeys import Journeys
+from bot.chat.message import Document, Reply
+from bot.i18n import N_, Translator
 from bot.numbers import render_png, render_text
 from bot.services.audit import AuditEntry
 from bot.services.roles import Role
-from handlers.auth import requires
+from handlers.auth import only_for
 from handlers.commands import names
-from handlers.common import send_with_menu
-from handlers.context import SamenContext
 
 AUDIT_LINES = 20
 # Each kind of audit entry in plain words; %(actor)s did it, %(subject)s is the person
@@ -36,38 +33,31 @@ AUDIT_TEXTS = {
 ROLE_NAMES = {Role.VOLUNTEER.value: N_("volunteer"), Role.COORDINATOR.value: N_("coordinator")}
 
 
-@requires(Role.COORDINATOR)
-async def show_stats(update: Update, ctx: SamenContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
-        return
-    report = await ctx.services.stats.report()
-    await send_with_menu(update, ctx, render_text(report, ctx.t))
+@only_for(Role.COORDINATOR)
+async def show_stats(c: Conversation) -> None:
+    report = await c.runtime.services.stats.report()
+    await c.say(Reply(render_text(report, c.t), menu=True))
     if any(section.series for section in report.sections):
         # Drawing takes a moment of CPU; keep the bot answering others meanwhile.
-        png = await asyncio.to_thread(render_png, report, ctx.t)
-        await ctx.bot.send_photo(
-            chat.id,
-            InputFile(png, filename="samen-stats.png"),
-            caption=ctx.t._("The last 12 weeks"),
-        )
+        png = await asyncio.to_thread(render_png, report, c.t)
+        await c.send_photo(Document("samen-stats.png", png, caption=c.t._("The last 12 weeks")))
 
 
-@requires(Role.COORDINATOR)
-async def show_audit(update: Update, ctx: SamenContext) -> None:
-    entries = await ctx.services.audit.latest(AUDIT_LINES, ctx.t.language)
+@only_for(Role.COORDINATOR)
+async def show_audit(c: Conversation) -> None:
+    entries = await c.runtime.services.audit.latest(AUDIT_LINES, c.t.language)
     if not entries:
-        await send_with_menu(update, ctx, ctx.t._("Nothing has been recorded yet."))
+        await c.say(Reply(c.t._("Nothing has been recorded yet."), menu=True))
         return
-    lines = [ctx.t._("<b>Latest actions</b> (newest first)")]
-    for entry in entries:
-        lines.append(f"{ctx.t.datetime(entry.at, short=True)} · {_audit_line(entry, ctx)}")
-    await send_with_menu(update, ctx, "\n".join(lines))
+    lines = [c.t._("<b>Latest actions</b> (newest first)")]
+    lines.extend(
+        f"{c.t.datetime(entry.at, short=True)} · {_audit_line(entry, c.t)}" for entry in entries
+    )
+    await c.say(Reply("\n".join(lines), menu=True))
 
 
-def _audit_line(entry: AuditEntry, ctx: SamenContext) -> str:
-    """What happened, in words, with first names: never a Telegram id."""
-    t = ctx.t
+def _audit_line(entry: AuditEntry, t: Translator) -> str:
+    """What happened, in words, with first names: never a messenger's id."""
     # No name: the person deleted their data, or (a coordinator from the settings)
     # never agreed to the privacy text, so Samen keeps no name for them.
     actor = entry.actor_name or t._("a coordinator")
@@ -84,9 +74,6 @@ def _audit_line(entry: AuditEntry, ctx: SamenContext) -> str:
     )
 
 
-def numbers_handlers() -> list[BaseHandler[Update, Any, Any]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler(names("stats"), show_stats, filters=private),
-        CommandHandler(names("audit"), show_audit, filters=private),
-    ]
+def register(journeys: Journeys) -> None:
+    journeys.command(names("stats"), show_stats)
+    journeys.command(names("audit"), show_audit)

@@ -11,11 +11,16 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
 - ``incoming``: what a person did, ``Incoming`` of a ``Kind`` (TEXT, CHOICE, LOCATION,
   CONTACT, MEDIA, COMMAND, EDITED, OTHER). A command's name is lower case, without "/"
   and "@bot". * ``command_of(text)`` parses one for every channel.
+  * ``Incoming.file``: a media message's file reference (to show a photo again with
+    ``Reply.photo``); a MEDIA's ``text`` is its caption; ``Incoming.html``: the text or
+    caption with the person's own formatting (a coordinator's bold announcement).
 - ``conversation``: ``Conversation`` (one per update: ``person``, ``incoming``,
   ``resident``, ``t``, ``runtime``, ``question``; ``say``, ``update``, ``acknowledge``,
   ``send_document``, ``ask``, ``close_question``) and ``Person``.
   * ``replace_earlier(message_id, text)``: change an earlier message Samen sent this
     person (a volunteer's task card when they erase their data); best effort.
+  * ``send_photo(document)``: a picture Samen made (the /stats chart).
+  * ``clear_choices()``: the tapped message's choices are used up; its text stays.
   * ``forget()``: the person was erased: the channel closes their question and drops
     whatever it keeps about them in memory.
   * ``clear_choices()``: the tapped message's choices are used up; its text stays.

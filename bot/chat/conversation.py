@@ -50,6 +50,9 @@ class Conversation(Protocol):
 
     async def send_document(self, document: Document) -> None: ...
 
+    async def send_photo(self, photo: Document) -> None:
+        """A picture Samen made (a chart), shown as a photo with its caption."""
+
     async def ask(self, question: str, reply: Reply, **data: Value) -> None:
         """Say ``reply`` and leave ``question`` open: the next answer goes to its step."""
 

@@ -20,7 +20,10 @@ class Kind(StrEnum):
 @dataclass(frozen=True)
 class Incoming:
     kind: Kind
-    text: str = ""  # TEXT, COMMAND (the whole text), EDITED
+    text: str = ""  # TEXT, COMMAND (the whole text), EDITED; MEDIA: its caption
+    # TEXT, or a MEDIA caption, when the person formatted it (bold, a link): as simple
+    # HTML, their own text escaped; empty when unformatted or the channel has none.
+    html: str = ""
     data: str = ""  # CHOICE: the Choice.data / ListRow.data tapped
     command: str = ""  # COMMAND: the name without "/", lower case; its words in args
     args: tuple[str, ...] = ()
@@ -29,6 +32,7 @@ class Incoming:
     phone: str | None = None  # CONTACT
     own_contact: bool = False  # CONTACT: the person shared their own number
     media: str = ""  # MEDIA: "voice", "video", "photo", "sticker", "document", ...
+    file: str = ""  # MEDIA: the channel's reference to it, to show it again (Reply.photo)
 
 
 # What may answer an open question (a command or a menu tap closes it instead).

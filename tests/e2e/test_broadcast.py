@@ -66,6 +66,33 @@ async def test_send_now_to_all_residents(
     assert (COORDINATOR_ID, "broadcast.sent") in audit
 
 
+async def test_a_photo_goes_out_with_its_caption_and_used_choices_go(
+    samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
+) -> None:
+    await residents(anna, john)
+    coen = await coordinator(client)
+    await coen.say("/broadcast")
+    await coen.expect("New announcement")
+    await client.send_photo(coen.user_id, caption="Bingo in de <zaal>")
+    choice = await coen.expect("Who should get this message?")
+    await coen.press(choice, "All residents (2)")
+    await coen.expect("Who should get this message?", where=lambda e: not buttons_of(e))
+    await coen.expect("Preview")
+    preview = await coen.expect("Bingo", where=lambda e: bool(e.get("photo")))
+    assert text_of(preview) == "Bingo in de <zaal>"
+    summary = await coen.expect("This goes to 2 people.")
+    await coen.press(summary, "📤 Send now")
+    # The choices are used up: they go, and the text stays as it was.
+    await coen.expect("This goes to 2 people.", where=lambda e: bool(e.get("edited")))
+    await coen.press(await coen.expect("Send it now to 2 people?"), "✅ Yes, send now")
+    sent_photo = (preview.get("photo") or [{}])[-1]["file_id"]
+    for person in (anna, john):
+        got = await person.expect("Bingo", where=lambda e: bool(e.get("photo")))
+        assert text_of(got) == "Bingo in de <zaal>"
+        assert (got.get("photo") or [{}])[-1]["file_id"] == sent_photo
+    assert await client.violations() == []
+
+
 async def test_audiences_language_and_volunteers(
     samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
 ) -> None:

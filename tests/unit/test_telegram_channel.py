@@ -150,7 +150,33 @@ def test_a_contact_says_whether_it_is_the_persons_own_number() -> None:
     ],
 )
 def test_media_are_named_by_kind(fields: dict[str, Any], media: str) -> None:
-    assert incoming_of(_message(**fields)) == Incoming(Kind.MEDIA, media=media)
+    got = incoming_of(_message(**fields))
+    assert (got.kind, got.media, got.text, got.html) == (Kind.MEDIA, media, "", "")
+
+
+def test_a_photo_brings_its_largest_size_and_its_formatted_caption() -> None:
+    sizes = [
+        {"file_id": f"p{width}", "file_unique_id": f"p{width}", "width": width, "height": 1}
+        for width in (90, 320, 1280)
+    ]
+    bold = [{"type": "bold", "offset": 13, "length": 6}]
+    photo = incoming_of(_message(photo=sizes, caption="Koffie in de <zaal>", caption_entities=bold))
+    assert photo == Incoming(
+        Kind.MEDIA,
+        text="Koffie in de <zaal>",
+        html="Koffie in de <b>&lt;zaal&gt;</b>",
+        media="photo",
+        file="p1280",
+    )
+    voice = incoming_of(_message(voice={"file_id": "v", "file_unique_id": "v", "duration": 3}))
+    assert (voice.file, voice.text, voice.html) == ("v", "", "")
+
+
+def test_formatted_text_comes_as_html_too_and_plain_text_only_as_text() -> None:
+    bold = [{"type": "bold", "offset": 0, "length": 6}]
+    got = incoming_of(_message(text="Morgen <koffie>", entities=bold))
+    assert (got.text, got.html) == ("Morgen <koffie>", "<b>Morgen</b> &lt;koffie&gt;")
+    assert incoming_of(_message(text="Morgen <koffie>")).html == ""
 
 
 def test_anything_else_is_other() -> None:

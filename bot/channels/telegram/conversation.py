@@ -106,6 +106,13 @@ class TelegramConversation:
             caption=document.caption or None,
         )
 
+    async def send_photo(self, photo: Document) -> None:
+        await self._ctx.bot.send_photo(
+            self._chat_id,
+            InputFile(io.BytesIO(photo.content), filename=photo.name),
+            caption=photo.caption or None,
+        )
+
     async def ask(self, question: str, reply: Reply, **data: Value) -> None:
         await self.say(reply)
         self.question = await self.runtime.questions.open(self._key, question, data)

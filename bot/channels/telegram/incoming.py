@@ -34,7 +34,9 @@ def incoming_of(update: Update) -> Incoming:
 def _message(message: Message) -> Incoming:
     text = message.text
     if text is not None:
-        return command_of(text) if text.startswith("/") and text[1:2].strip() else _text(text)
+        return (
+            command_of(text) if text.startswith("/") and text[1:2].strip() else _text(message, text)
+        )
     if message.location is not None:
         return Incoming(
             Kind.LOCATION,
@@ -50,8 +52,21 @@ def _message(message: Message) -> Incoming:
             own_contact=contact.user_id is not None and contact.user_id == sender,
         )
     media = next((field for field in MEDIA_FIELDS if getattr(message, field, None)), None)
-    return Incoming(Kind.MEDIA, media=media) if media is not None else Incoming(Kind.OTHER)
+    return _media(message, media) if media is not None else Incoming(Kind.OTHER)
 
 
-def _text(text: str) -> Incoming:
-    return Incoming(Kind.TEXT, text=text)
+def _text(message: Message, text: str) -> Incoming:
+    return Incoming(Kind.TEXT, text=text, html=message.text_html if message.entities else "")
+
+
+def _media(message: Message, media: str) -> Incoming:
+    """A photo's file is its largest size (the last); a caption is its text."""
+    found = getattr(message, media)
+    file = found[-1] if isinstance(found, tuple) else found
+    return Incoming(
+        Kind.MEDIA,
+        text=message.caption or "",
+        html=message.caption_html if message.caption_entities else "",
+        media=media,
+        file=getattr(file, "file_id", ""),
+    )
