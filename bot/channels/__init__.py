@@ -1,0 +1,1 @@
+"""Channel adapters: the messengers Samen speaks through (Telegram, WhatsApp)."""
