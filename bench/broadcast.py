@@ -41,8 +41,9 @@ from telegram import Bot
 
 from bot.clock import utc_now
 from bot.db import Database
+from bot.delivery import BATCH
 from bot.emulator.client import EmulatorClient
-from bot.messenger import BATCH, Messenger
+from bot.messenger import Messenger
 from bot.sendbudget import SendBudget
 from bot.services import Services
 from bot.services.broadcasts import Audience, AudienceKind

@@ -15,9 +15,10 @@ from telegram.request import BaseRequest
 import handlers
 from bot.clock import Clock, utc_now
 from bot.config import Settings
+from bot.delivery import run_messenger
 from bot.httpserver import Route, http_server, operator_routes
 from bot.i18n import N_
-from bot.messenger import Messenger, run_messenger
+from bot.messenger import Messenger
 from bot.persistence import SQLitePersistence
 from bot.runlock import run_lock
 from bot.runtime import Runtime

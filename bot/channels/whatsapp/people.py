@@ -108,6 +108,10 @@ class WhatsAppPeople:
             await cursor.close()
         return fresh
 
+    async def forget_message(self, message_id: str) -> None:
+        """Handling it failed: let Meta's next delivery of it count as the first."""
+        await self._db.execute("DELETE FROM whatsapp_inbound WHERE message_id = ?", (message_id,))
+
     async def reach(self, resident_ids: Sequence[int]) -> dict[int, Reach]:
         """How to reach each of these people (unknown ids are left out)."""
         if not resident_ids:
