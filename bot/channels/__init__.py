@@ -1,1 +1,1 @@
-"""Channel adapters: the messengers Samen speaks through (Telegram, WhatsApp)."""
+"""Channel adapters: the only code that knows a messenger's SDK (Telegram, WhatsApp)."""
