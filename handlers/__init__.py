@@ -36,6 +36,7 @@ from telegram.ext import (
 from bot.buttons import Prefix, matches
 from bot.channels.telegram.handler import JourneysHandler
 from bot.chat.journeys import Journeys
+from bot.chat.menu import MenuAction
 from handlers import mydata
 from handlers.activities.admin import activity_admin_conversation
 from handlers.activities.search import activity_handlers
@@ -62,11 +63,18 @@ from handlers.volunteers import volunteer_conversation, volunteer_handlers
 from handlers.volunteers.admin import volunteer_admin_handlers
 
 
+def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
+    """Every journey on the conversation layer: the one routing table of every channel
+    (Telegram's JourneysHandler here, WhatsApp's in bot/channels/whatsapp)."""
+    journeys = Journeys(menu_index)
+    mydata.register(journeys)
+    return journeys
+
+
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(TypeHandler(Update, load_person), group=-1)
-    journeys = Journeys(app.bot_data.menu_index)
-    mydata.register(journeys)
+    journeys = converted_journeys(app.bot_data.menu_index)
     app.add_handlers(
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),

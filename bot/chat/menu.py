@@ -36,6 +36,21 @@ MENU_LABELS: dict[MenuAction, str] = {
 }
 
 
+def menu_rows(*, consented: bool) -> list[list[MenuAction]]:
+    """The main menu shows only what works for this person: without consent there is
+    nothing to see under "My data", so they get the way to agree instead."""
+    if consented:
+        return [
+            [MenuAction.ACTIVITIES],
+            [MenuAction.CALL_ME, MenuAction.HELP_OUT],
+            [MenuAction.CHECKINS],
+            [MenuAction.MY_DATA],
+            [MenuAction.LANGUAGE, MenuAction.HELP],
+        ]
+    # Browsing activities stores nothing, so it works before consent too.
+    return [[MenuAction.ACTIVITIES], [MenuAction.PRIVACY], [MenuAction.LANGUAGE, MenuAction.HELP]]
+
+
 # Labels the menu once had: a phone keeps showing an old keyboard until Samen
 # sends a new one, so a tap on an old label must still work.
 FORMER_LABELS: dict[str, MenuAction] = {

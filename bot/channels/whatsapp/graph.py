@@ -7,6 +7,8 @@ and point that at ``WHATSAPP_API_URL`` afterwards (the local emulator in tests).
 
 from __future__ import annotations
 
+import mimetypes
+
 import httpx
 from pywa.types.callback import Button, Section, SectionList, SectionRow
 from pywa_async.client import WhatsApp
@@ -47,6 +49,14 @@ class GraphSender:
             rows = [SectionRow(o.title, o.data, o.description or None) for o in message.rows]
             buttons = SectionList(message.list_button, [Section("", rows)])
         return (await self._wa.send_message(to, message.body, buttons=buttons)).id
+
+    async def send_document(self, to: str, name: str, content: bytes, caption: str) -> str:
+        """Upload a file (pywa does it first) and send it as a document."""
+        mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        sent = await self._wa.send_document(
+            to, content, filename=name, caption=caption or None, mime_type=mime_type
+        )
+        return sent.id
 
     async def send_template(self, to: str, name: str, language: str, parameter: str) -> str:
         sent = await self._wa.send_template(

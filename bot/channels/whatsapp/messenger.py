@@ -22,9 +22,10 @@ from bot.channels.ids import Channel
 from bot.channels.whatsapp.graph import GraphSender
 from bot.channels.whatsapp.people import Reach, WhatsAppPeople
 from bot.channels.whatsapp.render import Option, render
+from bot.channels.whatsapp.reply import LIST_BUTTON, MORE_CHOICES
 from bot.channels.whatsapp.templates import template_for
 from bot.delivery import Delivery, backoff
-from bot.i18n import N_, Catalogs
+from bot.i18n import Catalogs
 from bot.monitor import Monitor
 from bot.sendbudget import SendBudget
 from bot.services.outbox import Outbox, Outcome, Pending, Result
@@ -33,8 +34,6 @@ log = logging.getLogger("samen.whatsapp")
 
 RATE_LIMIT_PAUSE_S = 1.0  # Meta says no "retry after"; its limits are per second
 PAIR_LIMIT_WAIT_S = 6.0  # Meta counts messages to one person over 6 seconds
-LIST_BUTTON = N_("Choose")
-MORE_CHOICES = N_("More choices:")
 
 
 class WhatsAppMessenger(Delivery):

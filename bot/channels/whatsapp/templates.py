@@ -62,7 +62,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "samen_call_request_news",
         Category.UTILITY,
-        ("callback",),
+        ("call_request",),
         N_(
             "News about your call request at Samen:\n\n{message}\n\nReply to this message for more."
         ),

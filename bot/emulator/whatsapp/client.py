@@ -115,6 +115,14 @@ class WhatsAppEmulatorClient:
                     return dict(entry)
         raise TimeoutError(f"nothing matching for {user} within {timeout} s")
 
+    async def download(self, media_id: str) -> bytes:
+        """A file Samen uploaded (a document it sent), as the person would open it."""
+        assert self._session is not None, "use the client in `async with`"
+        async with self._session.get(f"{self.url}/control/media/{media_id}") as answer:
+            if answer.status != 200:
+                raise WhatsAppEmulatorError(f"media {media_id}: {answer.status}")
+            return await answer.read()
+
     async def violations(self) -> list[Entry]:
         return list(await self._call("GET", "/control/violations"))
 

@@ -72,3 +72,35 @@ async def send_message(request: web.Request) -> web.Response:
             "messages": [{"id": wamid, "message_status": "accepted"}],
         }
     )
+
+
+MAX_MEDIA = 100 * 1024 * 1024  # Meta's limit for documents
+
+
+async def upload_media(request: web.Request) -> web.Response:
+    """``POST /{version}/{phone_number_id}/media`` (multipart): keep the file, return its id."""
+    state = request.app[STATE]
+    try:
+        _authorise(request, state)
+        form = await request.post()
+        upload = form.get("file")
+        if not isinstance(upload, web.FileField) or form.get("messaging_product") != "whatsapp":
+            raise GraphError(rules.INVALID, "a file and messaging_product=whatsapp are required")
+        content = upload.file.read()
+        if not content or len(content) > MAX_MEDIA:
+            raise GraphError(rules.NOT_VALID, "the file is empty or too large")
+    except GraphError as error:
+        state.violation(str(error), code=error.code)
+        return json_response(error.body(), error.status)
+    media_id = state.new_wamid().replace("wamid.", "media.")
+    state.media[media_id] = (upload.filename, upload.content_type, content)
+    return json_response({"id": media_id})
+
+
+async def download_media(request: web.Request) -> web.Response:
+    """The control API's copy of an uploaded file (what the person would open)."""
+    stored = request.app[STATE].media.get(request.match_info["media_id"])
+    if stored is None:
+        return json_response({"error": "unknown media id"}, 404)
+    _name, mime_type, content = stored
+    return web.Response(body=content, content_type=mime_type or "application/octet-stream")

@@ -21,7 +21,14 @@ import aiohttp
 from aiohttp import web
 
 from bot.emulator.server import check_loopback, loopback_only
-from bot.emulator.whatsapp.graph import STATE, json_response, send_message
+from bot.emulator.whatsapp.graph import (
+    MAX_MEDIA,
+    STATE,
+    download_media,
+    json_response,
+    send_message,
+    upload_media,
+)
 from bot.emulator.whatsapp.people import ACTIONS, ControlError
 from bot.emulator.whatsapp.rules import JSON, Templates
 from bot.emulator.whatsapp.state import WaState
@@ -108,9 +115,11 @@ async def stats(request: web.Request) -> web.Response:
 
 
 def create_app(state: WaState) -> web.Application:
-    app = web.Application(middlewares=[loopback_only])
+    app = web.Application(client_max_size=MAX_MEDIA + 1024 * 1024, middlewares=[loopback_only])
     app[STATE] = state
     app.router.add_post("/{version}/{phone_number_id}/messages", send_message)
+    app.router.add_post("/{version}/{phone_number_id}/media", upload_media)
+    app.router.add_get("/control/media/{media_id}", download_media)
     for name, action in ACTIONS.items():
         app.router.add_post(f"/control/{name}", _control(action))
     app.router.add_get("/control/chats/{user}/messages", chat_wait)

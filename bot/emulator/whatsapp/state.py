@@ -80,6 +80,7 @@ class WaState:
     def reset(self) -> None:
         self.people: dict[str, Person] = {}
         self.wamids: dict[str, str] = {}  # our message id -> bsuid
+        self.media: dict[str, tuple[str, str, bytes]] = {}  # id -> file name, type, bytes
         self.violations: list[JSON] = []
         self.webhooks: deque[JSON] = deque()
         self.send_times: list[float] = []
