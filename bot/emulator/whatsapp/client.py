@@ -22,6 +22,8 @@ def entry_text(entry: Entry) -> str:
         return str(entry["text"]["body"])
     if "interactive" in entry:
         return str((entry["interactive"].get("body") or {}).get("text", ""))
+    if "document" in entry:
+        return str(entry["document"].get("caption", ""))
     if "template" in entry:
         parameters = [
             p["text"]
