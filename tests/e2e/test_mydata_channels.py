@@ -54,6 +54,8 @@ async def test_see_export_stop_and_erase_on_every_channel(
     await anna.tap("📋 Mijn gegevens")
     overview = await anna.expect("Wat Samen over u bewaart")
     assert "Voornaam: Anna" in text_of(overview)
+    account = {"telegram": "Telegram-account", "whatsapp": "Samen voor u op WhatsApp"}
+    assert f"{account[anna.channel]} (geen telefoonnummer): {anna_id}" in text_of(overview)
     assert "Berichten van Samen: aan" in text_of(overview)
     assert buttons_of(overview) == [
         "📄 Stuur mij mijn gegevens",
