@@ -11,6 +11,7 @@ CREATE TABLE whatsapp_people (
     wa_id           TEXT,             -- the phone number, when Meta shows it
     last_inbound_at TEXT,             -- the person's last message: the 24-hour window
     opted_in_at     TEXT,             -- explicit yes to messages Samen starts (templates)
+    opt_in_asked_at TEXT,             -- when Samen asked (once, after consent)
     created_at      TEXT NOT NULL
 );
 

@@ -88,3 +88,10 @@ class WhatsAppPerson:
     async def expect_toast(self, contains: str = "", timeout: float = 8.0) -> Entry:
         """WhatsApp shows no notice after a tap: Samen sends it as a short message."""
         return await self.expect(contains, timeout)
+
+    async def expect_silence(self, seconds: float = 1.0) -> None:
+        try:
+            entry = await self.client.wait_for(self.bsuid, self.cursor, timeout=seconds)
+        except TimeoutError:
+            return
+        raise AssertionError(f"expected no answer, got {entry_text(entry)!r}")

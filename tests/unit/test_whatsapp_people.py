@@ -69,3 +69,16 @@ async def test_a_message_id_is_handled_once_and_forgotten_after_a_week(
     await people.first_sight("wamid.2")  # forgets what is older than a week
     assert await db.fetchall("SELECT message_id FROM whatsapp_inbound") != []
     assert await people.first_sight("wamid.1") is True
+
+
+async def test_opt_in_is_asked_once_and_only_after_consent(
+    db: Database, clock: FakeClock, services: Services
+) -> None:
+    people = WhatsAppPeople(db, clock)
+    anna = await people.person_for(ANNA)
+    assert await people.opt_in_to_ask(anna) is False  # no consent yet: nothing to ask
+    await services.residents.give_consent(anna, "Anna", "nl")
+    assert await people.opt_in_to_ask(anna) is True
+    assert await people.opt_in_to_ask(anna) is False
+    await people.set_opt_in(anna, True)
+    assert (await people.reach([anna]))[anna].opted_in is True

@@ -3,7 +3,8 @@ the messenger that delivers the outbox to WhatsApp people.
 
 A message goes to the same journeys as on Telegram (``handlers.converted_journeys``).
 What no journey handles (a journey not yet on the conversation layer) is answered with
-an apology and the menu, so nobody is left without an answer.
+an apology and the menu, so nobody is left without an answer. Right after someone
+agrees to the privacy text, Samen asks once whether it may write first (``optin``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from bot.channels.whatsapp import optin
 from bot.channels.whatsapp.conversation import CHANNEL, Outlet, WhatsAppConversation
 from bot.channels.whatsapp.graph import GraphSender
 from bot.channels.whatsapp.incoming import incoming_of
@@ -19,6 +21,7 @@ from bot.channels.whatsapp.messenger import WhatsAppMessenger
 from bot.channels.whatsapp.people import WhatsAppPeople
 from bot.channels.whatsapp.webhook import JSON, Sender, WhatsAppWebhook
 from bot.chat.conversation import Person
+from bot.chat.incoming import Kind
 from bot.chat.journeys import Journeys
 from bot.chat.message import Reply
 from bot.delivery import run_messenger
@@ -95,8 +98,15 @@ class WhatsAppChannel:
             resident=resident,
             t=self._translator(sender.resident_id, resident),
         )
+        incoming = conversation.incoming
+        if incoming.kind is Kind.CHOICE and incoming.data in optin.ANSWERS:
+            await self.people.set_opt_in(sender.resident_id, incoming.data == optin.YES)
+            await conversation.say(optin.answered(conversation.t, incoming.data))
+            return
         if not await self._journeys.handle(conversation):
             await conversation.say(Reply(conversation.t._(NOT_HERE_YET), menu=True))
+        if await self.people.opt_in_to_ask(sender.resident_id):  # they just agreed
+            await conversation.say(optin.question(conversation.t))
 
     def _translator(self, person_id: int, resident: Resident | None) -> Translator:
         """Their language if they agreed, else their choice so far, else the default

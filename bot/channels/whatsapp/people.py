@@ -86,10 +86,22 @@ class WhatsAppPeople:
 
     async def set_opt_in(self, resident_id: int, yes: bool) -> None:
         """The person's explicit answer to "may Samen message you first?"."""
+        now = to_iso(self._clock())
         await self._db.execute(
-            "UPDATE whatsapp_people SET opted_in_at = ? WHERE resident_id = ?",
-            (to_iso(self._clock()) if yes else None, resident_id),
+            "UPDATE whatsapp_people SET opted_in_at = ?, opt_in_asked_at = ? WHERE resident_id = ?",
+            (now if yes else None, now, resident_id),
         )
+
+    async def opt_in_to_ask(self, resident_id: int) -> bool:
+        """True the first time after consent: Samen asks about messages it starts once;
+        the answer can be changed later by tapping the other button."""
+        changed = await self._db.execute(
+            "UPDATE whatsapp_people SET opt_in_asked_at = ? WHERE resident_id = ?"
+            " AND opt_in_asked_at IS NULL"
+            " AND EXISTS (SELECT 1 FROM residents WHERE telegram_id = ?)",
+            (to_iso(self._clock()), resident_id, resident_id),
+        )
+        return changed > 0
 
     async def first_sight(self, message_id: str) -> bool:
         """True once per incoming message id: Meta may deliver a message twice."""
