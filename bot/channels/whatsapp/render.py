@@ -1,7 +1,7 @@
 """How a message with choices looks on WhatsApp, within Meta's limits.
 
 Up to three short choices become reply buttons (titles ≤ 20, body ≤ 1,024). More
-choices, longer labels or a longer text become a list (rows ≤ 10, titles ≤ 24,
+choices, longer labels, descriptions or a longer text become a list (rows ≤ 10, titles ≤ 24,
 descriptions ≤ 72, button ≤ 20, body ≤ 4,096); beyond ten rows the list goes on in a
 next message ("paging"), so no choice is lost. A text longer than a message allows is
 split at paragraph or line ends. Nothing here knows pywa: ``graph`` sends the result.
@@ -77,8 +77,9 @@ def render(
     ``list_button`` opens a list ("Choose"); ``more_text`` heads the next page of a list.
     """
     text = whatsapp_text(html)
+    # A reply button has a title only: a description needs a list row to be seen.
     short_buttons = len(options) <= BUTTONS_MAX and all(
-        len(o.title) <= BUTTON_TITLE_MAX for o in options
+        len(o.title) <= BUTTON_TITLE_MAX and not o.description for o in options
     )
     with_buttons = location_request or (bool(options) and short_buttons)
     limit = BODY_WITH_BUTTONS_MAX if with_buttons else BODY_MAX
