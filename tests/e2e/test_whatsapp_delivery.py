@@ -18,10 +18,13 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 from aiohttp import web
+from pywa.errors import WhatsAppError
 
+from bot.channels.whatsapp.conversation import Outlet
 from bot.channels.whatsapp.graph import GraphSender
 from bot.channels.whatsapp.messenger import WhatsAppMessenger
 from bot.channels.whatsapp.people import WhatsAppPeople
+from bot.channels.whatsapp.render import WaMessage
 from bot.channels.whatsapp.templates import approved
 from bot.channels.whatsapp.webhook import PATH, Sender, WhatsAppWebhook
 from bot.clock import utc_now
@@ -262,3 +265,20 @@ async def test_unsigned_or_forged_requests_and_wrong_verify_tokens_are_refused(r
             rig.webhook_url, params={**challenge, "hub.verify_token": "guess"}
         ) as answer:
             assert answer.status == 403
+
+
+async def test_a_reply_waits_out_passing_trouble_but_not_forever(rig: Rig) -> None:
+    await rig.resident(ANNA)
+    state = rig.emulator.state
+    outlet = Outlet(
+        GraphSender(rig.emulator.url, state.phone_number_id, state.token), SendBudget(50)
+    )
+    await rig.client.configure(rate_limit=1)
+    await outlet.send(1, ANNA, [WaMessage("one"), WaMessage("two")])  # the second waits
+    await rig.client.configure(rate_limit=0, fault_rate=1.0)
+    with pytest.raises(WhatsAppError):
+        await outlet.send(1, ANNA, [WaMessage("three")])
+    assert state.counts["faults"] == 3
+    said = [e["text"]["body"] for e in await rig.client.transcript(ANNA) if e["direction"] == "out"]
+    assert said == ["one", "two"]
+    await outlet.sender.close()

@@ -8,7 +8,11 @@ WhatsApp's own budget, so an answer never waits behind a broadcast.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
+
+import httpx
+from pywa.errors import RateLimitHit, ThrottlingError, WhatsAppError
 
 from bot.channels.whatsapp.graph import GraphSender
 from bot.channels.whatsapp.render import WaMessage, render
@@ -23,6 +27,10 @@ from bot.sendbudget import Priority, SendBudget
 from bot.services.residents import Resident
 
 CHANNEL = "whatsapp"
+REPLY_TRIES = 3
+RATE_LIMIT_PAUSE_S = 1.0  # Meta's 130429: everyone waits a moment
+PAIR_WAIT_S = 2.0  # 131056: too many to this one person just now
+RETRY_WAIT_S = 0.5  # server trouble: 0.5 s, then 1 s
 
 
 @dataclass
@@ -37,10 +45,32 @@ class Outlet:
 
     async def send(self, person_id: int, to: str, messages: list[WaMessage]) -> None:
         for message in messages:
-            await self.budget.take(Priority.REPLY)
-            await self.sender.send(to, message)
+            await self._send_one(to, message)
         if messages:
             self.last_shown[person_id] = tuple(messages)
+
+    async def _send_one(self, to: str, message: WaMessage) -> None:
+        """A person is waiting: Meta's "slow down" and passing server trouble are
+        waited out a few times before the answer counts as failed."""
+        for attempt in range(REPLY_TRIES):
+            await self.budget.take(Priority.REPLY)
+            try:
+                await self.sender.send(to, message)
+                return
+            except ThrottlingError as error:
+                wait = RATE_LIMIT_PAUSE_S if isinstance(error, RateLimitHit) else PAIR_WAIT_S
+                if isinstance(error, RateLimitHit):
+                    self.budget.pause(wait)
+                failure: Exception = error
+            except WhatsAppError as error:
+                if not (error.is_transient or (error.status_code or 0) >= 500):
+                    raise
+                wait, failure = RETRY_WAIT_S * 2**attempt, error
+            except httpx.TransportError as error:
+                wait, failure = RETRY_WAIT_S * 2**attempt, error
+            if attempt + 1 == REPLY_TRIES:
+                raise failure
+            await asyncio.sleep(wait)
 
 
 class WhatsAppConversation:
