@@ -20,10 +20,19 @@ GRAPH_VERSION = "23.0"
 TIMEOUT_S = 20.0
 
 
+class GraphRefused(Exception):
+    """Meta refused the token or the phone number id (the HTTP status)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
 class GraphSender:
     """Sends ``WaMessage``s and templates to people by their BSUID."""
 
     def __init__(self, api_url: str, phone_number_id: str, token: str) -> None:
+        self._phone_number_id = phone_number_id
         self._session = httpx.AsyncClient(
             timeout=TIMEOUT_S, limits=httpx.Limits(max_connections=64)
         )
@@ -34,6 +43,17 @@ class GraphSender:
             api_version=GRAPH_VERSION,
         )
         self._session.base_url = f"{api_url}/v{GRAPH_VERSION}"
+
+    async def number(self) -> str:
+        """The business number as Meta shows it ('+31 85 …'): proves token and number id.
+
+        Raises ``GraphRefused`` when Meta refuses them, httpx's errors when unreachable."""
+        answer = await self._session.get(
+            f"/{self._phone_number_id}", params={"fields": "display_phone_number,verified_name"}
+        )
+        if answer.status_code != 200:
+            raise GraphRefused(answer.status_code)
+        return str(answer.json().get("display_phone_number", ""))
 
     async def close(self) -> None:
         await self._session.aclose()

@@ -104,3 +104,22 @@ async def download_media(request: web.Request) -> web.Response:
         return json_response({"error": "unknown media id"}, 404)
     _name, mime_type, content = stored
     return web.Response(body=content, content_type=mime_type or "application/octet-stream")
+
+
+DISPLAY_NUMBER = "+31 85 000 0000"
+
+
+async def phone_number(request: web.Request) -> web.Response:
+    """``GET /{version}/{phone_number_id}``: the business number (what ``samen doctor`` asks)."""
+    state = request.app[STATE]
+    try:
+        _authorise(request, state)
+    except GraphError as error:
+        return json_response(error.body(), error.status)
+    return json_response(
+        {
+            "id": state.phone_number_id,
+            "display_phone_number": DISPLAY_NUMBER,
+            "verified_name": "Samen",
+        }
+    )

@@ -26,6 +26,7 @@ from bot.emulator.whatsapp.graph import (
     STATE,
     download_media,
     json_response,
+    phone_number,
     send_message,
     upload_media,
 )
@@ -119,6 +120,7 @@ def create_app(state: WaState) -> web.Application:
     app[STATE] = state
     app.router.add_post("/{version}/{phone_number_id}/messages", send_message)
     app.router.add_post("/{version}/{phone_number_id}/media", upload_media)
+    app.router.add_get("/{version}/{phone_number_id}", phone_number)
     app.router.add_get("/control/media/{media_id}", download_media)
     for name, action in ACTIONS.items():
         app.router.add_post(f"/control/{name}", _control(action))
