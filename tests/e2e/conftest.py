@@ -47,16 +47,8 @@ def mode_settings(mode: str) -> dict[str, object]:
 async def samen(
     emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[SamenBot]:
-    settings = make_settings(
-        emulator.url,
-        tmp_path / "samen.sqlite3",
-        SAMEN_COORDINATORS=str(COORDINATOR_ID),
-        **mode_settings(request.param),
-    )
-    bot = SamenBot(settings, clock=utc_now)
-    await bot.start()
-    yield bot
-    await bot.stop()
+    async for bot in _running(emulator, tmp_path, request.param):
+        yield bot
 
 
 @pytest.fixture(params=MODES)
@@ -88,9 +80,8 @@ async def john(client: EmulatorClient) -> Person:
 
 
 # ----------------------------------------------------------------------------- channels
-# Journeys on the conversation layer run on every channel: the same test body drives a
-# Telegram person (harness.Person) or a WhatsApp person (whatsapp_people.WhatsAppPerson).
-CHANNELS = ["telegram", "whatsapp"]
+# The same test body drives a Telegram person (harness.Person) or a WhatsApp person
+# (whatsapp_people.WhatsAppPerson).
 ANNA_BSUID = "NL.13491208655302741918"
 JOHN_BSUID = "NL.24681357924681357924"
 
@@ -130,40 +121,77 @@ async def samen_both(
     tmp_path: Path,
 ) -> AsyncIterator[SamenBot]:
     """Samen on Telegram (polling) and on WhatsApp (its webhook on Samen's HTTP server)."""
-    port = free_port()
-    settings = make_settings(
-        emulator.url,
-        tmp_path / "samen.sqlite3",
-        SAMEN_COORDINATORS=str(COORDINATOR_ID),
-        **whatsapp_settings(wa_emulator, port),
-    )
-    bot = SamenBot(settings, clock=utc_now)
-    await bot.start()
-    await wa_client.set_webhook(f"http://127.0.0.1:{port}/whatsapp")
-    yield bot
-    await bot.stop()
+    async for bot in _running(emulator, tmp_path, "whatsapp", wa_emulator, wa_client):
+        yield bot
 
 
-@pytest.fixture(params=CHANNELS)
-def channel(request: pytest.FixtureRequest) -> str:
+# Journeys on the conversation layer run in every way a person reaches Samen: Telegram
+# polling, Telegram's webhook, and WhatsApp. Their tests take samen_any and anna_any /
+# john_any (a harness.Person, or a WhatsAppPerson on the "whatsapp" run).
+CHANNEL_MODES = [*MODES, "whatsapp"]
+
+
+@pytest.fixture(params=CHANNEL_MODES)
+def channel_mode(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
 @pytest.fixture
-async def anna_on(
-    channel: str, client: EmulatorClient, wa_client: WhatsAppEmulatorClient
+async def samen_any(
+    channel_mode: str,
+    emulator: EmulatorServer,
+    client: EmulatorClient,
+    wa_emulator: WhatsAppEmulator,
+    wa_client: WhatsAppEmulatorClient,
+    tmp_path: Path,
+) -> AsyncIterator[SamenBot]:
+    async for bot in _running(emulator, tmp_path, channel_mode, wa_emulator, wa_client):
+        yield bot
+
+
+async def _running(
+    emulator: EmulatorServer,
+    tmp_path: Path,
+    mode: str,
+    wa_emulator: WhatsAppEmulator | None = None,
+    wa_client: WhatsAppEmulatorClient | None = None,
+) -> AsyncIterator[SamenBot]:
+    """Samen in one mode until the test ends: "polling", "webhook" (Telegram's), or
+    "whatsapp" (Telegram polling, and WhatsApp with its webhook on the HTTP server)."""
+    port = free_port()
+    extra = mode_settings(mode)
+    if mode == "whatsapp":
+        assert wa_emulator is not None
+        extra = whatsapp_settings(wa_emulator, port)
+    settings = make_settings(
+        emulator.url,
+        tmp_path / "samen.sqlite3",
+        SAMEN_COORDINATORS=str(COORDINATOR_ID),
+        **extra,
+    )
+    bot = SamenBot(settings, clock=utc_now)
+    await bot.start()
+    if wa_client is not None and mode == "whatsapp":
+        await wa_client.set_webhook(f"http://127.0.0.1:{port}/whatsapp")
+    yield bot
+    await bot.stop()
+
+
+@pytest.fixture
+async def anna_any(
+    channel_mode: str, client: EmulatorClient, wa_client: WhatsAppEmulatorClient
 ) -> Person | WhatsAppPerson:
-    """Anna (Dutch) on the channel under test."""
-    if channel == "whatsapp":
+    """Anna (Dutch) in the way samen_any is reached."""
+    if channel_mode == "whatsapp":
         return await WhatsAppPerson(wa_client, ANNA_BSUID, "Anna").join()
     return await Person(client, 700_000_001, "Anna", "nl").join()
 
 
 @pytest.fixture
-async def john_on(
-    channel: str, client: EmulatorClient, wa_client: WhatsAppEmulatorClient
+async def john_any(
+    channel_mode: str, client: EmulatorClient, wa_client: WhatsAppEmulatorClient
 ) -> Person | WhatsAppPerson:
-    """John (English) on the channel under test."""
-    if channel == "whatsapp":
+    """John (English) in the way samen_any is reached."""
+    if channel_mode == "whatsapp":
         return await WhatsAppPerson(wa_client, JOHN_BSUID, "John").join()
     return await Person(client, 700_000_002, "John", "en").join()

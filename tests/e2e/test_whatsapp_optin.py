@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.emulator.whatsapp import WhatsAppEmulatorClient
 from tests.e2e.harness import SamenBot, buttons_of
-from tests.e2e.test_mydata_channels import agree
+from tests.e2e.test_mydata import agree
 from tests.e2e.whatsapp_people import WhatsAppPerson
 
 ANNA = "NL.13491208655302741918"
@@ -14,7 +14,7 @@ async def test_asked_once_after_consent_and_the_answer_kept(
     samen_both: SamenBot, wa_client: WhatsAppEmulatorClient
 ) -> None:
     anna = await WhatsAppPerson(wa_client, ANNA, "Anna").join()
-    anna_id = await agree(samen_both, anna)
+    anna_id = await agree(samen_both, anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.say("hallo")
     question = await anna.expect("Mag Samen u ook zelf een bericht sturen?")
     assert buttons_of(question) == ["✅ Ja, dat is goed", "Nee, liever niet"]
