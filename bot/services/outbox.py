@@ -156,6 +156,12 @@ _DELIVERY_RANK = (
     + " ".join(f"WHEN '{step}' THEN {rank}" for rank, step in enumerate(DELIVERY_STEPS, 1))
     + " ELSE 0 END"
 )
+_RECORD_DELIVERY = (
+    "UPDATE outbox SET delivery = :step,"
+    " status = CASE WHEN :step = 'failed' THEN 'failed' ELSE status END,"
+    " error = CASE WHEN :error = '' THEN error ELSE :error END"
+    f" WHERE channel_message_id = :id AND {_DELIVERY_RANK} < :rank RETURNING recipient_id"
+)
 
 
 class Outbox:
@@ -294,28 +300,31 @@ class Outbox:
                     "UPDATE outbox SET status = 'pending', not_before = ? WHERE id = ?", defer
                 )
 
-    async def record_delivery(self, channel_message_id: str, step: str, error: str = "") -> bool:
+    async def record_delivery(
+        self, channel_message_id: str, step: str, error: str = ""
+    ) -> int | None:
         """What the channel reports later about a sent message (WhatsApp's statuses).
 
         A message that fails after it was accepted (e.g. outside the 24-hour window)
-        counts as failed, so a broadcast's report says it was not sent. Returns False
-        when no row has this message id (a reply, not an outbox message, or purged).
+        counts as failed, so a broadcast's report says it was not sent. Returns the
+        recipient when the row moved on, None when no row has this message id (a reply,
+        not an outbox message, or purged) or the status came late.
         """
         if step not in DELIVERY_STEPS:
             raise ValueError(f"unknown delivery step {step!r}")
-        changed = await self._db.execute(
-            "UPDATE outbox SET delivery = :step,"
-            " status = CASE WHEN :step = 'failed' THEN 'failed' ELSE status END,"
-            " error = CASE WHEN :error = '' THEN error ELSE :error END"
-            f" WHERE channel_message_id = :id AND {_DELIVERY_RANK} < :rank",
-            {
-                "step": step,
-                "error": error,
-                "id": channel_message_id,
-                "rank": DELIVERY_STEPS.index(step) + 1,
-            },
-        )
-        return changed > 0
+        async with self._db.transaction() as conn:  # a write: under the write lock
+            rows = list(
+                await conn.execute_fetchall(
+                    _RECORD_DELIVERY,
+                    {
+                        "step": step,
+                        "error": error,
+                        "id": channel_message_id,
+                        "rank": DELIVERY_STEPS.index(step) + 1,
+                    },
+                )
+            )
+        return int(rows[0][0]) if rows else None
 
     async def purge(self, older_than: timedelta) -> int:
         """Forget delivered or dead messages after a while: they hold names and texts.

@@ -126,6 +126,7 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
             app_secret=state.app_secret,
             people=people,
             outbox=services.outbox,
+            residents=services.residents,
             on_message=on_message,
         )
         app = web.Application()

@@ -27,11 +27,11 @@ async def test_statuses_move_forward_only_and_a_late_failure_counts_as_not_sent(
     await outbox.enqueue(NewRow(whatsapp_id(1), OutMessage("hi"), kind="broadcast", ref="b"))
     (row,) = await outbox.claim_due(10, Channel.WHATSAPP)
     await outbox.record([Result(row.id, Outcome.SENT, channel_message_id="wamid.1")])
-    assert await outbox.record_delivery("wamid.1", "read")
-    assert not await outbox.record_delivery("wamid.1", "delivered")  # late: no step back
-    assert not await outbox.record_delivery("wamid.unknown", "sent")
+    assert await outbox.record_delivery("wamid.1", "read") == whatsapp_id(1)
+    assert await outbox.record_delivery("wamid.1", "delivered") is None  # late: no step back
+    assert await outbox.record_delivery("wamid.unknown", "sent") is None
     assert await outbox.counts("b") == {"sent": 1}
-    assert await outbox.record_delivery("wamid.1", "failed", "whatsapp 131047")
+    assert await outbox.record_delivery("wamid.1", "failed", "whatsapp 131047") == whatsapp_id(1)
     assert await outbox.counts("b") == {"failed": 1}
     with pytest.raises(ValueError):
         await outbox.record_delivery("wamid.1", "exploded")

@@ -50,6 +50,7 @@ class WhatsAppChannel:
             app_secret=settings.whatsapp_app_secret,
             people=self.people,
             outbox=runtime.services.outbox,
+            residents=runtime.services.residents,
             on_message=self.handle,
             accepting=accepting,
         )

@@ -24,10 +24,12 @@ from pywa import utils as pywa_utils
 from bot.channels.whatsapp.people import WhatsAppPeople
 from bot.httpserver import Route
 from bot.services.outbox import DELIVERY_STEPS, Outbox
+from bot.services.residents import Residents, Status
 
 log = logging.getLogger("samen.whatsapp")
 
 PATH = "/whatsapp"
+UNDELIVERABLE = 131026  # Meta: the person cannot get messages from this business
 JSON = dict[str, Any]
 
 
@@ -51,6 +53,7 @@ class WhatsAppWebhook:
         app_secret: str,
         people: WhatsAppPeople,
         outbox: Outbox,
+        residents: Residents,
         on_message: MessageHandler,
         accepting: Callable[[], bool] = lambda: True,
     ) -> None:
@@ -58,6 +61,7 @@ class WhatsAppWebhook:
         self._app_secret = app_secret
         self._people = people
         self._outbox = outbox
+        self._residents = residents
         self._on_message = on_message
         self._accepting = accepting
         self._one_at_a_time = Lock()
@@ -113,9 +117,12 @@ class WhatsAppWebhook:
         step = str(status.get("status"))
         if step not in DELIVERY_STEPS:
             return  # "played", "deleted", ...: nothing the outbox tracks
-        errors = status.get("errors") or [{}]
-        error = f"whatsapp {errors[0]['code']}" if "code" in errors[0] else ""
-        await self._outbox.record_delivery(str(status.get("id")), step, error)
+        code = (status.get("errors") or [{}])[0].get("code")
+        error = f"whatsapp {code}" if code is not None else ""
+        recipient = await self._outbox.record_delivery(str(status.get("id")), step, error)
+        if recipient is not None and code == UNDELIVERABLE:
+            # Like Telegram's "blocked": nothing more is sent until they write again.
+            await self._residents.set_status(recipient, Status.UNREACHABLE)
 
     async def _message(self, message: JSON, names: dict[Any, str]) -> bool:
         bsuid = message.get("from_user_id") or message.get("from")

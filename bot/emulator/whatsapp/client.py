@@ -87,6 +87,9 @@ class WhatsAppEmulatorClient:
     async def read(self, user: str) -> Entry:
         return dict(await self._post("read", user=user))
 
+    async def block(self, user: str, blocked: bool = True) -> Entry:
+        return dict(await self._post("block", user=user, blocked=blocked))
+
     async def configure(self, **realism: Any) -> Entry:
         return dict(await self._post("config", **realism))
 

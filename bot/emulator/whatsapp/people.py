@@ -103,6 +103,13 @@ def read(state: WaState, body: JSON) -> JSON:
     return {"read": len(sent)}
 
 
+def block(state: WaState, body: JSON) -> JSON:
+    """The person blocks (``blocked: true``) or unblocks the business."""
+    person = _person(state, body)
+    person.blocked = bool(body.get("blocked", True))
+    return {"blocked": person.blocked}
+
+
 def configure(state: WaState, body: JSON) -> JSON:
     try:
         return vars(state.configure(**body))
@@ -129,6 +136,7 @@ ACTIONS: Mapping[str, Callable[[WaState, JSON], Any]] = {
     "media": send_media,
     "last_wrote": last_wrote,
     "read": read,
+    "block": block,
     "config": configure,
     "webhook": set_webhook,
     "reset": reset,

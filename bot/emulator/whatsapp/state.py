@@ -41,6 +41,7 @@ class Person:
     name: str
     wa_id: str | None = None  # None: the person hides their number (usernames)
     last_wrote: float | None = None
+    blocked: bool = False  # blocked the business: Meta accepts, then fails with 131026
     entries: list[JSON] = field(default_factory=list)
     sent_at: deque[float] = field(default_factory=deque)
 
@@ -158,8 +159,8 @@ class WaState:
         wamid = self.new_wamid()
         self.send_times.append(now)
         self.counts["accepted"] += 1
-        if person is None:
-            self.queue_status(None, wamid, "failed", UNDELIVERABLE)
+        if person is None or person.blocked:
+            self.queue_status(person, wamid, "failed", UNDELIVERABLE)
             return wamid
         person.sent_at.append(now)
         self.wamids[wamid] = person.bsuid
