@@ -39,12 +39,12 @@ from typing import Any
 
 from telegram import Bot
 
-from bot.channels.ids import Channel
 from bot.clock import utc_now
 from bot.db import Database
 from bot.delivery import BATCH
 from bot.emulator.client import EmulatorClient
 from bot.messenger import Messenger
+from bot.person_ids import Channel
 from bot.sendbudget import SendBudget
 from bot.services import Services
 from bot.services.broadcasts import Audience, AudienceKind

@@ -23,7 +23,6 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.channels.ids import whatsapp_id
 from bot.channels.whatsapp.graph import GraphSender
 from bot.channels.whatsapp.messenger import WhatsAppMessenger
 from bot.channels.whatsapp.people import WhatsAppPeople
@@ -32,6 +31,7 @@ from bot.clock import to_iso, utc_now
 from bot.db import Database
 from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
 from bot.i18n import Catalogs
+from bot.person_ids import whatsapp_id
 from bot.sendbudget import SendBudget
 from bot.services import Services
 from bot.services.broadcasts import Audience, AudienceKind

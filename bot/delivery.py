@@ -16,9 +16,9 @@ import logging
 from abc import ABC, abstractmethod
 from datetime import timedelta
 
-from bot.channels.ids import Channel
 from bot.clock import utc_now
 from bot.monitor import Monitor
+from bot.person_ids import Channel
 from bot.sendbudget import SLOT_TAKEN, Priority, SendBudget
 from bot.services.outbox import Outbox, Outcome, Pending, Result
 

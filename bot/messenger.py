@@ -15,9 +15,9 @@ from datetime import timedelta
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.channels.ids import Channel
 from bot.delivery import Delivery, backoff
 from bot.monitor import Monitor
+from bot.person_ids import Channel
 from bot.sendbudget import SendBudget
 from bot.services.outbox import Outbox, Outcome, OutMessage, Pending, Result
 from bot.services.residents import Residents, Status

@@ -18,9 +18,9 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.channels.ids import WHATSAPP_ID_CEILING, Channel
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
+from bot.person_ids import WHATSAPP_ID_CEILING, Channel
 
 MAX_ATTEMPTS = 5
 # A delivered (or dead) message keeps its row for edits and the numbers, but not
@@ -143,7 +143,7 @@ _CLAIM = (
     f" AND (o.edit_of IS NULL OR NOT EXISTS ({_SIBLING_EDITS} AND s.status = 'sending'))"
     " ORDER BY o.priority, o.not_before, o.id LIMIT ?"
 )
-# Each channel's messenger claims only its people's rows (see bot.channels.ids).
+# Each channel's messenger claims only its people's rows (see bot.person_ids).
 _CHANNEL_ROWS = {
     Channel.TELEGRAM: f"o.recipient_id > {WHATSAPP_ID_CEILING}",
     Channel.WHATSAPP: f"o.recipient_id <= {WHATSAPP_ID_CEILING}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.ids import Channel, whatsapp_id
+from bot.person_ids import Channel, whatsapp_id
 from bot.services import Services
 from bot.services.outbox import NewRow, Outcome, OutMessage, Result
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.ids import WHATSAPP_ID_CEILING, Channel, channel_of, whatsapp_id
 from bot.channels.whatsapp.people import WhatsAppPeople
 from bot.db import Database
+from bot.person_ids import WHATSAPP_ID_CEILING, Channel, channel_of, whatsapp_id
 from bot.services import Services
 from tests.conftest import FakeClock
 

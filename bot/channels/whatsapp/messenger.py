@@ -18,7 +18,6 @@ from datetime import timedelta
 import httpx
 from pywa.errors import RateLimitHit, ThrottlingError, WhatsAppError
 
-from bot.channels.ids import Channel
 from bot.channels.whatsapp.graph import GraphSender
 from bot.channels.whatsapp.people import Reach, WhatsAppPeople
 from bot.channels.whatsapp.render import Option, render
@@ -27,6 +26,7 @@ from bot.channels.whatsapp.templates import template_for
 from bot.delivery import Delivery, backoff
 from bot.i18n import Catalogs
 from bot.monitor import Monitor
+from bot.person_ids import Channel
 from bot.sendbudget import SendBudget
 from bot.services.outbox import Outbox, Outcome, Pending, Result
 

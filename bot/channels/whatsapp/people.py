@@ -2,7 +2,7 @@
 
 Meta names a person by a business-scoped user id (BSUID, e.g. ``NL.13491208655302741918``)
 and shows the phone number only if the person allows it. Samen's services key people on
-an integer, so each BSUID gets an id of its own (``bot.channels.ids.whatsapp_id``),
+an integer, so each BSUID gets an id of its own (``bot.person_ids.whatsapp_id``),
 never one a Telegram person could have. The row exists from the first message on: it is
 what lets Samen answer at all (and ask for consent); erasure removes it with the rest.
 """
@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.channels.ids import whatsapp_id
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
+from bot.person_ids import whatsapp_id
 
 # Meta allows free-form messages only this long after the person's last message.
 WINDOW = timedelta(hours=24)
