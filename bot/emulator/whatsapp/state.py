@@ -24,6 +24,10 @@ RE_ENGAGEMENT = 131047  # free form outside the 24-hour window
 UNDELIVERABLE = 131026
 RATE_LIMIT = 130429
 PAIR_RATE_LIMIT = 131056
+ERROR_TITLES = {
+    RE_ENGAGEMENT: "Re-engagement message",
+    UNDELIVERABLE: "Message undeliverable",
+}
 
 
 @dataclass
@@ -204,7 +208,10 @@ class WaState:
             entry["recipient_user_id"] = person.bsuid
             value["contacts"] = [person.contact()]
         if error:
-            entry["errors"] = [{"code": error, "title": "Message failed to send"}]
+            title = ERROR_TITLES.get(error, "Message failed to send")
+            entry["errors"] = [
+                {"code": error, "title": title, "message": title, "error_data": {"details": title}}
+            ]
         self.queue_webhook(self.envelope(value))
 
     def queue_webhook(self, payload: JSON) -> None:
