@@ -21,7 +21,7 @@ from bot.channels.whatsapp.messenger import WhatsAppMessenger
 from bot.channels.whatsapp.people import WhatsAppPeople
 from bot.channels.whatsapp.webhook import JSON, Sender, WhatsAppWebhook
 from bot.chat.conversation import Person
-from bot.chat.incoming import Kind
+from bot.chat.incoming import Incoming, Kind
 from bot.chat.journeys import Journeys
 from bot.chat.message import Reply
 from bot.delivery import run_messenger
@@ -95,7 +95,7 @@ class WhatsAppChannel:
             person=Person(CHANNEL, sender.resident_id, sender.name, None),
             bsuid=bsuid,
             own_phone=own_phone,
-            incoming=incoming_of(message, own_phone),
+            incoming=self._typed_taps(sender.resident_id, incoming_of(message, own_phone)),
             resident=resident,
             t=self._translator(sender.resident_id, resident),
         )
@@ -108,6 +108,17 @@ class WhatsAppChannel:
             await conversation.say(Reply(conversation.t._(NOT_HERE_YET), menu=True))
         if await self.people.opt_in_to_ask(sender.resident_id):  # they just agreed
             await conversation.say(optin.question(conversation.t))
+
+    def _typed_taps(self, person_id: int, incoming: Incoming) -> Incoming:
+        """A short typed answer ("ja", "2", a button's words) that no journey takes as
+        typed text is a tap on the choice it picks among those last shown."""
+        if incoming.kind is not Kind.TEXT:
+            return incoming
+        question = self._runtime.questions.get((CHANNEL, person_id))
+        if self._journeys.route(incoming, question) is not None:
+            return incoming
+        data = self.outlet.typed_choice(person_id, incoming.text)
+        return incoming if data is None else Incoming(Kind.CHOICE, data=data)
 
     def _translator(self, person_id: int, resident: Resident | None) -> Translator:
         """Their language if they agreed, else their choice so far, else the default

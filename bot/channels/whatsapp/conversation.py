@@ -15,6 +15,7 @@ import httpx
 from pywa.errors import RateLimitHit, ThrottlingError, WhatsAppError
 
 from bot.channels.whatsapp.graph import GraphSender
+from bot.channels.whatsapp.incoming import SAY
 from bot.channels.whatsapp.render import WaMessage, render
 from bot.channels.whatsapp.reply import LIST_BUTTON, MORE_CHOICES, messages_of
 from bot.chat.conversation import Person, consented
@@ -25,6 +26,7 @@ from bot.i18n import Translator
 from bot.runtime import Runtime
 from bot.sendbudget import Priority, SendBudget
 from bot.services.residents import Resident
+from bot.shown_choices import Shown
 
 CHANNEL = "whatsapp"
 REPLY_TRIES = 3
@@ -42,12 +44,31 @@ class Outlet:
     budget: SendBudget
     last_shown: dict[int, tuple[WaMessage, ...]] = field(default_factory=dict)
     languages: dict[int, str] = field(default_factory=dict)
+    # The choices a person last saw, so "ja" or "2" typed instead of a tap counts as one.
+    choices: dict[int, Shown] = field(default_factory=dict)
 
     async def send(self, person_id: int, to: str, messages: list[WaMessage]) -> None:
         for message in messages:
             await self._send_one(to, message)
         if messages:
             self.last_shown[person_id] = tuple(messages)
+        options = [
+            (o.title, o.data)
+            for m in messages
+            for o in m.buttons + m.rows
+            if not o.data.startswith(SAY)  # the menu: typing its label works anyway
+        ]
+        if options:
+            self.choices[person_id] = Shown({}, tuple(options))
+
+    def typed_choice(self, person_id: int, text: str) -> str | None:
+        """The data of the choice a short typed answer picks among those last shown."""
+        shown = self.choices.get(person_id)
+        return None if shown is None else shown.pick(text)
+
+    def forget(self, person_id: int) -> None:
+        for memory in (self.last_shown, self.languages, self.choices):
+            memory.pop(person_id, None)
 
     async def _send_one(self, to: str, message: WaMessage) -> None:
         """A person is waiting: Meta's "slow down" and passing server trouble are
@@ -147,5 +168,4 @@ class WhatsAppConversation:
     async def forget(self) -> None:
         await self.close_question()
         self.resident = None
-        self._outlet.languages.pop(self.person.id, None)
-        self._outlet.last_shown.pop(self.person.id, None)
+        self._outlet.forget(self.person.id)
