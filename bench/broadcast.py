@@ -41,8 +41,10 @@ from telegram import Bot
 
 from bot.clock import utc_now
 from bot.db import Database
+from bot.delivery import BATCH
 from bot.emulator.client import EmulatorClient
-from bot.messenger import BATCH, Messenger
+from bot.messenger import Messenger
+from bot.person_ids import Channel
 from bot.sendbudget import SendBudget
 from bot.services import Services
 from bot.services.broadcasts import Audience, AudienceKind
@@ -61,10 +63,10 @@ class TimedOutbox(Outbox):
 
     db_seconds = 0.0
 
-    async def claim_due(self, limit: int):  # type: ignore[no-untyped-def]
+    async def claim_due(self, limit: int, channel: Channel = Channel.TELEGRAM):  # type: ignore[no-untyped-def]
         start = time.perf_counter()
         try:
-            return await super().claim_due(limit)
+            return await super().claim_due(limit, channel)
         finally:
             TimedOutbox.db_seconds += time.perf_counter() - start
 

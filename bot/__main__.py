@@ -82,6 +82,15 @@ async def _doctor(settings: Settings) -> int:
     return 0 if all(f.ok for f in findings) else 1
 
 
+def _print_templates(settings: Settings) -> int:
+    """The WhatsApp templates in every language, as Meta's template API takes them."""
+    from bot.channels.whatsapp.templates import submission_json
+    from bot.i18n import Catalogs
+
+    print(submission_json(Catalogs.load(settings.zone)))
+    return 0
+
+
 def _backup(settings: Settings, target: Path) -> int:
     from bot.backup import BackupError, copy_database
 
@@ -184,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     emulator = commands.add_parser("emulator", help="run the local Telegram Bot API emulator")
     emulator.add_argument("--port", type=int, default=8081)
     emulator.add_argument("--flood-limits", action="store_true", help="act like Telegram's limits")
+    whatsapp = commands.add_parser("whatsapp", help="WhatsApp: print the message templates")
+    whatsapp.add_argument(
+        "what", choices=["templates"], help="the templates to submit to Meta, as JSON"
+    )
     commands.add_parser("version", help="print the version")
     args = parser.parse_args(argv)
 
@@ -207,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     configure_logging(settings.log_format)
+    if args.command == "whatsapp":
+        return _print_templates(settings)
     if args.command == "has-token":
         return 0 if settings.telegram_bot_token else 1
     if args.command == "playground":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,11 +14,13 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 import handlers
+from bot.channels.whatsapp.channel import WhatsAppChannel
 from bot.clock import Clock, utc_now
 from bot.config import Settings
+from bot.delivery import run_messenger
 from bot.httpserver import Route, http_server, operator_routes
 from bot.i18n import N_
-from bot.messenger import Messenger, run_messenger
+from bot.messenger import Messenger
 from bot.persistence import SQLitePersistence
 from bot.runlock import run_lock
 from bot.runtime import Runtime
@@ -134,8 +137,21 @@ async def _serve_runtime(runtime: Runtime, stop: asyncio.Event) -> None:
     routes = operator_routes(runtime, polling=webhook is None)
     if webhook is not None:
         routes.append(webhook.route)
-    async with http_server(settings.http_host, settings.http_port, routes):
-        await run_until(app, runtime, stop, webhook)
+    async with AsyncExitStack() as whatsapp_running:
+        if settings.whatsapp_enabled:
+            whatsapp = whatsapp_channel(app, runtime, stop)
+            routes += whatsapp.routes()
+            await whatsapp_running.enter_async_context(whatsapp.running())
+        async with http_server(settings.http_host, settings.http_port, routes):
+            await run_until(app, runtime, stop, webhook)
+
+
+def whatsapp_channel(
+    app: SamenApplication, runtime: Runtime, stop: asyncio.Event
+) -> WhatsAppChannel:
+    """WhatsApp beside Telegram: the same journeys, its webhook on Samen's HTTP server."""
+    journeys = handlers.converted_journeys(app.bot_data.menu_index)
+    return WhatsAppChannel(runtime, journeys, accepting=lambda: not stop.is_set())
 
 
 @dataclass(frozen=True)

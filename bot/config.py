@@ -47,6 +47,12 @@ _ENV_NAMES = {
     "webhook_secret": "SAMEN_WEBHOOK_SECRET",
     "min_count": "SAMEN_MIN_COUNT",
     "feed_interval": "SAMEN_FEED_INTERVAL",
+    "whatsapp_token": "WHATSAPP_TOKEN",
+    "whatsapp_phone_number_id": "WHATSAPP_PHONE_NUMBER_ID",
+    "whatsapp_app_secret": "WHATSAPP_APP_SECRET",
+    "whatsapp_verify_token": "WHATSAPP_VERIFY_TOKEN",
+    "whatsapp_api_url": "WHATSAPP_API_URL",
+    "whatsapp_send_rate": "SAMEN_WHATSAPP_SEND_RATE",
 }
 
 
@@ -144,6 +150,20 @@ class Settings(BaseSettings):
     webhook_url: str = Field(default="", validation_alias="SAMEN_WEBHOOK_URL")
     webhook_secret: str = Field(default="", validation_alias="SAMEN_WEBHOOK_SECRET")
 
+    # WhatsApp (Meta's Cloud API): all four set, or none (then WhatsApp is off).
+    whatsapp_token: str = Field(default="", validation_alias="WHATSAPP_TOKEN")
+    whatsapp_phone_number_id: str = Field(default="", validation_alias="WHATSAPP_PHONE_NUMBER_ID")
+    whatsapp_app_secret: str = Field(default="", validation_alias="WHATSAPP_APP_SECRET")
+    whatsapp_verify_token: str = Field(default="", validation_alias="WHATSAPP_VERIFY_TOKEN")
+    whatsapp_api_url: str = Field(
+        default="https://graph.facebook.com", validation_alias="WHATSAPP_API_URL"
+    )
+    # Messages per second to WhatsApp, independent of Telegram's SAMEN_SEND_LIMIT
+    # (Meta's default tier allows 80).
+    whatsapp_send_rate: float = Field(
+        default=60.0, gt=0, le=1000, validation_alias="SAMEN_WHATSAPP_SEND_RATE"
+    )
+
     @field_validator("retired_send_rate")
     @classmethod
     def _send_rate_is_retired(cls, value: str | None) -> None:
@@ -175,6 +195,46 @@ class Settings(BaseSettings):
         if self.webhook_url and self.http_port == 0:
             raise ValueError("SAMEN_WEBHOOK_URL needs the HTTP server: set SAMEN_HTTP_PORT (not 0)")
         return self
+
+    @field_validator(
+        "whatsapp_token", "whatsapp_phone_number_id", "whatsapp_app_secret", "whatsapp_verify_token"
+    )
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("whatsapp_api_url")
+    @classmethod
+    def _whatsapp_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with https:// (or http:// for the local emulator)")
+        return value
+
+    @model_validator(mode="after")
+    def _whatsapp_all_or_nothing(self) -> Settings:
+        given = {
+            _ENV_NAMES[name]: bool(getattr(self, name))
+            for name in (
+                "whatsapp_token",
+                "whatsapp_phone_number_id",
+                "whatsapp_app_secret",
+                "whatsapp_verify_token",
+            )
+        }
+        missing = [name for name, present in given.items() if not present]
+        if missing and len(missing) < len(given):
+            raise ValueError(
+                f"WhatsApp is half set up: also set {', '.join(missing)}"
+                " (or unset all WHATSAPP_* to switch WhatsApp off)"
+            )
+        if self.whatsapp_enabled and self.http_port == 0:
+            raise ValueError("WhatsApp needs the HTTP server for its webhook: set SAMEN_HTTP_PORT")
+        return self
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return bool(self.whatsapp_token)
 
     @field_validator("log_format")
     @classmethod

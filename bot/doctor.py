@@ -10,11 +10,13 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import httpx
 import phonenumbers
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 
 from bot.backup import newest_backup
+from bot.channels.whatsapp.graph import GraphRefused, GraphSender
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 
@@ -32,7 +34,8 @@ class Finding:
 
 
 async def examine(settings: Settings, clock: Clock = utc_now) -> list[Finding]:
-    findings = [*await _telegram(settings), _desk(settings), _database(settings)]
+    findings = [*await _telegram(settings), await _whatsapp(settings)]
+    findings += [_desk(settings), _database(settings)]
     findings.append(_backups(settings, clock()))
     return findings
 
@@ -86,6 +89,27 @@ async def _webhook(bot: Bot, base_url: str) -> Finding:
         return Finding(False, f"webhook: Telegram cannot deliver: {info.last_error_message}")
     waiting = info.pending_update_count
     return Finding(True, f"webhook: Telegram delivers to {base_url} ({waiting} waiting)")
+
+
+async def _whatsapp(settings: Settings) -> Finding:
+    """Off, or Meta accepts the token for the configured number."""
+    if not settings.whatsapp_enabled:
+        return Finding(True, "WhatsApp: off (no WHATSAPP_* settings)")
+    sender = GraphSender(
+        settings.whatsapp_api_url, settings.whatsapp_phone_number_id, settings.whatsapp_token
+    )
+    try:
+        number = await sender.number()
+    except GraphRefused as refusal:
+        return Finding(
+            False,
+            f"WhatsApp: Meta refused WHATSAPP_TOKEN or WHATSAPP_PHONE_NUMBER_ID ({refusal})",
+        )
+    except httpx.HTTPError as error:
+        return Finding(False, f"cannot reach {settings.whatsapp_api_url}: {type(error).__name__}")
+    finally:
+        await sender.close()
+    return Finding(True, f"WhatsApp: the token works for {number}; webhook path /whatsapp")
 
 
 def _desk(settings: Settings) -> Finding:

@@ -31,6 +31,7 @@ from bot.config import Settings, load_settings
 from bot.emulator import people
 from bot.emulator.server import EmulatorServer
 from bot.emulator.state import EmulatorState
+from bot.playground_whatsapp import WhatsAppCorner
 from bot.runlock import AlreadyRunning, run_lock
 from bot.runtime import Runtime
 
@@ -145,6 +146,7 @@ class Playground:
         # The emulator takes only this token, so a page elsewhere cannot guess the
         # Bot API's URLs to act as the bot.
         self.token = f"{BOT_ID}:{secrets.token_urlsafe(24)}"
+        self.whatsapp = WhatsAppCorner()  # Wim, a resident on WhatsApp
         self.emulator = EmulatorServer(
             "127.0.0.1",
             port,
@@ -204,6 +206,7 @@ class Playground:
                 "TELEGRAM_API_URL": self.emulator.url,
                 "SAMEN_DATABASE": self.database,
                 "SAMEN_COORDINATORS": str(COEN.user_id),
+                **self.whatsapp.settings(self.emulator.url),
             }
         )
         self._add_people()
@@ -234,6 +237,7 @@ class Playground:
             return
 
     def _add_people(self) -> None:
+        self.whatsapp.reset()
         for person in PEOPLE:
             people.add_user(
                 self.state,
@@ -260,7 +264,8 @@ class Playground:
 
     async def _run_bot(self, app: SamenApplication, runtime: Runtime, stop: asyncio.Event) -> None:
         try:
-            await poll_until(app, runtime, stop)
+            async with self.whatsapp.running(app, runtime, stop):
+                await poll_until(app, runtime, stop)
         except Exception as exc:
             log.error("the bot stopped: %s", type(exc).__name__)
             self.failed.set()
@@ -286,12 +291,14 @@ class Playground:
         app.router.add_get("/playground/api/state", _state)
         app.router.add_get("/playground/api/updates", _updates)
         app.router.add_post("/playground/api/reset", _reset)
+        self.whatsapp.mount(app)
 
     def describe(self) -> dict[str, Any]:
         """Who is on the page and where they can be, for the page to build itself."""
         return {
             "epoch": self.epoch,
             "people": [asdict(p) for p in PEOPLE],
+            "whatsapp": self.whatsapp.describe(),
             "places": [asdict(p) for p in PLACES],
         }
 

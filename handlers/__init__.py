@@ -39,6 +39,7 @@ from bot.channels.telegram.errors import error_handler
 from bot.channels.telegram.handler import JourneysHandler
 from bot.channels.telegram.people import load_person
 from bot.chat.journeys import Journeys
+from bot.chat.menu import MenuAction
 from handlers import broadcast, menu, mydata, numbers, start, unexpected
 from handlers.activities.admin import activity_admin_conversation
 from handlers.activities.search import activity_handlers
@@ -53,10 +54,10 @@ from handlers.volunteers import volunteer_conversation, volunteer_handlers
 from handlers.volunteers.admin import volunteer_admin_handlers
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    private = filters.ChatType.PRIVATE
-    app.add_handler(TypeHandler(Update, load_person), group=-1)
-    journeys = Journeys(app.bot_data.menu_index)
+def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
+    """Every journey on the conversation layer: the one routing table of every channel
+    (Telegram's JourneysHandler here, WhatsApp's in bot/channels/whatsapp)."""
+    journeys = Journeys(menu_index)
     # The order of these calls does not matter: each claims its own prefixes, commands,
     # menu labels and questions, and a second claim is refused.
     start.register(journeys)
@@ -65,6 +66,13 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     unexpected.register(journeys)
     broadcast.register(journeys)
     numbers.register(journeys)
+    return journeys
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    private = filters.ChatType.PRIVATE
+    app.add_handler(TypeHandler(Update, load_person), group=-1)
+    journeys = converted_journeys(app.bot_data.menu_index)
     app.add_handlers(
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),

@@ -75,7 +75,7 @@ def _refusal(request: web.Request) -> str | None:
 
 
 @web.middleware
-async def _loopback_only(request: web.Request, handler: Any) -> web.StreamResponse:
+async def loopback_only(request: web.Request, handler: Any) -> web.StreamResponse:
     """Refuse what other web sites in a browser on this computer could ask.
 
     A page elsewhere can make the browser send GETs (``<img src>``) and simple POSTs
@@ -295,7 +295,7 @@ def create_app(state: EmulatorState, bot_token: str | None = None) -> web.Applic
 
     ``bot_token``: accept only this token on the Bot API (else any well-formed one).
     """
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[_loopback_only])
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[loopback_only])
     app[STATE] = state
     app[BOT_TOKEN] = bot_token
     app.router.add_route("*", "/bot{token}/{method}", bot_api)
@@ -328,7 +328,7 @@ def create_app(state: EmulatorState, bot_token: str | None = None) -> web.Applic
 # ----------------------------------------------------------------------------- running
 
 
-def _check_loopback(host: str) -> None:
+def check_loopback(host: str) -> None:
     if host == "localhost":
         return
     try:
@@ -362,7 +362,7 @@ class EmulatorServer:
     ) -> None:
         """``setup`` may add routes to the app before it starts (the playground's page);
         ``bot_token``, when given, is the only token the Bot API accepts."""
-        _check_loopback(host)
+        check_loopback(host)
         unknown = set(realism) - set(vars(Realism()))
         if unknown:
             raise TypeError(f"unknown realism options: {sorted(unknown)}")

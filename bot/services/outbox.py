@@ -20,6 +20,7 @@ import aiosqlite
 
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
+from bot.person_ids import WHATSAPP_ID_CEILING, Channel
 
 MAX_ATTEMPTS = 5
 # A delivered (or dead) message keeps its row for edits and the numbers, but not
@@ -99,6 +100,7 @@ class Result:
     message_id: int | None = None
     error: str | None = None
     retry_in: timedelta = field(default_factory=timedelta)
+    channel_message_id: str | None = None  # WhatsApp's message id ("wamid....")
 
 
 @dataclass(frozen=True)
@@ -134,12 +136,31 @@ _CLAIM = (
     f" CASE WHEN o.edit_of IS NULL THEN 0 ELSE EXISTS ({_SIBLING_EDITS} AND s.id > o.id)"
     " END AS superseded"
     " FROM outbox o LEFT JOIN outbox e ON e.id = o.edit_of"
-    " WHERE o.status = 'pending' AND o.not_before <= ?"
+    " WHERE o.status = 'pending' AND o.not_before <= ? AND {channel}"
     # An edit waits until the message it edits is no longer on its way,
     " AND (e.id IS NULL OR e.status NOT IN ('pending', 'sending'))"
     # and while another edit of that message is (it may still arrive after this one).
     f" AND (o.edit_of IS NULL OR NOT EXISTS ({_SIBLING_EDITS} AND s.status = 'sending'))"
     " ORDER BY o.priority, o.not_before, o.id LIMIT ?"
+)
+# Each channel's messenger claims only its people's rows (see bot.person_ids).
+_CHANNEL_ROWS = {
+    Channel.TELEGRAM: f"o.recipient_id > {WHATSAPP_ID_CEILING}",
+    Channel.WHATSAPP: f"o.recipient_id <= {WHATSAPP_ID_CEILING}",
+}
+# What WhatsApp reports about a sent message, in the order it happens; a status that
+# arrives late (webhooks may come out of order) never takes a message back a step.
+DELIVERY_STEPS = ("sent", "delivered", "read", "failed")
+_DELIVERY_RANK = (
+    "CASE delivery "
+    + " ".join(f"WHEN '{step}' THEN {rank}" for rank, step in enumerate(DELIVERY_STEPS, 1))
+    + " ELSE 0 END"
+)
+_RECORD_DELIVERY = (
+    "UPDATE outbox SET delivery = :step,"
+    " status = CASE WHEN :step = 'failed' THEN 'failed' ELSE status END,"
+    " error = CASE WHEN :error = '' THEN error ELSE :error END"
+    f" WHERE channel_message_id = :id AND {_DELIVERY_RANK} < :rank RETURNING recipient_id"
 )
 
 
@@ -214,7 +235,7 @@ class Outbox:
             "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
         )
 
-    async def claim_due(self, limit: int) -> list[Pending]:
+    async def claim_due(self, limit: int, channel: Channel = Channel.TELEGRAM) -> list[Pending]:
         """Mark up to ``limit`` due rows as in flight and return them, oldest first.
 
         Edits of one message apply in the order they were made (their ids): an edit
@@ -224,7 +245,8 @@ class Outbox:
         """
         now = to_iso(self._clock())
         async with self._db.transaction() as conn:
-            rows = list(await conn.execute_fetchall(_CLAIM, (now, limit)))
+            claim = _CLAIM.format(channel=_CHANNEL_ROWS[channel])
+            rows = list(await conn.execute_fetchall(claim, (now, limit)))
             superseded = [(r["id"],) for r in rows if r["superseded"]]
             claimed = [r for r in rows if not r["superseded"]]
             if superseded:
@@ -245,7 +267,7 @@ class Outbox:
             return
         now = self._clock()
         done = [
-            (r.outcome.value, r.message_id, r.error, to_iso(now), r.id)
+            (r.outcome.value, r.message_id, r.channel_message_id, r.error, to_iso(now), r.id)
             for r in results
             if r.outcome not in (Outcome.RETRY, Outcome.DEFER)
         ]
@@ -258,7 +280,8 @@ class Outbox:
         async with self._db.transaction() as conn:
             if done:
                 await conn.executemany(
-                    "UPDATE outbox SET status = ?, message_id = ?, error = ?, sent_at = ?,"
+                    "UPDATE outbox SET status = ?, message_id = ?, channel_message_id = ?,"
+                    " error = ?, sent_at = ?,"
                     f" attempts = attempts + 1, payload = '{EMPTY_PAYLOAD}' WHERE id = ?",
                     done,
                 )
@@ -276,6 +299,32 @@ class Outbox:
                 await conn.executemany(
                     "UPDATE outbox SET status = 'pending', not_before = ? WHERE id = ?", defer
                 )
+
+    async def record_delivery(
+        self, channel_message_id: str, step: str, error: str = ""
+    ) -> int | None:
+        """What the channel reports later about a sent message (WhatsApp's statuses).
+
+        A message that fails after it was accepted (e.g. outside the 24-hour window)
+        counts as failed, so a broadcast's report says it was not sent. Returns the
+        recipient when the row moved on, None when no row has this message id (a reply,
+        not an outbox message, or purged) or the status came late.
+        """
+        if step not in DELIVERY_STEPS:
+            raise ValueError(f"unknown delivery step {step!r}")
+        async with self._db.transaction() as conn:  # a write: under the write lock
+            rows = list(
+                await conn.execute_fetchall(
+                    _RECORD_DELIVERY,
+                    {
+                        "step": step,
+                        "error": error,
+                        "id": channel_message_id,
+                        "rank": DELIVERY_STEPS.index(step) + 1,
+                    },
+                )
+            )
+        return int(rows[0][0]) if rows else None
 
     async def purge(self, older_than: timedelta) -> int:
         """Forget delivered or dead messages after a while: they hold names and texts.

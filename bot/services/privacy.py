@@ -44,6 +44,8 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     # A coordinator's own announcements; audit entries about a person.
     ("broadcasts", "author_id"),
     ("audit_log", "subject_id"),
+    # A WhatsApp person's BSUID, phone number (if shown), window and opt-in.
+    ("whatsapp_people", "resident_id"),
     ("residents", "telegram_id"),
 )
 ANONYMOUS_TABLES: frozenset[str] = frozenset(
@@ -54,6 +56,8 @@ ANONYMOUS_TABLES: frozenset[str] = frozenset(
     | {"sources"}
     # Facts about the service itself (health probe, last backup, webhook secret).
     | {"service_state"}
+    # Ids of WhatsApp messages already handled (opaque, no person; kept a week).
+    | {"whatsapp_inbound"}
 )
 # Rows that belong to someone else but also name this person (the volunteer on a
 # resident's call-back task, the coordinator who made an invite or decided an
@@ -134,6 +138,8 @@ class Holdings:
 SHOWN_IN_MY_DATA: dict[str, str] = {
     "residents": "profile",
     "roles": "profile",
+    # How Samen reaches a person on WhatsApp is part of who they are to Samen.
+    "whatsapp_people": "profile",
     "outbox": "messages",
     # A volunteer's messages that show task details or their task list (kept to edit them).
     "call_request_messages": "messages",

@@ -35,6 +35,11 @@ ERASE_NO = N_("↩️ No, keep my data")
 ERASE_QUESTION = N_(
     "Are you sure? Samen will delete everything it knows about you. You cannot undo this."
 )
+# Who the person is to Samen, per channel (on WhatsApp a number of Samen's own).
+ACCOUNT_LINES = {
+    "telegram": N_("• Your Telegram account number (not a phone number): %(telegram_id)s"),
+    "whatsapp": N_("• Samen's number for you on WhatsApp (not a phone number): %(telegram_id)s"),
+}
 ROLE_LABELS = {Role.VOLUNTEER: N_("volunteer"), Role.COORDINATOR: N_("coordinator")}
 
 
@@ -45,10 +50,7 @@ def _my_data_text(
     lines = [
         t._("<b>What Samen stores about you</b>"),
         "",
-        t._(
-            "• Your Telegram account number (not a phone number): %(telegram_id)s",
-            telegram_id=resident.telegram_id,
-        ),
+        t._(ACCOUNT_LINES[c.person.channel], telegram_id=resident.telegram_id),
         t._("• First name: %(first_name)s", first_name=html.escape(resident.first_name)),
         t._("• Language: %(language)s", language=t.language_name(resident.language)),
         t._(

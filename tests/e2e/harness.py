@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import serve
+from bot.channels.whatsapp.incoming import SAY
 from bot.clock import Clock
 from bot.config import Settings, load_settings
 from bot.db import Database
 from bot.emulator.client import EmulatorClient, Entry
+from bot.emulator.whatsapp.client import entry_text
+from tests.e2e.whatsapp_people import wa_labels, wa_options
 
 TOKEN = "123456789:TEST-TOKEN-samen"
 
@@ -72,18 +75,30 @@ def make_settings(url: str, database: Path, **overrides: object) -> Settings:
     return load_settings(**values)
 
 
+def _on_whatsapp(entry: Entry) -> bool:
+    return entry.get("messaging_product") == "whatsapp"  # type: ignore[comparison-overlap]
+
+
 def text_of(entry: Entry) -> str:
+    if _on_whatsapp(entry):
+        return entry_text(entry)  # type: ignore[arg-type]
     return entry.get("text") or entry.get("caption") or ""
 
 
 def buttons_of(entry: Entry) -> list[str]:
-    """Inline button texts of a bot message, in order."""
+    """Inline button texts of a bot message, in order (WhatsApp: its buttons or rows)."""
+    if _on_whatsapp(entry):
+        options = zip(wa_labels(entry), wa_options(entry), strict=True)  # type: ignore[arg-type]
+        return [label for label, (_t, data, _d) in options if not data.startswith(SAY)]
     markup = entry.get("reply_markup") or {}
     return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
 def keyboard_of(entry: Entry) -> list[str]:
-    """Reply-keyboard button texts sent with a bot message."""
+    """Reply-keyboard button texts sent with a bot message (WhatsApp: the menu's rows)."""
+    if _on_whatsapp(entry):
+        options = zip(wa_labels(entry), wa_options(entry), strict=True)  # type: ignore[arg-type]
+        return [label for label, (_t, data, _d) in options if data.startswith(SAY)]
     markup = entry.get("reply_markup") or {}
     return [
         b if isinstance(b, str) else b["text"] for row in markup.get("keyboard", []) for b in row
@@ -91,6 +106,8 @@ def keyboard_of(entry: Entry) -> list[str]:
 
 
 class Person:
+    channel = "telegram"
+
     def __init__(
         self, client: EmulatorClient, user_id: int, first_name: str, language_code: str | None
     ) -> None:
@@ -144,6 +161,11 @@ class Person:
             timeout=timeout,
         )
         return entry
+
+    async def document(self, entry: Entry) -> tuple[str, bytes]:
+        """A document Samen sent: its file name and content."""
+        document = entry.get("document") or {}
+        return document["file_name"], await self.client.download(document["file_id"])
 
     async def last_bot_message_id(self) -> int:
         """The id of the newest bot message in this person's chat (to press forged data on)."""

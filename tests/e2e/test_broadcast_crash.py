@@ -11,9 +11,9 @@ from pathlib import Path
 
 from bot.clock import utc_now
 from bot.db import Database
+from bot.delivery import BATCH
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
-from bot.messenger import BATCH
 from bot.services import Services
 from bot.services.broadcasts import Audience, AudienceKind
 from tests.e2e.harness import TOKEN

@@ -1,4 +1,8 @@
-"""My data: see, export, stop and start messages, delete everything (and really gone)."""
+"""My data: see, export, stop and start messages, delete everything (and really gone).
+
+My data is on the conversation layer, so its tests that need no Telegram-only thing run
+on Telegram (polling, webhook) and on WhatsApp (``samen_any``, ``anna_any``/``john_any``).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,13 @@ from zoneinfo import ZoneInfo
 from bot.clock import from_iso, to_iso, utc_now
 from bot.db import Database
 from bot.emulator.client import EmulatorClient
+from bot.services import Services
 from bot.services.residents import PRIVACY_NOTICE_VERSION
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
+from tests.e2e.whatsapp_people import WhatsAppPerson
+
+Someone = Person | WhatsAppPerson
+LANGUAGES = {"✓ Nederlands": "nl", "✓ English": "en"}
 
 
 async def onboard(person: Person, language_button: str, agree_button: str) -> None:
@@ -20,6 +29,28 @@ async def onboard(person: Person, language_button: str, agree_button: str) -> No
     notice = await person.expect(where=lambda e: bool(buttons_of(e)))
     await person.press(notice, agree_button)
     await person.expect(where=lambda e: bool(keyboard_of(e)))
+
+
+async def agree(samen: SamenBot, person: Someone, language_button: str, agree_button: str) -> int:
+    """The person agrees to the privacy notice; their id in Samen.
+
+    On WhatsApp onboarding is not on the conversation layer yet: the first message gets
+    the apology and the menu, and consent is recorded as onboarding records it."""
+    if isinstance(person, Person):
+        await onboard(person, language_button, agree_button)
+        return person.user_id
+    await person.say("hallo")
+    await person.expect(where=lambda e: bool(keyboard_of(e)))
+    rows = await samen.query(
+        "SELECT resident_id FROM whatsapp_people WHERE bsuid = ?", (person.bsuid,)
+    )
+    db = await Database.open(samen.settings.database)
+    try:
+        residents = Services.create(db, utc_now).residents
+        await residents.give_consent(rows[0][0], person.first_name, LANGUAGES[language_button])
+    finally:
+        await db.close()
+    return int(rows[0][0])
 
 
 async def all_rows_mentioning(samen: SamenBot, needle: str) -> list[tuple[str, tuple[object, ...]]]:
@@ -41,17 +72,15 @@ async def all_rows_mentioning(samen: SamenBot, needle: str) -> list[tuple[str, t
     return hits
 
 
-async def test_see_export_stop_and_erase(
-    samen: SamenBot, anna: Person, client: EmulatorClient
-) -> None:
-    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+async def test_see_export_stop_and_erase(samen_any: SamenBot, anna_any: Someone) -> None:
+    samen, anna = samen_any, anna_any
+    anna_id = await agree(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("📋 Mijn gegevens")
     overview = await anna.expect("Wat Samen over u bewaart")
-    assert "Voornaam: Anna" in overview["text"]
-    assert (
-        f"Nummer van uw Telegram-account (geen telefoonnummer): {anna.user_id}" in overview["text"]
-    )
-    assert "Berichten van Samen: aan" in overview["text"]
+    assert "Voornaam: Anna" in text_of(overview)
+    account = {"telegram": "Telegram-account", "whatsapp": "Samen voor u op WhatsApp"}
+    assert f"{account[anna.channel]} (geen telefoonnummer): {anna_id}" in text_of(overview)
+    assert "Berichten van Samen: aan" in text_of(overview)
     assert buttons_of(overview) == [
         "📄 Stuur mij mijn gegevens",
         "🔕 Stop alle berichten",
@@ -61,19 +90,20 @@ async def test_see_export_stop_and_erase(
 
     await anna.press(overview, "📄 Stuur mij mijn gegevens")
     export = await anna.expect(where=lambda e: e.get("document") is not None)
-    assert (export.get("document") or {})["file_name"] == "samen-mijn-gegevens.txt"
+    assert (await anna.document(export))[0] == "samen-mijn-gegevens.txt"
     export = await anna.expect(where=lambda e: e.get("document") is not None)
-    document = export.get("document") or {}
-    assert document["file_name"] == "samen-my-data.json"
-    data = json.loads(await client.download(document["file_id"]))
-    assert data["telegram_id"] == anna.user_id
+    name, content = await anna.document(export)
+    assert name == "samen-my-data.json"
+    data = json.loads(content)
+    assert data["telegram_id"] == anna_id
     assert data["residents"][0]["first_name"] == "Anna"
     assert data["residents"][0]["consent_version"] == PRIVACY_NOTICE_VERSION
 
     # Before anything stops, Samen says what stops and asks; "no" changes nothing.
     await anna.press(overview, "🔕 Stop alle berichten")
     question = await anna.expect("Alle berichten stoppen?")
-    assert question["message_id"] == overview["message_id"]  # the overview turned into it
+    if anna.channel == "telegram":  # the overview turned into it (WhatsApp cannot edit)
+        assert question["message_id"] == overview["message_id"]
     for what in ("geen dagelijks berichtje", "geen vangnet", "maandelijkse vragenlijst"):
         assert what in text_of(question)
     for what in ("herinneringen aan activiteiten", "nieuws van de coördinatoren"):
@@ -82,17 +112,17 @@ async def test_see_export_stop_and_erase(
     await anna.press(question, "↩️ Nee, berichten houden")
     await anna.expect_toast("Goed, uw berichten blijven aan.")
     kept = await anna.expect("Berichten van Samen: aan")
-    assert await samen.query(
-        "SELECT status FROM residents WHERE telegram_id = ?", (anna.user_id,)
-    ) == [("active",)]
+    assert await samen.query("SELECT status FROM residents WHERE telegram_id = ?", (anna_id,)) == [
+        ("active",)
+    ]
     await anna.press(kept, "🔕 Stop alle berichten")
     await anna.press(await anna.expect("Alle berichten stoppen?"), "🔕 Ja, stop alle berichten")
     await anna.expect_toast("Berichten gestopt")
     stopped = await anna.expect("Berichten van Samen: gestopt")
     assert "🔔 Weer berichten krijgen" in buttons_of(stopped)
-    assert await samen.query(
-        "SELECT status FROM residents WHERE telegram_id = ?", (anna.user_id,)
-    ) == [("stopped",)]
+    assert await samen.query("SELECT status FROM residents WHERE telegram_id = ?", (anna_id,)) == [
+        ("stopped",)
+    ]
     await anna.press(stopped, "🔔 Weer berichten krijgen")
     await anna.expect("Berichten van Samen: aan")
 
@@ -103,7 +133,7 @@ async def test_see_export_stop_and_erase(
     assert "🔒 Privacy" in keyboard_of(farewell)
 
     await samen.stop()  # flush everything PTB still holds in memory, then look
-    assert await all_rows_mentioning(samen, str(anna.user_id)) == []
+    assert await all_rows_mentioning(samen, str(anna_id)) == []
     assert await all_rows_mentioning(samen, "Anna") == []
     counts = await samen.query("SELECT metric, count FROM daily_counts ORDER BY metric")
     assert counts == [("residents_erased", 1), ("residents_joined", 1)]
@@ -129,8 +159,11 @@ async def test_keep_my_data_and_stale_confirmation(samen: SamenBot, john: Person
     ) == [(1,)]
 
 
-async def test_restart_while_asked_to_confirm_erasure(samen: SamenBot, john: Person) -> None:
-    await onboard(john, "✓ English", "✅ I agree")
+async def test_restart_while_asked_to_confirm_erasure(
+    samen_any: SamenBot, john_any: Someone
+) -> None:
+    samen, john = samen_any, john_any
+    john_id = await agree(samen, john, "✓ English", "✅ I agree")
     await john.say("/mydata")
     await john.press(await john.expect("What Samen stores"), "🗑 Delete everything")
     question = await john.expect("Are you sure?")
@@ -138,7 +171,7 @@ async def test_restart_while_asked_to_confirm_erasure(samen: SamenBot, john: Per
     await john.press(question, "🗑 Yes, delete everything")
     await john.expect("Everything is deleted.")
     assert await samen.query(
-        "SELECT count(*) FROM residents WHERE telegram_id = ?", (john.user_id,)
+        "SELECT count(*) FROM residents WHERE telegram_id = ?", (john_id,)
     ) == [(0,)]
 
 
@@ -194,12 +227,12 @@ async def test_a_question_left_open_does_not_catch_later_messages(
     ) == [(None,)]
 
 
-async def _store_everything_for(samen: SamenBot, person: Person) -> None:
+async def _store_everything_for(samen: SamenBot, person_id: int) -> None:
     """What a resident leaves after using every feature once (rows as the services write them)."""
     now = utc_now()
     db = await Database.open(samen.settings.database)
     try:
-        person_id, at = person.user_id, to_iso(now)
+        at = to_iso(now)
         await db.execute(
             "INSERT INTO checkin_subscriptions (telegram_id, days, local_time, safety_net,"
             " phone, next_due, created_at, updated_at)"
@@ -247,10 +280,10 @@ async def _store_everything_for(samen: SamenBot, person: Person) -> None:
 
 
 async def test_my_data_lists_every_kind_of_data_with_how_long_it_is_kept(
-    samen: SamenBot, anna: Person, client: EmulatorClient
+    samen_any: SamenBot, anna_any: Someone
 ) -> None:
-    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
-    await _store_everything_for(samen, anna)
+    samen, anna = samen_any, anna_any
+    await _store_everything_for(samen, await agree(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord"))
     await anna.say("/mydata")
     text = text_of(await anna.expect("Wat Samen over u bewaart"))
     for line in (
@@ -271,17 +304,17 @@ async def test_my_data_lists_every_kind_of_data_with_how_long_it_is_kept(
 
 
 async def test_export_is_a_readable_document_and_a_json_file(
-    samen: SamenBot, john: Person, client: EmulatorClient
+    samen_any: SamenBot, john_any: Someone
 ) -> None:
-    await onboard(john, "✓ English", "✅ I agree")
-    await _store_everything_for(samen, john)
+    samen, john = samen_any, john_any
+    await _store_everything_for(samen, await agree(samen, john, "✓ English", "✅ I agree"))
     await john.say("/mydata")
     await john.press(await john.expect("What Samen stores about you"), "📄 Send me my data")
     readable = await john.expect(where=lambda e: e.get("document") is not None)
-    document = readable.get("document") or {}
-    assert document["file_name"] == "samen-my-data.txt"
+    name, content = await john.document(readable)
+    assert name == "samen-my-data.txt"
     assert text_of(readable) == "Here is everything Samen stores about you, to read."
-    text = (await client.download(document["file_id"])).decode()
+    text = content.decode()
     assert text.startswith("Samen – my data\nMade on ")
     assert "• First name: John" in text
     assert "• Your phone number for the safety net: 06 12 34 56 78." in text
@@ -298,7 +331,23 @@ async def test_export_is_a_readable_document_and_a_json_file(
     assert consent.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%H:%M") in text
 
     machine = await john.expect(where=lambda e: e.get("document") is not None)
-    assert (machine.get("document") or {})["file_name"] == "samen-my-data.json"
+    name, content = await john.document(machine)
+    assert name == "samen-my-data.json"
     assert "UTC" in text_of(machine)
-    data = json.loads(await client.download((machine.get("document") or {})["file_id"]))
+    data = json.loads(content)
     assert data["checkin_subscriptions"][0]["phone"] == "+31612345678"
+
+
+async def test_a_typed_postcode_answers_the_open_question(
+    samen_any: SamenBot, anna_any: Someone
+) -> None:
+    samen, anna = samen_any, anna_any
+    anna_id = await agree(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("📋 Mijn gegevens")
+    await anna.press(await anna.expect("Wat Samen over u bewaart"), "📍 Geef mijn postcode")
+    await anna.expect("Typ de 4 cijfers van uw postcode")
+    await anna.say("2101")
+    await anna.expect("Uw postcode is 2101.")
+    assert await samen.query(
+        "SELECT postcode_area FROM residents WHERE telegram_id = ?", (anna_id,)
+    ) == [("2101",)]

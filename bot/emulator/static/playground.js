@@ -113,6 +113,7 @@ async function load() {
     app.phones.set(person.user_id, phone);
     container.append(phone.root);
   }
+  window.samenWhatsApp.load(state, container);
 }
 
 function buildPhone(person) {

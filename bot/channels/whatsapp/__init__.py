@@ -1,0 +1,1 @@
+"""WhatsApp through Meta's Cloud API (issue 15): people, templates, webhook, delivery."""

@@ -1,0 +1,38 @@
+"""WhatsApp's explicit opt-in: may Samen write first?
+
+Meta allows messages a business starts (templates, outside the 24-hour window) only to
+people who agreed to receive them. Samen asks once, right after the person agreed to
+the privacy text, with two buttons; either button can be tapped again later to change
+the answer. Without a yes, check-ins, reminders and news reach the person only while
+they are chatting (inside the window).
+"""
+
+from __future__ import annotations
+
+from bot.chat.message import Choice, Reply, choices
+from bot.i18n import N_, Translator
+
+YES, NO = "wa|optin:yes", "wa|optin:no"
+ANSWERS = frozenset({YES, NO})
+QUESTION = N_(
+    "One more question. May Samen send you a message first? For example your check-in,"
+    " a reminder you asked for, or news from Samen. You can stop all messages at any time"
+    " in “📋 My data”."
+)
+YES_LABEL = N_("✅ Yes, that is fine")
+NO_LABEL = N_("No, thank you")
+THANKS = {
+    YES: N_("Thank you. Samen may now send you a message first."),
+    NO: N_("All right. Samen will only answer when you write."),
+}
+
+
+def question(t: Translator) -> Reply:
+    return Reply(
+        t._(QUESTION),
+        choices=choices(Choice(t._(YES_LABEL), YES), Choice(t._(NO_LABEL), NO)),
+    )
+
+
+def answered(t: Translator, answer: str) -> Reply:
+    return Reply(t._(THANKS[answer]), menu=True)
