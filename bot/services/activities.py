@@ -50,12 +50,11 @@ _COLUMNS = (
     " a.free, a.price,"
     " ((a.lat - :lat) * (a.lat - :lat) + (a.lon - :lon) * (a.lon - :lon) * :k2) AS d2"
 )
-# The order of results (squared, so no square root is needed): the distance and the
-# wait until the next time as the two sides of a right angle (see ``rank``).
-_RANK = (
-    "d2 * :m2 + MAX(0, julianday(next_start) - julianday(:now))"
-    " * MAX(0, julianday(next_start) - julianday(:now)) * :day2"
-)
+# The wait in days until the next time (none for an all-day one that has begun), and
+# the order of results: distance and wait as the two sides of a right angle (see
+# ``rank``), squared, so no square root is needed.
+_WAIT = "MAX(julianday({start}), :now_jd) - :now_jd AS wait"
+_RANK = "d2 * :m2 + wait * wait * :day2"
 _BOX = (
     "a.hidden_by IS NULL AND a.lat BETWEEN :lat0 AND :lat1 AND a.lon BETWEEN :lon0 AND :lon1"
     "{filters}"
@@ -63,7 +62,7 @@ _BOX = (
 # Any time: from the activities in the box (by place, or by kind and place), each
 # with its next occurrence from the occurrences' primary key.
 _SEARCH_ANY = (
-    f"SELECT * FROM (SELECT {_COLUMNS},"
+    f"SELECT *, {_WAIT.format(start='next_start')} FROM (SELECT {_COLUMNS},"
     " (SELECT MIN(o.starts_at) FROM activity_occurrences o WHERE o.activity_id = a.id"
     "   AND o.starts_at >= CASE a.all_day WHEN 1 THEN :day_ago ELSE :now END"
     "   AND o.starts_at < :until AND o.ends_at > :now) AS next_start"
@@ -72,7 +71,7 @@ _SEARCH_ANY = (
 # Today or this week: few occurrences fall in the period, so SQLite may start from
 # them (by start time) instead of from every activity in the box.
 _SEARCH_SOON = (
-    f"SELECT {_COLUMNS}, MIN(o.starts_at) AS next_start"
+    f"SELECT {_COLUMNS}, MIN(o.starts_at) AS next_start, {_WAIT.format(start='MIN(o.starts_at)')}"
     " FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id"
     " WHERE o.starts_at >= :day_ago AND o.starts_at < :until AND o.ends_at > :now"
     " AND (a.all_day = 1 OR o.starts_at >= :now)"
@@ -292,6 +291,7 @@ class Activities:
         needed = (query.page + 1) * PAGE_SIZE + 1
         params: dict[str, object] = {
             "now": to_iso(now),
+            "now_jd": now.timestamp() / 86_400 + 2_440_587.5,  # the Julian day, as SQLite counts
             "day_ago": to_iso(now - timedelta(days=1)),
             "until": to_iso(self.until(query.when)),
             "kind": query.kind.value if query.kind else None,
