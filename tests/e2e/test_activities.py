@@ -60,7 +60,8 @@ def inline(entry: Entry) -> list[tuple[str, str]]:
 
 async def choices(person: Person, results: Entry) -> None:
     """Under a list of results, the choices (kind, when, free…) are one tap away."""
-    await person.press(results, "⚙️ Keuzes veranderen" if person.language == "nl" else "⚙️ Change choices")
+    dutch = person.language_code == "nl"
+    await person.press(results, "⚙️ Keuzes veranderen" if dutch else "⚙️ Change choices")
 
 
 def distances(text: str) -> list[float]:
