@@ -60,13 +60,16 @@ _BOX = (
     "{filters}"
 )
 # Any time: from the activities in the box (by place, or by kind and place), each
-# with its next occurrence from the occurrences' primary key.
+# with its next occurrence from the occurrences' primary key. MATERIALIZED: the next
+# occurrence is looked up once per activity, not again for its wait and its rank.
 _SEARCH_ANY = (
-    f"SELECT *, {_WAIT.format(start='next_start')} FROM (SELECT {_COLUMNS},"
+    f"WITH near AS MATERIALIZED (SELECT {_COLUMNS},"
     " (SELECT MIN(o.starts_at) FROM activity_occurrences o WHERE o.activity_id = a.id"
     "   AND o.starts_at >= CASE a.all_day WHEN 1 THEN :day_ago ELSE :now END"
     "   AND o.starts_at < :until AND o.ends_at > :now) AS next_start"
-    f" FROM activities a WHERE {_BOX}) WHERE next_start IS NOT NULL ORDER BY {_RANK} LIMIT :n"
+    f" FROM activities a WHERE {_BOX})"
+    f" SELECT *, {_WAIT.format(start='next_start')} FROM near WHERE next_start IS NOT NULL"
+    f" ORDER BY {_RANK} LIMIT :n"
 )
 # Today or this week: few occurrences fall in the period, so SQLite may start from
 # them (by start time) instead of from every activity in the box.
@@ -211,6 +214,15 @@ def rank(distance: float, wait: timedelta) -> float:
     return math.hypot(distance, days * DAY_AS_M)
 
 
+def _next_radius(radius: float, ranks: list[float], needed: int) -> float:
+    """The radius to search next: with a page's worth of rows found (none within
+    ``radius`` of rank yet), the worst of them bounds where the best ones lie, so one
+    more look that far settles it; with fewer, twice as far."""
+    if len(ranks) >= needed:
+        return max(sorted(ranks)[needed - 1], radius * 1.01)
+    return radius * 2
+
+
 def occurrence_rows(
     activity_id: int, schedule: Schedule, start: datetime, end: datetime
 ) -> list[tuple[int, str, str]]:
@@ -325,7 +337,7 @@ class Activities:
             ranked = [s for s in scored if s[0] <= radius]
             if len(ranked) >= needed:
                 break
-            radius = min(radius * 2, MAX_RADIUS_M)
+            radius = min(_next_radius(radius, [s[0] for s in scored], needed), MAX_RADIUS_M)
         ranked.sort(key=lambda s: (s[0], s[2], s[3]["id"]))
         start = query.page * PAGE_SIZE
         hits = [
