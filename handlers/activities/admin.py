@@ -28,7 +28,7 @@ from bot.i18n import N_, Translator
 from bot.services.activities import fields
 from bot.services.activities.catalog import BOT_SOURCE, Activity, Change, HiddenBy
 from bot.services.activities.fields import ActivityData, FieldError
-from bot.services.activities.kinds import KIND_LABELS, Kind
+from bot.services.activities.kinds import AUDIENCE_LABELS, KIND_LABELS, Audience, Kind
 from bot.services.roles import Role
 from handlers.activities.search import cost_text, details, pairs, show_details, when_text
 from handlers.auth import requires
@@ -47,6 +47,7 @@ FIELD_LABELS: dict[str, str] = {
     "descr_nl": N_("Description (Dutch)"),
     "descr_en": N_("Description (English)"),
     "kind": N_("Kind"),
+    "audience": N_("For whom"),
     "organiser": N_("Organiser"),
     "place": N_("Place"),
     "address": N_("Address"),
@@ -66,6 +67,10 @@ PROMPTS: dict[str, str] = {
     "descr_nl": N_("Describe the activity in one or two sentences, in Dutch."),
     "descr_en": N_("Describe the activity in one or two sentences, in English."),
     "kind": N_("What kind of activity is it?"),
+    "audience": N_(
+        "Who is it meant for? Residents do not see activities for young people "
+        "unless they ask for them."
+    ),
     "organiser": N_("Who organises it?"),
     "place": N_("Where is it? Type the name of the place, for example Bibliotheek Heemstede."),
     "address": N_(
@@ -364,6 +369,8 @@ async def _ask(
     choices: list[InlineKeyboardButton] = []
     if name == "kind":
         choices = [_choice(t._(KIND_LABELS[k]), k.value) for k in Kind]
+    elif name == "audience":
+        choices = [_choice(t._(AUDIENCE_LABELS[a]), a.value) for a in Audience]
     elif name == "repeat":
         choices = [_choice(t._(label), key) for key, label in REPEAT_LABELS.items()]
     elif name in ("wheelchair", "hearing_loop"):
@@ -409,6 +416,8 @@ def value_text(t: Translator, data: ActivityData, name: str) -> str:
         return html.escape(simple[name]) if simple[name] else t._("(empty)")
     if name == "kind":
         return t._(KIND_LABELS[data.kind])
+    if name == "audience":
+        return t._(AUDIENCE_LABELS[data.audience])
     if name == "repeat":
         repeat = fields.repeat_of(s)
         return t._(REPEAT_LABELS[repeat]) if repeat else html.escape(s.rrule or "")

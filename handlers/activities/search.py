@@ -1,7 +1,9 @@
-"""Activities nearby, the resident's side: where → filters → nearest first → details → remind.
+"""Activities nearby, the resident's side: where → soonest nearby first → details → remind.
 
-Browsing stores nothing: the place and the filters of a search ride along in the
-buttons (``af:``/``as:`` callback data), so people who have not agreed to the
+Results come first; the filters (kind, when, free, young people's too) are one tap
+away under them, and an activity's details lead back to the list. Browsing stores
+nothing: the place and the filters of a search ride along in the buttons
+(``af:``/``as:``/``ad:`` callback data), so people who have not agreed to the
 privacy text can look around, a restart strands nobody, and an old list keeps
 working. Only "Remind me" stores something, and it asks for consent first.
 """
@@ -26,7 +28,7 @@ from bot.buttons import Prefix, args_of, encode, matches
 from bot.i18n import N_, Translator
 from bot.persistence import CONVERSATION_TIMEOUT
 from bot.services.activities.catalog import PAGE_SIZE, Activity, Hit, SearchPage, SearchQuery, When
-from bot.services.activities.kinds import KIND_LABELS, Kind
+from bot.services.activities.kinds import AUDIENCE_LABELS, KIND_LABELS, Audience, Kind
 from bot.services.activities.reminders import Added
 from bot.services.callme.requests import Topic
 from bot.services.care.checkins import time_text
@@ -82,10 +84,12 @@ class Search:
     when: When = When.ANY
     free_only: bool = False
     page: int = 0
+    all_ages: bool = False  # young people's activities (12-18) too
 
     def _args(self) -> tuple[str, str, str, str]:
         kind = self.kind.value if self.kind else "all"
-        return self.origin.token, kind, self.when.value, "1" if self.free_only else "0"
+        flags = int(self.free_only) | int(self.all_ages) << 1
+        return self.origin.token, kind, self.when.value, str(flags)
 
     def filters_data(self) -> str:
         return encode(Prefix.ACT_FILTERS, *self._args())
@@ -93,9 +97,19 @@ class Search:
     def results_data(self, page: int = 0) -> str:
         return encode(Prefix.ACT_SEARCH, *self._args(), str(page))
 
+    def details_data(self, activity_id: int) -> str:
+        """An activity from this page of results, so its details can lead back here."""
+        return encode(Prefix.ACT_DETAILS, str(activity_id), *self._args(), str(self.page))
+
     def query(self) -> SearchQuery:
         return SearchQuery(
-            self.origin.lat, self.origin.lon, self.kind, self.when, self.free_only, self.page
+            self.origin.lat,
+            self.origin.lon,
+            self.kind,
+            self.when,
+            self.free_only,
+            self.page,
+            self.all_ages,
         )
 
 
@@ -122,12 +136,14 @@ def decode_origin(ctx: SamenContext, token: str) -> Origin | None:
 
 
 def decode_search(ctx: SamenContext, args: tuple[str, ...]) -> Search | None:
+    """<origin>:<kind|all>:<when>:<flags>[:<page>]; flags: 1 only free, 2 all ages."""
     origin = decode_origin(ctx, args[0])
     if origin is None:
         return None
     kind = None if args[1] == "all" else Kind(args[1])
+    flags = int(args[3])
     page = int(args[4]) if len(args) > 4 else 0
-    return Search(origin, kind, When(args[2]), args[3] == "1", page)
+    return Search(origin, kind, When(args[2]), bool(flags & 1), page, bool(flags & 2))
 
 
 # --------------------------------------------------------------------------- entry
@@ -300,16 +316,15 @@ async def typed_where(update: Update, ctx: SamenContext) -> None:
 
 
 async def _start_search(update: Update, ctx: SamenContext, origin: Origin, note: str) -> None:
-    """Confirm the place (bringing back the menu), then offer the filters."""
+    """Confirm the place (bringing back the menu), then the results straight away:
+    the soonest nearby, with the filters one tap away under them."""
     chat = update.effective_chat
     if chat is None:
         return
     _forget_where(ctx)
     await send_with_menu(update, ctx, note)
-    search = Search(origin)
-    await ctx.bot.send_message(
-        chat.id, _filters_text(ctx.t, search), reply_markup=_filters_keyboard(ctx.t, search)
-    )
+    text, keyboard = await results_page(ctx, Search(origin))
+    await ctx.bot.send_message(chat.id, text, reply_markup=keyboard)
 
 
 # --------------------------------------------------------------------------- filters
@@ -327,7 +342,7 @@ def _filters_text(t: Translator, search: Search) -> str:
     return (
         heading(t, search.origin)
         + "\n\n"
-        + t._("What kind of activity, and when? Choose if you like. Then tap “🔎 Show activities”.")
+        + t._("Tap what you would like to change. Then tap “🔎 Show activities” at the top.")
     )
 
 
@@ -344,6 +359,7 @@ def _filters_keyboard(t: Translator, search: Search) -> InlineKeyboardMarkup:
         for kind in Kind
     ]
     rows = [
+        [InlineKeyboardButton(t._("🔎 Show activities"), callback_data=search.results_data())],
         [
             InlineKeyboardButton(
                 _tick(t._("✨ Everything"), search.kind is None),
@@ -364,7 +380,12 @@ def _filters_keyboard(t: Translator, search: Search) -> InlineKeyboardMarkup:
                 callback_data=replace(search, free_only=not search.free_only).filters_data(),
             )
         ],
-        [InlineKeyboardButton(t._("🔎 Show activities"), callback_data=search.results_data())],
+        [
+            InlineKeyboardButton(
+                _tick(t._("🧑 Also for young people (12-18)"), search.all_ages),
+                callback_data=replace(search, all_ages=not search.all_ages).filters_data(),
+            )
+        ],
     ]
     return InlineKeyboardMarkup(rows)
 
@@ -403,7 +424,8 @@ def render_results(
     lines = [
         heading(t, search.origin),
         t._("%(kind)s · %(when)s", kind=kind, when=t._(WHEN_LABELS[search.when]))
-        + (" · " + t._("only free") if search.free_only else ""),
+        + (" · " + t._("only free") if search.free_only else "")
+        + (" · " + t._("also for young people") if search.all_ages else ""),
         "",
     ]
     rows: list[list[InlineKeyboardButton]] = []
@@ -414,7 +436,7 @@ def render_results(
             [
                 InlineKeyboardButton(
                     f"{number}. {_short(hit.title(t.language))}",
-                    callback_data=encode(Prefix.ACT_DETAILS, str(hit.id)),
+                    callback_data=replace(search, page=page.page).details_data(hit.id),
                 )
             ]
         )
@@ -446,7 +468,8 @@ def render_results(
 
 
 def _hit_line(t: Translator, number: int, hit: Hit) -> str:
-    return t._(
+    """Title, distance, next time, place and cost; and who it is for, unless everyone."""
+    line = t._(
         "%(number)s. <b>%(title)s</b> – %(distance)s\n     %(when)s · %(place)s · %(cost)s\n",
         number=number,
         title=html.escape(hit.title(t.language)),
@@ -455,6 +478,9 @@ def _hit_line(t: Translator, number: int, hit: Hit) -> str:
         place=html.escape(hit.place_name),
         cost=cost_text(t, hit.free, hit.price),
     )
+    if hit.audience is Audience.EVERYONE:
+        return line
+    return line.rstrip("\n") + "\n     " + t._(AUDIENCE_LABELS[hit.audience]) + "\n"
 
 
 def _short(title: str) -> str:
@@ -471,29 +497,42 @@ async def on_results(update: Update, ctx: SamenContext) -> None:
         await button_expired(update, ctx)
         return
     await query.answer()
+    text, keyboard = await results_page(ctx, search)
+    await edit_text(query, text, keyboard)
+
+
+async def results_page(ctx: SamenContext, search: Search) -> tuple[str, InlineKeyboardMarkup]:
+    """Search and render one page; a first page counts as a search (anonymously)."""
     if search.page == 0:
         await ctx.services.counts.bump("activity_searches")  # anonymous: no person in it
     page = await ctx.services.activities.search(search.query())
-    text, keyboard = render_results(ctx.t, search, page)
-    await edit_text(query, text, keyboard)
+    return render_results(ctx.t, search, page)
 
 
 # --------------------------------------------------------------------------- details
 
 
 async def on_details(update: Update, ctx: SamenContext) -> None:
-    """ad:<id>: everything about one activity, with a pin on the map."""
+    """ad:<id>[:<search>]: everything about one activity, with a pin on the map; from a
+    list of results, with a way back to that list."""
     query = update.callback_query
     if query is None:
         return
-    activity_id = int(args_of(query.data)[0])
-    await show_details(update, ctx, activity_id)
+    args = args_of(query.data)
+    back = decode_search(ctx, args[1:]) if len(args) > 1 else None
+    await show_details(update, ctx, int(args[0]), back=back)
 
 
 async def show_details(
-    update: Update, ctx: SamenContext, activity_id: int, *, answered: bool = False
+    update: Update,
+    ctx: SamenContext,
+    activity_id: int,
+    *,
+    answered: bool = False,
+    back: Search | None = None,
 ) -> None:
-    """The pin, then the text and buttons; ``answered``: the button press was answered."""
+    """The pin, then the text and buttons; ``answered``: the button press was answered;
+    ``back``: the search it was found in, for a button back to that list."""
     query = None if answered else update.callback_query
     chat = update.effective_chat
     if chat is None:
@@ -517,6 +556,11 @@ async def show_details(
         address=", ".join(p for p in (data.place_name, data.address) if p)[:200],
     )
     text, keyboard = await details(ctx, activity, coordinator)
+    if back is not None:
+        button = InlineKeyboardButton(
+            ctx.t._("◀️ Back to the list"), callback_data=back.results_data(back.page)
+        )
+        keyboard = InlineKeyboardMarkup([*keyboard.inline_keyboard, [button]])
     await ctx.bot.send_message(chat.id, text, reply_markup=keyboard)
 
 
@@ -526,7 +570,11 @@ async def details(
     t = ctx.t
     data = activity.data
     upcoming = await ctx.services.activities.upcoming(activity.id, limit=4)
-    lines = [f"<b>{html.escape(activity.title(t.language))}</b>", t._(KIND_LABELS[data.kind])]
+    lines = [
+        f"<b>{html.escape(activity.title(t.language))}</b>",
+        t._(KIND_LABELS[data.kind]),
+        t._(AUDIENCE_LABELS[data.audience]),
+    ]
     description = activity.description(t.language)
     if description:
         lines += ["", html.escape(description)]

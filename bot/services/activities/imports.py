@@ -23,7 +23,7 @@ import icalendar
 
 from bot.services.activities import fields
 from bot.services.activities.fields import ActivityData, FieldError
-from bot.services.activities.kinds import Kind
+from bot.services.activities.kinds import Audience, Kind, parse_audience
 from bot.services.activities.schedule import Schedule, ScheduleError, local_text
 from bot.services.places.geo import Places
 
@@ -48,6 +48,7 @@ CSV_COLUMNS = (
     "hearing_loop",
     "phone",
     "website",
+    "audience",
 )
 REQUIRED_CSV_COLUMNS = ("id", "title_nl", "organiser", "kind", "place", "start")
 _ESCAPE = re.compile(r"\\([\\;,nN])")
@@ -243,6 +244,7 @@ def _from_cells(cells: dict[str, str], places: Places, zone: str) -> ActivityDat
         hearing_loop=parsed("hearing_loop", fields.yes_no, False),
         phone=parsed("phone", fields.phone),
         website=parsed("website", fields.website),
+        audience=parsed("audience", fields.audience, Audience.EVERYONE),
     )
     if problems:
         raise FieldError("; ".join(problems))
@@ -410,6 +412,7 @@ def _from_event(
             "X-SAMEN-PHONE",
         ),
         website=_checked(fields.website, _prop(event, "URL") or defaults.website, "URL"),
+        audience=_audience(event),
     )
 
 
@@ -538,13 +541,17 @@ def _organiser(event: Any, defaults: SourceDefaults) -> str:
         raise FieldError("ORGANIZER: missing (or X-SAMEN-ORGANISER)") from None
 
 
+def _categories(event: Any) -> list[str]:
+    categories = event.get("CATEGORIES")
+    groups = categories if isinstance(categories, list) else [categories] if categories else []
+    return [str(c) for group in groups for c in group.cats]
+
+
 def _kind(event: Any, defaults: SourceDefaults) -> Kind:
     candidates: list[str] = []
     if _prop(event, "X-SAMEN-KIND"):
         candidates.append(_prop(event, "X-SAMEN-KIND"))
-    categories = event.get("CATEGORIES")
-    for group in categories if isinstance(categories, list) else [categories] if categories else []:
-        candidates.extend(str(c) for c in group.cats)
+    candidates.extend(_categories(event))
     candidates.append(defaults.kind)
     for candidate in candidates:
         try:
@@ -552,6 +559,16 @@ def _kind(event: Any, defaults: SourceDefaults) -> Kind:
         except FieldError:
             continue
     raise FieldError("X-SAMEN-KIND/CATEGORIES: no known kind (" + ", ".join(_kinds()) + ")")
+
+
+def _audience(event: Any) -> Audience:
+    """X-SAMEN-AUDIENCE, else the first CATEGORIES word that names one; else everyone."""
+    declared = _prop(event, "X-SAMEN-AUDIENCE")
+    if declared:
+        audience: Audience = _checked(fields.audience, declared, "X-SAMEN-AUDIENCE")
+        return audience
+    found = (parse_audience(c) for c in _categories(event))
+    return next((a for a in found if a is not None), Audience.EVERYONE)
 
 
 def _kinds() -> Iterable[str]:
