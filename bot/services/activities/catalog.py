@@ -80,12 +80,19 @@ _SEARCH_SOON = (
     " AND (a.all_day = 1 OR o.starts_at >= :now)"
     f" AND {_BOX} GROUP BY a.id ORDER BY {_RANK} LIMIT :n"
 )
+# Today: so few occurrences are left (a few hundred in a big town) that reading them
+# by start time settles the whole search area in one query (CROSS JOIN keeps SQLite
+# from starting at the activities in the box instead, which costs many times more).
+_SEARCH_TODAY = _SEARCH_SOON.replace(" JOIN activities a ", " CROSS JOIN activities a ")
 
 
 class When(StrEnum):
     TODAY = "t"
     WEEK = "w"
     ANY = "a"
+
+
+_SEARCHES = {When.ANY: _SEARCH_ANY, When.WEEK: _SEARCH_SOON, When.TODAY: _SEARCH_TODAY}
 
 
 class HiddenBy(StrEnum):
@@ -225,10 +232,11 @@ def rank(distance: float, wait: timedelta) -> float:
 def _next_radius(radius: float, ranks: list[float], needed: int) -> float:
     """The radius to search next: with a page's worth of rows found (none within
     ``radius`` of rank yet), the worst of them bounds where the best ones lie, so one
-    more look that far settles it; with fewer, twice as far."""
+    more look that far settles it; with fewer, far enough that the same density
+    would give a page (at least twice as far), as each look costs about the same."""
     if len(ranks) >= needed:
         return max(sorted(ranks)[needed - 1], radius * 1.01)
-    return radius * 2
+    return radius * max(2.0, math.sqrt(needed / max(len(ranks), 0.5)) * 1.2)
 
 
 def occurrence_rows(
@@ -327,8 +335,8 @@ class Activities:
             + (" AND a.free = 1" if query.free_only else "")
             + ("" if query.all_ages else f" AND a.audience <> '{Audience.YOUTH.value}'")
         )
-        sql = (_SEARCH_ANY if query.when is When.ANY else _SEARCH_SOON).format(filters=filters)
-        radius = FIRST_RADIUS_M
+        sql = _SEARCHES[query.when].format(filters=filters)
+        radius = MAX_RADIUS_M if query.when is When.TODAY else FIRST_RADIUS_M
         while True:
             lat0, lat1, lon0, lon1 = bounding_box(query.lat, query.lon, radius)
             rows = await self._db.fetchall(
