@@ -58,7 +58,7 @@ class Prefix(StrEnum):
     ACT_ALONE = "aa"  # aa:<activity id>, "I'd rather not go alone"
     ACT_REMINDERS = "al"  # al:list, the person's reminders
     ACT_REMINDER_CANCEL = "ax"  # ax:<reminder id>
-    ACT_MANAGE = "am"  # am:<menu|add|hidden>, coordinators
+    ACT_MANAGE = "am"  # am:<menu|add|hidden>, coordinators; am:add:<n>, a partner's n-th source
     ACT_EDIT = "ae"  # ae:<activity id>, coordinators: which field to change
     ACT_EDIT_FIELD = "aef"  # aef:<activity id>:<field>, coordinators
     ACT_HIDE = "ah"  # ah:<activity id>:<hide|show>, coordinators
@@ -117,7 +117,7 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.ACT_ALONE: re.compile(r"(\d{1,9})"),
     Prefix.ACT_REMINDERS: re.compile(r"(list)"),
     Prefix.ACT_REMINDER_CANCEL: re.compile(r"(\d{1,9})"),
-    Prefix.ACT_MANAGE: re.compile(r"(menu|add|hidden)"),
+    Prefix.ACT_MANAGE: re.compile(r"(menu|add|hidden)(?::(\d{1,2}))?"),
     Prefix.ACT_EDIT: re.compile(r"(\d{1,9})"),
     Prefix.ACT_EDIT_FIELD: re.compile(rf"(\d{{1,9}}):({_FIELD})"),
     Prefix.ACT_HIDE: re.compile(r"(\d{1,9}):(hide|show)"),

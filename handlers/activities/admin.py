@@ -10,6 +10,7 @@ in ``activity_changes`` (who and when).
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,15 +24,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.buttons import Prefix, args_of, encode, matches
+from bot.buttons import Prefix, args_of, decode, encode, matches
 from bot.i18n import N_, Translator
 from bot.services.activities import fields
-from bot.services.activities.catalog import BOT_SOURCE, Activity, Change, HiddenBy
+from bot.services.activities.catalog import BOT_SOURCE, CHAT_ID_PREFIX, Activity, Change, HiddenBy
 from bot.services.activities.fields import ActivityData, FieldError
 from bot.services.activities.kinds import AUDIENCE_LABELS, KIND_LABELS, Audience, Kind
 from bot.services.roles import Role
+from handlers.activities.partners import partner_handlers, show_partner_manage
 from handlers.activities.search import cost_text, details, pairs, show_details, when_text
-from handlers.auth import requires
+from handlers.auth import has_role, requires
 from handlers.commands import names
 from handlers.common import edit_text, send_with_menu
 from handlers.context import SamenContext
@@ -40,6 +42,8 @@ from handlers.expired import button_expired
 from handlers.keyboards import menu_action
 
 ASK = "activity_ask"
+# Who may manage activities: coordinators any, partners their own sources' (``_may_change``).
+KEEPERS = (Role.COORDINATOR, Role.PARTNER)
 
 FIELD_LABELS: dict[str, str] = {
     "title_nl": N_("Title (Dutch)"),
@@ -166,16 +170,40 @@ def admin_rows(t: Translator, activity: Activity) -> list[list[InlineKeyboardBut
     return [[change, hide]]
 
 
+async def _may_change(update: Update, ctx: SamenContext, activity: Activity) -> bool:
+    """Coordinators may change any activity, partners only their own sources' ones: a
+    forged or forwarded button for another source's activity gets no further."""
+    user = update.effective_user
+    if user is not None and await ctx.services.partners.may_change(user.id, activity.source):
+        return True
+    if update.callback_query is not None:
+        await update.callback_query.answer(ctx.t._("This is not available for you."))
+    await send_with_menu(update, ctx, ctx.t._("Sorry, this activity is not one of yours."))
+    return False
+
+
+async def _source_to_add_to(ctx: SamenContext, person_id: int, args: Sequence[str]) -> str | None:
+    """Where a new activity goes: 'bot' (no number), or the partner's n-th source."""
+    if not args:
+        return BOT_SOURCE
+    sources = await ctx.services.partners.sources_of(person_id)
+    number = int(args[0]) if args[0].isdigit() else len(sources)
+    return sources[number] if number < len(sources) else None
+
+
 # --------------------------------------------------------------------------- plain handlers
 
 
-@requires(Role.COORDINATOR)
+@requires(*KEEPERS)
 async def show_manage(update: Update, ctx: SamenContext) -> None:
     """/activities or "Manage activities": add one, or see the hidden ones."""
     if update.callback_query is not None:
         await update.callback_query.answer()
     chat = update.effective_chat
     if chat is None:
+        return
+    if not await has_role(update, ctx, Role.COORDINATOR):
+        await show_partner_manage(update, ctx)
         return
     t = ctx.t
     await ctx.bot.send_message(
@@ -214,7 +242,7 @@ async def on_manage(update: Update, ctx: SamenContext) -> None:
         await show_manage(update, ctx)
 
 
-@requires(Role.COORDINATOR)
+@requires(*KEEPERS)
 async def show_hidden(update: Update, ctx: SamenContext) -> None:
     query = update.callback_query
     if query is not None:
@@ -223,7 +251,9 @@ async def show_hidden(update: Update, ctx: SamenContext) -> None:
     if chat is None:
         return
     t = ctx.t
-    hidden = await ctx.services.activities.hidden()
+    coordinator = await has_role(update, ctx, Role.COORDINATOR)
+    sources = None if coordinator else await ctx.services.partners.sources_of(chat.id)
+    hidden = await ctx.services.activities.hidden(sources=sources)
     if not hidden:
         await ctx.bot.send_message(chat.id, t._("No activities are hidden."))
         return
@@ -243,7 +273,7 @@ async def show_hidden(update: Update, ctx: SamenContext) -> None:
     )
 
 
-@requires(Role.COORDINATOR)
+@requires(*KEEPERS)
 async def on_hide(update: Update, ctx: SamenContext) -> None:
     """ah:<id>:hide|show."""
     query = update.callback_query
@@ -251,7 +281,13 @@ async def on_hide(update: Update, ctx: SamenContext) -> None:
     if query is None or user is None:
         return
     activity_id, action = args_of(query.data)
-    activity = await ctx.services.activities.set_hidden(int(activity_id), action == "hide", user.id)
+    before = await ctx.services.activities.get(int(activity_id))
+    if before is None:
+        await button_expired(update, ctx)
+        return
+    if not await _may_change(update, ctx, before):
+        return
+    activity = await ctx.services.activities.set_hidden(before.id, action == "hide", user.id)
     if activity is None:
         await button_expired(update, ctx)
         return
@@ -260,11 +296,11 @@ async def on_hide(update: Update, ctx: SamenContext) -> None:
         if action == "hide"
         else ctx.t._("Residents can see it again.")
     )
-    text, keyboard = await details(ctx, activity, coordinator=True)
+    text, keyboard = await details(ctx, activity, keeper=True)
     await edit_text(query, text, keyboard)
 
 
-@requires(Role.COORDINATOR)
+@requires(*KEEPERS)
 async def on_edit_menu(update: Update, ctx: SamenContext) -> None:
     """ae:<id>: which field to change."""
     query = update.callback_query
@@ -273,6 +309,8 @@ async def on_edit_menu(update: Update, ctx: SamenContext) -> None:
     activity = await ctx.services.activities.get(int(args_of(query.data)[0]))
     if activity is None:
         await button_expired(update, ctx)
+        return
+    if not await _may_change(update, ctx, activity):
         return
     await query.answer()
     t = ctx.t
@@ -296,14 +334,19 @@ async def on_edit_menu(update: Update, ctx: SamenContext) -> None:
 # --------------------------------------------------------------------------- the conversation
 
 
-@requires(Role.COORDINATOR)
-async def start_add(update: Update, ctx: SamenContext) -> str:
-    """am:add: the first question of a new activity."""
+@requires(*KEEPERS)
+async def start_add(update: Update, ctx: SamenContext) -> str | int:
+    """am:add (a coordinator's, source 'bot') or am:add:<n> (a partner's n-th source):
+    the first question of a new activity."""
     query = update.callback_query
     user = update.effective_user
     assert query is not None and user is not None
+    source = await _source_to_add_to(ctx, user.id, args_of(query.data)[1:])
+    if source is None or not await ctx.services.partners.may_change(user.id, source):
+        await button_expired(update, ctx)
+        return ConversationHandler.END
     await query.answer()
-    draft: dict[str, Any] = {"mode": "add", "answers": {}}
+    draft: dict[str, Any] = {"mode": "add", "answers": {}, "source": source}
     await ctx.services.activities.save_draft(user.id, draft)
     await ctx.bot.send_message(
         user.id,
@@ -317,7 +360,7 @@ async def start_add(update: Update, ctx: SamenContext) -> str:
     return ASK
 
 
-@requires(Role.COORDINATOR)
+@requires(*KEEPERS)
 async def start_edit(update: Update, ctx: SamenContext) -> str | int:
     """aef:<id>:<field>: ask for the new value of one field."""
     query = update.callback_query
@@ -327,6 +370,8 @@ async def start_edit(update: Update, ctx: SamenContext) -> str | int:
     activity = await ctx.services.activities.get(int(activity_id))
     if activity is None:
         await button_expired(update, ctx)
+        return ConversationHandler.END
+    if not await _may_change(update, ctx, activity):
         return ConversationHandler.END
     await query.answer()
     draft: dict[str, Any] = {"mode": "edit", "id": activity.id, "field": name}
@@ -437,7 +482,7 @@ def _end_text(data: ActivityData) -> str:
     return end.strftime("%H:%M" if end.date() == start.date() else "%d-%m-%Y %H:%M")
 
 
-@requires(Role.COORDINATOR)
+@requires(*KEEPERS)
 async def on_text_answer(update: Update, ctx: SamenContext) -> str | int:
     message = update.message
     assert message is not None and message.text is not None
@@ -451,7 +496,7 @@ async def on_text_answer(update: Update, ctx: SamenContext) -> str | int:
     return await _answer(update, ctx, message.text)
 
 
-@requires(Role.COORDINATOR)
+@requires(*KEEPERS)
 async def on_location_answer(update: Update, ctx: SamenContext) -> str | int:
     message = update.message
     assert message is not None and message.location is not None
@@ -459,7 +504,7 @@ async def on_location_answer(update: Update, ctx: SamenContext) -> str | int:
     return await _answer(update, ctx, f"{location.latitude}, {location.longitude}")
 
 
-@requires(Role.COORDINATOR)
+@requires(*KEEPERS)
 async def on_button_answer(update: Update, ctx: SamenContext) -> str | int:
     query = update.callback_query
     user = update.effective_user
@@ -504,7 +549,7 @@ async def _answer(update: Update, ctx: SamenContext, value: str) -> str | int:
         return ConversationHandler.END
     if draft["mode"] == "edit":
         activity = await activities.get(int(draft["id"]))
-        if activity is None:
+        if activity is None or not await ctx.services.partners.may_change(user.id, activity.source):
             await _drop(update, ctx)
             await send_with_menu(update, ctx, t._("That question is closed. Here is the menu."))
             return ConversationHandler.END
@@ -516,7 +561,9 @@ async def _answer(update: Update, ctx: SamenContext, value: str) -> str | int:
         await activities.update(activity.id, changed, user.id, name)
         await activities.drop_draft(user.id)
         note = t._("✅ Saved.")
-        if activity.source != BOT_SOURCE:
+        if activity.source != BOT_SOURCE and not activity.data.external_id.startswith(
+            CHAT_ID_PREFIX
+        ):
             note += " " + t._(
                 "This activity comes from the file %(source)s: "
                 "the next import of that file will overwrite this change.",
@@ -592,9 +639,14 @@ async def _save(update: Update, ctx: SamenContext) -> str | int:
     if draft is None or draft.get("mode") != "add" or _next_field(draft) is not None:
         await button_expired(update, ctx)
         return ConversationHandler.END
+    source = str(draft.get("source", BOT_SOURCE))
+    if not await ctx.services.partners.may_change(user.id, source):
+        await _drop(update, ctx)
+        await button_expired(update, ctx)
+        return ConversationHandler.END
     if update.callback_query is not None:
         await update.callback_query.answer()
-    created = await activities.create(_built(draft, ctx), user.id)
+    created = await activities.create(_built(draft, ctx), user.id, source)
     await activities.drop_draft(user.id)
     await send_with_menu(update, ctx, ctx.t._("✅ Saved. Residents can find it now."))
     await show_details(update, ctx, created.id, answered=True)
@@ -610,12 +662,18 @@ async def _drop(update: Update, ctx: SamenContext) -> None:
 # --------------------------------------------------------------------------- registration
 
 
+def _adds(data: object) -> bool:
+    """am:add or am:add:<n>: the start of a new activity."""
+    decoded = decode(data)
+    return decoded is not None and decoded[0] is Prefix.ACT_MANAGE and decoded[1][0] == "add"
+
+
 def activity_admin_conversation() -> ConversationHandler[Any]:
     private_message = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     return conversation(
         "activity_admin",
         entry_points=[
-            CallbackQueryHandler(start_add, pattern=lambda d: d == "am:add"),
+            CallbackQueryHandler(start_add, pattern=_adds),
             CallbackQueryHandler(start_edit, pattern=matches(Prefix.ACT_EDIT_FIELD)),
         ],
         states={
@@ -629,9 +687,11 @@ def activity_admin_conversation() -> ConversationHandler[Any]:
 
 
 def admin_handlers() -> list[BaseHandler[Update, SamenContext, object]]:
-    """Coordinator buttons outside the conversation (all check the role themselves)."""
+    """Coordinators' and partners' buttons outside the conversation (all check the role
+    themselves)."""
     return [
         CommandHandler(names("activities"), show_manage, filters=filters.ChatType.PRIVATE),
+        *partner_handlers(),
         CallbackQueryHandler(on_manage, pattern=matches(Prefix.ACT_MANAGE)),
         CallbackQueryHandler(on_hide, pattern=matches(Prefix.ACT_HIDE)),
         CallbackQueryHandler(on_edit_menu, pattern=matches(Prefix.ACT_EDIT)),

@@ -537,9 +537,12 @@ async def show_details(
     chat = update.effective_chat
     if chat is None:
         return
-    coordinator = await has_role(update, ctx, Role.COORDINATOR)
     activity = await ctx.services.activities.get(activity_id)
-    if activity is None or (activity.hidden_by is not None and not coordinator):
+    # Coordinators, and a partner for their own sources' activities, see hidden ones too.
+    keeper = activity is not None and await ctx.services.partners.may_change(
+        chat.id, activity.source
+    )
+    if activity is None or (activity.hidden_by is not None and not keeper):
         if query is not None:
             await query.answer(ctx.t._("This activity is no longer in the list."))
         await send_with_menu(update, ctx, ctx.t._("Sorry, this activity is no longer in the list."))
@@ -555,7 +558,7 @@ async def show_details(
         title=activity.title(t.language)[:100] or data.place_name,
         address=", ".join(p for p in (data.place_name, data.address) if p)[:200],
     )
-    text, keyboard = await details(ctx, activity, coordinator)
+    text, keyboard = await details(ctx, activity, keeper)
     if back is not None:
         button = InlineKeyboardButton(
             ctx.t._("◀️ Back to the list"), callback_data=back.results_data(back.page)
@@ -565,8 +568,10 @@ async def show_details(
 
 
 async def details(
-    ctx: SamenContext, activity: Activity, coordinator: bool
+    ctx: SamenContext, activity: Activity, keeper: bool
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """An activity's text and buttons; ``keeper``: with the lines and buttons for whoever
+    may change it (a coordinator, or the partner of its source)."""
     t = ctx.t
     data = activity.data
     upcoming = await ctx.services.activities.upcoming(activity.id, limit=4)
@@ -621,7 +626,7 @@ async def details(
             )
         ]
     )
-    if coordinator:
+    if keeper:
         from handlers.activities.admin import admin_lines, admin_rows
 
         history = await ctx.services.activities.history(activity.id, limit=1)

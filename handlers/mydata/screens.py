@@ -36,7 +36,11 @@ TYPE_POSTCODE = "type_postcode"
 READABLE_FILE_NAME = N_("samen-my-data.txt")
 ERASE_YES = N_("🗑 Yes, delete everything")
 ERASE_NO = N_("↩️ No, keep my data")
-ROLE_LABELS = {Role.VOLUNTEER: N_("volunteer"), Role.COORDINATOR: N_("coordinator")}
+ROLE_LABELS = {
+    Role.VOLUNTEER: N_("volunteer"),
+    Role.COORDINATOR: N_("coordinator"),
+    Role.PARTNER: N_("partner"),
+}
 
 
 def _my_data_text(

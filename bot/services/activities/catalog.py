@@ -37,6 +37,9 @@ PAGE_SIZE = 5
 FIRST_RADIUS_M = 1_500.0
 MAX_RADIUS_M = 25_000.0
 BOT_SOURCE = "bot"  # activities added in chat by coordinators
+# The external id of an activity a partner added in the chat to their own source: an
+# import of that source's file or feed leaves these alone (the file does not have them).
+CHAT_ID_PREFIX = "chat-"
 
 
 # About how many metres one degree of latitude is (and of longitude, times cos(lat)).
@@ -272,11 +275,21 @@ class Activities:
         )
         return [Occurrence(from_iso(r[0]), from_iso(r[1])) for r in rows]
 
-    async def hidden(self, limit: int = 20) -> list[Activity]:
+    async def hidden(self, limit: int = 20, sources: Sequence[str] | None = None) -> list[Activity]:
+        """Hidden activities, newest change first; only of ``sources`` when given."""
         rows = await self._db.fetchall(
             "SELECT * FROM activities WHERE hidden_by IS NOT NULL"
-            " ORDER BY updated_at DESC, id DESC LIMIT ?",
-            (limit,),
+            f"{_of_sources(sources)} ORDER BY updated_at DESC, id DESC LIMIT ?",
+            (*(sources or ()), limit),
+        )
+        return [_activity(r) for r in rows]
+
+    async def of_sources(self, sources: Sequence[str], limit: int = 30) -> list[Activity]:
+        """A partner's activities (shown and hidden), by title."""
+        rows = await self._db.fetchall(
+            f"SELECT * FROM activities WHERE 1{_of_sources(sources)}"
+            " ORDER BY title_nl COLLATE NOCASE, id LIMIT ?",
+            (*sources, limit),
         )
         return [_activity(r) for r in rows]
 
@@ -444,7 +457,10 @@ class Activities:
         start, end = self._window()
         existing = {
             str(r["external_id"]): r
-            for r in await self._db.fetchall("SELECT * FROM activities WHERE source = ?", (source,))
+            for r in await self._db.fetchall(
+                "SELECT * FROM activities WHERE source = ? AND external_id NOT LIKE ?",
+                (source, CHAT_ID_PREFIX + "%"),
+            )
         }
         # Expand outside the transaction and off the event loop.
         expanded = await asyncio.to_thread(
@@ -516,15 +532,17 @@ class Activities:
 
     # ------------------------------------------------------------------ coordinators
 
-    async def create(self, data: ActivityData, by: int) -> Activity:
-        """A coordinator's new activity (source 'bot', a fresh external id)."""
+    async def create(self, data: ActivityData, by: int, source: str = BOT_SOURCE) -> Activity:
+        """A new activity added in the chat: a coordinator's (source 'bot') or a partner's
+        (their source, with an external id no import touches); a fresh external id."""
         stamp = to_iso(self._clock())
-        columns = data.with_columns(external_id=uuid.uuid4().hex).columns()
+        prefix = "" if source == BOT_SOURCE else CHAT_ID_PREFIX
+        columns = data.with_columns(external_id=prefix + uuid.uuid4().hex).columns()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 f"INSERT INTO activities (source, {', '.join(columns)}, created_at, updated_at)"
                 f" VALUES (?, {', '.join('?' * len(columns))}, ?, ?)",
-                (BOT_SOURCE, *columns.values(), stamp, stamp),
+                (source, *columns.values(), stamp, stamp),
             )
             activity_id = int(cursor.lastrowid or 0)
             await cursor.close()
@@ -612,6 +630,13 @@ class Activities:
 # What ``refresh`` compares to see that an activity changed while it expanded:
 # the stamp (second precision) and the schedule itself (for a change within that second).
 _VERSION = "id, updated_at, tz, start_local, all_day, duration_min, rrule, exdates, rdates"
+
+
+def _of_sources(sources: Sequence[str] | None) -> str:
+    """The SQL condition "and of one of these sources" (None: of any)."""
+    if sources is None:
+        return ""
+    return f" AND source IN ({', '.join('?' * len(sources))})"
 
 
 def _schedule(row: sqlite3.Row) -> Schedule:
