@@ -1,8 +1,8 @@
 """The one role check every privileged handler uses, on the server, every time.
 
-Wrap a handler with ``requires(Role.COORDINATOR)`` (or several roles: any of them
-will do): the role is read from the store for the person who sent this update, so
-neither a forged button nor a stale menu can get past it.
+Wrap a handler with ``requires(Role.COORDINATOR)``: the role is read from the
+store for the person who sent this update, so neither a forged button nor a
+stale menu can get past it.
 """
 
 from __future__ import annotations
@@ -26,15 +26,12 @@ async def has_role(update: Update, ctx: SamenContext, role: Role) -> bool:
     return user is not None and await ctx.services.roles.has(user.id, role)
 
 
-def requires(*roles: Role) -> Callable[[Handler[R]], Handler[R | None]]:
-    """Let the handler run only for someone holding one of ``roles``."""
-
+def requires(role: Role) -> Callable[[Handler[R]], Handler[R | None]]:
     def wrap(handler: Handler[R]) -> Handler[R | None]:
         @functools.wraps(handler)
         async def guarded(update: Update, ctx: SamenContext) -> R | None:
-            for role in roles:
-                if await has_role(update, ctx, role):
-                    return await handler(update, ctx)
+            if await has_role(update, ctx, role):
+                return await handler(update, ctx)
             if update.callback_query is not None:
                 await update.callback_query.answer(ctx.t._("This is not available for you."))
             await send_with_menu(update, ctx, ctx.t._("Sorry, this is only for the Samen team."))

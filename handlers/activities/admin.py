@@ -9,6 +9,7 @@ in ``activity_changes`` (who and when).
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -25,15 +26,17 @@ from telegram.ext import (
 )
 
 from bot.buttons import Prefix, args_of, decode, encode, matches
+from bot.channels.telegram.conversation import run_step
 from bot.i18n import N_, Translator
 from bot.services.activities import fields
 from bot.services.activities.catalog import BOT_SOURCE, CHAT_ID_PREFIX, Activity, Change, HiddenBy
 from bot.services.activities.fields import ActivityData, FieldError
 from bot.services.activities.kinds import AUDIENCE_LABELS, KIND_LABELS, Audience, Kind
 from bot.services.roles import Role
-from handlers.activities.partners import partner_handlers, show_partner_manage
+from bot.services.volunteers import invite_link
+from handlers.activities.partners import show_partner_manage
 from handlers.activities.search import cost_text, details, pairs, show_details, when_text
-from handlers.auth import has_role, requires
+from handlers.auth import Handler, R, has_role, requires
 from handlers.commands import names
 from handlers.common import edit_text, send_with_menu
 from handlers.context import SamenContext
@@ -42,8 +45,6 @@ from handlers.expired import button_expired
 from handlers.keyboards import menu_action
 
 ASK = "activity_ask"
-# Who may manage activities: coordinators any, partners their own sources' (``_may_change``).
-KEEPERS = (Role.COORDINATOR, Role.PARTNER)
 
 FIELD_LABELS: dict[str, str] = {
     "title_nl": N_("Title (Dutch)"),
@@ -170,6 +171,23 @@ def admin_rows(t: Translator, activity: Activity) -> list[list[InlineKeyboardBut
     return [[change, hide]]
 
 
+def keepers_only(handler: Handler[R]) -> Handler[R | None]:
+    """A handler for coordinators and partners only (which activities a partner may
+    change is checked per activity, ``_may_change``); anyone else hears so, kindly."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, ctx: SamenContext) -> R | None:
+        user = update.effective_user
+        if user is not None and await ctx.services.partners.may_manage(user.id):
+            return await handler(update, ctx)
+        if update.callback_query is not None:
+            await update.callback_query.answer(ctx.t._("This is not available for you."))
+        await send_with_menu(update, ctx, ctx.t._("Sorry, this is only for the Samen team."))
+        return None
+
+    return guarded
+
+
 async def _may_change(update: Update, ctx: SamenContext, activity: Activity) -> bool:
     """Coordinators may change any activity, partners only their own sources' ones: a
     forged or forwarded button for another source's activity gets no further."""
@@ -194,7 +212,7 @@ async def _source_to_add_to(ctx: SamenContext, person_id: int, args: Sequence[st
 # --------------------------------------------------------------------------- plain handlers
 
 
-@requires(*KEEPERS)
+@keepers_only
 async def show_manage(update: Update, ctx: SamenContext) -> None:
     """/activities or "Manage activities": add one, or see the hidden ones."""
     if update.callback_query is not None:
@@ -203,7 +221,7 @@ async def show_manage(update: Update, ctx: SamenContext) -> None:
     if chat is None:
         return
     if not await has_role(update, ctx, Role.COORDINATOR):
-        await show_partner_manage(update, ctx)
+        await run_step(show_partner_manage, update, ctx)
         return
     t = ctx.t
     await ctx.bot.send_message(
@@ -242,7 +260,7 @@ async def on_manage(update: Update, ctx: SamenContext) -> None:
         await show_manage(update, ctx)
 
 
-@requires(*KEEPERS)
+@keepers_only
 async def show_hidden(update: Update, ctx: SamenContext) -> None:
     query = update.callback_query
     if query is not None:
@@ -273,7 +291,7 @@ async def show_hidden(update: Update, ctx: SamenContext) -> None:
     )
 
 
-@requires(*KEEPERS)
+@keepers_only
 async def on_hide(update: Update, ctx: SamenContext) -> None:
     """ah:<id>:hide|show."""
     query = update.callback_query
@@ -300,7 +318,7 @@ async def on_hide(update: Update, ctx: SamenContext) -> None:
     await edit_text(query, text, keyboard)
 
 
-@requires(*KEEPERS)
+@keepers_only
 async def on_edit_menu(update: Update, ctx: SamenContext) -> None:
     """ae:<id>: which field to change."""
     query = update.callback_query
@@ -331,10 +349,50 @@ async def on_edit_menu(update: Update, ctx: SamenContext) -> None:
     )
 
 
+@requires(Role.COORDINATOR)
+async def new_partner_invite(update: Update, ctx: SamenContext) -> None:
+    """/partner SOURCE…: a single-use link that makes someone the partner of these sources
+    (a Telegram deep link, so it stays here until links have a channel-neutral form)."""
+    user = update.effective_user
+    if user is None:
+        return
+    t = ctx.t
+    known = await ctx.services.partners.known_sources()
+    wanted = list(dict.fromkeys(ctx.args or ()))
+    unknown = [name for name in wanted if name not in known]
+    if not wanted or unknown:
+        problem = t._("I do not know these sources: %(names)s", names=", ".join(unknown))
+        lines = [html.escape(problem)] if unknown else []
+        lines.append(
+            t._(
+                "Which sources will the partner keep? Type /partner and their names, "
+                "for example /partner %(example)s\n\nSources: %(sources)s",
+                example=html.escape(known[0] if known else "bibliotheek"),
+                sources=html.escape(", ".join(known)) or t._("none yet"),
+            )
+        )
+        await send_with_menu(update, ctx, "\n\n".join(lines))
+        return
+    invite = await ctx.services.volunteers.create_invite(user.id, wanted)
+    await send_with_menu(
+        update,
+        ctx,
+        t._(
+            "<b>Invite link for a partner</b>\n\n%(link)s\n\n"
+            "Whoever opens it first keeps the activities of %(sources)s in Samen: "
+            "adding, changing, hiding and showing them, nothing else. "
+            "It works once, until %(until)s.",
+            link=invite_link(ctx.bot.username, invite.code),
+            sources=html.escape(", ".join(wanted)),
+            until=t.datetime(invite.expires_at),
+        ),
+    )
+
+
 # --------------------------------------------------------------------------- the conversation
 
 
-@requires(*KEEPERS)
+@keepers_only
 async def start_add(update: Update, ctx: SamenContext) -> str | int:
     """am:add (a coordinator's, source 'bot') or am:add:<n> (a partner's n-th source):
     the first question of a new activity."""
@@ -360,7 +418,7 @@ async def start_add(update: Update, ctx: SamenContext) -> str | int:
     return ASK
 
 
-@requires(*KEEPERS)
+@keepers_only
 async def start_edit(update: Update, ctx: SamenContext) -> str | int:
     """aef:<id>:<field>: ask for the new value of one field."""
     query = update.callback_query
@@ -482,7 +540,7 @@ def _end_text(data: ActivityData) -> str:
     return end.strftime("%H:%M" if end.date() == start.date() else "%d-%m-%Y %H:%M")
 
 
-@requires(*KEEPERS)
+@keepers_only
 async def on_text_answer(update: Update, ctx: SamenContext) -> str | int:
     message = update.message
     assert message is not None and message.text is not None
@@ -496,7 +554,7 @@ async def on_text_answer(update: Update, ctx: SamenContext) -> str | int:
     return await _answer(update, ctx, message.text)
 
 
-@requires(*KEEPERS)
+@keepers_only
 async def on_location_answer(update: Update, ctx: SamenContext) -> str | int:
     message = update.message
     assert message is not None and message.location is not None
@@ -504,7 +562,7 @@ async def on_location_answer(update: Update, ctx: SamenContext) -> str | int:
     return await _answer(update, ctx, f"{location.latitude}, {location.longitude}")
 
 
-@requires(*KEEPERS)
+@keepers_only
 async def on_button_answer(update: Update, ctx: SamenContext) -> str | int:
     query = update.callback_query
     user = update.effective_user
@@ -691,7 +749,7 @@ def admin_handlers() -> list[BaseHandler[Update, SamenContext, object]]:
     themselves)."""
     return [
         CommandHandler(names("activities"), show_manage, filters=filters.ChatType.PRIVATE),
-        *partner_handlers(),
+        CommandHandler(names("partner"), new_partner_invite, filters=filters.ChatType.PRIVATE),
         CallbackQueryHandler(on_manage, pattern=matches(Prefix.ACT_MANAGE)),
         CallbackQueryHandler(on_hide, pattern=matches(Prefix.ACT_HIDE)),
         CallbackQueryHandler(on_edit_menu, pattern=matches(Prefix.ACT_EDIT)),

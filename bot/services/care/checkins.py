@@ -38,6 +38,7 @@ from bot.i18n import N_, Catalogs, Translator
 from bot.services.callme.requests import CallRequests, Problem, RequestRefused, TaskStatus, Topic
 from bot.services.counts import Counts
 from bot.services.outbox import Button, NewRow, Outbox, OutMessage
+from bot.services.quiet import QuietHours
 
 EVERY_DAY = 0b1111111
 WEEKDAYS = 0b0011111
@@ -113,23 +114,9 @@ def slot_from_code(code: str) -> datetime:
 
 
 @dataclass(frozen=True)
-class QuietHours:
-    """Local hours in which nothing is sent; ``start > end`` wraps midnight."""
-
-    start: time
-    end: time
-
-    def contains(self, moment: time) -> bool:
-        moment = moment.replace(second=0, microsecond=0, tzinfo=None)
-        if self.start < self.end:
-            return self.start <= moment < self.end
-        return moment >= self.start or moment < self.end
-
-
-@dataclass(frozen=True)
 class CheckinPolicy:
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
-    quiet: QuietHours = QuietHours(time(21, 0), time(8, 0))
+    quiet: QuietHours = field(default_factory=lambda: QuietHours(time(21, 0), time(8, 0)))
     grace: timedelta = timedelta(hours=2)
     safety_window: timedelta = timedelta(hours=3)
     desk_name: str = "WIJ Heemstede"
