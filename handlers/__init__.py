@@ -36,7 +36,7 @@ from telegram.ext import (
 from bot.buttons import Prefix, matches
 from bot.channels.telegram.handler import JourneysHandler
 from bot.chat.journeys import Journeys
-from handlers import mydata
+from handlers import activities, mydata
 from handlers.activities.admin import activity_admin_conversation
 from handlers.activities.search import activity_handlers
 from handlers.broadcast import broadcast_handlers
@@ -67,6 +67,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, load_person), group=-1)
     journeys = Journeys(app.bot_data.menu_index)
     mydata.register(journeys)
+    activities.register(journeys)
     app.add_handlers(
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),

@@ -35,7 +35,8 @@ from bot.services.activities.kinds import AUDIENCE_LABELS, KIND_LABELS, Audience
 from bot.services.roles import Role
 from bot.services.volunteers import invite_link
 from handlers.activities.partners import show_partner_manage
-from handlers.activities.search import cost_text, details, pairs, show_details, when_text
+from handlers.activities.search import details, pairs, show_details
+from handlers.activities.texts import cost_text, when_text
 from handlers.auth import Handler, R, has_role, requires
 from handlers.commands import names
 from handlers.common import edit_text, send_with_menu

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypeVar
 
 from telegram import (
@@ -29,22 +29,16 @@ from bot.i18n import N_, Translator
 from bot.persistence import CONVERSATION_TIMEOUT
 from bot.services.activities.catalog import PAGE_SIZE, Activity, Hit, SearchPage, SearchQuery, When
 from bot.services.activities.kinds import AUDIENCE_LABELS, KIND_LABELS, Audience, Kind
-from bot.services.activities.reminders import Added
-from bot.services.callme.requests import Topic
-from bot.services.care.checkins import time_text
 from bot.services.places.geo import POSTCODE_LIKE, Place, format_distance, parse_postcode
-from bot.services.residents import Status
 from bot.services.roles import Role
 from bot.services.understanding.reader import Meaning, understand
+from handlers.activities.reminders import my_reminders, remind_data
+from handlers.activities.texts import cost_text, when_text
 from handlers.auth import has_role
-from handlers.callme.request import call_me_button_data
 from handlers.common import (
     edit_text,
     is_consented,
-    messages_stopped,
-    send_long,
     send_with_menu,
-    split_message,
 )
 from handlers.context import SamenContext
 from handlers.expired import button_expired
@@ -60,7 +54,6 @@ WHEN_LABELS: dict[When, str] = {
 }
 _TITLE_IN_BUTTON = 48
 MAX_PAGES = 100  # 500 activities nearest first is more than anyone pages through
-MAX_REMINDERS_SHOWN = 100  # Telegram allows at most 100 buttons under one message
 T = TypeVar("T")
 
 
@@ -183,7 +176,8 @@ async def show_activities(update: Update, ctx: SamenContext) -> None:
         ]
     )
     if is_consented(ctx):
-        rows.append([_my_reminders_button(t)])
+        mine = my_reminders(t)
+        rows.append([InlineKeyboardButton(mine.label, callback_data=mine.data)])
     if await has_role(update, ctx, Role.COORDINATOR):
         from handlers.activities.admin import manage_button
 
@@ -406,16 +400,6 @@ async def on_filters(update: Update, ctx: SamenContext) -> None:
 # --------------------------------------------------------------------------- results
 
 
-def when_text(t: Translator, moment: datetime, all_day: bool, *, short: bool = False) -> str:
-    if all_day:
-        return t._("%(day)s (all day)", day=t.day(moment, short=short))
-    return t.datetime(moment, short=short)
-
-
-def cost_text(t: Translator, free: bool, price: str) -> str:
-    return t._("free") if free else html.escape(price)
-
-
 def render_results(
     t: Translator, search: Search, page: SearchPage
 ) -> tuple[str, InlineKeyboardMarkup]:
@@ -617,7 +601,8 @@ async def details(
     now = ctx.runtime.clock()
     remindable = next((o for o in upcoming if o.starts_at > now), None)
     if remindable is not None and activity.hidden_by is None:
-        rows.append([remind_button(t._("🔔 Remind me"), activity.id, remindable.starts_at)])
+        remind = remind_data(activity.id, remindable.starts_at)
+        rows.append([InlineKeyboardButton(t._("🔔 Remind me"), callback_data=remind)])
     rows.append(
         [
             InlineKeyboardButton(
@@ -635,267 +620,6 @@ async def details(
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-# --------------------------------------------------------------------------- remind me
-
-
-def remind_button(label: str, activity_id: int, starts_at: datetime) -> InlineKeyboardButton:
-    """ar:<id>:<start in minutes since 1970>: a reminder for this one occurrence."""
-    minutes = int(starts_at.timestamp()) // 60
-    return InlineKeyboardButton(
-        label, callback_data=encode(Prefix.ACT_REMIND, str(activity_id), str(minutes))
-    )
-
-
-def _my_reminders_button(t: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        t._("🔔 My reminders"), callback_data=encode(Prefix.ACT_REMINDERS, "list")
-    )
-
-
-async def on_remind(update: Update, ctx: SamenContext) -> None:
-    """ar:<id>:<start>: remind me (consent needed: this is the first thing stored)."""
-    query = update.callback_query
-    if query is None:
-        return
-    t = ctx.t
-    activity_id, minutes = (int(a) for a in args_of(query.data))
-    resident = ctx.resident
-    if resident is None or not is_consented(ctx):
-        await query.answer()
-        await ctx.bot.send_message(
-            query.from_user.id,
-            t._(
-                "For a reminder, Samen has to store something about you: "
-                "who you are and which activity. That needs your consent first. "
-                "Browsing activities works without it."
-            ),
-            reply_markup=InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton(
-                            t._("🔒 Read the privacy text"),
-                            callback_data=encode(Prefix.PRIVACY, "show"),
-                        )
-                    ]
-                ]
-            ),
-        )
-        return
-    if resident.status is Status.STOPPED:
-        await query.answer()
-        await send_with_menu(
-            update,
-            ctx,
-            t._(
-                "You have stopped all messages from Samen, so I cannot send a reminder. "
-                "You can turn messages on again under “📋 My data”."
-            ),
-        )
-        return
-    starts_at = datetime.fromtimestamp(minutes * 60, tz=UTC)
-    lead = ctx.runtime.settings.reminder_lead
-    outcome, remind_at = await ctx.services.reminders.add(
-        resident.telegram_id, activity_id, starts_at, lead
-    )
-    if outcome is Added.ADDED:
-        await ctx.services.counts.bump("activity_reminders")
-    await query.answer(t._("Reminder set.") if outcome is Added.ADDED else None)
-    rows = [[_my_reminders_button(t)]]
-    if outcome is Added.ADDED:
-        text = t._("🔔 Fine! Your reminder comes %(moment)s.", moment=t.datetime(remind_at))
-        if remind_at != starts_at - lead:
-            text += "\n\n" + _moved_out_of_quiet_hours(ctx, remind_at < starts_at - lead)
-    elif outcome is Added.ALREADY:
-        text = t._("You already have a reminder for this.")
-    elif outcome is Added.TOO_LATE:
-        text = t._(
-            "This starts soon, at %(time)s, so a reminder would come too late.",
-            time=t.time(starts_at),
-        )
-        offer = await _next_remindable(ctx, activity_id, after=starts_at)
-        if offer is not None:
-            text += "\n\n" + offer[0]
-            rows.insert(0, [offer[1]])
-    else:
-        text = t._("This date is no longer planned. Please look at the activity again.")
-    await ctx.bot.send_message(resident.telegram_id, text, reply_markup=InlineKeyboardMarkup(rows))
-
-
-def _moved_out_of_quiet_hours(ctx: SamenContext, earlier: bool) -> str:
-    """Why a reminder comes at another time than usual: quiet hours."""
-    quiet = ctx.services.reminders.policy.quiet
-    start, end = time_text(quiet.start), time_text(quiet.end)
-    if earlier:
-        return ctx.t._(
-            "That is earlier than usual: between %(start)s and %(end)s Samen sends nothing.",
-            start=start,
-            end=end,
-        )
-    return ctx.t._(
-        "That is later than usual: between %(start)s and %(end)s Samen sends nothing.",
-        start=start,
-        end=end,
-    )
-
-
-async def _next_remindable(
-    ctx: SamenContext, activity_id: int, after: datetime
-) -> tuple[str, InlineKeyboardButton] | None:
-    """The next time of this activity that a reminder can still reach, as text and button."""
-    activity = await ctx.services.activities.get(activity_id)
-    if activity is None or activity.hidden_by is not None:
-        return None
-    lead = ctx.runtime.settings.reminder_lead
-    for occurrence in await ctx.services.activities.upcoming(activity_id, limit=4):
-        start = occurrence.starts_at
-        if start > after and ctx.services.reminders.moment(start, lead) is not None:
-            when = when_text(ctx.t, start, activity.data.schedule.all_day)
-            button = InlineKeyboardButton(
-                ctx.t._("🔔 Remind me next time"),
-                callback_data=encode(
-                    Prefix.ACT_REMIND, str(activity_id), str(int(start.timestamp()) // 60)
-                ),
-            )
-            return ctx.t._("The next time is %(when)s.", when=when), button
-    return None
-
-
-async def on_reminders(update: Update, ctx: SamenContext) -> None:
-    """al:list: this person's reminders, each with a cancel button."""
-    query = update.callback_query
-    if query is None:
-        return
-    await query.answer()
-    await show_reminders(update, ctx, edit=False)
-
-
-async def show_reminders(update: Update, ctx: SamenContext, *, edit: bool) -> None:
-    t = ctx.t
-    user = update.effective_user
-    if user is None:
-        return
-    if ctx.resident is None:
-        await send_with_menu(update, ctx, t._("You have no reminders."))
-        return
-    reminders = await ctx.services.reminders.pending(user.id)
-    keyboard: InlineKeyboardMarkup | None = None
-    if not reminders:
-        text = t._("You have no reminders.")
-    else:
-        lines = [t._("<b>Your reminders</b>"), ""]
-        rows = []
-        for number, reminder in enumerate(reminders[:MAX_REMINDERS_SHOWN], start=1):
-            lines.append(
-                t._(
-                    "%(number)s. %(title)s – %(when)s",
-                    number=number,
-                    title=html.escape(reminder.title(t.language)),
-                    when=when_text(t, reminder.starts_at, reminder.all_day, short=True),
-                )
-            )
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        t._("❌ Cancel reminder %(number)s", number=number),
-                        callback_data=encode(Prefix.ACT_REMINDER_CANCEL, str(reminder.id)),
-                    )
-                ]
-            )
-        if len(reminders) > MAX_REMINDERS_SHOWN:
-            lines += [
-                "",
-                t._(
-                    "… and %(n)s more. They appear here when the first ones have passed.",
-                    n=len(reminders) - MAX_REMINDERS_SHOWN,
-                ),
-            ]
-        if messages_stopped(ctx):
-            lines += [
-                "",
-                t._(
-                    "Your messages are stopped, so these reminders are not sent. "
-                    "You can start messages again under “📋 My data”."
-                ),
-            ]
-        text = "\n".join(lines)
-        keyboard = InlineKeyboardMarkup(rows)
-    query = update.callback_query
-    if edit and query is not None and len(split_message(text)) == 1:
-        await edit_text(query, text, keyboard)
-    else:
-        await send_long(ctx, user.id, text, reply_markup=keyboard)
-
-
-async def on_cancel_reminder(update: Update, ctx: SamenContext) -> None:
-    """ax:<id>: cancel one of my own reminders (someone else's id finds nothing)."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
-        return
-    cancelled = await ctx.services.reminders.cancel(user.id, int(args_of(query.data)[0]))
-    if cancelled is None:
-        await button_expired(update, ctx)
-        return
-    await query.answer(ctx.t._("Reminder cancelled."))
-    await show_reminders(update, ctx, edit=True)
-
-
-# --------------------------------------------------------------------------- not alone
-
-
-async def on_not_alone(update: Update, ctx: SamenContext) -> None:
-    """aa:<id>: "I'd rather not go alone"."""
-    query = update.callback_query
-    if query is None:
-        return
-    activity = await ctx.services.activities.get(int(args_of(query.data)[0]))
-    if activity is None:
-        await button_expired(update, ctx)
-        return
-    await query.answer()
-    await rather_not_go_alone(update, ctx, activity)
-
-
-async def rather_not_go_alone(update: Update, ctx: SamenContext, activity: Activity) -> None:
-    """Offer a call from a volunteer about going (a call-back request with the topic
-    "activities"), and the organiser's contact: they can say what to expect, or have
-    someone meet the person at the door."""
-    t = ctx.t
-    data = activity.data
-    lines = [
-        t._(
-            "That is very understandable. Many people feel that way the first time.\n\n"
-            "A volunteer can call you to talk about it, and maybe find someone to go with you. "
-            "You can also get in touch with the organiser, %(organiser)s. They can tell you "
-            "what to expect, and often someone can meet you at the door.",
-            organiser=html.escape(data.organiser),
-        )
-    ]
-    if data.phone:
-        lines.append(t._("📞 %(phone)s", phone=html.escape(data.phone)))
-    if data.website:
-        lines.append(t._("🌐 %(website)s", website=html.escape(data.website)))
-    if not data.phone and not data.website:
-        lines.append(t._("The organiser has not given a phone number or website."))
-    chat = update.effective_chat
-    if chat is None:
-        return
-    await ctx.bot.send_message(
-        chat.id,
-        "\n".join(lines),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        t._("📞 Yes, a volunteer may call me"),
-                        callback_data=call_me_button_data(Topic.ACTIVITIES),
-                    )
-                ]
-            ]
-        ),
-    )
-
-
 # --------------------------------------------------------------------------- registration
 
 
@@ -909,10 +633,6 @@ def activity_handlers() -> list[BaseHandler[Update, SamenContext, object]]:
         CallbackQueryHandler(on_filters, pattern=matches(Prefix.ACT_FILTERS)),
         CallbackQueryHandler(on_results, pattern=matches(Prefix.ACT_SEARCH)),
         CallbackQueryHandler(on_details, pattern=matches(Prefix.ACT_DETAILS)),
-        CallbackQueryHandler(on_remind, pattern=matches(Prefix.ACT_REMIND)),
-        CallbackQueryHandler(on_not_alone, pattern=matches(Prefix.ACT_ALONE)),
-        CallbackQueryHandler(on_reminders, pattern=matches(Prefix.ACT_REMINDERS)),
-        CallbackQueryHandler(on_cancel_reminder, pattern=matches(Prefix.ACT_REMINDER_CANCEL)),
         *admin_handlers(),
         MessageHandler(private & filters.LOCATION, on_location),
         MessageHandler(
