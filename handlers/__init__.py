@@ -37,7 +37,6 @@ from bot.buttons import Prefix, matches
 from bot.channels.telegram.handler import JourneysHandler
 from bot.chat.journeys import Journeys
 from handlers import activities, mydata
-from handlers.activities.admin import activity_admin_conversation
 from handlers.activities.search import activity_handlers
 from handlers.broadcast import broadcast_handlers
 from handlers.callme.request import call_me_conversation, call_request_handlers
@@ -74,7 +73,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             checkins_conversation(),
             call_me_conversation(app.bot_data.menu_index, app.bot_data.runtime.catalogs),
             volunteer_conversation(app.bot_data.menu_index),
-            activity_admin_conversation(),
             *broadcast_handlers(),
             *call_request_handlers(),
             *volunteer_handlers(),  # before /start: it answers /start <invite code>

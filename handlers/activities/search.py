@@ -25,14 +25,18 @@ from telegram import (
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.buttons import Prefix, args_of, encode, matches
+from bot.channels.telegram.render import inline_keyboard
+from bot.chat.message import Choice
 from bot.i18n import N_, Translator
 from bot.persistence import CONVERSATION_TIMEOUT
-from bot.services.activities.catalog import PAGE_SIZE, Activity, Hit, SearchPage, SearchQuery, When
+from bot.services.activities.catalog import PAGE_SIZE, Hit, SearchPage, SearchQuery, When
 from bot.services.activities.kinds import AUDIENCE_LABELS, KIND_LABELS, Audience, Kind
 from bot.services.places.geo import POSTCODE_LIKE, Place, format_distance, parse_postcode
 from bot.services.roles import Role
 from bot.services.understanding.reader import Meaning, understand
-from handlers.activities.reminders import my_reminders, remind_data
+from handlers.activities.admin import admin_handlers
+from handlers.activities.details import details_reply, manage_choice
+from handlers.activities.reminders import my_reminders
 from handlers.activities.texts import cost_text, when_text
 from handlers.auth import has_role
 from handlers.common import (
@@ -179,9 +183,8 @@ async def show_activities(update: Update, ctx: SamenContext) -> None:
         mine = my_reminders(t)
         rows.append([InlineKeyboardButton(mine.label, callback_data=mine.data)])
     if await has_role(update, ctx, Role.COORDINATOR):
-        from handlers.activities.admin import manage_button
-
-        rows.append([manage_button(t)])
+        manage = manage_choice(t)
+        rows.append([InlineKeyboardButton(manage.label, callback_data=manage.data)])
     if rows:
         await ctx.bot.send_message(
             chat.id, t._("Choose a neighbourhood:"), reply_markup=InlineKeyboardMarkup(rows)
@@ -542,82 +545,9 @@ async def show_details(
         title=activity.title(t.language)[:100] or data.place_name,
         address=", ".join(p for p in (data.place_name, data.address) if p)[:200],
     )
-    text, keyboard = await details(ctx, activity, keeper)
-    if back is not None:
-        button = InlineKeyboardButton(
-            ctx.t._("◀️ Back to the list"), callback_data=back.results_data(back.page)
-        )
-        keyboard = InlineKeyboardMarkup([*keyboard.inline_keyboard, [button]])
-    await ctx.bot.send_message(chat.id, text, reply_markup=keyboard)
-
-
-async def details(
-    ctx: SamenContext, activity: Activity, keeper: bool
-) -> tuple[str, InlineKeyboardMarkup]:
-    """An activity's text and buttons; ``keeper``: with the lines and buttons for whoever
-    may change it (a coordinator, or the partner of its source)."""
-    t = ctx.t
-    data = activity.data
-    upcoming = await ctx.services.activities.upcoming(activity.id, limit=4)
-    lines = [
-        f"<b>{html.escape(activity.title(t.language))}</b>",
-        t._(KIND_LABELS[data.kind]),
-        t._(AUDIENCE_LABELS[data.audience]),
-    ]
-    description = activity.description(t.language)
-    if description:
-        lines += ["", html.escape(description)]
-    lines.append("")
-    if upcoming:
-        first = upcoming[0]
-        when = when_text(t, first.starts_at, data.schedule.all_day)
-        if not data.schedule.all_day:
-            when += "–" + t.time(first.ends_at)
-        lines.append(t._("🕒 Next time: %(when)s", when=when))
-        if len(upcoming) > 1:
-            later = ", ".join(
-                when_text(t, o.starts_at, data.schedule.all_day, short=True) for o in upcoming[1:]
-            )
-            lines.append(t._("     After that: %(dates)s", dates=later))
-    else:
-        lines.append(t._("🕒 No date planned in the coming weeks."))
-    place = ", ".join(p for p in (data.place_name, data.address) if p)
-    lines += [
-        t._("📍 %(place)s", place=html.escape(place)),
-        t._("💶 %(cost)s", cost=cost_text(t, data.free, data.price)),
-        t._("👥 Organised by %(organiser)s", organiser=html.escape(data.organiser)),
-    ]
-    if data.phone:
-        lines.append(t._("📞 %(phone)s", phone=html.escape(data.phone)))
-    if data.website:
-        lines.append(t._("🌐 %(website)s", website=html.escape(data.website)))
-    lines.append(
-        t._("♿ Wheelchair accessible: yes")
-        if data.wheelchair
-        else t._("♿ Wheelchair accessible: no")
-    )
-    lines.append(t._("🦻 Hearing loop: yes") if data.hearing_loop else t._("🦻 Hearing loop: no"))
-    rows: list[list[InlineKeyboardButton]] = []
-    now = ctx.runtime.clock()
-    remindable = next((o for o in upcoming if o.starts_at > now), None)
-    if remindable is not None and activity.hidden_by is None:
-        remind = remind_data(activity.id, remindable.starts_at)
-        rows.append([InlineKeyboardButton(t._("🔔 Remind me"), callback_data=remind)])
-    rows.append(
-        [
-            InlineKeyboardButton(
-                t._("🤝 I'd rather not go alone"),
-                callback_data=encode(Prefix.ACT_ALONE, str(activity.id)),
-            )
-        ]
-    )
-    if keeper:
-        from handlers.activities.admin import admin_lines, admin_rows
-
-        history = await ctx.services.activities.history(activity.id, limit=1)
-        lines += ["", *admin_lines(t, activity, history[0] if history else None)]
-        rows += admin_rows(t, activity)
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    to_list = Choice(ctx.t._("◀️ Back to the list"), back.results_data(back.page)) if back else None
+    reply = await details_reply(ctx.t, ctx.runtime, activity, keeper, to_list)
+    await ctx.bot.send_message(chat.id, reply.text, reply_markup=inline_keyboard(reply))
 
 
 # --------------------------------------------------------------------------- registration
@@ -626,7 +556,6 @@ async def details(
 def activity_handlers() -> list[BaseHandler[Update, SamenContext, object]]:
     """Buttons, shared locations and typed postcodes; before the general text handler."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-    from handlers.activities.admin import admin_handlers
 
     return [
         CallbackQueryHandler(on_neighbourhood, pattern=matches(Prefix.ACT_PLACE)),
