@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +22,6 @@ import aiosqlite
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.services.activities.fields import ActivityData
-from bot.services.activities.kinds import Audience, Kind
 from bot.services.activities.nearby import (
     DAY_AS_M,
     PAGE_SIZE,
@@ -35,6 +32,13 @@ from bot.services.activities.nearby import (
     rank,
     search_nearby,
 )
+from bot.services.activities.records import (
+    Activity,
+    HiddenBy,
+    activity_of,
+    import_one,
+    schedule_of,
+)
 from bot.services.activities.schedule import Schedule
 from bot.services.audit import Audit
 from bot.services.places.geo import Places
@@ -44,6 +48,7 @@ __all__ = [
     "PAGE_SIZE",
     "Activities",
     "Activity",
+    "HiddenBy",
     "Hit",
     "SearchPage",
     "SearchQuery",
@@ -56,28 +61,6 @@ BOT_SOURCE = "bot"  # activities added in chat by coordinators
 # The external id of an activity a partner added in the chat to their own source: an
 # import of that source's file or feed leaves these alone (the file does not have them).
 CHAT_ID_PREFIX = "chat-"
-
-
-class HiddenBy(StrEnum):
-    SOURCE = "source"
-    COORDINATOR = "coordinator"
-
-
-@dataclass(frozen=True)
-class Activity:
-    id: int
-    source: str
-    data: ActivityData
-    hidden_by: HiddenBy | None
-    updated_at: datetime
-
-    def title(self, language: str) -> str:
-        return self.data.title_en if language == "en" and self.data.title_en else self.data.title_nl
-
-    def description(self, language: str) -> str:
-        if language == "en" and self.data.description_en:
-            return self.data.description_en
-        return self.data.description_nl
 
 
 @dataclass(frozen=True)
@@ -111,39 +94,6 @@ class Change:
     changed_at: datetime
 
 
-def _activity(row: sqlite3.Row) -> Activity:
-    schedule = _schedule(row)
-    data = ActivityData(
-        external_id=row["external_id"],
-        title_nl=row["title_nl"],
-        title_en=row["title_en"],
-        description_nl=row["description_nl"],
-        description_en=row["description_en"],
-        organiser=row["organiser"],
-        kind=Kind(row["kind"]),
-        place_name=row["place_name"],
-        address=row["address"],
-        lat=float(row["lat"]),
-        lon=float(row["lon"]),
-        schedule=schedule,
-        free=bool(row["free"]),
-        price=row["price"],
-        wheelchair=bool(row["wheelchair"]),
-        hearing_loop=bool(row["hearing_loop"]),
-        phone=row["phone"],
-        website=row["website"],
-        audience=Audience(row["audience"]),
-    )
-    hidden = row["hidden_by"]
-    return Activity(
-        id=int(row["id"]),
-        source=row["source"],
-        data=data,
-        hidden_by=HiddenBy(hidden) if hidden else None,
-        updated_at=from_iso(row["updated_at"]),
-    )
-
-
 def occurrence_rows(
     activity_id: int, schedule: Schedule, start: datetime, end: datetime
 ) -> list[tuple[int, str, str]]:
@@ -164,7 +114,7 @@ class Activities:
 
     async def get(self, activity_id: int) -> Activity | None:
         row = await self._db.fetchone("SELECT * FROM activities WHERE id = ?", (activity_id,))
-        return _activity(row) if row else None
+        return activity_of(row) if row else None
 
     async def upcoming(self, activity_id: int, limit: int = 3) -> list[Occurrence]:
         """The next occurrences that have not ended (an all-day one counts until its end)."""
@@ -184,7 +134,7 @@ class Activities:
             f"{_of_sources(sources)} ORDER BY updated_at DESC, id DESC LIMIT ?",
             (*(sources or ()), limit),
         )
-        return [_activity(r) for r in rows]
+        return [activity_of(r) for r in rows]
 
     async def of_sources(self, sources: Sequence[str], limit: int = 30) -> list[Activity]:
         """A partner's activities (shown and hidden), by title."""
@@ -193,7 +143,7 @@ class Activities:
             " ORDER BY title_nl COLLATE NOCASE, id LIMIT ?",
             (*sources, limit),
         )
-        return [_activity(r) for r in rows]
+        return [activity_of(r) for r in rows]
 
     async def history(self, activity_id: int, limit: int = 3) -> list[Change]:
         """The latest changes to an activity, newest first (who, what and when)."""
@@ -242,7 +192,7 @@ class Activities:
         rows = await self._db.fetchall(f"SELECT {_VERSION}, hidden_by FROM activities")
         read = {int(r["id"]): tuple(r)[1:] for r in rows}
         start, end = self._window()
-        schedules = [(int(r["id"]), _schedule(r)) for r in rows if r["hidden_by"] is None]
+        schedules = [(int(r["id"]), schedule_of(r)) for r in rows if r["hidden_by"] is None]
         expanded = await asyncio.to_thread(_expand_all, schedules, start, end)
         async with self._db.transaction() as conn:
             current = await conn.execute_fetchall(f"SELECT {_VERSION}, hidden_by FROM activities")
@@ -307,46 +257,17 @@ class Activities:
         changes: list[tuple[int, str, str]] = []
         async with self._db.transaction() as conn:
             for activity, spans in zip(activities, expanded, strict=True):
-                columns = activity.columns()
                 row = existing.pop(activity.external_id, None)
-                if row is None:
-                    names = ", ".join(columns)
-                    marks = ", ".join("?" * len(columns))
-                    cursor = await conn.execute(
-                        f"INSERT INTO activities (source, {names}, created_at, updated_at)"
-                        f" VALUES (?, {marks}, ?, ?)",
-                        (source, *columns.values(), stamp, stamp),
-                    )
-                    activity_id = int(cursor.lastrowid or 0)
-                    await cursor.close()
+                done = await import_one(conn, source, activity, spans, row, stamp)
+                if done is None:
+                    report.unchanged += 1
+                    continue
+                activity_id, action = done
+                if action == "import-add":
                     report.added += 1
-                    changes.append((activity_id, "import-add", source))
                 else:
-                    activity_id = int(row["id"])
-                    same = all(row[k] == v for k, v in columns.items())
-                    comes_back = row["hidden_by"] == HiddenBy.SOURCE
-                    if same and not comes_back:
-                        report.unchanged += 1
-                        continue
-                    assignments = ", ".join(f"{k} = ?" for k in columns)
-                    await conn.execute(
-                        f"UPDATE activities SET {assignments}, updated_at = ?,"
-                        " hidden_by = CASE hidden_by WHEN 'source' THEN NULL ELSE hidden_by END"
-                        " WHERE id = ?",
-                        (*columns.values(), stamp, activity_id),
-                    )
                     report.updated += 1
-                    changes.append((activity_id, "import-update", source))
-                    await conn.execute(
-                        "DELETE FROM activity_occurrences WHERE activity_id = ?", (activity_id,)
-                    )
-                    if row["hidden_by"] == HiddenBy.COORDINATOR:
-                        continue  # hidden in chat: no occurrences until shown again
-                await conn.executemany(
-                    "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at)"
-                    " VALUES (?, ?, ?)",
-                    [(activity_id, to_iso(b), to_iso(e)) for b, e in spans],
-                )
+                changes.append((activity_id, action, source))
             gone = [
                 int(r["id"])
                 for r in existing.values()
@@ -475,18 +396,6 @@ def _of_sources(sources: Sequence[str] | None) -> str:
     if sources is None:
         return ""
     return f" AND source IN ({', '.join('?' * len(sources))})"
-
-
-def _schedule(row: sqlite3.Row) -> Schedule:
-    return Schedule(
-        tz=row["tz"],
-        start_local=row["start_local"],
-        all_day=bool(row["all_day"]),
-        duration_min=int(row["duration_min"]),
-        rrule=row["rrule"],
-        exdates=tuple(row["exdates"].split()),
-        rdates=tuple(row["rdates"].split()),
-    )
 
 
 def _expand_all(
