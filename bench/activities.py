@@ -79,6 +79,7 @@ def generate(path: Path, count: int, rng: random.Random) -> None:
                     "hearing_loop": "nee",
                     "phone": "",
                     "website": "",
+                    "audience": rng.choice(("", "", "", "youth", "seniors", "families")),
                 }.values()
             )
 
@@ -113,6 +114,7 @@ async def run(activities_count: int, searches: int, seed: int) -> dict[str, floa
                 when=rng.choice(list(When)),
                 free_only=rng.random() < 0.3,
                 page=rng.choice((0, 0, 0, 1, 2)),
+                all_ages=rng.random() < 0.2,
             )
             began = time.perf_counter()
             page = await service.search(search.query())

@@ -51,14 +51,15 @@ class Prefix(StrEnum):
     # Activities nearby. A search's whole state rides in its buttons (nothing stored):
     # <origin> is p<postcode> | n<neighbourhood key> | g<lat*1e4>_<lon*1e4>.
     ACT_PLACE = "ap"  # ap:<neighbourhood key>, search there
-    ACT_FILTERS = "af"  # af:<origin>:<kind|all>:<t|w|a>:<0|1 free only>
-    ACT_SEARCH = "as"  # as:<origin>:<kind|all>:<t|w|a>:<0|1>:<page>
-    ACT_DETAILS = "ad"  # ad:<activity id>
+    # <flags>: 0-3, 1 = only free, 2 = young people's activities too (0|1 before those).
+    ACT_FILTERS = "af"  # af:<origin>:<kind|all>:<t|w|a>:<flags>
+    ACT_SEARCH = "as"  # as:<origin>:<kind|all>:<t|w|a>:<flags>:<page>
+    ACT_DETAILS = "ad"  # ad:<activity id>[:<the search's as: arguments>], from a list
     ACT_REMIND = "ar"  # ar:<activity id>:<occurrence start, minutes since 1970>
     ACT_ALONE = "aa"  # aa:<activity id>, "I'd rather not go alone"
     ACT_REMINDERS = "al"  # al:list, the person's reminders
     ACT_REMINDER_CANCEL = "ax"  # ax:<reminder id>
-    ACT_MANAGE = "am"  # am:<menu|add|hidden>, coordinators
+    ACT_MANAGE = "am"  # am:<menu|add|hidden>, coordinators; am:add:<n>, a partner's n-th source
     ACT_EDIT = "ae"  # ae:<activity id>, coordinators: which field to change
     ACT_EDIT_FIELD = "aef"  # aef:<activity id>:<field>, coordinators
     ACT_HIDE = "ah"  # ah:<activity id>:<hide|show>, coordinators
@@ -109,14 +110,16 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.SELFCHECK_INVITE: re.compile(r"(go|not):(20\d\d(?:0[1-9]|1[0-2]))"),
     Prefix.SELFCHECK_ANSWER: re.compile(r"(20\d\d(?:0[1-9]|1[0-2])):([1-6]):(y|m|n)"),
     Prefix.ACT_PLACE: re.compile(r"([a-z0-9-]{1,20})"),
-    Prefix.ACT_FILTERS: re.compile(rf"{_ORIGIN}:{_KIND}:(t|w|a):(0|1)"),
-    Prefix.ACT_SEARCH: re.compile(rf"{_ORIGIN}:{_KIND}:(t|w|a):(0|1):(\d{{1,3}})"),
-    Prefix.ACT_DETAILS: re.compile(r"(\d{1,9})"),
+    Prefix.ACT_FILTERS: re.compile(rf"{_ORIGIN}:{_KIND}:(t|w|a):([0-3])"),
+    Prefix.ACT_SEARCH: re.compile(rf"{_ORIGIN}:{_KIND}:(t|w|a):([0-3]):(\d{{1,3}})"),
+    Prefix.ACT_DETAILS: re.compile(
+        rf"(\d{{1,9}})(?::{_ORIGIN}:{_KIND}:(t|w|a):([0-3]):(\d{{1,3}}))?"
+    ),
     Prefix.ACT_REMIND: re.compile(r"(\d{1,9}):(\d{7,9})"),
     Prefix.ACT_ALONE: re.compile(r"(\d{1,9})"),
     Prefix.ACT_REMINDERS: re.compile(r"(list)"),
     Prefix.ACT_REMINDER_CANCEL: re.compile(r"(\d{1,9})"),
-    Prefix.ACT_MANAGE: re.compile(r"(menu|add|hidden)"),
+    Prefix.ACT_MANAGE: re.compile(r"(menu|add|hidden)(?::(\d{1,2}))?"),
     Prefix.ACT_EDIT: re.compile(r"(\d{1,9})"),
     Prefix.ACT_EDIT_FIELD: re.compile(rf"(\d{{1,9}}):({_FIELD})"),
     Prefix.ACT_HIDE: re.compile(r"(\d{1,9}):(hide|show)"),
@@ -141,7 +144,9 @@ def decode(data: object) -> tuple[Prefix, tuple[str, ...]] | None:
     except ValueError:
         return None
     match = _PATTERNS[prefix].fullmatch(rest)
-    return (prefix, match.groups()) if match else None
+    if match is None:
+        return None
+    return prefix, tuple(g for g in match.groups() if g is not None)  # optional parts left out
 
 
 def matches(prefix: Prefix) -> Callable[[object], bool]:

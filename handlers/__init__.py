@@ -40,8 +40,7 @@ from bot.channels.telegram.handler import JourneysHandler
 from bot.channels.telegram.people import load_person
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MenuAction
-from handlers import broadcast, menu, mydata, numbers, start, unexpected
-from handlers.activities.admin import activity_admin_conversation
+from handlers import activities, broadcast, menu, mydata, numbers, start, unexpected
 from handlers.activities.search import activity_handlers
 from handlers.callme.request import call_me_conversation, call_request_handlers
 from handlers.care.checkins import checkins_conversation, mood_handler
@@ -63,6 +62,7 @@ def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
     start.register(journeys)
     menu.register(journeys)
     mydata.register(journeys)
+    activities.register(journeys)
     unexpected.register(journeys)
     broadcast.register(journeys)
     numbers.register(journeys)
@@ -79,7 +79,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             checkins_conversation(),
             call_me_conversation(app.bot_data.menu_index, app.bot_data.runtime.catalogs),
             volunteer_conversation(app.bot_data.menu_index),
-            activity_admin_conversation(),
             *call_request_handlers(),
             *volunteer_handlers(),  # before /start: it answers /start <invite code>
             *volunteer_admin_handlers(),

@@ -24,6 +24,7 @@ DUTCH = {
     "broadcast": "rondsturen",
     "broadcasts": "geplande_berichten",
     "activities": "activiteiten",
+    "partner": "partner",
     "stats": "cijfers",
     "audit": "logboek",
 }

@@ -17,7 +17,7 @@ from handlers.commands import names
 
 AUDIT_LINES = 20
 # Each kind of audit entry in plain words; %(actor)s did it, %(subject)s is the person
-# or activity it was about, %(role)s the role.
+# or activity it was about, %(role)s the role, %(detail)s the entry's detail (sources).
 AUDIT_TEXTS = {
     "broadcast.scheduled": N_("%(actor)s planned an announcement"),
     "broadcast.sent": N_("%(actor)s sent an announcement"),
@@ -29,8 +29,14 @@ AUDIT_TEXTS = {
     "activity.edit": N_("%(actor)s changed the activity “%(subject)s”"),
     "activity.hide": N_("%(actor)s hid the activity “%(subject)s”"),
     "activity.show": N_("%(actor)s showed the activity “%(subject)s” again"),
+    "partner.invited": N_("%(actor)s made an invitation for a partner of %(detail)s"),
+    "partner.sources": N_("%(actor)s made %(subject)s the partner of %(detail)s"),
 }
-ROLE_NAMES = {Role.VOLUNTEER.value: N_("volunteer"), Role.COORDINATOR.value: N_("coordinator")}
+ROLE_NAMES = {
+    Role.VOLUNTEER.value: N_("volunteer"),
+    Role.COORDINATOR.value: N_("coordinator"),
+    Role.PARTNER.value: N_("partner"),
+}
 
 
 @only_for(Role.COORDINATOR)
@@ -71,6 +77,7 @@ def _audit_line(entry: AuditEntry, t: Translator) -> str:
         actor=html.escape(actor),
         subject=html.escape(subject),
         role=t._(role) if role else "",
+        detail=html.escape(entry.detail),
     )
 
 

@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.services.activities.catalog import Activities
+from bot.services.activities.partners import Partners
 from bot.services.activities.reminders import Reminders
 from bot.services.activities.sources import Sources
 from bot.services.applications import Applications
@@ -52,6 +53,7 @@ class Services:
     selfcheck: SelfChecks
     understanding: Understanding
     sources: Sources
+    partners: Partners
 
     @classmethod
     def create(
@@ -72,7 +74,10 @@ class Services:
         outbox = Outbox(db, clock)
         audit = Audit(db, clock)
         roles = Roles(db, clock, audit)
-        volunteers = Volunteers(db, clock, roles, outbox, counts, texts, default_language, audit)
+        partners = Partners(db, clock, roles, audit)
+        volunteers = Volunteers(
+            db, clock, roles, outbox, counts, texts, default_language, audit, partners
+        )
         call_policy = call_policy or CallPolicy()
         call_requests = CallRequests(db, clock, volunteers, outbox, counts, texts, call_policy)
         places = Places.load()
@@ -110,4 +115,5 @@ class Services:
             sources=Sources(
                 db, clock, activities, outbox, volunteers, places, zone.key, feed_interval
             ),
+            partners=partners,
         )

@@ -16,7 +16,7 @@ from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 
 # Actions whose subject_id is a person (the rest: an activity, or nothing).
-PERSON_SUBJECTS = ("role.",)
+PERSON_SUBJECTS = ("role.", "partner.")
 ACTIVITY_SUBJECTS = ("activity.",)
 
 

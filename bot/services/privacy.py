@@ -41,6 +41,8 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     # The question Samen left open (bot/chat/questions.py), keyed by channel and person.
     ("open_questions", "person_id"),
     ("roles", "telegram_id"),
+    # The sources a partner keeps (with the role above: erasure ends the partnership).
+    ("partner_sources", "telegram_id"),
     # A coordinator's own announcements; audit entries about a person.
     ("broadcasts", "author_id"),
     ("audit_log", "subject_id"),
@@ -75,6 +77,7 @@ DETACH_ON_ERASE: tuple[str, ...] = (
     # Audit entries of what a coordinator did stay, without who did it.
     "UPDATE audit_log SET actor_id = NULL WHERE actor_id = :person",
     "UPDATE roles SET granted_by = NULL WHERE granted_by = :person",
+    "UPDATE partner_sources SET granted_by = NULL WHERE granted_by = :person",
     # Coordinators' notices about this person's application name them: withdraw
     # the ones not yet sent (sent ones keep no text, see outbox.EMPTY_PAYLOAD).
     "UPDATE outbox SET status = 'cancelled', payload = '"
@@ -90,6 +93,7 @@ HIDDEN_IN_EXPORT: frozenset[tuple[str, str]] = frozenset(
         ("volunteer_applications", "decided_by"),
         ("volunteer_invites", "created_by"),
         ("roles", "granted_by"),
+        ("partner_sources", "granted_by"),
         ("audit_log", "actor_id"),
     }
 )
@@ -140,6 +144,7 @@ SHOWN_IN_MY_DATA: dict[str, str] = {
     "roles": "profile",
     # How Samen reaches a person on WhatsApp is part of who they are to Samen.
     "whatsapp_people": "profile",
+    "partner_sources": "profile",
     "outbox": "messages",
     # A volunteer's messages that show task details or their task list (kept to edit them).
     "call_request_messages": "messages",

@@ -15,6 +15,7 @@ from bot.services.audit import Audit
 class Role(StrEnum):
     VOLUNTEER = "volunteer"
     COORDINATOR = "coordinator"
+    PARTNER = "partner"  # keeps the activities of their own sources (migration 0015)
 
 
 class Roles:

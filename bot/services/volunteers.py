@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -23,6 +23,7 @@ from bot.clock import Clock, from_iso, to_iso
 from bot.config import SUPPORTED_LANGUAGES
 from bot.db import Database
 from bot.i18n import Catalogs, Translator
+from bot.services.activities.partners import Partners
 from bot.services.audit import Audit
 from bot.services.counts import Counts
 from bot.services.outbox import NewRow, Outbox, OutMessage
@@ -92,8 +93,10 @@ class Volunteers:
         catalogs: Catalogs,
         default_language: str,
         audit: Audit,
+        partners: Partners,
     ) -> None:
         self._audit = audit
+        self._partners = partners
         self._db = db
         self._clock = clock
         self._roles = roles
@@ -220,27 +223,46 @@ class Volunteers:
 
     # ------------------------------------------------------------------ invites
 
-    async def create_invite(self, coordinator_id: int) -> Invite:
-        """A fresh single-use code, valid for seven days; only its hash is stored."""
+    async def create_invite(self, coordinator_id: int, sources: Sequence[str] = ()) -> Invite:
+        """A fresh single-use code, valid for seven days; only its hash is stored.
+
+        With ``sources`` it makes a partner of those sources instead of a volunteer.
+        """
         code = secrets.token_urlsafe(12)  # 16 characters from [A-Za-z0-9_-]
         now = self._clock()
         expires_at = now + INVITE_VALIDITY
         code_hash = hash_code(code)
+        role = Role.PARTNER if sources else Role.VOLUNTEER
         async with self._db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO volunteer_invites (code_hash, created_by, created_at, expires_at)"
-                " VALUES (?, ?, ?, ?)",
-                (code_hash, coordinator_id, to_iso(now), to_iso(expires_at)),
+                "INSERT INTO volunteer_invites (code_hash, created_by, created_at, expires_at,"
+                " role, sources) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    code_hash,
+                    coordinator_id,
+                    to_iso(now),
+                    to_iso(expires_at),
+                    role.value,
+                    "\n".join(sources),
+                ),
             )
             # The invite's own key, shortened: it names no person and cannot be
             # turned back into the code (the table has no rowid to refer to).
             await self._audit.record(
-                "invite.created",
+                "invite.created" if role is Role.VOLUNTEER else "partner.invited",
                 actor_id=coordinator_id,
-                detail=f"invite {code_hash[:INVITE_REF_LENGTH]}",
+                detail=", ".join(sources) or f"invite {code_hash[:INVITE_REF_LENGTH]}",
                 conn=conn,
             )
         return Invite(code, expires_at)
+
+    async def invite_sources(self, code: str) -> tuple[str, ...]:
+        """The sources a partner invite is for (none: a volunteer's invite, or no invite)."""
+        row = await self._db.fetchone(
+            "SELECT sources FROM volunteer_invites WHERE code_hash = ? AND role = 'partner'",
+            (hash_code(code),),
+        )
+        return tuple(str(row[0]).split("\n")) if row else ()
 
     async def check_invite(self, code: str) -> InviteResult:
         """What would happen with this code, without using it (before consent)."""
@@ -259,8 +281,10 @@ class Volunteers:
     async def redeem_invite(
         self, code: str, telegram_id: int, first_name: str, language: str
     ) -> InviteResult:
-        """Use a code once: the first person to redeem it becomes a volunteer."""
-        if await self._roles.has(telegram_id, Role.VOLUNTEER):
+        """Use a code once: the first person to redeem it becomes a volunteer (or the
+        partner of the invite's sources)."""
+        sources = await self.invite_sources(code)
+        if not sources and await self._roles.has(telegram_id, Role.VOLUNTEER):
             return InviteResult.ALREADY
         now = to_iso(self._clock())
         async with self._db.transaction() as conn:
@@ -277,11 +301,15 @@ class Volunteers:
                     (hash_code(code),),
                 )
                 inviter = next(iter(rows))[0]
-                await self.enrol(telegram_id, first_name, language, inviter, conn)
+                if sources:
+                    await self._partners.grant(telegram_id, sources, inviter, conn)
+                else:
+                    await self.enrol(telegram_id, first_name, language, inviter, conn)
         if not used:
             state = await self.check_invite(code)
             return InviteResult.UNKNOWN if state is InviteResult.JOINED else state
-        await self._counts.bump("volunteers_joined")
+        if not sources:
+            await self._counts.bump("volunteers_joined")
         return InviteResult.JOINED
 
     # ------------------------------------------------------------------ recipients

@@ -1,7 +1,9 @@
-"""Activities nearby, the resident's side: where → filters → nearest first → details → remind.
+"""Activities nearby, the resident's side: where → soonest nearby first → details → remind.
 
-Browsing stores nothing: the place and the filters of a search ride along in the
-buttons (``af:``/``as:`` callback data), so people who have not agreed to the
+Results come first; the filters (kind, when, free, young people's too) are one tap
+away under them, and an activity's details lead back to the list. Browsing stores
+nothing: the place and the filters of a search ride along in the buttons
+(``af:``/``as:``/``ad:`` callback data), so people who have not agreed to the
 privacy text can look around, a restart strands nobody, and an old list keeps
 working. Only "Remind me" stores something, and it asks for consent first.
 """
@@ -9,8 +11,7 @@ working. Only "Remind me" stores something, and it asks for consent first.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypeVar
 
 from telegram import (
@@ -23,26 +24,30 @@ from telegram import (
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.buttons import Prefix, args_of, encode, matches
-from bot.i18n import N_, Translator
+from bot.channels.telegram.render import inline_keyboard
+from bot.chat.message import Choice
+from bot.i18n import Translator
 from bot.persistence import CONVERSATION_TIMEOUT
-from bot.services.activities.catalog import PAGE_SIZE, Activity, Hit, SearchPage, SearchQuery, When
-from bot.services.activities.kinds import KIND_LABELS, Kind
-from bot.services.activities.reminders import Added
-from bot.services.callme.requests import Topic
-from bot.services.care.checkins import time_text
-from bot.services.places.geo import POSTCODE_LIKE, Place, format_distance, parse_postcode
-from bot.services.residents import Status
+from bot.services.activities.catalog import SearchPage
+from bot.services.places.geo import POSTCODE_LIKE, parse_postcode
 from bot.services.roles import Role
 from bot.services.understanding.reader import Meaning, understand
+from handlers.activities.admin import admin_handlers
+from handlers.activities.browse import Origin as Origin
+from handlers.activities.browse import Search as Search
+from handlers.activities.browse import (
+    decode_origin,
+    decode_search,
+    location_origin,
+    page_reply,
+    results_reply,
+)
+from handlers.activities.details import details_reply, manage_choice
+from handlers.activities.reminders import my_reminders
 from handlers.auth import has_role
-from handlers.callme.request import call_me_button_data
 from handlers.common import (
-    edit_text,
     is_consented,
-    messages_stopped,
-    send_long,
     send_with_menu,
-    split_message,
 )
 from handlers.context import SamenContext
 from handlers.expired import button_expired
@@ -51,83 +56,7 @@ from handlers.keyboards import MAX_LABEL, MENU_LABELS, MenuAction, menu_action
 # user_data (in memory, never stored): when Samen asked this person where to look.
 _ASKED_WHERE = "activities_asked_where"
 
-WHEN_LABELS: dict[When, str] = {
-    When.TODAY: N_("Today"),
-    When.WEEK: N_("This week"),
-    When.ANY: N_("Any time"),
-}
-_TITLE_IN_BUTTON = 48
-MAX_PAGES = 100  # 500 activities nearest first is more than anyone pages through
-MAX_REMINDERS_SHOWN = 100  # Telegram allows at most 100 buttons under one message
 T = TypeVar("T")
-
-
-# --------------------------------------------------------------------------- search state
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a search looks from, and how it is written in button data."""
-
-    token: str
-    lat: float
-    lon: float
-    place: Place | None  # the postcode area or neighbourhood; None for a shared location
-
-
-@dataclass(frozen=True)
-class Search:
-    origin: Origin
-    kind: Kind | None = None
-    when: When = When.ANY
-    free_only: bool = False
-    page: int = 0
-
-    def _args(self) -> tuple[str, str, str, str]:
-        kind = self.kind.value if self.kind else "all"
-        return self.origin.token, kind, self.when.value, "1" if self.free_only else "0"
-
-    def filters_data(self) -> str:
-        return encode(Prefix.ACT_FILTERS, *self._args())
-
-    def results_data(self, page: int = 0) -> str:
-        return encode(Prefix.ACT_SEARCH, *self._args(), str(page))
-
-    def query(self) -> SearchQuery:
-        return SearchQuery(
-            self.origin.lat, self.origin.lon, self.kind, self.when, self.free_only, self.page
-        )
-
-
-def location_origin(latitude: float, longitude: float) -> Origin:
-    """A shared location, rounded to 1e-4 degree (about 10 m) to fit in button data."""
-    lat, lon = round(latitude * 10_000), round(longitude * 10_000)
-    return Origin(f"g{lat}_{lon}", lat / 10_000, lon / 10_000, None)
-
-
-def decode_origin(ctx: SamenContext, token: str) -> Origin | None:
-    places = ctx.services.activities.places
-    if token.startswith("p"):
-        code = parse_postcode(token[1:])
-        place = places.postcode(code) if code else None
-    elif token.startswith("n"):
-        place = places.neighbourhood(token[1:])
-    else:
-        lat, _, lon = token[1:].partition("_")
-        latitude, longitude = int(lat) / 10_000, int(lon) / 10_000
-        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            return None
-        return Origin(token, latitude, longitude, None)
-    return Origin(token, place.lat, place.lon, place) if place else None
-
-
-def decode_search(ctx: SamenContext, args: tuple[str, ...]) -> Search | None:
-    origin = decode_origin(ctx, args[0])
-    if origin is None:
-        return None
-    kind = None if args[1] == "all" else Kind(args[1])
-    page = int(args[4]) if len(args) > 4 else 0
-    return Search(origin, kind, When(args[2]), args[3] == "1", page)
 
 
 # --------------------------------------------------------------------------- entry
@@ -167,11 +96,11 @@ async def show_activities(update: Update, ctx: SamenContext) -> None:
         ]
     )
     if is_consented(ctx):
-        rows.append([_my_reminders_button(t)])
+        mine = my_reminders(t)
+        rows.append([InlineKeyboardButton(mine.label, callback_data=mine.data)])
     if await has_role(update, ctx, Role.COORDINATOR):
-        from handlers.activities.admin import manage_button
-
-        rows.append([manage_button(t)])
+        manage = manage_choice(t)
+        rows.append([InlineKeyboardButton(manage.label, callback_data=manage.data)])
     if rows:
         await ctx.bot.send_message(
             chat.id, t._("Choose a neighbourhood:"), reply_markup=InlineKeyboardMarkup(rows)
@@ -197,7 +126,7 @@ async def on_neighbourhood(update: Update, ctx: SamenContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    origin = decode_origin(ctx, "n" + args_of(query.data)[0])
+    origin = decode_origin(ctx.services.activities.places, "n" + args_of(query.data)[0])
     if origin is None or origin.place is None:
         await button_expired(update, ctx)
         return
@@ -300,207 +229,72 @@ async def typed_where(update: Update, ctx: SamenContext) -> None:
 
 
 async def _start_search(update: Update, ctx: SamenContext, origin: Origin, note: str) -> None:
-    """Confirm the place (bringing back the menu), then offer the filters."""
+    """Confirm the place (bringing back the menu), then the results straight away:
+    the soonest nearby, with the filters one tap away under them."""
     chat = update.effective_chat
     if chat is None:
         return
     _forget_where(ctx)
     await send_with_menu(update, ctx, note)
-    search = Search(origin)
-    await ctx.bot.send_message(
-        chat.id, _filters_text(ctx.t, search), reply_markup=_filters_keyboard(ctx.t, search)
-    )
+    text, keyboard = await results_page(ctx, Search(origin))
+    await ctx.bot.send_message(chat.id, text, reply_markup=keyboard)
 
 
 # --------------------------------------------------------------------------- filters
 
 
-def heading(t: Translator, origin: Origin) -> str:
-    if origin.place is None:
-        return t._("<b>Activities near you</b>")
-    if origin.token.startswith("p"):
-        return t._("<b>Activities near postcode %(postcode)s</b>", postcode=origin.place.key)
-    return t._("<b>Activities in and near %(place)s</b>", place=html.escape(origin.place.name))
-
-
-def _filters_text(t: Translator, search: Search) -> str:
-    return (
-        heading(t, search.origin)
-        + "\n\n"
-        + t._("What kind of activity, and when? Choose if you like. Then tap “🔎 Show activities”.")
-    )
-
-
-def _tick(label: str, on: bool) -> str:
-    return ("✓ " if on else "") + label
-
-
-def _filters_keyboard(t: Translator, search: Search) -> InlineKeyboardMarkup:
-    kinds = [
-        InlineKeyboardButton(
-            _tick(t._(KIND_LABELS[kind]), search.kind is kind),
-            callback_data=replace(search, kind=kind).filters_data(),
-        )
-        for kind in Kind
-    ]
-    rows = [
-        [
-            InlineKeyboardButton(
-                _tick(t._("✨ Everything"), search.kind is None),
-                callback_data=replace(search, kind=None).filters_data(),
-            )
-        ],
-        *pairs(kinds),
-        [
-            InlineKeyboardButton(
-                _tick(t._(WHEN_LABELS[when]), search.when is when),
-                callback_data=replace(search, when=when).filters_data(),
-            )
-            for when in When
-        ],
-        [
-            InlineKeyboardButton(
-                _tick(t._("💶 Only free activities"), search.free_only),
-                callback_data=replace(search, free_only=not search.free_only).filters_data(),
-            )
-        ],
-        [InlineKeyboardButton(t._("🔎 Show activities"), callback_data=search.results_data())],
-    ]
-    return InlineKeyboardMarkup(rows)
-
-
-async def on_filters(update: Update, ctx: SamenContext) -> None:
-    """af:…: show the filter choices with the current ones ticked."""
-    query = update.callback_query
-    if query is None:
-        return
-    search = decode_search(ctx, args_of(query.data))
-    if search is None:
-        await button_expired(update, ctx)
-        return
-    await query.answer()
-    await edit_text(query, _filters_text(ctx.t, search), _filters_keyboard(ctx.t, search))
-
-
 # --------------------------------------------------------------------------- results
-
-
-def when_text(t: Translator, moment: datetime, all_day: bool, *, short: bool = False) -> str:
-    if all_day:
-        return t._("%(day)s (all day)", day=t.day(moment, short=short))
-    return t.datetime(moment, short=short)
-
-
-def cost_text(t: Translator, free: bool, price: str) -> str:
-    return t._("free") if free else html.escape(price)
 
 
 def render_results(
     t: Translator, search: Search, page: SearchPage
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The text and buttons of one page of results (also what the benchmark times)."""
-    kind = t._(KIND_LABELS[search.kind]) if search.kind else t._("✨ Everything")
-    lines = [
-        heading(t, search.origin),
-        t._("%(kind)s · %(when)s", kind=kind, when=t._(WHEN_LABELS[search.when]))
-        + (" · " + t._("only free") if search.free_only else ""),
-        "",
-    ]
-    rows: list[list[InlineKeyboardButton]] = []
-    first = page.page * PAGE_SIZE + 1
-    for number, hit in enumerate(page.hits, start=first):
-        lines.append(_hit_line(t, number, hit))
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    f"{number}. {_short(hit.title(t.language))}",
-                    callback_data=encode(Prefix.ACT_DETAILS, str(hit.id)),
-                )
-            ]
-        )
-    if not page.hits:
-        lines.append(
-            t._("I found nothing with these choices. Try another kind, or “Any time”.")
-            if page.page == 0
-            else t._("There are no more activities.")
-        )
-    else:
-        lines.append(t._("Tap an activity to see more."))
-    nav = []
-    if page.page > 0:
-        nav.append(
-            InlineKeyboardButton(
-                t._("◀️ Previous"), callback_data=search.results_data(page.page - 1)
-            )
-        )
-    if page.has_next and page.page + 1 < MAX_PAGES:
-        nav.append(
-            InlineKeyboardButton(t._("Next ▶️"), callback_data=search.results_data(page.page + 1))
-        )
-    if nav:
-        rows.append(nav)
-    rows.append(
-        [InlineKeyboardButton(t._("⚙️ Change choices"), callback_data=search.filters_data())]
-    )
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of results for the PTB handlers still here (and handlers.listen)."""
+    reply = results_reply(t, search, page)
+    return reply.text, inline_keyboard(reply)
 
 
-def _hit_line(t: Translator, number: int, hit: Hit) -> str:
-    return t._(
-        "%(number)s. <b>%(title)s</b> – %(distance)s\n     %(when)s · %(place)s · %(cost)s\n",
-        number=number,
-        title=html.escape(hit.title(t.language)),
-        distance=format_distance(hit.distance_m, t.locale),
-        when=when_text(t, hit.starts_at, hit.all_day, short=True),
-        place=html.escape(hit.place_name),
-        cost=cost_text(t, hit.free, hit.price),
-    )
-
-
-def _short(title: str) -> str:
-    return title if len(title) <= _TITLE_IN_BUTTON else title[: _TITLE_IN_BUTTON - 1] + "…"
-
-
-async def on_results(update: Update, ctx: SamenContext) -> None:
-    """as:…: one page of results, nearest first."""
-    query = update.callback_query
-    if query is None:
-        return
-    search = decode_search(ctx, args_of(query.data))
-    if search is None:
-        await button_expired(update, ctx)
-        return
-    await query.answer()
-    if search.page == 0:
-        await ctx.services.counts.bump("activity_searches")  # anonymous: no person in it
-    page = await ctx.services.activities.search(search.query())
-    text, keyboard = render_results(ctx.t, search, page)
-    await edit_text(query, text, keyboard)
+async def results_page(
+    ctx: SamenContext, search: Search
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    reply = await page_reply(ctx.runtime, ctx.t, search)
+    return reply.text, inline_keyboard(reply)
 
 
 # --------------------------------------------------------------------------- details
 
 
 async def on_details(update: Update, ctx: SamenContext) -> None:
-    """ad:<id>: everything about one activity, with a pin on the map."""
+    """ad:<id>[:<search>]: everything about one activity, with a pin on the map; from a
+    list of results, with a way back to that list."""
     query = update.callback_query
     if query is None:
         return
-    activity_id = int(args_of(query.data)[0])
-    await show_details(update, ctx, activity_id)
+    args = args_of(query.data)
+    back = decode_search(ctx.services.activities.places, args[1:]) if len(args) > 1 else None
+    await show_details(update, ctx, int(args[0]), back=back)
 
 
 async def show_details(
-    update: Update, ctx: SamenContext, activity_id: int, *, answered: bool = False
+    update: Update,
+    ctx: SamenContext,
+    activity_id: int,
+    *,
+    answered: bool = False,
+    back: Search | None = None,
 ) -> None:
-    """The pin, then the text and buttons; ``answered``: the button press was answered."""
+    """The pin, then the text and buttons; ``answered``: the button press was answered;
+    ``back``: the search it was found in, for a button back to that list."""
     query = None if answered else update.callback_query
     chat = update.effective_chat
     if chat is None:
         return
-    coordinator = await has_role(update, ctx, Role.COORDINATOR)
     activity = await ctx.services.activities.get(activity_id)
-    if activity is None or (activity.hidden_by is not None and not coordinator):
+    # Coordinators, and a partner for their own sources' activities, see hidden ones too.
+    keeper = activity is not None and await ctx.services.partners.may_change(
+        chat.id, activity.source
+    )
+    if activity is None or (activity.hidden_by is not None and not keeper):
         if query is not None:
             await query.answer(ctx.t._("This activity is no longer in the list."))
         await send_with_menu(update, ctx, ctx.t._("Sorry, this activity is no longer in the list."))
@@ -516,331 +310,9 @@ async def show_details(
         title=activity.title(t.language)[:100] or data.place_name,
         address=", ".join(p for p in (data.place_name, data.address) if p)[:200],
     )
-    text, keyboard = await details(ctx, activity, coordinator)
-    await ctx.bot.send_message(chat.id, text, reply_markup=keyboard)
-
-
-async def details(
-    ctx: SamenContext, activity: Activity, coordinator: bool
-) -> tuple[str, InlineKeyboardMarkup]:
-    t = ctx.t
-    data = activity.data
-    upcoming = await ctx.services.activities.upcoming(activity.id, limit=4)
-    lines = [f"<b>{html.escape(activity.title(t.language))}</b>", t._(KIND_LABELS[data.kind])]
-    description = activity.description(t.language)
-    if description:
-        lines += ["", html.escape(description)]
-    lines.append("")
-    if upcoming:
-        first = upcoming[0]
-        when = when_text(t, first.starts_at, data.schedule.all_day)
-        if not data.schedule.all_day:
-            when += "–" + t.time(first.ends_at)
-        lines.append(t._("🕒 Next time: %(when)s", when=when))
-        if len(upcoming) > 1:
-            later = ", ".join(
-                when_text(t, o.starts_at, data.schedule.all_day, short=True) for o in upcoming[1:]
-            )
-            lines.append(t._("     After that: %(dates)s", dates=later))
-    else:
-        lines.append(t._("🕒 No date planned in the coming weeks."))
-    place = ", ".join(p for p in (data.place_name, data.address) if p)
-    lines += [
-        t._("📍 %(place)s", place=html.escape(place)),
-        t._("💶 %(cost)s", cost=cost_text(t, data.free, data.price)),
-        t._("👥 Organised by %(organiser)s", organiser=html.escape(data.organiser)),
-    ]
-    if data.phone:
-        lines.append(t._("📞 %(phone)s", phone=html.escape(data.phone)))
-    if data.website:
-        lines.append(t._("🌐 %(website)s", website=html.escape(data.website)))
-    lines.append(
-        t._("♿ Wheelchair accessible: yes")
-        if data.wheelchair
-        else t._("♿ Wheelchair accessible: no")
-    )
-    lines.append(t._("🦻 Hearing loop: yes") if data.hearing_loop else t._("🦻 Hearing loop: no"))
-    rows: list[list[InlineKeyboardButton]] = []
-    now = ctx.runtime.clock()
-    remindable = next((o for o in upcoming if o.starts_at > now), None)
-    if remindable is not None and activity.hidden_by is None:
-        rows.append([remind_button(t._("🔔 Remind me"), activity.id, remindable.starts_at)])
-    rows.append(
-        [
-            InlineKeyboardButton(
-                t._("🤝 I'd rather not go alone"),
-                callback_data=encode(Prefix.ACT_ALONE, str(activity.id)),
-            )
-        ]
-    )
-    if coordinator:
-        from handlers.activities.admin import admin_lines, admin_rows
-
-        history = await ctx.services.activities.history(activity.id, limit=1)
-        lines += ["", *admin_lines(t, activity, history[0] if history else None)]
-        rows += admin_rows(t, activity)
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
-
-
-# --------------------------------------------------------------------------- remind me
-
-
-def remind_button(label: str, activity_id: int, starts_at: datetime) -> InlineKeyboardButton:
-    """ar:<id>:<start in minutes since 1970>: a reminder for this one occurrence."""
-    minutes = int(starts_at.timestamp()) // 60
-    return InlineKeyboardButton(
-        label, callback_data=encode(Prefix.ACT_REMIND, str(activity_id), str(minutes))
-    )
-
-
-def _my_reminders_button(t: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        t._("🔔 My reminders"), callback_data=encode(Prefix.ACT_REMINDERS, "list")
-    )
-
-
-async def on_remind(update: Update, ctx: SamenContext) -> None:
-    """ar:<id>:<start>: remind me (consent needed: this is the first thing stored)."""
-    query = update.callback_query
-    if query is None:
-        return
-    t = ctx.t
-    activity_id, minutes = (int(a) for a in args_of(query.data))
-    resident = ctx.resident
-    if resident is None or not is_consented(ctx):
-        await query.answer()
-        await ctx.bot.send_message(
-            query.from_user.id,
-            t._(
-                "For a reminder, Samen has to store something about you: "
-                "who you are and which activity. That needs your consent first. "
-                "Browsing activities works without it."
-            ),
-            reply_markup=InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton(
-                            t._("🔒 Read the privacy text"),
-                            callback_data=encode(Prefix.PRIVACY, "show"),
-                        )
-                    ]
-                ]
-            ),
-        )
-        return
-    if resident.status is Status.STOPPED:
-        await query.answer()
-        await send_with_menu(
-            update,
-            ctx,
-            t._(
-                "You have stopped all messages from Samen, so I cannot send a reminder. "
-                "You can turn messages on again under “📋 My data”."
-            ),
-        )
-        return
-    starts_at = datetime.fromtimestamp(minutes * 60, tz=UTC)
-    lead = ctx.runtime.settings.reminder_lead
-    outcome, remind_at = await ctx.services.reminders.add(
-        resident.telegram_id, activity_id, starts_at, lead
-    )
-    if outcome is Added.ADDED:
-        await ctx.services.counts.bump("activity_reminders")
-    await query.answer(t._("Reminder set.") if outcome is Added.ADDED else None)
-    rows = [[_my_reminders_button(t)]]
-    if outcome is Added.ADDED:
-        text = t._("🔔 Fine! Your reminder comes %(moment)s.", moment=t.datetime(remind_at))
-        if remind_at != starts_at - lead:
-            text += "\n\n" + _moved_out_of_quiet_hours(ctx, remind_at < starts_at - lead)
-    elif outcome is Added.ALREADY:
-        text = t._("You already have a reminder for this.")
-    elif outcome is Added.TOO_LATE:
-        text = t._(
-            "This starts soon, at %(time)s, so a reminder would come too late.",
-            time=t.time(starts_at),
-        )
-        offer = await _next_remindable(ctx, activity_id, after=starts_at)
-        if offer is not None:
-            text += "\n\n" + offer[0]
-            rows.insert(0, [offer[1]])
-    else:
-        text = t._("This date is no longer planned. Please look at the activity again.")
-    await ctx.bot.send_message(resident.telegram_id, text, reply_markup=InlineKeyboardMarkup(rows))
-
-
-def _moved_out_of_quiet_hours(ctx: SamenContext, earlier: bool) -> str:
-    """Why a reminder comes at another time than usual: quiet hours."""
-    quiet = ctx.services.reminders.policy.quiet
-    start, end = time_text(quiet.start), time_text(quiet.end)
-    if earlier:
-        return ctx.t._(
-            "That is earlier than usual: between %(start)s and %(end)s Samen sends nothing.",
-            start=start,
-            end=end,
-        )
-    return ctx.t._(
-        "That is later than usual: between %(start)s and %(end)s Samen sends nothing.",
-        start=start,
-        end=end,
-    )
-
-
-async def _next_remindable(
-    ctx: SamenContext, activity_id: int, after: datetime
-) -> tuple[str, InlineKeyboardButton] | None:
-    """The next time of this activity that a reminder can still reach, as text and button."""
-    activity = await ctx.services.activities.get(activity_id)
-    if activity is None or activity.hidden_by is not None:
-        return None
-    lead = ctx.runtime.settings.reminder_lead
-    for occurrence in await ctx.services.activities.upcoming(activity_id, limit=4):
-        start = occurrence.starts_at
-        if start > after and ctx.services.reminders.moment(start, lead) is not None:
-            when = when_text(ctx.t, start, activity.data.schedule.all_day)
-            button = InlineKeyboardButton(
-                ctx.t._("🔔 Remind me next time"),
-                callback_data=encode(
-                    Prefix.ACT_REMIND, str(activity_id), str(int(start.timestamp()) // 60)
-                ),
-            )
-            return ctx.t._("The next time is %(when)s.", when=when), button
-    return None
-
-
-async def on_reminders(update: Update, ctx: SamenContext) -> None:
-    """al:list: this person's reminders, each with a cancel button."""
-    query = update.callback_query
-    if query is None:
-        return
-    await query.answer()
-    await show_reminders(update, ctx, edit=False)
-
-
-async def show_reminders(update: Update, ctx: SamenContext, *, edit: bool) -> None:
-    t = ctx.t
-    user = update.effective_user
-    if user is None:
-        return
-    if ctx.resident is None:
-        await send_with_menu(update, ctx, t._("You have no reminders."))
-        return
-    reminders = await ctx.services.reminders.pending(user.id)
-    keyboard: InlineKeyboardMarkup | None = None
-    if not reminders:
-        text = t._("You have no reminders.")
-    else:
-        lines = [t._("<b>Your reminders</b>"), ""]
-        rows = []
-        for number, reminder in enumerate(reminders[:MAX_REMINDERS_SHOWN], start=1):
-            lines.append(
-                t._(
-                    "%(number)s. %(title)s – %(when)s",
-                    number=number,
-                    title=html.escape(reminder.title(t.language)),
-                    when=when_text(t, reminder.starts_at, reminder.all_day, short=True),
-                )
-            )
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        t._("❌ Cancel reminder %(number)s", number=number),
-                        callback_data=encode(Prefix.ACT_REMINDER_CANCEL, str(reminder.id)),
-                    )
-                ]
-            )
-        if len(reminders) > MAX_REMINDERS_SHOWN:
-            lines += [
-                "",
-                t._(
-                    "… and %(n)s more. They appear here when the first ones have passed.",
-                    n=len(reminders) - MAX_REMINDERS_SHOWN,
-                ),
-            ]
-        if messages_stopped(ctx):
-            lines += [
-                "",
-                t._(
-                    "Your messages are stopped, so these reminders are not sent. "
-                    "You can start messages again under “📋 My data”."
-                ),
-            ]
-        text = "\n".join(lines)
-        keyboard = InlineKeyboardMarkup(rows)
-    query = update.callback_query
-    if edit and query is not None and len(split_message(text)) == 1:
-        await edit_text(query, text, keyboard)
-    else:
-        await send_long(ctx, user.id, text, reply_markup=keyboard)
-
-
-async def on_cancel_reminder(update: Update, ctx: SamenContext) -> None:
-    """ax:<id>: cancel one of my own reminders (someone else's id finds nothing)."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
-        return
-    cancelled = await ctx.services.reminders.cancel(user.id, int(args_of(query.data)[0]))
-    if cancelled is None:
-        await button_expired(update, ctx)
-        return
-    await query.answer(ctx.t._("Reminder cancelled."))
-    await show_reminders(update, ctx, edit=True)
-
-
-# --------------------------------------------------------------------------- not alone
-
-
-async def on_not_alone(update: Update, ctx: SamenContext) -> None:
-    """aa:<id>: "I'd rather not go alone"."""
-    query = update.callback_query
-    if query is None:
-        return
-    activity = await ctx.services.activities.get(int(args_of(query.data)[0]))
-    if activity is None:
-        await button_expired(update, ctx)
-        return
-    await query.answer()
-    await rather_not_go_alone(update, ctx, activity)
-
-
-async def rather_not_go_alone(update: Update, ctx: SamenContext, activity: Activity) -> None:
-    """Offer a call from a volunteer about going (a call-back request with the topic
-    "activities"), and the organiser's contact: they can say what to expect, or have
-    someone meet the person at the door."""
-    t = ctx.t
-    data = activity.data
-    lines = [
-        t._(
-            "That is very understandable. Many people feel that way the first time.\n\n"
-            "A volunteer can call you to talk about it, and maybe find someone to go with you. "
-            "You can also get in touch with the organiser, %(organiser)s. They can tell you "
-            "what to expect, and often someone can meet you at the door.",
-            organiser=html.escape(data.organiser),
-        )
-    ]
-    if data.phone:
-        lines.append(t._("📞 %(phone)s", phone=html.escape(data.phone)))
-    if data.website:
-        lines.append(t._("🌐 %(website)s", website=html.escape(data.website)))
-    if not data.phone and not data.website:
-        lines.append(t._("The organiser has not given a phone number or website."))
-    chat = update.effective_chat
-    if chat is None:
-        return
-    await ctx.bot.send_message(
-        chat.id,
-        "\n".join(lines),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        t._("📞 Yes, a volunteer may call me"),
-                        callback_data=call_me_button_data(Topic.ACTIVITIES),
-                    )
-                ]
-            ]
-        ),
-    )
+    to_list = Choice(ctx.t._("◀️ Back to the list"), back.results_data(back.page)) if back else None
+    reply = await details_reply(ctx.t, ctx.runtime, activity, keeper, to_list)
+    await ctx.bot.send_message(chat.id, reply.text, reply_markup=inline_keyboard(reply))
 
 
 # --------------------------------------------------------------------------- registration
@@ -849,17 +321,10 @@ async def rather_not_go_alone(update: Update, ctx: SamenContext, activity: Activ
 def activity_handlers() -> list[BaseHandler[Update, SamenContext, object]]:
     """Buttons, shared locations and typed postcodes; before the general text handler."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-    from handlers.activities.admin import admin_handlers
 
     return [
         CallbackQueryHandler(on_neighbourhood, pattern=matches(Prefix.ACT_PLACE)),
-        CallbackQueryHandler(on_filters, pattern=matches(Prefix.ACT_FILTERS)),
-        CallbackQueryHandler(on_results, pattern=matches(Prefix.ACT_SEARCH)),
         CallbackQueryHandler(on_details, pattern=matches(Prefix.ACT_DETAILS)),
-        CallbackQueryHandler(on_remind, pattern=matches(Prefix.ACT_REMIND)),
-        CallbackQueryHandler(on_not_alone, pattern=matches(Prefix.ACT_ALONE)),
-        CallbackQueryHandler(on_reminders, pattern=matches(Prefix.ACT_REMINDERS)),
-        CallbackQueryHandler(on_cancel_reminder, pattern=matches(Prefix.ACT_REMINDER_CANCEL)),
         *admin_handlers(),
         MessageHandler(private & filters.LOCATION, on_location),
         MessageHandler(

@@ -54,7 +54,7 @@ from bot.services.care.checkins import (
 )
 from bot.services.places.geo import parse_postcode
 from bot.when import parse_day
-from handlers.activities.search import when_text
+from handlers.activities.texts import when_text
 from handlers.callme.request import call_me_button_data, own_phone, phone_refusal
 from handlers.common import edit_buttons, is_consented, messages_stopped, send_with_menu
 from handlers.context import SamenContext

@@ -40,7 +40,11 @@ ACCOUNT_LINES = {
     "telegram": N_("• Your Telegram account number (not a phone number): %(telegram_id)s"),
     "whatsapp": N_("• Samen's number for you on WhatsApp (not a phone number): %(telegram_id)s"),
 }
-ROLE_LABELS = {Role.VOLUNTEER: N_("volunteer"), Role.COORDINATOR: N_("coordinator")}
+ROLE_LABELS = {
+    Role.VOLUNTEER: N_("volunteer"),
+    Role.COORDINATOR: N_("coordinator"),
+    Role.PARTNER: N_("partner"),
+}
 
 
 def _my_data_text(

@@ -110,13 +110,20 @@ async def join_with_invite(update: Update, ctx: SamenContext) -> None:
         return
     from handlers.start import consent_question
 
-    await ctx.bot.send_message(
-        chat.id,
+    sources = await ctx.services.volunteers.invite_sources(code)
+    welcome = (
         ctx.t._(
+            "Welcome to Samen! 👋 You have been invited to keep the activities of "
+            "%(sources)s. First, please read how Samen handles your data.",
+            sources=html.escape(", ".join(sources)),
+        )
+        if sources
+        else ctx.t._(
             "Welcome to Samen! 👋 You have been invited to help as a volunteer. "
             "First, please read how Samen handles your data."
-        ),
+        )
     )
+    await ctx.bot.send_message(chat.id, welcome)
     await ctx.bot.send_message(
         chat.id,
         consent_question(ctx),
@@ -150,9 +157,21 @@ async def _redeem(update: Update, ctx: SamenContext, code: str) -> None:
     resident = ctx.resident
     if user is None or resident is None:
         return
+    sources = await ctx.services.volunteers.invite_sources(code)
     result = await ctx.services.volunteers.redeem_invite(
         code, user.id, resident.first_name or user.first_name, resident.language
     )
+    if result is InviteResult.JOINED and sources:
+        await send_with_menu(
+            update,
+            ctx,
+            ctx.t._(
+                "🎉 Welcome! You now keep the activities of %(sources)s in Samen. "
+                "Type /activities to see them, change them or add one.",
+                sources=html.escape(", ".join(sources)),
+            ),
+        )
+        return
     if result is InviteResult.JOINED:
         await send_with_menu(
             update,

@@ -45,7 +45,8 @@ async def test_a_resident_finds_activities_near_a_place(
     await button(john.locator(".keyboard"), label).click()
     await john.locator('.keyboard .kb-btn[title="Shares a location"]').click()
     await button(john, "📍 Raadhuisplein").click()
-    await button(john, en._("🔎 Show activities")).click()
+    # Results first: the list comes at once, the choices one tap away under it.
+    await expect(button(john, en._("⚙️ Change choices"))).to_be_visible()
     found = [
         activity
         for path in EXAMPLE_ACTIVITIES

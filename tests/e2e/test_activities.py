@@ -1,5 +1,7 @@
-"""Activities nearby, end to end: location, postcode or neighbourhood → filters → list →
-details → remind me; browsing without consent; the coordinator's add/edit/hide."""
+"""Activities nearby, end to end: location, postcode or neighbourhood → the list (soonest
+nearby first) → choices one tap away → details → back to the list or remind me; young
+people's activities only on request; browsing without consent; the coordinator's
+add/edit/hide."""
 
 from __future__ import annotations
 
@@ -56,6 +58,12 @@ def inline(entry: Entry) -> list[tuple[str, str]]:
     ]
 
 
+async def choices(person: Person, results: Entry) -> None:
+    """Under a list of results, the choices (kind, when, free…) are one tap away."""
+    dutch = person.language_code == "nl"
+    await person.press(results, "⚙️ Keuzes veranderen" if dutch else "⚙️ Change choices")
+
+
 def distances(text: str) -> list[float]:
     """The distances of a result list, in metres, in the order shown."""
     found = []
@@ -82,11 +90,9 @@ async def test_location_list_details_and_reminder_across_restart(
     )
     back = await anna.expect("Ik zoek bij u in de buurt.")
     assert "🔎 Activiteiten" in keyboard_of(back)  # the menu is back
-    filters = await anna.expect("Activiteiten bij u in de buurt")
-    await anna.press(filters, "🔎 Laat activiteiten zien")
-    first = await anna.expect("Tik op een activiteit", where=lambda e: bool(e.get("edited")))
+    first = await anna.expect("Activiteiten bij u in de buurt")  # the results, straight away
     text = text_of(first)
-    assert distances(text) == sorted(distances(text)) and len(distances(text)) == 5
+    assert "Tik op een activiteit" in text and len(distances(text)) == 5
     assert "1. <b>" not in text and "1. " in text  # HTML was rendered, not shown
     assert "Volgende ▶️" in buttons_of(first)
     # Babel, Dutch: a weekday and month in Dutch, a 24-hour time.
@@ -94,7 +100,6 @@ async def test_location_list_details_and_reminder_across_restart(
 
     await anna.press(first, "Volgende ▶️")
     second = await anna.expect("6. ", where=lambda e: bool(e.get("edited")))
-    assert distances(text_of(second))[0] >= distances(text)[-1]
     assert "◀️ Vorige" in buttons_of(second)
 
     # The coffee morning at the library: Tuesday 10:00 every week.
@@ -109,7 +114,11 @@ async def test_location_list_details_and_reminder_across_restart(
     assert "Volgende keer: dinsdag 1 december om 10:00–11:30" in body
     assert "Georganiseerd door WIJ Heemstede" in body and "023 512 3401" in body
     assert "Toegankelijk met een rolstoel: ja" in body and "gratis" in body
-    assert buttons_of(details) == ["🔔 Herinner mij", "🤝 Ik ga liever niet alleen"]
+    assert buttons_of(details) == [
+        "🔔 Herinner mij",
+        "🤝 Ik ga liever niet alleen",
+        "◀️ Terug naar de lijst",
+    ]
 
     await anna.press(details, "🔔 Herinner mij")
     await anna.expect_toast("Herinnering staat klaar.")
@@ -142,7 +151,8 @@ async def test_reminders_are_listed_and_cancelled(
     samen, _clock = town
     await onboard(john, "✓ English", "✅ I agree")
     await john.say("2101")
-    filters = await john.expect("Activities near postcode 2101")
+    await choices(john, await john.expect("Activities near postcode 2101"))
+    filters = await john.expect("postcode 2101", where=lambda e: bool(e.get("edited")))
     await john.press(filters, "🎲 Games and cards")
     ticked = await john.expect(
         "Activities near postcode 2101", where=lambda e: bool(e.get("edited"))
@@ -171,9 +181,7 @@ async def test_reminders_say_they_are_not_sent_while_messages_are_stopped(
 ) -> None:
     await onboard(john, "✓ English", "✅ I agree")
     await john.say("2101")
-    filters = await john.expect("Activities near postcode 2101")
-    await john.press(filters, "🔎 Show activities")
-    found = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    found = await john.expect("Activities near postcode 2101")
     await john.press(found, buttons_of(found)[0])
     details = await john.expect("Next time")
     await john.press(details, "🔔 Remind me")
@@ -271,7 +279,9 @@ async def test_neighbourhood_without_consent_stores_nothing(
     assert "🔔 Mijn herinneringen" not in buttons_of(places)
     await greet.press(places, "Geleerdenwijk")
     await greet.expect("Ik zoek in en bij Geleerdenwijk.")
-    filters = await greet.expect("Activiteiten in en bij Geleerdenwijk")
+    listed = await greet.expect("Activiteiten in en bij Geleerdenwijk")
+    await greet.press(listed, "⚙️ Keuzes veranderen")
+    filters = await greet.expect("Geleerdenwijk", where=lambda e: bool(e.get("edited")))
     await greet.press(filters, "💶 Alleen gratis activiteiten")
     free = await greet.expect("Geleerdenwijk", where=lambda e: bool(e.get("edited")))
     await greet.press(free, "Deze week")
@@ -297,10 +307,16 @@ async def test_neighbourhood_without_consent_stores_nothing(
 async def test_forged_and_stale_search_buttons(town: object, john: Person) -> None:
     await john.say("/start")
     await john.say("2101")
-    filters = await john.expect("Activities near postcode 2101")
-    message_id = filters.get("message_id")
+    results = await john.expect("Activities near postcode 2101")
+    message_id = results.get("message_id")
     assert message_id is not None
-    for forged in ("as:p9999:all:a:0:0", "as:nunknown:all:a:0:0", "af:p2101:x:a:0", "ap:x"):
+    for forged in (
+        "as:p9999:all:a:0:0",
+        "as:nunknown:all:a:0:0",
+        "af:p2101:x:a:0",
+        "af:p2101:all:a:4",
+        "ap:x",
+    ):
         await john.client.press(john.user_id, message_id, callback_data=forged, forge=True)
         await john.expect_toast("This button no longer works.")
         await john.expect("That button no longer works.")
@@ -368,14 +384,35 @@ async def test_coordinator_adds_edits_and_hides(
     await answer(coen, "Chess club for everyone", "✅ Saved.")
     changed = await coen.expect("Chess club for everyone", where=lambda e: bool(buttons_of(e)))
 
-    # A resident finds it (in English), nearest to Merlenhoven.
+    await coen.press(changed, "✏️ Change")
+    which = await coen.expect("What do you want to change")
+    await coen.press(which, "For whom")
+    audiences = await coen.expect("Who is it meant for?")
+    assert "Now: 👥 For everyone" in text_of(audiences)
+    await coen.press(audiences, "🧑 For young people (12-18)")
+    await coen.expect("✅ Saved.")
+    changed = await coen.expect("🧑 For young people (12-18)", where=lambda e: bool(buttons_of(e)))
+
+    # A resident finds it (in English), nearest to Merlenhoven, when asking for
+    # young people's activities too.
     await john.say("2106")
-    filters = await john.expect("Activities near postcode 2106")
+    await choices(john, await john.expect("Activities near postcode 2106"))
+    filters = await john.expect("postcode 2106", where=lambda e: bool(e.get("edited")))
     await john.press(filters, "🎲 Games and cards")
     games = await john.expect("postcode 2106", where=lambda e: bool(e.get("edited")))
     await john.press(games, "🔎 Show activities")
     listed = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    assert "Chess club" not in text_of(listed)
+    await choices(john, listed)
+    filters = await john.expect("postcode 2106", where=lambda e: bool(e.get("edited")))
+    await john.press(filters, "🧑 Also for young people (12-18)")
+    ticked = await john.expect("postcode 2106", where=lambda e: bool(e.get("edited")))
+    assert "✓ 🧑 Also for young people (12-18)" in buttons_of(ticked)
+    await john.press(ticked, "🔎 Show activities")
+    listed = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
     assert "Chess club for everyone" in text_of(listed)
+    assert "🧑 For young people (12-18)" in text_of(listed)
+    assert "also for young people" in text_of(listed)
 
     await coen.press(changed, "🙈 Hide")
     await coen.expect_toast("Hidden. Residents no longer see it.")
@@ -400,6 +437,7 @@ async def test_coordinator_adds_edits_and_hides(
     assert history == [
         (COORDINATOR_ID, "add", ""),
         (COORDINATOR_ID, "edit", "title_en"),
+        (COORDINATOR_ID, "edit", "audience"),
         (COORDINATOR_ID, "hide", ""),
     ]
     audit = await samen.query(
@@ -407,6 +445,7 @@ async def test_coordinator_adds_edits_and_hides(
     )
     assert audit == [
         (COORDINATOR_ID, "activity.add"),
+        (COORDINATOR_ID, "activity.edit"),
         (COORDINATOR_ID, "activity.edit"),
         (COORDINATOR_ID, "activity.hide"),
     ]
@@ -442,7 +481,8 @@ async def test_coordinator_actions_refused_to_others(
     await john.say("/activities")
     await john.expect("Sorry, this is only for the Samen team.")
     await john.say("2101")
-    filters = await john.expect("Activities near postcode 2101")
+    await choices(john, await john.expect("Activities near postcode 2101"))
+    filters = await john.expect("postcode 2101", where=lambda e: bool(e.get("edited")))
     message_id = filters.get("message_id")
     assert message_id is not None
     for forged in ("ah:1:hide", "am:add", "ae:1", "aef:1:title_nl", "am:hidden"):
@@ -464,7 +504,8 @@ async def test_reminder_after_the_activity_was_hidden_warns(
     samen, clock = town
     await onboard(john, "✓ English", "✅ I agree")
     await john.say("2104")
-    filters = await john.expect("Activities near postcode 2104")
+    await choices(john, await john.expect("Activities near postcode 2104"))
+    filters = await john.expect("postcode 2104", where=lambda e: bool(e.get("edited")))
     await john.press(filters, "🍽 Eating together")
     meals = await john.expect("postcode 2104", where=lambda e: bool(e.get("edited")))
     await john.press(meals, "🔎 Show activities")
@@ -494,8 +535,7 @@ async def test_rather_not_go_alone_becomes_a_call_back_about_activities(
     await anna.tap("🔎 Activiteiten")
     places = await anna.expect("Kies een wijk:")
     await anna.press(places, next(b for b in buttons_of(places) if b != "🔔 Mijn herinneringen"))
-    await anna.press(await anna.expect("Wat voor activiteit zoekt u"), "🔎 Laat activiteiten zien")
-    results = await anna.expect("Tik op een activiteit", where=lambda e: bool(e.get("edited")))
+    results = await anna.expect("Tik op een activiteit")
     await anna.press(results, buttons_of(results)[0])
     details = await anna.expect(where=lambda e: "🤝 Ik ga liever niet alleen" in buttons_of(e))
     await anna.press(details, "🤝 Ik ga liever niet alleen")
@@ -516,7 +556,8 @@ async def test_rather_not_go_alone_becomes_a_call_back_about_activities(
 async def open_details(person: Person, postcode: str, kind: str, title: str) -> Entry:
     """Search near a postcode for one kind and open the details of one activity."""
     await person.say(postcode)
-    filters = await person.expect(f"Activities near postcode {postcode}")
+    await choices(person, await person.expect(f"Activities near postcode {postcode}"))
+    filters = await person.expect(postcode, where=lambda e: bool(e.get("edited")))
     await person.press(filters, kind)
     ticked = await person.expect(postcode, where=lambda e: bool(e.get("edited")))
     await person.press(ticked, "🔎 Show activities")
@@ -620,7 +661,8 @@ async def test_this_week_ends_on_sunday(town: tuple[SamenBot, FakeClock], john: 
     """On Saturday, "this week" is the weekend: nothing from Monday on."""
     await john.say("/start")
     await john.say("2101")
-    filters = await john.expect("Activities near postcode 2101")
+    await choices(john, await john.expect("Activities near postcode 2101"))
+    filters = await john.expect("postcode 2101", where=lambda e: bool(e.get("edited")))
     await john.press(filters, "This week")
     week = await john.expect("postcode 2101", where=lambda e: bool(e.get("edited")))
     await john.press(week, "🔎 Show activities")
@@ -628,3 +670,59 @@ async def test_this_week_ends_on_sunday(town: tuple[SamenBot, FakeClock], john: 
     # Dates in a list read as people say them: Saturday is "today", Sunday "tomorrow".
     days = re.findall(r"\b(today|tomorrow|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b", text_of(results))
     assert days and set(days) <= {"today", "tomorrow"}
+
+
+async def test_results_first_choices_one_tap_away_and_back_to_the_list(
+    town: tuple[SamenBot, FakeClock], john: Person
+) -> None:
+    await john.say("/start")
+    await john.say("2101")
+    await john.expect("I will look near postcode 2101.")
+    results = await john.expect("Activities near postcode 2101")
+    assert "Tap an activity" in text_of(results) and len(distances(text_of(results))) == 5
+    assert buttons_of(results)[0].startswith("1. ")
+    assert buttons_of(results)[-2:] == ["Next ▶️", "⚙️ Change choices"]
+
+    await john.press(results, "⚙️ Change choices")
+    filters = await john.expect("postcode 2101", where=lambda e: bool(e.get("edited")))
+    assert buttons_of(filters)[0] == "🔎 Show activities"  # at the top, never off screen
+    assert "🧑 Also for young people (12-18)" in buttons_of(filters)
+    await john.press(filters, "🔎 Show activities")
+    again = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    assert text_of(again) == text_of(results)
+
+    # From the second page to an activity, and back to that same page.
+    await john.press(again, "Next ▶️")
+    second = await john.expect("6. ", where=lambda e: bool(e.get("edited")))
+    await john.press(second, buttons_of(second)[0])
+    details = await john.expect(where=lambda e: "◀️ Back to the list" in buttons_of(e))
+    assert "🔔 Remind me" in buttons_of(details)
+    assert "👥 For everyone" in text_of(details) or "For older people" in text_of(details)
+    await john.press(details, "◀️ Back to the list")
+    back = await john.expect("6. ", where=lambda e: bool(e.get("edited")))
+    assert back.get("message_id") == details.get("message_id")
+    assert text_of(back) == text_of(second)
+
+
+async def test_a_senior_near_glipper_dreef_does_not_get_a_youth_activity_first(
+    town: tuple[SamenBot, FakeClock], anna: Person
+) -> None:
+    """The Glip, Friday afternoon: the youth game night (12-18) is round the corner
+    tonight, but a resident sees what is meant for everyone, unless they ask for more."""
+    _samen, clock = town
+    clock.now = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)  # Friday 16:00
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await anna.tap("🔎 Activiteiten")
+    await anna.press(await anna.expect("Kies een wijk:"), "Glip")
+    results = await anna.expect("Activiteiten in en bij Glip")
+    assert buttons_of(results)[0].startswith("1. ")
+    assert "jongeren" not in text_of(results) and "Huiswerkclub" not in text_of(results)
+
+    await choices(anna, results)
+    filters = await anna.expect("Glip", where=lambda e: bool(e.get("edited")))
+    await anna.press(filters, "🧑 Ook voor jongeren (12-18)")
+    everyone = await anna.expect("Glip", where=lambda e: bool(e.get("edited")))
+    await anna.press(everyone, "🔎 Laat activiteiten zien")
+    all_ages = await anna.expect("ook voor jongeren", where=lambda e: bool(e.get("edited")))
+    assert "Game-avond voor jongeren (12-18)" in text_of(all_ages)
+    assert "🧑 Voor jongeren (12-18)" in text_of(all_ages)

@@ -18,10 +18,10 @@ from bot.activity_cli import import_file
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.services import Services
-from bot.services.activities.catalog import Activities, SearchQuery, When
+from bot.services.activities.catalog import DAY_AS_M, Activities, SearchQuery, When, rank
 from bot.services.activities.fields import FieldError, apply, blank, repeat_of
 from bot.services.activities.imports import read_csv, read_ics
-from bot.services.activities.kinds import Kind
+from bot.services.activities.kinds import Audience, Kind
 from bot.services.activities.reminders import Added, reminder_moment
 from bot.services.activities.schedule import Schedule
 from bot.services.care.checkins import CheckinPolicy
@@ -190,6 +190,11 @@ def test_example_files_are_complete() -> None:
     # Escaped commas in X- properties come out as commas.
     assert "€ 7,50" in {a.price for a in ics_result.activities}
     assert "VOORBEELDGEGEVENS" in (DATA / "example_activities.csv").read_text()
+    # Where it is obvious, the examples say who they are for.
+    audience = {a.external_id.split("@")[0]: a.audience for a in activities}
+    assert audience["jong-gamen"] is audience["jong-sport"] is Audience.YOUTH
+    assert audience["muziek-koor"] is Audience.SENIORS
+    assert audience["wij-koffie-di"] is Audience.EVERYONE
     assert "EXAMPLE DATA" in (DATA / "example_activities.ics").read_text()
 
 
@@ -353,8 +358,8 @@ async def test_search_order_filters_and_paging(
 
     music = SearchQuery(*LIBRARY, kind=Kind.MUSIC)
     assert [h.title_nl for h in (await activities.search(music)).hits] == [
-        "Activiteit week",  # 700 m
-        "Activiteit today",  # 820 m
+        "Activiteit today",  # 820 m, tonight: soon and nearby comes first
+        "Activiteit week",  # 700 m, but only next Friday
     ]
     today = await activities.search(dataclasses.replace(music, when=When.TODAY))
     assert [h.title_nl for h in today.hits] == ["Activiteit today"]
@@ -375,6 +380,94 @@ async def test_search_order_filters_and_paging(
     sport = await activities.search(SearchQuery(*LIBRARY, kind=Kind.SPORT))
     assert [h.title_nl for h in sport.hits] == ["Activiteit far"]
     assert 7_500 < sport.hits[0].distance_m < 8_500
+
+
+def test_rank_mixes_distance_and_wait() -> None:
+    assert rank(800, timedelta(0)) == 800
+    assert rank(800, timedelta(hours=-3)) == 800  # all day, begun this morning: no wait
+    assert rank(0, timedelta(days=2)) == pytest.approx(2 * DAY_AS_M)
+    # 300 m away in two days weighs about as much as 1 km away tonight.
+    assert rank(300, timedelta(days=2)) == pytest.approx(1044, abs=1)
+    assert rank(1500, timedelta(days=1)) >= 1500  # never less than the distance
+
+
+def audience_row(ident: str, audience: str, **kwargs: Any) -> str:
+    return csv_row(ident, **kwargs).rstrip("\n") + f",{audience}\n"
+
+
+AUDIENCE_HEADER = HEADER.rstrip("\n") + ",audience\n"
+
+
+async def test_search_soonest_nearby_and_young_people_only_on_request(
+    db: Database, clock: FakeClock, tmp_path: Path, activities: Activities
+) -> None:
+    # clock: Saturday 28 November 2026, 15:30 in Heemstede.
+    rows = (
+        audience_row("games", "youth", lat=LIBRARY[0] + 0.001, start="2026-11-28 19:00")
+        + audience_row("next-month", "", start="2026-12-24 10:00")  # here, in four weeks
+        + audience_row("tonight", "ouderen", lat=LIBRARY[0] + 0.012, start="2026-11-28 19:30")
+        + audience_row("monday", "iedereen", lat=LIBRARY[0] + 0.004, start="2026-11-30 10:00")
+    )
+    path = await write(tmp_path, "seed.csv", AUDIENCE_HEADER + rows)
+    assert (await import_file(db, path, "seed.csv", "Europe/Amsterdam", clock)).errors == []
+
+    resident = await activities.search(SearchQuery(*LIBRARY))
+    assert [h.title_nl for h in resident.hits] == [
+        "Activiteit monday",  # 450 m, the day after tomorrow
+        "Activiteit tonight",  # 1.3 km, tonight
+        "Activiteit next-month",  # right here, but in four weeks
+    ]
+    assert resident.hits[1].audience is Audience.SENIORS
+    everyone = await activities.search(SearchQuery(*LIBRARY, all_ages=True))
+    assert everyone.hits[0].title_nl == "Activiteit games"
+    assert everyone.hits[0].audience is Audience.YOUTH
+    assert len(everyone.hits) == 4
+
+
+def test_audience_in_files_and_chat() -> None:
+    content = (
+        AUDIENCE_HEADER
+        + audience_row("a", "Jongeren")
+        + audience_row("b", "")
+        + audience_row("c", "kids?")
+    )
+    result = read_csv(content, PLACES, "Europe/Amsterdam")
+    assert result.errors == ["line 4: audience: This is not a known audience."]
+    assert [a.audience for a in result.activities] == [Audience.YOUTH, Audience.EVERYONE]
+    assert read_csv(HEADER + csv_row("old"), PLACES, "UTC").activities[0].audience is (
+        Audience.EVERYONE
+    )  # files without the column still import
+
+    def event(uid: str, extra: str) -> str:
+        return (
+            f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:20261201T100000Z\r\nSUMMARY:Koffie\r\n"
+            "ORGANIZER;CN=WIJ:mailto:a@example.org\r\nGEO:52.3574;4.6222\r\n"
+            f"LOCATION:Bibliotheek\r\n{extra}END:VEVENT\r\n"
+        )
+
+    calendar = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:test\r\n"
+        + event("x", "CATEGORIES:coffee\r\nX-SAMEN-AUDIENCE:seniors\r\n")
+        + event("cat", "CATEGORIES:coffee,gezinnen\r\n")
+        + event("none", "CATEGORIES:coffee,buurt\r\n")
+        + "END:VCALENDAR\r\n"
+    )
+    read = read_ics(calendar, PLACES, "Europe/Amsterdam")
+    assert read.errors == []
+    assert [a.audience for a in read.activities] == [
+        Audience.SENIORS,
+        Audience.FAMILIES,
+        Audience.EVERYONE,
+    ]
+    wrong = calendar.replace("X-SAMEN-AUDIENCE:seniors", "X-SAMEN-AUDIENCE:kids?")
+    assert read_ics(wrong, PLACES, "UTC").errors == [
+        "UID x (line 5): X-SAMEN-AUDIENCE: This is not a known audience."
+    ]
+
+    data = blank("Europe/Amsterdam")
+    assert apply(data, "audience", "families", PLACES).audience is Audience.FAMILIES
+    with pytest.raises(FieldError):
+        apply(data, "audience", "everybody else", PLACES)
 
 
 async def test_refresh_moves_the_window_and_skips_hidden(

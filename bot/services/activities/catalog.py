@@ -1,23 +1,19 @@
-"""Activities nearby: store, search by distance/kind/day, import, and coordinators' changes.
+"""Activities: store, import, coordinators' and partners' changes; search in ``nearby``.
 
 Upcoming occurrences (the next ``WINDOW``) are materialised in
-``activity_occurrences`` so a search is one indexed query: a bounding box on
-``(lat, lon)`` around the person, the filters, and each activity's next
-occurrence from the occurrences' primary key. Distances are then exact
-(haversine) for the few rows in the box.
+``activity_occurrences`` so a search is one indexed query (``nearby.search_nearby``).
+The search's names (``When``, ``SearchQuery``, ``Hit``, ``SearchPage``, ``PAGE_SIZE``,
+``DAY_AS_M``, ``rank``) are offered here too, where callers have always found them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import math
-import sqlite3
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,107 +22,45 @@ import aiosqlite
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.services.activities.fields import ActivityData
-from bot.services.activities.kinds import Kind
+from bot.services.activities.nearby import (
+    DAY_AS_M,
+    PAGE_SIZE,
+    Hit,
+    SearchPage,
+    SearchQuery,
+    When,
+    rank,
+    search_nearby,
+)
+from bot.services.activities.records import (
+    Activity,
+    HiddenBy,
+    activity_of,
+    import_one,
+    schedule_of,
+)
 from bot.services.activities.schedule import Schedule
 from bot.services.audit import Audit
-from bot.services.places.geo import Places, bounding_box, distance_m
+from bot.services.places.geo import Places
+
+__all__ = [
+    "DAY_AS_M",
+    "PAGE_SIZE",
+    "Activities",
+    "Activity",
+    "HiddenBy",
+    "Hit",
+    "SearchPage",
+    "SearchQuery",
+    "When",
+    "rank",
+]
 
 WINDOW = timedelta(weeks=8)
-PAGE_SIZE = 5
-# Search radius: start small (fast in a dense town), double until a page is full.
-FIRST_RADIUS_M = 1_500.0
-MAX_RADIUS_M = 25_000.0
 BOT_SOURCE = "bot"  # activities added in chat by coordinators
-
-
-_COLUMNS = (
-    "a.id, a.title_nl, a.title_en, a.kind, a.place_name, a.lat, a.lon, a.all_day, a.free,"
-    " a.price, ((a.lat - :lat) * (a.lat - :lat) + (a.lon - :lon) * (a.lon - :lon) * :k2) AS d2"
-)
-_BOX = (
-    "a.hidden_by IS NULL AND a.lat BETWEEN :lat0 AND :lat1 AND a.lon BETWEEN :lon0 AND :lon1"
-    "{filters}"
-)
-# Any time: from the activities in the box (by place, or by kind and place), each
-# with its next occurrence from the occurrences' primary key.
-_SEARCH_ANY = (
-    f"SELECT * FROM (SELECT {_COLUMNS},"
-    " (SELECT MIN(o.starts_at) FROM activity_occurrences o WHERE o.activity_id = a.id"
-    "   AND o.starts_at >= CASE a.all_day WHEN 1 THEN :day_ago ELSE :now END"
-    "   AND o.starts_at < :until AND o.ends_at > :now) AS next_start"
-    f" FROM activities a WHERE {_BOX}) WHERE next_start IS NOT NULL ORDER BY d2 LIMIT :n"
-)
-# Today or this week: few occurrences fall in the period, so SQLite may start from
-# them (by start time) instead of from every activity in the box.
-_SEARCH_SOON = (
-    f"SELECT {_COLUMNS}, MIN(o.starts_at) AS next_start"
-    " FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id"
-    " WHERE o.starts_at >= :day_ago AND o.starts_at < :until AND o.ends_at > :now"
-    " AND (a.all_day = 1 OR o.starts_at >= :now)"
-    f" AND {_BOX} GROUP BY a.id ORDER BY d2 LIMIT :n"
-)
-
-
-class When(StrEnum):
-    TODAY = "t"
-    WEEK = "w"
-    ANY = "a"
-
-
-class HiddenBy(StrEnum):
-    SOURCE = "source"
-    COORDINATOR = "coordinator"
-
-
-@dataclass(frozen=True)
-class Activity:
-    id: int
-    source: str
-    data: ActivityData
-    hidden_by: HiddenBy | None
-    updated_at: datetime
-
-    def title(self, language: str) -> str:
-        return self.data.title_en if language == "en" and self.data.title_en else self.data.title_nl
-
-    def description(self, language: str) -> str:
-        if language == "en" and self.data.description_en:
-            return self.data.description_en
-        return self.data.description_nl
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    lat: float
-    lon: float
-    kind: Kind | None = None
-    when: When = When.ANY
-    free_only: bool = False
-    page: int = 0
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: int
-    title_nl: str
-    title_en: str
-    kind: Kind
-    place_name: str
-    distance_m: float
-    starts_at: datetime
-    all_day: bool
-    free: bool
-    price: str
-
-    def title(self, language: str) -> str:
-        return self.title_en if language == "en" and self.title_en else self.title_nl
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    hits: list[Hit]
-    page: int
-    has_next: bool
+# The external id of an activity a partner added in the chat to their own source: an
+# import of that source's file or feed leaves these alone (the file does not have them).
+CHAT_ID_PREFIX = "chat-"
 
 
 @dataclass(frozen=True)
@@ -160,38 +94,6 @@ class Change:
     changed_at: datetime
 
 
-def _activity(row: sqlite3.Row) -> Activity:
-    schedule = _schedule(row)
-    data = ActivityData(
-        external_id=row["external_id"],
-        title_nl=row["title_nl"],
-        title_en=row["title_en"],
-        description_nl=row["description_nl"],
-        description_en=row["description_en"],
-        organiser=row["organiser"],
-        kind=Kind(row["kind"]),
-        place_name=row["place_name"],
-        address=row["address"],
-        lat=float(row["lat"]),
-        lon=float(row["lon"]),
-        schedule=schedule,
-        free=bool(row["free"]),
-        price=row["price"],
-        wheelchair=bool(row["wheelchair"]),
-        hearing_loop=bool(row["hearing_loop"]),
-        phone=row["phone"],
-        website=row["website"],
-    )
-    hidden = row["hidden_by"]
-    return Activity(
-        id=int(row["id"]),
-        source=row["source"],
-        data=data,
-        hidden_by=HiddenBy(hidden) if hidden else None,
-        updated_at=from_iso(row["updated_at"]),
-    )
-
-
 def occurrence_rows(
     activity_id: int, schedule: Schedule, start: datetime, end: datetime
 ) -> list[tuple[int, str, str]]:
@@ -212,7 +114,7 @@ class Activities:
 
     async def get(self, activity_id: int) -> Activity | None:
         row = await self._db.fetchone("SELECT * FROM activities WHERE id = ?", (activity_id,))
-        return _activity(row) if row else None
+        return activity_of(row) if row else None
 
     async def upcoming(self, activity_id: int, limit: int = 3) -> list[Occurrence]:
         """The next occurrences that have not ended (an all-day one counts until its end)."""
@@ -225,13 +127,23 @@ class Activities:
         )
         return [Occurrence(from_iso(r[0]), from_iso(r[1])) for r in rows]
 
-    async def hidden(self, limit: int = 20) -> list[Activity]:
+    async def hidden(self, limit: int = 20, sources: Sequence[str] | None = None) -> list[Activity]:
+        """Hidden activities, newest change first; only of ``sources`` when given."""
         rows = await self._db.fetchall(
             "SELECT * FROM activities WHERE hidden_by IS NOT NULL"
-            " ORDER BY updated_at DESC, id DESC LIMIT ?",
-            (limit,),
+            f"{_of_sources(sources)} ORDER BY updated_at DESC, id DESC LIMIT ?",
+            (*(sources or ()), limit),
         )
-        return [_activity(r) for r in rows]
+        return [activity_of(r) for r in rows]
+
+    async def of_sources(self, sources: Sequence[str], limit: int = 30) -> list[Activity]:
+        """A partner's activities (shown and hidden), by title."""
+        rows = await self._db.fetchall(
+            f"SELECT * FROM activities WHERE 1{_of_sources(sources)}"
+            " ORDER BY title_nl COLLATE NOCASE, id LIMIT ?",
+            (*sources, limit),
+        )
+        return [activity_of(r) for r in rows]
 
     async def history(self, activity_id: int, limit: int = 3) -> list[Change]:
         """The latest changes to an activity, newest first (who, what and when)."""
@@ -259,61 +171,9 @@ class Activities:
         return datetime.combine(local_day + timedelta(days=days), time(), tzinfo=self.zone)
 
     async def search(self, query: SearchQuery) -> SearchPage:
-        """Visible activities with an occurrence in the chosen period, nearest first.
-
-        The box around the person starts small and doubles until it holds a full
-        page (plus one, to know whether there is a next page) inside its circle.
-        SQL orders by a flat-earth distance (exact enough at town scale, plain
-        arithmetic) and returns only the rows a page needs; haversine decides.
-        """
-        now = self._clock()
-        needed = (query.page + 1) * PAGE_SIZE + 1
-        params: dict[str, object] = {
-            "now": to_iso(now),
-            "day_ago": to_iso(now - timedelta(days=1)),
-            "until": to_iso(self.until(query.when)),
-            "kind": query.kind.value if query.kind else None,
-            "lat": query.lat,
-            "lon": query.lon,
-            "k2": math.cos(math.radians(query.lat)) ** 2,
-            "n": needed,
-        }
-        filters = (" AND a.kind = :kind" if query.kind else "") + (
-            " AND a.free = 1" if query.free_only else ""
-        )
-        sql = (_SEARCH_ANY if query.when is When.ANY else _SEARCH_SOON).format(filters=filters)
-        radius = FIRST_RADIUS_M
-        while True:
-            lat0, lat1, lon0, lon1 = bounding_box(query.lat, query.lon, radius)
-            rows = await self._db.fetchall(
-                sql, {**params, "lat0": lat0, "lat1": lat1, "lon0": lon0, "lon1": lon1}
-            )
-            scored = [
-                (distance_m(query.lat, query.lon, r["lat"], r["lon"]), r["next_start"], r)
-                for r in rows
-            ]
-            inside = [s for s in scored if s[0] <= radius]
-            if len(inside) >= needed or radius >= MAX_RADIUS_M:
-                break
-            radius = min(radius * 2, MAX_RADIUS_M)
-        inside.sort(key=lambda s: (s[0], s[1], s[2]["id"]))
-        start = query.page * PAGE_SIZE
-        hits = [
-            Hit(
-                id=int(r["id"]),
-                title_nl=r["title_nl"],
-                title_en=r["title_en"],
-                kind=Kind(r["kind"]),
-                place_name=r["place_name"],
-                distance_m=d,
-                starts_at=from_iso(next_start),
-                all_day=bool(r["all_day"]),
-                free=bool(r["free"]),
-                price=r["price"],
-            )
-            for d, next_start, r in inside[start : start + PAGE_SIZE]
-        ]
-        return SearchPage(hits, query.page, len(inside) > start + PAGE_SIZE)
+        """Visible activities with an occurrence in the chosen period, soonest nearby
+        first (``bot.services.activities.nearby``)."""
+        return await search_nearby(self._db, self._clock(), self.until(query.when), query)
 
     # ------------------------------------------------------------------ occurrences
 
@@ -332,7 +192,7 @@ class Activities:
         rows = await self._db.fetchall(f"SELECT {_VERSION}, hidden_by FROM activities")
         read = {int(r["id"]): tuple(r)[1:] for r in rows}
         start, end = self._window()
-        schedules = [(int(r["id"]), _schedule(r)) for r in rows if r["hidden_by"] is None]
+        schedules = [(int(r["id"]), schedule_of(r)) for r in rows if r["hidden_by"] is None]
         expanded = await asyncio.to_thread(_expand_all, schedules, start, end)
         async with self._db.transaction() as conn:
             current = await conn.execute_fetchall(f"SELECT {_VERSION}, hidden_by FROM activities")
@@ -385,7 +245,10 @@ class Activities:
         start, end = self._window()
         existing = {
             str(r["external_id"]): r
-            for r in await self._db.fetchall("SELECT * FROM activities WHERE source = ?", (source,))
+            for r in await self._db.fetchall(
+                "SELECT * FROM activities WHERE source = ? AND external_id NOT LIKE ?",
+                (source, CHAT_ID_PREFIX + "%"),
+            )
         }
         # Expand outside the transaction and off the event loop.
         expanded = await asyncio.to_thread(
@@ -394,46 +257,17 @@ class Activities:
         changes: list[tuple[int, str, str]] = []
         async with self._db.transaction() as conn:
             for activity, spans in zip(activities, expanded, strict=True):
-                columns = activity.columns()
                 row = existing.pop(activity.external_id, None)
-                if row is None:
-                    names = ", ".join(columns)
-                    marks = ", ".join("?" * len(columns))
-                    cursor = await conn.execute(
-                        f"INSERT INTO activities (source, {names}, created_at, updated_at)"
-                        f" VALUES (?, {marks}, ?, ?)",
-                        (source, *columns.values(), stamp, stamp),
-                    )
-                    activity_id = int(cursor.lastrowid or 0)
-                    await cursor.close()
+                done = await import_one(conn, source, activity, spans, row, stamp)
+                if done is None:
+                    report.unchanged += 1
+                    continue
+                activity_id, action = done
+                if action == "import-add":
                     report.added += 1
-                    changes.append((activity_id, "import-add", source))
                 else:
-                    activity_id = int(row["id"])
-                    same = all(row[k] == v for k, v in columns.items())
-                    comes_back = row["hidden_by"] == HiddenBy.SOURCE
-                    if same and not comes_back:
-                        report.unchanged += 1
-                        continue
-                    assignments = ", ".join(f"{k} = ?" for k in columns)
-                    await conn.execute(
-                        f"UPDATE activities SET {assignments}, updated_at = ?,"
-                        " hidden_by = CASE hidden_by WHEN 'source' THEN NULL ELSE hidden_by END"
-                        " WHERE id = ?",
-                        (*columns.values(), stamp, activity_id),
-                    )
                     report.updated += 1
-                    changes.append((activity_id, "import-update", source))
-                    await conn.execute(
-                        "DELETE FROM activity_occurrences WHERE activity_id = ?", (activity_id,)
-                    )
-                    if row["hidden_by"] == HiddenBy.COORDINATOR:
-                        continue  # hidden in chat: no occurrences until shown again
-                await conn.executemany(
-                    "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at)"
-                    " VALUES (?, ?, ?)",
-                    [(activity_id, to_iso(b), to_iso(e)) for b, e in spans],
-                )
+                changes.append((activity_id, action, source))
             gone = [
                 int(r["id"])
                 for r in existing.values()
@@ -457,15 +291,17 @@ class Activities:
 
     # ------------------------------------------------------------------ coordinators
 
-    async def create(self, data: ActivityData, by: int) -> Activity:
-        """A coordinator's new activity (source 'bot', a fresh external id)."""
+    async def create(self, data: ActivityData, by: int, source: str = BOT_SOURCE) -> Activity:
+        """A new activity added in the chat: a coordinator's (source 'bot') or a partner's
+        (their source, with an external id no import touches); a fresh external id."""
         stamp = to_iso(self._clock())
-        columns = data.with_columns(external_id=uuid.uuid4().hex).columns()
+        prefix = "" if source == BOT_SOURCE else CHAT_ID_PREFIX
+        columns = data.with_columns(external_id=prefix + uuid.uuid4().hex).columns()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 f"INSERT INTO activities (source, {', '.join(columns)}, created_at, updated_at)"
                 f" VALUES (?, {', '.join('?' * len(columns))}, ?, ?)",
-                (BOT_SOURCE, *columns.values(), stamp, stamp),
+                (source, *columns.values(), stamp, stamp),
             )
             activity_id = int(cursor.lastrowid or 0)
             await cursor.close()
@@ -555,16 +391,11 @@ class Activities:
 _VERSION = "id, updated_at, tz, start_local, all_day, duration_min, rrule, exdates, rdates"
 
 
-def _schedule(row: sqlite3.Row) -> Schedule:
-    return Schedule(
-        tz=row["tz"],
-        start_local=row["start_local"],
-        all_day=bool(row["all_day"]),
-        duration_min=int(row["duration_min"]),
-        rrule=row["rrule"],
-        exdates=tuple(row["exdates"].split()),
-        rdates=tuple(row["rdates"].split()),
-    )
+def _of_sources(sources: Sequence[str] | None) -> str:
+    """The SQL condition "and of one of these sources" (None: of any)."""
+    if sources is None:
+        return ""
+    return f" AND source IN ({', '.join('?' * len(sources))})"
 
 
 def _expand_all(

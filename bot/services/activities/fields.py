@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import phonenumbers
 
 from bot.i18n import N_
-from bot.services.activities.kinds import Kind, parse_kind
+from bot.services.activities.kinds import Audience, Kind, parse_audience, parse_kind
 from bot.services.activities.schedule import DATE_FORMAT, DATETIME_FORMAT, Schedule, ScheduleError
 from bot.services.places.geo import Places, parse_postcode
 
@@ -65,6 +65,7 @@ class ActivityData:
     hearing_loop: bool = False
     phone: str = ""
     website: str = ""
+    audience: Audience = Audience.EVERYONE
 
     def columns(self) -> dict[str, object]:
         """The database columns of this activity (without id, source and timestamps)."""
@@ -94,6 +95,7 @@ class ActivityData:
             "hearing_loop": int(self.hearing_loop),
             "phone": self.phone,
             "website": self.website,
+            "audience": self.audience.value,
         }
 
     def with_columns(self, **changes: object) -> ActivityData:
@@ -113,6 +115,16 @@ def kind(value: str) -> Kind:
     found = parse_kind(value)
     if found is None:
         raise FieldError(N_("This is not a known kind of activity."))
+    return found
+
+
+def audience(value: str) -> Audience:
+    """Who it is for; empty means everyone (most activities are)."""
+    if not value.strip():
+        return Audience.EVERYONE
+    found = parse_audience(value)
+    if found is None:
+        raise FieldError(N_("This is not a known audience."))
     return found
 
 
@@ -294,6 +306,7 @@ EDITABLE_FIELDS = (
     "descr_nl",
     "descr_en",
     "kind",
+    "audience",
     "organiser",
     "place",
     "address",
@@ -367,6 +380,8 @@ def apply(data: ActivityData, name: str, value: str, places: Places) -> Activity
         return data.with_columns(address=text(value, required=False))
     if name == "kind":
         return data.with_columns(kind=kind(value))
+    if name == "audience":
+        return data.with_columns(audience=audience(value))
     if name == "location":
         lat, lon = location(value, places)
         return data.with_columns(lat=lat, lon=lon)

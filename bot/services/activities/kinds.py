@@ -42,3 +42,46 @@ def parse_kind(text: str) -> Kind | None:
         return Kind(text.strip().lower())
     except ValueError:
         return None
+
+
+class Audience(StrEnum):
+    """Who an activity is meant for; residents by default see all but young people's."""
+
+    EVERYONE = "everyone"
+    YOUTH = "youth"
+    SENIORS = "seniors"
+    FAMILIES = "families"
+
+
+AUDIENCE_LABELS: dict[Audience, str] = {
+    Audience.EVERYONE: N_("👥 For everyone"),
+    Audience.YOUTH: N_("🧑 For young people (12-18)"),
+    Audience.SENIORS: N_("👵 For older people"),
+    Audience.FAMILIES: N_("👨‍👩‍👧 For families with children"),
+}
+
+# Words partners write for an audience, Dutch and English (lower case, no accents needed).
+_AUDIENCE_WORDS: dict[str, Audience] = {
+    **{a.value: a for a in Audience},
+    "iedereen": Audience.EVERYONE,
+    "all": Audience.EVERYONE,
+    "alle": Audience.EVERYONE,
+    "jongeren": Audience.YOUTH,
+    "jeugd": Audience.YOUTH,
+    "young people": Audience.YOUTH,
+    "12-18": Audience.YOUTH,
+    "ouderen": Audience.SENIORS,
+    "senioren": Audience.SENIORS,
+    "older people": Audience.SENIORS,
+    "55+": Audience.SENIORS,
+    "65+": Audience.SENIORS,
+    "gezinnen": Audience.FAMILIES,
+    "gezin": Audience.FAMILIES,
+    "family": Audience.FAMILIES,
+    "ouders en kinderen": Audience.FAMILIES,
+}
+
+
+def parse_audience(text: str) -> Audience | None:
+    """An audience from a file, a button or a coordinator: its key or a common word for it."""
+    return _AUDIENCE_WORDS.get(" ".join(text.strip().lower().split()))

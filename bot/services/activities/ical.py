@@ -1,0 +1,339 @@
+"""Reading a partner's iCalendar (.ics) file into ``ActivityData``: one VEVENT per
+activity, with what calendars have no property for in ``X-SAMEN-…`` properties or the
+source's defaults. Like every reader it never raises: problems are listed by UID.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from bot.services.activities import fields
+from bot.services.activities.fields import ActivityData, FieldError
+from bot.services.activities.kinds import Audience, Kind, parse_audience
+from bot.services.activities.reading import EXTERNAL_ID, NO_DEFAULTS, ReadResult, SourceDefaults
+from bot.services.activities.schedule import Schedule, ScheduleError, local_text
+from bot.services.places.geo import Places
+
+_ESCAPE = re.compile(r"\\([\\;,nN])")
+
+
+def read_ics(
+    content: str, places: Places, zone: str, defaults: SourceDefaults = NO_DEFAULTS
+) -> ReadResult:
+    """VEVENTs with UID; RRULE, EXDATE, RDATE, all-day, TZID and moved occurrences.
+
+    Samen-specific details a calendar has no property for ride along as
+    X-SAMEN-* properties (kind, place, cost, accessibility, phone, English texts).
+    """
+    result = ReadResult()
+    try:
+        calendar = icalendar.Calendar.from_ical(content)
+    except ValueError as error:
+        return ReadResult(errors=[f"the file is not a valid iCalendar file ({error})"])
+    uid_lines = _uid_lines(content)
+    event_lines = [
+        n
+        for n, line in enumerate(content.splitlines(), 1)
+        if line.strip().upper() == "BEGIN:VEVENT"
+    ]
+    masters: dict[str, tuple[int, Any]] = {}
+    moved: dict[str, list[Any]] = {}
+    for index, event in enumerate(calendar.walk("VEVENT")):
+        uid = str(event.get("UID", "")).strip()
+        where = event_lines[index] if index < len(event_lines) else "?"
+        if not uid:
+            result.errors.append(f"event at line {where}: no UID")
+            continue
+        if event.get("RECURRENCE-ID") is not None:
+            moved.setdefault(uid, []).append(event)
+        elif uid in masters:
+            result.errors.append(f"UID {uid} (line {uid_lines.get(uid, where)}): used twice")
+        else:
+            masters[uid] = (index, event)
+    for uid, (_index, event) in masters.items():
+        label = f"UID {uid} (line {uid_lines.get(uid, '?')})"
+        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+            continue  # not taking place: left out, so a re-import hides it
+        try:
+            result.activities.append(
+                _from_event(uid, event, moved.get(uid, []), places, zone, defaults)
+            )
+        except (FieldError, ScheduleError) as error:
+            result.errors.append(f"{label}: {error}")
+            result.skipped_ids.add(uid)
+    for uid in moved:
+        if uid not in masters:
+            result.errors.append(
+                f"UID {uid} (line {uid_lines.get(uid, '?')}): a changed occurrence without"
+                " its series"
+            )
+    return result
+
+
+def _uid_lines(content: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for number, line in enumerate(content.splitlines(), start=1):
+        name, _, value = line.partition(":")
+        if name.strip().upper().split(";")[0] == "UID":
+            found.setdefault(value.strip(), number)
+    return found
+
+
+def _prop(event: Any, name: str) -> str:
+    value = event.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = value[0]
+    if isinstance(value, icalendar.vText):
+        return str(value).strip()
+    # X- properties stay as they were written: undo the TEXT escapes (RFC 5545 3.3.11).
+    return _ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), str(value)).strip()
+
+
+def _from_event(
+    uid: str,
+    event: Any,
+    moved: list[Any],
+    places: Places,
+    default_zone: str,
+    defaults: SourceDefaults,
+) -> ActivityData:
+    if not EXTERNAL_ID.fullmatch(uid):
+        raise FieldError("the UID must contain no spaces")
+    broken = [f"{name}: {message}" for name, message in getattr(event, "errors", [])]
+    if broken:  # values icalendar could not read (it keeps them as text)
+        raise FieldError("; ".join(broken))
+    start = _single(event, "DTSTART")
+    all_day = not isinstance(start, datetime)
+    zone = _zone_of(start, default_zone)
+    if isinstance(start, datetime) and start.tzinfo is None:
+        start = start.replace(tzinfo=ZoneInfo(zone))
+    duration = _event_duration(event, start, all_day)
+    exdates = _date_list(event.get("EXDATE"), zone, start)
+    rdates = _date_list(event.get("RDATE"), zone, start)
+    for change in moved:
+        # A moved or cancelled single occurrence: leave the original out and, unless
+        # cancelled, add the new moment (same length as the series).
+        original = _single(change, "RECURRENCE-ID")
+        exdates.append(_local(original, zone, start))
+        if str(change.get("STATUS", "")).upper() != "CANCELLED" and change.get("DTSTART"):
+            rdates.append(_local(_single(change, "DTSTART"), zone, start))
+    rrule = _once(event, "RRULE")
+    schedule = Schedule(
+        tz=zone,
+        start_local=_local(start, zone, start),
+        all_day=all_day,
+        duration_min=duration,
+        rrule=rrule.to_ical().decode() if rrule is not None else None,
+        exdates=tuple(exdates),
+        rdates=tuple(rdates),
+    )
+    schedule.check()
+
+    def text(name: str, *, required: bool = False, limit: int = fields.MAX_SHORT) -> str:
+        try:
+            return fields.text(_prop(event, name), required=required, limit=limit)
+        except FieldError as error:
+            raise FieldError(f"{name}: {error}") from None
+
+    place, address = _place(event, defaults)
+    lat, lon = _geo(event, address, places)
+    free, price = fields.cost(_prop(event, "X-SAMEN-COST"))
+    return ActivityData(
+        external_id=uid,
+        title_nl=text("SUMMARY", required=True, limit=fields.MAX_TITLE),
+        title_en=text("X-SAMEN-TITLE-EN", limit=fields.MAX_TITLE),
+        description_nl=text("DESCRIPTION", limit=fields.MAX_TEXT),
+        description_en=text("X-SAMEN-DESCRIPTION-EN", limit=fields.MAX_TEXT),
+        organiser=_organiser(event, defaults),
+        kind=_kind(event, defaults),
+        place_name=place,
+        address=address,
+        lat=lat,
+        lon=lon,
+        schedule=schedule,
+        free=free,
+        price=price,
+        wheelchair=_flag(event, "X-SAMEN-WHEELCHAIR"),
+        hearing_loop=_flag(event, "X-SAMEN-HEARING-LOOP"),
+        phone=_checked(
+            fields.phone,
+            _prop(event, "X-SAMEN-PHONE") or _prop(event, "CONTACT") or defaults.phone,
+            "X-SAMEN-PHONE",
+        ),
+        website=_checked(fields.website, _prop(event, "URL") or defaults.website, "URL"),
+        audience=_audience(event),
+    )
+
+
+def _checked(parse: Any, value: str, name: str) -> Any:
+    try:
+        return parse(value)
+    except FieldError as error:
+        raise FieldError(f"{name}: {error}") from None
+
+
+def _single(event: Any, name: str) -> date | datetime:
+    """The one date or moment of a required property (DTSTART, RECURRENCE-ID)."""
+    value = _once(event, name)
+    if value is None:
+        raise FieldError(f"{name}: missing")
+    moment: date | datetime = value.dt
+    return moment
+
+
+def _once(event: Any, name: str) -> Any:
+    """A property an event may carry only once, or None; icalendar gives a list for more."""
+    value = event.get(name)
+    if isinstance(value, list):
+        raise FieldError(f"{name}: given {len(value)} times; an event has one")
+    return value
+
+
+def _zone_of(start: date | datetime, default_zone: str) -> str:
+    if isinstance(start, datetime) and start.tzinfo is not None:
+        if isinstance(start.tzinfo, ZoneInfo):
+            return start.tzinfo.key
+        if start.utcoffset() == timedelta(0):
+            return "UTC"
+        raise FieldError(
+            "DTSTART: a time zone Samen does not know; use a TZID like Europe/Amsterdam"
+        )
+    return default_zone
+
+
+def _local(value: date | datetime, zone: str, start: date | datetime) -> str:
+    """An occurrence moment in the series' own form (``start`` is the series' DTSTART).
+
+    Calendars mix forms: a date in a timed series (EXDATE;VALUE=DATE) means that
+    day at the series' time; a moment in an all-day series means its day.
+    """
+    all_day = not isinstance(start, datetime)
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=ZoneInfo(zone))
+        return local_text(aware.astimezone(ZoneInfo(zone)), all_day)
+    if isinstance(start, datetime):
+        at_series_time = start.astimezone(ZoneInfo(zone)).time().replace(tzinfo=None)
+        return local_text(datetime.combine(value, at_series_time), all_day)
+    return local_text(value, all_day)
+
+
+def _event_duration(event: Any, start: date | datetime, all_day: bool) -> int:
+    if _once(event, "DURATION") is not None:
+        length: timedelta = event["DURATION"].dt
+    elif _once(event, "DTEND") is not None:
+        end = event["DTEND"].dt
+        if isinstance(end, datetime) != isinstance(start, datetime):
+            raise FieldError("DTEND: not the same kind of value as DTSTART")
+        if isinstance(end, datetime) and isinstance(start, datetime):
+            length = end.astimezone(UTC) - start.astimezone(UTC)
+        else:
+            length = end - start
+    else:
+        length = timedelta(days=1) if all_day else timedelta(minutes=fields.DEFAULT_DURATION_MIN)
+    minutes = int(length.total_seconds() // 60)
+    if minutes <= 0:
+        raise FieldError("DTEND: the end is not after the start")
+    return minutes
+
+
+def _date_list(value: Any, zone: str, start: date | datetime) -> list[str]:
+    if value is None:
+        return []
+    found: list[str] = []
+    for group in value if isinstance(value, list) else [value]:
+        for item in group.dts:
+            moment = item.dt
+            if isinstance(moment, tuple):
+                raise FieldError("RDATE: periods are not supported; use dates or date-times")
+            found.append(_local(moment, zone, start))
+    return found
+
+
+def _place(event: Any, defaults: SourceDefaults) -> tuple[str, str]:
+    """X-SAMEN-PLACE / X-SAMEN-ADDRESS, else LOCATION 'Place, street, postcode town',
+    else the source's usual place and address."""
+    place = _prop(event, "X-SAMEN-PLACE")
+    address = _prop(event, "X-SAMEN-ADDRESS")
+    location = _prop(event, "LOCATION")
+    if not place and location:
+        place, _, rest = location.partition(",")
+        address = address or rest.strip()
+    if not place.strip():
+        place, address = defaults.place, address or defaults.address
+    place = " ".join(place.split())
+    if not place:
+        raise FieldError("LOCATION: missing")
+    if len(place) > fields.MAX_SHORT or len(address) > fields.MAX_SHORT:
+        raise FieldError("LOCATION: too long")
+    return place, " ".join(address.split())
+
+
+def _geo(event: Any, address: str, places: Places) -> tuple[float, float]:
+    geo = _once(event, "GEO")
+    if geo is not None:
+        return float(geo.latitude), float(geo.longitude)
+    found = fields.postcode_point(address, places)
+    if found is None:
+        raise FieldError("GEO: missing, and the address has no known postcode")
+    return found
+
+
+def _organiser(event: Any, defaults: SourceDefaults) -> str:
+    name = _prop(event, "X-SAMEN-ORGANISER")
+    organizer = _once(event, "ORGANIZER")
+    if not name and organizer is not None:
+        name = str(organizer.params.get("CN", "")) or str(organizer).removeprefix("mailto:")
+    name = name.strip() or defaults.organiser
+    try:
+        return fields.text(name, required=True)
+    except FieldError:
+        raise FieldError("ORGANIZER: missing (or X-SAMEN-ORGANISER)") from None
+
+
+def _categories(event: Any) -> list[str]:
+    categories = event.get("CATEGORIES")
+    groups = categories if isinstance(categories, list) else [categories] if categories else []
+    return [str(c) for group in groups for c in group.cats]
+
+
+def _kind(event: Any, defaults: SourceDefaults) -> Kind:
+    candidates: list[str] = []
+    if _prop(event, "X-SAMEN-KIND"):
+        candidates.append(_prop(event, "X-SAMEN-KIND"))
+    candidates.extend(_categories(event))
+    candidates.append(defaults.kind)
+    for candidate in candidates:
+        try:
+            return fields.kind(candidate)
+        except FieldError:
+            continue
+    raise FieldError("X-SAMEN-KIND/CATEGORIES: no known kind (" + ", ".join(_kinds()) + ")")
+
+
+def _audience(event: Any) -> Audience:
+    """X-SAMEN-AUDIENCE, else the first CATEGORIES word that names one; else everyone."""
+    declared = _prop(event, "X-SAMEN-AUDIENCE")
+    if declared:
+        audience: Audience = _checked(fields.audience, declared, "X-SAMEN-AUDIENCE")
+        return audience
+    found = (parse_audience(c) for c in _categories(event))
+    return next((a for a in found if a is not None), Audience.EVERYONE)
+
+
+def _kinds() -> Iterable[str]:
+    return (k.value for k in Kind)
+
+
+def _flag(event: Any, name: str) -> bool:
+    try:
+        return fields.yes_no(_prop(event, name))
+    except FieldError:
+        raise FieldError(f"{name}: use yes or no") from None
