@@ -15,7 +15,10 @@ from bot.services.activities.sources import Sources
 from bot.services.audit import Audit
 from bot.services.broadcasts import Broadcasts
 from bot.services.callme.requests import CallPolicy, CallRequests
-from bot.services.care.checkins import CallDesk, CheckinPolicy, Checkins
+from bot.services.care.checkins import Checkins
+from bot.services.care.contacts import EmergencyContacts
+from bot.services.care.safety import CallDesk, SafetyNet
+from bot.services.care.schedule import CheckinPolicy
 from bot.services.care.selfcheck import SelfChecks
 from bot.services.counts import Counts
 from bot.services.groups import Groups
@@ -46,6 +49,8 @@ class Services:
     activities: Activities
     reminders: Reminders
     checkins: Checkins
+    safety_net: SafetyNet
+    emergency_contacts: EmergencyContacts
     stats: Stats
     selfcheck: SelfChecks
     understanding: Understanding
@@ -73,6 +78,8 @@ class Services:
         volunteers = Volunteers(db, clock, roles, outbox, counts, texts, default_language, audit)
         call_policy = call_policy or CallPolicy()
         call_requests = CallRequests(db, clock, volunteers, outbox, counts, texts, call_policy)
+        checkin_policy = checkin_policy or CheckinPolicy()
+        desk = CallDesk(call_requests)
         places = Places.load()
         activities = Activities(db, clock, places, zone, audit)
         return cls(
@@ -88,19 +95,13 @@ class Services:
             volunteers=volunteers,
             call_requests=call_requests,
             activities=activities,
-            reminders=Reminders(db, clock, outbox, texts, checkin_policy or CheckinPolicy()),
-            checkins=Checkins(
-                db,
-                clock,
-                outbox,
-                counts,
-                texts,
-                checkin_policy or CheckinPolicy(),
-                CallDesk(call_requests),
+            reminders=Reminders(db, clock, outbox, texts, checkin_policy),
+            checkins=Checkins(db, clock, outbox, counts, texts, checkin_policy, desk),
+            safety_net=SafetyNet(
+                db, clock, outbox, counts, texts, checkin_policy, desk, volunteers
             ),
-            selfcheck=SelfChecks(
-                db, clock, outbox, counts, texts, checkin_policy or CheckinPolicy()
-            ),
+            emergency_contacts=EmergencyContacts(db, clock, counts),
+            selfcheck=SelfChecks(db, clock, outbox, counts, texts, checkin_policy),
             understanding=Understanding(counts),
             sources=Sources(
                 db, clock, activities, outbox, volunteers, places, zone.key, feed_interval

@@ -29,7 +29,7 @@ from bot.services.activities.catalog import PAGE_SIZE, Activity, Hit, SearchPage
 from bot.services.activities.kinds import KIND_LABELS, Kind
 from bot.services.activities.reminders import Added
 from bot.services.callme.requests import Topic
-from bot.services.care.checkins import time_text
+from bot.services.care.schedule import time_text
 from bot.services.places.geo import POSTCODE_LIKE, Place, format_distance, parse_postcode
 from bot.services.residents import Status
 from bot.services.roles import Role

@@ -37,21 +37,15 @@ from bot.buttons import Prefix, args_of, encode, matches
 from bot.i18n import N_, Translator
 from bot.services.activities.catalog import Hit, SearchQuery, When
 from bot.services.callme.phones import PhoneRefused, display_phone
-from bot.services.care.checkins import (
-    EVERY_DAY,
+from bot.services.care.checkins import Answer, QuietHoursError, Subscription
+from bot.services.care.moods import (
     MOOD_LABELS,
-    WEEKDAYS,
-    Answer,
     Mood,
-    QuietHoursError,
-    Subscription,
-    chosen_days,
     mood_from_text,
-    parse_time,
     render_checkin,
     slot_from_code,
-    time_text,
 )
+from bot.services.care.schedule import EVERY_DAY, WEEKDAYS, chosen_days, parse_time, time_text
 from bot.services.places.geo import parse_postcode
 from bot.when import parse_day
 from handlers.activities.search import when_text

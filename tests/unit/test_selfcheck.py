@@ -12,7 +12,7 @@ from bot.buttons import Prefix, decode
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.services import Services
-from bot.services.care.checkins import CheckinPolicy, QuietHours
+from bot.services.care.schedule import CheckinPolicy, QuietHours
 from bot.services.care.selfcheck import (
     ITEMS,
     Band,

@@ -32,7 +32,7 @@ from enum import StrEnum
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.i18n import N_, Catalogs, Translator
-from bot.services.care.checkins import CheckinPolicy, slot_moment
+from bot.services.care.schedule import CheckinPolicy, slot_moment
 from bot.services.counts import Counts
 from bot.services.outbox import Button, NewRow, Outbox, OutMessage
 

@@ -1,0 +1,137 @@
+"""The resident's emergency contact: step 3 of the safety net (``safety.py``).
+
+The resident names someone and forwards them an invite link; only when that person
+opens it and agrees is their chat id kept, and only then does the safety net tell
+them anything. The resident can replace or remove the contact at any time; the
+contact can stop too. One contact per resident: the row is the whole state.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.clock import Clock, from_iso, to_iso
+from bot.db import Database
+from bot.services.counts import Counts
+
+CODE_PREFIX = "ec"  # /start ec<16 characters>: not a volunteer invite (16 characters)
+MAX_NAME = 40
+
+
+@dataclass(frozen=True)
+class EmergencyContact:
+    resident_id: int
+    name: str
+    invite_code: str
+    contact_id: int | None
+    confirmed_at: datetime | None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.contact_id is not None
+
+
+class Confirmed(StrEnum):
+    YES = "yes"
+    UNKNOWN = "unknown"  # no such invite (removed, replaced, or mistyped)
+    SELF = "self"  # the resident opened their own link
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """What the person who opened the link is shown: whose contact they would be."""
+
+    resident_id: int
+    resident_first_name: str
+    contact_id: int | None
+
+
+def clean_name(text: str) -> str | None:
+    """The name as the resident typed it, or None when it is empty or too long."""
+    name = " ".join(text.split())
+    return name if 0 < len(name) <= MAX_NAME else None
+
+
+class EmergencyContacts:
+    def __init__(self, db: Database, clock: Clock, counts: Counts) -> None:
+        self._db = db
+        self._clock = clock
+        self._counts = counts
+
+    async def get(self, resident_id: int) -> EmergencyContact | None:
+        row = await self._db.fetchone(
+            "SELECT * FROM emergency_contacts WHERE resident_id = ?", (resident_id,)
+        )
+        if row is None:
+            return None
+        return EmergencyContact(
+            resident_id=int(row["resident_id"]),
+            name=str(row["name"]),
+            invite_code=str(row["invite_code"]),
+            contact_id=row["contact_id"],
+            confirmed_at=from_iso(row["confirmed_at"]) if row["confirmed_at"] else None,
+        )
+
+    async def invite(self, resident_id: int, name: str) -> EmergencyContact:
+        """Name a (new) contact: a fresh code, and any earlier contact is no longer one."""
+        code = CODE_PREFIX + secrets.token_urlsafe(12)
+        await self._db.execute(
+            "INSERT INTO emergency_contacts (resident_id, name, invite_code, invited_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (resident_id) DO UPDATE SET"
+            " name = excluded.name, invite_code = excluded.invite_code,"
+            " invited_at = excluded.invited_at, contact_id = NULL, confirmed_at = NULL",
+            (resident_id, name, code, to_iso(self._clock())),
+        )
+        contact = await self.get(resident_id)
+        assert contact is not None
+        return contact
+
+    async def invitation(self, code: str) -> Invitation | None:
+        row = await self._db.fetchone(
+            "SELECT e.resident_id, e.contact_id, r.first_name FROM emergency_contacts e"
+            " JOIN residents r ON r.telegram_id = e.resident_id WHERE e.invite_code = ?",
+            (code,),
+        )
+        if row is None:
+            return None
+        return Invitation(int(row[0]), str(row[2]), row[1])
+
+    async def confirm(self, code: str, contact_id: int) -> tuple[Confirmed, int | None]:
+        """The person who opened the link agrees; (result, the resident's id)."""
+        invitation = await self.invitation(code)
+        if invitation is None:
+            return Confirmed.UNKNOWN, None
+        if invitation.resident_id == contact_id:
+            return Confirmed.SELF, invitation.resident_id
+        changed = await self._db.execute(
+            "UPDATE emergency_contacts SET contact_id = ?, confirmed_at = ?"
+            " WHERE invite_code = ? AND contact_id IS NULL",
+            (contact_id, to_iso(self._clock()), code),
+        )
+        if changed:
+            await self._counts.bump("emergency_contacts_confirmed")
+        return Confirmed.YES, invitation.resident_id
+
+    async def remove(self, resident_id: int) -> bool:
+        """The resident no longer wants a contact (the safety net goes to the coordinators)."""
+        return (
+            await self._db.execute(
+                "DELETE FROM emergency_contacts WHERE resident_id = ?", (resident_id,)
+            )
+            > 0
+        )
+
+    async def withdraw(self, code: str, contact_id: int) -> int | None:
+        """The contact stops being one; the resident's id, so they can be told."""
+        async with self._db.transaction() as conn:
+            rows = list(
+                await conn.execute_fetchall(
+                    "DELETE FROM emergency_contacts WHERE invite_code = ? AND contact_id = ?"
+                    " RETURNING resident_id",
+                    (code, contact_id),
+                )
+            )
+        return int(rows[0][0]) if rows else None

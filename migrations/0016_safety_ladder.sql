@@ -1,0 +1,30 @@
+-- The safety net climbs (issue 17): a nudge, a volunteer's call, the resident's own
+-- emergency contact, the coordinators. Each step a check-in reached is one row, so a
+-- step happens once across restarts (UNIQUE) and the resident's history shows it.
+-- Rows go with their check-in (ON DELETE CASCADE: purge after 90 days, erasure).
+CREATE TABLE safety_steps (
+    id          INTEGER PRIMARY KEY,
+    send_id     INTEGER NOT NULL REFERENCES checkin_sends (id) ON DELETE CASCADE,
+    telegram_id INTEGER NOT NULL,  -- the resident (for export and erasure)
+    -- nudge: a gentle second message; task: a volunteer call task; contact: the
+    -- emergency contact was told; coordinators: the coordinators were alerted;
+    -- well / look: the contact answered "all is well" / "I will go and look".
+    step        TEXT NOT NULL
+        CHECK (step IN ('nudge', 'task', 'contact', 'coordinators', 'well', 'look')),
+    reached_at  TEXT NOT NULL,
+    UNIQUE (send_id, step)
+);
+
+-- A person the resident named, who confirmed by opening the invite link the
+-- resident forwarded to them. Until then contact_id is NULL and the step is skipped.
+CREATE TABLE emergency_contacts (
+    resident_id  INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,          -- what the resident calls them ("my daughter Els")
+    invite_code  TEXT NOT NULL UNIQUE,
+    contact_id   INTEGER,                -- their chat id, once they confirmed
+    invited_at   TEXT NOT NULL,
+    confirmed_at TEXT,
+    CHECK ((contact_id IS NULL) = (confirmed_at IS NULL))
+);
+CREATE INDEX emergency_contacts_contact ON emergency_contacts (contact_id)
+    WHERE contact_id IS NOT NULL;
