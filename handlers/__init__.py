@@ -38,6 +38,7 @@ from handlers.activities.search import activity_handlers
 from handlers.broadcast import broadcast_handlers
 from handlers.callme.request import call_me_conversation, call_request_handlers
 from handlers.care.checkins import checkins_conversation, mood_handler
+from handlers.care.contact import contact_handlers
 from handlers.care.selfcheck import selfcheck_handlers
 from handlers.commands import names
 from handlers.conversation import conversation
@@ -103,6 +104,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         [
             _my_data_conversation(),
             checkins_conversation(),
+            *contact_handlers(),  # before /start: it answers /start <contact invite>
             call_me_conversation(app.bot_data.menu_index, app.bot_data.runtime.catalogs),
             volunteer_conversation(app.bot_data.menu_index),
             activity_admin_conversation(),

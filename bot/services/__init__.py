@@ -100,7 +100,7 @@ class Services:
             safety_net=SafetyNet(
                 db, clock, outbox, counts, texts, checkin_policy, desk, volunteers
             ),
-            emergency_contacts=EmergencyContacts(db, clock, counts),
+            emergency_contacts=EmergencyContacts(db, clock, counts, outbox, texts),
             selfcheck=SelfChecks(db, clock, outbox, counts, texts, checkin_policy),
             understanding=Understanding(counts),
             sources=Sources(

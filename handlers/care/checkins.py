@@ -50,6 +50,7 @@ from bot.services.places.geo import parse_postcode
 from bot.when import parse_day
 from handlers.activities.search import when_text
 from handlers.callme.request import call_me_button_data, own_phone, phone_refusal
+from handlers.care.contact import contact_button
 from handlers.common import edit_buttons, is_consented, messages_stopped, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
@@ -139,6 +140,7 @@ def _button(t: Translator, label: str, prefix: Prefix, *args: str) -> InlineKeyb
 def menu_buttons(t: Translator, sub: Subscription) -> InlineKeyboardMarkup:
     rows = [[_button(t, N_("🗓 Change days or time"), Prefix.CHECKIN, "setup")]]
     if sub.safety_net:
+        rows.append([contact_button(t)])
         rows.append([_button(t, N_("🛟 Switch the safety net off"), Prefix.CHECKIN, "netoff")])
     else:
         rows.append([_button(t, N_("🛟 Switch the safety net on"), Prefix.CHECKIN, "net")])
@@ -438,15 +440,21 @@ def safety_net_offer(ctx: SamenContext) -> str:
         "<b>The safety net</b> (you choose)\n\n"
         "If you do not answer a check-in within %(window)s, Samen asks a volunteer "
         "to call you. Just to hear that you are all right.\n\n"
+        "• After %(nudge)s without an answer, Samen first sends you one short reminder.\n"
         "• The volunteers on duty get the request at once. One of them calls you, "
         "between %(start)s and %(end)s. After %(end)s, they call the next day.\n"
         "• Is no volunteer on duty, or does nobody take the call within %(escalate)s? "
         "Then Samen alerts the coordinators, so that someone still calls you.\n"
+        "• Can the volunteer not reach you twice, or does nobody take the call? Then Samen "
+        "lets your emergency contact know, if you named one. After that, the coordinators.\n"
         "• Do you answer “🙂 Good” before the call? Then nobody calls.\n\n"
         "For this, Samen needs your phone number. Only the volunteer who calls you "
         "sees it. Samen deletes it when you switch the safety net off.\n\n"
         "Would you like the safety net?",
         window=format_timedelta(window, threshold=2, locale=t.locale),
+        nudge=format_timedelta(
+            ctx.services.checkins.policy.nudge_after, threshold=2, locale=t.locale
+        ),
         start=time_text(start),
         end=time_text(end),
         escalate=format_timedelta(desk.escalate_after, threshold=2, locale=t.locale),

@@ -8,14 +8,18 @@ contact can stop too. One contact per resident: the row is the whole state.
 
 from __future__ import annotations
 
+import html
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
+from bot.i18n import Catalogs, Translator
 from bot.services.counts import Counts
+from bot.services.outbox import NewRow, Outbox, OutMessage
 
 CODE_PREFIX = "ec"  # /start ec<16 characters>: not a volunteer invite (16 characters)
 MAX_NAME = 40
@@ -56,10 +60,14 @@ def clean_name(text: str) -> str | None:
 
 
 class EmergencyContacts:
-    def __init__(self, db: Database, clock: Clock, counts: Counts) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, counts: Counts, outbox: Outbox, catalogs: Catalogs
+    ) -> None:
         self._db = db
         self._clock = clock
         self._counts = counts
+        self._outbox = outbox
+        self._catalogs = catalogs
 
     async def get(self, resident_id: int) -> EmergencyContact | None:
         row = await self._db.fetchone(
@@ -113,6 +121,7 @@ class EmergencyContacts:
         )
         if changed:
             await self._counts.bump("emergency_contacts_confirmed")
+            await self._tell_resident(invitation.resident_id, code, _confirmed_text)
         return Confirmed.YES, invitation.resident_id
 
     async def remove(self, resident_id: int) -> bool:
@@ -125,13 +134,48 @@ class EmergencyContacts:
         )
 
     async def withdraw(self, code: str, contact_id: int) -> int | None:
-        """The contact stops being one; the resident's id, so they can be told."""
-        async with self._db.transaction() as conn:
-            rows = list(
-                await conn.execute_fetchall(
-                    "DELETE FROM emergency_contacts WHERE invite_code = ? AND contact_id = ?"
-                    " RETURNING resident_id",
-                    (code, contact_id),
-                )
+        """The contact stops being one (the resident is told); the resident's id."""
+        contact = await self._db.fetchone(
+            "SELECT resident_id FROM emergency_contacts WHERE invite_code = ? AND contact_id = ?",
+            (code, contact_id),
+        )
+        if contact is None:
+            return None
+        await self._tell_resident(int(contact[0]), code, _withdrawn_text)
+        await self._db.execute("DELETE FROM emergency_contacts WHERE invite_code = ?", (code,))
+        return int(contact[0])
+
+    async def _tell_resident(
+        self, resident_id: int, code: str, text_for: Callable[[Translator, str], str]
+    ) -> None:
+        row = await self._db.fetchone(
+            "SELECT r.language, e.name FROM residents r JOIN emergency_contacts e"
+            " ON e.resident_id = r.telegram_id WHERE e.invite_code = ?",
+            (code,),
+        )
+        if row is None:
+            return
+        t = self._catalogs.get(str(row[0]))
+        await self._outbox.enqueue(
+            NewRow(
+                resident_id,
+                OutMessage(text_for(t, html.escape(str(row[1])))),
+                kind="emergency-contact",
+                ref=f"emergency-contact:{resident_id}",
             )
-        return int(rows[0][0]) if rows else None
+        )
+
+
+def _confirmed_text(t: Translator, name: str) -> str:
+    return t._(
+        "✅ %(name)s said yes. %(name)s is now your emergency contact for the safety net.",
+        name=name,
+    )
+
+
+def _withdrawn_text(t: Translator, name: str) -> str:
+    return t._(
+        "%(name)s is no longer your emergency contact. "
+        "You can name someone else under “💬 Check-ins”.",
+        name=name,
+    )

@@ -236,10 +236,11 @@ class SafetyNet:
         if self.policy.quiet.contains(now.astimezone(self.policy.zone).time()):
             return 0
         cutoff = to_iso(now - self.policy.nudge_after)
+        too_late = to_iso(now - self.policy.safety_window)
         nudged = 0
         for row in await self._db.fetchall(_NUDGE_SQL, (cutoff, BATCH)):
-            if row["sent_at"] is None or row["sent_at"] > cutoff:
-                continue  # delivered less than nudge_after ago, or still on its way
+            if row["sent_at"] is None or not too_late < row["sent_at"] <= cutoff:
+                continue  # delivered less than nudge_after ago, or the volunteer is next
             t = self._catalogs.get(str(row["language"]))
             message = nudge_message(t, str(row["first_name"]), from_iso(row["slot"]))
             async with self._db.transaction() as conn:
