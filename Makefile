@@ -24,9 +24,11 @@ run: $(STAMP)
 
 test: $(STAMP) lint typecheck pytest
 
+# lint-imports checks the house's import contract ([tool.importlinter] in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -28,6 +28,7 @@ class Prefix(StrEnum):
     CALL_MOMENT = "cbm"  # cbm:<moment key>:<phone digits>:<topic|->
     CALL_TOPIC = "cbt"  # cbt:<topic|none>:<moment key>:<phone digits>
     CALL_CANCEL = "cbx"  # cbx:<task id>, the resident withdraws their request
+    CALL_NUMBER = "cbn"  # cbn:<topic|->, call another number than the one Samen has
     TASK = "task"  # task:<claim|show|reached|no_answer|follow_up|referred|release>:<task id>
     TASK_NOTE = "tnote"  # tnote:<task id>, asks the volunteer to type a note
     VOLUNTEER = "vol"  # vol:duty:<on|off> | vol:lang:<nl|en> | vol:name:edit | vol:tasks:show
@@ -87,6 +88,7 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
         r"(chat|practical|activities|worried|none):(\d{8}[mae]):(\d{6,15})"
     ),
     Prefix.CALL_CANCEL: re.compile(r"(\d{1,9})"),
+    Prefix.CALL_NUMBER: re.compile(r"(chat|practical|activities|worried|-)"),
     Prefix.TASK: re.compile(r"(claim|show|reached|no_answer|follow_up|referred|release):(\d{1,9})"),
     Prefix.TASK_NOTE: re.compile(r"(\d{1,9})"),
     Prefix.VOLUNTEER: re.compile(r"(duty:(?:on|off)|lang:(?:nl|en)|name:edit|tasks:show)"),

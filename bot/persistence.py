@@ -8,20 +8,20 @@ the database keeps personal data out of it before consent.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
+from bot.chat.questions import CONVERSATION_TIMEOUT as CONVERSATION_TIMEOUT
 from bot.clock import Clock, to_iso
 from bot.db import Database
 
 # PTB keeps states in memory and writes changes at this interval and at shutdown.
 FLUSH_INTERVAL_S = 1.0
-# A question left open this long is over (ConversationHandler's timeout). PTB's
-# timeout is a job in memory, so after a restart this is what ends old questions.
-CONVERSATION_TIMEOUT = timedelta(minutes=15)
+# A question left open CONVERSATION_TIMEOUT is over (ConversationHandler's timeout, the
+# same as the conversation layer's). PTB's timeout is a job in memory, so after a restart
+# this is what ends old questions.
 
 
 class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

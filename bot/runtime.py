@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.chat.questions import QuestionStore
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.db import Database
@@ -29,6 +30,8 @@ class Runtime:
     shown_choices: ShownChoices
     # Every send and edit, replies and outbox alike, takes its slot here.
     budget: SendBudget
+    # The question each person has open (bot/chat), kept in memory and in the database.
+    questions: QuestionStore
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock = utc_now) -> Runtime:
@@ -48,6 +51,8 @@ class Runtime:
                 feed_interval=settings.feed_interval,
             )
             await services.roles.sync_config_coordinators(settings.coordinators)
+            questions = QuestionStore(db, clock)
+            await questions.load()
         except BaseException:
             await db.close()
             raise
@@ -62,6 +67,7 @@ class Runtime:
             state=ServiceState(db, clock),
             shown_choices=ShownChoices(),
             budget=SendBudget(settings.send_limit, monitor=monitor),
+            questions=questions,
         )
 
     async def close(self) -> None:

@@ -3,13 +3,15 @@
 Order matters, because PTB stops at the first matching handler in a group:
 
 group -1  load_person: who is this, which language; groups are answered once, then ignored
-group  0  1. conversations (my data: erase and postcode; check-ins; call me; volunteer
-             profile; adding an activity) - their states win while open
+group  0  0. journeys converted to the conversation layer (bot/chat), through one
+             handler that claims only what they handle: my data
+          1. conversations (check-ins; call me; volunteer profile; adding an activity)
+             - their states win while open
           2. each journey's buttons and commands: broadcasts, the task desk, volunteers
              (before /start, which it answers for invite links), numbers, the monthly
              self-check, activities
              (before the text handler, which it answers for typed postcodes)
-          3. commands: /start /menu /help /mydata /language /privacy
+          3. commands: /start /menu /help /language /privacy
           4. onboarding buttons, check-in mood buttons
           5. text: menu labels and typed check-in answers, else what the words mean
              (handlers.listen; "112" and "113" before the activities' postcodes)
@@ -26,13 +28,15 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
 from bot.buttons import Prefix, matches
+from bot.channels.telegram.handler import JourneysHandler
+from bot.chat.journeys import Journeys
+from handlers import mydata
 from handlers.activities.admin import activity_admin_conversation
 from handlers.activities.search import activity_handlers
 from handlers.broadcast import broadcast_handlers
@@ -41,20 +45,10 @@ from handlers.care.checkins import checkins_conversation, mood_handler
 from handlers.care.contact import contact_handlers
 from handlers.care.selfcheck import selfcheck_handlers
 from handlers.commands import names
-from handlers.conversation import conversation
 from handlers.errors import on_error
 from handlers.expired import button_expired
 from handlers.listen import helpline_handler, media_handler
 from handlers.menu import ask_language, on_text, set_language, show_help, show_menu
-from handlers.mydata.screens import (
-    CONFIRM_ERASE,
-    TYPE_POSTCODE,
-    confirm_erase,
-    my_data_action,
-    show_my_data,
-    typed_erase_answer,
-    typed_postcode,
-)
 from handlers.numbers import numbers_handlers
 from handlers.people import load_person
 from handlers.start import (
@@ -65,44 +59,18 @@ from handlers.start import (
     start,
 )
 from handlers.unexpected import edited_message, unknown_command, unsupported_message
+from handlers.volunteers import volunteer_conversation, volunteer_handlers
 from handlers.volunteers.admin import volunteer_admin_handlers
-from handlers.volunteers.desk import volunteer_conversation, volunteer_handlers
-
-
-def _my_data_conversation() -> ConversationHandler[Any]:
-    return conversation(
-        "mydata",
-        entry_points=[CallbackQueryHandler(my_data_action, pattern=matches(Prefix.MY_DATA))],
-        states={
-            CONFIRM_ERASE: [
-                CallbackQueryHandler(confirm_erase, pattern=matches(Prefix.ERASE)),
-                MessageHandler(
-                    filters.ChatType.PRIVATE
-                    & filters.UpdateType.MESSAGE
-                    & filters.TEXT
-                    & ~filters.COMMAND,
-                    typed_erase_answer,
-                ),
-            ],
-            TYPE_POSTCODE: [
-                MessageHandler(
-                    filters.ChatType.PRIVATE
-                    & filters.UpdateType.MESSAGE
-                    & filters.TEXT
-                    & ~filters.COMMAND,
-                    typed_postcode,
-                )
-            ],
-        },
-    )
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(TypeHandler(Update, load_person), group=-1)
+    journeys = Journeys(app.bot_data.menu_index)
+    mydata.register(journeys)
     app.add_handlers(
         [
-            _my_data_conversation(),
+            JourneysHandler(journeys, app.bot_data.runtime.questions),
             checkins_conversation(),
             *contact_handlers(),  # before /start: it answers /start <contact invite>
             call_me_conversation(app.bot_data.menu_index, app.bot_data.runtime.catalogs),
@@ -119,7 +87,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             CommandHandler("start", start, filters=private),
             CommandHandler(names("menu", "cancel"), show_menu, filters=private),
             CommandHandler(names("help"), show_help, filters=private),
-            CommandHandler(names("mydata"), show_my_data, filters=private),
             CommandHandler(names("language"), ask_language, filters=private),
             CommandHandler(names("privacy"), show_privacy, filters=private),
             CallbackQueryHandler(chose_language, pattern=matches(Prefix.LANGUAGE)),

@@ -1,66 +1,7 @@
-"""The handlers' view of Samen: a CallbackContext with the runtime and a translator.
-
-``t`` and ``resident`` are set once per update by ``handlers.people.load_person``
-(handler group -1), so every later handler reads them without another query.
-"""
+"""The handlers' view of Samen; it lives with the Telegram channel (bot/channels/telegram),
+and handlers not yet converted to the conversation layer import it from here."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from telegram.ext import Application, CallbackContext, ExtBot
-
-from bot.db import Database
-from bot.i18n import Translator
-from bot.runtime import Runtime
-from bot.services import Services
-from bot.services.residents import Resident
-
-if TYPE_CHECKING:
-    from handlers.keyboards import MenuAction
-
-
-class BotData:
-    """Application-wide data; PTB creates it empty, build_application fills it."""
-
-    def __init__(self) -> None:
-        self.runtime: Runtime | None = None
-        # Every menu label in every language -> its action; see keyboards.menu_label_index.
-        self.menu_index: dict[str, MenuAction] = {}
-
-
-class SamenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
-    def __init__(
-        self,
-        application: Application[Any, Any, Any, Any, Any, Any],
-        chat_id: int | None = None,
-        user_id: int | None = None,
-    ) -> None:
-        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
-        self._t: Translator | None = None
-        self.resident: Resident | None = None
-
-    @property
-    def runtime(self) -> Runtime:
-        runtime = self.bot_data.runtime
-        if runtime is None:
-            raise RuntimeError("build_application did not attach the runtime")
-        return runtime
-
-    @property
-    def db(self) -> Database:
-        return self.runtime.db
-
-    @property
-    def services(self) -> Services:
-        return self.runtime.services
-
-    @property
-    def t(self) -> Translator:
-        if self._t is None:
-            self._t = self.runtime.catalogs.get(self.runtime.settings.default_language)
-        return self._t
-
-    @t.setter
-    def t(self, translator: Translator) -> None:
-        self._t = translator
+from bot.channels.telegram.context import BotData as BotData
+from bot.channels.telegram.context import SamenContext as SamenContext

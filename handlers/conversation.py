@@ -12,9 +12,10 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, BaseHandler, CommandHandler, ConversationHandler
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
+from bot.channels.telegram.ptb_conversations import leave_conversations as leave_conversations
 from bot.persistence import CONVERSATION_TIMEOUT
 from handlers.commands import names
 from handlers.context import SamenContext
@@ -49,19 +50,6 @@ def conversation(
             allow_reentry=True,
             conversation_timeout=TIMEOUT_S,
         )
-
-
-def leave_conversations(app: Application[Any, Any, Any, Any, Any, Any], update: Update) -> None:
-    """The person moved on (a menu tap, a command): end every question left open.
-
-    Otherwise an abandoned question (a check-in time, a postcode) would read a later,
-    unrelated message as its answer, or swallow a menu tap meant to start another
-    journey. PTB has no public call for this; ``_get_key`` and ``_update_state`` are
-    what ConversationHandler itself uses (PTB 20-22), and the change is persisted.
-    """
-    for handler in app.handlers.get(0, []):
-        if isinstance(handler, ConversationHandler):
-            handler._update_state(ConversationHandler.END, handler._get_key(update))
 
 
 def end_with(handler: Callback) -> Callable[[Update, SamenContext], Coroutine[Any, Any, int]]:

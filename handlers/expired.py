@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from telegram import Update
 
-from handlers.common import send_with_menu
+from bot.channels.telegram.conversation import run_step
+from bot.chat.conversation import Conversation
+from bot.chat.message import Reply
 from handlers.context import SamenContext
 
 
+async def choice_expired(conversation: Conversation) -> None:
+    await conversation.acknowledge(conversation.t._("This button no longer works."))
+    await conversation.say(
+        Reply(conversation.t._("That button no longer works. Here is the menu."), menu=True)
+    )
+
+
 async def button_expired(update: Update, ctx: SamenContext) -> None:
-    query = update.callback_query
-    if query is not None:
-        await query.answer(ctx.t._("This button no longer works."))
-    await send_with_menu(update, ctx, ctx.t._("That button no longer works. Here is the menu."))
+    """The same, for journeys not yet converted to the conversation layer."""
+    await run_step(choice_expired, update, ctx)

@@ -6,92 +6,21 @@ nothing to see under "My data", so they get the way to agree instead.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from babel import Locale
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.buttons import Prefix, encode
+
+# The menu's actions and labels are channel-neutral (bot/chat/menu.py); journeys not yet
+# converted to the conversation layer still import them from here.
+from bot.channels.telegram.render import main_menu as main_menu
+from bot.chat.menu import MAX_LABEL as MAX_LABEL
+from bot.chat.menu import MENU_LABELS as MENU_LABELS
+from bot.chat.menu import MenuAction as MenuAction
+from bot.chat.menu import menu_action as menu_action
+from bot.chat.menu import menu_label_index as menu_label_index
 from bot.config import SUPPORTED_LANGUAGES
-from bot.i18n import N_, Catalogs, Translator
-
-
-class MenuAction(StrEnum):
-    MY_DATA = "my_data"
-    LANGUAGE = "language"
-    HELP = "help"
-    PRIVACY = "privacy"
-    ACTIVITIES = "activities"
-    BACK = "back"  # leave a temporary keyboard (e.g. "share my location") for the menu
-    CALL_ME = "call_me"
-    HELP_OUT = "help_out"
-    CHECKINS = "checkins"
-
-
-MENU_LABELS: dict[MenuAction, str] = {
-    MenuAction.MY_DATA: N_("📋 My data"),
-    MenuAction.LANGUAGE: N_("🌐 Language"),
-    MenuAction.HELP: N_("❓ Help"),
-    MenuAction.PRIVACY: N_("🔒 Privacy"),
-    MenuAction.ACTIVITIES: N_("🔎 Activities"),
-    MenuAction.BACK: N_("⬅️ Back to the menu"),
-    MenuAction.CALL_ME: N_("📞 Call me"),
-    MenuAction.HELP_OUT: N_("🤝 I want to help"),
-    MenuAction.CHECKINS: N_("💬 Check-ins"),
-}
-
-
-def main_menu(t: Translator, *, consented: bool) -> ReplyKeyboardMarkup:
-    if consented:
-        rows = [
-            [MenuAction.ACTIVITIES],
-            [MenuAction.CALL_ME, MenuAction.HELP_OUT],
-            [MenuAction.CHECKINS],
-            [MenuAction.MY_DATA],
-            [MenuAction.LANGUAGE, MenuAction.HELP],
-        ]
-    else:
-        # Browsing activities stores nothing, so it works before consent too.
-        rows = [
-            [MenuAction.ACTIVITIES],
-            [MenuAction.PRIVACY],
-            [MenuAction.LANGUAGE, MenuAction.HELP],
-        ]
-    return ReplyKeyboardMarkup(
-        [[t._(MENU_LABELS[action]) for action in row] for row in rows],
-        resize_keyboard=True,
-        is_persistent=True,
-        input_field_placeholder=t._("Type a few words or tap a button"),
-    )
-
-
-# Labels the menu once had: a phone keeps showing an old keyboard until Samen
-# sends a new one, so a tap on an old label must still work.
-FORMER_LABELS: dict[str, MenuAction] = {
-    "💬 Check-ins": MenuAction.CHECKINS,  # Dutch until "💬 Dagelijks berichtje"
-}
-
-
-def menu_label_index(catalogs: Catalogs) -> dict[str, MenuAction]:
-    """Every menu label in every language, and former ones, so a tap always works."""
-    current = {
-        _normalise(catalogs.get(lang)._(label)): action
-        for lang in catalogs.languages
-        for action, label in MENU_LABELS.items()
-    }
-    return {_normalise(label): action for label, action in FORMER_LABELS.items()} | current
-
-
-def _normalise(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-# Longer than any menu label; longer texts need no lookup.
-MAX_LABEL = 64
-
-
-def menu_action(index: dict[str, MenuAction], text: str) -> MenuAction | None:
-    return index.get(_normalise(text))
+from bot.i18n import Translator
 
 
 def language_name(language: str) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
+from bot.channels.telegram.conversation import run_step
 from bot.services.activities.catalog import When
 from bot.services.activities.kinds import KIND_LABELS, Kind
 from bot.services.callme.requests import Topic
@@ -36,7 +37,7 @@ from handlers.context import SamenContext
 from handlers.helplines import body_emergency_help, despair_help
 from handlers.mydata.screens import show_my_data
 from handlers.typed_choices import press_typed_choice
-from handlers.volunteers.desk import show_help_out
+from handlers.volunteers.profile import show_help_out
 
 # "112" or "113" typed on its own is a call for help, not a postcode (which has 4 digits,
 # but the activities' postcode handler takes 3 to 5 to answer typos kindly).
@@ -228,7 +229,7 @@ async def _stop(update: Update, ctx: SamenContext, _: Understood) -> None:
                 "Tap “🔕 Stop all messages” below. You can turn them on again at any time."
             ),
         )
-    await show_my_data(update, ctx)
+    await run_step(show_my_data, update, ctx)
 
 
 async def _delete(update: Update, ctx: SamenContext, _: Understood) -> None:
@@ -242,7 +243,7 @@ async def _delete(update: Update, ctx: SamenContext, _: Understood) -> None:
                 "Tap “🗑 Delete everything” below. I will ask you once more before I delete."
             ),
         )
-    await show_my_data(update, ctx)
+    await run_step(show_my_data, update, ctx)
 
 
 async def _how(update: Update, ctx: SamenContext, _: Understood) -> None:

@@ -13,9 +13,8 @@ from handlers.common import edit_buttons, send_with_menu
 from handlers.context import SamenContext
 from handlers.keyboards import MAX_LABEL, MenuAction, language_choice, menu_action
 from handlers.listen import answer_typed
-from handlers.mydata.screens import show_my_data
 from handlers.start import show_privacy
-from handlers.volunteers.desk import show_help_out
+from handlers.volunteers.profile import show_help_out
 
 
 async def show_menu(update: Update, ctx: SamenContext) -> None:
@@ -93,9 +92,7 @@ async def on_text(update: Update, ctx: SamenContext) -> None:
         return
     text = message.text
     action = menu_action(ctx.bot_data.menu_index, text) if len(text) <= MAX_LABEL else None
-    if action is MenuAction.MY_DATA:
-        await show_my_data(update, ctx)
-    elif action is MenuAction.LANGUAGE:
+    if action is MenuAction.LANGUAGE:
         await ask_language(update, ctx)
     elif action is MenuAction.HELP:
         await show_help(update, ctx)

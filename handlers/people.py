@@ -6,6 +6,7 @@ from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ApplicationHandlerStop
 
+from bot.channels.telegram.conversation import CHANNEL
 from bot.i18n import Translator
 from bot.services.residents import Status
 from handlers.common import guess_language
@@ -30,6 +31,7 @@ async def load_person(update: object, ctx: SamenContext) -> None:
     ctx.t = translator_for(ctx, user.language_code)
     if _moves_on(update, ctx):
         leave_conversations(ctx.application, update)
+        await ctx.runtime.questions.close((CHANNEL, user.id))
     if resident is not None and update.my_chat_member is not None:
         await _track_block(update.my_chat_member, ctx)
     elif resident is not None and resident.status is Status.UNREACHABLE and update.message:

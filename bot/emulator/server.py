@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from bot.emulator import botapi, people
-from bot.emulator.botapi import Upload
+from bot.emulator.messages import Upload
 from bot.emulator.state import EmulatorState, Realism
 from bot.emulator.validation import ApiError, JSONDict, decode_value
 from bot.emulator.webhook import webhook_pusher

@@ -12,6 +12,7 @@ from bot.i18n import Catalogs
 from bot.services.activities.catalog import Activities
 from bot.services.activities.reminders import Reminders
 from bot.services.activities.sources import Sources
+from bot.services.applications import Applications
 from bot.services.audit import Audit
 from bot.services.broadcasts import Broadcasts
 from bot.services.callme.requests import CallPolicy, CallRequests
@@ -45,6 +46,7 @@ class Services:
     audit: Audit
     broadcasts: Broadcasts
     volunteers: Volunteers
+    applications: Applications
     call_requests: CallRequests
     activities: Activities
     reminders: Reminders
@@ -93,6 +95,9 @@ class Services:
             broadcasts=Broadcasts(db, clock, outbox, audit, counts, texts),
             stats=Stats(db, clock, zone, min_count),
             volunteers=volunteers,
+            applications=Applications(
+                db, clock, roles, outbox, counts, texts, default_language, volunteers
+            ),
             call_requests=call_requests,
             activities=activities,
             reminders=Reminders(db, clock, outbox, texts, checkin_policy),

@@ -42,6 +42,8 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("selfcheck_subscriptions", "telegram_id"),
     ("selfcheck_rounds", "telegram_id"),
     ("conversations", "telegram_id"),
+    # The question Samen left open (bot/chat/questions.py), keyed by channel and person.
+    ("open_questions", "person_id"),
     ("roles", "telegram_id"),
     # A coordinator's own announcements; audit entries about a person.
     ("broadcasts", "author_id"),
@@ -155,6 +157,7 @@ SHOWN_IN_MY_DATA: dict[str, str] = {
     "selfcheck_subscriptions": "selfcheck_consent",
     "selfcheck_rounds": "selfchecks",
     "conversations": "conversations",
+    "open_questions": "conversations",
     "broadcasts": "announcements",
     "audit_log": "audit_entries",
 }
@@ -174,7 +177,8 @@ _HOLDING_COUNTS = {
     "activity_changes": "SELECT COUNT(*) FROM activity_changes WHERE changed_by = :person",
     "invites_used": "SELECT COUNT(*) FROM volunteer_invites WHERE used_by = :person",
     "conversations": "SELECT (SELECT COUNT(*) FROM conversations WHERE telegram_id = :person)"
-    " + (SELECT COUNT(*) FROM activity_drafts WHERE telegram_id = :person)",
+    " + (SELECT COUNT(*) FROM activity_drafts WHERE telegram_id = :person)"
+    " + (SELECT COUNT(*) FROM open_questions WHERE person_id = :person)",
 }
 
 

@@ -89,6 +89,7 @@ def call_me_conversation(
         entry_points=[
             MessageHandler(private & MenuLabel(index, MenuAction.CALL_ME), call_me),
             CallbackQueryHandler(call_me_button, pattern=matches(Prefix.CALL_ME)),
+            CallbackQueryHandler(another_number, pattern=matches(Prefix.CALL_NUMBER)),
         ],
         states={ASK_PHONE: phone_state},
     )
@@ -138,7 +139,20 @@ async def call_me_button(update: Update, ctx: SamenContext) -> str | int:
     return await _ask_phone(update, ctx)
 
 
-async def _ask_phone(update: Update, ctx: SamenContext) -> str | int:
+async def another_number(update: Update, ctx: SamenContext) -> str | int:
+    """cbn:<topic|->: the resident wants a call on another number than the one Samen has."""
+    query = update.callback_query
+    if query is None:
+        return ConversationHandler.END
+    await query.answer()
+    await drop_buttons(update)
+    (topic,) = args_of(query.data)
+    if ctx.user_data is not None and topic != "-":
+        ctx.user_data[_PRESET_TOPIC] = topic
+    return await _ask_phone(update, ctx, use_known=False)
+
+
+async def _ask_phone(update: Update, ctx: SamenContext, use_known: bool = True) -> str | int:
     chat = update.effective_chat
     if chat is None:
         return ConversationHandler.END
@@ -148,6 +162,10 @@ async def _ask_phone(update: Update, ctx: SamenContext) -> str | int:
     task = await ctx.services.call_requests.open_request(ctx.resident.telegram_id)
     if task is not None:
         await show_request(update, ctx, task)
+        return ConversationHandler.END
+    known = await ctx.services.call_requests.known_phone(ctx.resident.telegram_id)
+    if use_known and known is not None:
+        await _offer_known_number(ctx, chat.id, known)
         return ConversationHandler.END
     keyboard = ReplyKeyboardMarkup(
         [
@@ -268,6 +286,27 @@ async def _ask_moment(update: Update, ctx: SamenContext, phone: str) -> int:
         reply_markup=_moment_buttons(ctx, phone, str(topic)),
     )
     return ConversationHandler.END
+
+
+async def _offer_known_number(ctx: SamenContext, chat_id: int, phone: str) -> None:
+    """Samen has their number: straight to the moment, with a way to give another one."""
+    preset = ctx.user_data.pop(_PRESET_TOPIC, None) if ctx.user_data is not None else None
+    topic = str(preset) if preset in {t.value for t in Topic} else "-"
+    moments = _moment_buttons(ctx, phone, topic)
+    another = InlineKeyboardButton(
+        ctx.t._("📱 Another number"), callback_data=encode(Prefix.CALL_NUMBER, topic)
+    )
+    await ctx.bot.send_message(
+        chat_id,
+        ctx.t._(
+            "<b>A volunteer will call you</b> 📞\n\n"
+            "We will call <b>%(phone)s</b>. Another number? "
+            "Tap “📱 Another number” below.\n\n"
+            "When would you like to be called?",
+            phone=display_phone(phone),
+        ),
+        reply_markup=InlineKeyboardMarkup([*moments.inline_keyboard, [another]]),
+    )
 
 
 def _moment_buttons(ctx: SamenContext, phone: str, topic: str) -> InlineKeyboardMarkup:

@@ -100,16 +100,22 @@ async def team(bot: SamenBot, client: EmulatorClient) -> tuple[Person, Person, P
     return anna, piet, kees, coordinator
 
 
-async def ask_for_call(anna: Person, topic: str | None = "☕ Gewoon een praatje") -> Entry:
+async def ask_for_call(
+    anna: Person, topic: str | None = "☕ Gewoon een praatje", known: bool = False
+) -> Entry:
+    """Anna asks for a call on 06 12 34 56 78: she shares it, or Samen has it (``known``)."""
     await anna.tap("📞 Bel mij")
-    question = await anna.expect("Op welk nummer kunnen we u bellen?")
-    assert "📱 Mijn telefoonnummer delen" in keyboard_of(question)
-    await anna.client.tap_reply_button(
-        anna.user_id, "📱 Mijn telefoonnummer delen", phone_number="+31612345678"
-    )
-    thanks = await anna.expect("We bellen 06 12 34 56 78")
-    assert "📞 Bel mij" in keyboard_of(thanks)  # the menu is back
-    moments = await anna.expect("Wanneer wilt u gebeld worden?")
+    if known:
+        moments = await anna.expect("We bellen 06 12 34 56 78. Een ander nummer?")
+    else:
+        question = await anna.expect("Op welk nummer kunnen we u bellen?")
+        assert "📱 Mijn telefoonnummer delen" in keyboard_of(question)
+        await anna.client.tap_reply_button(
+            anna.user_id, "📱 Mijn telefoonnummer delen", phone_number="+31612345678"
+        )
+        thanks = await anna.expect("We bellen 06 12 34 56 78")
+        assert "📞 Bel mij" in keyboard_of(thanks)  # the menu is back
+        moments = await anna.expect("Wanneer wilt u gebeld worden?")
     await anna.press(moments, buttons_of(moments)[0])
     topics = await anna.expect("Waar wilt u over praten?")
     await anna.press(topics, topic or "Overslaan")
@@ -219,6 +225,33 @@ async def test_release_and_cancel(
     await anna.client.press(anna.user_id, open_request["message_id"] or 0, "cbx:1", forge=True)
     await anna.expect_toast("Dit verzoek is niet meer open")
     assert await bot.query("SELECT status FROM call_requests") == [("cancelled",)]
+
+
+async def test_a_second_request_uses_the_number_samen_has_or_another(
+    bot: SamenBot, team: tuple[Person, Person, Person, Person]
+) -> None:
+    anna, piet, _kees, _coordinator = team
+    await ask_for_call(anna)
+    await piet.expect("New call-back request #1")
+    await anna.tap("📞 Bel mij")
+    await anna.press(await anna.expect("U hebt al gevraagd"), "❌ Mijn verzoek intrekken")
+    await anna.expect("Uw verzoek is ingetrokken.")
+    # Asked again: no question for the number she gave, the moments come at once.
+    await anna.tap("📞 Bel mij")
+    known = await anna.expect("We bellen 06 12 34 56 78. Een ander nummer?")
+    assert "Wanneer wilt u gebeld worden?" in text_of(known)
+    assert buttons_of(known)[-1] == "📱 Ander nummer"
+    assert len(buttons_of(known)) > 1  # the moments above it
+    await anna.press(known, "📱 Ander nummer")
+    await anna.expect("Op welk nummer kunnen we u bellen?")
+    await anna.say("023 123 4567")
+    await anna.expect("We bellen 023 123 45 67")
+    moments = await anna.expect("Wanneer wilt u gebeld worden?")
+    await anna.press(moments, buttons_of(moments)[0])
+    await anna.press(await anna.expect("Waar wilt u over praten?"), "Overslaan")
+    done = await anna.expect("Uw verzoek is binnen.")
+    assert "023 123 45 67" in text_of(done)
+    assert await bot.query("SELECT phone FROM call_requests WHERE id = 2") == [("+31231234567",)]
 
 
 async def test_escalations_with_the_clock_and_purge(

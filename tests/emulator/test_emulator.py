@@ -26,9 +26,10 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.emulator.client import EmulatorClient, EmulatorError
+from bot.emulator.formatting import parse_html, parse_markdown_v2
 from bot.emulator.server import EmulatorServer
 from bot.emulator.state import EmulatorState, Realism, max_in_window
-from bot.emulator.validation import ApiError, parse_html, parse_markdown_v2
+from bot.emulator.validation import ApiError
 
 TOKEN = "123456:TEST-TOKEN"
 ANNA = 42

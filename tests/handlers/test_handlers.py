@@ -7,6 +7,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.app import SamenApplication
+from bot.channels.telegram.conversation import run_step
 from bot.emulator.client import EmulatorClient
 from bot.runtime import Runtime
 from bot.services.residents import Status
@@ -119,7 +120,11 @@ async def test_stopping_messages_from_a_typed_route_asks_first(
     app: SamenApplication, feeder: Feeder, client: EmulatorClient, runtime: Runtime
 ) -> None:
     """The typed "stop sending" route (another journey) reaches the same confirmation."""
-    app.add_handler(CommandHandler("stopsturen", ask_to_stop_messages), group=1)
+
+    async def stop_sending(update: Update, ctx: SamenContext) -> None:
+        await run_step(ask_to_stop_messages, update, ctx)
+
+    app.add_handler(CommandHandler("stopsturen", stop_sending), group=1)
     await feeder.text("/stopsturen")
     assert any("Samen bewaart niets over u" in text for text in await bot_texts(client))
 

@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import to_iso
 from bot.db import Database
 from bot.services import Services
+from bot.services.callme.moments import daytime_between, moments_ahead
 from bot.services.callme.phones import (
     PhoneProblem,
     PhoneRefused,
@@ -21,6 +23,7 @@ from bot.services.callme.phones import (
 )
 from bot.services.callme.requests import (
     CallOutcome,
+    CallPolicy,
     ClaimResult,
     DayPart,
     OutcomeResult,
@@ -28,10 +31,9 @@ from bot.services.callme.requests import (
     RequestRefused,
     TaskStatus,
     Topic,
-    daytime_between,
-    moments_ahead,
 )
 from bot.services.outbox import OutMessage
+from bot.services.quiet import QuietHours
 from bot.services.residents import Status
 from bot.services.roles import Role
 from tests.conftest import FakeClock
@@ -260,6 +262,38 @@ async def test_request_is_offered_to_every_volunteer_on_duty(
     assert "When: today, 12:00–17:00" in offer.text  # the clock stands on that Saturday
 
 
+async def test_the_number_samen_has_is_offered_again(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await people(services, db)
+    assert await services.call_requests.known_phone(RESIDENT) is None
+    await services.checkins.set_days(RESIDENT, 127)
+    await services.checkins.set_time(RESIDENT, time(10))
+    await services.checkins.set_safety_net(RESIDENT, "+31612345678")
+    assert await services.call_requests.known_phone(RESIDENT) == "+31612345678"
+    clock.advance(minutes=5)
+    task_id = await request(services, "023 123 4567")  # a newer number: that one
+    assert await services.call_requests.known_phone(RESIDENT) == "+31231234567"
+    assert await services.call_requests.known_phone(PIET) is None  # only their own
+    await services.call_requests.cancel(task_id, RESIDENT)
+    clock.advance(days=31)
+    await services.call_requests.purge_closed()
+    assert await services.call_requests.known_phone(RESIDENT) == "+31612345678"
+    await services.checkins.set_safety_net(RESIDENT, None)
+    assert await services.call_requests.known_phone(RESIDENT) is None
+
+
+async def test_a_known_number_no_longer_callable_is_not_offered(
+    db: Database, clock: FakeClock
+) -> None:
+    belgian = Services.create(db, clock, call_policy=CallPolicy(regions=("BE", "NL")))
+    await people(belgian, db)
+    await request(belgian, "+32 470 12 34 56")
+    assert await belgian.call_requests.known_phone(RESIDENT) == "+32470123456"
+    dutch = Services.create(db, clock, call_policy=CallPolicy(regions=("NL",)))
+    assert await dutch.call_requests.known_phone(RESIDENT) is None
+
+
 async def test_one_open_request_per_resident(services: Services, db: Database) -> None:
     await people(services, db)
     await request(services)
@@ -366,6 +400,35 @@ async def test_claim_settles_the_other_offers_and_tells_the_resident(
     assert (await services.call_requests.claim(task_id, KEES))[0] is ClaimResult.ALREADY_YOURS
     assert (await services.call_requests.claim(task_id, PIET))[0] is ClaimResult.TAKEN
     assert len(await outbox(db)) == 4
+
+
+async def test_news_for_the_resident_waits_for_the_end_of_quiet_hours(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await people(services, db)
+    clock.now = local(2026, 11, 28, 14, 0)
+    task_id = await request(services)
+    clock.now = local(2026, 11, 28, 22, 15)  # Kees takes it late in the evening
+    await services.call_requests.claim(task_id, KEES)
+    clock.now = local(2026, 11, 29, 7, 50)  # and gives it back before breakfast
+    await services.call_requests.release(task_id, KEES)
+    clock.now = local(2026, 11, 29, 9, 0)
+    await services.call_requests.claim(task_id, PIET)
+    rows = await db.fetchall(
+        "SELECT not_before, created_at FROM outbox WHERE recipient_id = ? ORDER BY id",
+        (RESIDENT,),
+    )
+    morning = to_iso(local(2026, 11, 29, 8, 0))
+    assert [(r[0] == morning, r[0] == r[1]) for r in rows] == [
+        (True, False),  # taken at 22:15: told at 08:00
+        (True, False),  # given back at 07:50: told at 08:00, after the first
+        (False, True),  # taken at 09:00: told at once
+    ]
+    # Volunteers and coordinators are not held: Piet's offer after the release went at once.
+    held = await db.fetchall(
+        "SELECT 1 FROM outbox WHERE recipient_id != ? AND not_before > created_at", (RESIDENT,)
+    )
+    assert held == []
 
 
 async def test_only_volunteers_can_claim(services: Services, db: Database) -> None:
@@ -652,21 +715,23 @@ async def test_held_counts_per_volunteer_in_one_query(services: Services, db: Da
 
 def test_settings_and_their_defaults() -> None:
     from bot.config import ConfigError, load_settings
-    from bot.services.callme.requests import CallPolicy
 
     policy = CallPolicy.from_settings(load_settings())
     assert policy.escalate_after == timedelta(hours=2)
     assert policy.retention == timedelta(days=30)
     assert policy.daytime == (time(8), time(21))
+    assert policy.quiet == QuietHours(time(21), time(8))
     custom = load_settings(
         SAMEN_TASK_ESCALATE_AFTER="PT90M",
         SAMEN_PHONE_RETENTION_DAYS="7",
         SAMEN_DAYTIME="09:00-17:30",
+        SAMEN_QUIET_HOURS="22:30-07:00",
     )
     policy = CallPolicy.from_settings(custom)
     assert policy.escalate_after == timedelta(minutes=90)
     assert policy.retention == timedelta(days=7)
     assert policy.daytime == (time(9), time(17, 30))
+    assert policy.quiet == QuietHours(time(22, 30), time(7))
     for name, value in (
         ("SAMEN_DAYTIME", "21:00-08:00"),
         ("SAMEN_DAYTIME", "mornings"),

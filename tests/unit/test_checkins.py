@@ -25,12 +25,12 @@ from bot.services.care.schedule import (
     EVERY_DAY,
     WEEKDAYS,
     CheckinPolicy,
-    QuietHours,
     next_slot,
     parse_time,
     slot_moment,
 )
 from bot.services.outbox import Outcome, Result
+from bot.services.quiet import QuietHours
 from bot.services.residents import Status
 from tests.conftest import FakeClock
 

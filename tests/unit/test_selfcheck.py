@@ -12,7 +12,7 @@ from bot.buttons import Prefix, decode
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.services import Services
-from bot.services.care.schedule import CheckinPolicy, QuietHours
+from bot.services.care.schedule import CheckinPolicy
 from bot.services.care.selfcheck import (
     ITEMS,
     Band,
@@ -28,6 +28,7 @@ from bot.services.care.selfcheck import (
     score,
 )
 from bot.services.outbox import OutMessage
+from bot.services.quiet import QuietHours
 from bot.services.residents import Status
 from bot.services.stats import Few, Later
 from tests.conftest import FakeClock

@@ -183,7 +183,7 @@ async def test_ids_of_erased_rows_are_not_given_out_again(services: Services, db
     """Erasure deletes the newest rows; the next rows still get new ids."""
     await services.residents.give_consent(ANNA, "Anna", "nl")
     await services.roles.grant(900, Role.COORDINATOR, granted_by=None)
-    assert await services.volunteers.apply(ANNA) == "sent"
+    assert await services.applications.apply(ANNA) == "sent"
     draft = await services.broadcasts.draft(ANNA, "nl", "Hallo", None)
     await services.outbox.enqueue(NewRow(ANNA, OutMessage("Hallo"), kind="test"))
     ids_before = {
@@ -195,7 +195,7 @@ async def test_ids_of_erased_rows_are_not_given_out_again(services: Services, db
     await services.privacy.erase(ANNA)
 
     await services.residents.give_consent(ANNA + 1, "Bert", "nl")
-    assert await services.volunteers.apply(ANNA + 1) == "sent"
+    assert await services.applications.apply(ANNA + 1) == "sent"
     again = await services.broadcasts.draft(ANNA + 1, "nl", "Hallo", None)
     await services.outbox.enqueue(NewRow(ANNA + 1, OutMessage("Hallo"), kind="test"))
     for table in ("volunteer_applications", "broadcasts", "outbox"):

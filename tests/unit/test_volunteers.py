@@ -8,12 +8,11 @@ from datetime import timedelta
 from bot.clock import to_iso
 from bot.db import Database
 from bot.services import Services
+from bot.services.applications import ApplyResult, DecideResult
 from bot.services.callme.requests import CallOutcome, TaskStatus, Topic
 from bot.services.outbox import EMPTY_PAYLOAD, OutMessage
 from bot.services.roles import Role
 from bot.services.volunteers import (
-    ApplyResult,
-    DecideResult,
     InviteResult,
     clean_name,
     invite_link,
@@ -98,8 +97,8 @@ async def test_profile_changes(services: Services) -> None:
 async def test_application_approved(services: Services, db: Database) -> None:
     await services.roles.sync_config_coordinators([COORDINATOR, COORDINATOR + 1])
     await services.residents.give_consent(RESIDENT, "Anna", "nl")
-    assert await services.volunteers.apply(RESIDENT) is ApplyResult.SENT
-    assert await services.volunteers.apply(RESIDENT) is ApplyResult.PENDING
+    assert await services.applications.apply(RESIDENT) is ApplyResult.SENT
+    assert await services.applications.apply(RESIDENT) is ApplyResult.PENDING
     asks = await db.fetchall(
         "SELECT id, recipient_id, payload FROM outbox WHERE kind = 'application' ORDER BY id"
     )
@@ -116,20 +115,20 @@ async def test_application_approved(services: Services, db: Database) -> None:
         "UPDATE outbox SET status = 'sent', message_id = 9 WHERE id = ?", (asks[1][0],)
     )
 
-    result = await services.volunteers.decide(application_id, COORDINATOR, approve=True)
+    result = await services.applications.decide(application_id, COORDINATOR, approve=True)
     assert result == (DecideResult.APPROVED, "Anna")
     assert await services.roles.has(RESIDENT, Role.VOLUNTEER)
     profile = await services.volunteers.get(RESIDENT)
     assert profile is not None and profile.on_duty and profile.languages == ("nl",)
-    again = await services.volunteers.decide(application_id, COORDINATOR + 1, approve=False)
+    again = await services.applications.decide(application_id, COORDINATOR + 1, approve=False)
     assert again == (DecideResult.ALREADY_DECIDED, "Anna")
     assert await services.roles.has(RESIDENT, Role.VOLUNTEER)
     edits = await db.fetchall("SELECT recipient_id FROM outbox WHERE edit_of = ?", (asks[1][0],))
     assert [r[0] for r in edits] == [COORDINATOR + 1]
     answer = await db.fetchall("SELECT payload FROM outbox WHERE recipient_id = ?", (RESIDENT,))
     assert len(answer) == 1
-    assert await services.volunteers.apply(RESIDENT) is ApplyResult.ALREADY
-    assert (await services.volunteers.decide(9999, COORDINATOR, approve=True))[0] is (
+    assert await services.applications.apply(RESIDENT) is ApplyResult.ALREADY
+    assert (await services.applications.decide(9999, COORDINATOR, approve=True))[0] is (
         DecideResult.UNKNOWN
     )
 
@@ -137,15 +136,15 @@ async def test_application_approved(services: Services, db: Database) -> None:
 async def test_application_declined(services: Services, db: Database) -> None:
     await services.roles.sync_config_coordinators([COORDINATOR])
     await services.residents.give_consent(RESIDENT, "Anna", "en")
-    await services.volunteers.apply(RESIDENT)
+    await services.applications.apply(RESIDENT)
     row = await db.fetchone("SELECT id FROM volunteer_applications")
     assert row is not None
-    result = await services.volunteers.decide(int(row[0]), COORDINATOR, approve=False)
+    result = await services.applications.decide(int(row[0]), COORDINATOR, approve=False)
     assert result == (DecideResult.DECLINED, "Anna")
     assert not await services.roles.has(RESIDENT, Role.VOLUNTEER)
     answer = await db.fetchall("SELECT payload FROM outbox WHERE recipient_id = ?", (RESIDENT,))
     assert "cannot add you" in OutMessage.from_json(answer[0][0]).text
-    assert await services.volunteers.apply(RESIDENT) is ApplyResult.SENT  # may ask again later
+    assert await services.applications.apply(RESIDENT) is ApplyResult.SENT  # may ask again later
 
 
 async def _rows_mentioning(db: Database, value: object) -> list[str]:
@@ -162,7 +161,7 @@ async def test_erasure_removes_everything_personal(services: Services, db: Datab
     await services.residents.give_consent(VOLUNTEER, "Piet", "en")
     invite = await services.volunteers.create_invite(COORDINATOR)
     await services.volunteers.redeem_invite(invite.code, VOLUNTEER, "Piet", "en")
-    await services.volunteers.apply(RESIDENT)
+    await services.applications.apply(RESIDENT)
     key = services.call_requests.moments()[0].key
     task = await services.call_requests.create_request(RESIDENT, "0612345678", key, Topic.WORRIED)
     await services.call_requests.claim(task.id, VOLUNTEER)
@@ -202,7 +201,7 @@ async def test_a_decision_counts_only_for_the_application_asked_about(
     question was swallowed as a duplicate: the old question must not decide about them."""
     await services.roles.sync_config_coordinators([COORDINATOR])
     await services.residents.give_consent(RESIDENT, "Piet", "nl")
-    await services.volunteers.apply(RESIDENT)
+    await services.applications.apply(RESIDENT)
     (old_id,) = [r[0] for r in await db.fetchall("SELECT id FROM volunteer_applications")]
     await services.privacy.erase(RESIDENT)
     clock.advance(minutes=5)
@@ -211,7 +210,7 @@ async def test_a_decision_counts_only_for_the_application_asked_about(
         "INSERT INTO volunteer_applications (id, telegram_id, created_at) VALUES (?, ?, ?)",
         (old_id, OTHER, to_iso(clock.now)),
     )
-    assert await services.volunteers.decide(old_id, COORDINATOR, approve=True) == (
+    assert await services.applications.decide(old_id, COORDINATOR, approve=True) == (
         DecideResult.UNKNOWN,
         "",
     )
@@ -221,14 +220,14 @@ async def test_a_decision_counts_only_for_the_application_asked_about(
 
     # A coordinator who was never asked (appointed later) cannot decide by forged data.
     await db.execute("DELETE FROM volunteer_applications")
-    await services.volunteers.apply(OTHER)
+    await services.applications.apply(OTHER)
     (new_id,) = [r[0] for r in await db.fetchall("SELECT id FROM volunteer_applications")]
     assert new_id > old_id
     await services.roles.grant(COORDINATOR + 1, Role.COORDINATOR, granted_by=None)
-    assert (await services.volunteers.decide(new_id, COORDINATOR + 1, approve=True))[0] is (
+    assert (await services.applications.decide(new_id, COORDINATOR + 1, approve=True))[0] is (
         DecideResult.UNKNOWN
     )
-    assert await services.volunteers.decide(new_id, COORDINATOR, approve=True) == (
+    assert await services.applications.decide(new_id, COORDINATOR, approve=True) == (
         DecideResult.APPROVED,
         "Quinten",
     )
@@ -241,10 +240,10 @@ async def test_a_question_waiting_for_a_decision_outlives_the_outbox_purge(
     await services.roles.sync_config_coordinators([COORDINATOR])
     await services.residents.give_consent(RESIDENT, "Anna", "nl")
     await services.residents.give_consent(OTHER, "Bert", "nl")
-    await services.volunteers.apply(RESIDENT)
-    await services.volunteers.apply(OTHER)
+    await services.applications.apply(RESIDENT)
+    await services.applications.apply(OTHER)
     first, second = [r[0] for r in await db.fetchall("SELECT id FROM volunteer_applications")]
-    await services.volunteers.decide(second, COORDINATOR, approve=False)
+    await services.applications.decide(second, COORDINATOR, approve=False)
     await db.execute(f"UPDATE outbox SET status = 'sent', payload = '{EMPTY_PAYLOAD}'")
     clock.advance(days=45)
 
@@ -252,7 +251,7 @@ async def test_a_question_waiting_for_a_decision_outlives_the_outbox_purge(
 
     remaining = await db.fetchall("SELECT ref FROM outbox")
     assert [r[0] for r in remaining] == [f"application:{first}"]  # Bert's was decided
-    assert await services.volunteers.decide(first, COORDINATOR, approve=True) == (
+    assert await services.applications.decide(first, COORDINATOR, approve=True) == (
         DecideResult.APPROVED,
         "Anna",
     )
@@ -263,11 +262,11 @@ async def test_withdrawing_before_erasure_takes_the_name_off_the_questions(
 ) -> None:
     await services.roles.sync_config_coordinators([COORDINATOR, COORDINATOR + 1])
     await services.residents.give_consent(RESIDENT, "Anna", "nl")
-    await services.volunteers.apply(RESIDENT)
+    await services.applications.apply(RESIDENT)
     delivered, waiting = [r[0] for r in await db.fetchall("SELECT id FROM outbox ORDER BY id")]
     await db.execute("UPDATE outbox SET status = 'sent' WHERE id = ?", (delivered,))
 
-    await services.volunteers.withdraw_application(RESIDENT)
+    await services.applications.withdraw_application(RESIDENT)
     await services.privacy.erase(RESIDENT)
 
     rows = await db.fetchall("SELECT id, status, edit_of, payload FROM outbox ORDER BY id")

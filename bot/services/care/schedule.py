@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.services.quiet import QuietHours
 
 EVERY_DAY = 0b1111111
 WEEKDAYS = 0b0011111
@@ -23,23 +24,9 @@ TIME_PRESETS = (time(9, 0), time(10, 30), time(13, 0), time(16, 0), time(19, 0))
 
 
 @dataclass(frozen=True)
-class QuietHours:
-    """Local hours in which nothing is sent; ``start > end`` wraps midnight."""
-
-    start: time
-    end: time
-
-    def contains(self, moment: time) -> bool:
-        moment = moment.replace(second=0, microsecond=0, tzinfo=None)
-        if self.start < self.end:
-            return self.start <= moment < self.end
-        return moment >= self.start or moment < self.end
-
-
-@dataclass(frozen=True)
 class CheckinPolicy:
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
-    quiet: QuietHours = QuietHours(time(21, 0), time(8, 0))
+    quiet: QuietHours = field(default_factory=lambda: QuietHours(time(21, 0), time(8, 0)))
     grace: timedelta = timedelta(hours=2)
     safety_window: timedelta = timedelta(hours=3)
     nudge_after: timedelta = timedelta(hours=1)

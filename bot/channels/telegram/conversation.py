@@ -1,0 +1,121 @@
+"""A Conversation on Telegram: one PTB update, the person's chat, and the PTB calls."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+from telegram import CallbackQuery, InputFile, Update
+from telegram.error import TelegramError
+
+from bot.channels.telegram.context import SamenContext
+from bot.channels.telegram.incoming import incoming_of
+from bot.channels.telegram.ptb_conversations import leave_conversations
+from bot.channels.telegram.render import inline_keyboard, markup_of
+from bot.channels.telegram.send import send_parts, shows_already, split_message
+from bot.chat.conversation import Person, consented
+from bot.chat.journeys import Step
+from bot.chat.message import Ask, Document, Reply
+from bot.chat.questions import Key, Value
+
+CHANNEL = "telegram"
+
+
+class TelegramConversation:
+    """Made once per update after ``handlers.people.load_person`` (private chats only),
+    which has loaded the resident and their translator into the context."""
+
+    def __init__(self, update: Update, ctx: SamenContext) -> None:
+        user = update.effective_user
+        chat = update.effective_chat
+        if user is None or chat is None:
+            raise ValueError("a conversation needs a person and their chat")
+        self._update = update
+        self._ctx = ctx
+        self._chat_id = chat.id
+        self._acknowledged = False
+        self.person = Person(CHANNEL, user.id, user.first_name, user.language_code)
+        self.incoming = incoming_of(update)
+        self.resident = ctx.resident
+        self.t = ctx.t
+        self.runtime = ctx.runtime
+        self.question = ctx.runtime.questions.get(self._key)
+
+    @property
+    def _key(self) -> Key:
+        return (CHANNEL, self.person.id)
+
+    @property
+    def _query(self) -> CallbackQuery | None:
+        return self._update.callback_query
+
+    async def say(self, reply: Reply) -> None:
+        markup = markup_of(reply, self.t, consented=consented(self))
+        if reply.photo is not None:
+            await self._ctx.bot.send_photo(
+                self._chat_id, reply.photo, caption=reply.text, reply_markup=markup
+            )
+            return
+        await send_parts(self._ctx.bot, self._chat_id, reply.text, markup)
+
+    async def update(self, reply: Reply) -> None:
+        query = self._query
+        keyboard = inline_keyboard(reply)
+        in_place = (
+            query is not None
+            and reply.ask is Ask.NOTHING
+            and not reply.menu
+            and reply.photo is None
+            and len(split_message(reply.text)) == 1
+        )
+        if query is None or not in_place:
+            await self.say(reply)
+        elif not shows_already(query.message, keyboard, reply.text):
+            await query.edit_message_text(reply.text, reply_markup=keyboard)
+
+    async def acknowledge(self, notice: str = "", *, alert: bool = False) -> None:
+        query = self._query
+        if query is None or self._acknowledged:
+            return
+        self._acknowledged = True
+        await query.answer(notice or None, show_alert=alert)
+
+    async def send_document(self, document: Document) -> None:
+        await self._ctx.bot.send_document(
+            self._chat_id,
+            InputFile(io.BytesIO(document.content), filename=document.name),
+            caption=document.caption or None,
+        )
+
+    async def ask(self, question: str, reply: Reply, **data: Value) -> None:
+        await self.say(reply)
+        self.question = await self.runtime.questions.open(self._key, question, data)
+
+    async def close_question(self) -> None:
+        await self.runtime.questions.close(self._key)
+        self.question = None
+
+    async def replace_earlier(self, message_id: int, text: str) -> None:
+        with contextlib.suppress(TelegramError):  # deleted by the person meanwhile
+            await self._ctx.bot.edit_message_text(text, self._chat_id, message_id)
+
+    async def forget(self) -> None:
+        await self.close_question()
+        leave_conversations(self._ctx.application, self._update)
+        self.resident = self._ctx.resident = None
+        if self._ctx.user_data is not None:
+            self._ctx.user_data.clear()
+
+    async def finish(self) -> None:
+        """A tap is always answered, so the person's app stops showing it as pending."""
+        await self.acknowledge()
+
+
+async def run_step(step: Step, update: Update, ctx: SamenContext) -> None:
+    """Run a converted journey's step from a handler not yet converted (a typed "stop"
+    opens My data): the same conversation the adapter would make, and a tap answered."""
+    if update.effective_user is None or update.effective_chat is None:
+        return  # a tap on an inline message: no chat to answer in
+    conversation = TelegramConversation(update, ctx)
+    await step(conversation)
+    await conversation.finish()

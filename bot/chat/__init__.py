@@ -1,0 +1,58 @@
+"""The channel-neutral conversation layer (issue 14): journeys written once, every
+channel renders them. Nothing here imports a messenger's SDK.
+
+The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *):
+
+- ``message``: what a journey says. ``Reply`` (text in simple HTML, ``choices`` in rows,
+  ``rows`` of a longer list, ``ask`` for a location or phone number with ``ask_also``
+  typed labels beside it, ``menu``, ``photo``), ``Choice``, ``ListRow``, ``Document``.
+  * ``Reply.placeholder``: a hint in the empty text box ("For example 2101 AB").
+  * ``choices(a, (b, c))``: rows of choices, a lone Choice being a row of its own.
+- ``incoming``: what a person did, ``Incoming`` of a ``Kind`` (TEXT, CHOICE, LOCATION,
+  CONTACT, MEDIA, COMMAND, EDITED, OTHER). A command's name is lower case, without "/"
+  and "@bot". * ``command_of(text)`` parses one for every channel.
+- ``conversation``: ``Conversation`` (one per update: ``person``, ``incoming``,
+  ``resident``, ``t``, ``runtime``, ``question``; ``say``, ``update``, ``acknowledge``,
+  ``send_document``, ``ask``, ``close_question``) and ``Person``.
+  * ``replace_earlier(message_id, text)``: change an earlier message Samen sent this
+    person (a volunteer's task card when they erase their data); best effort.
+  * ``forget()``: the person was erased: the channel closes their question and drops
+    whatever it keeps about them in memory.
+  * A tap nobody acknowledged is acknowledged (without a notice) after the step.
+  * ``consented(c)`` and ``messages_stopped(c)`` read the resident.
+- ``questions``: ``Question`` and ``QuestionStore`` (table ``open_questions``, migration
+  0013, key (channel, person id)): one open question per person, expiring after
+  ``CONVERSATION_TIMEOUT`` (15 minutes; ``bot.persistence`` uses the same), surviving a
+  restart. The store keeps them in memory too (written through, read at start), so a
+  channel knows without a query whether an update answers one. Name questions
+  "<journey>.<question>" ("mydata.postcode"); ``data`` holds short values, never typed text.
+- ``journeys``: ``Journeys`` routes by dispatch tables, in this order: a tap by its prefix
+  (well-formed data only, ``bot.buttons.decode``); a command, or a main-menu label in any
+  language, which first close the open question; an answer to the open question; any
+  other typed text. Each key has one step; a second registration is refused.
+  * ``answer(question, step, kinds=(Kind.TEXT,))``: an answer is typed text unless the
+    journey names more kinds (LOCATION, CONTACT, MEDIA); others fall through, so a voice
+    message during a postcode question still gets the offer of a call.
+  * ``route(incoming, question)`` is synchronous (PTB asks its handlers so) and
+    ``handle(conversation)`` runs the step; ``moves_on(incoming)`` says a command or
+    menu tap.
+- ``menu``: * ``MenuAction``, ``MENU_LABELS``, ``menu_label_index``, ``menu_action`` moved
+  here from handlers/keyboards.py (which still re-exports them), so routing by menu
+  label needs no channel.
+
+Each journey package has ``register(journeys)``; handlers/__init__.py calls them.
+A step is ``async def step(c: Conversation) -> None``. Button data is made with
+``bot.buttons.encode``; a step reads its arguments with ``args_of(c.incoming.data)``.
+
+Telegram (bot/channels/telegram/): ``JourneysHandler`` is the first handler in PTB's
+group 0 and claims only what a registered journey handles; the rest still reaches the
+old PTB handlers. ``run_step(step, update, ctx)`` lets an old handler lead into a
+converted step. Telegram-only helpers moved there too (``send.split_message``,
+``send.shows_already``, ``render.main_menu``, ``context.SamenContext``); handlers/common.py,
+handlers/keyboards.py and handlers/context.py re-export them for unconverted journeys.
+A Reply renders as: rows, then choices, as inline buttons; else an ask as a reply
+keyboard (the ask wins over the menu); else the menu. Choices win over the menu (the
+menu keyboard stays on screen from earlier messages). ``update`` edits the tapped
+message unless it shows this already, and says anew after a typed message or with a
+menu, ask or photo.
+"""

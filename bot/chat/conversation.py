@@ -1,0 +1,70 @@
+"""What a journey talks to: one Conversation per incoming update, made by a channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.chat.incoming import Incoming
+from bot.chat.message import Document, Reply
+from bot.chat.questions import Question, Value
+from bot.i18n import Translator
+from bot.runtime import Runtime
+from bot.services.residents import Resident, Status
+
+
+@dataclass(frozen=True)
+class Person:
+    channel: str  # "telegram" | "whatsapp"
+    id: int  # the id Samen's services key on (today: resident_id = Telegram user id)
+    first_name: str
+    language_code: str | None
+
+
+class Conversation(Protocol):
+    """One update's conversation with one person. ``resident`` and ``t`` are loaded once
+    per update; a journey that changes them (a new language, an erasure) sets them."""
+
+    person: Person
+    incoming: Incoming
+    resident: Resident | None
+    t: Translator
+    runtime: Runtime
+    question: Question | None  # the open question, from Samen's own store
+
+    async def say(self, reply: Reply) -> None:
+        """A new message (Telegram: several, cut between lines, when it is long)."""
+
+    async def update(self, reply: Reply) -> None:
+        """Change the message the tapped choice was on; nothing when it shows this already.
+        Not after a tap (a typed message), or with a menu or an ask: a new message."""
+
+    async def acknowledge(self, notice: str = "", *, alert: bool = False) -> None:
+        """Answer a tap, with a short notice if given (Telegram: answerCallbackQuery).
+        A tap nobody acknowledged is answered without a notice after the step."""
+
+    async def send_document(self, document: Document) -> None: ...
+
+    async def ask(self, question: str, reply: Reply, **data: Value) -> None:
+        """Say ``reply`` and leave ``question`` open: the next answer goes to its step."""
+
+    async def close_question(self) -> None: ...
+
+    async def replace_earlier(self, message_id: int, text: str) -> None:
+        """Replace the text of an earlier message Samen sent this person (the id the
+        channel gave it), taking its choices off; a message already gone is skipped."""
+
+    async def forget(self) -> None:
+        """The person was erased: close their question and drop whatever the channel
+        keeps about them in memory (a language chosen before consent)."""
+
+
+def consented(conversation: Conversation) -> bool:
+    resident = conversation.resident
+    return resident is not None and resident.consent_current
+
+
+def messages_stopped(conversation: Conversation) -> bool:
+    """They stopped all messages (“📋 My data”): no screen may promise one is coming."""
+    resident = conversation.resident
+    return resident is not None and resident.status is Status.STOPPED

@@ -1,0 +1,127 @@
+"""Which step answers what a person did: dispatch tables, filled by each journey's
+``register(journeys)`` and asked by every channel.
+
+The order of precedence is the same for every channel:
+1. a tap on a choice goes to the step registered for its prefix (well-formed data only);
+2. a command goes to its step, and a tap on a main-menu label to that action's step;
+   both close the open question first (the person moved on);
+3. while a question is open, a typed text (or location, contact, media, as registered)
+   goes to the step that asked it;
+4. any other typed text goes to the text step.
+Anything else is nobody's here: ``route`` gives None and the channel answers it otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from typing import TypeVar
+
+from bot.buttons import Prefix, decode
+from bot.chat.conversation import Conversation
+from bot.chat.incoming import ANSWER_KINDS, Incoming, Kind
+from bot.chat.menu import MAX_LABEL, MenuAction, menu_action
+from bot.chat.questions import Question
+
+Step = Callable[[Conversation], Awaitable[None]]
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Journeys:
+    def __init__(self, menu_index: dict[str, MenuAction]) -> None:
+        self._menu_index = menu_index
+        self._choices: dict[Prefix, Step] = {}
+        self._answers: dict[str, tuple[Step, frozenset[Kind]]] = {}
+        self._commands: dict[str, Step] = {}
+        self._menu: dict[MenuAction, Step] = {}
+        self._text: Step | None = None
+        self._routes: dict[Kind, Callable[[Incoming, Question | None], Step | None]] = {
+            Kind.CHOICE: self._route_choice,
+            Kind.COMMAND: self._route_command,
+            Kind.TEXT: self._route_text,
+            Kind.LOCATION: self._route_answer,
+            Kind.CONTACT: self._route_answer,
+            Kind.MEDIA: self._route_answer,
+        }
+
+    # ------------------------------------------------------------------ registering
+
+    def choice(self, prefix: Prefix, step: Step) -> None:
+        """A tap whose data has this prefix."""
+        self._claim(self._choices, prefix, step)
+
+    def answer(self, question: str, step: Step, kinds: Collection[Kind] = (Kind.TEXT,)) -> None:
+        """What the person sends while ``question`` is open: typed text unless ``kinds``
+        says more (a location, a contact, a media kind)."""
+        if not set(kinds) <= ANSWER_KINDS:
+            raise ValueError(f"{question}: only {sorted(ANSWER_KINDS)} answer a question")
+        self._claim(self._answers, question, (step, frozenset(kinds)))
+
+    def command(self, names: Sequence[str], step: Step) -> None:
+        """/name, in every language (``handlers.commands.names``)."""
+        for name in names:
+            self._claim(self._commands, name.lower(), step)
+
+    def menu(self, action: MenuAction, step: Step) -> None:
+        """A main-menu label, in any language."""
+        self._claim(self._menu, action, step)
+
+    def text(self, step: Step) -> None:
+        """Anything else typed (what the words mean)."""
+        if self._text is not None:
+            raise ValueError("the text step is registered already")
+        self._text = step
+
+    @staticmethod
+    def _claim(table: dict[K, V], key: K, value: V) -> None:
+        """One step per key: a second would silently win or lose, so it is refused."""
+        if key in table:
+            raise ValueError(f"{key!r} is registered already")
+        table[key] = value
+
+    # ------------------------------------------------------------------ routing
+
+    def moves_on(self, incoming: Incoming) -> bool:
+        """A command or a tap on a main-menu label: the start of something new."""
+        return incoming.kind is Kind.COMMAND or self._menu_action(incoming) is not None
+
+    def route(self, incoming: Incoming, question: Question | None) -> Step | None:
+        """The step for this, or None when no journey registered here handles it."""
+        if self.moves_on(incoming):
+            question = None  # it closes the question
+        router = self._routes.get(incoming.kind)
+        return router(incoming, question) if router is not None else None
+
+    async def handle(self, conversation: Conversation) -> bool:
+        """Run the step for what the person did; False when nobody knows it."""
+        if self.moves_on(conversation.incoming):
+            await conversation.close_question()
+        step = self.route(conversation.incoming, conversation.question)
+        if step is None:
+            return False
+        await step(conversation)
+        return True
+
+    def _menu_action(self, incoming: Incoming) -> MenuAction | None:
+        if incoming.kind is not Kind.TEXT or len(incoming.text) > MAX_LABEL:
+            return None
+        return menu_action(self._menu_index, incoming.text)
+
+    def _route_choice(self, incoming: Incoming, _: Question | None) -> Step | None:
+        decoded = decode(incoming.data)
+        return self._choices.get(decoded[0]) if decoded is not None else None
+
+    def _route_command(self, incoming: Incoming, _: Question | None) -> Step | None:
+        return self._commands.get(incoming.command)
+
+    def _route_text(self, incoming: Incoming, question: Question | None) -> Step | None:
+        action = self._menu_action(incoming)
+        if action is not None:
+            return self._menu.get(action)
+        return self._route_answer(incoming, question) or self._text
+
+    def _route_answer(self, incoming: Incoming, question: Question | None) -> Step | None:
+        answer = self._answers.get(question.name) if question is not None else None
+        if answer is None or incoming.kind not in answer[1]:
+            return None
+        return answer[0]

@@ -1,0 +1,85 @@
+"""Reading rules: negations, typed yes and no, short forms, real words that are no typos."""
+
+from __future__ import annotations
+
+NEGATIONS = frozenset(
+    {"niet", "geen", "nooit", "niemand", "not", "no", "never", "dont", "cant", "nobody", "noone"}
+)
+
+# "Kan er niet iemand mij bellen?" is a polite question, no negation.
+POLITE_AFTER_NEGATION = frozenset({"iemand", "even", "eens", "ergens"})
+
+# Typed answers to a question with buttons.
+YES = frozenset(
+    {
+        "ja",
+        "jaa",
+        "jawel",
+        "klopt",
+        "goed",
+        "prima",
+        "oke",
+        "ok",
+        "okay",
+        "yes",
+        "yep",
+        "yeah",
+        "ya",
+        "sure",
+        "graag",
+        "zeker",
+        "correct",
+        "right",
+        "akkoord",
+    }
+)
+# A yes that answers an offer even when Samen does not know which question is open; "goed"
+# or "ok" on their own may just as well say how someone is, or end a chat.
+CLEAR_YES = frozenset({"ja", "jaa", "jawel", "yes", "yep", "yeah", "graag", "zeker", "sure"})
+NO = frozenset(
+    {
+        "nee",
+        "neen",
+        "nope",
+        "no",
+        "nah",
+        "niet",
+        "liever niet",
+        "no thanks",
+        "nee dank",
+        "nee dank je",
+        "nee bedankt",
+        "nee hoor",
+    }
+)
+
+# Short forms people type, read as the word they stand for ("ik zie het nt meer zitten").
+ABBREVIATIONS = {
+    "alsjeblieft": "alstublieft",
+    "alsjeblief": "alstublieft",
+    "asjeblieft": "alstublieft",
+    "asjeblief": "alstublieft",
+    "astublieft": "alstublieft",
+    "ajb": "alstublieft",
+    "nt": "niet",
+    "nie": "niet",
+    "mn": "mijn",
+    "zn": "zijn",
+    "k": "ik",
+    "ff": "even",
+    "pls": "please",
+    "plz": "please",
+    "thnx": "thanks",
+    "tnx": "thanks",
+    "bedank": "bedankt",
+    "ur": "your",
+    "u2": "you too",
+}
+
+# Real words that look like a typo of a lexicon word; read as themselves ("lovely" is
+# not "lonely", "bloem" not "bloed").
+NOT_TYPOS = frozenset({"lovely", "lively", "bloem"})
+
+# "Nobody" before a request in the same clause answers it: "ik heb niemand om mee te
+# praten" is loneliness, not a wish for a call.
+NOBODY = frozenset({"niemand", "nobody", "noone"})

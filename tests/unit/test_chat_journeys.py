@@ -1,0 +1,117 @@
+"""Routing in the conversation layer: taps by prefix, commands, menu labels in any
+language, answers to the open question, and the rest as typed text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.buttons import Prefix, encode
+from bot.chat.incoming import Incoming, Kind, command_of
+from bot.chat.journeys import Journeys
+from bot.chat.menu import MenuAction, menu_label_index
+from bot.chat.questions import Question
+from bot.config import load_settings
+from bot.i18n import Catalogs
+
+ASKED = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+class FakeConversation:
+    """Only what routing reads and does: the incoming update and the open question."""
+
+    def __init__(self, incoming: Incoming, question: str | None = None) -> None:
+        self.incoming = incoming
+        self.question = Question(question, {}, ASKED) if question else None
+        self.closed = 0
+        self.steps: list[str] = []
+
+    async def close_question(self) -> None:
+        self.closed += 1
+        self.question = None
+
+
+def _step(name: str) -> Any:
+    async def step(conversation: FakeConversation) -> None:
+        conversation.steps.append(name)
+
+    return step
+
+
+@pytest.fixture
+def journeys() -> Journeys:
+    catalogs = Catalogs.load(load_settings(TELEGRAM_BOT_TOKEN="1:x").zone)
+    journeys = Journeys(menu_label_index(catalogs))
+    journeys.choice(Prefix.MY_DATA, _step("my data button"))
+    journeys.command(["mydata", "gegevens"], _step("my data command"))
+    journeys.menu(MenuAction.MY_DATA, _step("my data menu"))
+    journeys.answer("mydata.postcode", _step("postcode"))
+    journeys.answer("call.phone", _step("phone"), kinds=(Kind.TEXT, Kind.CONTACT))
+    journeys.text(_step("typed"))
+    return journeys
+
+
+async def _handled(journeys: Journeys, conversation: FakeConversation) -> list[str]:
+    assert await journeys.handle(conversation)  # type: ignore[arg-type]
+    return conversation.steps
+
+
+async def test_a_tap_goes_by_its_prefix_and_only_when_well_formed(journeys: Journeys) -> None:
+    tap = Incoming(Kind.CHOICE, data=encode(Prefix.MY_DATA, "export"))
+    assert await _handled(journeys, FakeConversation(tap)) == ["my data button"]
+    for data in ("my:nonsense", "erase:yes", "", "x" * 80):
+        conversation = FakeConversation(Incoming(Kind.CHOICE, data=data))
+        assert not await journeys.handle(conversation)  # type: ignore[arg-type]
+        assert conversation.steps == []
+
+
+async def test_commands_in_every_language_close_the_question(journeys: Journeys) -> None:
+    for text in ("/mydata", "/GEGEVENS", "/gegevens@samen_bot extra"):
+        conversation = FakeConversation(command_of(text), question="mydata.postcode")
+        assert await _handled(journeys, conversation) == ["my data command"]
+        assert conversation.closed == 1
+    unknown = FakeConversation(command_of("/nothing"), question="mydata.postcode")
+    assert not await journeys.handle(unknown)  # type: ignore[arg-type]
+    assert unknown.closed == 1  # a command moves on, known or not
+
+
+async def test_a_menu_label_in_any_language_beats_the_open_question(journeys: Journeys) -> None:
+    for label in ("📋 Mijn gegevens", "📋 My data", " 📋  my DATA "):
+        conversation = FakeConversation(Incoming(Kind.TEXT, text=label), "mydata.postcode")
+        assert await _handled(journeys, conversation) == ["my data menu"]
+        assert conversation.closed == 1
+    # A label of a journey not registered here is left to whoever handles it.
+    help_tap = FakeConversation(Incoming(Kind.TEXT, text="❓ Help"), "mydata.postcode")
+    assert journeys.route(help_tap.incoming, help_tap.question) is None
+
+
+async def test_typed_text_answers_the_open_question_else_goes_to_the_text_step(
+    journeys: Journeys,
+) -> None:
+    typed = Incoming(Kind.TEXT, text="2101")
+    assert await _handled(journeys, FakeConversation(typed, "mydata.postcode")) == ["postcode"]
+    assert await _handled(journeys, FakeConversation(typed)) == ["typed"]
+    assert await _handled(journeys, FakeConversation(typed, "gone.question")) == ["typed"]
+
+
+async def test_only_the_registered_kinds_answer_a_question(journeys: Journeys) -> None:
+    contact = Incoming(Kind.CONTACT, phone="+31612345678", own_contact=True)
+    assert await _handled(journeys, FakeConversation(contact, "call.phone")) == ["phone"]
+    # A contact is no postcode, and a voice message answers nothing: left to others.
+    assert journeys.route(contact, Question("mydata.postcode", {}, ASKED)) is None
+    voice = Incoming(Kind.MEDIA, media="voice")
+    assert journeys.route(voice, Question("call.phone", {}, ASKED)) is None
+    assert journeys.route(Incoming(Kind.EDITED, text="x"), None) is None
+
+
+def test_a_second_step_for_the_same_thing_is_refused(journeys: Journeys) -> None:
+    with pytest.raises(ValueError, match="registered already"):
+        journeys.choice(Prefix.MY_DATA, _step("again"))
+    with pytest.raises(ValueError, match="registered already"):
+        journeys.command(["GEGEVENS"], _step("again"))
+    with pytest.raises(ValueError, match="registered already"):
+        journeys.text(_step("again"))
+    with pytest.raises(ValueError, match="answer a question"):
+        journeys.answer("x.y", _step("x"), kinds=(Kind.COMMAND,))

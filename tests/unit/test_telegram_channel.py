@@ -1,0 +1,155 @@
+"""The Telegram adapter: a Reply as keyboards, an Update as what the person did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+
+from bot.channels.telegram.incoming import incoming_of
+from bot.channels.telegram.render import inline_keyboard, markup_of
+from bot.chat.incoming import Incoming, Kind
+from bot.chat.message import Ask, Choice, ListRow, Reply, choices
+from bot.config import load_settings
+from bot.i18n import Catalogs, Translator
+
+USER = {"id": 42, "is_bot": False, "first_name": "Greet"}
+CHAT = {"id": 42, "type": "private"}
+
+
+@pytest.fixture(scope="module")
+def t() -> Translator:
+    return Catalogs.load(load_settings(TELEGRAM_BOT_TOKEN="1:x").zone).get("nl")
+
+
+def test_list_rows_come_one_per_line_above_the_choices() -> None:
+    reply = Reply(
+        "Kies",
+        rows=(ListRow("Oost", "ap:oost", "the east"), ListRow("West", "ap:west")),
+        choices=(
+            (Choice("Ja", "erase:yes"), Choice("Nee", "erase:no")),
+            (Choice("Terug", "my:stop"),),
+        ),
+    )
+    keyboard = inline_keyboard(reply)
+    assert keyboard is not None
+    assert [[(b.text, b.callback_data) for b in row] for row in keyboard.inline_keyboard] == [
+        [("Oost", "ap:oost")],
+        [("West", "ap:west")],
+        [("Ja", "erase:yes"), ("Nee", "erase:no")],
+        [("Terug", "my:stop")],
+    ]
+    assert inline_keyboard(Reply("Geen knoppen")) is None
+
+
+def test_choices_helper_makes_single_choices_rows_of_their_own() -> None:
+    a, b, c = Choice("a", "1"), Choice("b", "2"), Choice("c", "3")
+    assert choices(a, (b, c)) == ((a,), (b, c))
+
+
+def test_the_menu_is_the_reply_keyboard_unless_there_are_choices(t: Translator) -> None:
+    menu = markup_of(Reply("Hallo", menu=True), t, consented=True)
+    assert isinstance(menu, ReplyKeyboardMarkup)
+    assert ["📋 Mijn gegevens"] in [[b.text for b in row] for row in menu.keyboard]
+    without = markup_of(Reply("Hallo", menu=True), t, consented=False)
+    assert isinstance(without, ReplyKeyboardMarkup)
+    assert ["🔒 Privacy"] in [[b.text for b in row] for row in without.keyboard]
+    both = markup_of(
+        Reply("Hallo", menu=True, choices=choices(Choice("Ja", "erase:yes"))), t, consented=True
+    )
+    assert isinstance(both, InlineKeyboardMarkup)
+    assert markup_of(Reply("Hallo"), t, consented=True) is None
+
+
+@pytest.mark.parametrize(
+    ("ask", "label", "field"),
+    [
+        (Ask.LOCATION, "📍 Deel mijn locatie", "request_location"),
+        (Ask.PHONE, "📱 Mijn telefoonnummer delen", "request_contact"),
+    ],
+)
+def test_an_ask_is_one_request_button_and_the_typed_answers(
+    t: Translator, ask: Ask, label: str, field: str
+) -> None:
+    reply = Reply(
+        "Waar?", ask=ask, ask_also=("↩️ Niet nu",), menu=True, placeholder="Bijvoorbeeld 2101"
+    )
+    keyboard = markup_of(reply, t, consented=True)
+    assert isinstance(keyboard, ReplyKeyboardMarkup)
+    (request,), (other,) = keyboard.keyboard
+    assert request.text == label
+    assert getattr(request, field) is True
+    assert other.text == "↩️ Niet nu"
+    assert keyboard.input_field_placeholder == "Bijvoorbeeld 2101"
+
+
+def _update(**payload: Any) -> Update:
+    return Update.de_json({"update_id": 1, **payload}, None)
+
+
+def _message(**fields: Any) -> Update:
+    return _update(message={"message_id": 5, "date": 0, "chat": CHAT, "from": USER, **fields})
+
+
+def test_updates_become_what_the_person_did() -> None:
+    assert incoming_of(_message(text="koffie morgen")) == Incoming(Kind.TEXT, text="koffie morgen")
+    assert incoming_of(_message(text="/Gegevens@samen_bot nu")) == Incoming(
+        Kind.COMMAND, text="/Gegevens@samen_bot nu", command="gegevens", args=("nu",)
+    )
+    assert incoming_of(_message(text="/ ja")).kind is Kind.TEXT
+    tap = _update(
+        callback_query={"id": "q", "from": USER, "chat_instance": "1", "data": "my:export"}
+    )
+    assert incoming_of(tap) == Incoming(Kind.CHOICE, data="my:export")
+    located = incoming_of(_message(location={"latitude": 52.35, "longitude": 4.6}))
+    assert (located.kind, located.latitude, located.longitude) == (Kind.LOCATION, 52.35, 4.6)
+    edited = _update(
+        edited_message={"message_id": 5, "date": 0, "edit_date": 1, "chat": CHAT, "text": "x"}
+    )
+    assert incoming_of(edited) == Incoming(Kind.EDITED, text="x")
+
+
+def test_a_contact_says_whether_it_is_the_persons_own_number() -> None:
+    own = {"phone_number": "+31612345678", "first_name": "Greet", "user_id": 42}
+    other = {"phone_number": "+31687654321", "first_name": "Kees", "user_id": 7}
+    stranger = {"phone_number": "+31687654321", "first_name": "Kees"}
+    assert incoming_of(_message(contact=own)) == Incoming(
+        Kind.CONTACT, phone="+31612345678", own_contact=True
+    )
+    assert not incoming_of(_message(contact=other)).own_contact
+    assert not incoming_of(_message(contact=stranger)).own_contact
+
+
+@pytest.mark.parametrize(
+    ("fields", "media"),
+    [
+        ({"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}}, "voice"),
+        (
+            {"video_note": {"file_id": "v", "file_unique_id": "v", "length": 1, "duration": 3}},
+            "video_note",
+        ),
+        ({"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]}, "photo"),
+        ({"document": {"file_id": "d", "file_unique_id": "d"}}, "document"),
+        (
+            {
+                "animation": {
+                    "file_id": "a",
+                    "file_unique_id": "a",
+                    "width": 1,
+                    "height": 1,
+                    "duration": 1,
+                },
+                "document": {"file_id": "a", "file_unique_id": "a"},
+            },
+            "animation",
+        ),
+    ],
+)
+def test_media_are_named_by_kind(fields: dict[str, Any], media: str) -> None:
+    assert incoming_of(_message(**fields)) == Incoming(Kind.MEDIA, media=media)
+
+
+def test_anything_else_is_other() -> None:
+    assert incoming_of(_message(new_chat_title="x")).kind is Kind.OTHER
+    assert incoming_of(_update()).kind is Kind.OTHER
