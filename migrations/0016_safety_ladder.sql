@@ -22,6 +22,7 @@ CREATE TABLE emergency_contacts (
     name         TEXT NOT NULL,          -- what the resident calls them ("my daughter Els")
     invite_code  TEXT NOT NULL UNIQUE,
     contact_id   INTEGER,                -- their chat id, once they confirmed
+    contact_language TEXT,               -- the language they read Samen in
     invited_at   TEXT NOT NULL,
     confirmed_at TEXT,
     CHECK ((contact_id IS NULL) = (confirmed_at IS NULL))

@@ -235,7 +235,9 @@ async def on_join(update: Update, ctx: SamenContext) -> None:
 
 async def _said_yes(update: Update, ctx: SamenContext, code: str, contact_id: int) -> None:
     t = ctx.t
-    result, _resident = await ctx.services.emergency_contacts.confirm(code, contact_id)
+    result, _resident = await ctx.services.emergency_contacts.confirm(
+        code, contact_id, ctx.t.language
+    )
     if result is Confirmed.UNKNOWN:
         await ctx.bot.send_message(contact_id, t._("This link no longer works."))
         return

@@ -53,7 +53,7 @@ async def setting(services: Services, db: Database, clock: FakeClock) -> None:
 
 async def with_contact(services: Services) -> None:
     contact = await services.emergency_contacts.invite(ANNA, "Els")
-    result, resident = await services.emergency_contacts.confirm(contact.invite_code, ELS)
+    result, resident = await services.emergency_contacts.confirm(contact.invite_code, ELS, "nl")
     assert (result, resident) == (Confirmed.YES, ANNA)
 
 
@@ -184,9 +184,12 @@ async def test_an_unconfirmed_contact_is_skipped_and_a_resident_cannot_be_their_
     await setting(services, db, clock)
     contact = await services.emergency_contacts.invite(ANNA, "Els")
     assert not contact.confirmed and contact.invite_code.startswith("ec")
-    confirmed = await services.emergency_contacts.confirm(contact.invite_code, ANNA)
+    confirmed = await services.emergency_contacts.confirm(contact.invite_code, ANNA, "nl")
     assert confirmed == (Confirmed.SELF, ANNA)
-    assert await services.emergency_contacts.confirm("ecnonsense", ELS) == (Confirmed.UNKNOWN, None)
+    assert await services.emergency_contacts.confirm("ecnonsense", ELS, "nl") == (
+        Confirmed.UNKNOWN,
+        None,
+    )
     clock.advance(hours=3, minutes=1)
     await services.safety_net.climb()
     await piet_tries_twice(services, clock)
@@ -201,7 +204,7 @@ async def test_a_new_contact_replaces_the_old_and_erasure_removes_both_sides(
     await with_contact(services)
     again = await services.emergency_contacts.invite(ANNA, "Jan")
     assert not again.confirmed and again.name == "Jan"
-    result = await services.emergency_contacts.confirm(again.invite_code, ELS)
+    result = await services.emergency_contacts.confirm(again.invite_code, ELS, "nl")
     assert result == (Confirmed.YES, ANNA)
     assert await services.emergency_contacts.withdraw(again.invite_code, ELS) == ANNA
     assert await services.emergency_contacts.get(ANNA) is None

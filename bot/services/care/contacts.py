@@ -90,7 +90,8 @@ class EmergencyContacts:
             "INSERT INTO emergency_contacts (resident_id, name, invite_code, invited_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (resident_id) DO UPDATE SET"
             " name = excluded.name, invite_code = excluded.invite_code,"
-            " invited_at = excluded.invited_at, contact_id = NULL, confirmed_at = NULL",
+            " invited_at = excluded.invited_at, contact_id = NULL, contact_language = NULL,"
+            " confirmed_at = NULL",
             (resident_id, name, code, to_iso(self._clock())),
         )
         contact = await self.get(resident_id)
@@ -107,7 +108,9 @@ class EmergencyContacts:
             return None
         return Invitation(int(row[0]), str(row[2]), row[1])
 
-    async def confirm(self, code: str, contact_id: int) -> tuple[Confirmed, int | None]:
+    async def confirm(
+        self, code: str, contact_id: int, language: str
+    ) -> tuple[Confirmed, int | None]:
         """The person who opened the link agrees; (result, the resident's id)."""
         invitation = await self.invitation(code)
         if invitation is None:
@@ -115,9 +118,9 @@ class EmergencyContacts:
         if invitation.resident_id == contact_id:
             return Confirmed.SELF, invitation.resident_id
         changed = await self._db.execute(
-            "UPDATE emergency_contacts SET contact_id = ?, confirmed_at = ?"
-            " WHERE invite_code = ? AND contact_id IS NULL",
-            (contact_id, to_iso(self._clock()), code),
+            "UPDATE emergency_contacts SET contact_id = ?, contact_language = ?,"
+            " confirmed_at = ? WHERE invite_code = ? AND contact_id IS NULL",
+            (contact_id, language, to_iso(self._clock()), code),
         )
         if changed:
             await self._counts.bump("emergency_contacts_confirmed")

@@ -452,13 +452,12 @@ _WATCH_SQL = (
 # on, and no step beyond the task reached yet.
 _CLIMB_SQL = (
     "SELECT c.id, c.task_id, c.escalated_at, r.first_name, r.language,"
-    " e.contact_id, cr.language AS contact_language"
+    " e.contact_id, e.contact_language"
     " FROM checkin_sends c"
     " JOIN checkin_subscriptions s ON s.telegram_id = c.telegram_id AND s.safety_net = 1"
     " JOIN residents r ON r.telegram_id = c.telegram_id AND r.status = 'active'"
     " LEFT JOIN emergency_contacts e ON e.resident_id = c.telegram_id"
     " AND e.contact_id IS NOT NULL"
-    " LEFT JOIN residents cr ON cr.telegram_id = e.contact_id"
     " WHERE c.escalation IN ('task', 'existing') AND c.answered_at IS NULL"
     " AND c.escalated_at >= ?"
     " AND NOT EXISTS (SELECT 1 FROM safety_steps x WHERE x.send_id = c.id"
