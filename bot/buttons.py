@@ -102,7 +102,7 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.BROADCAST_AT: re.compile(r"(\d{1,9}):(\d{10})"),
     Prefix.BROADCAST_SCHEDULE: re.compile(r"(\d{1,9}):(\d{10})"),
     Prefix.CHECKIN: re.compile(
-        r"(menu|setup|every|weekdays|choose|net|netyes|netno|netoff"
+        r"(menu|setup|quick|every|weekdays|choose|net|netyes|netnumber|netno|netoff"
         r"|pause|pause7|pause14|pausedate|resume|stop|stopyes|stopno)"
     ),
     Prefix.CHECKIN_DAYS: re.compile(r"(pick|done):(\d{1,3})"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -140,6 +141,7 @@ def _button(t: Translator, label: str, prefix: Prefix, *args: str) -> InlineKeyb
 def menu_buttons(t: Translator, sub: Subscription) -> InlineKeyboardMarkup:
     rows = [[_button(t, N_("🗓 Change days or time"), Prefix.CHECKIN, "setup")]]
     if sub.safety_net:
+        rows.append([_button(t, N_("📱 Another number"), Prefix.CHECKIN, "netnumber")])
         rows.append([contact_button(t)])
         rows.append([_button(t, N_("🛟 Switch the safety net off"), Prefix.CHECKIN, "netoff")])
     else:
@@ -176,6 +178,15 @@ async def _consented(update: Update, ctx: SamenContext) -> bool:
     return False
 
 
+def _quick_row(ctx: SamenContext) -> list[list[InlineKeyboardButton]]:
+    """The common case as one button: every day at the suggested time."""
+    at = ctx.services.checkins.policy.suggested()
+    if at is None:
+        return []
+    label = ctx.t._("✅ Yes, every day at %(time)s", time=time_text(at))
+    return [[InlineKeyboardButton(label, callback_data=encode(Prefix.CHECKIN, "quick"))]]
+
+
 async def show_checkins(update: Update, ctx: SamenContext) -> object:
     """The "💬 Check-ins" button: the schedule with its next date, or the invitation."""
     if not await _consented(update, ctx) or ctx.resident is None:
@@ -193,7 +204,8 @@ async def show_checkins(update: Update, ctx: SamenContext) -> object:
             ),
             reply_markup=InlineKeyboardMarkup(
                 [
-                    [_button(ctx.t, N_("✅ Yes, I would like that"), Prefix.CHECKIN, "setup")],
+                    *_quick_row(ctx),
+                    [_button(ctx.t, N_("🗓 Choose days and time"), Prefix.CHECKIN, "setup")],
                     [selfcheck_button(ctx.t)],
                 ]
             ),
@@ -206,106 +218,196 @@ async def show_checkins(update: Update, ctx: SamenContext) -> object:
 
 
 async def on_step(update: Update, ctx: SamenContext) -> object:
-    """ci:<step>: every button of the check-in menu and set-up."""
+    """ci:<step>: every button of the check-in menu and set-up, through ``_STEPS``."""
     query = update.callback_query
     if query is None or not await _consented(update, ctx) or ctx.resident is None:
         return END
     (step,) = args_of(query.data)
-    me = ctx.resident.telegram_id
-    checkins = ctx.services.checkins
-    sub = await checkins.get(me)
-    needs_schedule = step not in ("menu", "setup", "every", "weekdays", "choose")
-    if needs_schedule and (sub is None or not sub.complete):
+    sub = await ctx.services.checkins.get(ctx.resident.telegram_id)
+    if step not in _BEFORE_A_SCHEDULE and (sub is None or not sub.complete):
         await button_expired(update, ctx)
         return END
     await query.answer()
     await _drop_buttons(update)
+    return await _STEPS[step](update, ctx, sub)
+
+
+def _me(ctx: SamenContext) -> int:
+    assert ctx.resident is not None
+    return ctx.resident.telegram_id
+
+
+async def _step_menu(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    return await show_checkins(update, ctx)
+
+
+async def _step_setup(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
     t = ctx.t
-    if step == "menu":
-        return await show_checkins(update, ctx)
-    if step == "setup":
-        await ctx.bot.send_message(
-            me,
-            t._("On which days would you like a check-in?"),
-            reply_markup=InlineKeyboardMarkup(
-                [
-                    [_button(t, N_("Every day"), Prefix.CHECKIN, "every")],
-                    [_button(t, N_("Monday to Friday"), Prefix.CHECKIN, "weekdays")],
-                    [_button(t, N_("Let me choose the days"), Prefix.CHECKIN, "choose")],
-                ]
-            ),
-        )
-        return END
-    if step in ("every", "weekdays"):
-        return await _days_chosen(update, ctx, EVERY_DAY if step == "every" else WEEKDAYS)
-    if step == "choose":
-        start = sub.days if sub is not None and sub.days not in (EVERY_DAY, WEEKDAYS) else 0
-        await ctx.bot.send_message(
-            me,
-            t._("Tap the days you want. Tap “✅ Done” when you are ready."),
-            reply_markup=day_picker(t, start),
-        )
-        return END
-    assert sub is not None
-    if step == "net":
-        return await _ask_safety_net(update, ctx)
-    if step == "netyes":
-        return await _ask_phone(update, ctx)
-    if step in ("netno", "netoff"):
-        sub = await checkins.set_safety_net(me, None) or sub
-        if step == "netoff":
-            await send_with_menu(
-                update, ctx, t._("The safety net is off. Samen deleted your phone number.")
-            )
-            return END
-        return await _confirm(update, ctx, sub)
-    if step == "pause":
-        await ctx.bot.send_message(
-            me,
-            t._("How long would you like a break from check-ins?"),
-            reply_markup=InlineKeyboardMarkup(
-                [
-                    [_button(t, N_("1 week"), Prefix.CHECKIN, "pause7")],
-                    [_button(t, N_("2 weeks"), Prefix.CHECKIN, "pause14")],
-                    [_button(t, N_("📅 Until a date I choose"), Prefix.CHECKIN, "pausedate")],
-                ]
-            ),
-        )
-        return END
-    if step in ("pause7", "pause14"):
-        days = 7 if step == "pause7" else 14
-        return await _paused(update, ctx, checkins.today() + timedelta(days=days))
-    if step == "pausedate":
-        await ctx.bot.send_message(
-            me, t._("Until which day? Type for example 24 December, Saturday or 24-12.")
-        )
-        return ASK_DATE
-    if step == "resume":
-        sub = await checkins.resume(me)
-        await send_with_menu(update, ctx, t._("Welcome back!") + " " + next_checkin_text(ctx, sub))
-        return END
-    if step == "stop":
-        await ctx.bot.send_message(
-            me,
-            t._("Stop check-ins? Samen deletes your schedule and phone number."),
-            reply_markup=InlineKeyboardMarkup(
-                [
-                    [_button(t, N_("⏹ Yes, stop"), Prefix.CHECKIN, "stopyes")],
-                    [_button(t, N_("↩️ No, keep them"), Prefix.CHECKIN, "stopno")],
-                ]
-            ),
-        )
-        return END
-    if step == "stopyes":
-        await checkins.stop(me)
-        await send_with_menu(
-            update,
-            ctx,
-            t._("Your check-ins are stopped. Would you like them again later? Tap “💬 Check-ins”."),
-        )
-        return END
-    await send_with_menu(update, ctx, t._("Good, your check-ins stay as they are."))
+    await ctx.bot.send_message(
+        _me(ctx),
+        t._("On which days would you like a check-in?"),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [_button(t, N_("Every day"), Prefix.CHECKIN, "every")],
+                [_button(t, N_("Monday to Friday"), Prefix.CHECKIN, "weekdays")],
+                [_button(t, N_("Let me choose the days"), Prefix.CHECKIN, "choose")],
+            ]
+        ),
+    )
     return END
+
+
+async def _step_quick(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    """The common case in one tap: every day at the suggested time; then the safety net."""
+    checkins = ctx.services.checkins
+    at = checkins.policy.suggested()
+    if at is None:
+        return await _step_setup(update, ctx, sub)
+    await checkins.set_days(_me(ctx), EVERY_DAY)
+    return await _time_chosen(update, ctx, at)
+
+
+async def _step_every(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    return await _days_chosen(update, ctx, EVERY_DAY)
+
+
+async def _step_weekdays(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    return await _days_chosen(update, ctx, WEEKDAYS)
+
+
+async def _step_choose(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    start = sub.days if sub is not None and sub.days not in (EVERY_DAY, WEEKDAYS) else 0
+    await ctx.bot.send_message(
+        _me(ctx),
+        ctx.t._("Tap the days you want. Tap “✅ Done” when you are ready."),
+        reply_markup=day_picker(ctx.t, start),
+    )
+    return END
+
+
+async def _step_net(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    return await _ask_safety_net(update, ctx)
+
+
+async def _step_net_yes(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    """Yes to the safety net: with the number Samen already has, or by asking for one."""
+    known = await ctx.services.call_requests.known_phone(_me(ctx))
+    if known is None:
+        return await _ask_phone(update, ctx)
+    return await _phone_given(update, ctx, known)
+
+
+async def _step_net_number(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    return await _ask_phone(update, ctx)
+
+
+async def _step_net_no(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    assert sub is not None
+    sub = await ctx.services.checkins.set_safety_net(_me(ctx), None) or sub
+    return await _confirm(update, ctx, sub)
+
+
+async def _step_net_off(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    await ctx.services.checkins.set_safety_net(_me(ctx), None)
+    await send_with_menu(
+        update, ctx, ctx.t._("The safety net is off. Samen deleted your phone number.")
+    )
+    return END
+
+
+async def _step_pause(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    t = ctx.t
+    await ctx.bot.send_message(
+        _me(ctx),
+        t._("How long would you like a break from check-ins?"),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [_button(t, N_("1 week"), Prefix.CHECKIN, "pause7")],
+                [_button(t, N_("2 weeks"), Prefix.CHECKIN, "pause14")],
+                [_button(t, N_("📅 Until a date I choose"), Prefix.CHECKIN, "pausedate")],
+            ]
+        ),
+    )
+    return END
+
+
+def _pause_for(
+    days: int,
+) -> Callable[[Update, SamenContext, Subscription | None], Awaitable[object]]:
+    async def step(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+        return await _paused(update, ctx, ctx.services.checkins.today() + timedelta(days=days))
+
+    return step
+
+
+async def _step_pause_date(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    await ctx.bot.send_message(
+        _me(ctx), ctx.t._("Until which day? Type for example 24 December, Saturday or 24-12.")
+    )
+    return ASK_DATE
+
+
+async def _step_resume(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    resumed = await ctx.services.checkins.resume(_me(ctx))
+    await send_with_menu(
+        update, ctx, ctx.t._("Welcome back!") + " " + next_checkin_text(ctx, resumed)
+    )
+    return END
+
+
+async def _step_stop(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    t = ctx.t
+    await ctx.bot.send_message(
+        _me(ctx),
+        t._("Stop check-ins? Samen deletes your schedule and phone number."),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [_button(t, N_("⏹ Yes, stop"), Prefix.CHECKIN, "stopyes")],
+                [_button(t, N_("↩️ No, keep them"), Prefix.CHECKIN, "stopno")],
+            ]
+        ),
+    )
+    return END
+
+
+async def _step_stop_yes(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    await ctx.services.checkins.stop(_me(ctx))
+    await send_with_menu(
+        update,
+        ctx,
+        ctx.t._("Your check-ins are stopped. Would you like them again later? Tap “💬 Check-ins”."),
+    )
+    return END
+
+
+async def _step_stop_no(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+    await send_with_menu(update, ctx, ctx.t._("Good, your check-ins stay as they are."))
+    return END
+
+
+_STEPS: dict[str, Callable[[Update, SamenContext, Subscription | None], Awaitable[object]]] = {
+    "menu": _step_menu,
+    "setup": _step_setup,
+    "quick": _step_quick,
+    "every": _step_every,
+    "weekdays": _step_weekdays,
+    "choose": _step_choose,
+    "net": _step_net,
+    "netyes": _step_net_yes,
+    "netnumber": _step_net_number,
+    "netno": _step_net_no,
+    "netoff": _step_net_off,
+    "pause": _step_pause,
+    "pause7": _pause_for(7),
+    "pause14": _pause_for(14),
+    "pausedate": _step_pause_date,
+    "resume": _step_resume,
+    "stop": _step_stop,
+    "stopyes": _step_stop_yes,
+    "stopno": _step_stop_no,
+}
+# Steps that may come before the schedule is complete (all others need one).
+_BEFORE_A_SCHEDULE = frozenset({"menu", "setup", "quick", "every", "weekdays", "choose"})
 
 
 def day_picker(t: Translator, days: int) -> InlineKeyboardMarkup:

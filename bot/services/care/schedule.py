@@ -21,6 +21,7 @@ from bot.services.quiet import QuietHours
 EVERY_DAY = 0b1111111
 WEEKDAYS = 0b0011111
 TIME_PRESETS = (time(9, 0), time(10, 30), time(13, 0), time(16, 0), time(19, 0))
+SUGGESTED_TIME = time(10, 30)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,13 @@ class CheckinPolicy:
             desk_name=settings.social_desk_name,
             desk_phone=settings.social_desk_phone,
         )
+
+    def suggested(self) -> time | None:
+        """The time offered for the one-tap set-up: mid-morning, unless that is quiet."""
+        presets = self.presets()
+        if SUGGESTED_TIME in presets:
+            return SUGGESTED_TIME
+        return presets[0] if presets else None
 
     def presets(self) -> tuple[time, ...]:
         """The offered times, minus any inside quiet hours."""
