@@ -41,7 +41,8 @@ from handlers.activities.admin import activity_admin_conversation
 from handlers.activities.search import activity_handlers
 from handlers.broadcast import broadcast_handlers
 from handlers.callme.request import call_me_conversation, call_request_handlers
-from handlers.care.checkins import checkins_conversation, mood_handler
+from handlers.care.answers import mood_handler
+from handlers.care.checkins import checkins_conversation
 from handlers.care.contact import contact_handlers
 from handlers.care.selfcheck import selfcheck_handlers
 from handlers.commands import names

@@ -7,7 +7,8 @@ from telegram import Update
 from bot.buttons import Prefix, args_of
 from bot.services.roles import Role
 from handlers.activities.search import show_activities
-from handlers.care.checkins import show_checkins, typed_checkin_answer
+from handlers.care.answers import typed_checkin_answer
+from handlers.care.checkins import show_checkins
 from handlers.care.selfcheck import typed_selfcheck_answer
 from handlers.common import edit_buttons, send_with_menu
 from handlers.context import SamenContext
