@@ -14,15 +14,17 @@ from bot.i18n import Catalogs
 from bot.services import Services
 from bot.services.care.schedule import CheckinPolicy
 from bot.services.care.selfcheck import (
+    Problem,
+    RoundStatus,
+    answer_data,
+    invitation_after,
+)
+from bot.services.care.selfcheck_scale import (
     ITEMS,
     Band,
-    Problem,
     Reply,
-    RoundStatus,
     Scale,
-    answer_data,
     band_of,
-    invitation_after,
     reflection,
     reply_from_text,
     score,
