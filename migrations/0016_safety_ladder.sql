@@ -8,9 +8,10 @@ CREATE TABLE safety_steps (
     telegram_id INTEGER NOT NULL,  -- the resident (for export and erasure)
     -- nudge: a gentle second message; task: a volunteer call task; contact: the
     -- emergency contact was told; coordinators: the coordinators were alerted;
-    -- well / look: the contact answered "all is well" / "I will go and look".
-    step        TEXT NOT NULL
-        CHECK (step IN ('nudge', 'task', 'contact', 'coordinators', 'well', 'look')),
+    -- well / look: the contact answered "all is well" / "I will go and look";
+    -- answered: the resident answered after all, and the contact was told so.
+    step        TEXT NOT NULL CHECK (step IN
+        ('nudge', 'task', 'contact', 'coordinators', 'well', 'look', 'answered')),
     reached_at  TEXT NOT NULL,
     UNIQUE (send_id, step)
 );

@@ -67,6 +67,7 @@ async def on_mood(update: Update, ctx: SamenContext) -> None:
     await query.answer()
     if query.message is not None:
         await _show_choice(ctx, query.message.message_id, slot, answer.mood)
+    await ctx.services.safety_net.resident_answered(user.id, slot)
     await _respond(update, ctx, answer)
 
 
@@ -89,6 +90,7 @@ async def typed_checkin_answer(update: Update, ctx: SamenContext) -> bool:
     message_id = await checkins.checkin_message_id(me, slot)
     if message_id is not None:
         await _show_choice(ctx, message_id, slot, mood)
+    await ctx.services.safety_net.resident_answered(me, slot)
     await _respond(update, ctx, answer)
     return True
 

@@ -137,3 +137,22 @@ async def test_the_contact_can_stop_and_the_resident_is_told(
     await john.expect("my daughter Anna is no longer your emergency contact")
     await john.press(await open_menu(john), "👤 Emergency contact")
     assert "You have no emergency contact yet." in text_of(await john.expect("Emergency contact"))
+
+
+async def test_a_late_answer_is_passed_on_to_the_contact(
+    bot: SamenBot, john: Person, anna: Person, coordinator: Person, clock: FakeClock
+) -> None:
+    await subscribe(john, "Every day", "10:30", safety_net=True)
+    await name_a_contact(john, anna)
+    await miss_a_check_in(bot, john, clock)
+    clock.now = CHECKIN + timedelta(hours=7, minutes=3)
+    await run(bot, "climb")
+    await anna.expect("John heeft vandaag niet gereageerd")
+    entries = await john.client.transcript(john.user_id)
+    checkin = [e for e in entries if "How are you today?" in text_of(e)][-1]
+    await john.press(checkin, "🙂 Good")
+    await anna.expect("Goed nieuws: John heeft net gereageerd")
+    assert await steps(bot) == ["nudge", "task", "contact", "answered"]
+    clock.now = CHECKIN + timedelta(hours=10)
+    await run(bot, "climb")
+    assert "coordinators" not in await steps(bot)

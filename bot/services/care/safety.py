@@ -51,6 +51,7 @@ class Step(StrEnum):
     COORDINATORS = "coordinators"
     WELL = "well"  # the contact: "all is well"
     LOOK = "look"  # the contact: "I will go and look"
+    ANSWERED = "answered"  # the resident answered after all; the contact was told
 
 
 # ---------------------------------------------------------------- the task desk
@@ -391,6 +392,34 @@ class SafetyNet:
             await self.desk.cancel_missed_checkin(int(row["task_id"]), int(row["telegram_id"]))
         return str(row["first_name"])
 
+    async def resident_answered(self, telegram_id: int, slot: datetime) -> bool:
+        """A late answer after the contact was told: tell them too, so nobody worries
+        longer than needed. True when a contact was told."""
+        row = await self._db.fetchone(_TOLD_CONTACT_SQL, (telegram_id, to_iso(slot)))
+        if row is None:
+            return False
+        send_id = int(row["id"])
+        t = self._catalogs.get(str(row["contact_language"] or "nl"))
+        text = t._(
+            "Good news: %(name)s has just answered Samen's message. Thank you for being there.",
+            name=str(row["first_name"]),
+        )
+        async with self._db.transaction() as conn:
+            if not await self._record(conn, send_id, Step.ANSWERED):
+                return False
+            await self._outbox.enqueue(
+                NewRow(
+                    int(row["contact_id"]),
+                    OutMessage(text),
+                    kind="safety-contact",
+                    ref=f"safety:{send_id}:answered",
+                    dedupe_key=f"safety:{send_id}:answered",
+                    priority=Priority.URGENT,
+                ),
+                conn,
+            )
+        return True
+
     async def steps_of(self, send_id: int) -> list[Step]:
         rows = await self._db.fetchall(
             "SELECT step FROM safety_steps WHERE send_id = ? ORDER BY id", (send_id,)
@@ -483,4 +512,15 @@ _CONTACT_OF_SEND_SQL = (
     " WHERE c.id = ?1"
     " AND NOT EXISTS (SELECT 1 FROM safety_steps y WHERE y.send_id = c.id"
     " AND y.step IN ('well', 'look'))"
+)
+
+# A check-in whose contact was told and has not answered yet.
+_TOLD_CONTACT_SQL = (
+    "SELECT c.id, r.first_name, e.contact_id, e.contact_language FROM checkin_sends c"
+    " JOIN safety_steps x ON x.send_id = c.id AND x.step = 'contact'"
+    " JOIN emergency_contacts e ON e.resident_id = c.telegram_id AND e.contact_id IS NOT NULL"
+    " JOIN residents r ON r.telegram_id = c.telegram_id"
+    " WHERE c.telegram_id = ? AND c.slot = ?"
+    " AND NOT EXISTS (SELECT 1 FROM safety_steps y WHERE y.send_id = c.id"
+    " AND y.step IN ('well', 'look', 'answered'))"
 )
