@@ -30,3 +30,17 @@ CREATE TABLE emergency_contacts (
 );
 CREATE INDEX emergency_contacts_contact ON emergency_contacts (contact_id)
     WHERE contact_id IS NOT NULL;
+
+-- Volunteer availability (issue 17): the days and hours a volunteer can call, and a
+-- holiday pause. No row: available whenever on duty (as before). Call tasks are
+-- offered only to volunteers whose hours overlap the part of the day the resident chose.
+CREATE TABLE volunteer_availability (
+    telegram_id  INTEGER PRIMARY KEY REFERENCES volunteers (telegram_id) ON DELETE CASCADE,
+    -- Days of the week as bits: 1 Monday, 2 Tuesday, ... 64 Sunday.
+    days         INTEGER NOT NULL CHECK (days BETWEEN 1 AND 127),
+    from_time    TEXT NOT NULL CHECK (from_time GLOB '[0-2][0-9]:[0-5][0-9]'),
+    until_time   TEXT NOT NULL CHECK (until_time GLOB '[0-2][0-9]:[0-5][0-9]'),
+    paused_until TEXT,  -- local date: no tasks before it (a holiday)
+    updated_at   TEXT NOT NULL,
+    CHECK (from_time < until_time)
+);

@@ -14,6 +14,7 @@ from bot.services.activities.reminders import Reminders
 from bot.services.activities.sources import Sources
 from bot.services.applications import Applications
 from bot.services.audit import Audit
+from bot.services.availability import Availabilities
 from bot.services.broadcasts import Broadcasts
 from bot.services.callme.requests import CallPolicy, CallRequests
 from bot.services.care.checkins import Checkins
@@ -46,6 +47,7 @@ class Services:
     audit: Audit
     broadcasts: Broadcasts
     volunteers: Volunteers
+    availability: Availabilities
     applications: Applications
     call_requests: CallRequests
     activities: Activities
@@ -95,6 +97,7 @@ class Services:
             broadcasts=Broadcasts(db, clock, outbox, audit, counts, texts),
             stats=Stats(db, clock, zone, min_count),
             volunteers=volunteers,
+            availability=Availabilities(db, clock, zone),
             applications=Applications(
                 db, clock, roles, outbox, counts, texts, default_language, volunteers
             ),

@@ -28,6 +28,7 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     # Which messages in a volunteer's chat show a task's details (to clear them).
     ("call_request_messages", "chat_id"),
     ("call_request_lists", "chat_id"),
+    ("volunteer_availability", "telegram_id"),
     ("volunteers", "telegram_id"),
     ("volunteer_invites", "used_by"),
     ("volunteer_applications", "telegram_id"),
@@ -148,6 +149,7 @@ SHOWN_IN_MY_DATA: dict[str, str] = {
     "activity_drafts": "conversations",
     "call_requests": "open_call_request, earlier_call_requests",
     "volunteers": "volunteer_name",
+    "volunteer_availability": "volunteer_name",
     "volunteer_invites": "invites_used",
     "volunteer_applications": "applications",
     "checkin_subscriptions": "checkin_schedule, safety_net_phone",
