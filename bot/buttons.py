@@ -45,6 +45,7 @@ class Prefix(StrEnum):
     CHECKIN_DAYS = "cid"  # cid:<pick|done>:<days mask 1..127>, choosing days one by one
     CHECKIN_TIME = "cit"  # cit:<HHMM>, a preset time
     MOOD = "mood"  # mood:<slot in minutes since 1970>:<good|okay|bad|very_bad>, a check-in answer
+    AVAILABILITY = "avl"  # avl:<show|clear|resume|pause7|pause14|days:<mask>|hours:<mask>:<part>>
     CONTACT = "ec"  # ec:<show|name|remove|removeyes>, the resident's emergency contact
     CONTACT_JOIN = "ecj"  # ecj:<yes|no|stop>:<invite code>, the contact agrees or stops
     CONTACT_ANSWER = "eca"  # eca:<well|look>:<check-in id>, the contact after step 3
@@ -108,6 +109,10 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.CHECKIN_DAYS: re.compile(r"(pick|done):(\d{1,3})"),
     Prefix.CHECKIN_TIME: re.compile(r"([01]\d|2[0-3])([0-5]\d)"),
     Prefix.MOOD: re.compile(r"(\d{7,10}):(good|okay|bad|very_bad)"),
+    Prefix.AVAILABILITY: re.compile(
+        r"(show|clear|resume|pause7|pause14|days|hours)"
+        r"(?::(127|31|96))?(?::(morning|afternoon|evening))?"
+    ),
     Prefix.CONTACT: re.compile(r"(show|name|remove|removeyes)"),
     Prefix.CONTACT_JOIN: re.compile(r"(yes|no|stop):(ec[A-Za-z0-9_-]{16})"),
     Prefix.CONTACT_ANSWER: re.compile(r"(well|look):(\d{1,12})"),

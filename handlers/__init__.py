@@ -60,7 +60,7 @@ from handlers.start import (
     start,
 )
 from handlers.unexpected import edited_message, unknown_command, unsupported_message
-from handlers.volunteers import volunteer_conversation, volunteer_handlers
+from handlers.volunteers import availability, volunteer_conversation, volunteer_handlers
 from handlers.volunteers.admin import volunteer_admin_handlers
 
 
@@ -69,6 +69,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, load_person), group=-1)
     journeys = Journeys(app.bot_data.menu_index)
     mydata.register(journeys)
+    availability.register(journeys)
     app.add_handlers(
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),
