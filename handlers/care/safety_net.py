@@ -119,14 +119,18 @@ async def phone_given(update: Update, ctx: SamenContext, phone: str) -> object:
 async def confirm_schedule(update: Update, ctx: SamenContext, sub: Subscription) -> object:
     """The end of every set-up path: what was saved and when the next check-in comes."""
     t = ctx.t
-    await send_with_menu(
-        update,
-        ctx,
+    text = (
         # The next check-in is named once, in the overview below.
         t._("✅ <b>Your check-ins are set.</b>")
         + "\n\n"
         + t._("You can change this at any time with “💬 Check-ins”.")
         + "\n\n"
-        + schedule_text(ctx, sub),
+        + schedule_text(ctx, sub)
     )
+    if sub.safety_net and await ctx.services.emergency_contacts.get(sub.telegram_id) is None:
+        text += "\n\n" + t._(
+            "Would you like Samen to let someone you trust know, if it cannot reach you? "
+            "Tap “💬 Check-ins” and then “👤 Emergency contact”."
+        )
+    await send_with_menu(update, ctx, text)
     return END

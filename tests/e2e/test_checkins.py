@@ -464,6 +464,7 @@ async def test_the_common_check_in_takes_four_taps_and_three_with_a_known_number
     done = text_of(await john.expect("Your check-ins are set"))
     assert "Days: every day" in done and "Time: 10:30" in done
     assert "Safety net: on (06 12 34 56 78)" in done
+    assert "“👤 Emergency contact”" in done  # the next step of the net, offered once
 
     # Mia asked for a call before: Samen has her number and does not ask again.
     mia = await Person(client, 700_000_003, "Mia", "en").join()

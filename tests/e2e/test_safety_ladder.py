@@ -100,7 +100,7 @@ async def test_the_ladder_reaches_the_emergency_contact_who_says_all_is_well(
 
     clock.now = CHECKIN + timedelta(hours=7, minutes=3)  # nobody took the call: 17:34
     await run(bot, "climb")
-    told = await anna.expect("John heeft vandaag niet gereageerd")
+    told = await anna.expect("Samen kon John vandaag niet bereiken")
     assert "612345678" not in text_of(told) and "12 34" not in text_of(told)
     assert buttons_of(told) == ["✅ Alles is goed", "🚶 Ik ga even kijken"]
     await anna.press(told, "✅ Alles is goed")
@@ -147,7 +147,7 @@ async def test_a_late_answer_is_passed_on_to_the_contact(
     await miss_a_check_in(bot, john, clock)
     clock.now = CHECKIN + timedelta(hours=7, minutes=3)
     await run(bot, "climb")
-    await anna.expect("John heeft vandaag niet gereageerd")
+    await anna.expect("Samen kon John vandaag niet bereiken")
     entries = await john.client.transcript(john.user_id)
     checkin = [e for e in entries if "How are you today?" in text_of(e)][-1]
     await john.press(checkin, "🙂 Good")

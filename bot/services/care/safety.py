@@ -148,9 +148,8 @@ def nudge_message(t: Translator, first_name: str, slot: datetime) -> OutMessage:
 def contact_message(t: Translator, first_name: str, send_id: int) -> OutMessage:
     text = t._(
         "Hello, this is Samen, the chat service of Heemstede.\n\n"
-        "%(name)s did not answer Samen's message today, and a volunteer could not reach "
-        "%(name)s by phone. There is often a simple reason. Could you check how "
-        "%(name)s is doing?\n\n"
+        "Samen could not reach %(name)s today. There is often a simple reason. "
+        "Could you check how %(name)s is doing?\n\n"
         "Please let me know with a tap. If you think something is seriously wrong, "
         "call 112.",
         name=first_name,
