@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.db import Database
+from bot.i18n import Catalogs
 from bot.services import Services
 from bot.services.callme.requests import CallOutcome
 from bot.services.care.contacts import Confirmed, clean_name
 from bot.services.care.moods import Mood
-from bot.services.care.safety import Step
+from bot.services.care.safety import Step, contact_message, coordinator_text, nudge_message
 from bot.services.care.schedule import EVERY_DAY, CheckinPolicy
 from bot.services.outbox import Outcome, Result
 from tests.conftest import FakeClock
@@ -215,3 +217,14 @@ async def test_a_new_contact_replaces_the_old_and_erasure_removes_both_sides(
     assert await services.emergency_contacts.get(ANNA) is None
     assert clean_name("  Els   de  Vries ") == "Els de Vries"
     assert clean_name(" ") is None and clean_name("x" * 41) is None
+
+
+def test_names_are_escaped_in_every_ladder_message() -> None:
+    t = Catalogs.load(ZoneInfo("Europe/Amsterdam")).get("en")
+    name = "Ann <b>& co"
+    for text in (
+        nudge_message(t, name, utc(2026, 11, 30, 9, 30)).text,
+        contact_message(t, name, 1).text,
+        coordinator_text(t, name, "unclaimed", has_contact=False),
+    ):
+        assert "Ann &lt;b&gt;&amp; co" in text and "<b>&" not in text

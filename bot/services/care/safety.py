@@ -18,6 +18,7 @@ missed check-in is a reason to look, not an alarm in the night.
 
 from __future__ import annotations
 
+import html
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -137,7 +138,7 @@ def nudge_message(t: Translator, first_name: str, slot: datetime) -> OutMessage:
     text = t._(
         "Hello %(name)s, it is Samen again. I have not heard from you yet today. "
         "No hurry: just tap how you are.",
-        name=first_name or t._("neighbour"),
+        name=html.escape(first_name.strip()) or t._("neighbour"),
     )
     rows = tuple(
         tuple(Button(t._(MOOD_LABELS[m]), mood_data(slot, m)) for m in row) for row in MOOD_ROWS
@@ -146,13 +147,14 @@ def nudge_message(t: Translator, first_name: str, slot: datetime) -> OutMessage:
 
 
 def contact_message(t: Translator, first_name: str, send_id: int) -> OutMessage:
+    name = html.escape(first_name)
     text = t._(
         "Hello, this is Samen, the chat service of Heemstede.\n\n"
         "Samen could not reach %(name)s today. There is often a simple reason. "
         "Could you check how %(name)s is doing?\n\n"
         "Please let me know with a tap. If you think something is seriously wrong, "
         "call 112.",
-        name=first_name,
+        name=name,
     )
     return OutMessage(
         text,
@@ -176,6 +178,7 @@ COORDINATOR_REASONS = {
 
 
 def coordinator_text(t: Translator, first_name: str, reason: str, has_contact: bool) -> str:
+    first_name = html.escape(first_name)
     lines = [
         t._("🛟 <b>Safety net</b>: Samen could not reach %(name)s.", name=first_name),
         t._("%(name)s did not answer today's check-in.", name=first_name),
@@ -401,7 +404,7 @@ class SafetyNet:
         t = self._catalogs.get(str(row["contact_language"] or "nl"))
         text = t._(
             "Good news: %(name)s has just answered Samen's message. Thank you for being there.",
-            name=str(row["first_name"]),
+            name=html.escape(str(row["first_name"])),
         )
         async with self._db.transaction() as conn:
             if not await self._record(conn, send_id, Step.ANSWERED):
