@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.db import Database
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
+from bot.services import Services
 from tests.conftest import FakeClock
 from tests.e2e.conftest import COORDINATOR_ID
 from tests.e2e.harness import Person, SamenBot, buttons_of, make_settings, text_of
 from tests.e2e.test_checkins import MOODS, open_menu, run, subscribe
+from tests.e2e.test_mydata import onboard
 
 CHECKIN = datetime(2026, 12, 1, 9, 31, tzinfo=UTC)  # Tuesday 10:31 in Heemstede
 
@@ -156,3 +159,33 @@ async def test_a_late_answer_is_passed_on_to_the_contact(
     clock.now = CHECKIN + timedelta(hours=10)
     await run(bot, "climb")
     assert "coordinators" not in await steps(bot)
+
+
+async def test_a_volunteer_who_gets_no_answer_twice_brings_the_contact_in(
+    bot: SamenBot, john: Person, anna: Person, coordinator: Person, clock: FakeClock
+) -> None:
+    await subscribe(john, "Every day", "10:30", safety_net=True)
+    await name_a_contact(john, anna)
+    piet = await Person(john.client, 700_000_031, "Piet", "en").join()
+    await onboard(piet, "✓ English", "✅ I agree")
+    db = await Database.open(bot.settings.database)
+    try:
+        services = Services.create(db, clock)
+        async with db.transaction() as conn:  # as an approved application does it
+            await services.volunteers.enrol(piet.user_id, "Piet", "en", COORDINATOR_ID, conn)
+    finally:
+        await db.close()
+
+    await miss_a_check_in(bot, john, clock)
+    offer = await piet.expect("New call-back request")
+    assert "Did not answer a check-in" in text_of(offer)
+    await piet.press(offer, "🙋 I'll take it")
+    details = await piet.expect("Phone: 06 12 34 56 78")
+    for attempt in (1, 2):
+        await piet.press(details, "📵 No answer")
+        await piet.expect(f"No answer so far: {attempt} of 3", where=lambda e: bool(e["edited"]))
+    await run(bot, "climb")
+    told = await anna.expect("Samen kon John vandaag niet bereiken")
+    await anna.press(told, "🚶 Ik ga even kijken")
+    await anna.expect("Dank u wel dat u gaat kijken")
+    assert await steps(bot) == ["nudge", "task", "contact", "look"]
