@@ -13,7 +13,8 @@ from bot.services import Services
 from bot.services.callme.requests import CallOutcome
 from bot.services.care.contacts import Confirmed, clean_name
 from bot.services.care.moods import Mood
-from bot.services.care.safety import Step, contact_message, coordinator_text, nudge_message
+from bot.services.care.safety import Step
+from bot.services.care.safety_texts import contact_message, coordinator_text, nudge_message
 from bot.services.care.schedule import EVERY_DAY, CheckinPolicy
 from bot.services.outbox import Outcome, Result
 from tests.conftest import FakeClock
