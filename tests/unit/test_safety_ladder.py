@@ -229,3 +229,15 @@ def test_names_are_escaped_in_every_ladder_message() -> None:
         coordinator_text(t, name, "unclaimed", has_contact=False),
     ):
         assert "Ann &lt;b&gt;&amp; co" in text and "<b>&" not in text
+
+
+async def test_an_invite_link_makes_one_contact_only(services: Services) -> None:
+    await services.residents.give_consent(ANNA, "Anna", "nl")
+    contact = await services.emergency_contacts.invite(ANNA, "Els")
+    code = contact.invite_code
+    assert await services.emergency_contacts.confirm(code, ELS, "nl") == (Confirmed.YES, ANNA)
+    assert await services.emergency_contacts.confirm(code, ELS, "nl") == (Confirmed.YES, ANNA)
+    # Passed on to someone else: they are not told yes, and Els stays the contact.
+    assert await services.emergency_contacts.confirm(code, PIET, "nl") == (Confirmed.UNKNOWN, None)
+    kept = await services.emergency_contacts.get(ANNA)
+    assert kept is not None and kept.contact_id == ELS

@@ -117,6 +117,8 @@ class EmergencyContacts:
             return Confirmed.UNKNOWN, None
         if invitation.resident_id == contact_id:
             return Confirmed.SELF, invitation.resident_id
+        if invitation.contact_id not in (None, contact_id):
+            return Confirmed.UNKNOWN, None  # someone else opened this link first
         changed = await self._db.execute(
             "UPDATE emergency_contacts SET contact_id = ?, contact_language = ?,"
             " confirmed_at = ? WHERE invite_code = ? AND contact_id IS NULL",
