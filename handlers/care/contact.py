@@ -32,6 +32,7 @@ from bot.services.care.contacts import Confirmed, EmergencyContact, clean_name
 from bot.services.care.safety import Step
 from bot.services.volunteers import invite_link
 from handlers.callme.request import drop_buttons
+from handlers.care.answers import left_for_menu
 from handlers.common import is_consented, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
@@ -120,6 +121,8 @@ async def typed_name(update: Update, ctx: SamenContext) -> object:
     """The name of the contact; then the message to forward to them."""
     if update.message is None or ctx.resident is None:
         return END
+    if (routed := await left_for_menu(update, ctx, update.message.text or "")) is not None:
+        return routed  # a menu tap, not a name
     name = clean_name(update.message.text or "")
     if name is None:
         await update.message.reply_text(

@@ -56,6 +56,11 @@ async def name_a_contact(john: Person, anna: Person) -> None:
     assert "You have no emergency contact yet." in text_of(explained)
     await john.press(explained, "➕ Name someone")
     await john.expect("What is their name?")
+    # A menu tap now is not a name: the check-in menu opens, and nobody is invited.
+    menu = await open_menu(john)
+    await john.press(menu, "👤 Emergency contact")
+    await john.press(await john.expect("You can name someone you trust"), "➕ Name someone")
+    await john.expect("What is their name?")
     await john.say("my daughter Anna, who lives in Haarlem and visits on Sundays")
     await john.expect("Please type a short name")
     await john.say("my daughter Anna")
