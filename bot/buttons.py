@@ -110,8 +110,8 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.CHECKIN_TIME: re.compile(r"([01]\d|2[0-3])([0-5]\d)"),
     Prefix.MOOD: re.compile(r"(\d{7,10}):(good|okay|bad|very_bad)"),
     Prefix.AVAILABILITY: re.compile(
-        r"(show|clear|resume|pause7|pause14|days|hours)"
-        r"(?::(127|31|96))?(?::(morning|afternoon|evening))?"
+        r"(show|clear|resume|pause7|pause14|days:(?:127|31|96)"
+        r"|hours:(?:127|31|96):(?:morning|afternoon|evening))"
     ),
     Prefix.CONTACT: re.compile(r"(show|name|remove|removeyes)"),
     Prefix.CONTACT_JOIN: re.compile(r"(yes|no|stop):(ec[A-Za-z0-9_-]{16})"),

@@ -100,7 +100,8 @@ async def on_availability(c: Conversation) -> None:
     if not await c.runtime.services.roles.has(c.person.id, Role.VOLUNTEER):
         await choice_expired(c)
         return
-    action, *rest = args_of(c.incoming.data)
+    (choice,) = args_of(c.incoming.data)
+    action, *rest = choice.split(":")  # the codec let through only whole choices
     await c.acknowledge()
     await _ACTIONS[action](c, *rest)
 
