@@ -42,7 +42,7 @@ from bot.emulator.client import EmulatorClient
 from bot.messenger import Messenger
 from bot.runtime import Runtime
 from bot.scheduler import start_ticks, ticks_for
-from bot.services.care.checkins import EVERY_DAY, WEEKDAYS, next_slot
+from bot.services.care.schedule import EVERY_DAY, WEEKDAYS, next_slot
 
 TOKEN = "123456789:BENCH-TOKEN"
 FIRST_ID = 720_000_000

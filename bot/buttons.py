@@ -45,6 +45,10 @@ class Prefix(StrEnum):
     CHECKIN_DAYS = "cid"  # cid:<pick|done>:<days mask 1..127>, choosing days one by one
     CHECKIN_TIME = "cit"  # cit:<HHMM>, a preset time
     MOOD = "mood"  # mood:<slot in minutes since 1970>:<good|okay|bad|very_bad>, a check-in answer
+    AVAILABILITY = "avl"  # avl:<show|clear|resume|pause7|pause14|days:<mask>|hours:<mask>:<part>>
+    CONTACT = "ec"  # ec:<show|name|remove|removeyes>, the resident's emergency contact
+    CONTACT_JOIN = "ecj"  # ecj:<yes|no|stop>:<invite code>, the contact agrees or stops
+    CONTACT_ANSWER = "eca"  # eca:<well|look>:<check-in id>, the contact after step 3
     SELFCHECK = "sc"  # sc:<step>, the monthly self-check's menu and consent
     SELFCHECK_INVITE = "sci"  # sci:<go|not>:<YYYYMM>, under a monthly invitation
     SELFCHECK_ANSWER = "sca"  # sca:<YYYYMM>:<question 1-6>:<y|m|n>
@@ -100,12 +104,19 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.BROADCAST_AT: re.compile(r"(\d{1,9}):(\d{10})"),
     Prefix.BROADCAST_SCHEDULE: re.compile(r"(\d{1,9}):(\d{10})"),
     Prefix.CHECKIN: re.compile(
-        r"(menu|setup|every|weekdays|choose|net|netyes|netno|netoff"
+        r"(menu|setup|quick|every|weekdays|choose|net|netyes|netnumber|netno|netoff"
         r"|pause|pause7|pause14|pausedate|resume|stop|stopyes|stopno)"
     ),
     Prefix.CHECKIN_DAYS: re.compile(r"(pick|done):(\d{1,3})"),
     Prefix.CHECKIN_TIME: re.compile(r"([01]\d|2[0-3])([0-5]\d)"),
     Prefix.MOOD: re.compile(r"(\d{7,10}):(good|okay|bad|very_bad)"),
+    Prefix.AVAILABILITY: re.compile(
+        r"(show|clear|resume|pause7|pause14|days:(?:127|31|96)"
+        r"|hours:(?:127|31|96):(?:morning|afternoon|evening))"
+    ),
+    Prefix.CONTACT: re.compile(r"(show|name|remove|removeyes)"),
+    Prefix.CONTACT_JOIN: re.compile(r"(yes|no|stop):(ec[A-Za-z0-9_-]{16})"),
+    Prefix.CONTACT_ANSWER: re.compile(r"(well|look):(\d{1,12})"),
     Prefix.SELFCHECK: re.compile(r"(menu|agree|no|start|later|result|acts|stop|stopyes|stopno)"),
     Prefix.SELFCHECK_INVITE: re.compile(r"(go|not):(20\d\d(?:0[1-9]|1[0-2]))"),
     Prefix.SELFCHECK_ANSWER: re.compile(r"(20\d\d(?:0[1-9]|1[0-2])):([1-6]):(y|m|n)"),

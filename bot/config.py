@@ -36,6 +36,7 @@ _ENV_NAMES = {
     "quiet_hours": "SAMEN_QUIET_HOURS",
     "checkin_grace": "SAMEN_CHECKIN_GRACE",
     "safety_window": "SAMEN_SAFETY_WINDOW",
+    "nudge_after": "SAMEN_NUDGE_AFTER",
     "social_desk_name": "SAMEN_SOCIAL_DESK_NAME",
     "social_desk_phone": "SAMEN_SOCIAL_DESK_PHONE",
     "http_host": "SAMEN_HTTP_HOST",
@@ -124,6 +125,11 @@ class Settings(BaseSettings):
     # No answer to a check-in this long after it arrived: a "missed check-in" call-back task.
     safety_window: timedelta = Field(
         default=timedelta(hours=3), gt=timedelta(0), validation_alias="SAMEN_SAFETY_WINDOW"
+    )
+    # The safety net's first step: no answer this long after a check-in arrived, one
+    # gentle reminder (only when it comes before the safety window).
+    nudge_after: timedelta = Field(
+        default=timedelta(hours=1), gt=timedelta(0), validation_alias="SAMEN_NUDGE_AFTER"
     )
     # The local social work desk, shown to anyone not doing well (113 and 112 only on crisis).
     social_desk_name: str = Field(

@@ -14,7 +14,7 @@ from bot.sendbudget import SendBudget
 from bot.service_state import ServiceState
 from bot.services import Services
 from bot.services.callme.requests import CallPolicy
-from bot.services.care.checkins import CheckinPolicy
+from bot.services.care.schedule import CheckinPolicy
 from bot.shown_choices import ShownChoices
 
 

@@ -20,6 +20,7 @@ from telegram.ext import CallbackContext, JobQueue
 from bot.backup import copy_database, nightly_due, rotate
 from bot.monitor import Monitor
 from bot.runtime import Runtime
+from bot.services import Services
 from bot.services.outbox import OUTBOX_RETENTION
 
 log = logging.getLogger("samen.scheduler")
@@ -60,7 +61,7 @@ def ticks_for(runtime: Runtime) -> list[Tick]:
         Tick("broadcasts-queue", timedelta(seconds=15), services.broadcasts.queue_due),
         Tick("broadcasts-progress", timedelta(seconds=3), services.broadcasts.report_progress),
         Tick("checkins-due", timedelta(seconds=20), services.checkins.tick),
-        Tick("checkins-watch", timedelta(minutes=1), services.checkins.watch),
+        Tick("checkins-watch", timedelta(minutes=1), lambda: watch_checkins(services)),
         Tick("selfcheck-invite", timedelta(minutes=1), services.selfcheck.tick),
         *(
             [Tick("backup", timedelta(minutes=10), lambda: nightly_backup(runtime))]
@@ -68,6 +69,12 @@ def ticks_for(runtime: Runtime) -> list[Tick]:
             else []
         ),
     ]
+
+
+async def watch_checkins(services: Services) -> None:
+    """The safety net climbs a step where one is due; then old check-ins are forgotten."""
+    await services.safety_net.climb()
+    await services.checkins.purge()
 
 
 async def nightly_backup(runtime: Runtime) -> None:

@@ -43,13 +43,15 @@ from bot.chat.menu import MenuAction
 from handlers import activities, broadcast, menu, mydata, numbers, start, unexpected
 from handlers.activities.search import activity_handlers
 from handlers.callme.request import call_me_conversation, call_request_handlers
-from handlers.care.checkins import checkins_conversation, mood_handler
+from handlers.care.answers import mood_handler
+from handlers.care.checkins import checkins_conversation
+from handlers.care.contact import contact_handlers
 from handlers.care.selfcheck import selfcheck_handlers
 from handlers.errors import went_wrong
 from handlers.listen import helpline_handler
 from handlers.menu import on_text
 from handlers.start import start as start_step
-from handlers.volunteers import volunteer_conversation, volunteer_handlers
+from handlers.volunteers import availability, volunteer_conversation, volunteer_handlers
 from handlers.volunteers.admin import volunteer_admin_handlers
 
 
@@ -63,6 +65,7 @@ def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
     menu.register(journeys)
     mydata.register(journeys)
     activities.register(journeys)
+    availability.register(journeys)
     unexpected.register(journeys)
     broadcast.register(journeys)
     numbers.register(journeys)
@@ -77,6 +80,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),
             checkins_conversation(),
+            *contact_handlers(),  # before /start: it answers /start <contact invite>
             call_me_conversation(app.bot_data.menu_index, app.bot_data.runtime.catalogs),
             volunteer_conversation(app.bot_data.menu_index),
             *call_request_handlers(),

@@ -16,7 +16,8 @@ from bot.chat.menu import MAX_LABEL, MenuAction, menu_action
 from bot.chat.message import Reply
 from bot.services.roles import Role
 from handlers.activities.search import show_activities
-from handlers.care.checkins import show_checkins, typed_checkin_answer
+from handlers.care.answers import typed_checkin_answer
+from handlers.care.checkins import show_checkins
 from handlers.care.selfcheck import typed_selfcheck_answer
 from handlers.choices import language_choices
 from handlers.commands import names

@@ -15,9 +15,13 @@ from bot.services.activities.reminders import Reminders
 from bot.services.activities.sources import Sources
 from bot.services.applications import Applications
 from bot.services.audit import Audit
+from bot.services.availability import Availabilities
 from bot.services.broadcasts import Broadcasts
 from bot.services.callme.requests import CallPolicy, CallRequests
-from bot.services.care.checkins import CallDesk, CheckinPolicy, Checkins
+from bot.services.care.checkins import Checkins
+from bot.services.care.contacts import EmergencyContacts
+from bot.services.care.safety import CallDesk, SafetyNet
+from bot.services.care.schedule import CheckinPolicy
 from bot.services.care.selfcheck import SelfChecks
 from bot.services.counts import Counts
 from bot.services.groups import Groups
@@ -44,11 +48,14 @@ class Services:
     audit: Audit
     broadcasts: Broadcasts
     volunteers: Volunteers
+    availability: Availabilities
     applications: Applications
     call_requests: CallRequests
     activities: Activities
     reminders: Reminders
     checkins: Checkins
+    safety_net: SafetyNet
+    emergency_contacts: EmergencyContacts
     stats: Stats
     selfcheck: SelfChecks
     understanding: Understanding
@@ -80,6 +87,8 @@ class Services:
         )
         call_policy = call_policy or CallPolicy()
         call_requests = CallRequests(db, clock, volunteers, outbox, counts, texts, call_policy)
+        checkin_policy = checkin_policy or CheckinPolicy()
+        desk = CallDesk(call_requests)
         places = Places.load()
         activities = Activities(db, clock, places, zone, audit)
         return cls(
@@ -93,24 +102,19 @@ class Services:
             broadcasts=Broadcasts(db, clock, outbox, audit, counts, texts),
             stats=Stats(db, clock, zone, min_count),
             volunteers=volunteers,
+            availability=Availabilities(db, clock, zone),
             applications=Applications(
                 db, clock, roles, outbox, counts, texts, default_language, volunteers
             ),
             call_requests=call_requests,
             activities=activities,
-            reminders=Reminders(db, clock, outbox, texts, checkin_policy or CheckinPolicy()),
-            checkins=Checkins(
-                db,
-                clock,
-                outbox,
-                counts,
-                texts,
-                checkin_policy or CheckinPolicy(),
-                CallDesk(call_requests),
+            reminders=Reminders(db, clock, outbox, texts, checkin_policy),
+            checkins=Checkins(db, clock, outbox, counts, texts, checkin_policy, desk),
+            safety_net=SafetyNet(
+                db, clock, outbox, counts, texts, checkin_policy, desk, volunteers
             ),
-            selfcheck=SelfChecks(
-                db, clock, outbox, counts, texts, checkin_policy or CheckinPolicy()
-            ),
+            emergency_contacts=EmergencyContacts(db, clock, counts, outbox, texts),
+            selfcheck=SelfChecks(db, clock, outbox, counts, texts, checkin_policy),
             understanding=Understanding(counts),
             sources=Sources(
                 db, clock, activities, outbox, volunteers, places, zone.key, feed_interval

@@ -28,12 +28,17 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     # Which messages in a volunteer's chat show a task's details (to clear them).
     ("call_request_messages", "chat_id"),
     ("call_request_lists", "chat_id"),
+    ("volunteer_availability", "telegram_id"),
     ("volunteers", "telegram_id"),
     ("volunteer_invites", "used_by"),
     ("volunteer_applications", "telegram_id"),
     # Check-ins: the schedule with the safety-net phone number, and the moods.
     ("checkin_subscriptions", "telegram_id"),
+    ("safety_steps", "telegram_id"),
     ("checkin_sends", "telegram_id"),
+    # The resident's emergency contact; and, for the contact, that they are one.
+    ("emergency_contacts", "resident_id"),
+    ("emergency_contacts", "contact_id"),
     # The monthly self-check (health data): its consent and schedule, and the answers.
     ("selfcheck_subscriptions", "telegram_id"),
     ("selfcheck_rounds", "telegram_id"),
@@ -119,6 +124,7 @@ class Holdings:
 
     checkin_schedule: bool
     safety_net_phone: str | None
+    emergency_contact: str | None  # the name the resident gave them
     checkins: int
     selfcheck_consent: bool
     selfchecks: int
@@ -154,10 +160,13 @@ SHOWN_IN_MY_DATA: dict[str, str] = {
     "activity_drafts": "conversations",
     "call_requests": "open_call_request, earlier_call_requests",
     "volunteers": "volunteer_name",
+    "volunteer_availability": "volunteer_name",
     "volunteer_invites": "invites_used",
     "volunteer_applications": "applications",
     "checkin_subscriptions": "checkin_schedule, safety_net_phone",
     "checkin_sends": "checkins",
+    "safety_steps": "checkins",
+    "emergency_contacts": "emergency_contact",
     "selfcheck_subscriptions": "selfcheck_consent",
     "selfcheck_rounds": "selfchecks",
     "conversations": "conversations",
@@ -213,12 +222,16 @@ class Privacy:
         volunteer = await self._db.fetchone(
             "SELECT first_name FROM volunteers WHERE telegram_id = :person", person
         )
+        contact = await self._db.fetchone(
+            "SELECT name FROM emergency_contacts WHERE resident_id = :person", person
+        )
         selfcheck = await self._db.fetchone(
             "SELECT 1 FROM selfcheck_subscriptions WHERE telegram_id = :person", person
         )
         return Holdings(
             checkin_schedule=checkin is not None,
             safety_net_phone=checkin[0] if checkin else None,
+            emergency_contact=str(contact[0]) if contact else None,
             selfcheck_consent=selfcheck is not None,
             open_call_request=callback is not None,
             open_call_request_phone=callback[0] if callback else None,

@@ -36,6 +36,12 @@ SENSITIVE_METRICS: frozenset[str] = frozenset(
         "checkins_answered_bad",
         "checkins_answered_very_bad",
         "checkins_escalated",
+        # How far the safety net climbed says that someone could not be reached.
+        "safety_step_nudge",
+        "safety_step_contact",
+        "safety_step_coordinators",
+        "safety_contact_well",
+        "safety_contact_look",
         "selfcheck_invited",
         "selfcheck_done",
         "selfcheck_not_lonely",
@@ -152,6 +158,20 @@ _SPECS = (
             ("checkins_answered_bad", N_("answered: not good")),
             ("checkins_answered_very_bad", N_("answered: very bad")),
             ("checkins_escalated", N_("no answer: a volunteer called")),
+        ),
+    ),
+    _Spec(
+        "safety_net",
+        N_("Safety net (steps reached)"),
+        "safety_steps",
+        (
+            ("safety_step_nudge", N_("1. reminder sent")),
+            ("checkins_escalated", N_("2. a volunteer called")),
+            ("safety_step_contact", N_("3. emergency contact told")),
+            ("safety_step_coordinators", N_("4. coordinators alerted")),
+            ("safety_contact_well", N_("contact: all is well")),
+            ("safety_contact_look", N_("contact: went to look")),
+            ("emergency_contacts_confirmed", N_("emergency contacts named")),
         ),
     ),
     _Spec(

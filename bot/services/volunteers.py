@@ -25,6 +25,7 @@ from bot.db import Database
 from bot.i18n import Catalogs, Translator
 from bot.services.activities.partners import Partners
 from bot.services.audit import Audit
+from bot.services.availability import Availability
 from bot.services.counts import Counts
 from bot.services.outbox import NewRow, Outbox, OutMessage
 from bot.services.roles import Role, Roles
@@ -335,14 +336,28 @@ class Volunteers:
         )
         return [(int(r[0]), self._catalogs.get(str(r[1]))) for r in rows]
 
-    async def on_duty(self, conn: aiosqlite.Connection) -> list[tuple[int, Translator]]:
-        """Volunteers on duty who receive messages, with a translator each."""
-        rows = await conn.execute_fetchall(
-            "SELECT v.telegram_id, r.language FROM volunteers v"
-            " JOIN roles ro ON ro.telegram_id = v.telegram_id AND ro.role = 'volunteer'"
-            " JOIN residents r ON r.telegram_id = v.telegram_id AND r.status = 'active'"
-            " WHERE v.on_duty = 1 ORDER BY v.telegram_id"
+    async def on_duty(
+        self, conn: aiosqlite.Connection, between: tuple[datetime, datetime] | None = None
+    ) -> list[tuple[int, Translator]]:
+        """Volunteers on duty who receive messages, with a translator each; with
+        ``between``, only those whose availability (if set) fits that moment."""
+        rows = list(
+            await conn.execute_fetchall(
+                "SELECT v.telegram_id, r.language, a.telegram_id AS has_hours, a.days,"
+                " a.from_time, a.until_time, a.paused_until FROM volunteers v"
+                " JOIN roles ro ON ro.telegram_id = v.telegram_id AND ro.role = 'volunteer'"
+                " JOIN residents r ON r.telegram_id = v.telegram_id AND r.status = 'active'"
+                " LEFT JOIN volunteer_availability a ON a.telegram_id = v.telegram_id"
+                " WHERE v.on_duty = 1 ORDER BY v.telegram_id"
+            )
         )
+        if between is not None:
+            zone = self._catalogs.get(self._default_language).zone
+            rows = [
+                r
+                for r in rows
+                if r["has_hours"] is None or Availability.from_row(r).fits(*between, zone)
+            ]
         return [(int(r[0]), self._catalogs.get(str(r[1]))) for r in rows]
 
 

@@ -17,7 +17,7 @@ from bot.chat.message import Choice, Reply, choices
 from bot.i18n import Translator
 from bot.services.activities.reminders import Added
 from bot.services.callme.requests import Topic
-from bot.services.care.checkins import time_text
+from bot.services.care.schedule import time_text
 from handlers.activities.texts import when_text
 from handlers.callme.request import call_me_button_data
 from handlers.expired import choice_expired

@@ -197,7 +197,7 @@ async def typed_where(update: Update, ctx: SamenContext) -> None:
     check-in or self-check, goes where it belongs, as does any text once the
     question is closed.
     """
-    from handlers.care.checkins import typed_checkin_answer
+    from handlers.care.answers import typed_checkin_answer
     from handlers.care.selfcheck import typed_selfcheck_answer
     from handlers.listen import answer_typed
     from handlers.menu import on_text

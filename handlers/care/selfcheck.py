@@ -12,6 +12,7 @@ question on screen.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -22,17 +23,19 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.buttons import Prefix, args_of, encode, matches
 from bot.i18n import N_, Translator
 from bot.services.care.selfcheck import (
+    Problem,
+    Round,
+    RoundStatus,
+    answer_data,
+    month_from_code,
+)
+from bot.services.care.selfcheck_scale import (
     ITEMS,
     QUESTIONS,
     REPLY_LABELS,
     Band,
-    Problem,
     Reply,
-    Round,
-    RoundStatus,
     Score,
-    answer_data,
-    month_from_code,
     reflection,
     reply_from_text,
 )
@@ -202,80 +205,116 @@ async def on_step(update: Update, ctx: SamenContext) -> None:
         await button_expired(update, ctx)  # health data only after the privacy consent too
         return
     (step,) = args_of(query.data)
-    me = ctx.resident.telegram_id
-    service = ctx.services.selfcheck
-    t = ctx.t
-    joined = await service.consenting(me)
-    if step in ("later", "result", "stop", "stopyes") and joined is None:
+    joined = await ctx.services.selfcheck.consenting(ctx.resident.telegram_id)
+    if step in _NEEDS_CONSENT and joined is None:
         await button_expired(update, ctx)
         return
     await query.answer()
-    if step == "acts":
+    if step == "acts":  # the activities screen keeps the result above it
         await show_activities(update, ctx)
         return
     await _drop_buttons(update)
-    if step == "menu" or (step == "start" and joined is None):
-        await show_selfcheck(update, ctx)
-    elif step == "agree":
-        joined = await service.consent(me)
-        await ctx.bot.send_message(
-            me,
-            t._(
-                "✅ Thank you. Samen will invite you once a month. "
-                "The next invitation: %(moment)s.\n\n"
-                "Would you like to do the first self-check now?",
-                moment=invitation_moment(ctx, joined.next_due),
-            ),
-            reply_markup=InlineKeyboardMarkup(
-                [[_button(t, N_("▶️ Yes, start now"), "start")], [_button(t, NOT_NOW, "later")]]
-            ),
-        )
-    elif step == "no":
-        await send_with_menu(
-            update,
-            ctx,
-            t._(
-                "Fine. Samen stores nothing for the self-check. "
-                "You can change your mind at any time in “💬 Check-ins”."
-            ),
-        )
-    elif step == "start":
-        await _ask(update, ctx, await service.begin(me))
-    elif step == "later":
-        if isinstance(query.message, Message):  # its buttons are gone now
-            await service.shown_off(me, query.message.message_id)
-        await send_with_menu(update, ctx, _later_text(t))
-    elif step == "result":
-        last = await service.last_done(me)
-        if last is None or last.result is None:
-            await send_with_menu(update, ctx, t._("There is no result to show yet."))
-            return
-        await ctx.bot.send_message(
-            me, result_text(ctx, last.result), reply_markup=result_buttons(t, last.result)
-        )
-    elif step == "stop":
-        await ctx.bot.send_message(
-            me,
-            t._("Stop the self-check? Samen then deletes all your answers and results."),
-            reply_markup=InlineKeyboardMarkup(
-                [
-                    [_button(t, N_("⏹ Yes, stop and delete"), "stopyes")],
-                    [_button(t, N_("↩️ No, keep it"), "stopno")],
-                ]
-            ),
-        )
-    elif step == "stopyes":
-        await service.stop(me)
-        await send_with_menu(
-            update,
-            ctx,
-            t._(
-                "The self-check is stopped. Samen deleted all your answers and results. "
-                "You get no more invitations."
-            ),
-        )
-    else:
-        await send_with_menu(update, ctx, t._("Good, your self-check stays as it is."))
+    if step == "start" and joined is None:
+        step = "menu"
+    await _STEPS[step](update, ctx, ctx.resident.telegram_id)
+
+
+async def _step_menu(update: Update, ctx: SamenContext, me: int) -> None:
+    await show_selfcheck(update, ctx)
+
+
+async def _step_agree(update: Update, ctx: SamenContext, me: int) -> None:
+    t = ctx.t
+    joined = await ctx.services.selfcheck.consent(me)
+    await ctx.bot.send_message(
+        me,
+        t._(
+            "✅ Thank you. Samen will invite you once a month. "
+            "The next invitation: %(moment)s.\n\n"
+            "Would you like to do the first self-check now?",
+            moment=invitation_moment(ctx, joined.next_due),
+        ),
+        reply_markup=InlineKeyboardMarkup(
+            [[_button(t, N_("▶️ Yes, start now"), "start")], [_button(t, NOT_NOW, "later")]]
+        ),
+    )
+
+
+async def _step_no(update: Update, ctx: SamenContext, me: int) -> None:
+    await send_with_menu(
+        update,
+        ctx,
+        ctx.t._(
+            "Fine. Samen stores nothing for the self-check. "
+            "You can change your mind at any time in “💬 Check-ins”."
+        ),
+    )
+
+
+async def _step_start(update: Update, ctx: SamenContext, me: int) -> None:
+    await _ask(update, ctx, await ctx.services.selfcheck.begin(me))
+
+
+async def _step_later(update: Update, ctx: SamenContext, me: int) -> None:
+    query = update.callback_query
+    if query is not None and isinstance(query.message, Message):  # its buttons are gone now
+        await ctx.services.selfcheck.shown_off(me, query.message.message_id)
+    await send_with_menu(update, ctx, _later_text(ctx.t))
+
+
+async def _step_result(update: Update, ctx: SamenContext, me: int) -> None:
+    last = await ctx.services.selfcheck.last_done(me)
+    if last is None or last.result is None:
+        await send_with_menu(update, ctx, ctx.t._("There is no result to show yet."))
+        return
+    await ctx.bot.send_message(
+        me, result_text(ctx, last.result), reply_markup=result_buttons(ctx.t, last.result)
+    )
+
+
+async def _step_stop(update: Update, ctx: SamenContext, me: int) -> None:
+    t = ctx.t
+    await ctx.bot.send_message(
+        me,
+        t._("Stop the self-check? Samen then deletes all your answers and results."),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [_button(t, N_("⏹ Yes, stop and delete"), "stopyes")],
+                [_button(t, N_("↩️ No, keep it"), "stopno")],
+            ]
+        ),
+    )
+
+
+async def _step_stop_yes(update: Update, ctx: SamenContext, me: int) -> None:
+    await ctx.services.selfcheck.stop(me)
+    await send_with_menu(
+        update,
+        ctx,
+        ctx.t._(
+            "The self-check is stopped. Samen deleted all your answers and results. "
+            "You get no more invitations."
+        ),
+    )
+
+
+async def _step_stop_no(update: Update, ctx: SamenContext, me: int) -> None:
+    await send_with_menu(update, ctx, ctx.t._("Good, your self-check stays as it is."))
+
+
+_STEPS: dict[str, Callable[[Update, SamenContext, int], Awaitable[None]]] = {
+    "menu": _step_menu,
+    "agree": _step_agree,
+    "no": _step_no,
+    "start": _step_start,
+    "later": _step_later,
+    "result": _step_result,
+    "stop": _step_stop,
+    "stopyes": _step_stop_yes,
+    "stopno": _step_stop_no,
+}
+# Steps about a self-check the person agreed to.
+_NEEDS_CONSENT = frozenset({"later", "result", "stop", "stopyes"})
 
 
 def _later_text(t: Translator) -> str:

@@ -33,6 +33,14 @@ def _setting_lines(t: Translator, held: Holdings, until_deleted: str) -> list[st
                 phone=display_phone(held.safety_net_phone),
             )
         )
+    if held.emergency_contact:
+        lines.append(
+            t._(
+                "• Your emergency contact for the safety net: %(name)s. "
+                "Kept until you remove them.",
+                name=html.escape(held.emergency_contact),
+            )
+        )
     if held.selfcheck_consent:
         lines.append(t._("• Your agreement to the monthly self-check: until you stop it."))
     if held.open_call_request:

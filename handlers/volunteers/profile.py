@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     ConversationHandler,
 )
@@ -24,6 +24,7 @@ from handlers.callme.request import drop_buttons
 from handlers.common import edit_text, is_consented, send_with_menu
 from handlers.context import SamenContext
 from handlers.keyboards import consent_choice
+from handlers.volunteers.availability import availability_choice
 from handlers.volunteers.desk import button, show_tasks
 
 WRITE_NAME = "volunteer_name"
@@ -115,6 +116,7 @@ def profile_text(ctx: SamenContext, volunteer: Volunteer) -> str:
 
 def profile_buttons(ctx: SamenContext, volunteer: Volunteer) -> InlineKeyboardMarkup:
     t = ctx.t
+    when = availability_choice(t)
     duty = (
         button(t._("⏸ Go off duty"), Prefix.VOLUNTEER, "duty:off")
         if volunteer.on_duty
@@ -134,6 +136,7 @@ def profile_buttons(ctx: SamenContext, volunteer: Volunteer) -> InlineKeyboardMa
             languages,
             [button(t._("✏️ Change my name"), Prefix.VOLUNTEER, "name:edit")],
             [button(t._("📋 Tasks"), Prefix.VOLUNTEER, "tasks:show")],
+            [InlineKeyboardButton(when.label, callback_data=when.data)],
         ]
     )
 

@@ -43,10 +43,12 @@ async def bot(
 
 
 async def run(bot: SamenBot, what: str) -> object:
-    """Run a check-in tick ('tick' or 'watch') now, on the bot's database and clock."""
+    """Run a check-in tick ('tick', or 'climb' of the safety net) now, on the bot's
+    database and clock."""
     runtime = await Runtime.open(bot.settings, bot.clock)
     try:
-        tick = getattr(runtime.services.checkins, what)
+        services = runtime.services
+        tick = services.safety_net.climb if what == "climb" else getattr(services.checkins, what)
         return await tick()
     finally:
         await runtime.close()
@@ -59,7 +61,7 @@ async def open_menu(person: Person) -> Entry:
 
 async def subscribe(person: Person, days: str, at: str, safety_net: bool) -> Entry:
     await onboard(person, "✓ English", "✅ I agree")
-    await person.press(await open_menu(person), "✅ Yes, I would like that")
+    await person.press(await open_menu(person), "🗓 Choose days and time")
     await person.press(await person.expect("On which days"), days)
     await person.press(await person.expect("At what time?"), at)
     question = await person.expect("The safety net")
@@ -86,7 +88,7 @@ async def test_subscribe_change_pause_resume_and_stop(
     await onboard(john, "✓ English", "✅ I agree")
     invitation = await open_menu(john)
     assert "Would you like a short message from Samen" in text_of(invitation)
-    await john.press(invitation, "✅ Yes, I would like that")
+    await john.press(invitation, "🗓 Choose days and time")
     days = await john.expect("On which days")
     assert buttons_of(days) == ["Every day", "Monday to Friday", "Let me choose the days"]
     await john.press(days, "Let me choose the days")
@@ -240,8 +242,8 @@ async def test_safety_net_once_late_answer_and_restart_in_between(
     assert len(await checkin_messages(client, john)) == 1
 
     clock.now = datetime(2026, 12, 1, 12, 32, tzinfo=UTC)  # 3 h 1 min later
-    assert await run(bot, "watch") == 1
-    assert await run(bot, "watch") == 0
+    assert (await run(bot, "climb")).tasks == 1
+    assert (await run(bot, "climb")).tasks == 0
     tasks = await bot.query("SELECT resident_id, phone, status FROM call_requests")
     assert tasks == [(john.user_id, "+31612345678", "open")]
 
@@ -276,7 +278,7 @@ async def test_in_dutch_a_typed_answer_shows_who_can_help(
 ) -> None:
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("💬 Dagelijks berichtje")
-    await anna.press(await anna.expect("Wilt u een kort berichtje"), "✅ Ja, dat wil ik graag")
+    await anna.press(await anna.expect("Wilt u een kort berichtje"), "🗓 Zelf dagen en tijd kiezen")
     await anna.press(await anna.expect("Op welke dagen"), "Maandag tot en met vrijdag")
     await anna.say("14 uur")
     question = await anna.expect("Het vangnet")
@@ -365,7 +367,7 @@ async def test_so_so_suggests_an_activity_this_week_near_their_postcode(
     await john.expect("Type the 4 digits of your postcode")
     await john.say("2101")
     await john.expect("Your postcode is 2101")
-    await john.press(await open_menu(john), "✅ Yes, I would like that")
+    await john.press(await open_menu(john), "🗓 Choose days and time")
     await john.press(await john.expect("On which days"), "Every day")
     await john.press(await john.expect("At what time?"), "13:00")
     await john.press(await john.expect("The safety net"), "No, thank you")
@@ -429,7 +431,9 @@ async def test_the_safety_net_offer_says_what_happens_with_the_configured_times(
     try:
         await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
         await anna.tap("💬 Dagelijks berichtje")
-        await anna.press(await anna.expect("Wilt u een kort berichtje"), "✅ Ja, dat wil ik graag")
+        await anna.press(
+            await anna.expect("Wilt u een kort berichtje"), "🗓 Zelf dagen en tijd kiezen"
+        )
         await anna.press(await anna.expect("Op welke dagen"), "Elke dag")
         await anna.say("10:00")
         offer = text_of(await anna.expect("Het vangnet"))
@@ -440,3 +444,43 @@ async def test_the_safety_net_offer_says_what_happens_with_the_configured_times(
     assert "Heeft geen vrijwilliger dienst? Of neemt niemand de vraag binnen 3 uur aan?" in offer
     assert "Dan waarschuwt Samen de coördinatoren." in offer
     assert "misschien" not in offer
+
+
+async def test_the_common_check_in_takes_four_taps_and_three_with_a_known_number(
+    bot: SamenBot, john: Person, client: EmulatorClient
+) -> None:
+    """Every day, the suggested time, the safety net on: tap by tap from the menu."""
+    await onboard(john, "✓ English", "✅ I agree")
+    await john.tap("💬 Check-ins")  # 1
+    invitation = await john.expect("Would you like a short message")
+    assert buttons_of(invitation)[:2] == ["✅ Yes, every day at 10:30", "🗓 Choose days and time"]
+    await john.press(invitation, "✅ Yes, every day at 10:30")  # 2
+    offer = await john.expect("The safety net")
+    assert "Samen first sends you one short reminder" in text_of(offer)
+    assert "lets your emergency contact know, if you named one" in text_of(offer)
+    await john.press(offer, "🛟 Yes, please")  # 3
+    await john.expect("Which number can a volunteer call?")
+    await client.send_contact(john.user_id, "+31612345678", john.user_id)  # 4
+    done = text_of(await john.expect("Your check-ins are set"))
+    assert "Days: every day" in done and "Time: 10:30" in done
+    assert "Safety net: on (06 12 34 56 78)" in done
+    assert "“👤 Emergency contact”" in done  # the next step of the net, offered once
+
+    # Mia asked for a call before: Samen has her number and does not ask again.
+    mia = await Person(client, 700_000_003, "Mia", "en").join()
+    await onboard(mia, "✓ English", "✅ I agree")
+    runtime = await Runtime.open(bot.settings, bot.clock)
+    try:
+        call_requests = runtime.services.call_requests
+        moment = call_requests.moments()[0]
+        await call_requests.create_request(mia.user_id, "0687654321", moment.key, None)
+    finally:
+        await runtime.close()
+    await mia.tap("💬 Check-ins")  # 1
+    invitation = await mia.expect("Would you like a short message")
+    await mia.press(invitation, "✅ Yes, every day at 10:30")  # 2
+    await mia.press(await mia.expect("The safety net"), "🛟 Yes, please")  # 3
+    done = text_of(await mia.expect("Your check-ins are set"))
+    assert "Safety net: on (06 87 65 43 21)" in done
+    menu = await open_menu(mia)
+    assert "📱 Another number" in buttons_of(menu)

@@ -81,13 +81,13 @@ async def test_dutch_commands_words_and_the_old_menu_label(bot: SamenBot, anna: 
 
     await anna.say("💬 Check-ins")  # a phone that still shows the old keyboard
     invitation = await anna.expect("Dagelijks berichtje")
-    assert "✅ Ja, dat wil ik graag" in buttons_of(invitation)
+    assert "✅ Ja, elke dag om 10:30" in buttons_of(invitation)
 
 
 async def test_typed_days_and_dates_as_people_say_them(bot: SamenBot, anna: Person) -> None:
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("💬 Dagelijks berichtje")
-    await anna.press(await anna.expect("Dagelijks berichtje"), "✅ Ja, dat wil ik graag")
+    await anna.press(await anna.expect("Dagelijks berichtje"), "🗓 Zelf dagen en tijd kiezen")
     await anna.press(await anna.expect("Op welke dagen"), "Elke dag")
     await anna.say("10:30")
     net = await anna.expect("Het vangnet")

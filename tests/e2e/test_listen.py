@@ -263,7 +263,7 @@ async def test_typed_answers_work_where_buttons_ask(samen: SamenBot, anna: Perso
     ) == [("nl",)]
     await anna.tap("💬 Dagelijks berichtje")
     await anna.expect("Wilt u een kort berichtje")
-    await anna.say("ja")
+    await anna.say("2")  # the second option: choose days and time
     days = await anna.expect("Op welke dagen")
     assert buttons_of(days)[1] == "Maandag tot en met vrijdag"
     await anna.say("2")

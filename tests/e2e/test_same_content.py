@@ -72,7 +72,7 @@ async def test_a_check_in_time_pressed_twice(
     await onboard(john, "✓ English", "✅ I agree")
     await john.tap("💬 Check-ins")
     invitation = await john.expect("Would you like a short message")
-    await john.press(invitation, "✅ Yes, I would like that")
+    await john.press(invitation, "🗓 Choose days and time")
     await john.press(await john.expect("On which days"), "Let me choose the days")
     picker = await john.expect("Tap the days you want")
     old_tuesday = callback_data(picker, "Tuesday")

@@ -24,7 +24,7 @@ from bot.services.activities.imports import read_csv, read_ics
 from bot.services.activities.kinds import Audience, Kind
 from bot.services.activities.reminders import Added, reminder_moment
 from bot.services.activities.schedule import Schedule
-from bot.services.care.checkins import CheckinPolicy
+from bot.services.care.schedule import CheckinPolicy
 from bot.services.outbox import OutMessage
 from bot.services.places.geo import (
     POSTCODE_LIKE,

@@ -50,3 +50,10 @@ def test_decode_never_crashes_and_accepts_only_short_known_data(data: str) -> No
         assert len(data.encode()) <= MAX_BYTES
         prefix, args = decoded
         assert encode(prefix, *args) == data
+
+
+def test_availability_data_is_whole_or_refused() -> None:
+    assert decode("avl:hours:31:morning") == (Prefix.AVAILABILITY, ("hours:31:morning",))
+    assert decode("avl:days:96") == (Prefix.AVAILABILITY, ("days:96",))
+    for forged in ("avl:hours:31", "avl:days", "avl:show:31", "avl:days:5", "avl:hours:31:night"):
+        assert decode(forged) is None

@@ -12,23 +12,25 @@ from bot.clock import to_iso
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.services import Services
-from bot.services.care.checkins import (
-    EVERY_DAY,
+from bot.services.care.checkins import QuietHoursError
+from bot.services.care.moods import (
     GREETINGS,
-    WEEKDAYS,
-    CheckinPolicy,
     Mood,
-    QuietHours,
-    QuietHoursError,
     mood_data,
     mood_from_text,
-    next_slot,
-    parse_time,
     render_checkin,
     slot_from_code,
+)
+from bot.services.care.schedule import (
+    EVERY_DAY,
+    WEEKDAYS,
+    CheckinPolicy,
+    next_slot,
+    parse_time,
     slot_moment,
 )
 from bot.services.outbox import Outcome, Result
+from bot.services.quiet import QuietHours
 from bot.services.residents import Status
 from tests.conftest import FakeClock
 
@@ -468,12 +470,12 @@ async def test_the_safety_net_makes_one_task_and_a_late_answer_closes_the_loop(
     await checkins.tick()
     await deliver_all(checkin_services)
     clock.advance(hours=2, minutes=59)
-    assert await checkins.safety_tick() == 0  # not yet three hours
+    assert await checkin_services.safety_net.task_tick() == 0  # not yet three hours
     clock.advance(minutes=2)
-    assert await checkins.safety_tick() == 1
-    assert await checkins.safety_tick() == 0
+    assert await checkin_services.safety_net.task_tick() == 1
+    assert await checkin_services.safety_net.task_tick() == 0
     clock.advance(hours=1)
-    assert await checkins.watch() == 0
+    assert await checkin_services.safety_net.task_tick() == 0
     tasks = await db.fetchall("SELECT resident_id, phone, status FROM call_requests")
     assert [tuple(r) for r in tasks] == [(ANNA, "+31612345678", "open")]
     answer = await checkins.answer(ANNA, utc(2026, 11, 29, 9, 30), Mood.GOOD)
@@ -491,7 +493,7 @@ async def test_a_bad_late_answer_keeps_the_call(
     await checkins.tick()
     await deliver_all(checkin_services)
     clock.advance(hours=3, minutes=1)
-    assert await checkins.safety_tick() == 1
+    assert await checkin_services.safety_net.task_tick() == 1
     answer = await checkins.answer(ANNA, utc(2026, 11, 29, 9, 30), Mood.BAD)
     assert answer is not None and answer.late and answer.task_open and not answer.task_cancelled
 
@@ -505,26 +507,26 @@ async def test_the_safety_net_stays_quiet_when_it_should(
     await checkins.tick()
     # Not delivered yet (e.g. a long queue): the window has not started.
     clock.advance(hours=4)
-    assert await checkins.safety_tick() == 0
+    assert await checkin_services.safety_net.task_tick() == 0
     # Answered in time: nothing to do.
     await deliver_all(checkin_services)
     await checkins.answer(ANNA, utc(2026, 11, 29, 9, 30), Mood.OKAY)
     clock.advance(hours=4)
-    assert await checkins.safety_tick() == 0
+    assert await checkin_services.safety_net.task_tick() == 0
     # Next day: blocked (delivery failed) -> dropped, no task.
     clock.now = utc(2026, 11, 30, 9, 31)
     await checkins.tick()
     rows = await checkin_services.outbox.claim_due(10)
     await checkin_services.outbox.record([Result(r.id, Outcome.BLOCKED) for r in rows])
     clock.advance(hours=4)
-    assert await checkins.safety_tick() == 0
+    assert await checkin_services.safety_net.task_tick() == 0
     # Safety net switched off before the window ended -> dropped.
     clock.now = utc(2026, 12, 1, 9, 31)
     await checkins.tick()
     await deliver_all(checkin_services)
     await checkins.set_safety_net(ANNA, None)
     clock.advance(hours=4)
-    assert await checkins.safety_tick() == 0
+    assert await checkin_services.safety_net.task_tick() == 0
     assert await db.fetchall("SELECT 1 FROM call_requests") == []
     escalations = await db.fetchall(
         "SELECT escalation FROM checkin_sends WHERE escalation IS NOT NULL"
@@ -543,7 +545,7 @@ async def test_an_open_request_covers_a_missed_check_in(
     await checkins.tick()
     await deliver_all(checkin_services)
     clock.advance(hours=3, minutes=1)
-    assert await checkins.safety_tick() == 0
+    assert await checkin_services.safety_net.task_tick() == 0
     row = await db.fetchone("SELECT escalation, task_id FROM checkin_sends")
     assert row is not None and tuple(row) == ("existing", own.id)
     # A good answer does not withdraw a request the resident made themselves.

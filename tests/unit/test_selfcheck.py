@@ -12,22 +12,25 @@ from bot.buttons import Prefix, decode
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.services import Services
-from bot.services.care.checkins import CheckinPolicy, QuietHours
+from bot.services.care.schedule import CheckinPolicy
 from bot.services.care.selfcheck import (
+    Problem,
+    RoundStatus,
+    answer_data,
+    invitation_after,
+)
+from bot.services.care.selfcheck_scale import (
     ITEMS,
     Band,
-    Problem,
     Reply,
-    RoundStatus,
     Scale,
-    answer_data,
     band_of,
-    invitation_after,
     reflection,
     reply_from_text,
     score,
 )
 from bot.services.outbox import OutMessage
+from bot.services.quiet import QuietHours
 from bot.services.residents import Status
 from bot.services.stats import Few, Later
 from tests.conftest import FakeClock

@@ -223,3 +223,20 @@ def test_command_line_numbers_use_samen_min_count(
     assert "• answered: not good: … · 3\n" in printed  # 4, rounded to 3
     assert "fewer than 3 shows as “< 3”" in printed and "<i>" not in printed
     assert (tmp_path / "chart.png").read_bytes().startswith(b"\x89PNG")
+
+
+async def test_safety_net_steps_are_counted_and_small_numbers_hidden(
+    services: Services, clock: FakeClock
+) -> None:
+    clock.advance(weeks=-1)
+    await services.counts.bump("safety_step_nudge", 12)
+    await services.counts.bump("checkins_escalated", 6)
+    await services.counts.bump("safety_step_contact", 2)
+    await services.counts.bump("safety_step_coordinators", 1)
+    clock.advance(weeks=1)
+    await services.counts.bump("safety_step_nudge", 9)
+    report = await services.stats.report()
+    assert _values(report, "1. reminder sent")[-2:] == (10.0, Later())
+    assert _values(report, "2. a volunteer called")[-2] == 5.0
+    assert _values(report, "3. emergency contact told")[-2] == Few(5)
+    assert _values(report, "4. coordinators alerted")[-2] == Few(5)

@@ -21,7 +21,7 @@ from enum import StrEnum
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.i18n import Catalogs, Translator
-from bot.services.care.checkins import CheckinPolicy, slot_moment
+from bot.services.care.schedule import CheckinPolicy, slot_moment
 from bot.services.care.selfcheck import end_of_quiet
 from bot.services.outbox import NewRow, Outbox, OutMessage
 

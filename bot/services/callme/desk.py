@@ -285,7 +285,12 @@ class Desk(TaskStore):
             if t is None:
                 return 0
             rows = await conn.execute_fetchall(OPEN_TASKS, (OFFERS_ON_DUTY,))
-            waiting = [Task.from_row(row) for row in rows]
+            waiting = [
+                task
+                for task in (Task.from_row(row) for row in rows)
+                if volunteer_id
+                in dict(await self._volunteers.on_duty(conn, (task.moment_start, task.moment_end)))
+            ]
             for task in waiting:
                 await self._notices.offer_to(conn, task, volunteer_id, t)
         return len(waiting)

@@ -91,8 +91,10 @@ class TaskNotices:
         await conn.execute("DELETE FROM call_request_messages WHERE task_id = ?", (task_id,))
 
     async def offer(self, conn: aiosqlite.Connection, task: Task, skip: int | None = None) -> None:
-        """Offer the task to every volunteer on duty; coordinators hear when there is none."""
-        recipients = [(v, t) for v, t in await self._volunteers.on_duty(conn) if v != skip]
+        """Offer the task to every volunteer on duty who can call then (their availability);
+        coordinators hear when there is none."""
+        on_duty = await self._volunteers.on_duty(conn, (task.moment_start, task.moment_end))
+        recipients = [(v, t) for v, t in on_duty if v != skip]
         for volunteer, t in recipients:
             await self.offer_to(conn, task, volunteer, t)
         if not recipients:

@@ -24,15 +24,16 @@ from __future__ import annotations
 
 import html
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from bot.buttons import Prefix, encode
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
-from bot.i18n import N_, Catalogs, Translator
-from bot.services.care.checkins import CheckinPolicy, slot_moment
+from bot.i18n import Catalogs, Translator
+from bot.services.care.schedule import CheckinPolicy, slot_moment
+from bot.services.care.selfcheck_scale import QUESTIONS, Reply, Score, band_of, score
 from bot.services.counts import Counts
 from bot.services.outbox import Button, NewRow, Outbox, OutMessage
 
@@ -45,129 +46,6 @@ LAST_INVITE_DAY = 28  # every month has it
 BATCH = 500
 # A self-check is kept this long, so the resident can look at their result again.
 ROUND_RETENTION = timedelta(days=92)
-
-
-class Scale(StrEnum):
-    EMOTIONAL = "emotional"
-    SOCIAL = "social"
-
-
-class Reply(StrEnum):
-    YES = "y"
-    MORE_OR_LESS = "m"
-    NO = "n"
-
-
-class Band(StrEnum):
-    NOT_LONELY = "not_lonely"  # 0-1
-    MODERATE = "moderate"  # 2-4
-    SEVERE = "severe"  # 5-6
-
-
-@dataclass(frozen=True)
-class Item:
-    text: str  # an N_() msgid: the official English wording; Dutch in the catalog
-    scale: Scale
-
-
-# The CBS short version, in its standard order. The Dutch catalog holds the
-# standard Dutch items ("Ik ervaar een leegte om me heen", ...).
-ITEMS: tuple[Item, ...] = (
-    Item(N_("I experience a general sense of emptiness."), Scale.EMOTIONAL),
-    Item(N_("I miss having people around me."), Scale.EMOTIONAL),
-    Item(N_("I often feel rejected."), Scale.EMOTIONAL),
-    Item(N_("There are plenty of people I can rely on when I have problems."), Scale.SOCIAL),
-    Item(N_("There are many people I can trust completely."), Scale.SOCIAL),
-    Item(N_("There are enough people I feel close to."), Scale.SOCIAL),
-)
-QUESTIONS = len(ITEMS)
-
-REPLY_LABELS = {
-    Reply.YES: N_("Yes"),
-    Reply.MORE_OR_LESS: N_("More or less"),
-    Reply.NO: N_("No"),
-}
-
-
-# ---------------------------------------------------------------- scoring
-
-
-@dataclass(frozen=True)
-class Score:
-    emotional: int  # 0-3
-    social: int  # 0-3
-
-    @property
-    def total(self) -> int:
-        return self.emotional + self.social
-
-    @property
-    def band(self) -> Band:
-        return band_of(self.total)
-
-
-def counts_as_lonely(item: Item, reply: Reply) -> bool:
-    """ "More or less" counts on both subscales; otherwise the lonely side of the wording."""
-    if reply is Reply.MORE_OR_LESS:
-        return True
-    return reply is (Reply.YES if item.scale is Scale.EMOTIONAL else Reply.NO)
-
-
-def score(replies: Sequence[Reply]) -> Score:
-    """The score of six answers, in the order of ``ITEMS``."""
-    if len(replies) != QUESTIONS:
-        raise ValueError(f"a self-check has {QUESTIONS} answers, not {len(replies)}")
-    emotional = social = 0
-    for item, reply in zip(ITEMS, replies, strict=True):
-        if counts_as_lonely(item, Reply(reply)):
-            if item.scale is Scale.EMOTIONAL:
-                emotional += 1
-            else:
-                social += 1
-    return Score(emotional, social)
-
-
-def band_of(total: int) -> Band:
-    if not 0 <= total <= QUESTIONS:
-        raise ValueError("a total is between 0 and 6")
-    if total <= 1:
-        return Band.NOT_LONELY
-    return Band.MODERATE if total <= 4 else Band.SEVERE
-
-
-def reflection(t: Translator, result: Score) -> str:
-    """The result, told back gently in plain words: what the answers show, never a label."""
-    band = result.band
-    if band is Band.NOT_LONELY:
-        lines = [
-            t._(
-                "Your answers show that you feel connected to people around you. "
-                "That is good to hear. Keep taking care of those contacts."
-            )
-        ]
-    elif band is Band.MODERATE:
-        lines = [
-            t._(
-                "Your answers show that you miss people around you now and then. "
-                "That happens to many people."
-            )
-        ]
-        if result.emotional >= 2:
-            lines.append(t._("Sometimes you seem to miss someone close to you."))
-        if result.social >= 2:
-            lines.append(t._("A few more people to count on could help you."))
-    else:
-        lines = [
-            t._(
-                "Your answers show that you often miss people around you at the moment. "
-                "That can feel heavy. You are not the only one: many people feel this way "
-                "at times. Talking to someone can help."
-            )
-        ]
-    lines.append(
-        t._("This is not a test and not a diagnosis. It is a moment to see how you are doing.")
-    )
-    return "\n\n".join(lines)
 
 
 # ---------------------------------------------------------------- the calendar
@@ -584,30 +462,17 @@ def dedupe_key(telegram_id: int, month: str) -> str:
 
 
 def start_data(month: str) -> str:
-    """Callback data of the invitation's buttons (``bot/buttons.py``, ``sci``)."""
-    return f"sci:go:{month_code(month)}"
+    """Button data of the invitation's buttons (``bot/buttons.py``, ``sci``)."""
+    return encode(Prefix.SELFCHECK_INVITE, "go", month_code(month))
 
 
 def not_now_data(month: str) -> str:
-    return f"sci:not:{month_code(month)}"
-
-
-_TYPED = {
-    Reply.YES: ("ja", "yes", "j", "y"),
-    Reply.MORE_OR_LESS: ("min of meer", "more or less", "minofmeer"),
-    Reply.NO: ("nee", "no", "n"),
-}
-
-
-def reply_from_text(text: str) -> Reply | None:
-    """A typed 'ja', 'Min of meer.' or 'no' as an answer; anything else is not one."""
-    cleaned = " ".join(text.casefold().replace("!", " ").replace(".", " ").split())
-    return next((reply for reply, words in _TYPED.items() if cleaned in words), None)
+    return encode(Prefix.SELFCHECK_INVITE, "not", month_code(month))
 
 
 def answer_data(month: str, question: int, reply: Reply) -> str:
     """sca:<YYYYMM>:<question 1-6>:<y|m|n>."""
-    return f"sca:{month_code(month)}:{question}:{reply.value}"
+    return encode(Prefix.SELFCHECK_ANSWER, month_code(month), str(question), reply.value)
 
 
 def render_invitation(t: Translator, first_name: str, month: str) -> OutMessage:
