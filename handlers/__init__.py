@@ -4,11 +4,11 @@ Order matters, because PTB stops at the first matching handler in a group:
 
 group -1  load_person: who is this, which language; groups are answered once, then ignored
 group  0  0. journeys converted to the conversation layer (bot/chat), through one
-             handler that claims only what they handle: my data
-          1. conversations (check-ins; call me; volunteer profile; adding an activity)
-             - their states win while open
-          2. each journey's buttons and commands: broadcasts, the task desk, volunteers
-             (before /start, which it answers for invite links), numbers, the monthly
+             handler that claims only what they handle: my data, call me, volunteers
+             (the task desk, profiles, invites, applications, coordinators' tools)
+          1. conversations (check-ins; adding an activity) - their states win while open
+          2. each journey's buttons and commands: broadcasts, the invite link's
+             /start <code> (a converted step, before /start), numbers, the monthly
              self-check, activities
              (before the text handler, which it answers for typed postcodes)
           3. commands: /start /menu /help /language /privacy
@@ -34,16 +34,17 @@ from telegram.ext import (
 )
 
 from bot.buttons import Prefix, matches
+from bot.channels.telegram.conversation import run_step
 from bot.channels.telegram.handler import JourneysHandler
 from bot.chat.journeys import Journeys
-from handlers import mydata
+from handlers import callme, mydata, volunteers
 from handlers.activities.admin import activity_admin_conversation
 from handlers.activities.search import activity_handlers
 from handlers.broadcast import broadcast_handlers
-from handlers.callme.request import call_me_conversation, call_request_handlers
 from handlers.care.checkins import checkins_conversation, mood_handler
 from handlers.care.selfcheck import selfcheck_handlers
 from handlers.commands import names
+from handlers.context import SamenContext
 from handlers.errors import on_error
 from handlers.expired import button_expired
 from handlers.listen import helpline_handler, media_handler
@@ -58,8 +59,9 @@ from handlers.start import (
     start,
 )
 from handlers.unexpected import edited_message, unknown_command, unsupported_message
-from handlers.volunteers import volunteer_conversation, volunteer_handlers
-from handlers.volunteers.admin import volunteer_admin_handlers
+from handlers.volunteers.joining import join_with_invite
+
+INVITE_START = filters.Regex(r"^/start [A-Za-z0-9_-]{16}$")
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -67,17 +69,16 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, load_person), group=-1)
     journeys = Journeys(app.bot_data.menu_index)
     mydata.register(journeys)
+    callme.register(journeys)
+    volunteers.register(journeys)
     app.add_handlers(
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),
             checkins_conversation(),
-            call_me_conversation(app.bot_data.menu_index, app.bot_data.runtime.catalogs),
-            volunteer_conversation(app.bot_data.menu_index),
             activity_admin_conversation(),
             *broadcast_handlers(),
-            *call_request_handlers(),
-            *volunteer_handlers(),  # before /start: it answers /start <invite code>
-            *volunteer_admin_handlers(),
+            # before /start: the invite link's /start <code> (a converted step)
+            CommandHandler("start", _join_with_invite, filters=private & INVITE_START),
             *numbers_handlers(),
             *selfcheck_handlers(),
             helpline_handler(),  # "112" is a call for help, not a postcode
@@ -104,6 +105,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ]
     )
     app.add_error_handler(on_error)
+
+
+async def _join_with_invite(update: Update, ctx: SamenContext) -> None:
+    await run_step(join_with_invite, update, ctx)
 
 
 async def _privacy_button(update: Update, ctx: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.buttons import Prefix, args_of
+from bot.channels.telegram.conversation import run_step
 from bot.services.roles import Role
 from handlers.activities.search import show_activities
 from handlers.care.checkins import show_checkins, typed_checkin_answer
@@ -103,7 +104,7 @@ async def on_text(update: Update, ctx: SamenContext) -> None:
     elif action is MenuAction.BACK:
         await show_menu(update, ctx)
     elif action is MenuAction.HELP_OUT:
-        await show_help_out(update, ctx)
+        await run_step(show_help_out, update, ctx)
     elif action is MenuAction.CHECKINS:
         await show_checkins(update, ctx)
     elif action is None and await typed_checkin_answer(update, ctx):

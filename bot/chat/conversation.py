@@ -32,8 +32,14 @@ class Conversation(Protocol):
     runtime: Runtime
     question: Question | None  # the open question, from Samen's own store
 
-    async def say(self, reply: Reply) -> None:
-        """A new message (Telegram: several, cut between lines, when it is long)."""
+    async def say(self, reply: Reply) -> int | None:
+        """A new message (Telegram: several, cut between lines, when it is long). The id
+        the channel gave it (the last part), for ``replace_earlier`` later; None when the
+        channel gives none it can edit by."""
+
+    def start_link(self, payload: str) -> str:
+        """A link that opens Samen in this channel and starts it with ``payload`` (an
+        invite code): on Telegram t.me/<bot>?start=<payload>."""
 
     async def update(self, reply: Reply) -> None:
         """Change the message the tapped choice was on; nothing when it shows this already.
@@ -42,6 +48,10 @@ class Conversation(Protocol):
     async def acknowledge(self, notice: str = "", *, alert: bool = False) -> None:
         """Answer a tap, with a short notice if given (Telegram: answerCallbackQuery).
         A tap nobody acknowledged is answered without a notice after the step."""
+
+    async def clear_choices(self) -> None:
+        """Take the choices off the message the tapped choice was on (it is answered),
+        keeping its text; nothing when they are gone already, or after a typed message."""
 
     async def send_document(self, document: Document) -> None: ...
 
@@ -53,6 +63,10 @@ class Conversation(Protocol):
     async def replace_earlier(self, message_id: int, text: str) -> None:
         """Replace the text of an earlier message Samen sent this person (the id the
         channel gave it), taking its choices off; a message already gone is skipped."""
+
+    async def set_language(self, language: str) -> None:
+        """The person chose a language: kept for a resident, else only remembered in the
+        channel's memory (nothing is stored before consent); ``t`` speaks it from now."""
 
     async def forget(self) -> None:
         """The person was erased: close their question and drop whatever the channel

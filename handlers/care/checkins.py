@@ -34,6 +34,7 @@ from telegram.ext import (
 )
 
 from bot.buttons import Prefix, args_of, encode, matches
+from bot.channels.telegram.conversation import TelegramConversation
 from bot.i18n import N_, Translator
 from bot.services.activities.catalog import Hit, SearchQuery, When
 from bot.services.callme.phones import PhoneRefused, display_phone
@@ -55,7 +56,8 @@ from bot.services.care.checkins import (
 from bot.services.places.geo import parse_postcode
 from bot.when import parse_day
 from handlers.activities.search import when_text
-from handlers.callme.request import call_me_button_data, own_phone, phone_refusal
+from handlers.callme.phone import phone_refusal, shared_phone
+from handlers.callme.request import call_me_button_data
 from handlers.common import edit_buttons, is_consented, messages_stopped, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
@@ -478,7 +480,7 @@ async def _ask_phone(update: Update, ctx: SamenContext) -> object:
 
 
 async def shared_contact(update: Update, ctx: SamenContext) -> object:
-    phone = await own_phone(update, ctx)
+    phone = await shared_phone(TelegramConversation(update, ctx))
     return ASK_PHONE if phone is None else await _phone_given(update, ctx, phone)
 
 
@@ -506,7 +508,10 @@ async def typed_phone(update: Update, ctx: SamenContext) -> object:
         phone = ctx.services.call_requests.check_phone(text)
     except PhoneRefused as refused:
         assert ctx.resident is not None
-        await ctx.bot.send_message(ctx.resident.telegram_id, phone_refusal(ctx, refused.problem))
+        await ctx.bot.send_message(
+            ctx.resident.telegram_id,
+            phone_refusal(ctx.t, refused.problem, ctx.services.call_requests.policy.regions),
+        )
         return ASK_PHONE
     return await _phone_given(update, ctx, phone)
 

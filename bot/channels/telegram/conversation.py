@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import CallbackQuery, InputFile, Update
 from telegram.error import TelegramError
@@ -19,6 +21,8 @@ from bot.chat.message import Ask, Document, Reply
 from bot.chat.questions import Key, Value
 
 CHANNEL = "telegram"
+# PTB's user_data (memory only): the language someone chose before they agreed.
+REMEMBERED_LANGUAGE = "language"
 
 
 class TelegramConversation:
@@ -49,14 +53,18 @@ class TelegramConversation:
     def _query(self) -> CallbackQuery | None:
         return self._update.callback_query
 
-    async def say(self, reply: Reply) -> None:
+    async def say(self, reply: Reply) -> int | None:
         markup = markup_of(reply, self.t, consented=consented(self))
         if reply.photo is not None:
-            await self._ctx.bot.send_photo(
+            sent = await self._ctx.bot.send_photo(
                 self._chat_id, reply.photo, caption=reply.text, reply_markup=markup
             )
-            return
-        await send_parts(self._ctx.bot, self._chat_id, reply.text, markup)
+        else:
+            sent = await send_parts(self._ctx.bot, self._chat_id, reply.text, markup)
+        return sent.message_id
+
+    def start_link(self, payload: str) -> str:
+        return f"https://t.me/{self._ctx.bot.username}?start={payload}"
 
     async def update(self, reply: Reply) -> None:
         query = self._query
@@ -80,6 +88,11 @@ class TelegramConversation:
         self._acknowledged = True
         await query.answer(notice or None, show_alert=alert)
 
+    async def clear_choices(self) -> None:
+        query = self._query
+        if query is not None and not shows_already(query.message, None):
+            await query.edit_message_reply_markup(reply_markup=None)
+
     async def send_document(self, document: Document) -> None:
         await self._ctx.bot.send_document(
             self._chat_id,
@@ -98,6 +111,13 @@ class TelegramConversation:
     async def replace_earlier(self, message_id: int, text: str) -> None:
         with contextlib.suppress(TelegramError):  # deleted by the person meanwhile
             await self._ctx.bot.edit_message_text(text, self._chat_id, message_id)
+
+    async def set_language(self, language: str) -> None:
+        if self.resident is not None:
+            await self.runtime.services.residents.set_language(self.person.id, language)
+        elif self._ctx.user_data is not None:
+            self._ctx.user_data[REMEMBERED_LANGUAGE] = language
+        self.t = self._ctx.t = self.runtime.catalogs.get(language)
 
     async def forget(self) -> None:
         await self.close_question()
@@ -119,3 +139,13 @@ async def run_step(step: Step, update: Update, ctx: SamenContext) -> None:
     conversation = TelegramConversation(update, ctx)
     await step(conversation)
     await conversation.finish()
+
+
+def ptb_callback(step: Step) -> Callable[[Update, SamenContext], Coroutine[Any, Any, None]]:
+    """A converted step as a PTB callback, for a place in the old handler order that still
+    matters (/start after the volunteers' /start <invite code>)."""
+
+    async def callback(update: Update, ctx: SamenContext) -> None:
+        await run_step(step, update, ctx)
+
+    return callback
