@@ -19,6 +19,10 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
   * ``forget()``: the person was erased: the channel closes their question and drops
     whatever it keeps about them in memory.
   * A tap nobody acknowledged is acknowledged (without a notice) after the step.
+  * ``say`` returns the id the channel gave the message (None if it gives none), so a
+    journey can change it later (the desk's task cards and /tasks lists).
+  * ``start_link(payload)``: the channel's link that opens Samen with ``payload`` (an
+    invite code); on Telegram t.me/<bot>?start=<payload>.
   * ``consented(c)`` and ``messages_stopped(c)`` read the resident.
 - ``questions``: ``Question`` and ``QuestionStore`` (table ``open_questions``, migration
   0013, key (channel, person id)): one open question per person, expiring after
