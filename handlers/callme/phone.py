@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from bot.chat.conversation import Conversation
 from bot.chat.message import Reply
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.services.callme.phones import PhoneProblem, PhoneRefused
 
 
@@ -34,27 +34,27 @@ async def shared_phone(c: Conversation) -> str | None:
         return None
 
 
+# Why a number cannot be called, as the person reads it (OTHER_COUNTRY names the countries).
+WHY_NOT: dict[PhoneProblem, str] = {
+    PhoneProblem.PAID: N_(
+        "We cannot call this number: it is a paid number (like 0900), "
+        "and calling it costs money per minute."
+    ),
+    PhoneProblem.NOT_A_PERSON: N_(
+        "We cannot call this number: it is a service number (like 0800 or 088) "
+        "or a pager, not a phone that a person answers."
+    ),
+    PhoneProblem.OTHER_COUNTRY: N_("We can only call numbers from these countries: %(countries)s."),
+}
+NOT_A_NUMBER = N_("That does not look like a phone number.")
+
+
 def phone_refusal(t: Translator, problem: PhoneProblem, regions: Sequence[str]) -> str:
     """Why Samen cannot use a number (``regions``: the countries it calls), and what to
     give instead."""
+    countries = ", ".join(str(t.locale.territories.get(code, code)) for code in regions)
+    why = t._(WHY_NOT.get(problem, NOT_A_NUMBER), countries=countries)
     instead = t._("Please give a mobile or home number, like 06 1234 5678 or 023 123 4567.")
-    if problem is PhoneProblem.PAID:
-        why = t._(
-            "We cannot call this number: it is a paid number (like 0900), "
-            "and calling it costs money per minute."
-        )
-    elif problem is PhoneProblem.NOT_A_PERSON:
-        why = t._(
-            "We cannot call this number: it is a service number (like 0800 or 088) "
-            "or a pager, not a phone that a person answers."
-        )
-    elif problem is PhoneProblem.OTHER_COUNTRY:
-        why = t._(
-            "We can only call numbers from these countries: %(countries)s.",
-            countries=", ".join(str(t.locale.territories.get(code, code)) for code in regions),
-        )
-    else:
-        why = t._("That does not look like a phone number.")
     return why + " " + instead
 
 
