@@ -5,8 +5,9 @@ Order matters, because PTB stops at the first matching handler in a group:
 group -1  load_person: who is this, which language; groups are answered once, then ignored
 group  0  0. journeys converted to the conversation layer (bot/chat), through one
              handler that claims only what they handle: onboarding's buttons, /privacy,
-             the menu's /menu /help /language and labels, my data, broadcasts, numbers
-          1. conversations (check-ins; call me; volunteer profile; adding an activity)
+             the menu's /menu /help /language and labels, my data, broadcasts, numbers,
+             call me, volunteers (desk, profiles, invites, applications, coordinators' tools)
+          1. conversations (check-ins)
              - their states win while open
           2. each journey's buttons and commands: the task desk, volunteers
              (before /start, which it answers for invite links), the monthly
@@ -34,15 +35,24 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.telegram.conversation import ptb_callback
+from bot.channels.telegram.conversation import ptb_callback, run_step
 from bot.channels.telegram.errors import error_handler
 from bot.channels.telegram.handler import JourneysHandler
 from bot.channels.telegram.people import load_person
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MenuAction
-from handlers import activities, broadcast, menu, mydata, numbers, start, unexpected
+from handlers import (
+    activities,
+    broadcast,
+    callme,
+    menu,
+    mydata,
+    numbers,
+    start,
+    unexpected,
+    volunteers,
+)
 from handlers.activities.search import activity_handlers
-from handlers.callme.request import call_me_conversation, call_request_handlers
 from handlers.care.answers import mood_handler
 from handlers.care.checkins import checkins_conversation
 from handlers.care.contact import contact_handlers
@@ -51,8 +61,10 @@ from handlers.errors import went_wrong
 from handlers.listen import helpline_handler
 from handlers.menu import on_text
 from handlers.start import start as start_step
-from handlers.volunteers import availability, volunteer_conversation, volunteer_handlers
-from handlers.volunteers.admin import volunteer_admin_handlers
+from handlers.volunteers import availability
+from handlers.volunteers.joining import join_with_invite
+
+INVITE_START = filters.Regex(r"^/start [A-Za-z0-9_-]{16}$")
 
 
 def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
@@ -66,6 +78,8 @@ def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
     mydata.register(journeys)
     activities.register(journeys)
     availability.register(journeys)
+    callme.register(journeys)
+    volunteers.register(journeys)
     unexpected.register(journeys)
     broadcast.register(journeys)
     numbers.register(journeys)
@@ -81,11 +95,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             JourneysHandler(journeys, app.bot_data.runtime.questions),
             checkins_conversation(),
             *contact_handlers(),  # before /start: it answers /start <contact invite>
-            call_me_conversation(app.bot_data.menu_index, app.bot_data.runtime.catalogs),
-            volunteer_conversation(app.bot_data.menu_index),
-            *call_request_handlers(),
-            *volunteer_handlers(),  # before /start: it answers /start <invite code>
-            *volunteer_admin_handlers(),
+            # before /start: the invite link's /start <code> (a converted step)
+            CommandHandler("start", _join_with_invite, filters=private & INVITE_START),
             *selfcheck_handlers(),
             helpline_handler(),  # "112" is a call for help, not a postcode
             *activity_handlers(),  # before the text handler: it answers typed postcodes
@@ -100,3 +111,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ]
     )
     app.add_error_handler(error_handler(went_wrong))
+
+
+async def _join_with_invite(update: Update, ctx: Any) -> None:
+    await run_step(join_with_invite, update, ctx)

@@ -203,7 +203,7 @@ async def _checkin(update: Update, ctx: SamenContext, _: Understood) -> None:
 
 
 async def _help_out(update: Update, ctx: SamenContext, _: Understood) -> None:
-    await show_help_out(update, ctx)
+    await run_step(show_help_out, update, ctx)
 
 
 async def _stop(update: Update, ctx: SamenContext, _: Understood) -> None:

@@ -23,7 +23,6 @@ from handlers.choices import language_choices
 from handlers.commands import names
 from handlers.context import SamenContext
 from handlers.listen import answer_typed
-from handlers.volunteers.profile import show_help_out
 
 
 def register(journeys: Journeys) -> None:
@@ -37,7 +36,6 @@ def register(journeys: Journeys) -> None:
     # Menu labels whose journeys are not converted yet; each line goes when its journey
     # registers ``journeys.menu`` itself.
     journeys.menu(MenuAction.ACTIVITIES, ptb_step(show_activities))
-    journeys.menu(MenuAction.HELP_OUT, ptb_step(show_help_out))
     journeys.menu(MenuAction.CHECKINS, ptb_step(show_checkins))
 
 

@@ -30,6 +30,10 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
     choices last shown becomes a tap on that choice, handled by that journey's own
     choice step; False when it picks none.
   * A tap nobody acknowledged is acknowledged (without a notice) after the step.
+  * ``say`` returns the id the channel gave the message (None if it gives none), so a
+    journey can change it later (the desk's task cards and /tasks lists).
+  * ``start_link(payload)``: the channel's link that opens Samen with ``payload`` (an
+    invite code); on Telegram t.me/<bot>?start=<payload>.
   * ``consented(c)``, ``messages_stopped(c)`` read the resident; ``guess_language``
     picks Samen's language from the app's setting.
 - ``questions``: ``Question`` and ``QuestionStore`` (table ``open_questions``, migration

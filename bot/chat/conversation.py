@@ -33,8 +33,14 @@ class Conversation(Protocol):
     runtime: Runtime
     question: Question | None  # the open question, from Samen's own store
 
-    async def say(self, reply: Reply) -> None:
-        """A new message (Telegram: several, cut between lines, when it is long)."""
+    async def say(self, reply: Reply) -> int | None:
+        """A new message (Telegram: several, cut between lines, when it is long). The id
+        the channel gave it (the last part), for ``replace_earlier`` later; None when the
+        channel gives none it can edit by."""
+
+    def start_link(self, payload: str) -> str:
+        """A link that opens Samen in this channel and starts it with ``payload`` (an
+        invite code): on Telegram t.me/<bot>?start=<payload>."""
 
     async def update(self, reply: Reply) -> None:
         """Change the message the tapped choice was on; nothing when it shows this already.

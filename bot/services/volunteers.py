@@ -72,11 +72,6 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def invite_link(bot_username: str, code: str) -> str:
-    """The deep link that opens Samen with ``/start <code>``."""
-    return f"https://t.me/{bot_username}?start={code}"
-
-
 def clean_name(text: str) -> str | None:
     """A first name as typed: one line, trimmed, short; None if nothing usable is left."""
     name = " ".join(text.split())[:MAX_NAME_LENGTH].strip()

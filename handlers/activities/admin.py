@@ -12,8 +12,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
+from bot.channels.telegram.conversation import telegram_start_link
 from bot.services.roles import Role
-from bot.services.volunteers import invite_link
 from handlers.auth import requires
 from handlers.commands import names
 from handlers.common import send_with_menu
@@ -52,7 +52,7 @@ async def new_partner_invite(update: Update, ctx: SamenContext) -> None:
             "Whoever opens it first keeps the activities of %(sources)s in Samen: "
             "adding, changing, hiding and showing them, nothing else. "
             "It works once, until %(until)s.",
-            link=invite_link(ctx.bot.username, invite.code),
+            link=telegram_start_link(ctx.bot.username, invite.code),
             sources=html.escape(", ".join(wanted)),
             until=t.datetime(invite.expires_at),
         ),

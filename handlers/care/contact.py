@@ -27,13 +27,12 @@ from telegram.ext import (
 )
 
 from bot.buttons import Prefix, args_of, encode, matches
+from bot.channels.telegram.conversation import telegram_start_link
 from bot.i18n import N_, Translator
 from bot.services.care.contacts import Confirmed, EmergencyContact, clean_name
 from bot.services.care.safety import Step
-from bot.services.volunteers import invite_link
-from handlers.callme.request import drop_buttons
 from handlers.care.answers import left_for_menu
-from handlers.common import is_consented, send_with_menu
+from handlers.common import edit_buttons, is_consented, send_with_menu
 from handlers.context import SamenContext
 from handlers.conversation import conversation
 from handlers.expired import button_expired
@@ -86,7 +85,7 @@ async def on_contact_step(update: Update, ctx: SamenContext) -> object:
         return END
     (step,) = args_of(query.data)
     await query.answer()
-    await drop_buttons(update)
+    await _drop_buttons(update)
     return await _RESIDENT_STEPS[step](update, ctx)
 
 
@@ -146,7 +145,7 @@ async def typed_name(update: Update, ctx: SamenContext) -> object:
             "Hello! %(first_name)s would like you to be their emergency contact in Samen, "
             "the chat service of Heemstede. Open this link to read what that means: %(link)s",
             first_name=html.escape(ctx.resident.first_name),
-            link=invite_link(ctx.bot.username, contact.invite_code),
+            link=telegram_start_link(ctx.bot.username, contact.invite_code),
         ),
     )
     await send_with_menu(
@@ -232,7 +231,7 @@ async def on_join(update: Update, ctx: SamenContext) -> None:
         return
     answer, code = args_of(query.data)
     await query.answer()
-    await drop_buttons(update)
+    await _drop_buttons(update)
     await _JOIN_ANSWERS[answer](update, ctx, code, user.id)
 
 
@@ -301,7 +300,7 @@ async def on_contact_answer(update: Update, ctx: SamenContext) -> None:
     step = Step.WELL if answer == "well" else Step.LOOK
     name = await ctx.services.safety_net.contact_answered(user.id, int(send_id), step)
     await query.answer()
-    await drop_buttons(update)
+    await _drop_buttons(update)
     t = ctx.t
     if name is None:
         await ctx.bot.send_message(user.id, t._("Thank you. Samen already has an answer."))
@@ -332,3 +331,9 @@ def contact_handlers() -> list[BaseHandler[Update, Any, Any]]:
         CallbackQueryHandler(on_join, pattern=matches(Prefix.CONTACT_JOIN)),
         CallbackQueryHandler(on_contact_answer, pattern=matches(Prefix.CONTACT_ANSWER)),
     ]
+
+
+async def _drop_buttons(update: Update) -> None:
+    """Take the buttons off the pressed message, if it still has any."""
+    if update.callback_query is not None:
+        await edit_buttons(update.callback_query, None)

@@ -17,10 +17,11 @@ from telegram.ext import (
 )
 
 from bot.buttons import Prefix
+from bot.channels.telegram.conversation import TelegramConversation
 from bot.i18n import N_
 from bot.services.callme.phones import PhoneRefused
 from bot.services.care.checkins import Subscription
-from handlers.callme.request import own_phone, phone_refusal
+from handlers.callme.phone import refusal, shared_phone
 from handlers.care.answers import left_for_menu
 from handlers.care.checkin_texts import button, safety_net_offer, schedule_text
 from handlers.common import send_with_menu
@@ -74,7 +75,7 @@ async def ask_phone(update: Update, ctx: SamenContext) -> object:
 
 
 async def shared_contact(update: Update, ctx: SamenContext) -> object:
-    phone = await own_phone(update, ctx)
+    phone = await shared_phone(TelegramConversation(update, ctx))
     return ASK_PHONE if phone is None else await phone_given(update, ctx, phone)
 
 
@@ -102,7 +103,9 @@ async def typed_phone(update: Update, ctx: SamenContext) -> object:
         phone = ctx.services.call_requests.check_phone(text)
     except PhoneRefused as refused:
         assert ctx.resident is not None
-        await ctx.bot.send_message(ctx.resident.telegram_id, phone_refusal(ctx, refused.problem))
+        await ctx.bot.send_message(
+            ctx.resident.telegram_id, refusal(TelegramConversation(update, ctx), refused.problem)
+        )
         return ASK_PHONE
     return await phone_given(update, ctx, phone)
 

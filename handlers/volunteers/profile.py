@@ -1,108 +1,108 @@
 """“🤝 I want to help”: a volunteer's profile, a coordinator's tools, or how to join.
 
-Every press re-checks the role (``requires``); the services check it again.
+Written against the conversation layer. Every press re-checks the role
+(``only_for``); the services check it again.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import (
-    ConversationHandler,
-)
-
-from bot.buttons import Prefix, args_of
+from bot.buttons import Prefix, args_of, encode
+from bot.chat.conversation import Conversation, consented
+from bot.chat.message import Choice, Reply, choices
 from bot.config import SUPPORTED_LANGUAGES
 from bot.services.applications import ApplyResult
 from bot.services.roles import Role
-from bot.services.volunteers import (
-    Volunteer,
-)
-from handlers.auth import has_role, requires
-from handlers.callme.request import drop_buttons
-from handlers.common import edit_text, is_consented, send_with_menu
-from handlers.context import SamenContext
-from handlers.keyboards import consent_choice
+from bot.services.volunteers import Volunteer
+from handlers.auth import only_for
+from handlers.callme.request import consent_offer
 from handlers.volunteers.availability import availability_choice
-from handlers.volunteers.desk import button, show_tasks
+from handlers.volunteers.desk import show_tasks, typed_only
 
-WRITE_NAME = "volunteer_name"
-
-
-# ---------------------------------------------------------------------- "I want to help"
+WRITE_NAME = "volunteers.name"  # the open question: the first name residents see
 
 
-async def show_help_out(update: Update, ctx: SamenContext) -> None:
-    """The menu button: the volunteer's desk, the coordinator's tools, or how to join."""
-    chat = update.effective_chat
-    resident = ctx.resident
-    if chat is None:
+async def show_help_out(c: Conversation) -> None:
+    """The menu choice: the volunteer's desk, the coordinator's tools, or how to join."""
+    resident = c.resident
+    if resident is None or not consented(c):
+        await c.say(consent_offer(c))
         return
-    if resident is None or not is_consented(ctx):
-        from handlers.start import consent_question
-
-        await ctx.bot.send_message(
-            chat.id, consent_question(ctx), reply_markup=consent_choice(ctx.t)
-        )
-        return
-    roles = await ctx.services.roles.of(resident.telegram_id)
+    roles = await c.runtime.services.roles.of(resident.telegram_id)
     if Role.COORDINATOR in roles:
-        await _coordinator_panel(update, ctx)
+        await _coordinator_panel(c)
     if Role.VOLUNTEER in roles:
-        volunteer = await ctx.services.volunteers.get(resident.telegram_id)
+        volunteer = await c.runtime.services.volunteers.get(resident.telegram_id)
         if volunteer is not None:
-            await ctx.bot.send_message(
-                chat.id,
-                profile_text(ctx, volunteer),
-                reply_markup=profile_buttons(ctx, volunteer),
-            )
+            await c.say(profile_card(c, volunteer))
     if roles:
         return
-    await ctx.bot.send_message(
-        chat.id,
-        ctx.t._(
-            "<b>Would you like to help?</b> 🤝\n\n"
-            "Samen volunteers call residents who asked for a phone call. "
-            "Sometimes just for a chat, sometimes with a practical question. "
-            "You choose when you are available.\n\n"
-            "Tap the button below. A coordinator of WIJ Heemstede will then get in touch."
-        ),
-        reply_markup=InlineKeyboardMarkup(
-            [[button(ctx.t._("🙋 I would like to become a volunteer"), Prefix.APPLY, "yes")]]
-        ),
+    await c.say(
+        Reply(
+            c.t._(
+                "<b>Would you like to help?</b> 🤝\n\n"
+                "Samen volunteers call residents who asked for a phone call. "
+                "Sometimes just for a chat, sometimes with a practical question. "
+                "You choose when you are available.\n\n"
+                "Tap the button below. A coordinator of WIJ Heemstede will then get in touch."
+            ),
+            choices=choices(
+                Choice(c.t._("🙋 I would like to become a volunteer"), encode(Prefix.APPLY, "yes"))
+            ),
+        )
     )
 
 
-async def apply(update: Update, ctx: SamenContext) -> None:
-    query = update.callback_query
-    if query is None:
+async def apply(c: Conversation) -> None:
+    """apply:yes: a resident offers to help; the coordinators are asked."""
+    resident = c.resident
+    if resident is None or not consented(c):
+        await c.say(Reply(c.t._("Please agree to the privacy text first."), menu=True))
         return
-    await query.answer()
-    resident = ctx.resident
-    if resident is None or not is_consented(ctx):
-        await send_with_menu(update, ctx, ctx.t._("Please agree to the privacy text first."))
-        return
-    result = await ctx.services.applications.apply(resident.telegram_id)
-    await drop_buttons(update)
+    result = await c.runtime.services.applications.apply(resident.telegram_id)
+    await c.clear_choices()
     answers = {
-        ApplyResult.SENT: ctx.t._(
+        ApplyResult.SENT: c.t._(
             "Thank you! We sent your offer to a coordinator. You will hear from us soon."
         ),
-        ApplyResult.PENDING: ctx.t._(
+        ApplyResult.PENDING: c.t._(
             "You already offered to help. A coordinator will get back to you soon."
         ),
-        ApplyResult.ALREADY: ctx.t._("You are already a volunteer. Thank you!"),
+        ApplyResult.ALREADY: c.t._("You are already a volunteer. Thank you!"),
     }
-    await send_with_menu(update, ctx, answers[result])
+    await c.say(Reply(answers[result], menu=True))
 
 
-# ---------------------------------------------------------------------- profile
+async def _coordinator_panel(c: Conversation) -> None:
+    t = c.t
+    pending = await c.runtime.services.applications.pending_applications()
+    await c.say(
+        Reply(
+            t._(
+                "<b>For coordinators</b>\n\n"
+                "/invite – a new invite link for a volunteer\n"
+                "/volunteers – who helps, and ending someone's volunteering\n"
+                "/tasks – all call-back requests\n\n"
+                "Applications waiting for you: %(n)s",
+                n=len(pending),
+            ),
+            choices=choices(
+                Choice(t._("➕ New invite link"), encode(Prefix.INVITE, "new")),
+                Choice(t._("📋 Tasks"), encode(Prefix.VOLUNTEER, "tasks:show")),
+                Choice(t._("👥 Volunteers"), encode(Prefix.VOLUNTEER_ADMIN, "list", "0")),
+            ),
+        )
+    )
 
 
-def profile_text(ctx: SamenContext, volunteer: Volunteer) -> str:
-    t = ctx.t
-    return t._(
+# ---------------------------------------------------------------------- the profile
+
+
+def profile_card(c: Conversation, volunteer: Volunteer) -> Reply:
+    t = c.t
+    text = t._(
         "<b>Your volunteer profile</b>\n\n"
         "Name residents see: %(name)s\n"
         "Languages you speak: %(languages)s\n"
@@ -112,126 +112,96 @@ def profile_text(ctx: SamenContext, volunteer: Volunteer) -> str:
         languages=", ".join(t.language_name(code) for code in volunteer.languages),
         duty=t._("yes") if volunteer.on_duty else t._("no"),
     )
-
-
-def profile_buttons(ctx: SamenContext, volunteer: Volunteer) -> InlineKeyboardMarkup:
-    t = ctx.t
-    when = availability_choice(t)
     duty = (
-        button(t._("⏸ Go off duty"), Prefix.VOLUNTEER, "duty:off")
+        Choice(t._("⏸ Go off duty"), encode(Prefix.VOLUNTEER, "duty:off"))
         if volunteer.on_duty
-        else button(t._("▶️ Go on duty"), Prefix.VOLUNTEER, "duty:on")
+        else Choice(t._("▶️ Go on duty"), encode(Prefix.VOLUNTEER, "duty:on"))
     )
-    languages = [
-        button(
+    languages = tuple(
+        Choice(
             ("✓ " if code in volunteer.languages else "") + t.language_name(code),
-            Prefix.VOLUNTEER,
-            f"lang:{code}",
+            encode(Prefix.VOLUNTEER, f"lang:{code}"),
         )
         for code in SUPPORTED_LANGUAGES
-    ]
-    return InlineKeyboardMarkup(
-        [
-            [duty],
+    )
+    return Reply(
+        text,
+        choices=choices(
+            duty,
             languages,
-            [button(t._("✏️ Change my name"), Prefix.VOLUNTEER, "name:edit")],
-            [button(t._("📋 Tasks"), Prefix.VOLUNTEER, "tasks:show")],
-            [InlineKeyboardButton(when.label, callback_data=when.data)],
-        ]
-    )
-
-
-@requires(Role.VOLUNTEER)
-async def profile_action(update: Update, ctx: SamenContext) -> None:
-    """vol:duty:on|off, vol:lang:xx, vol:tasks:show (vol:name:edit is a conversation)."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
-        return
-    what, value = args_of(query.data)[0].split(":")
-    if what == "tasks":
-        await query.answer()
-        await show_tasks(update, ctx)
-        return
-    volunteers = ctx.services.volunteers
-    if what == "duty":
-        volunteer = await volunteers.set_on_duty(user.id, value == "on")
-        await ctx.services.call_requests.offer_open_tasks(user.id)
-    elif what == "lang":
-        volunteer = await volunteers.toggle_language(user.id, value)
-    else:
-        volunteer = await volunteers.get(user.id)
-    if volunteer is None:
-        await query.answer(ctx.t._("This button no longer works."))
-        return
-    await query.answer(
-        (ctx.t._("You are on duty.") if volunteer.on_duty else ctx.t._("You are off duty."))
-        if what == "duty"
-        else ctx.t._("Saved.")
-    )
-    # Unticking the only language, or "off duty" pressed twice, changes nothing: the
-    # buttons already show it (duty and languages are all they show), so no edit.
-    buttons = profile_buttons(ctx, volunteer)
-    if isinstance(query.message, Message) and query.message.reply_markup == buttons:
-        return
-    await edit_text(query, profile_text(ctx, volunteer), buttons)
-
-
-@requires(Role.VOLUNTEER)
-async def ask_name(update: Update, ctx: SamenContext) -> str:
-    query = update.callback_query
-    if query is not None:
-        await query.answer()
-    await send_with_menu(
-        update,
-        ctx,
-        ctx.t._("Which first name should residents see? Type it below, or type /cancel."),
-    )
-    return WRITE_NAME
-
-
-async def got_name(update: Update, ctx: SamenContext) -> str | int:
-    user = update.effective_user
-    message = update.message
-    if user is None or message is None or message.text is None:
-        return WRITE_NAME
-    if not await has_role(update, ctx, Role.VOLUNTEER):
-        await send_with_menu(update, ctx, ctx.t._("Sorry, this is only for the Samen team."))
-        return ConversationHandler.END
-    volunteer = await ctx.services.volunteers.set_first_name(user.id, message.text)
-    if volunteer is None:
-        await message.reply_text(ctx.t._("Please type a first name, or type /cancel."))
-        return WRITE_NAME
-    await ctx.bot.send_message(
-        user.id, profile_text(ctx, volunteer), reply_markup=profile_buttons(ctx, volunteer)
-    )
-    return ConversationHandler.END
-
-
-# ---------------------------------------------------------------------- coordinators
-
-
-async def _coordinator_panel(update: Update, ctx: SamenContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
-        return
-    t = ctx.t
-    pending = await ctx.services.applications.pending_applications()
-    await ctx.bot.send_message(
-        chat.id,
-        t._(
-            "<b>For coordinators</b>\n\n"
-            "/invite – a new invite link for a volunteer\n"
-            "/volunteers – who helps, and ending someone's volunteering\n"
-            "/tasks – all call-back requests\n\n"
-            "Applications waiting for you: %(n)s",
-            n=len(pending),
-        ),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [button(t._("➕ New invite link"), Prefix.INVITE, "new")],
-                [button(t._("📋 Tasks"), Prefix.VOLUNTEER, "tasks:show")],
-                [button(t._("👥 Volunteers"), Prefix.VOLUNTEER_ADMIN, "list", "0")],
-            ]
+            Choice(t._("✏️ Change my name"), encode(Prefix.VOLUNTEER, "name:edit")),
+            Choice(t._("📋 Tasks"), encode(Prefix.VOLUNTEER, "tasks:show")),
+            availability_choice(t),
         ),
     )
+
+
+@only_for(Role.VOLUNTEER)
+async def profile_action(c: Conversation) -> None:
+    """vol:duty:on|off, vol:lang:xx, vol:name:edit, vol:tasks:show."""
+    what, value = args_of(c.incoming.data)[0].split(":")
+    await _PROFILE_ACTIONS[what](c, value)
+
+
+async def _tasks(c: Conversation, _: str) -> None:
+    await show_tasks(c)
+
+
+async def _ask_name(c: Conversation, _: str) -> None:
+    await c.ask(
+        WRITE_NAME,
+        Reply(
+            c.t._("Which first name should residents see? Type it below, or type /cancel."),
+            menu=True,
+        ),
+    )
+
+
+async def _duty(c: Conversation, value: str) -> None:
+    volunteer = await c.runtime.services.volunteers.set_on_duty(c.person.id, value == "on")
+    await c.runtime.services.call_requests.offer_open_tasks(c.person.id)
+    if volunteer is not None:
+        await c.acknowledge(
+            c.t._("You are on duty.") if volunteer.on_duty else c.t._("You are off duty.")
+        )
+    await _show_profile(c, volunteer)
+
+
+async def _language(c: Conversation, value: str) -> None:
+    volunteer = await c.runtime.services.volunteers.toggle_language(c.person.id, value)
+    if volunteer is not None:
+        await c.acknowledge(c.t._("Saved."))
+    await _show_profile(c, volunteer)
+
+
+async def _show_profile(c: Conversation, volunteer: Volunteer | None) -> None:
+    """The profile as it is now, on the tapped message (unchanged when nothing changed:
+    unticking the only language, or "off duty" tapped twice)."""
+    if volunteer is None:
+        await c.acknowledge(c.t._("This button no longer works."))
+        return
+    await c.update(profile_card(c, volunteer))
+
+
+_PROFILE_ACTIONS: dict[str, Callable[[Conversation, str], Awaitable[None]]] = {
+    "tasks": _tasks,
+    "name": _ask_name,
+    "duty": _duty,
+    "lang": _language,
+}
+
+
+async def got_name(c: Conversation) -> None:
+    """The typed first name; the role is checked again (it may have ended meanwhile)."""
+    if not await typed_only(c):
+        return
+    if not await c.runtime.services.roles.has(c.person.id, Role.VOLUNTEER):
+        await c.close_question()
+        await c.say(Reply(c.t._("Sorry, this is only for the Samen team."), menu=True))
+        return
+    volunteer = await c.runtime.services.volunteers.set_first_name(c.person.id, c.incoming.text)
+    if volunteer is None:
+        await c.say(Reply(c.t._("Please type a first name, or type /cancel.")))
+        return
+    await c.close_question()
+    await c.say(profile_card(c, volunteer))

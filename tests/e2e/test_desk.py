@@ -276,3 +276,22 @@ async def test_a_volunteer_who_erases_keeps_no_number_on_their_phone(
     assert cleared  # each message that still showed the number says why it is gone
     assert await bot.query("SELECT count(*) FROM call_request_messages") == [(0,)]
     assert await client.violations() == []
+
+
+async def test_a_note_typed_across_a_restart_is_kept_with_its_task(
+    bot: SamenBot, team: Team, client: EmulatorClient
+) -> None:
+    _anna, piet, _kees, _coordinator = team
+    details = await piet_takes_it(team)
+    await piet.press(details, "📝 Note")
+    await piet.expect("Type a short note about call-back request #1")
+    await client.send_sticker(piet.user_id)  # no note: asked again, the question stays
+    await piet.expect("Please type it as text, or type /cancel.")
+    await bot.restart()  # the task the note is for waits in the open question
+    await piet.say("Belt liever na vieren")
+    await piet.expect("The note is saved with request #1.")
+    assert await bot.query("SELECT note FROM call_requests WHERE id = 1") == [
+        ("Belt liever na vieren",)
+    ]
+    assert await bot.query("SELECT * FROM open_questions") == []
+    assert await client.violations() == []

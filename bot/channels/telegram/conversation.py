@@ -57,14 +57,18 @@ class TelegramConversation:
     def _query(self) -> CallbackQuery | None:
         return self._update.callback_query
 
-    async def say(self, reply: Reply) -> None:
+    async def say(self, reply: Reply) -> int | None:
         markup = markup_of(reply, self.t, consented=consented(self))
         if reply.photo is not None:
-            await self._ctx.bot.send_photo(
+            sent = await self._ctx.bot.send_photo(
                 self._chat_id, reply.photo, caption=reply.text, reply_markup=markup
             )
-            return
-        await send_parts(self._ctx.bot, self._chat_id, reply.text, markup)
+        else:
+            sent = await send_parts(self._ctx.bot, self._chat_id, reply.text, markup)
+        return sent.message_id
+
+    def start_link(self, payload: str) -> str:
+        return telegram_start_link(self._ctx.bot.username, payload)
 
     async def update(self, reply: Reply) -> None:
         query = self._query
@@ -170,6 +174,11 @@ class TelegramConversation:
     async def finish(self) -> None:
         """A tap is always answered, so the person's app stops showing it as pending."""
         await self.acknowledge()
+
+
+def telegram_start_link(username: str, payload: str) -> str:
+    """The link that opens Samen on Telegram with ``payload`` (an invite code)."""
+    return f"https://t.me/{username}?start={payload}"
 
 
 async def run_step(step: Step, update: Update, ctx: SamenContext) -> None:

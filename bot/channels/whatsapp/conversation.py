@@ -147,6 +147,11 @@ class WhatsAppConversation:
             self._bsuid, document.name, document.content, document.caption
         )
 
+    def start_link(self, payload: str) -> str:
+        """WhatsApp has no start links: the invitee sends Samen "/start <code>" themselves
+        (the text to forward says so)."""
+        return f"/start {payload}"
+
     async def send_photo(self, photo: Document) -> None:
         """A chart Samen made: sent as a file with its caption, like a document."""
         await self.send_document(photo)
