@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from datetime import datetime, timedelta
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -99,12 +101,24 @@ async def playground(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIte
             pytest.fail(f"SAMEN_REQUIRE_BROWSER=1 and {reason}")
         request.config.stash[SKIPPED].append(reason)
         pytest.skip(reason)
-    running = Playground(port=0, folder=tmp_path / "playground")
+    running = Playground(
+        port=0, folder=tmp_path / "playground", SAMEN_QUIET_HOURS=quiet_hours_far_from_now()
+    )
     await running.start()
     yield running
     # The page, like every test, made no request that Telegram would refuse.
     assert running.state.read_violations() == []
     await running.stop()
+
+
+def quiet_hours_far_from_now() -> str:
+    """A short quiet span twelve hours away, so a journey walked now is never held for
+    the morning (news to residents waits for quiet hours to end: its own e2e tests)."""
+    start = (datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(hours=12)).replace(
+        second=0, microsecond=0
+    )
+    end = start + timedelta(minutes=1)
+    return f"{start:%H:%M}-{end:%H:%M}"
 
 
 Shoot = Callable[[str], Awaitable[Path]]
