@@ -6,18 +6,16 @@ group -1  load_person: who is this, which language; groups are answered once, th
 group  0  0. journeys converted to the conversation layer (bot/chat), through one
              handler that claims only what they handle: onboarding's buttons, /privacy,
              the menu's /menu /help /language and labels, my data, broadcasts, numbers,
-             call me, volunteers (desk, profiles, invites, applications, coordinators' tools)
-          1. conversations (check-ins)
-             - their states win while open
-          2. each journey's buttons and commands: the task desk, volunteers
-             (before /start, which it answers for invite links), the monthly
-             self-check, activities
+             call me, volunteers (desk, profiles, invites, applications, coordinators' tools),
+             check-ins (set-up, answers, the safety net, the emergency contact and
+             their /start ec<code>)
+          1. each journey's buttons and commands: volunteers' /start <invite code>
+             (before /start), the monthly self-check, activities
              (before the text handler, which it answers for typed postcodes)
-          3. /start (after the volunteers' /start <invite code>)
-          4. check-in mood buttons
-          5. text: menu labels and typed check-in answers, else what the words mean
+          2. /start (after the volunteers' /start <invite code>)
+          3. text: typed check-in answers, else what the words mean
              (handlers.listen; "112" and "113" before the activities' postcodes)
-          6. the journeys handler again, for what nobody took (handlers.unexpected):
+          4. the journeys handler again, for what nobody took (handlers.unexpected):
              unknown commands, voice/video/photos (the offer of a call),
              stickers and files, edited messages, and buttons nobody knows (stale or forged)
 """
@@ -53,9 +51,7 @@ from handlers import (
     volunteers,
 )
 from handlers.activities.search import activity_handlers
-from handlers.care.answers import mood_handler
-from handlers.care.checkins import checkins_conversation
-from handlers.care.contact import contact_handlers
+from handlers.care import answers, checkins, contact
 from handlers.care.selfcheck import selfcheck_handlers
 from handlers.errors import went_wrong
 from handlers.listen import helpline_handler
@@ -83,6 +79,9 @@ def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
     unexpected.register(journeys)
     broadcast.register(journeys)
     numbers.register(journeys)
+    checkins.register(journeys)
+    answers.register(journeys)
+    contact.register(journeys)
     return journeys
 
 
@@ -93,15 +92,12 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handlers(
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),
-            checkins_conversation(),
-            *contact_handlers(),  # before /start: it answers /start <contact invite>
             # before /start: the invite link's /start <code> (a converted step)
             CommandHandler("start", _join_with_invite, filters=private & INVITE_START),
             *selfcheck_handlers(),
             helpline_handler(),  # "112" is a call for help, not a postcode
             *activity_handlers(),  # before the text handler: it answers typed postcodes
             CommandHandler("start", ptb_callback(start_step), filters=private),
-            mood_handler(),
             MessageHandler(
                 private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text
             ),

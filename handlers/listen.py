@@ -199,7 +199,7 @@ async def _ask_where(ctx: SamenContext, chat_id: int, kind: Kind | None, when: W
 
 
 async def _checkin(update: Update, ctx: SamenContext, _: Understood) -> None:
-    await show_checkins(update, ctx)
+    await run_step(show_checkins, update, ctx)
 
 
 async def _help_out(update: Update, ctx: SamenContext, _: Understood) -> None:

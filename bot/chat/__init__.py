@@ -49,6 +49,8 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
   * ``answer(question, step, kinds=(Kind.TEXT,))``: an answer is typed text unless the
     journey names more kinds (LOCATION, CONTACT, MEDIA); others fall through, so a voice
     message during a postcode question still gets the offer of a call.
+  * ``start_payload(pattern, step)``: ``/start <payload>`` whose payload matches the
+    pattern (an invitation in a start link) goes to that step before /start's own.
   * ``otherwise(kind, step)``: what no journey claimed, by kind (unknown commands,
     stale or forged buttons, edits, media): handlers/unexpected.py registers these.
   * ``route(incoming, question)`` (= ``claims`` or ``leftover``) is synchronous (PTB

@@ -3,8 +3,10 @@
 
 The order of precedence is the same for every channel:
 1. a tap on a choice goes to the step registered for its prefix (well-formed data only);
-2. a command goes to its step, and a tap on a main-menu label to that action's step;
-   both close the open question first (the person moved on);
+2. a command goes to its step (``/start <payload>`` first to the step whose pattern the
+   payload matches: a link that opens Samen with an invitation), and a tap on a
+   main-menu label to that action's step; both close the open question first (the
+   person moved on);
 3. while a question is open, a typed text (or location, contact, media, as registered)
    goes to the step that asked it;
 4. any other typed text goes to the text step;
@@ -16,6 +18,7 @@ come between the two (bot/channels/telegram/handler.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import TypeVar
 
@@ -26,6 +29,7 @@ from bot.chat.menu import MAX_LABEL, MenuAction, menu_action
 from bot.chat.questions import Question
 
 Step = Callable[[Conversation], Awaitable[None]]
+START = "start"  # the command a link that opens Samen sends
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -36,6 +40,7 @@ class Journeys:
         self._choices: dict[Prefix, Step] = {}
         self._answers: dict[str, tuple[Step, frozenset[Kind]]] = {}
         self._commands: dict[str, Step] = {}
+        self._start_payloads: dict[str, tuple[re.Pattern[str], Step]] = {}
         self._menu: dict[MenuAction, Step] = {}
         self._text: Step | None = None
         self._otherwise: dict[Kind, Step] = {}
@@ -65,6 +70,11 @@ class Journeys:
         """/name, in every language (``handlers.commands.names``)."""
         for name in names:
             self._claim(self._commands, name.lower(), step)
+
+    def start_payload(self, pattern: re.Pattern[str], step: Step) -> None:
+        """``/start <payload>`` whose payload matches ``pattern`` whole: a link that opens
+        Samen with an invitation (Telegram's t.me/<bot>?start=…, or the same typed)."""
+        self._claim(self._start_payloads, pattern.pattern, (pattern, step))
 
     def menu(self, action: MenuAction, step: Step) -> None:
         """A main-menu label, in any language."""
@@ -128,6 +138,10 @@ class Journeys:
         return self._choices.get(decoded[0]) if decoded is not None else None
 
     def _route_command(self, incoming: Incoming, _: Question | None) -> Step | None:
+        if incoming.command == START and incoming.args:
+            for pattern, step in self._start_payloads.values():
+                if pattern.fullmatch(incoming.args[0]):
+                    return step
         return self._commands.get(incoming.command)
 
     def _route_text(self, incoming: Incoming, question: Question | None) -> Step | None:

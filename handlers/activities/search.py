@@ -24,6 +24,7 @@ from telegram import (
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.buttons import Prefix, args_of, encode, matches
+from bot.channels.telegram.conversation import TelegramConversation
 from bot.channels.telegram.render import inline_keyboard
 from bot.chat.message import Choice
 from bot.i18n import Translator
@@ -208,7 +209,8 @@ async def typed_where(update: Update, ctx: SamenContext) -> None:
         _forget_where(ctx)
         await on_text(update, ctx)
         return
-    if await typed_checkin_answer(update, ctx) or await typed_selfcheck_answer(update, ctx):
+    answered = await typed_checkin_answer(TelegramConversation(update, ctx))
+    if answered or await typed_selfcheck_answer(update, ctx):
         return
     if understand(text).meaning in NOT_ABOUT_A_PLACE:
         # "ik wil niet meer leven", "bel mij": never answered with how to write a postcode.
