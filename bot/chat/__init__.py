@@ -51,6 +51,9 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
   * ``answer(question, step, kinds=(Kind.TEXT,))``: an answer is typed text unless the
     journey names more kinds (LOCATION, CONTACT, MEDIA); others fall through, so a voice
     message during a postcode question still gets the offer of a call.
+  * ``typed_answer(reader)``: typed text no question, command or label takes is offered
+    to these readers before the text step (and before WhatsApp reads it as a tap on the
+    choices last shown): ``answered_typed(conversation)``. A check-in's "goed".
   * ``start_payload(pattern, step)``: ``/start <payload>`` whose payload matches the
     pattern (an invitation in a start link) goes to that step before /start's own.
   * ``otherwise(kind, step)``: what no journey claimed, by kind (unknown commands,

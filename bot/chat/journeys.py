@@ -9,7 +9,8 @@ The order of precedence is the same for every channel:
    person moved on);
 3. while a question is open, a typed text (or location, contact, media, as registered)
    goes to the step that asked it;
-4. any other typed text goes to the text step;
+4. any other typed text goes first to the ``typed_answer`` readers (a check-in's
+   "goed"), then to the text step;
 5. whatever is left goes to the step registered ``otherwise`` for its kind (an unknown
    command, a stale or forged button, a sticker, an edit).
 ``claims`` asks 1-4 only: while journeys are being converted, Telegram's old handlers
@@ -29,6 +30,9 @@ from bot.chat.menu import MAX_LABEL, MenuAction, menu_action
 from bot.questions import Question
 
 Step = Callable[[Conversation], Awaitable[None]]
+# A reader of short typed answers to something Samen showed without asking a question
+# (a check-in's "goed"): True when it took the text.
+TypedAnswer = Callable[[Conversation], Awaitable[bool]]
 START = "start"  # the command a link that opens Samen sends
 K = TypeVar("K")
 V = TypeVar("V")
@@ -43,6 +47,7 @@ class Journeys:
         self._start_payloads: dict[str, tuple[re.Pattern[str], Step]] = {}
         self._menu: dict[MenuAction, Step] = {}
         self._text: Step | None = None
+        self._typed_answers: list[TypedAnswer] = []
         self._otherwise: dict[Kind, Step] = {}
         self._routes: dict[Kind, Callable[[Incoming, Question | None], Step | None]] = {
             Kind.CHOICE: self._route_choice,
@@ -86,6 +91,13 @@ class Journeys:
             raise ValueError("the text step is registered already")
         self._text = step
 
+    def typed_answer(self, reader: TypedAnswer) -> None:
+        """Typed text that no question, command or menu label takes is offered to this
+        reader first (before the text step, and before a channel reads it as a tap on
+        the choices last shown): a check-in that arrived through the outbox, maybe
+        without buttons, is answered by typing "goed"."""
+        self._typed_answers.append(reader)
+
     def otherwise(self, kind: Kind, step: Step) -> None:
         """What no other step took, of this kind: the kind answer to the unexpected."""
         self._claim(self._otherwise, kind, step)
@@ -122,11 +134,27 @@ class Journeys:
         """Run the step for what the person did; False when nobody knows it."""
         if self.moves_on(conversation.incoming):
             await conversation.close_question()
+        elif await self.answered_typed(conversation):
+            return True
         step = self.route(conversation.incoming, conversation.question)
         if step is None:
             return False
         await step(conversation)
         return True
+
+    async def answered_typed(self, conversation: Conversation) -> bool:
+        """A typed text read as the answer to something on screen (``typed_answer``);
+        False when it is for the open question, a command or a menu label, or no reader
+        took it."""
+        incoming = conversation.incoming
+        if incoming.kind is not Kind.TEXT or self.moves_on(incoming):
+            return False
+        if self._route_answer(incoming, conversation.question) is not None:
+            return False
+        for reader in self._typed_answers:
+            if await reader(conversation):
+                return True
+        return False
 
     def _menu_action(self, incoming: Incoming) -> MenuAction | None:
         if incoming.kind is not Kind.TEXT or len(incoming.text) > MAX_LABEL:

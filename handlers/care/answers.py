@@ -43,6 +43,7 @@ KIND_WORDS = (
 
 def register(journeys: Journeys) -> None:
     journeys.choice(Prefix.MOOD, chose_mood)
+    journeys.typed_answer(typed_checkin_answer)
 
 
 async def chose_mood(c: Conversation) -> None:
