@@ -50,7 +50,7 @@ def what_a_contact_does(t: Translator) -> str:
         "You can name someone you trust, for example a child, a neighbour or a friend. "
         "Samen only sends them a message when:\n"
         "• you did not answer your daily message, and\n"
-        "• a volunteer could not reach you by phone.\n\n"
+        "• nobody could reach you by phone in time.\n\n"
         "They then see only your first name, and that Samen could not reach you. "
         "They can tell Samen “All is well” or “I will go and look”.\n\n"
         "You send them a link. Only when they open it and say yes, do they become "
@@ -187,7 +187,7 @@ async def opened_invite(c: Conversation) -> None:
             t._(
                 "<b>%(name)s asks you to be their emergency contact</b>\n\n"
                 "%(name)s gets a short daily message from Samen. If %(name)s does not answer, "
-                "and a volunteer cannot reach %(name)s by phone either, Samen sends you a "
+                "and nobody can reach %(name)s by phone in time either, Samen sends you a "
                 "message. Then you can check how %(name)s is doing.\n\n"
                 "Samen keeps only the number of your chat for this, and nothing else. "
                 "You can stop at any time.\n\n"

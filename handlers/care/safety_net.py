@@ -7,7 +7,7 @@ shares or types one (an open question). Every path ends in ``confirm_schedule``.
 from __future__ import annotations
 
 from bot.buttons import Prefix
-from bot.chat.conversation import Conversation
+from bot.chat.conversation import Conversation, messages_stopped
 from bot.chat.incoming import Kind
 from bot.chat.message import Ask, Reply, choices
 from bot.i18n import N_
@@ -15,7 +15,12 @@ from bot.services.callme.phones import PhoneRefused
 from bot.services.care.checkins import Subscription
 from handlers.callme.phone import refusal, shared_phone
 from handlers.care.answers import typed_checkin_answer
-from handlers.care.checkin_texts import choice, safety_net_offer, schedule_text
+from handlers.care.checkin_texts import (
+    choice,
+    safety_net_offer,
+    schedule_text,
+    what_the_net_does,
+)
 from handlers.expired import choice_expired
 
 NOT_NOW = N_("↩️ Not now")
@@ -124,6 +129,8 @@ async def confirm_schedule(c: Conversation, sub: Subscription) -> None:
         + "\n\n"
         + schedule_text(c, sub)
     )
+    if sub.safety_net and sub.phone and not messages_stopped(c):
+        text += "\n\n" + what_the_net_does(c, sub.phone)
     if sub.safety_net and await c.runtime.services.emergency_contacts.get(sub.telegram_id) is None:
         text += "\n\n" + t._(
             "Would you like Samen to let someone you trust know, if it cannot reach you? "
