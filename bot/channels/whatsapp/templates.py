@@ -79,6 +79,13 @@ TEMPLATES: tuple[Template, ...] = (
         N_("A resident asks to be called back today."),
     ),
     Template(
+        "samen_safety_net_news",
+        Category.UTILITY,
+        ("emergency-contact",),
+        N_("News about your safety net at Samen:\n\n{message}\n\nReply to this message for more."),
+        N_("Els said yes. Els is now your emergency contact for the safety net."),
+    ),
+    Template(
         "samen_emergency_contact",
         Category.UTILITY,
         ("safety-contact",),
