@@ -115,8 +115,11 @@ async def name_a_contact(john: Someone, anna: Someone) -> None:
 
 
 def with_moods(person: Someone, entry: Entry) -> bool:
-    """The mood choices, or on WhatsApp a template (a day after John last wrote) without."""
-    return buttons_of(entry) == (MOODS if person.channel == "telegram" else [])
+    """The mood choices, or on WhatsApp the check-in template (a day after John last
+    wrote), which has none: he answers by typing."""
+    if person.channel == "telegram":
+        return buttons_of(entry) == MOODS
+    return entry["template"]["name"] == "samen_checkin" and not buttons_of(entry)
 
 
 async def miss_a_check_in(bot: SamenBot, john: Someone, clock: FakeClock) -> None:
