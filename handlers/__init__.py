@@ -51,7 +51,7 @@ from handlers import (
     volunteers,
 )
 from handlers.activities.search import activity_handlers
-from handlers.care import answers, checkins, contact
+from handlers.care import answers, checkins, contact, safety_net
 from handlers.care.selfcheck import selfcheck_handlers
 from handlers.errors import went_wrong
 from handlers.listen import helpline_handler
@@ -80,6 +80,7 @@ def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
     broadcast.register(journeys)
     numbers.register(journeys)
     checkins.register(journeys)
+    safety_net.register(journeys)
     answers.register(journeys)
     contact.register(journeys)
     return journeys

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.buttons import Prefix
 from bot.chat.conversation import Conversation, messages_stopped
 from bot.chat.incoming import Kind
+from bot.chat.journeys import Journeys
 from bot.chat.message import Ask, Reply, choices
 from bot.i18n import N_
 from bot.services.callme.phones import PhoneRefused
@@ -27,6 +28,12 @@ NOT_NOW = N_("↩️ Not now")
 ASK_PHONE = "checkins.phone"
 # The check-ins' own questions: a tap elsewhere in the check-ins ends them.
 OWN_QUESTIONS = ("checkins.", "contact.")
+
+
+def register(journeys: Journeys) -> None:
+    """Its choices are check-in steps (``ci:net…``, handlers/care/checkins.py); the number
+    is its own question."""
+    journeys.answer(ASK_PHONE, answered_phone, kinds=(Kind.TEXT, Kind.CONTACT, Kind.MEDIA))
 
 
 async def close_own_question(c: Conversation) -> None:
