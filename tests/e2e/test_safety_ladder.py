@@ -30,6 +30,7 @@ from tests.e2e.checkins_helpers import (
     answer,
     join,
     open_menu,
+    recorded_as_sent,
     run,
     said,
     samen_on,
@@ -128,6 +129,7 @@ async def miss_a_check_in(bot: SamenBot, john: Someone, clock: FakeClock) -> Non
     await run(bot, "tick")
     checkin = await john.expect("How are you today?")
     assert with_moods(john, checkin)
+    await recorded_as_sent(bot, "checkin")
     clock.now = CHECKIN + timedelta(hours=1, minutes=1)
     await run(bot, "climb")
     nudge = await john.expect("I have not heard from you yet today")
