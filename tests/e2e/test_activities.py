@@ -425,6 +425,8 @@ async def test_postcode_forms_and_unknown_postcodes(
 async def test_neighbourhood_without_consent_stores_nothing(
     town: tuple[SamenBot, FakeClock], client: EmulatorClient
 ) -> None:
+    """Telegram: “No, thank you” at onboarding is not on WhatsApp yet, and there
+    Samen keeps the WhatsApp id itself (whatsapp_people) before any consent."""
     samen, clock = town
     clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # Monday: "this week" is a whole week
     greet = await Person(client, 700_000_033, "Greet", "nl").join()
@@ -466,6 +468,7 @@ async def test_neighbourhood_without_consent_stores_nothing(
 
 
 async def test_forged_and_stale_search_buttons(town: object, john: Person) -> None:
+    """Telegram: forged callback data (WhatsApp's emulator sends only ids it offered)."""
     await john.say("/start")
     await john.say("2101")
     results = await john.expect("Activities near postcode 2101")
@@ -689,11 +692,13 @@ async def test_reminder_after_the_activity_was_hidden_warns(
 
 
 async def test_rather_not_go_alone_becomes_a_call_back_about_activities(
-    town: tuple[SamenBot, FakeClock], anna: Person, client: EmulatorClient
+    town_any: tuple[SamenBot, FakeClock], anna_any: Someone, client: EmulatorClient
 ) -> None:
-    samen, _clock = town
+    """Anna on any channel; the coordinator (Coen) on Telegram."""
+    samen, _clock = town_any
+    anna = anna_any
     coen = await Person(client, COORDINATOR_ID, "Coen", "nl").join()
-    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    anna_id = await consent(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("🔎 Activiteiten")
     places = await anna.expect("Kies een wijk:")
     await anna.press(places, next(b for b in buttons_of(places) if b != "🔔 Mijn herinneringen"))
@@ -710,7 +715,7 @@ async def test_rather_not_go_alone_becomes_a_call_back_about_activities(
     confirmed = await anna.expect("Uw verzoek is binnen.")
     assert "Waar wilt u over praten?" not in text_of(confirmed)  # the topic was already known
     assert await samen.query(
-        "SELECT topic, status FROM call_requests WHERE resident_id = ?", (anna.user_id,)
+        "SELECT topic, status FROM call_requests WHERE resident_id = ?", (anna_id,)
     ) == [("activities", "open")]
     await coen.expect("geen vrijwilliger")  # nobody on duty: the coordinator hears it
 
@@ -777,7 +782,9 @@ async def test_asked_for_a_postcode_every_text_gets_an_answer_about_it(
     town: tuple[SamenBot, FakeClock], anna: Person
 ) -> None:
     """Asked where to look, any text is an answer to that question; "21O1" (a letter O)
-    is read as 2101, here and under My data."""
+    is read as 2101, here and under My data.
+    Telegram while typed text outside a question (“hallo”) is read by
+    handlers.listen, which is not on the conversation layer yet."""
     samen, _clock = town
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("🔎 Activiteiten")
@@ -805,6 +812,7 @@ async def test_asked_for_a_postcode_every_text_gets_an_answer_about_it(
 async def test_a_menu_tap_closes_the_question_where_to_look(
     town: tuple[SamenBot, FakeClock], anna: Person
 ) -> None:
+    """Telegram: “hallo” afterwards is handlers.listen's (not on the layer yet)."""
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("🔎 Activiteiten")
     await anna.expect("Kies een wijk:")
@@ -817,6 +825,8 @@ async def test_a_menu_tap_closes_the_question_where_to_look(
 async def test_crisis_words_while_asked_where_get_113_and_112_first(
     town: tuple[SamenBot, FakeClock], anna: Person
 ) -> None:
+    """Telegram: crisis words are handlers.listen's (not on the layer yet); the
+    question does not accept them (``where.about_a_place``), so they reach it."""
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("🔎 Activiteiten")
     await anna.expect("Kies een wijk:")
