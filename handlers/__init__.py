@@ -13,7 +13,8 @@ group  0  0. journeys converted to the conversation layer (bot/chat), through on
              - their states win while open
           2. each journey's buttons and commands: the task desk, volunteers
              (before /start, which it answers for invite links), the monthly
-             self-check
+             self-check; then the journeys handler for typed text of a known shape
+             (a postcode typed unasked), after the conversations' questions
           3. /start (after the volunteers' /start <invite code>)
           4. check-in mood buttons
           5. text: menu labels and typed check-in answers, else what the words mean
@@ -38,7 +39,7 @@ from telegram.ext import (
 
 from bot.channels.telegram.conversation import ptb_callback, run_step
 from bot.channels.telegram.errors import error_handler
-from bot.channels.telegram.handler import JourneysHandler
+from bot.channels.telegram.handler import JourneysHandler, Stage
 from bot.channels.telegram.people import load_person
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MenuAction
@@ -99,6 +100,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             CommandHandler("start", _join_with_invite, filters=private & INVITE_START),
             *selfcheck_handlers(),
             helpline_handler(),  # "112" typed alone: a call for help
+            # Typed text of a shape a journey knows (a postcode, typed unasked), after the
+            # old conversations above ("12345" may answer one of their questions).
+            JourneysHandler(journeys, app.bot_data.runtime.questions, Stage.SHAPED),
             CommandHandler("start", ptb_callback(start_step), filters=private),
             mood_handler(),
             MessageHandler(
@@ -106,7 +110,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             ),
             # What no handler took: unknown commands, stale or forged buttons, edits,
             # voice/video/photos (the offer of a call), stickers, files (handlers.unexpected).
-            JourneysHandler(journeys, app.bot_data.runtime.questions, leftovers=True),
+            JourneysHandler(journeys, app.bot_data.runtime.questions, Stage.LEFTOVERS),
         ]
     )
     app.add_error_handler(error_handler(went_wrong))

@@ -47,7 +47,6 @@ class Journeys:
         self._routes: dict[Kind, Callable[[Incoming, Question | None], Step | None]] = {
             Kind.CHOICE: self._route_choice,
             Kind.COMMAND: self._route_command,
-            Kind.TEXT: self._route_text,
             Kind.LOCATION: self._route_answer,
             Kind.CONTACT: self._route_answer,
             Kind.MEDIA: self._route_answer,
@@ -115,12 +114,22 @@ class Journeys:
         """The step for this, or None when nothing registered here handles it."""
         return self.claims(incoming, question) or self.leftover(incoming)
 
-    def claims(self, incoming: Incoming, question: Question | None) -> Step | None:
-        """The step a journey registered for this (1-4 above), if any."""
+    def claims(
+        self, incoming: Incoming, question: Question | None, *, shaped: bool = True
+    ) -> Step | None:
+        """The step a journey registered for this (1-4 above), if any. ``shaped=False``
+        leaves typed text of a known shape (``typed``) unclaimed: Telegram asks for it
+        after its old PTB conversations, whose questions a typed "12345" may answer."""
         if self.moves_on(incoming):
             question = None  # it closes the question
+        if incoming.kind is Kind.TEXT:
+            return self._route_text(incoming, question, shaped=shaped)
         router = self._routes.get(incoming.kind)
         return router(incoming, question) if router is not None else None
+
+    def shaped(self, incoming: Incoming) -> Step | None:
+        """The step for typed text of a shape a journey knows (4 above), if any."""
+        return self._route_typed(incoming) if incoming.kind is Kind.TEXT else None
 
     def leftover(self, incoming: Incoming) -> Step | None:
         """The step for what no journey claims (5 above)."""
@@ -148,11 +157,18 @@ class Journeys:
     def _route_command(self, incoming: Incoming, _: Question | None) -> Step | None:
         return self._commands.get(incoming.command)
 
-    def _route_text(self, incoming: Incoming, question: Question | None) -> Step | None:
+    def _route_text(
+        self, incoming: Incoming, question: Question | None, *, shaped: bool = True
+    ) -> Step | None:
         action = self._menu_action(incoming)
         if action is not None:
             return self._menu.get(action)
-        return self._route_answer(incoming, question) or self._route_typed(incoming) or self._text
+        answer = self._route_answer(incoming, question)
+        if answer is not None:
+            return answer
+        if self._route_typed(incoming) is not None:
+            return self._route_typed(incoming) if shaped else None
+        return self._text
 
     def _route_typed(self, incoming: Incoming) -> Step | None:
         return next((step for looks, step in self._typed.values() if looks(incoming.text)), None)

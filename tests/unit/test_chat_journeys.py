@@ -164,5 +164,9 @@ async def test_typed_text_of_a_known_shape_goes_to_its_journey_when_no_question_
     assert await _handled(journeys, FakeConversation(typed, "mydata.postcode")) == ["postcode"]
     hello = Incoming(Kind.TEXT, text="hallo")
     assert await _handled(journeys, FakeConversation(hello)) == ["typed"]
+    # Telegram asks for shaped text apart, after its old conversations' questions.
+    assert journeys.claims(typed, None, shaped=False) is None
+    assert journeys.claims(hello, None, shaped=False) is not None
+    assert journeys.shaped(typed) is not None and journeys.shaped(hello) is None
     with pytest.raises(ValueError, match="registered already"):
         journeys.typed("activities.postcode", lambda text: True, _step("again"))
