@@ -8,18 +8,15 @@ group  0  0. journeys converted to the conversation layer (bot/chat), through on
              the menu's /menu /help /language and labels, my data, broadcasts, numbers,
              call me, volunteers (desk, profiles, invites, applications, coordinators' tools),
              activities (where to look, typed postcodes and shared locations, results,
-             details, reminders, keeping them, /partner)
-          1. conversations (check-ins)
-             - their states win while open
-          2. each journey's buttons and commands: the task desk, volunteers
-             (before /start, which it answers for invite links), the monthly
-             self-check; then the journeys handler for typed text of a known shape
-             (a postcode typed unasked), after the conversations' questions
-          3. /start (after the volunteers' /start <invite code>)
-          4. check-in mood buttons
-          5. text: menu labels and typed check-in answers, else what the words mean
-             (handlers.listen; "112" and "113" alone are calls for help, never postcodes)
-          6. the journeys handler again, for what nobody took (handlers.unexpected):
+             details, reminders, keeping them, /partner), check-ins (set-up, answers,
+             the safety net, the emergency contact and their /start ec<code>)
+          1. volunteers' /start <invite code> (before /start), the monthly self-check's
+             buttons; then the journeys handler for typed text of a known shape (a
+             postcode typed unasked), after the self-check's questions
+          2. /start
+          3. text: menu labels, else what the words mean (handlers.listen; "112" and
+             "113" alone are calls for help, never postcodes)
+          4. the journeys handler again, for what nobody took (handlers.unexpected):
              unknown commands, voice/video/photos (the offer of a call),
              stickers and files, edited messages, and buttons nobody knows (stale or forged)
 """
@@ -54,9 +51,7 @@ from handlers import (
     unexpected,
     volunteers,
 )
-from handlers.care.answers import mood_handler
-from handlers.care.checkins import checkins_conversation
-from handlers.care.contact import contact_handlers
+from handlers.care import answers, checkins, contact, safety_net
 from handlers.care.selfcheck import selfcheck_handlers
 from handlers.errors import went_wrong
 from handlers.listen import helpline_handler
@@ -84,6 +79,10 @@ def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
     unexpected.register(journeys)
     broadcast.register(journeys)
     numbers.register(journeys)
+    checkins.register(journeys)
+    safety_net.register(journeys)
+    answers.register(journeys)
+    contact.register(journeys)
     return journeys
 
 
@@ -94,8 +93,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handlers(
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),
-            checkins_conversation(),
-            *contact_handlers(),  # before /start: it answers /start <contact invite>
             # before /start: the invite link's /start <code> (a converted step)
             CommandHandler("start", _join_with_invite, filters=private & INVITE_START),
             *selfcheck_handlers(),
@@ -104,7 +101,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             # old conversations above ("12345" may answer one of their questions).
             JourneysHandler(journeys, app.bot_data.runtime.questions, Stage.SHAPED),
             CommandHandler("start", ptb_callback(start_step), filters=private),
-            mood_handler(),
             MessageHandler(
                 private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text
             ),

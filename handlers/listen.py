@@ -155,7 +155,7 @@ def _home(ctx: SamenContext) -> Origin | None:
 
 
 async def _checkin(update: Update, ctx: SamenContext, _: Understood) -> None:
-    await show_checkins(update, ctx)
+    await run_step(show_checkins, update, ctx)
 
 
 async def _help_out(update: Update, ctx: SamenContext, _: Understood) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels.whatsapp.templates import approved
-from bot.clock import utc_now
+from bot.clock import Clock, utc_now
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
 from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
@@ -155,9 +155,11 @@ async def _running(
     mode: str,
     wa_emulator: WhatsAppEmulator | None = None,
     wa_client: WhatsAppEmulatorClient | None = None,
+    clock: Clock = utc_now,
 ) -> AsyncIterator[SamenBot]:
     """Samen in one mode until the test ends: "polling", "webhook" (Telegram's), or
-    "whatsapp" (Telegram polling, and WhatsApp with its webhook on the HTTP server)."""
+    "whatsapp" (Telegram polling, and WhatsApp with its webhook on the HTTP server);
+    on the real clock unless a test moves its own."""
     port = free_port()
     extra = mode_settings(mode)
     if mode == "whatsapp":
@@ -169,7 +171,7 @@ async def _running(
         SAMEN_COORDINATORS=str(COORDINATOR_ID),
         **extra,
     )
-    bot = SamenBot(settings, clock=utc_now)
+    bot = SamenBot(settings, clock=clock)
     await bot.start()
     if wa_client is not None and mode == "whatsapp":
         await wa_client.set_webhook(f"http://127.0.0.1:{port}/whatsapp")
