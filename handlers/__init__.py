@@ -7,14 +7,15 @@ group  0  0. journeys converted to the conversation layer (bot/chat), through on
              handler that claims only what they handle: onboarding's buttons, /privacy,
              the menu's /menu /help /language and labels, my data, broadcasts, numbers,
              call me, volunteers (desk, profiles, invites, applications, coordinators' tools),
-             check-ins (set-up, answers, the safety net, the emergency contact and
-             their /start ec<code>)
-          1. each journey's buttons and commands: volunteers' /start <invite code>
-             (before /start), the monthly self-check, activities
-             (before the text handler, which it answers for typed postcodes)
-          2. /start (after the volunteers' /start <invite code>)
-          3. text: typed check-in answers, else what the words mean
-             (handlers.listen; "112" and "113" before the activities' postcodes)
+             activities (where to look, typed postcodes and shared locations, results,
+             details, reminders, keeping them, /partner), check-ins (set-up, answers,
+             the safety net, the emergency contact and their /start ec<code>)
+          1. volunteers' /start <invite code> (before /start), the monthly self-check's
+             buttons; then the journeys handler for typed text of a known shape (a
+             postcode typed unasked), after the self-check's questions
+          2. /start
+          3. text: menu labels, else what the words mean (handlers.listen; "112" and
+             "113" alone are calls for help, never postcodes)
           4. the journeys handler again, for what nobody took (handlers.unexpected):
              unknown commands, voice/video/photos (the offer of a call),
              stickers and files, edited messages, and buttons nobody knows (stale or forged)
@@ -35,7 +36,7 @@ from telegram.ext import (
 
 from bot.channels.telegram.conversation import ptb_callback, run_step
 from bot.channels.telegram.errors import error_handler
-from bot.channels.telegram.handler import JourneysHandler
+from bot.channels.telegram.handler import JourneysHandler, Stage
 from bot.channels.telegram.people import load_person
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MenuAction
@@ -50,7 +51,6 @@ from handlers import (
     unexpected,
     volunteers,
 )
-from handlers.activities.search import activity_handlers
 from handlers.care import answers, checkins, contact, safety_net
 from handlers.care.selfcheck import selfcheck_handlers
 from handlers.errors import went_wrong
@@ -96,15 +96,17 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             # before /start: the invite link's /start <code> (a converted step)
             CommandHandler("start", _join_with_invite, filters=private & INVITE_START),
             *selfcheck_handlers(),
-            helpline_handler(),  # "112" is a call for help, not a postcode
-            *activity_handlers(),  # before the text handler: it answers typed postcodes
+            helpline_handler(),  # "112" typed alone: a call for help
+            # Typed text of a shape a journey knows (a postcode, typed unasked), after the
+            # old conversations above ("12345" may answer one of their questions).
+            JourneysHandler(journeys, app.bot_data.runtime.questions, Stage.SHAPED),
             CommandHandler("start", ptb_callback(start_step), filters=private),
             MessageHandler(
                 private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text
             ),
             # What no handler took: unknown commands, stale or forged buttons, edits,
             # voice/video/photos (the offer of a call), stickers, files (handlers.unexpected).
-            JourneysHandler(journeys, app.bot_data.runtime.questions, leftovers=True),
+            JourneysHandler(journeys, app.bot_data.runtime.questions, Stage.LEFTOVERS),
         ]
     )
     app.add_error_handler(error_handler(went_wrong))
