@@ -386,10 +386,9 @@ async def test_so_so_suggests_an_activity_this_week_near_their_postcode(
     assert buttons_of(suggestion) == ["🔎 Tell me more"]
     assert "Would you like a chat?" not in said(suggestion)
     title = said(suggestion).split("close to you:\n")[1].split("\n")[0]
-    if john.channel == "telegram":  # activity details: not on the conversation layer yet
-        await john.press(suggestion, "🔎 Tell me more")
-        details = await john.expect(where=lambda e: title in said(e) and "Next time" in said(e))
-        assert "🔔 Remind me" in buttons_of(details)
+    await john.press(suggestion, "🔎 Tell me more")
+    details = await john.expect(where=lambda e: title in said(e) and "Next time" in said(e))
+    assert "🔔 Remind me" in buttons_of(details)
 
 
 async def test_while_messages_are_stopped_the_check_in_screens_tell_the_truth(
