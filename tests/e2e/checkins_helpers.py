@@ -135,13 +135,17 @@ async def checkin_messages(person: Someone) -> list[Entry]:
 
 
 async def run(bot: SamenBot, what: str) -> object:
-    """Run a check-in tick ('tick', or 'climb' of the safety net) now, on the bot's
-    database and clock."""
+    """Run a tick now, on the bot's database and clock: "tick" (check-ins), "climb" (the
+    safety net) or "escalate" (the desk's alert about tasks nobody took)."""
     runtime = await Runtime.open(bot.settings, bot.clock)
     try:
         services = runtime.services
-        tick = services.safety_net.climb if what == "climb" else getattr(services.checkins, what)
-        return await tick()
+        ticks = {
+            "tick": services.checkins.tick,
+            "climb": services.safety_net.climb,
+            "escalate": services.call_requests.escalate_unclaimed,
+        }
+        return await ticks[what]()
     finally:
         await runtime.close()
 
