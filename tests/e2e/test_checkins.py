@@ -125,9 +125,7 @@ async def test_subscribe_change_pause_resume_and_stop(bot: SamenBot, john_any: S
     assert "Next check-in: tomorrow at 10:30" in said(done)
     assert said(done).count("tomorrow at 10:30") == 1  # said once, not twice
     assert "Safety net: on (06 12 34 56 78)" in said(done)
-    assert "Still no answer after 3 hours? Then a volunteer calls you on 06 12 34 56 78" in said(
-        done
-    )
+    assert "a volunteer calls you on 06 12 34 56 78, between 08:00 and 21:00" in said(done)
     assert "💬 Check-ins" in keyboard_of(done)
     rows = await bot.query("SELECT days, local_time, safety_net, phone FROM checkin_subscriptions")
     assert rows == [(0b1010, "10:30", 1, "+31612345678")]
