@@ -236,9 +236,10 @@ async def test_a_check_in_arrives_and_is_answered_by_button_and_by_text(
 
 
 async def test_safety_net_once_late_answer_and_restart_in_between(
-    bot: SamenBot, john_any: Someone, clock: FakeClock
+    bot: SamenBot, john_any: Someone, client: EmulatorClient, clock: FakeClock
 ) -> None:
     john = john_any
+    await Person(client, COORDINATOR_ID, "Cora", "nl").join()  # hears nobody is on duty
     await subscribe(bot, john, "Every day", "10:30", safety_net=True)
     john_id = (await bot.query("SELECT telegram_id FROM checkin_subscriptions"))[0][0]
     clock.now = datetime(2026, 12, 1, 9, 31, tzinfo=UTC)  # Tuesday 10:31 local
