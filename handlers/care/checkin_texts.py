@@ -112,11 +112,15 @@ def what_the_net_does(c: Conversation, phone: str) -> str:
     """The safety net in two plain sentences, once it is on: what comes first, and when
     someone calls (the whole ladder was in the offer just before)."""
     window = c.runtime.services.checkins.policy.safety_window
+    start, end = c.runtime.services.call_requests.policy.daytime
     return c.t._(
         "No answer to a check-in? Then Samen first sends you a short reminder. "
-        "Still no answer after %(window)s? Then a volunteer calls you on %(phone)s.",
+        "Still no answer after %(window)s? Then a volunteer calls you on %(phone)s, "
+        "between %(start)s and %(end)s.",
         window=format_timedelta(window, threshold=2, locale=c.t.locale),
         phone=display_phone(phone),
+        start=time_text(start),
+        end=time_text(end),
     )
 
 

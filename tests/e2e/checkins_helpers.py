@@ -19,7 +19,7 @@ from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
 from bot.runtime import Runtime
 from tests.conftest import FakeClock
 from tests.e2e.conftest import _running
-from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
+from tests.e2e.harness import Person, SamenBot, buttons_of, eventually, keyboard_of, text_of
 from tests.e2e.test_mydata import agree
 from tests.e2e.whatsapp_people import WhatsAppPerson, wa_options
 
@@ -135,13 +135,17 @@ async def checkin_messages(person: Someone) -> list[Entry]:
 
 
 async def run(bot: SamenBot, what: str) -> object:
-    """Run a check-in tick ('tick', or 'climb' of the safety net) now, on the bot's
-    database and clock."""
+    """Run a tick now, on the bot's database and clock: "tick" (check-ins), "climb" (the
+    safety net) or "escalate" (the desk's alert about tasks nobody took)."""
     runtime = await Runtime.open(bot.settings, bot.clock)
     try:
         services = runtime.services
-        tick = services.safety_net.climb if what == "climb" else getattr(services.checkins, what)
-        return await tick()
+        ticks = {
+            "tick": services.checkins.tick,
+            "climb": services.safety_net.climb,
+            "escalate": services.call_requests.escalate_unclaimed,
+        }
+        return await ticks[what]()
     finally:
         await runtime.close()
 
@@ -155,3 +159,11 @@ async def answer_next_checkin(
     checkin = await person.expect("How are you today?")
     await answer(person, checkin, mood)
     return checkin
+
+
+async def recorded_as_sent(bot: SamenBot, kind: str) -> None:
+    """The person has the message, and Samen has recorded it as sent (the safety net
+    climbs only on a check-in it knows arrived; the record may come a moment later)."""
+    sql = "SELECT COUNT(*) FROM outbox WHERE kind = ? AND status != 'sent'"
+    left = await eventually(lambda: bot.query(sql, (kind,)), lambda rows: rows == [(0,)])
+    assert left == [(0,)]

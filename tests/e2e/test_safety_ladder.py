@@ -30,6 +30,7 @@ from tests.e2e.checkins_helpers import (
     answer,
     join,
     open_menu,
+    recorded_as_sent,
     run,
     said,
     samen_on,
@@ -128,6 +129,7 @@ async def miss_a_check_in(bot: SamenBot, john: Someone, clock: FakeClock) -> Non
     await run(bot, "tick")
     checkin = await john.expect("How are you today?")
     assert with_moods(john, checkin)
+    await recorded_as_sent(bot, "checkin")
     clock.now = CHECKIN + timedelta(hours=1, minutes=1)
     await run(bot, "climb")
     nudge = await john.expect("I have not heard from you yet today")
@@ -203,9 +205,13 @@ async def test_without_a_contact_the_ladder_reaches_the_coordinators(
     await miss_a_check_in(bot, john_any, clock)
     clock.now = CHECKIN + timedelta(hours=7, minutes=3)
     await run(bot, "climb")
+    await run(bot, "escalate")  # the desk's own alert about the unclaimed task: not twice
     alert = await coordinator.expect("Vangnet: Samen kon John niet bereiken")
     assert "John heeft geen noodcontact in Samen." in said(alert)
     assert await steps(bot) == ["nudge", "task", "coordinators"]
+    refs = [ref for (ref,) in await bot.query("SELECT ref FROM outbox WHERE kind = 'alert'")]
+    assert [ref for ref in refs if ref.endswith(":unclaimed")] == []  # the desk left it
+    assert len([ref for ref in refs if ref.endswith(":coordinators")]) == 1
 
 
 async def test_the_contact_can_stop_and_the_resident_is_told(
