@@ -801,3 +801,20 @@ async def test_a_senior_near_glipper_dreef_does_not_get_a_youth_activity_first(
     all_ages = await anna.expect("ook voor jongeren", where=changed(anna))
     assert "Game-avond voor jongeren (12-18)" in text_of(all_ages)
     assert "🧑 Voor jongeren (12-18)" in text_of(all_ages)
+
+
+async def test_a_location_sent_unasked_looks_nearby(
+    town_any: tuple[SamenBot, FakeClock], anna_any: Someone
+) -> None:
+    """A location sent with the paperclip, without Samen asking, is never "unexpected":
+    it looks for activities there (on WhatsApp too, where it once got an apology)."""
+    samen, _clock = town_any
+    anna = anna_any
+    await consent(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    if isinstance(anna, WhatsAppPerson):
+        await anna.client.send_location(anna.bsuid, *LIBRARY)
+    else:
+        await anna.client.send_location(anna.user_id, *LIBRARY)
+    await anna.expect("Ik zoek bij u in de buurt.")
+    results = await anna.expect("Activiteiten bij u in de buurt")
+    assert min(distances(text_of(results))) == 50  # at the library itself
