@@ -68,7 +68,7 @@ async def show_activities(c: Conversation) -> None:
         t._(
             "<b>Activities nearby</b> 🔎\n\n"
             "Where shall I look?\n"
-            "• Tap “📍 Share my location” below.\n"
+            "• Tap the button below to share your location.\n"
             "• Or type your postcode, for example 2101 AB.\n"
             "• Or choose a neighbourhood."
         ),
@@ -100,7 +100,7 @@ async def answered_where(c: Conversation) -> None:
                 c.t._(
                     "To find activities near you, I need to know where you are. "
                     "Please type your postcode: 4 digits, and often 2 letters, "
-                    "for example 2101 AB. Or tap “📍 Share my location”, "
+                    "for example 2101 AB. Or share your location with the button below, "
                     "or choose a neighbourhood above."
                 )
             )

@@ -11,14 +11,9 @@ import pytest
 from bot.__main__ import main
 from bot.services.places.geo import DATA_DIR, Places
 from tests.conftest import FakeClock
+from tests.e2e.activities_helpers import LIBRARY, Someone, consent, distances
 from tests.e2e.harness import SamenBot, text_of
-from tests.e2e.test_activities import (  # noqa: F401 (town_any: a fixture)
-    LIBRARY,
-    Someone,
-    consent,
-    distances,
-    town_any,
-)
+from tests.e2e.test_activities import town_any  # noqa: F401 (a fixture)
 from tests.unit.test_postcode_import import feature, geojson, square
 
 
