@@ -70,7 +70,8 @@ class Asking(TaskStore):
 
     async def open_request(self, resident_id: int) -> Task | None:
         row = await self._db.fetchone(
-            SELECT_TASKS + " WHERE t.resident_id = ? AND t.status IN ('open', 'claimed')",
+            SELECT_TASKS + " WHERE t.resident_id = ? AND t.status IN ('open', 'claimed')"
+            " AND t.regular_call_id IS NULL",
             (resident_id,),
         )
         return Task.from_row(row) if row else None
@@ -129,7 +130,8 @@ class Asking(TaskStore):
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE call_requests SET status = 'cancelled', closed_at = ?"
-                " WHERE id = ? AND resident_id = ? AND status IN ('open', 'claimed')",
+                " WHERE id = ? AND resident_id = ? AND status IN ('open', 'claimed')"
+                " AND regular_call_id IS NULL",
                 (now, task_id, resident_id),
             )
             changed = cursor.rowcount == 1
