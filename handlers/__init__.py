@@ -6,7 +6,8 @@ group -1  load_person: who is this, which language; groups are answered once, th
 group  0  0. journeys converted to the conversation layer (bot/chat), through one
              handler that claims only what they handle: onboarding's buttons, /privacy,
              the menu's /menu /help /language and labels, my data, broadcasts, numbers,
-             call me, volunteers (desk, profiles, invites, applications, coordinators' tools)
+             call me, volunteers (desk, profiles, invites, applications, coordinators' tools),
+             weekly calls
           1. conversations (check-ins)
              - their states win while open
           2. each journey's buttons and commands: the task desk, volunteers
@@ -48,6 +49,7 @@ from handlers import (
     menu,
     mydata,
     numbers,
+    regularcall,
     start,
     unexpected,
     volunteers,
@@ -83,6 +85,7 @@ def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
     unexpected.register(journeys)
     broadcast.register(journeys)
     numbers.register(journeys)
+    regularcall.register(journeys)
     return journeys
 
 

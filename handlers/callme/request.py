@@ -110,9 +110,14 @@ async def _offer_known_number(c: Conversation, phone: str, topic: str) -> None:
                 "When would you like to be called?",
                 phone=display_phone(phone),
             ),
-            choices=(*_moment_choices(c, phone, topic), (another,)),
+            choices=(*_moment_choices(c, phone, topic), (another,), (weekly_choice(c),)),
         )
     )
+
+
+def weekly_choice(c: Conversation) -> Choice:
+    """The way from "Call me" to a call every week with the same volunteer (/weekly)."""
+    return Choice(c.t._("🔁 A call every week"), encode(Prefix.REGULAR, "show"))
 
 
 async def answered_phone(c: Conversation) -> None:

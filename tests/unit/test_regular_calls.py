@@ -86,7 +86,7 @@ async def test_a_match_is_proposed_declined_and_accepted(services: Services, db:
     await matched_with_kees(services, db)
     proposals = await outbox(db, "ref = 'regular:1:propose'")
     assert [r[0] for r in proposals] == [PIET, KEES]
-    assert "Likes to talk about: 🌷 Garden and nature, 🎵 Music" in texts(proposals)[0]
+    assert "Likes to talk about: 🌷 Garden, nature, 🎵 Music" in texts(proposals)[0]
     assert "612345678" not in texts(proposals)[0] and "Anna" not in texts(proposals)[0]
     (news,) = texts(await outbox(db, "recipient_id = ? AND kind = 'regular_call'", (RESIDENT,)))
     assert "Kees" in news and "maandag" in news  # Anna reads Dutch; Monday suits both
@@ -114,7 +114,7 @@ async def test_nobody_fits_so_the_resident_waits_and_coordinators_hear_once(
     assert call is not None and call.status is Status.WAITING
     await services.regular_calls.tick()
     alerts = await outbox(db, "recipient_id = ? AND ref LIKE 'regular:1:waiting%'", (COORDINATOR,))
-    assert len(alerts) == 1 and "waits for a weekly call" in texts(alerts)[0]
+    assert len(alerts) == 1 and "wacht op een wekelijks gesprek" in texts(alerts)[0]
     # Piet learns Dutch: the next tick asks him.
     await services.volunteers.toggle_language(PIET, "nl")
     await services.regular_calls.tick()
@@ -168,7 +168,7 @@ async def test_three_weeks_made_missed_missed_alert_the_coordinators_once(
             await desk.record_outcome(task_id, KEES, CallOutcome.NO_ANSWER)
         assert (await calls.tick()).missed == 1
     alerts = await outbox(db, "recipient_id = ? AND ref LIKE 'regular:1:missed%'", (COORDINATOR,))
-    assert len(alerts) == 1 and "2 weeks missed in a row" in texts(alerts)[0]
+    assert len(alerts) == 1 and "2 weken achter elkaar gemist" in texts(alerts)[0]
     # The week's no-answers went to Anna as the weekly call's words, not a call-back's.
     news = texts(await outbox(db, "recipient_id = ? AND kind = 'call_request'", (RESIDENT,)))
     assert news and all("weekly call" in text or "wekelijkse" in text for text in news)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
+from bot.clock import from_iso
 from bot.i18n import N_
 from bot.services.callme.moments import DayPart
 
@@ -19,8 +20,8 @@ class Status(StrEnum):
 
 # What a resident may like to talk about: a fixed list (bits), so no typed text is kept.
 INTERESTS: tuple[str, ...] = (
-    N_("🌷 Garden and nature"),
-    N_("📰 News and the neighbourhood"),
+    N_("🌷 Garden, nature"),
+    N_("📰 News"),
     N_("🎵 Music"),
     N_("📚 Books"),
     N_("⚽ Sports"),
@@ -76,6 +77,7 @@ class RegularCall:
     weekday: int | None
     paused_until: date | None
     missed_in_row: int
+    created_at: datetime
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> RegularCall:
@@ -94,6 +96,7 @@ class RegularCall:
             weekday=row["weekday"],
             paused_until=date.fromisoformat(row["paused_until"]) if row["paused_until"] else None,
             missed_in_row=int(row["missed_in_row"]),
+            created_at=from_iso(row["created_at"]),
         )
 
     def interest_labels(self) -> list[str]:

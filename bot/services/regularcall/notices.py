@@ -7,9 +7,7 @@ runs twice never sends twice.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
-from datetime import date
 
 import aiosqlite
 from babel.dates import get_day_names
@@ -153,11 +151,3 @@ class CallNotices:
             )
 
         await self.to_volunteer(conn, volunteer_id, f"{call.id}:propose", text, buttons)
-
-
-def paused_text(t: Translator, name: str, until: date) -> str:
-    return t._(
-        "%(name)s pauses the weekly calls. The next call is not before %(day)s.",
-        name=html.escape(name),
-        day=t.day(until),
-    )
