@@ -12,6 +12,7 @@ from bot.services.callme.requests import CallOutcome
 from bot.services.regularcall import Answer, Problem, Refused, Status
 from bot.services.regularcall.matching import Candidate, Fit, best_fit
 from bot.services.regularcall.schedule import call_moment, next_call_day, weekdays_of
+from bot.services.stats import Few, Later
 from tests.conftest import FakeClock
 from tests.unit.test_call_requests import COORDINATOR, KEES, PIET, RESIDENT, outbox, people, texts
 from tests.unit.test_desk import edits_of_details
@@ -270,3 +271,27 @@ async def test_erasure_of_the_resident_clears_the_number_and_the_rows(
     for table in ("regular_calls", "regular_call_weeks", "call_request_messages"):
         assert await db.fetchall(f"SELECT * FROM {table}") == []
     assert await db.fetchall("SELECT * FROM call_requests WHERE resident_id = ?", (RESIDENT,)) == []
+
+
+async def test_stats_count_matches_and_calls_with_the_small_number_rule(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await matched_with_kees(services, db)
+    clock.now = datetime(2026, 11, 29, 11, 30, tzinfo=UTC)
+    await services.regular_calls.tick()
+    clock.now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    await services.call_requests.record_outcome(
+        await week_task(db, "2026-11-30"), KEES, CallOutcome.REACHED
+    )
+    await services.regular_calls.tick()
+    await services.counts.bump("regular_calls_made", 6)  # six more calls that week
+    clock.now = datetime(2026, 12, 7, 12, tzinfo=UTC)  # the week is over
+    assert (await services.regular_calls.tick()).opened == 1  # today's call, Kees's task
+    report = await services.stats.report()
+    (section,) = [s for s in report.sections if s.key == "regular_calls"]
+    values = {series.label: series.values for series in section.series}
+    assert values["matches made"][-3:] == (Few(5), Few(5), Later())  # 1: too few to show
+    assert values["weekly calls made"][-2:] == (5.0, Later())  # 7, rounded to 5
+    # A week's call held by Kees is no call-back waiting in the totals.
+    (call_backs,) = [s for s in report.sections if s.key == "call_requests"]
+    assert dict(call_backs.totals)["taken, not yet closed"] == 0.0
