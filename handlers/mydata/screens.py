@@ -26,7 +26,7 @@ from handlers.expired import choice_expired
 from handlers.mydata.document import EXPORT_FILE_NAME, readable_export
 from handlers.mydata.holdings import holding_lines
 
-# The questions My data leaves open (bot/chat/questions.py).
+# The questions My data leaves open (bot/questions.py).
 CONFIRM_ERASE = "mydata.erase"
 TYPE_POSTCODE = "mydata.postcode"
 READABLE_FILE_NAME = N_("samen-my-data.txt")
