@@ -249,3 +249,58 @@ async def test_the_residents_side_on_every_channel(
     await john.press(await john.expect("Do you want to end"), "Yes, end them")
     await john.expect("The weekly calls have ended")
     assert await samen.query("SELECT * FROM regular_calls") == []
+
+
+async def erase(person: Person) -> None:
+    await person.say("/mydata")
+    await person.press(await person.expect("What Samen stores"), "🗑 Delete everything")
+    await person.press(await person.expect("Are you sure?"), "🗑 Yes, delete everything")
+    await person.expect("Everything is deleted.")
+
+
+async def test_erasure_by_the_resident_takes_the_number_out_of_the_volunteers_chat(
+    bot: SamenBot, client: EmulatorClient, clock: FakeClock
+) -> None:
+    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join()
+    john = await Person(client, 700_000_002, "John", "en").join()
+    piet, kees = await volunteers(bot, client)
+    await onboard(john, "✓ English", "✅ I agree")
+    await ask_for_a_weekly_call(john)
+    await matched(john, piet, kees, coordinator)
+    await john.say("/mydata")
+    held = await john.expect("What Samen stores")
+    assert "Your weekly call, with phone number 06 12 34 56 78" in text_of(held)
+    await a_week(bot, clock, kees, 0)
+
+    await erase(john)
+    cleared = await kees.expect("is off", where=lambda e: bool(e["edited"]))
+    assert "12 34" not in text_of(cleared) and buttons_of(cleared) == []
+    await kees.expect("The weekly calls with John have ended.")
+    for table in ("regular_calls", "regular_call_proposals", "regular_call_weeks"):
+        assert await bot.query(f"SELECT * FROM {table}") == []
+    assert (
+        await bot.query("SELECT * FROM call_requests WHERE resident_id = ?", (john.user_id,)) == []
+    )
+
+
+async def test_erasure_by_the_volunteer_hands_the_resident_on(
+    bot: SamenBot, client: EmulatorClient, clock: FakeClock
+) -> None:
+    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join()
+    john = await Person(client, 700_000_002, "John", "en").join()
+    piet, kees = await volunteers(bot, client)
+    await onboard(john, "✓ English", "✅ I agree")
+    await ask_for_a_weekly_call(john)
+    await matched(john, piet, kees, coordinator)
+    await a_week(bot, clock, kees, 0)
+
+    await erase(kees)
+    entries = await client.transcript(kees.user_id)
+    assert any("because you deleted your data" in text_of(e) and e.get("edited") for e in entries)
+    await john.expect("Kees can no longer call you every week.")
+    # Piet said "not now" before: nobody else fits, so the coordinators hear John waits.
+    await coordinator.expect("Een inwoner wacht op een wekelijks gesprek")
+    assert await bot.query("SELECT status, volunteer_id FROM regular_calls") == [("waiting", None)]
+    assert await bot.query(
+        "SELECT status FROM call_requests WHERE regular_call_id IS NOT NULL"
+    ) == [("cancelled",)]
