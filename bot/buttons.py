@@ -60,6 +60,7 @@ class Prefix(StrEnum):
     REGULAR_PAUSE = "rcz"  # rcz:<1|2|4> weeks, the resident pauses
     REGULAR_PROPOSAL = "rcv"  # rcv:<yes|no>:<regular call id>, a volunteer answers
     REGULAR_VOLUNTEER = "rcw"  # rcw:<pause|end|endyes>:<regular call id>, the volunteer
+    REGULAR_PICK = "rck"  # rck:<regular call id>[:<volunteer id>], a coordinator picks
     SELFCHECK = "sc"  # sc:<step>, the monthly self-check's menu and consent
     SELFCHECK_INVITE = "sci"  # sci:<go|not>:<YYYYMM>, under a monthly invitation
     SELFCHECK_ANSWER = "sca"  # sca:<YYYYMM>:<question 1-6>:<y|m|n>
@@ -136,6 +137,7 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.REGULAR_PAUSE: re.compile(r"(1|2|4)"),
     Prefix.REGULAR_PROPOSAL: re.compile(r"(yes|no):(\d{1,9})"),
     Prefix.REGULAR_VOLUNTEER: re.compile(r"(pause|end|endyes):(\d{1,9})"),
+    Prefix.REGULAR_PICK: re.compile(r"(\d{1,9})(?::(\d{1,15}))?"),
     Prefix.SELFCHECK: re.compile(r"(menu|agree|no|start|later|result|acts|stop|stopyes|stopno)"),
     Prefix.SELFCHECK_INVITE: re.compile(r"(go|not):(20\d\d(?:0[1-9]|1[0-2]))"),
     Prefix.SELFCHECK_ANSWER: re.compile(r"(20\d\d(?:0[1-9]|1[0-2])):([1-6]):(y|m|n)"),

@@ -8,7 +8,7 @@ from bot.buttons import Prefix
 from bot.chat.incoming import Kind
 from bot.chat.journeys import Journeys
 from handlers.commands import names
-from handlers.regularcall.matches import answer_proposal, show_matches
+from handlers.regularcall.matches import answer_proposal, pick_volunteer, show_matches
 from handlers.regularcall.screens import paused, regular_action, show_weekly, volunteer_action
 from handlers.regularcall.wish import (
     ASK_PHONE,
@@ -32,3 +32,4 @@ def register(journeys: Journeys) -> None:
     journeys.choice(Prefix.REGULAR_PAUSE, paused)
     journeys.choice(Prefix.REGULAR_PROPOSAL, answer_proposal)
     journeys.choice(Prefix.REGULAR_VOLUNTEER, volunteer_action)
+    journeys.choice(Prefix.REGULAR_PICK, pick_volunteer)

@@ -304,3 +304,16 @@ async def test_erasure_by_the_volunteer_hands_the_resident_on(
     assert await bot.query(
         "SELECT status FROM call_requests WHERE regular_call_id IS NOT NULL"
     ) == [("cancelled",)]
+
+    # A coordinator picks Piet after all (they may have talked); Piet says yes.
+    await coordinator.say("/koppels")
+    overview = await coordinator.expect("Wekelijkse gesprekken")
+    assert "John wacht" in text_of(overview) and "nog niemand past" in text_of(overview)
+    await coordinator.press(overview, "👤 Vrijwilliger voor John")
+    choose = await coordinator.expect("Wie vragen we om John elke week te bellen")
+    assert buttons_of(choose) == ["Piet"]  # Kees is gone
+    await coordinator.press(choose, "Piet")
+    await coordinator.expect("Gevraagd.")
+    proposal = await piet.expect("A weekly call?")
+    await piet.press(proposal, "✅ Yes, gladly")
+    await john.expect("Piet, a volunteer, will call you every Tuesday")

@@ -295,3 +295,16 @@ async def test_stats_count_matches_and_calls_with_the_small_number_rule(
     # A week's call held by Kees is no call-back waiting in the totals.
     (call_backs,) = [s for s in report.sections if s.key == "call_requests"]
     assert dict(call_backs.totals)["taken, not yet closed"] == 0.0
+
+
+async def test_a_coordinator_can_ask_a_volunteer_only_for_a_call_that_waits(
+    services: Services, db: Database
+) -> None:
+    await people(services, db)
+    await ask(services)  # Piet is asked first
+    calls = services.regular_calls
+    assert await calls.propose_to(1, RESIDENT) is False  # no volunteer
+    assert await calls.propose_to(1, KEES)  # Piet's open proposal lapses
+    assert (await calls.answer_proposal(1, PIET, yes=True))[0] is Answer.GONE
+    assert (await calls.answer_proposal(1, KEES, yes=True))[0] is Answer.ACCEPTED
+    assert await calls.propose_to(1, PIET) is False  # matched already

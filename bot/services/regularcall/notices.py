@@ -123,7 +123,12 @@ class CallNotices:
             )
 
     async def propose(
-        self, conn: aiosqlite.Connection, call: RegularCall, volunteer_id: int, weekday: int
+        self,
+        conn: aiosqlite.Connection,
+        call: RegularCall,
+        volunteer_id: int,
+        weekday: int,
+        again: str = "",
     ) -> None:
         """Ask a volunteer: when, the language and interests; not yet who or which number."""
 
@@ -150,4 +155,6 @@ class CallNotices:
                 ),
             )
 
-        await self.to_volunteer(conn, volunteer_id, f"{call.id}:propose", text, buttons)
+        # ``again``: a coordinator asks someone a second time (a new message, not a repeat).
+        key = f"{call.id}:propose{again}"
+        await self.to_volunteer(conn, volunteer_id, key, text, buttons)

@@ -100,6 +100,7 @@ class RegularCallStore:
         rows = await conn.execute_fetchall(
             "SELECT v.telegram_id, v.languages, (SELECT count(*) FROM regular_calls c"
             " WHERE c.volunteer_id = v.telegram_id) FROM volunteers v"
+            " JOIN roles ro ON ro.telegram_id = v.telegram_id AND ro.role = 'volunteer'"
         )
         return [
             Candidate(

@@ -9,9 +9,9 @@ import aiosqlite
 
 from bot.clock import to_iso
 from bot.i18n import Translator
-from bot.services.regularcall.model import SELECT_CALLS, Answer, RegularCall
+from bot.services.regularcall.model import SELECT_CALLS, Answer, RegularCall, Status
 from bot.services.regularcall.notices import when_text
-from bot.services.regularcall.schedule import call_moment, next_call_day
+from bot.services.regularcall.schedule import call_moment, next_call_day, weekdays_of
 from bot.services.regularcall.service import LONGEST_PAUSE, RegularCallStore
 
 
@@ -103,6 +103,38 @@ class Volunteering(RegularCallStore):
                 return False
             await self._volunteer_leaves(conn, call, tell_volunteer=False)
         await self._counts.bump("regular_calls_stepped_down")
+        return True
+
+    async def propose_to(self, call_id: int, volunteer_id: int) -> bool:
+        """A coordinator picks the volunteer to ask (even one who said no before: they may
+        have talked). A proposal still open to someone else lapses. False when the call is
+        matched or gone, or they are no volunteer."""
+        now = to_iso(self._clock())
+        async with self._db.transaction() as conn:
+            call = await self._get(conn, call_id)
+            if call is None or call.status is Status.MATCHED:
+                return False
+            candidates = await self._candidates(conn, call)
+            fits = [c for c in candidates if c.volunteer_id == volunteer_id]
+            if not fits:
+                return False
+            weekday = min(fits[0].weekdays, default=weekdays_of(call.days)[0])
+            await conn.execute(
+                "UPDATE regular_call_proposals SET answer = 'expired', answered_at = ?"
+                " WHERE call_id = ? AND answer IS NULL",
+                (now, call_id),
+            )
+            await conn.execute(
+                "INSERT INTO regular_call_proposals (call_id, volunteer_id, weekday, proposed_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (call_id, volunteer_id) DO UPDATE SET"
+                " weekday = excluded.weekday, proposed_at = excluded.proposed_at,"
+                " answer = NULL, answered_at = NULL",
+                (call_id, volunteer_id, weekday, now),
+            )
+            await conn.execute(
+                "UPDATE regular_calls SET status = 'proposed' WHERE id = ?", (call_id,)
+            )
+            await self._notices.propose(conn, call, volunteer_id, weekday, again=f":{now}")
         return True
 
     async def volunteer_gone(self, volunteer_id: int) -> int:
