@@ -174,6 +174,8 @@ async def test_a_match_over_three_weeks_a_missed_week_a_pause_and_an_end(
     alert = await coordinator.expect("2 weken achter elkaar gemist")
     assert "Kees" in text_of(alert) and "John" in text_of(alert)
     assert (await tick(bot)).missed == 0
+    await coordinator.say("/hulp")
+    assert "/koppels – wekelijkse gesprekken" in text_of(await coordinator.expect("Hoe Samen"))
     await coordinator.say("/koppels")
     overview = await coordinator.expect("Wekelijkse gesprekken")
     assert "John ↔ Kees, elke dinsdag, 12:00–17:00" in text_of(overview)
@@ -222,6 +224,8 @@ async def test_the_residents_side_on_every_channel(
     samen, john = samen_any, john_any
     await agree(samen, john, "✓ English", "✅ I agree")
     await volunteers(samen, client)
+    await john.say("/help")
+    assert "/weekly – a call every week" in text_of(await john.expect("How Samen works"))
     await ask_for_a_weekly_call(john)
     db = await Database.open(samen.settings.database)
     try:
