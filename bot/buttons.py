@@ -57,7 +57,7 @@ class Prefix(StrEnum):
     REGULAR_PART = "rcp"  # rcp:<days>:<m|a|e>
     REGULAR_INTERESTS = "rci"  # rci:<pick|done>:<days>:<part>:<language>:<interests mask>
     REGULAR_PHONE = "rcn"  # rcn:<days>:<part>:<language>:<interests>:<phone digits|new>
-    REGULAR_PAUSE = "rcz"  # rcz:<1|2|4> weeks, the resident pauses
+    REGULAR_PAUSE = "rcz"  # rcz:<1|2|4|date>: weeks, or a typed date; the resident pauses
     REGULAR_PROPOSAL = "rcv"  # rcv:<yes|no>:<regular call id>, a volunteer answers
     REGULAR_VOLUNTEER = "rcw"  # rcw:<pause|end|endyes>:<regular call id>, the volunteer
     REGULAR_PICK = "rck"  # rck:<regular call id>[:<volunteer id>], a coordinator picks
@@ -134,7 +134,7 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.REGULAR_PART: re.compile(r"(\d{1,3}):(m|a|e)"),
     Prefix.REGULAR_INTERESTS: re.compile(r"(pick|done):(\d{1,3}):(m|a|e):(nl|en):(\d{1,3})"),
     Prefix.REGULAR_PHONE: re.compile(r"(\d{1,3}):(m|a|e):(nl|en):(\d{1,3}):(\d{6,15}|new)"),
-    Prefix.REGULAR_PAUSE: re.compile(r"(1|2|4)"),
+    Prefix.REGULAR_PAUSE: re.compile(r"(1|2|4|date)"),
     Prefix.REGULAR_PROPOSAL: re.compile(r"(yes|no):(\d{1,9})"),
     Prefix.REGULAR_VOLUNTEER: re.compile(r"(pause|end|endyes):(\d{1,9})"),
     Prefix.REGULAR_PICK: re.compile(r"(\d{1,9})(?::(\d{1,15}))?"),

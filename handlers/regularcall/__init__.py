@@ -9,7 +9,14 @@ from bot.chat.incoming import Kind
 from bot.chat.journeys import Journeys
 from handlers.commands import names
 from handlers.regularcall.matches import answer_proposal, pick_volunteer, show_matches
-from handlers.regularcall.screens import paused, regular_action, show_weekly, volunteer_action
+from handlers.regularcall.screens import (
+    PAUSE_UNTIL,
+    paused,
+    regular_action,
+    show_weekly,
+    typed_pause_date,
+    volunteer_action,
+)
 from handlers.regularcall.wish import (
     ASK_PHONE,
     answered_phone,
@@ -30,6 +37,7 @@ def register(journeys: Journeys) -> None:
     journeys.choice(Prefix.REGULAR_PHONE, chose_phone)
     journeys.answer(ASK_PHONE, answered_phone, kinds=(Kind.TEXT, Kind.CONTACT, Kind.MEDIA))
     journeys.choice(Prefix.REGULAR_PAUSE, paused)
+    journeys.answer(PAUSE_UNTIL, typed_pause_date)
     journeys.choice(Prefix.REGULAR_PROPOSAL, answer_proposal)
     journeys.choice(Prefix.REGULAR_VOLUNTEER, volunteer_action)
     journeys.choice(Prefix.REGULAR_PICK, pick_volunteer)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from bot.buttons import Prefix, args_of, encode
 from bot.chat.conversation import Conversation, consented
@@ -18,11 +19,13 @@ from bot.services.callme.phones import display_phone
 from bot.services.regularcall import RegularCall, Status, interests_line, when_text, wish_text
 from bot.services.regularcall.schedule import call_moment
 from bot.services.roles import Role
+from bot.when import parse_day
 from handlers.auth import only_for
 from handlers.regularcall.wish import start_wish
 
 Step = Callable[[Conversation], Awaitable[None]]
 PAUSE_WEEKS = ("1", "2", "4")
+PAUSE_UNTIL = "regularcall.pause"  # the open question: until which day
 
 
 async def show_weekly(c: Conversation) -> None:
@@ -116,17 +119,44 @@ async def _ask_pause(c: Conversation) -> None:
                         encode(Prefix.REGULAR_PAUSE, weeks),
                     )
                     for weeks in PAUSE_WEEKS
-                )
+                ),
+                Choice(c.t._("📅 Until a date I choose"), encode(Prefix.REGULAR_PAUSE, "date")),
             ),
         )
     )
 
 
 async def paused(c: Conversation) -> None:
-    """rcz:<weeks>: the resident's holiday."""
+    """rcz:<weeks>: the resident's holiday; rcz:date asks until which day."""
     (weeks,) = args_of(c.incoming.data)
-    call = await c.runtime.services.regular_calls.pause(c.person.id, int(weeks))
-    await _after_change(c, call)
+    if weeks == "date":
+        await c.clear_choices()
+        text = c.t._("Until which day? Type for example 24 December, Saturday or 24-12.")
+        await c.ask(PAUSE_UNTIL, Reply(text))
+        return
+    calls = c.runtime.services.regular_calls
+    until = calls.today() + timedelta(weeks=int(weeks))
+    await _after_change(c, await calls.pause(c.person.id, until))
+
+
+async def typed_pause_date(c: Conversation) -> None:
+    """The answer to "until which day?": a date as people write it (bot/when.py)."""
+    calls = c.runtime.services.regular_calls
+    until = parse_day(c.incoming.text, calls.today())
+    if until is None:
+        text = c.t._("I did not understand that date. Please type it like 24 December.")
+        await c.say(Reply(text))
+        return
+    try:
+        call = await calls.pause(c.person.id, until)
+    except ValueError:
+        await c.say(Reply(c.t._("Please choose a date after today and within a year.")))
+        return
+    await c.close_question()
+    if call is None:
+        await c.say(Reply(c.t._("That is no longer possible. Type /weekly to see it now.")))
+        return
+    await c.say(_call_screen(c, call))
 
 
 async def _resume(c: Conversation) -> None:

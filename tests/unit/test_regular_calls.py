@@ -202,7 +202,7 @@ async def test_a_pause_takes_the_planned_week_off_and_the_next_call_is_after_it(
     await services.regular_calls.tick()
     task_id = await week_task(db, "2026-11-30")
     await services.call_requests.remember_details(task_id, KEES, 78)
-    call = await services.regular_calls.pause(RESIDENT, weeks=2)
+    call = await services.regular_calls.pause(RESIDENT, date(2026, 12, 13))
     assert call is not None and call.paused_until == date(2026, 12, 13)
     assert services.regular_calls.next_day(call) == date(2026, 12, 14)
     ((_chat, _message, text),) = await edits_of_details(db)

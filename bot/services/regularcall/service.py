@@ -40,7 +40,7 @@ from bot.services.volunteers import Volunteers
 
 # A volunteer who has not answered a proposal after this long is not waited for.
 PROPOSAL_VALID = timedelta(days=2)
-LONGEST_PAUSE = timedelta(weeks=8)
+LONGEST_PAUSE = timedelta(days=365)
 
 
 class RegularCallStore:
@@ -211,9 +211,17 @@ class RegularCallStore:
         assert found is not None
         return found
 
-    async def pause(self, resident_id: int, weeks: int) -> RegularCall | None:
-        """A holiday: no call for ``weeks`` weeks; a call already planned in it is off."""
-        until = self.today() + min(timedelta(weeks=weeks), LONGEST_PAUSE)
+    def check_pause(self, until: date) -> date:
+        """A pause ends after today and within LONGEST_PAUSE; else ``ValueError``."""
+        today = self.today()
+        if not today < until <= today + LONGEST_PAUSE:
+            raise ValueError("a pause ends after today and within a year")
+        return until
+
+    async def pause(self, resident_id: int, until: date) -> RegularCall | None:
+        """A holiday: no call before ``until``; a call already planned in it is off.
+        None when they have no match (anymore); ``ValueError`` for a date out of range."""
+        self.check_pause(until)
         async with self._db.transaction() as conn:
             call = await self._matched(conn, "resident_id", resident_id)
             if call is None or call.volunteer_id is None:

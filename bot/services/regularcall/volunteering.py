@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.services.regularcall.model import SELECT_CALLS, Answer, RegularCall, Status
 from bot.services.regularcall.notices import when_text
 from bot.services.regularcall.schedule import call_moment, next_call_day, weekdays_of
-from bot.services.regularcall.service import LONGEST_PAUSE, RegularCallStore
+from bot.services.regularcall.service import RegularCallStore
 
 
 class Volunteering(RegularCallStore):
@@ -73,7 +73,7 @@ class Volunteering(RegularCallStore):
 
     async def volunteer_pause(self, call_id: int, volunteer_id: int, weeks: int = 2) -> bool:
         """The volunteer's holiday: no call for ``weeks``; the resident is told when next."""
-        until = self.today() + min(timedelta(weeks=weeks), LONGEST_PAUSE)
+        until = self.check_pause(self.today() + timedelta(weeks=weeks))
         async with self._db.transaction() as conn:
             call = await self._matched(conn, "volunteer_id", volunteer_id, call_id)
             if call is None:
