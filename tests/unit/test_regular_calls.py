@@ -308,3 +308,19 @@ async def test_a_coordinator_can_ask_a_volunteer_only_for_a_call_that_waits(
     assert (await calls.answer_proposal(1, PIET, yes=True))[0] is Answer.GONE
     assert (await calls.answer_proposal(1, KEES, yes=True))[0] is Answer.ACCEPTED
     assert await calls.propose_to(1, PIET) is False  # matched already
+
+
+async def test_a_week_called_off_comes_back_when_the_pause_is_lifted_before_its_day(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await matched_with_kees(services, db)
+    clock.now = datetime(2026, 11, 29, 11, 30, tzinfo=UTC)
+    calls = services.regular_calls
+    assert (await calls.tick()).opened == 1
+    await calls.pause(RESIDENT, date(2026, 12, 5))
+    assert (await calls.tick()).opened == 0
+    await calls.resume(RESIDENT)
+    assert (await calls.tick()).opened == 1  # Monday's call is on again, as a new task
+    assert (await calls.tick()).opened == 0
+    rows = await db.fetchall("SELECT status FROM call_requests ORDER BY id")
+    assert [r[0] for r in rows] == ["cancelled", "claimed"]

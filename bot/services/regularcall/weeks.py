@@ -92,9 +92,12 @@ class Weeks(Volunteering):
                 moment = call_moment(day, call.part, self.policy.zone)
                 if now < moment[0] - OPEN_AHEAD:
                     continue
+                # A week called off (a pause, someone else) comes back when the call is
+                # on again before its day; any other week is made once.
                 cursor = await conn.execute(
                     "INSERT INTO regular_call_weeks (call_id, day) VALUES (?, ?)"
-                    " ON CONFLICT DO NOTHING",
+                    " ON CONFLICT (call_id, day) DO UPDATE SET result = NULL, task_id = NULL"
+                    " WHERE regular_call_weeks.result = 'cancelled'",
                     (call.id, day.isoformat()),
                 )
                 new = cursor.rowcount == 1
