@@ -110,7 +110,7 @@ async def _offer_known_number(c: Conversation, phone: str, topic: str) -> None:
                 "When would you like to be called?",
                 phone=display_phone(phone),
             ),
-            choices=(*_moment_choices(c, phone, topic), (another,), (weekly_choice(c),)),
+            choices=(*_moment_choices(c, phone, topic), (weekly_choice(c),), (another,)),
         )
     )
 

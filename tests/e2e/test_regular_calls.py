@@ -280,6 +280,11 @@ async def test_erasure_by_the_resident_takes_the_number_out_of_the_volunteers_ch
     await onboard(john, "✓ English", "✅ I agree")
     await ask_for_a_weekly_call(john)
     await matched(john, piet, kees, coordinator)
+    # "Call me" knows the weekly call's number, and leads to the weekly call.
+    await john.tap("📞 Call me")
+    known = await john.expect("We will call 06 12 34 56 78.")
+    await john.press(known, "🔁 A call every week")
+    assert "Kees calls you every Tuesday" in text_of(await john.expect("Your weekly call"))
     await john.say("/mydata")
     held = await john.expect("What Samen stores")
     assert "Your weekly call, with phone number 06 12 34 56 78" in text_of(held)
