@@ -16,7 +16,7 @@ from bot.buttons import Prefix, encode
 from bot.clock import Clock
 from bot.i18n import Catalogs, Translator
 from bot.services.callme.moments import PART_HOURS, CallPolicy, DayPart
-from bot.services.outbox import Button, NewRow, Outbox, OutMessage, Priority
+from bot.services.outbox import Button, NewRow, Outbox, OutMessage
 from bot.services.regularcall.model import RegularCall
 from bot.services.volunteers import Volunteers
 
@@ -103,7 +103,6 @@ class CallNotices:
                 kind="task",
                 ref=f"regular:{key}",
                 dedupe_key=f"regular:{key}:{volunteer_id}",
-                priority=Priority.URGENT,
             ),
             conn,
         )
