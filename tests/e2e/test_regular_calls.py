@@ -335,3 +335,34 @@ async def test_erasure_by_the_volunteer_hands_the_resident_on(
     proposal = await piet.expect("A weekly call?")
     await piet.press(proposal, "✅ Yes, gladly")
     await john.expect("Piet, a volunteer, will call you every Tuesday")
+
+
+async def test_the_volunteer_pauses_and_then_stops_kindly(
+    bot: SamenBot, client: EmulatorClient, clock: FakeClock
+) -> None:
+    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join()
+    john = await Person(client, 700_000_002, "John", "en").join()
+    piet, kees = await volunteers(bot, client)
+    await onboard(john, "✓ English", "✅ I agree")
+    await ask_for_a_weekly_call(john)
+    await matched(john, piet, kees, coordinator)
+
+    await kees.say("/weekly")
+    mine = await kees.expect("The residents you call every week")
+    assert "John, every Tuesday, 12:00–17:00" in text_of(mine)
+    await kees.press(mine, "⏸ John: 2 weeks")
+    await kees.expect("No call for the next two weeks.")
+    away = await john.expect("Kees is away for a while.")
+    assert "Your next weekly call is Tuesday 15 December." in text_of(away)
+
+    await kees.say("/weekly")
+    mine = await kees.expect("(paused until")
+    await kees.press(mine, "⏹ John: stop")
+    await kees.press(await kees.expect("Do you want to stop these weekly calls?"), "Yes, stop")
+    await kees.expect("The resident has been told kindly.")
+    await john.expect("Kees can no longer call you every week.")
+    await coordinator.expect("Een inwoner wacht op een wekelijks gesprek")  # Piet said no
+    await john.say("/weekly")
+    assert "We are looking for a volunteer who fits." in text_of(
+        await john.expect("Your weekly call")
+    )

@@ -324,3 +324,17 @@ async def test_a_week_called_off_comes_back_when_the_pause_is_lifted_before_its_
     assert (await calls.tick()).opened == 0
     rows = await db.fetchall("SELECT status FROM call_requests ORDER BY id")
     assert [r[0] for r in rows] == ["cancelled", "claimed"]
+
+
+async def test_a_proposal_nobody_answers_passes_to_the_next_after_two_days(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await people(services, db)
+    await ask(services)
+    calls = services.regular_calls
+    clock.advance(days=1, hours=23)
+    assert (await calls.tick()).proposals_passed == 0
+    clock.advance(hours=1)
+    assert (await calls.tick()).proposals_passed == 1
+    assert [r[0] for r in await outbox(db, "ref = 'regular:1:propose'")] == [PIET, KEES]
+    assert (await calls.answer_proposal(1, PIET, yes=True))[0] is Answer.GONE
