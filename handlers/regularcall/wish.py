@@ -18,21 +18,20 @@ from bot.chat.conversation import Conversation, consented
 from bot.chat.incoming import Kind
 from bot.chat.message import Ask, Choice, Reply, choices
 from bot.i18n import N_
+from bot.services.availability import EVERY_DAY
 from bot.services.callme.moments import PART_HOURS, DayPart
-from bot.services.callme.phones import PhoneRefused, display_phone
+from bot.services.callme.phones import display_phone
 from bot.services.regularcall import INTERESTS, Problem, Refused
-from handlers.callme.phone import refusal, shared_phone
+from handlers.callme.phone import CANCEL_LABEL, answered_number, is_cancel
 from handlers.callme.request import consent_offer
 
 ASK_PHONE = "regularcall.phone"  # the open question; its data: the wish so far
-EVERY_DAY = 0b1111111
 PART_LABELS: dict[DayPart, str] = {
     DayPart.MORNING: N_("🌅 Morning (%(start)s–%(end)s)"),
     DayPart.AFTERNOON: N_("☀️ Afternoon (%(start)s–%(end)s)"),
     DayPart.EVENING: N_("🌆 Evening (%(start)s–%(end)s)"),
 }
 OTHER_LANGUAGE = {"nl": "en", "en": "nl"}
-CANCEL_LABEL = N_("✖️ Cancel")
 
 
 def part_label(c: Conversation, part: DayPart) -> str:
@@ -197,41 +196,16 @@ async def answered_phone(c: Conversation) -> None:
     """The phone question's answer: a shared contact or a typed number (or cancel)."""
     question = c.question
     wish = str(question.data.get("wish", "")) if question is not None else ""
-    incoming = c.incoming
-    if incoming.kind is Kind.TEXT and _is_cancel(c, incoming.text):
+    if c.incoming.kind is Kind.TEXT and is_cancel(c, c.incoming.text):
         await c.close_question()
         await c.say(Reply(c.t._("Fine. Nothing has been saved."), menu=True))
         return
-    if incoming.kind is Kind.CONTACT:
-        phone = await shared_phone(c)
-    elif incoming.kind is Kind.TEXT:
-        phone = await _typed_phone(c, incoming.text)
-    else:
-        await c.say(
-            Reply(c.t._("Please type your phone number, or tap “📱 Share my phone number”."))
-        )
-        return
+    phone = await answered_number(c)
     if phone is not None:
         await c.close_question()
-        await c.say(
-            Reply(
-                c.t._("Thank you. We will call <b>%(phone)s</b>.", phone=display_phone(phone)),
-                menu=True,
-            )
-        )
+        thanks = c.t._("Thank you. We will call <b>%(phone)s</b>.", phone=display_phone(phone))
+        await c.say(Reply(thanks, menu=True))
         await _finish(c, wish, phone)
-
-
-def _is_cancel(c: Conversation, text: str) -> bool:
-    return " ".join(text.split()).casefold() == c.t._(CANCEL_LABEL).casefold()
-
-
-async def _typed_phone(c: Conversation, text: str) -> str | None:
-    try:
-        return c.runtime.services.call_requests.check_phone(text)
-    except PhoneRefused as refused:
-        await c.say(Reply(refusal(c, refused.problem)))
-        return None
 
 
 async def _finish(c: Conversation, wish: str, phone: str) -> None:

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from bot.services.callme.moments import PART_HOURS, DayPart
 
-EVERY_DAY = 0b1111111
 # The volunteer gets the week's call as a task this long before it starts.
 OPEN_AHEAD = timedelta(days=1)
 # A week's call without an outcome this long after its part of the day counts as missed.

@@ -18,6 +18,7 @@ import aiosqlite
 from bot.clock import Clock, to_iso
 from bot.db import Database
 from bot.i18n import Catalogs, Translator
+from bot.services.availability import EVERY_DAY
 from bot.services.callme.moments import CallPolicy, DayPart
 from bot.services.callme.phones import normalise_phone
 from bot.services.callme.requests import CallRequests, Withdrawal
@@ -33,7 +34,6 @@ from bot.services.regularcall.model import (
 )
 from bot.services.regularcall.notices import CallNotices, when_text, wish_text
 from bot.services.regularcall.schedule import (
-    EVERY_DAY,
     week_moments,
 )
 from bot.services.volunteers import Volunteers
