@@ -338,3 +338,18 @@ async def test_a_proposal_nobody_answers_passes_to_the_next_after_two_days(
     assert (await calls.tick()).proposals_passed == 1
     assert [r[0] for r in await outbox(db, "ref = 'regular:1:propose'")] == [PIET, KEES]
     assert (await calls.answer_proposal(1, PIET, yes=True))[0] is Answer.GONE
+
+
+async def test_a_volunteers_holiday_takes_the_week_off_and_the_resident_hears_when_next(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    await matched_with_kees(services, db)  # Mondays; Saturday 28 November now
+    await services.availability.pause(KEES, date(2026, 12, 8))  # away until Tuesday 8th
+    clock.now = datetime(2026, 11, 29, 11, 30, tzinfo=UTC)
+    calls = services.regular_calls
+    assert (await calls.tick()).opened == 0
+    assert (await calls.tick()).opened == 0
+    news = texts(await outbox(db, "recipient_id = ? AND dedupe_key LIKE '%away%'", (RESIDENT,)))
+    assert len(news) == 1 and "Kees" in news[0] and "14 december" in news[0]
+    clock.now = datetime(2026, 12, 13, 11, 30, tzinfo=UTC)
+    assert (await calls.tick()).opened == 1  # back: Monday 14 December

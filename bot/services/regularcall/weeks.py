@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import aiosqlite
 
@@ -28,6 +28,7 @@ from bot.services.regularcall.schedule import (
     OPEN_AHEAD,
     SETTLE_AFTER,
     call_moment,
+    next_call_day,
 )
 from bot.services.regularcall.service import PROPOSAL_VALID
 from bot.services.regularcall.volunteering import Volunteering
@@ -92,6 +93,8 @@ class Weeks(Volunteering):
                 moment = call_moment(day, call.part, self.policy.zone)
                 if now < moment[0] - OPEN_AHEAD:
                     continue
+                if await self._volunteer_away(conn, call, day):
+                    continue
                 # A week called off (a pause, someone else) comes back when the call is
                 # on again before its day; any other week is made once.
                 cursor = await conn.execute(
@@ -106,6 +109,45 @@ class Weeks(Volunteering):
                     await self._open_week(conn, call, day.isoformat(), moment)
                     opened += 1
         return opened
+
+    async def _volunteer_away(
+        self, conn: aiosqlite.Connection, call: RegularCall, day: date
+    ) -> bool:
+        """The volunteer is on holiday that day (🗓 When I can call): the week is off, and
+        the resident hears, once, when the next call is."""
+        rows = await conn.execute_fetchall(
+            "SELECT paused_until FROM volunteer_availability WHERE telegram_id = ?",
+            (call.volunteer_id,),
+        )
+        row = next(iter(rows), None)
+        back = date.fromisoformat(row[0]) if row is not None and row[0] else None
+        if back is None or day >= back:
+            return False
+        cursor = await conn.execute(
+            "INSERT INTO regular_call_weeks (call_id, day, result) VALUES (?, ?, 'cancelled')"
+            " ON CONFLICT DO NOTHING",
+            (call.id, day.isoformat()),
+        )
+        new = cursor.rowcount == 1
+        await cursor.close()
+        if new:
+            assert call.weekday is not None
+            later = max(back, call.paused_until or back)
+            next_day = next_call_day(
+                self._clock(), self.policy.zone, call.weekday, call.part, later
+            )
+            start = call_moment(next_day, call.part, self.policy.zone)[0]
+            await self._notices.to_resident(
+                conn,
+                call,
+                f"away:{day}",
+                lambda t: t._(
+                    "%(name)s is away for a while. Your next weekly call is %(day)s.",
+                    name=html.escape(call.volunteer_name),
+                    day=t.day(start),
+                ),
+            )
+        return True
 
     async def _open_week(
         self,
