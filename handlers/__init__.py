@@ -7,17 +7,18 @@ group  0  0. journeys converted to the conversation layer (bot/chat), through on
              handler that claims only what they handle: onboarding's buttons, /privacy,
              the menu's /menu /help /language and labels, my data, broadcasts, numbers,
              call me, volunteers (desk, profiles, invites, applications, coordinators' tools),
-             weekly calls
+             weekly calls, activities (where to look, typed postcodes and shared
+             locations, results, details, reminders, keeping them, /partner)
           1. conversations (check-ins)
              - their states win while open
           2. each journey's buttons and commands: the task desk, volunteers
              (before /start, which it answers for invite links), the monthly
-             self-check, activities
-             (before the text handler, which it answers for typed postcodes)
+             self-check; then the journeys handler for typed text of a known shape
+             (a postcode typed unasked), after the conversations' questions
           3. /start (after the volunteers' /start <invite code>)
           4. check-in mood buttons
           5. text: menu labels and typed check-in answers, else what the words mean
-             (handlers.listen; "112" and "113" before the activities' postcodes)
+             (handlers.listen; "112" and "113" alone are calls for help, never postcodes)
           6. the journeys handler again, for what nobody took (handlers.unexpected):
              unknown commands, voice/video/photos (the offer of a call),
              stickers and files, edited messages, and buttons nobody knows (stale or forged)
@@ -38,7 +39,7 @@ from telegram.ext import (
 
 from bot.channels.telegram.conversation import ptb_callback, run_step
 from bot.channels.telegram.errors import error_handler
-from bot.channels.telegram.handler import JourneysHandler
+from bot.channels.telegram.handler import JourneysHandler, Stage
 from bot.channels.telegram.people import load_person
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MenuAction
@@ -54,7 +55,6 @@ from handlers import (
     unexpected,
     volunteers,
 )
-from handlers.activities.search import activity_handlers
 from handlers.care.answers import mood_handler
 from handlers.care.checkins import checkins_conversation
 from handlers.care.contact import contact_handlers
@@ -101,8 +101,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             # before /start: the invite link's /start <code> (a converted step)
             CommandHandler("start", _join_with_invite, filters=private & INVITE_START),
             *selfcheck_handlers(),
-            helpline_handler(),  # "112" is a call for help, not a postcode
-            *activity_handlers(),  # before the text handler: it answers typed postcodes
+            helpline_handler(),  # "112" typed alone: a call for help
+            # Typed text of a shape a journey knows (a postcode, typed unasked), after the
+            # old conversations above ("12345" may answer one of their questions).
+            JourneysHandler(journeys, app.bot_data.runtime.questions, Stage.SHAPED),
             CommandHandler("start", ptb_callback(start_step), filters=private),
             mood_handler(),
             MessageHandler(
@@ -110,7 +112,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             ),
             # What no handler took: unknown commands, stale or forged buttons, edits,
             # voice/video/photos (the offer of a call), stickers, files (handlers.unexpected).
-            JourneysHandler(journeys, app.bot_data.runtime.questions, leftovers=True),
+            JourneysHandler(journeys, app.bot_data.runtime.questions, Stage.LEFTOVERS),
         ]
     )
     app.add_error_handler(error_handler(went_wrong))
