@@ -42,6 +42,7 @@ COMMANDS = (
     ("mydata", N_("What Samen stores about you")),
     ("language", N_("Choose another language")),
     ("privacy", N_("The privacy text")),
+    ("weekly", N_("A call every week")),
     ("help", N_("How Samen works")),
 )
 

@@ -49,6 +49,18 @@ class Prefix(StrEnum):
     CONTACT = "ec"  # ec:<show|name|remove|removeyes>, the resident's emergency contact
     CONTACT_JOIN = "ecj"  # ecj:<yes|no|stop>:<invite code>, the contact agrees or stops
     CONTACT_ANSWER = "eca"  # eca:<well|look>:<check-in id>, the contact after step 3
+    # A regular call (bot/services/regularcall): the resident's screens and wishes, which
+    # ride in the data until the request is complete: <days mask>, <m|a|e>, <nl|en>,
+    # <interests mask>.
+    REGULAR = "rc"  # rc:<show|new|pause|resume|end|endyes|other|otheryes>
+    REGULAR_DAYS = "rcd"  # rcd:<pick|done>:<days mask>
+    REGULAR_PART = "rcp"  # rcp:<days>:<m|a|e>
+    REGULAR_INTERESTS = "rci"  # rci:<pick|done>:<days>:<part>:<language>:<interests mask>
+    REGULAR_PHONE = "rcn"  # rcn:<days>:<part>:<language>:<interests>:<phone digits|new>
+    REGULAR_PAUSE = "rcz"  # rcz:<1|2|4|date>: weeks, or a typed date; the resident pauses
+    REGULAR_PROPOSAL = "rcv"  # rcv:<yes|no>:<regular call id>, a volunteer answers
+    REGULAR_VOLUNTEER = "rcw"  # rcw:<pause|end|endyes>:<regular call id>, the volunteer
+    REGULAR_PICK = "rck"  # rck:<regular call id>[:<volunteer id>], a coordinator picks
     SELFCHECK = "sc"  # sc:<step>, the monthly self-check's menu and consent
     SELFCHECK_INVITE = "sci"  # sci:<go|not>:<YYYYMM>, under a monthly invitation
     SELFCHECK_ANSWER = "sca"  # sca:<YYYYMM>:<question 1-6>:<y|m|n>
@@ -117,6 +129,15 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.CONTACT: re.compile(r"(show|name|remove|removeyes)"),
     Prefix.CONTACT_JOIN: re.compile(r"(yes|no|stop):(ec[A-Za-z0-9_-]{16})"),
     Prefix.CONTACT_ANSWER: re.compile(r"(well|look):(\d{1,12})"),
+    Prefix.REGULAR: re.compile(r"(show|new|pause|resume|end|endyes|other|otheryes)"),
+    Prefix.REGULAR_DAYS: re.compile(r"(pick|done):(\d{1,3})"),
+    Prefix.REGULAR_PART: re.compile(r"(\d{1,3}):(m|a|e)"),
+    Prefix.REGULAR_INTERESTS: re.compile(r"(pick|done):(\d{1,3}):(m|a|e):(nl|en):(\d{1,3})"),
+    Prefix.REGULAR_PHONE: re.compile(r"(\d{1,3}):(m|a|e):(nl|en):(\d{1,3}):(\d{6,15}|new)"),
+    Prefix.REGULAR_PAUSE: re.compile(r"(1|2|4|date)"),
+    Prefix.REGULAR_PROPOSAL: re.compile(r"(yes|no):(\d{1,9})"),
+    Prefix.REGULAR_VOLUNTEER: re.compile(r"(pause|end|endyes):(\d{1,9})"),
+    Prefix.REGULAR_PICK: re.compile(r"(\d{1,9})(?::(\d{1,15}))?"),
     Prefix.SELFCHECK: re.compile(r"(menu|agree|no|start|later|result|acts|stop|stopyes|stopno)"),
     Prefix.SELFCHECK_INVITE: re.compile(r"(go|not):(20\d\d(?:0[1-9]|1[0-2]))"),
     Prefix.SELFCHECK_ANSWER: re.compile(r"(20\d\d(?:0[1-9]|1[0-2])):([1-6]):(y|m|n)"),

@@ -53,10 +53,15 @@ def ticks_for(runtime: Runtime) -> list[Tick]:
         # their last check), so a feed added from the command line is fetched soon.
         Tick("feeds", timedelta(minutes=1), services.sources.refresh_due),
         Tick("activity-reminders", timedelta(seconds=30), services.reminders.send_due),
+        # The desk: tasks nobody took reach the coordinators; regular calls pass
+        # unanswered proposals on, open each week's task and settle the weeks.
         Tick(
-            "call-requests-escalate",
+            "call-tasks",
             timedelta(seconds=30),
-            services.call_requests.escalate_unclaimed,
+            lambda: _each(
+                ("call_requests", services.call_requests.escalate_unclaimed),
+                ("regular_calls", services.regular_calls.tick),
+            ),
         ),
         Tick("broadcasts-queue", timedelta(seconds=15), services.broadcasts.queue_due),
         Tick("broadcasts-progress", timedelta(seconds=3), services.broadcasts.report_progress),
@@ -97,7 +102,7 @@ async def _each(*steps: tuple[str, Callable[[], Awaitable[object]]]) -> None:
         try:
             await step()
         except Exception:
-            log.exception("purge of %s failed; it runs again next hour", name)
+            log.exception("%s failed; it runs again at the next tick", name)
 
 
 def start_ticks(job_queue: JobQueue[Any], ticks: list[Tick], monitor: Monitor) -> None:

@@ -7,9 +7,9 @@ group  0  0. journeys converted to the conversation layer (bot/chat), through on
              handler that claims only what they handle: onboarding's buttons, /privacy,
              the menu's /menu /help /language and labels, my data, broadcasts, numbers,
              call me, volunteers (desk, profiles, invites, applications, coordinators' tools),
-             activities (where to look, typed postcodes and shared locations, results,
-             details, reminders, keeping them, /partner), check-ins (set-up, answers,
-             the safety net, the emergency contact and their /start ec<code>)
+             weekly calls, activities (where to look, typed postcodes and shared locations,
+             results, details, reminders, keeping them, /partner), check-ins (set-up,
+             answers, the safety net, the emergency contact and their /start ec<code>)
           1. volunteers' /start <invite code> (before /start), the monthly self-check's
              buttons; then the journeys handler for typed text of a known shape (a
              postcode typed unasked), after the self-check's questions
@@ -47,6 +47,7 @@ from handlers import (
     menu,
     mydata,
     numbers,
+    regularcall,
     start,
     unexpected,
     volunteers,
@@ -83,6 +84,7 @@ def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
     safety_net.register(journeys)
     answers.register(journeys)
     contact.register(journeys)
+    regularcall.register(journeys)
     return journeys
 
 

@@ -27,6 +27,8 @@ DUTCH = {
     "partner": "partner",
     "stats": "cijfers",
     "audit": "logboek",
+    "weekly": "belmaatje",
+    "matches": "koppels",
 }
 
 # Further names that mean the same, so a guess works too.

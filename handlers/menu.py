@@ -52,6 +52,7 @@ async def show_help(c: Conversation) -> None:
             "/help – this text"
         )
     ]
+    parts.append(c.t._("/weekly – a call every week from the same volunteer"))
     roles = await c.runtime.services.roles.of(c.person.id)
     if Role.VOLUNTEER in roles:
         parts.append(c.t._("<b>For volunteers</b>\n/tasks – open call-back requests and yours"))
@@ -69,6 +70,7 @@ async def show_help(c: Conversation) -> None:
                 "/audit – who did what"
             )
         )
+        parts.append(c.t._("/matches – weekly calls: who calls whom, who waits"))
     await c.say(Reply("\n\n".join(parts), menu=True))
 
 

@@ -28,6 +28,7 @@ from bot.services.groups import Groups
 from bot.services.outbox import Outbox
 from bot.services.places.geo import Places
 from bot.services.privacy import Privacy, Retention
+from bot.services.regularcall import RegularCalls
 from bot.services.residents import Residents
 from bot.services.roles import Roles
 from bot.services.stats import DEFAULT_MIN_COUNT, Stats
@@ -51,6 +52,7 @@ class Services:
     availability: Availabilities
     applications: Applications
     call_requests: CallRequests
+    regular_calls: RegularCalls
     activities: Activities
     reminders: Reminders
     checkins: Checkins
@@ -107,6 +109,9 @@ class Services:
                 db, clock, roles, outbox, counts, texts, default_language, volunteers
             ),
             call_requests=call_requests,
+            regular_calls=RegularCalls(
+                db, clock, call_requests, volunteers, outbox, counts, texts, call_policy
+            ),
             activities=activities,
             reminders=Reminders(db, clock, outbox, texts, checkin_policy),
             checkins=Checkins(db, clock, outbox, counts, texts, checkin_policy, desk),

@@ -29,6 +29,9 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("call_request_messages", "chat_id"),
     ("call_request_lists", "chat_id"),
     ("volunteer_availability", "telegram_id"),
+    # A regular call (its weeks go with it); who was asked to be the regular caller.
+    ("regular_calls", "resident_id"),
+    ("regular_call_proposals", "volunteer_id"),
     ("volunteers", "telegram_id"),
     ("volunteer_invites", "used_by"),
     ("volunteer_applications", "telegram_id"),
@@ -65,6 +68,8 @@ ANONYMOUS_TABLES: frozenset[str] = frozenset(
     | {"service_state"}
     # Ids of WhatsApp messages already handled (opaque, no person; kept a week).
     | {"whatsapp_inbound"}
+    # A regular call's weeks name no one: they go with their call (ON DELETE CASCADE).
+    | {"regular_call_weeks"}
 )
 # Rows that belong to someone else but also name this person (the volunteer on a
 # resident's call-back task, the coordinator who made an invite or decided an
@@ -75,6 +80,10 @@ DETACH_ON_ERASE: tuple[str, ...] = (
     "UPDATE call_requests SET status = 'open', volunteer_id = NULL, claimed_at = NULL,"
     " opened_at = :now, round = round + 1 WHERE volunteer_id = :person AND status = 'claimed'",
     "UPDATE call_requests SET volunteer_id = NULL WHERE volunteer_id = :person",
+    # A regular call this person made as a volunteer waits for the next (the journey
+    # hands it over first, see RegularCalls.volunteer_gone; this is the last word).
+    "UPDATE regular_calls SET status = 'waiting', volunteer_id = NULL, weekday = NULL"
+    " WHERE volunteer_id = :person",
     "UPDATE volunteer_invites SET created_by = NULL WHERE created_by = :person",
     "UPDATE volunteer_applications SET decided_by = NULL WHERE decided_by = :person",
     # An activity's change history stays (what and when), without the coordinator.
@@ -95,6 +104,7 @@ DETACH_ON_ERASE: tuple[str, ...] = (
 HIDDEN_IN_EXPORT: frozenset[tuple[str, str]] = frozenset(
     {
         ("call_requests", "volunteer_id"),
+        ("regular_calls", "volunteer_id"),
         ("volunteer_applications", "decided_by"),
         ("volunteer_invites", "created_by"),
         ("roles", "granted_by"),
@@ -132,6 +142,8 @@ class Holdings:
     open_call_request_phone: str | None
     open_call_request: bool
     earlier_call_requests: int
+    regular_call: bool  # a weekly call asked for (its number is shown with it)
+    regular_call_phone: str | None
     volunteer_name: str | None
     applications: int
     messages: int
@@ -161,6 +173,8 @@ SHOWN_IN_MY_DATA: dict[str, str] = {
     "call_requests": "open_call_request, earlier_call_requests",
     "volunteers": "volunteer_name",
     "volunteer_availability": "volunteer_name",
+    "regular_calls": "regular_call",
+    "regular_call_proposals": "volunteer_name",
     "volunteer_invites": "invites_used",
     "volunteer_applications": "applications",
     "checkin_subscriptions": "checkin_schedule, safety_net_phone",
@@ -216,11 +230,14 @@ class Privacy:
         )
         callback = await self._db.fetchone(
             "SELECT phone FROM call_requests WHERE resident_id = :person"
-            " AND status IN ('open', 'claimed')",
+            " AND status IN ('open', 'claimed') AND regular_call_id IS NULL",
             person,
         )
         volunteer = await self._db.fetchone(
             "SELECT first_name FROM volunteers WHERE telegram_id = :person", person
+        )
+        regular = await self._db.fetchone(
+            "SELECT phone FROM regular_calls WHERE resident_id = :person", person
         )
         contact = await self._db.fetchone(
             "SELECT name FROM emergency_contacts WHERE resident_id = :person", person
@@ -236,6 +253,8 @@ class Privacy:
             open_call_request=callback is not None,
             open_call_request_phone=callback[0] if callback else None,
             volunteer_name=str(volunteer[0]) if volunteer else None,
+            regular_call=regular is not None,
+            regular_call_phone=str(regular[0]) if regular else None,
             retention=self.retention,
             **counts,
         )

@@ -42,6 +42,12 @@ SENSITIVE_METRICS: frozenset[str] = frozenset(
         "safety_step_coordinators",
         "safety_contact_well",
         "safety_contact_look",
+        # Weekly calls: so few residents in a small town that each count could name one,
+        # and a missed week says someone could not be reached.
+        "regular_calls_asked",
+        "regular_calls_matched",
+        "regular_calls_made",
+        "regular_calls_missed",
         "selfcheck_invited",
         "selfcheck_done",
         "selfcheck_not_lonely",
@@ -197,6 +203,17 @@ _SPECS = (
         ),
     ),
     _Spec(
+        "regular_calls",
+        N_("Weekly calls with the same volunteer"),
+        "regular_calls",
+        (
+            ("regular_calls_asked", N_("asked")),
+            ("regular_calls_matched", N_("matches made")),
+            ("regular_calls_made", N_("weekly calls made")),
+            ("regular_calls_missed", N_("weeks missed")),
+        ),
+    ),
+    _Spec(
         "activities",
         N_("Activities"),
         "activities",
@@ -302,7 +319,8 @@ class Stats:
             )
         if key == "call_requests":
             rows = await self._db.fetchall(
-                "SELECT status, COUNT(*) FROM call_requests GROUP BY status"
+                "SELECT status, COUNT(*) FROM call_requests WHERE regular_call_id IS NULL"
+                " GROUP BY status"
             )
             by_status = {str(r[0]): float(r[1]) for r in rows}
             return (

@@ -1,6 +1,8 @@
 """A phone number from the person: shared with the app's button or typed, and why not.
 
-Used wherever Samen asks for one ("📞 Call me", the check-ins' safety net).
+Used wherever Samen asks for one ("📞 Call me", the weekly call, the check-ins' safety
+net): ``answered_number`` reads the answer to an open phone question, ``is_cancel``
+spots the typed "✖️ Cancel" shown beside the share button.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.chat.conversation import Conversation
+from bot.chat.incoming import Kind
 from bot.chat.message import Reply
 from bot.i18n import N_, Translator
 from bot.services.callme.phones import PhoneProblem, PhoneRefused
@@ -29,6 +32,32 @@ async def shared_phone(c: Conversation) -> str | None:
         return None
     try:
         return c.runtime.services.call_requests.check_contact(incoming.phone)
+    except PhoneRefused as refused:
+        await c.say(Reply(refusal(c, refused.problem)))
+        return None
+
+
+CANCEL_LABEL = N_("✖️ Cancel")
+
+
+def is_cancel(c: Conversation, text: str) -> bool:
+    """The typed "✖️ Cancel" beside the share button (any spacing or case)."""
+    return " ".join(text.split()).casefold() == c.t._(CANCEL_LABEL).casefold()
+
+
+async def answered_number(c: Conversation) -> str | None:
+    """A shared contact's or a typed number volunteers may call; else None, and the
+    person was told why (someone else's, a paid line, a voice message…)."""
+    incoming = c.incoming
+    if incoming.kind is Kind.CONTACT:
+        return await shared_phone(c)
+    if incoming.kind is not Kind.TEXT:
+        await c.say(
+            Reply(c.t._("Please type your phone number, or tap “📱 Share my phone number”."))
+        )
+        return None
+    try:
+        return c.runtime.services.call_requests.check_phone(incoming.text)
     except PhoneRefused as refused:
         await c.say(Reply(refusal(c, refused.problem)))
         return None

@@ -19,8 +19,7 @@ from bot.buttons import Prefix, args_of, encode
 from bot.chat.conversation import Conversation, consented
 from bot.chat.incoming import Kind
 from bot.chat.message import Ask, Choice, Reply, choices
-from bot.i18n import N_
-from bot.services.callme.phones import PhoneRefused, display_phone
+from bot.services.callme.phones import display_phone
 from bot.services.callme.requests import (
     MOMENT_LABELS,
     RESIDENT_TOPICS,
@@ -32,12 +31,11 @@ from bot.services.callme.requests import (
     Topic,
     moment_text,
 )
-from handlers.callme.phone import refusal, shared_phone
+from handlers.callme.phone import CANCEL_LABEL, answered_number, is_cancel
 from handlers.choices import consent_choices
 from handlers.start import consent_question
 
 ASK_PHONE = "callme.phone"  # the open question; its data: {"topic": <topic|->}
-CANCEL_LABEL = N_("✖️ Cancel")
 NO_TOPIC = "-"
 Rows = tuple[tuple[Choice, ...], ...]
 
@@ -110,44 +108,28 @@ async def _offer_known_number(c: Conversation, phone: str, topic: str) -> None:
                 "When would you like to be called?",
                 phone=display_phone(phone),
             ),
-            choices=(*_moment_choices(c, phone, topic), (another,)),
+            choices=(*_moment_choices(c, phone, topic), (weekly_choice(c),), (another,)),
         )
     )
+
+
+def weekly_choice(c: Conversation) -> Choice:
+    """The way from "Call me" to a call every week with the same volunteer (/weekly)."""
+    return Choice(c.t._("🔁 A call every week"), encode(Prefix.REGULAR, "show"))
 
 
 async def answered_phone(c: Conversation) -> None:
     """The open phone question's answer: a shared contact, a typed number, or else."""
     question = c.question
     topic = str(question.data.get("topic", NO_TOPIC)) if question is not None else NO_TOPIC
-    incoming = c.incoming
-    if incoming.kind is Kind.CONTACT:
-        phone = await shared_phone(c)
-    elif incoming.kind is Kind.TEXT and _is_cancel(c, incoming.text):
+    if c.incoming.kind is Kind.TEXT and is_cancel(c, c.incoming.text):
         await c.close_question()
         await c.say(Reply(c.t._("Fine. No call is planned."), menu=True))
         return
-    elif incoming.kind is Kind.TEXT:
-        phone = await _typed_phone(c, incoming.text)
-    else:
-        await c.say(
-            Reply(c.t._("Please type your phone number, or tap “📱 Share my phone number”."))
-        )
-        return
+    phone = await answered_number(c)
     if phone is not None:
         await c.close_question()
         await _ask_moment(c, phone, topic)
-
-
-def _is_cancel(c: Conversation, text: str) -> bool:
-    return " ".join(text.split()).casefold() == c.t._(CANCEL_LABEL).casefold()
-
-
-async def _typed_phone(c: Conversation, text: str) -> str | None:
-    try:
-        return c.runtime.services.call_requests.check_phone(text)
-    except PhoneRefused as refused:
-        await c.say(Reply(refusal(c, refused.problem)))
-        return None
 
 
 # ---------------------------------------------------------------------- moment and topic

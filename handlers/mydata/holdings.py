@@ -54,6 +54,14 @@ def _setting_lines(t: Translator, held: Holdings, until_deleted: str) -> list[st
                 days=held.retention.phone_days,
             )
         )
+    if held.regular_call_phone:
+        lines.append(
+            t._(
+                "• Your weekly call, with phone number %(phone)s, the days and what you "
+                "like to talk about: until you end it.",
+                phone=display_phone(held.regular_call_phone),
+            )
+        )
     if held.volunteer_name:
         lines.append(
             t._(

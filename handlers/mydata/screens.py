@@ -349,6 +349,11 @@ async def _erase(c: Conversation, person_id: int) -> None:
     # the messages that show them are changed now, before the erasure.
     for task_id, message_id in await call_requests.take_details_from(person_id):
         await c.replace_earlier(message_id, c.t._(CLEARED_TEXTS[Withdrawal.LEFT], id=task_id))
+    # The residents they called every week hear it kindly and wait for the next fit;
+    # their own weekly call ends (its number leaves their volunteer's chat).
+    regular_calls = c.runtime.services.regular_calls
+    await regular_calls.volunteer_gone(person_id)
+    await regular_calls.forget_resident(person_id)
     # Calls this person took as a volunteer go back to the others first, so the
     # residents waiting for them are called by someone else.
     for task in await call_requests.tasks_of(person_id):

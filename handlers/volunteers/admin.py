@@ -95,6 +95,8 @@ async def _end(c: Conversation, volunteer: Volunteer) -> None:
     if not await call_requests.end_volunteer(volunteer.telegram_id, c.person.id):
         await choice_expired(c)  # another coordinator was just quicker
         return
+    # The residents they called every week wait for the next volunteer who fits.
+    await c.runtime.services.regular_calls.volunteer_gone(volunteer.telegram_id)
     name = html.escape(volunteer.first_name)
     await c.clear_choices()
     await c.say(

@@ -18,6 +18,7 @@ from bot.buttons import Prefix, args_of, encode
 from bot.chat.conversation import Conversation
 from bot.chat.incoming import Kind
 from bot.chat.message import Choice, Reply, choices
+from bot.i18n import Translator
 from bot.services.callme.phones import display_phone
 from bot.services.callme.requests import (
     NO_ANSWER_LIMIT,
@@ -43,7 +44,9 @@ def _task_text(c: Conversation, task: Task) -> str:
     """Everything the claiming volunteer needs for the call, and only for them."""
     t = c.t
     lines = [
-        t._("<b>Call-back request #%(id)s</b>", id=task.id),
+        t._("<b>Weekly call #%(id)s</b>", id=task.id)
+        if task.weekly
+        else t._("<b>Call-back request #%(id)s</b>", id=task.id),
         "",
         t._("Name: %(name)s", name=html.escape(task.resident_name or "?")),
         t._("Phone: %(phone)s", phone=display_phone(task.phone) if task.phone else "–"),
@@ -155,25 +158,40 @@ async def _outcome(c: Conversation, task_id: int) -> None:
 
 def _closed_card(c: Conversation, task: Task, result: OutcomeResult, outcome: CallOutcome) -> Reply:
     t = c.t
-    summary = (
-        t._(
+    return Reply(
+        _closed_summary(t, task, result, outcome)
+        + "\n\n"
+        + t._("Would you like to add a short note? It is deleted with the phone number later."),
+        choices=choices(Choice(t._("📝 Note"), encode(Prefix.TASK_NOTE, str(task.id)))),
+    )
+
+
+def _closed_summary(t: Translator, task: Task, result: OutcomeResult, outcome: CallOutcome) -> str:
+    """What came of it, in the words of its kind (a week's call has a next week)."""
+    if task.weekly and result is OutcomeResult.GAVE_UP:
+        return t._(
+            "📵 Weekly call #%(id)s: no answer %(n)s times. The resident has been told. "
+            "Until next week!",
+            id=task.id,
+            n=task.no_answers,
+        )
+    if task.weekly:
+        return t._(
+            "Weekly call #%(id)s is done: %(outcome)s. Thank you! Until next week.",
+            id=task.id,
+            outcome=t._(OUTCOME_LABELS[outcome]),
+        )
+    if result is OutcomeResult.GAVE_UP:
+        return t._(
             "📵 Call-back request #%(id)s is closed: no answer %(n)s times. "
             "The coordinators have been told. Thank you for trying!",
             id=task.id,
             n=task.no_answers,
         )
-        if result is OutcomeResult.GAVE_UP
-        else t._(
-            "Call-back request #%(id)s is closed: %(outcome)s. Thank you!",
-            id=task.id,
-            outcome=t._(OUTCOME_LABELS[outcome]),
-        )
-    )
-    return Reply(
-        summary
-        + "\n\n"
-        + t._("Would you like to add a short note? It is deleted with the phone number later."),
-        choices=choices(Choice(t._("📝 Note"), encode(Prefix.TASK_NOTE, str(task.id)))),
+    return t._(
+        "Call-back request #%(id)s is closed: %(outcome)s. Thank you!",
+        id=task.id,
+        outcome=t._(OUTCOME_LABELS[outcome]),
     )
 
 

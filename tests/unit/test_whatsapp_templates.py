@@ -21,7 +21,16 @@ from bot.i18n import Catalogs
 
 
 def test_every_kind_samen_starts_has_a_template_of_the_right_category() -> None:
-    utility = ("checkin", "selfcheck", "reminder", "call_request", "task", "alert", "application")
+    utility = (
+        "checkin",
+        "selfcheck",
+        "reminder",
+        "call_request",
+        "regular_call",
+        "task",
+        "alert",
+        "application",
+    )
     for kind in (*utility, "checkin-nudge", "safety-contact", "emergency-contact"):
         template = template_for(kind)
         assert template is not None and template.category is Category.UTILITY

@@ -65,7 +65,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "samen_call_request_news",
         Category.UTILITY,
-        ("call_request",),
+        ("call_request", "regular_call"),  # a regular call's news is a call request's too
         N_(
             "News about your call request at Samen:\n\n{message}\n\nReply to this message for more."
         ),

@@ -47,10 +47,10 @@ class Asking(TaskStore):
     async def known_phone(self, resident_id: int) -> str | None:
         """The number this resident gave Samen most recently, if volunteers may still call it.
 
-        From their safety net (kept while it is on) or a call request (until it is
-        purged), so nobody is asked again for what Samen has; the journeys show it
-        and offer to change it. None when there is none, or it is no longer callable
-        (``SAMEN_CALL_REGIONS`` changed).
+        From their safety net (kept while it is on), a call request (until it is
+        purged) or their weekly call, so nobody is asked again for what Samen has;
+        the journeys show it and offer to change it. None when there is none, or it is
+        no longer callable (``SAMEN_CALL_REGIONS`` changed).
         """
         row = await self._db.fetchone(
             "SELECT phone FROM ("
@@ -58,6 +58,7 @@ class Asking(TaskStore):
             " WHERE telegram_id = :id AND safety_net = 1 AND phone IS NOT NULL"
             " UNION ALL SELECT phone, created_at FROM call_requests"
             " WHERE resident_id = :id AND phone IS NOT NULL"
+            " UNION ALL SELECT phone, created_at FROM regular_calls WHERE resident_id = :id"
             ") ORDER BY given_at DESC LIMIT 1",
             {"id": resident_id},
         )
@@ -70,7 +71,8 @@ class Asking(TaskStore):
 
     async def open_request(self, resident_id: int) -> Task | None:
         row = await self._db.fetchone(
-            SELECT_TASKS + " WHERE t.resident_id = ? AND t.status IN ('open', 'claimed')",
+            SELECT_TASKS + " WHERE t.resident_id = ? AND t.status IN ('open', 'claimed')"
+            " AND t.regular_call_id IS NULL",
             (resident_id,),
         )
         return Task.from_row(row) if row else None
@@ -129,7 +131,8 @@ class Asking(TaskStore):
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE call_requests SET status = 'cancelled', closed_at = ?"
-                " WHERE id = ? AND resident_id = ? AND status IN ('open', 'claimed')",
+                " WHERE id = ? AND resident_id = ? AND status IN ('open', 'claimed')"
+                " AND regular_call_id IS NULL",
                 (now, task_id, resident_id),
             )
             changed = cursor.rowcount == 1

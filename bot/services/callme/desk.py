@@ -176,7 +176,8 @@ class Desk(TaskStore):
             task = await self._get(conn, task_id)
             await self._notices.refresh_lists(conn)
             await self._closing_news(conn, task, outcome)
-        await self._counts.bump(f"call_requests_{outcome.value}")
+        if not task.weekly:  # a week's call is counted when its week is settled
+            await self._counts.bump(f"call_requests_{outcome.value}")
         return (
             OutcomeResult.GAVE_UP if outcome is CallOutcome.NO_ANSWER else OutcomeResult.CLOSED
         ), task
@@ -209,7 +210,10 @@ class Desk(TaskStore):
             conn,
             tried,
             f"task:{task_id}:noanswer:{tried.no_answers}",
-            functools.partial(_tried_text, name=tried.volunteer_name or "?"),
+            functools.partial(
+                _weekly_tried_text if tried.weekly else _tried_text,
+                name=tried.volunteer_name or "?",
+            ),
         )
         return OutcomeResult.TRY_AGAIN, tried
 
@@ -218,6 +222,9 @@ class Desk(TaskStore):
     ) -> None:
         """Tell the resident the request is closed; coordinators hear what needs them."""
         name = html.escape(task.volunteer_name or "?")
+        if task.weekly:
+            await self._weekly_closing_news(conn, task, outcome, name)
+            return
         if outcome is CallOutcome.NO_ANSWER:
             await self._notices.alert(
                 conn,
@@ -242,16 +249,7 @@ class Desk(TaskStore):
             )
             return
         if outcome is CallOutcome.FOLLOW_UP:
-            await self._notices.alert(
-                conn,
-                f"task:{task.id}:followup",
-                lambda t: t._(
-                    "🔁 <b>Call-back request #%(id)s needs follow-up</b>\n\n"
-                    "%(name)s spoke with the resident. Type /tasks to see it.",
-                    id=task.id,
-                    name=name,
-                ),
-            )
+            await self._follow_up_alert(conn, task, name)
         await self._notices.tell_resident(
             conn,
             task,
@@ -261,6 +259,38 @@ class Desk(TaskStore):
                 "Would you like another call later? Tap “📞 Call me”."
             ),
         )
+
+    async def _follow_up_alert(self, conn: aiosqlite.Connection, task: Task, name: str) -> None:
+        await self._notices.alert(
+            conn,
+            f"task:{task.id}:followup",
+            lambda t: t._(
+                "🔁 <b>Call-back request #%(id)s needs follow-up</b>\n\n"
+                "%(name)s spoke with the resident. Type /tasks to see it.",
+                id=task.id,
+                name=name,
+            ),
+        )
+
+    async def _weekly_closing_news(
+        self, conn: aiosqlite.Connection, task: Task, outcome: CallOutcome, name: str
+    ) -> None:
+        """A week's call: the resident just talked (nothing to say), or hears that their
+        volunteer could not reach them and calls again next week. Missed weeks reach the
+        coordinators through the regular call's own count, not from here."""
+        if outcome is CallOutcome.FOLLOW_UP:
+            await self._follow_up_alert(conn, task, name)
+        if outcome is CallOutcome.NO_ANSWER:
+            await self._notices.tell_resident(
+                conn,
+                task,
+                f"task:{task.id}:closed",
+                lambda t: t._(
+                    "%(name)s tried to call you for your weekly call, but could not reach "
+                    "you. %(name)s will call again next week.",
+                    name=name,
+                ),
+            )
 
     async def add_note(self, task_id: int, volunteer_id: int, text: str) -> bool:
         """A short note on the call, for the volunteer's own task only (cleared at purge)."""
@@ -352,6 +382,14 @@ def _tried_text(t: Translator, name: str) -> str:
         "%(name)s will try again later. The call may come from a number you do not know. "
         "Please answer it!\n\n"
         "Not convenient after all? Tap “📞 Call me” to see or cancel your request.",
+        name=html.escape(name),
+    )
+
+
+def _weekly_tried_text(t: Translator, name: str) -> str:
+    return t._(
+        "📵 %(name)s tried to call you just now for your weekly call, but could not "
+        "reach you. %(name)s will try again later. Please answer the phone!",
         name=html.escape(name),
     )
 

@@ -77,6 +77,13 @@ class Task:
     created_at: datetime
     opened_at: datetime
     closed_at: datetime | None
+    # Set when the task is a week's call of a regular call (bot/services/regularcall),
+    # held by the matched volunteer from the start.
+    regular_call_id: int | None = None
+
+    @property
+    def weekly(self) -> bool:
+        return self.regular_call_id is not None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Task:
@@ -99,6 +106,7 @@ class Task:
             created_at=from_iso(row["created_at"]),
             opened_at=from_iso(row["opened_at"]),
             closed_at=from_iso(row["closed_at"]) if row["closed_at"] else None,
+            regular_call_id=row["regular_call_id"],
         )
 
 
@@ -111,6 +119,8 @@ class Withdrawal(StrEnum):
     ENDED = "ended"  # the volunteer's volunteering ended; the task went to the others
     PURGED = "purged"  # SAMEN_PHONE_RETENTION_DAYS after the task closed
     LEFT = "left"  # the volunteer deleted their own data
+    PASSED = "passed"  # a week's call whose day passed without an outcome
+    MATCH_ENDED = "match_ended"  # a regular call ended or paused: this week's call is off
 
 
 class Problem(StrEnum):

@@ -23,7 +23,6 @@ from bot.services.outbox import NewRow, Outbox, OutMessage, Priority
 from bot.services.volunteers import Volunteers
 
 # What a message that showed a task's details says once they are taken out.
-# What a message that showed a task's details says once they are taken out.
 CLEARED_TEXTS: dict[Withdrawal, str] = {
     Withdrawal.LEFT: N_(
         "Call-back request #%(id)s: the name and number have been removed, "
@@ -47,6 +46,14 @@ CLEARED_TEXTS: dict[Withdrawal, str] = {
     Withdrawal.PURGED: N_(
         "Call-back request #%(id)s was closed some time ago. "
         "For privacy, the name and number have been removed."
+    ),
+    Withdrawal.PASSED: N_(
+        "Weekly call #%(id)s: its day has passed. "
+        "For privacy, the name and number have been removed."
+    ),
+    Withdrawal.MATCH_ENDED: N_(
+        "Weekly call #%(id)s is off: the weekly calls were paused or ended. "
+        "No need to call. The name and number have been removed."
     ),
 }
 

@@ -28,6 +28,7 @@ from bot.services.callme.model import (
 from bot.services.callme.moments import MOMENT_LABELS, CallPolicy, DayPart, Moment, moment_text
 from bot.services.callme.notices import CLEARED_TEXTS
 from bot.services.callme.upkeep import Upkeep
+from bot.services.callme.weekly import WeeklyTasks
 
 __all__ = [
     "CLEARED_TEXTS",
@@ -53,5 +54,5 @@ __all__ = [
 ]
 
 
-class CallRequests(Asking, Desk, Upkeep):
+class CallRequests(Asking, Desk, Upkeep, WeeklyTasks):
     """The whole call-request service, one object for the journeys and the scheduler."""
