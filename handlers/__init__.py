@@ -13,7 +13,8 @@ group  0  0. journeys converted to the conversation layer (bot/chat), through on
              (before /start, which it answers for invite links), the monthly
              self-check, activities
              (before the text handler, which it answers for typed postcodes)
-          3. /start (after the volunteers' /start <invite code>)
+          3. /start with a code no converted journey claims (the emergency contact's
+             link goes to its own handler first): the plain /start
           4. check-in mood buttons
           5. text: menu labels and typed check-in answers, else what the words mean
              (handlers.listen; "112" and "113" before the activities' postcodes)
@@ -35,7 +36,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.telegram.conversation import ptb_callback, run_step
+from bot.channels.telegram.conversation import ptb_callback
 from bot.channels.telegram.errors import error_handler
 from bot.channels.telegram.handler import JourneysHandler
 from bot.channels.telegram.people import load_person
@@ -62,9 +63,6 @@ from handlers.listen import helpline_handler
 from handlers.menu import on_text
 from handlers.start import start as start_step
 from handlers.volunteers import availability
-from handlers.volunteers.joining import join_with_invite
-
-INVITE_START = filters.Regex(r"^/start [A-Za-z0-9_-]{16}$")
 
 
 def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
@@ -95,8 +93,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             JourneysHandler(journeys, app.bot_data.runtime.questions),
             checkins_conversation(),
             *contact_handlers(),  # before /start: it answers /start <contact invite>
-            # before /start: the invite link's /start <code> (a converted step)
-            CommandHandler("start", _join_with_invite, filters=private & INVITE_START),
             *selfcheck_handlers(),
             helpline_handler(),  # "112" is a call for help, not a postcode
             *activity_handlers(),  # before the text handler: it answers typed postcodes
@@ -111,7 +107,3 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ]
     )
     app.add_error_handler(error_handler(went_wrong))
-
-
-async def _join_with_invite(update: Update, ctx: Any) -> None:
-    await run_step(join_with_invite, update, ctx)

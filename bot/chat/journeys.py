@@ -4,7 +4,10 @@
 The order of precedence is the same for every channel:
 1. a tap on a choice goes to the step registered for its prefix (well-formed data only);
 2. a command goes to its step, and a tap on a main-menu label to that action's step;
-   both close the open question first (the person moved on);
+   both close the open question first (the person moved on). A command with words
+   after it ("/start <code>") goes to the step whose payload pattern the words match
+   (``payload``); words no pattern matches are left to others (on Telegram the old
+   handlers, such as the emergency contact's link);
 3. while a question is open, a typed text (or location, contact, media, as registered)
    goes to the step that asked it;
 4. any other typed text goes to the text step;
@@ -16,6 +19,7 @@ come between the two (bot/channels/telegram/handler.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import TypeVar
 
@@ -36,8 +40,10 @@ class Journeys:
         self._choices: dict[Prefix, Step] = {}
         self._answers: dict[str, tuple[Step, frozenset[Kind]]] = {}
         self._commands: dict[str, Step] = {}
+        self._payloads: dict[str, dict[str, tuple[re.Pattern[str], Step]]] = {}
         self._menu: dict[MenuAction, Step] = {}
         self._text: Step | None = None
+        self._greeting: Step | None = None
         self._otherwise: dict[Kind, Step] = {}
         self._routes: dict[Kind, Callable[[Incoming, Question | None], Step | None]] = {
             Kind.CHOICE: self._route_choice,
@@ -65,6 +71,20 @@ class Journeys:
         """/name, in every language (``handlers.commands.names``)."""
         for name in names:
             self._claim(self._commands, name.lower(), step)
+
+    def payload(self, names: Sequence[str], pattern: str, step: Step) -> None:
+        """/name <words>, when the words match ``pattern`` (whole, any case): a start
+        link's code ("/start <invite code>")."""
+        for name in names:
+            table = self._payloads.setdefault(name.lower(), {})
+            self._claim(table, pattern, (re.compile(pattern, re.IGNORECASE), step))
+
+    def greet(self, step: Step) -> None:
+        """The first word from someone Samen does not know yet, on a channel where people
+        write first instead of sending /start (WhatsApp): the step that welcomes them."""
+        if self._greeting is not None:
+            raise ValueError("the first-contact step is registered already")
+        self._greeting = step
 
     def menu(self, action: MenuAction, step: Step) -> None:
         """A main-menu label, in any language."""
@@ -118,6 +138,13 @@ class Journeys:
         await step(conversation)
         return True
 
+    async def greet_first(self, conversation: Conversation) -> None:
+        """Welcome someone who wrote first (``greet``); as ``handle`` without it."""
+        if self._greeting is None:
+            await self.handle(conversation)
+            return
+        await self._greeting(conversation)
+
     def _menu_action(self, incoming: Incoming) -> MenuAction | None:
         if incoming.kind is not Kind.TEXT or len(incoming.text) > MAX_LABEL:
             return None
@@ -128,7 +155,13 @@ class Journeys:
         return self._choices.get(decoded[0]) if decoded is not None else None
 
     def _route_command(self, incoming: Incoming, _: Question | None) -> Step | None:
-        return self._commands.get(incoming.command)
+        if not incoming.args:
+            return self._commands.get(incoming.command)
+        words = " ".join(incoming.args)
+        for pattern, step in self._payloads.get(incoming.command, {}).values():
+            if pattern.fullmatch(words):
+                return step
+        return None if incoming.command in self._payloads else self._commands.get(incoming.command)
 
     def _route_text(self, incoming: Incoming, question: Question | None) -> Step | None:
         action = self._menu_action(incoming)

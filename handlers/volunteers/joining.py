@@ -19,6 +19,9 @@ from handlers.callme.request import consent_offer
 from handlers.expired import choice_expired
 from handlers.volunteers.profile import profile_card
 
+# "/start <code>": the 16 characters of a volunteer's or partner's invite link.
+INVITE_CODE = r"[A-Za-z0-9_-]{16}"
+
 
 @only_for(Role.COORDINATOR)
 async def decide_application(c: Conversation) -> None:

@@ -20,7 +20,7 @@ from bot.config import Settings, load_settings
 from bot.db import Database
 from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.whatsapp.client import entry_text
-from tests.e2e.whatsapp_people import wa_labels, wa_options
+from tests.e2e.whatsapp_people import WhatsAppPerson, wa_labels, wa_options
 
 TOKEN = "123456789:TEST-TOKEN-samen"
 
@@ -54,6 +54,17 @@ class SamenBot:
             return [tuple(r) for r in await db.fetchall(sql, params)]
         finally:
             await db.close()
+
+
+async def samen_id(samen: SamenBot, person: Person | WhatsAppPerson) -> int | None:
+    """The id Samen keys this person on: the Telegram user id, or the id Samen gave the
+    WhatsApp person on first sight (None before they wrote)."""
+    if isinstance(person, Person):
+        return person.user_id
+    rows = await samen.query(
+        "SELECT resident_id FROM whatsapp_people WHERE bsuid = ?", (person.bsuid,)
+    )
+    return int(rows[0][0]) if rows else None
 
 
 def free_port() -> int:

@@ -132,3 +132,27 @@ async def test_leftovers_get_the_step_registered_otherwise(journeys: Journeys) -
     assert await _handled(journeys, FakeConversation(tap)) == ["my data button"]
     with pytest.raises(ValueError, match="registered already"):
         journeys.otherwise(Kind.MEDIA, _step("again"))
+
+
+async def test_a_command_with_a_code_goes_to_the_journey_of_that_code(journeys: Journeys) -> None:
+    journeys.command(["start"], _step("start"))
+    journeys.payload(["start"], r"[A-Z]{4}", _step("code"))
+    assert await _handled(journeys, FakeConversation(command_of("/start"))) == ["start"]
+    assert await _handled(journeys, FakeConversation(command_of("/start abcd"))) == ["code"]
+    # Words no code matches are left to others (Telegram's older handlers).
+    assert journeys.claims(command_of("/start ec123"), None) is None
+    assert journeys.claims(command_of("/mydata now"), None) is not None
+    with pytest.raises(ValueError):
+        journeys.payload(["start"], r"[A-Z]{4}", _step("again"))
+
+
+async def test_someone_who_writes_first_is_greeted(journeys: Journeys) -> None:
+    conversation = FakeConversation(Incoming(Kind.TEXT, text="hallo"))
+    await journeys.greet_first(conversation)  # type: ignore[arg-type]
+    assert conversation.steps == ["typed"]  # no greeting registered: routed as usual
+    journeys.greet(_step("welcome"))
+    conversation = FakeConversation(Incoming(Kind.TEXT, text="hallo"))
+    await journeys.greet_first(conversation)  # type: ignore[arg-type]
+    assert conversation.steps == ["welcome"]
+    with pytest.raises(ValueError):
+        journeys.greet(_step("again"))

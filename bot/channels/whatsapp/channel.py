@@ -104,10 +104,23 @@ class WhatsAppChannel:
             await self.people.set_opt_in(sender.resident_id, incoming.data == optin.YES)
             await conversation.say(optin.answered(conversation.t, incoming.data))
             return
-        if not await self._journeys.handle(conversation):
+        if self._first_contact(conversation):
+            await self._journeys.greet_first(conversation)
+        elif not await self._journeys.handle(conversation):
             await conversation.say(Reply(conversation.t._(NOT_HERE_YET), menu=True))
         if await self.people.opt_in_to_ask(sender.resident_id):  # they just agreed
             await conversation.say(optin.question(conversation.t))
+
+    def _first_contact(self, c: WhatsAppConversation) -> bool:
+        """Nobody sends /start on WhatsApp: someone Samen does not know (no consent, no
+        language chosen yet) is welcomed with onboarding whatever they wrote, unless
+        they tapped a button or moved on to a command or a menu row themselves."""
+        return (
+            c.resident is None
+            and c.person.id not in self.outlet.languages
+            and c.incoming.kind is not Kind.CHOICE
+            and not self._journeys.moves_on(c.incoming)
+        )
 
     def _typed_taps(self, person_id: int, incoming: Incoming) -> Incoming:
         """A short typed answer ("ja", "2", a button's words) that no journey takes as
