@@ -5,7 +5,9 @@ from __future__ import annotations
 from bot.buttons import Prefix
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MenuAction
+from bot.services.links import CODE_PATTERN
 from handlers.commands import names
+from handlers.mydata.links import link_action, link_with_code
 from handlers.mydata.screens import (
     CONFIRM_ERASE,
     TYPE_POSTCODE,
@@ -24,3 +26,5 @@ def register(journeys: Journeys) -> None:
     journeys.choice(Prefix.ERASE, confirm_erase)
     journeys.answer(TYPE_POSTCODE, typed_postcode)
     journeys.answer(CONFIRM_ERASE, typed_erase_answer)
+    journeys.choice(Prefix.LINK, link_action)
+    journeys.payload(names("start"), CODE_PATTERN, link_with_code)

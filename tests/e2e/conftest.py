@@ -109,6 +109,8 @@ def whatsapp_settings(wa_emulator: WhatsAppEmulator, port: int) -> dict[str, obj
         "WHATSAPP_APP_SECRET": state.app_secret,
         "WHATSAPP_VERIFY_TOKEN": "e2e-verify-token",
         "WHATSAPP_API_URL": wa_emulator.url,
+        # The number residents see: linking from Telegram offers a wa.me link to it.
+        "WHATSAPP_DISPLAY_NUMBER": "31201234567",
     }
 
 

@@ -27,6 +27,7 @@ from bot.chat.message import Reply
 from bot.delivery import run_messenger
 from bot.httpserver import Route
 from bot.i18n import N_, Translator
+from bot.person_ids import Channel
 from bot.runtime import Runtime
 from bot.sendbudget import SendBudget
 from bot.services.residents import Resident, Status
@@ -85,6 +86,10 @@ class WhatsAppChannel:
         resident = await services.residents.get(sender.resident_id)
         if resident is not None and resident.status is Status.UNREACHABLE:
             await services.residents.set_status(sender.resident_id, Status.ACTIVE)
+        if resident is not None:  # on both apps: Samen's own messages come here now
+            await services.links.wrote_in(
+                sender.resident_id, Channel.WHATSAPP, resident.last_channel
+            )
         own_phone = await self.people.phone_of(sender.resident_id)
         bsuid = await self.people.bsuid_of(sender.resident_id)
         if bsuid is None:  # erased between the webhook and here
@@ -108,7 +113,8 @@ class WhatsAppChannel:
             await self._journeys.greet_first(conversation)
         elif not await self._journeys.handle(conversation):
             await conversation.say(Reply(conversation.t._(NOT_HERE_YET), menu=True))
-        if await self.people.opt_in_to_ask(sender.resident_id):  # they just agreed
+        now_id = await self.people.resident_of(bsuid)  # linking may have changed it
+        if now_id is not None and await self.people.opt_in_to_ask(now_id):  # they just agreed
             await conversation.say(optin.question(conversation.t))
 
     def _first_contact(self, c: WhatsAppConversation) -> bool:
