@@ -12,9 +12,9 @@ from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 
-from bot.chat.questions import CONVERSATION_TIMEOUT as CONVERSATION_TIMEOUT
 from bot.clock import Clock, to_iso
 from bot.db import Database
+from bot.questions import CONVERSATION_TIMEOUT as CONVERSATION_TIMEOUT
 
 # The shapes BasePersistence uses, spelt out here: PTB names them only in a private module.
 ConversationKey = tuple[int | str, ...]

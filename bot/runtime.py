@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.chat.questions import QuestionStore
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.monitor import Monitor
+from bot.questions import QuestionStore
 from bot.sendbudget import SendBudget
 from bot.service_state import ServiceState
 from bot.services import Services

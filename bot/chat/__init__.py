@@ -36,8 +36,10 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
     invite code); on Telegram t.me/<bot>?start=<payload>.
   * ``consented(c)``, ``messages_stopped(c)`` read the resident; ``guess_language``
     picks Samen's language from the app's setting.
-- ``questions``: ``Question`` and ``QuestionStore`` (table ``open_questions``, migration
-  0013, key (channel, person id)): one open question per person, expiring after
+- * ``bot.questions`` (below this layer, so the runtime holds the store without importing
+  the layer that uses the runtime): ``Question`` and ``QuestionStore`` (table
+  ``open_questions``, migration 0013, key (channel, person id)): one open question per
+  person, expiring after
   ``CONVERSATION_TIMEOUT`` (15 minutes; ``bot.persistence`` uses the same), surviving a
   restart. The store keeps them in memory too (written through, read at start), so a
   channel knows without a query whether an update answers one. Name questions

@@ -7,9 +7,9 @@ from typing import Protocol
 
 from bot.chat.incoming import Incoming
 from bot.chat.message import Document, Reply
-from bot.chat.questions import Question, Value
 from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n import Translator
+from bot.questions import Question, Value
 from bot.runtime import Runtime
 from bot.services.residents import Resident, Status
 

@@ -27,7 +27,7 @@ from bot.buttons import Prefix, decode
 from bot.chat.conversation import Conversation
 from bot.chat.incoming import ANSWER_KINDS, Incoming, Kind
 from bot.chat.menu import MAX_LABEL, MenuAction, menu_action
-from bot.chat.questions import Question
+from bot.questions import Question
 
 Step = Callable[[Conversation], Awaitable[None]]
 K = TypeVar("K")

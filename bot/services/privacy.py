@@ -43,7 +43,7 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("selfcheck_subscriptions", "telegram_id"),
     ("selfcheck_rounds", "telegram_id"),
     ("conversations", "telegram_id"),
-    # The question Samen left open (bot/chat/questions.py), keyed by channel and person.
+    # The question Samen left open (bot/questions.py), keyed by channel and person.
     ("open_questions", "person_id"),
     ("roles", "telegram_id"),
     # The sources a partner keeps (with the role above: erasure ends the partnership).

@@ -28,7 +28,7 @@ from handlers.mydata.document import EXPORT_FILE_NAME, readable_export
 from handlers.mydata.holdings import holding_lines
 from handlers.mydata.links import link_choice, linked_line
 
-# The questions My data leaves open (bot/chat/questions.py).
+# The questions My data leaves open (bot/questions.py).
 CONFIRM_ERASE = "mydata.erase"
 TYPE_POSTCODE = "mydata.postcode"
 READABLE_FILE_NAME = N_("samen-my-data.txt")

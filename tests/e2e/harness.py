@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.app import serve
 from bot.channels.whatsapp.incoming import SAY
@@ -23,6 +23,21 @@ from bot.emulator.whatsapp.client import entry_text
 from tests.e2e.whatsapp_people import WhatsAppPerson, wa_labels, wa_options
 
 TOKEN = "123456789:TEST-TOKEN-samen"
+T = TypeVar("T")
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]], done: Callable[[T], bool], timeout: float = 60.0
+) -> T:
+    """Poll ``probe`` until ``done`` holds or ``timeout`` seconds of wall time pass, and
+    return the last value (the caller asserts on it). A deadline in seconds, not a count of
+    polls: on a loaded machine each poll is slower, and a count ran out too early."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await probe()
+        if done(value) or asyncio.get_running_loop().time() >= deadline:
+            return value
+        await asyncio.sleep(0.05)
 
 
 class SamenBot:

@@ -16,7 +16,7 @@ from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
 from bot.services import Services
 from bot.services.broadcasts import Audience, AudienceKind
-from tests.e2e.harness import TOKEN
+from tests.e2e.harness import TOKEN, eventually
 
 FIRST = 730_000_000
 RECIPIENTS = 150
@@ -79,10 +79,9 @@ async def _kill_and_resume(
 
     first = await start()
     try:
-        for _ in range(600):
-            if sum((await _deliveries(client)).values()) >= RECIPIENTS // 3:
-                break
-            await asyncio.sleep(0.05)
+        await eventually(
+            lambda: _deliveries(client), lambda got: sum(got.values()) >= RECIPIENTS // 3
+        )
     finally:
         first.send_signal(signal.SIGKILL)
         await first.wait()
@@ -91,11 +90,9 @@ async def _kill_and_resume(
 
     second = await start()
     try:
-        for _ in range(600):
-            got = await _deliveries(client)
-            if all(got[FIRST + i] for i in range(RECIPIENTS)):
-                break
-            await asyncio.sleep(0.05)
+        await eventually(
+            lambda: _deliveries(client), lambda got: all(got[FIRST + i] for i in range(RECIPIENTS))
+        )
     finally:
         second.send_signal(signal.SIGTERM)
         await second.wait()

@@ -20,7 +20,15 @@ from bot.clock import utc_now
 from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.server import EmulatorServer
 from tests.e2e.conftest import COORDINATOR_ID
-from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
+from tests.e2e.harness import (
+    Person,
+    SamenBot,
+    buttons_of,
+    eventually,
+    keyboard_of,
+    make_settings,
+    text_of,
+)
 
 START = datetime(2026, 11, 28, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 CODE = re.compile(r"t\.me/samen_test_bot\?start=([A-Za-z0-9_-]{16})")
@@ -288,11 +296,10 @@ async def test_escalations_with_the_clock_and_purge(
 
     clock.advance(days=30, minutes=1)
     await bot.restart()
-    for _ in range(50):
-        rows = await bot.query("SELECT phone, resident_id, outcome FROM call_requests")
-        if rows == [(None, None, "no_answer")]:
-            break
-        await asyncio.sleep(0.1)
+    rows = await eventually(
+        lambda: bot.query("SELECT phone, resident_id, outcome FROM call_requests"),
+        lambda rows: rows == [(None, None, "no_answer")],
+    )
     assert rows == [(None, None, "no_answer")]
     # The old details can do nothing any more.
     await piet.client.press(piet.user_id, details["message_id"] or 0, "task:reached:1", forge=True)

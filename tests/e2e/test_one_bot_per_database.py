@@ -40,7 +40,7 @@ async def _answers(client: EmulatorClient) -> None:
     """The running bot answers Anna's /start."""
     after = await client.last_seq(ANNA)
     await client.send_text(ANNA, "/start")
-    await client.wait_for(ANNA, after=after, timeout=30)
+    await client.wait_for(ANNA, after=after, timeout=90)
 
 
 async def _stop(process: asyncio.subprocess.Process) -> None:
@@ -63,7 +63,7 @@ async def test_a_second_samen_run_on_the_same_database_refuses(tmp_path: Path) -
             await _answers(client)
             pipe = asyncio.subprocess.PIPE
             started.append(second := await _samen_run(emulator, database, stderr=pipe))
-            _out, err = await asyncio.wait_for(second.communicate(), 30)
+            _out, err = await asyncio.wait_for(second.communicate(), 90)
             assert second.returncode == 1
             assert err.decode().strip().splitlines() == [
                 f"Samen is already running on {database} (process {first.pid}); "

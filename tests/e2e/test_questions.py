@@ -1,4 +1,4 @@
-"""Open questions in Samen's own store (bot/chat/questions.py), end to end: a typed
+"""Open questions in Samen's own store (bot/questions.py), end to end: a typed
 answer finds its question after a restart, a wrong answer is asked again, and a
 question left too long is over."""
 

@@ -12,9 +12,9 @@ from bot.buttons import Prefix, encode
 from bot.chat.incoming import Incoming, Kind, command_of
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MenuAction, menu_label_index
-from bot.chat.questions import Question
 from bot.config import load_settings
 from bot.i18n import Catalogs
+from bot.questions import Question
 
 ASKED = datetime(2026, 12, 1, tzinfo=UTC)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.chat.questions import QuestionStore
 from bot.db import Database
+from bot.questions import QuestionStore
 from tests.conftest import FakeClock
 
 

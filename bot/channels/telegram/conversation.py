@@ -19,7 +19,7 @@ from bot.channels.telegram.send import send_parts, shows_already, split_message
 from bot.chat.conversation import Conversation, Person, consented
 from bot.chat.journeys import Step
 from bot.chat.message import Ask, Document, Reply
-from bot.chat.questions import Key, Value
+from bot.questions import Key, Value
 from bot.shown_choices import TYPED_QUERY
 
 CHANNEL = "telegram"

@@ -17,7 +17,7 @@ from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.conversation import CHANNEL, TelegramConversation
 from bot.channels.telegram.incoming import incoming_of
 from bot.chat.journeys import Journeys
-from bot.chat.questions import QuestionStore
+from bot.questions import QuestionStore
 
 
 class JourneysHandler(BaseHandler[Update, SamenContext, None]):

@@ -21,8 +21,8 @@ from bot.channels.whatsapp.reply import LIST_BUTTON, MORE_CHOICES, messages_of
 from bot.chat.conversation import Person, consented
 from bot.chat.incoming import Incoming
 from bot.chat.message import Document, Reply
-from bot.chat.questions import Key, Question, Value
 from bot.i18n import Translator
+from bot.questions import Key, Question, Value
 from bot.runtime import Runtime
 from bot.sendbudget import Priority, SendBudget
 from bot.services.residents import Resident
