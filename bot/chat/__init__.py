@@ -56,6 +56,12 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
   * ``route(incoming, question)`` (= ``claims`` or ``leftover``) is synchronous (PTB
     asks its handlers so) and ``handle(conversation)`` runs the step;
     ``moves_on(incoming)`` says a command or menu tap.
+  * ``greet(step)`` / ``greet_first(conversation)``: on a channel where people write
+    first instead of sending /start (WhatsApp), the first word of someone Samen does
+    not know goes to this step (onboarding; crisis words get their help first).
+  * /start with a code: ``start_payload(pattern, step)`` (an invite, a link to the
+    resident's other app); a payload no pattern matches is left to Telegram's older
+    handlers.
 - ``menu``: * ``MenuAction``, ``MENU_LABELS``, ``menu_label_index``, ``menu_action`` moved
   here from handlers/keyboards.py (which still re-exports them), so routing by menu
   label needs no channel.

@@ -4,10 +4,10 @@
 The order of precedence is the same for every channel:
 1. a tap on a choice goes to the step registered for its prefix (well-formed data only);
 2. a command goes to its step, and a tap on a main-menu label to that action's step;
-   both close the open question first (the person moved on). A command with words
-   after it ("/start <code>") goes to the step whose payload pattern the words match
-   (``payload``); words no pattern matches are left to others (on Telegram the old
-   handlers, such as the emergency contact's link);
+   both close the open question first (the person moved on). ``/start <payload>``
+   goes to the step whose pattern the payload matches (``start_payload``: a link that
+   opens Samen with a code); a payload no pattern matches is left to others (on
+   Telegram the old handlers, such as the emergency contact's link);
 3. while a question is open, a typed text (or location, contact, media, as registered)
    goes to the step that asked it;
 4. any other typed text goes to the text step;
@@ -30,6 +30,7 @@ from bot.chat.menu import MAX_LABEL, MenuAction, menu_action
 from bot.questions import Question
 
 Step = Callable[[Conversation], Awaitable[None]]
+START = "start"  # the command a link that opens Samen sends
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -40,7 +41,7 @@ class Journeys:
         self._choices: dict[Prefix, Step] = {}
         self._answers: dict[str, tuple[Step, frozenset[Kind]]] = {}
         self._commands: dict[str, Step] = {}
-        self._payloads: dict[str, dict[str, tuple[re.Pattern[str], Step]]] = {}
+        self._start_payloads: dict[str, tuple[re.Pattern[str], Step]] = {}
         self._menu: dict[MenuAction, Step] = {}
         self._text: Step | None = None
         self._greeting: Step | None = None
@@ -72,12 +73,10 @@ class Journeys:
         for name in names:
             self._claim(self._commands, name.lower(), step)
 
-    def payload(self, names: Sequence[str], pattern: str, step: Step) -> None:
-        """/name <words>, when the words match ``pattern`` (whole, any case): a start
-        link's code ("/start <invite code>")."""
-        for name in names:
-            table = self._payloads.setdefault(name.lower(), {})
-            self._claim(table, pattern, (re.compile(pattern, re.IGNORECASE), step))
+    def start_payload(self, pattern: re.Pattern[str], step: Step) -> None:
+        """``/start <payload>`` whose payload matches ``pattern`` whole: a link that opens
+        Samen with a code (Telegram's t.me/<bot>?start=…, or the same typed)."""
+        self._claim(self._start_payloads, pattern.pattern, (pattern, step))
 
     def greet(self, step: Step) -> None:
         """The first word from someone Samen does not know yet, on a channel where people
@@ -155,13 +154,12 @@ class Journeys:
         return self._choices.get(decoded[0]) if decoded is not None else None
 
     def _route_command(self, incoming: Incoming, _: Question | None) -> Step | None:
-        if not incoming.args:
+        if incoming.command != START or not incoming.args:
             return self._commands.get(incoming.command)
-        words = " ".join(incoming.args)
-        for pattern, step in self._payloads.get(incoming.command, {}).values():
-            if pattern.fullmatch(words):
+        for pattern, step in self._start_payloads.values():
+            if pattern.fullmatch(incoming.args[0]):
                 return step
-        return None if incoming.command in self._payloads else self._commands.get(incoming.command)
+        return None  # a payload no journey knows: left to Telegram's older handlers
 
     def _route_text(self, incoming: Incoming, question: Question | None) -> Step | None:
         action = self._menu_action(incoming)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.buttons import Prefix
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MenuAction
@@ -27,4 +29,4 @@ def register(journeys: Journeys) -> None:
     journeys.answer(TYPE_POSTCODE, typed_postcode)
     journeys.answer(CONFIRM_ERASE, typed_erase_answer)
     journeys.choice(Prefix.LINK, link_action)
-    journeys.payload(names("start"), CODE_PATTERN, link_with_code)
+    journeys.start_payload(re.compile(CODE_PATTERN, re.IGNORECASE), link_with_code)

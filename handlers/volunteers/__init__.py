@@ -35,7 +35,7 @@ def register(journeys: Journeys) -> None:
     journeys.answer(WRITE_NAME, got_name, kinds=(Kind.TEXT, Kind.MEDIA))
     journeys.choice(Prefix.INVITE, new_invite)
     journeys.choice(Prefix.JOIN, joined_with_consent)
-    journeys.payload(names("start"), INVITE_CODE, join_with_invite)
+    journeys.start_payload(INVITE_CODE, join_with_invite)
     journeys.choice(Prefix.APPLY, apply)
     journeys.choice(Prefix.APPLICATION, decide_application)
     journeys.choice(Prefix.VOLUNTEER_ADMIN, volunteer_admin_action)

@@ -3,6 +3,7 @@ language, answers to the open question, and the rest as typed text."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -136,14 +137,14 @@ async def test_leftovers_get_the_step_registered_otherwise(journeys: Journeys) -
 
 async def test_a_command_with_a_code_goes_to_the_journey_of_that_code(journeys: Journeys) -> None:
     journeys.command(["start"], _step("start"))
-    journeys.payload(["start"], r"[A-Z]{4}", _step("code"))
+    journeys.start_payload(re.compile("[A-Z]{4}", re.IGNORECASE), _step("code"))
     assert await _handled(journeys, FakeConversation(command_of("/start"))) == ["start"]
     assert await _handled(journeys, FakeConversation(command_of("/start abcd"))) == ["code"]
     # Words no code matches are left to others (Telegram's older handlers).
     assert journeys.claims(command_of("/start ec123"), None) is None
     assert journeys.claims(command_of("/mydata now"), None) is not None
     with pytest.raises(ValueError):
-        journeys.payload(["start"], r"[A-Z]{4}", _step("again"))
+        journeys.start_payload(re.compile("[A-Z]{4}", re.IGNORECASE), _step("again"))
 
 
 async def test_someone_who_writes_first_is_greeted(journeys: Journeys) -> None:
