@@ -19,8 +19,7 @@ from bot.clock import Clock
 from bot.config import Settings, load_settings
 from bot.db import Database
 from bot.emulator.client import EmulatorClient, Entry
-from bot.emulator.whatsapp.client import entry_text
-from tests.e2e.whatsapp_people import WhatsAppPerson, wa_labels, wa_options
+from tests.e2e.whatsapp_people import WhatsAppPerson, wa_labels, wa_options, wa_text
 
 TOKEN = "123456789:TEST-TOKEN-samen"
 T = TypeVar("T")
@@ -107,7 +106,7 @@ def _on_whatsapp(entry: Entry) -> bool:
 
 def text_of(entry: Entry) -> str:
     if _on_whatsapp(entry):
-        return entry_text(entry)  # type: ignore[arg-type]
+        return wa_text(entry)  # type: ignore[arg-type]
     return entry.get("text") or entry.get("caption") or ""
 
 

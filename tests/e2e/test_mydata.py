@@ -82,10 +82,13 @@ async def test_see_export_stop_and_erase(samen_any: SamenBot, anna_any: Someone)
     account = {"telegram": "Telegram-account", "whatsapp": "Samen voor u op WhatsApp"}
     assert f"{account[anna.channel]} (geen telefoonnummer): {anna_id}" in text_of(overview)
     assert "Berichten van Samen: aan" in text_of(overview)
+    # Linking the other app is offered where it runs (WhatsApp is off in the Telegram runs).
+    link = ["🔗 Koppel Telegram"] if anna.channel == "whatsapp" else []
     assert buttons_of(overview) == [
         "📄 Stuur mij mijn gegevens",
         "🔕 Stop alle berichten",
         "📍 Geef mijn postcode",
+        *link,
         "🗑 Alles wissen",
     ]
 

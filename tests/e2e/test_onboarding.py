@@ -12,15 +12,9 @@ from __future__ import annotations
 from bot.emulator.client import EmulatorClient
 from bot.emulator.whatsapp import WhatsAppEmulatorClient
 from bot.services.residents import PRIVACY_NOTICE_VERSION
+from tests.e2e.either import Someone, english
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, samen_id, text_of
 from tests.e2e.whatsapp_people import WhatsAppPerson
-
-Someone = Person | WhatsAppPerson
-
-
-def english(person: Someone) -> str:
-    """The English button: ticked where the phone said English (only Telegram says)."""
-    return "✓ English" if person.channel == "telegram" else "English"
 
 
 async def _tables_mentioning(samen: SamenBot, person: Someone) -> list[str]:
