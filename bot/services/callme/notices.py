@@ -23,6 +23,10 @@ from bot.services.volunteers import Volunteers
 
 # What a message that showed a task's details says once they are taken out.
 # What a message that showed a task's details says once they are taken out.
+# The outbox kind of the edit that takes a name and number out of a volunteer's chat: news
+# they must get (do not call), so a channel that cannot edit sends it anew even when it
+# would drop other edits (WhatsApp outside the 24-hour window: as the task template).
+DETAILS_WITHDRAWN = "task_withdrawn"
 CLEARED_TEXTS: dict[Withdrawal, str] = {
     Withdrawal.LEFT: N_(
         "Call-back request #%(id)s: the name and number have been removed, "
@@ -80,7 +84,7 @@ class TaskNotices:
                 NewRow(
                     chat_id,
                     OutMessage(t._(CLEARED_TEXTS[why], id=task_id)),
-                    kind="task",
+                    kind=DETAILS_WITHDRAWN,
                     ref=f"task:{task_id}:details",
                     dedupe_key=f"task:{task_id}:clear:{chat_id}:{message_id}",
                     priority=Priority.URGENT,
