@@ -1,4 +1,4 @@
-"""Call-backs end to end: a resident, two volunteers and a coordinator, through the emulator.
+"""Call requests end to end: a resident, two volunteers and a coordinator, through the emulator.
 
 The bot runs on a clock that flows with real time from a chosen moment (Saturday
 28 November 2026, 10:00 in Heemstede) and that a test can move forward; ticks
@@ -188,8 +188,8 @@ async def test_request_race_claim_call_and_close(
     assert "Onderwerp: 💛 Zorgen om iemand" in text_of(confirmed)
     assert "Wat gebeurt er nu?" in text_of(confirmed)
 
-    offer_piet = await piet.expect("New call-back request #1")
-    offer_kees = await kees.expect("Nieuw terugbelverzoek #1")
+    offer_piet = await piet.expect("New call request #1")
+    offer_kees = await kees.expect("Nieuw belverzoek #1")
     for offer in (offer_piet, offer_kees):
         assert "Anna" not in text_of(offer) and "12345678" not in text_of(offer)
     assert buttons_of(offer_piet) == ["🙋 I'll take it"]
@@ -209,7 +209,7 @@ async def test_request_race_claim_call_and_close(
     assert "Anna" in text_of(details)
     if piet_won:
         await kees.expect_toast("Iemand anders was net iets sneller")
-        await kees.expect("heeft terugbelverzoek #1 aangenomen", where=lambda e: bool(e["edited"]))
+        await kees.expect("heeft belverzoek #1 aangenomen", where=lambda e: bool(e["edited"]))
     else:
         await piet.expect_toast("Someone else was just quicker")
         await piet.expect("was taken by Kees", where=lambda e: bool(e["edited"]))
@@ -220,7 +220,7 @@ async def test_request_race_claim_call_and_close(
     reached = "✅ Reached" if piet_won else "✅ Gesproken"
     await winner.press(details, reached)
     await winner.expect("is closed: ✅ Reached" if piet_won else "is gesloten: ✅ Gesproken")
-    await anna.expect("Uw terugbelverzoek is gesloten")
+    await anna.expect("Uw belverzoek is gesloten")
     assert await bot.query("SELECT status, outcome, volunteer_id FROM call_requests") == [
         ("closed", "reached", winner.user_id)
     ]
@@ -237,17 +237,17 @@ async def test_release_and_cancel(bot_any: SamenBot, team_any: Team) -> None:
     team = team_any
     anna, piet, kees, _coordinator = team
     await ask_for_call(anna)
-    offer = await piet.expect("New call-back request #1")
-    await kees.expect("Nieuw terugbelverzoek #1")
+    offer = await piet.expect("New call request #1")
+    await kees.expect("Nieuw belverzoek #1")
     await piet.press(offer, "🙋 I'll take it")
     details = await piet.expect("Phone: 06 12 34 56 78")
-    await kees.expect("Piet heeft terugbelverzoek #1 aangenomen")
+    await kees.expect("Piet heeft belverzoek #1 aangenomen")
     await anna.expect("Vrijwilliger Piet belt u")
 
     await piet.press(details, "↩️ Give it back")
-    await piet.expect("You gave call-back request #1 back")
+    await piet.expect("You gave call request #1 back")
     await anna.expect("Piet kan u toch niet bellen")
-    again = await kees.expect("Nieuw terugbelverzoek #1")  # offered again, to the others
+    again = await kees.expect("Nieuw belverzoek #1")  # offered again, to the others
     await piet.expect_silence(1.0)
 
     await anna.tap("📞 Bel mij")  # one open request at a time: she sees it instead
@@ -271,7 +271,7 @@ async def test_a_second_request_uses_the_number_samen_has_or_another(
     team = team_any
     anna, piet, _kees, _coordinator = team
     await ask_for_call(anna)
-    await piet.expect("New call-back request #1")
+    await piet.expect("New call request #1")
     await anna.tap("📞 Bel mij")
     await anna.press(await anna.expect("U hebt al gevraagd"), "❌ Mijn verzoek intrekken")
     await anna.expect("Uw verzoek is ingetrokken.")
@@ -300,13 +300,13 @@ async def test_escalations_with_the_clock_and_purge(
     team = team_any
     anna, piet, _kees, coordinator = team
     await ask_for_call(anna)
-    offer = await piet.expect("New call-back request #1")
+    offer = await piet.expect("New call request #1")
     clock.advance(hours=1, minutes=50)
     await bot.restart()
     await coordinator.expect_silence(2.5)  # not yet two daytime hours
     clock.advance(minutes=11)
     await bot.restart()
-    alert = await coordinator.expect("Call-back request #1 is waiting", timeout=10)
+    alert = await coordinator.expect("Call request #1 is waiting", timeout=10)
     assert "2 hours" in text_of(alert)
     assert "12345678" not in text_of(alert)  # coordinators get no phone numbers
     await bot.restart()
@@ -324,7 +324,7 @@ async def test_escalations_with_the_clock_and_purge(
         await piet.expect(f"No answer so far: {attempt} of 3", where=lambda e: bool(e["edited"]))
     await piet.press(details, "📵 No answer")
     await piet.expect("no answer 3 times", where=lambda e: bool(e["edited"]))
-    await coordinator.expect("Call-back request #1: no answer three times")
+    await coordinator.expect("Call request #1: no answer three times")
     await anna.expect("drie keer gebeld")
 
     clock.advance(days=30, minutes=1)
@@ -430,8 +430,8 @@ async def test_refusals_for_people_without_the_role(
     team = team_any
     anna, piet, kees, coordinator = team
     await ask_for_call(anna, topic=None)
-    offer = await piet.expect("New call-back request #1")
-    kees_offer = await kees.expect("Nieuw terugbelverzoek #1")
+    offer = await piet.expect("New call request #1")
+    kees_offer = await kees.expect("Nieuw belverzoek #1")
 
     await anna.say("/tasks")
     await anna.expect("alleen voor het team van Samen")
@@ -460,7 +460,7 @@ async def test_refusals_for_people_without_the_role(
     tasks = await piet.expect("Your tasks")
     assert "#1" in text_of(tasks)
     await coordinator.say("/tasks")
-    overview = await coordinator.expect("All call-back requests")
+    overview = await coordinator.expect("All call requests")
     assert "taken by Piet" in text_of(overview) and "+31" not in text_of(overview)
 
 
@@ -504,7 +504,7 @@ async def test_call_me_needs_consent_first(
     assert await bot.query("SELECT phone, topic FROM call_requests") == [("+31252123456", None)]
     # No volunteer is on duty yet: the coordinator hears it (in the default language).
     alert = await coordinator.expect("Maar er is geen vrijwilliger beschikbaar")
-    assert "Terugbelverzoek #1" in text_of(alert)
+    assert "Belverzoek #1" in text_of(alert)
 
 
 async def test_call_me_from_another_journey_keeps_its_topic(
@@ -531,8 +531,8 @@ async def piet_takes_annas_call(team: Team) -> None:
     """Anna asks for a call, both volunteers are offered it, Piet takes it."""
     anna, piet, kees, _coordinator = team
     await ask_for_call(anna)
-    offer = await piet.expect("New call-back request #1")
-    await kees.expect("Nieuw terugbelverzoek #1")
+    offer = await piet.expect("New call request #1")
+    await kees.expect("Nieuw belverzoek #1")
     await piet.press(offer, "🙋 I'll take it")
     await piet.expect("Phone: 06 12 34 56 78")
 
@@ -563,7 +563,7 @@ async def test_coordinator_ends_a_volunteer_and_their_call_goes_back(
     await coordinator.expect("Piet is no longer a volunteer.")
 
     await piet.expect("Your time as a Samen volunteer has ended.")
-    again = await kees.expect("Nieuw terugbelverzoek #1", timeout=10)
+    again = await kees.expect("Nieuw belverzoek #1", timeout=10)
     await kees.press(again, "🙋 Ik neem het")
     await kees.expect("Telefoon: 06 12 34 56 78")
     assert await bot.query(

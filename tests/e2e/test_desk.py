@@ -87,8 +87,8 @@ async def piet_takes_it(team: Desk) -> Entry:
     """Anna asks, Piet takes it: the details message with her name and number."""
     anna, piet, kees, _coordinator = team
     await ask_for_call(anna)
-    offer = await piet.expect("New call-back request #1")
-    await kees.expect("Nieuw terugbelverzoek #1")
+    offer = await piet.expect("New call request #1")
+    await kees.expect("Nieuw belverzoek #1")
     await piet.press(offer, "🙋 I'll take it")
     details = await piet.expect(f"Phone: {ANNAS_NUMBER}")
     assert "Name: Anna" in text_of(details)
@@ -223,12 +223,12 @@ async def test_the_offer_says_when_and_about_what_but_not_who(
 ) -> None:
     anna, piet, kees, _coordinator = desk
     await ask_for_call(anna)
-    offer = text_of(await piet.expect("New call-back request #1"))
+    offer = text_of(await piet.expect("New call request #1"))
     assert "When: today, 09:00–12:00" in offer
     assert "Language: Dutch" in offer and "Topic: ☕ Just a chat" in offer
     assert "you will see the name and the number" in offer
     assert "Anna" not in offer and ANNAS_NUMBER not in offer
-    dutch = text_of(await kees.expect("Nieuw terugbelverzoek #1"))
+    dutch = text_of(await kees.expect("Nieuw belverzoek #1"))
     assert "Wanneer: vandaag, 09:00–12:00" in dutch
     assert "Neemt u het aan? Dan ziet u de naam en het nummer." in dutch
     assert await client.violations() == []
@@ -243,11 +243,11 @@ async def test_volunteers_coming_on_duty_or_joining_get_the_waiting_task(
     await piet.press(profile, "⏸ Go off duty")
     await piet.expect("On duty: no", where=lambda e: bool(e["edited"]))
     await ask_for_call(anna)
-    await kees.expect("Nieuw terugbelverzoek #1")
+    await kees.expect("Nieuw belverzoek #1")
     await piet.expect_silence(1.5)
 
     await piet.press(profile, "▶️ Go on duty")
-    offer = await piet.expect("New call-back request #1")
+    offer = await piet.expect("New call request #1")
     await piet.press(profile, "⏸ Go off duty")
     await piet.expect("On duty: no", where=lambda e: bool(e["edited"]))
     await piet.press(profile, "▶️ Go on duty")  # once more: no second offer
@@ -259,11 +259,11 @@ async def test_volunteers_coming_on_duty_or_joining_get_the_waiting_task(
     await shared.join_as_volunteer(
         fenna, await shared.new_invite(coordinator), "✅ Ik ga akkoord", "Welkom in het team"
     )
-    late = await fenna.expect("Nieuw terugbelverzoek #1")
+    late = await fenna.expect("Nieuw belverzoek #1")
     await piet.press(offer, "🙋 I'll take it")
     await piet.expect(f"Phone: {ANNAS_NUMBER}")
     await fenna.expect(
-        "heeft terugbelverzoek #1 aangenomen",
+        "heeft belverzoek #1 aangenomen",
         where=lambda e: e["message_id"] == late["message_id"],
     )
     assert await client.violations() == []
@@ -288,7 +288,7 @@ async def test_after_no_answer_the_resident_hears_the_volunteer_tried(
 async def test_task_lists_stay_current(bot: SamenBot, team: Team, client: EmulatorClient) -> None:
     anna, piet, kees, _coordinator = team
     await ask_for_call(anna)
-    offer = await kees.expect("Nieuw terugbelverzoek #1")
+    offer = await kees.expect("Nieuw belverzoek #1")
     await piet.say("/tasks")
     listing = await piet.expect("Your tasks")
     assert buttons_of(listing) == ["🙋 Take #1"]
@@ -344,7 +344,7 @@ async def test_a_note_typed_across_a_restart_is_kept_with_its_task(
     _anna, piet, _kees, _coordinator = desk
     details = await piet_takes_it(desk)
     await piet.press(details, "📝 Note")
-    await piet.expect("Type a short note about call-back request #1")
+    await piet.expect("Type a short note about call request #1")
     await send_sticker(piet)  # no note: asked again, the question stays
     await piet.expect("Please type it as text, or type /cancel.")
     await bot.restart()  # the task the note is for waits in the open question
@@ -373,7 +373,7 @@ async def test_a_volunteer_on_whatsapp_outside_the_window(
     assert isinstance(piet, WhatsAppPerson)
     await _a_day_later(clock, wa_client, piet)
     await ask_for_call(anna)
-    alert = await piet.expect("New call-back request #1")
+    alert = await piet.expect("New call request #1")
     assert alert["template"]["name"] == "samen_task_alert"
     await piet.say("/tasks")  # he answers: the window opens, the buttons come
     listing = await piet.expect("Your tasks")

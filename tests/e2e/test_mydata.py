@@ -301,8 +301,7 @@ async def test_my_data_lists_every_kind_of_data_with_how_long_it_is_kept(
         "• Uw verzoek om teruggebeld te worden, met telefoonnummer 06 87 65 43 21. "
         "Het nummer gaat 30 dagen na het gesprek weg.",
         "• 1 herinnering voor een activiteit: tot u kiest voor “Alles wissen”.",
-        "• 1 eerder terugbelverzoek. Het telefoonnummer en de notitie gaan 30 dagen na het "
-        "gesprek weg.",
+        "• 1 eerder belverzoek. Het telefoonnummer en de notitie gaan 30 dagen na het gesprek weg.",
     ):
         assert line in text
 

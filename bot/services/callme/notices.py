@@ -29,26 +29,26 @@ from bot.services.volunteers import Volunteers
 DETAILS_WITHDRAWN = "task_withdrawn"
 CLEARED_TEXTS: dict[Withdrawal, str] = {
     Withdrawal.LEFT: N_(
-        "Call-back request #%(id)s: the name and number have been removed, "
+        "Call request #%(id)s: the name and number have been removed, "
         "because you deleted your data."
     ),
     Withdrawal.CANCELLED: N_(
-        "Call-back request #%(id)s was cancelled. No need to call. "
+        "Call request #%(id)s was cancelled. No need to call. "
         "The name and number have been removed."
     ),
     Withdrawal.WITHDRAWN: N_(
-        "Call-back request #%(id)s was withdrawn. No need to call. "
+        "Call request #%(id)s was withdrawn. No need to call. "
         "The name and number have been removed."
     ),
     Withdrawal.GIVEN_BACK: N_(
-        "↩️ You gave call-back request #%(id)s back. The other volunteers can take it now."
+        "↩️ You gave call request #%(id)s back. The other volunteers can take it now."
     ),
     Withdrawal.ENDED: N_(
-        "Call-back request #%(id)s went back to the other volunteers. "
+        "Call request #%(id)s went back to the other volunteers. "
         "The name and number have been removed."
     ),
     Withdrawal.PURGED: N_(
-        "Call-back request #%(id)s was closed some time ago. "
+        "Call request #%(id)s was closed some time ago. "
         "For privacy, the name and number have been removed."
     ),
 }
@@ -106,7 +106,7 @@ class TaskNotices:
                 conn,
                 f"task:{task.id}:r{task.round}:noduty",
                 lambda t: t._(
-                    "⚠️ Call-back request #%(id)s came in, but no volunteer is on duty. "
+                    "⚠️ Call request #%(id)s came in, but no volunteer is on duty. "
                     "Type /tasks to see it.",
                     id=task.id,
                 ),
@@ -118,7 +118,7 @@ class TaskNotices:
         """One offer: when, language and topic, not yet who or which number (once per round)."""
         topic = task.topic
         text = t._(
-            "📞 <b>New call-back request #%(id)s</b>\n\n"
+            "📞 <b>New call request #%(id)s</b>\n\n"
             "When: %(moment)s\n"
             "Language: %(language)s\n"
             "%(topic)s\n"
