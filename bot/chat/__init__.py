@@ -31,7 +31,9 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
     choice step; False when it picks none.
   * A tap nobody acknowledged is acknowledged (without a notice) after the step.
   * ``say`` returns the id the channel gave the message (None if it gives none), so a
-    journey can change it later (the desk's task cards and /tasks lists).
+    journey can change it later (the desk's task cards and /tasks lists). WhatsApp's
+    ids are strings: its number is a hash of one; WhatsApp cannot change a message, so
+    its messenger sends changes anew (see bot/channels/whatsapp/messenger.py).
   * ``start_link(payload)``: the channel's link that opens Samen with ``payload`` (an
     invite code); on Telegram t.me/<bot>?start=<payload>.
   * ``consented(c)``, ``messages_stopped(c)`` read the resident; ``guess_language``

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.channels.whatsapp.people import WhatsAppPeople
 from bot.db import Database
+from bot.person_ids import Channel
 from bot.services import Services
 from bot.services.links import LinkResult
 from bot.services.outbox import NewRow, OutMessage
@@ -84,3 +85,21 @@ async def test_unlinking_gives_whatsapp_an_id_of_its_own(
     resident = await services.residents.get(TELEGRAM)
     assert resident is not None and resident.last_channel is None
     assert not await services.links.unlink(TELEGRAM)
+
+
+async def test_samens_own_messages_go_to_the_app_used_last(
+    db: Database, clock: FakeClock, services: Services
+) -> None:
+    await services.residents.give_consent(TELEGRAM, "Anna", "nl")
+    whatsapp = await _whatsapp_person(db, clock)
+    code, _ = await services.links.new_code(TELEGRAM)
+    await services.links.redeem(code, whatsapp)  # she linked from WhatsApp: she is there
+    await services.outbox.enqueue(NewRow(TELEGRAM, OutMessage("hallo"), kind="reminder"))
+    assert await services.outbox.claim_due(10, Channel.TELEGRAM) == []
+    assert [r.recipient_id for r in await services.outbox.claim_due(10, Channel.WHATSAPP)] == [
+        TELEGRAM
+    ]
+    await services.links.wrote_in(TELEGRAM, Channel.TELEGRAM, "whatsapp")
+    await services.outbox.enqueue(NewRow(TELEGRAM, OutMessage("thee"), kind="reminder"))
+    assert await services.outbox.claim_due(10, Channel.WHATSAPP) == []
+    assert len(await services.outbox.claim_due(10, Channel.TELEGRAM)) == 1
