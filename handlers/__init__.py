@@ -4,21 +4,18 @@ Order matters, because PTB stops at the first matching handler in a group:
 
 group -1  load_person: who is this, which language; groups are answered once, then ignored
 group  0  0. journeys converted to the conversation layer (bot/chat), through one
-             handler that claims only what they handle: onboarding's buttons, /privacy,
+             handler that claims only what they handle: /start (onboarding, and the codes of
+             invites and of linking the other app), onboarding's buttons, /privacy,
              the menu's /menu /help /language and labels, my data, broadcasts, numbers,
-             call me, volunteers (desk, profiles, invites, applications, coordinators' tools)
-          1. conversations (check-ins)
-             - their states win while open
-          2. each journey's buttons and commands: the task desk, volunteers
-             (before /start, which it answers for invite links), the monthly
-             self-check, activities
-             (before the text handler, which it answers for typed postcodes)
-          3. /start with a code no converted journey claims (the emergency contact's
-             link goes to its own handler first): the plain /start
-          4. check-in mood buttons
-          5. text: menu labels and typed check-in answers, else what the words mean
-             (handlers.listen; "112" and "113" before the activities' postcodes)
-          6. the journeys handler again, for what nobody took (handlers.unexpected):
+             call me, volunteers (desk, profiles, invites, applications, coordinators' tools),
+             activities (where to look, typed postcodes and shared locations, results,
+             details, reminders, keeping them, /partner), check-ins (set-up, answers,
+             the safety net, the emergency contact and their /start ec<code>)
+          1. the monthly self-check's buttons; then the journeys handler for typed text
+             of a known shape (a postcode typed unasked), after the self-check's questions
+          2. text: menu labels, else what the words mean (handlers.listen; "112" and
+             "113" alone are calls for help, never postcodes)
+          3. the journeys handler again, for what nobody took (handlers.unexpected):
              unknown commands, voice/video/photos (the offer of a call),
              stickers and files, edited messages, and buttons nobody knows (stale or forged)
 """
@@ -30,15 +27,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     Application,
-    CommandHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot.channels.telegram.conversation import ptb_callback
 from bot.channels.telegram.errors import error_handler
-from bot.channels.telegram.handler import JourneysHandler
+from bot.channels.telegram.handler import JourneysHandler, Stage
 from bot.channels.telegram.people import load_person
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MenuAction
@@ -53,15 +48,11 @@ from handlers import (
     unexpected,
     volunteers,
 )
-from handlers.activities.search import activity_handlers
-from handlers.care.answers import mood_handler
-from handlers.care.checkins import checkins_conversation
-from handlers.care.contact import contact_handlers
+from handlers.care import answers, checkins, contact, safety_net
 from handlers.care.selfcheck import selfcheck_handlers
 from handlers.errors import went_wrong
 from handlers.listen import helpline_handler
 from handlers.menu import on_text
-from handlers.start import start as start_step
 from handlers.volunteers import availability
 
 
@@ -81,6 +72,10 @@ def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
     unexpected.register(journeys)
     broadcast.register(journeys)
     numbers.register(journeys)
+    checkins.register(journeys)
+    safety_net.register(journeys)
+    answers.register(journeys)
+    contact.register(journeys)
     return journeys
 
 
@@ -91,19 +86,17 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handlers(
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),
-            checkins_conversation(),
-            *contact_handlers(),  # before /start: it answers /start <contact invite>
             *selfcheck_handlers(),
-            helpline_handler(),  # "112" is a call for help, not a postcode
-            *activity_handlers(),  # before the text handler: it answers typed postcodes
-            CommandHandler("start", ptb_callback(start_step), filters=private),
-            mood_handler(),
+            helpline_handler(),  # "112" typed alone: a call for help
+            # Typed text of a shape a journey knows (a postcode, typed unasked), after the
+            # old conversations above ("12345" may answer one of their questions).
+            JourneysHandler(journeys, app.bot_data.runtime.questions, Stage.SHAPED),
             MessageHandler(
                 private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text
             ),
             # What no handler took: unknown commands, stale or forged buttons, edits,
             # voice/video/photos (the offer of a call), stickers, files (handlers.unexpected).
-            JourneysHandler(journeys, app.bot_data.runtime.questions, leftovers=True),
+            JourneysHandler(journeys, app.bot_data.runtime.questions, Stage.LEFTOVERS),
         ]
     )
     app.add_error_handler(error_handler(went_wrong))

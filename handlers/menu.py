@@ -9,15 +9,13 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.buttons import Prefix, args_of
-from bot.channels.telegram.conversation import ptb_step
+from bot.channels.telegram.conversation import TelegramConversation
 from bot.chat.conversation import Conversation
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MAX_LABEL, MenuAction, menu_action
 from bot.chat.message import Reply
 from bot.services.roles import Role
-from handlers.activities.search import show_activities
 from handlers.care.answers import typed_checkin_answer
-from handlers.care.checkins import show_checkins
 from handlers.care.selfcheck import typed_selfcheck_answer
 from handlers.choices import language_choices
 from handlers.commands import names
@@ -33,10 +31,6 @@ def register(journeys: Journeys) -> None:
     journeys.menu(MenuAction.BACK, show_menu)
     journeys.menu(MenuAction.HELP, show_help)
     journeys.menu(MenuAction.LANGUAGE, ask_language)
-    # Menu labels whose journeys are not converted yet; each line goes when its journey
-    # registers ``journeys.menu`` itself.
-    journeys.menu(MenuAction.ACTIVITIES, ptb_step(show_activities))
-    journeys.menu(MenuAction.CHECKINS, ptb_step(show_checkins))
 
 
 async def show_menu(c: Conversation) -> None:
@@ -104,7 +98,7 @@ async def on_text(update: Update, ctx: SamenContext) -> None:
     text = message.text
     action = menu_action(ctx.bot_data.menu_index, text) if len(text) <= MAX_LABEL else None
     if action is None and (
-        await typed_checkin_answer(update, ctx)  # "goed", "niet zo goed", 🙁
+        await typed_checkin_answer(TelegramConversation(update, ctx))  # "goed", 🙁
         or await typed_selfcheck_answer(update, ctx)  # "ja", "min of meer" on screen
     ):
         return

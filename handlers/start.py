@@ -40,9 +40,9 @@ CRISIS_HELP = {CrisisKind.BODY: body_emergency_help, CrisisKind.MIND: despair_he
 
 
 def register(journeys: Journeys) -> None:
-    """/start with a code (an invite, a link to another app) belongs to the journey of
-    that code; /start with words no journey knows (Telegram's emergency-contact link) is
-    left to Telegram's old handlers, which end with this same step."""
+    """/start with a code (an invite, an emergency contact's link, a link to the other
+    app) belongs to the journey of that code; /start alone, or with words no journey
+    knows, is this one. On WhatsApp a first message of any kind starts it too."""
     journeys.command(names("start"), start)
     journeys.greet(first_contact)
     journeys.choice(Prefix.LANGUAGE, chose_language)

@@ -21,6 +21,7 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.buttons import Prefix, args_of, encode, matches
+from bot.channels.telegram.conversation import run_step
 from bot.i18n import N_, Translator
 from bot.services.care.selfcheck import (
     Problem,
@@ -39,7 +40,7 @@ from bot.services.care.selfcheck_scale import (
     reflection,
     reply_from_text,
 )
-from handlers.activities.search import show_activities
+from handlers.activities.where import show_activities
 from handlers.callme.request import call_me_button_data
 from handlers.common import edit_buttons, edit_text, is_consented, messages_stopped, send_with_menu
 from handlers.context import SamenContext
@@ -209,10 +210,10 @@ async def on_step(update: Update, ctx: SamenContext) -> None:
     if step in _NEEDS_CONSENT and joined is None:
         await button_expired(update, ctx)
         return
-    await query.answer()
-    if step == "acts":  # the activities screen keeps the result above it
-        await show_activities(update, ctx)
+    if step == "acts":  # the activities screen keeps the result above it (tap answered)
+        await run_step(show_activities, update, ctx)
         return
+    await query.answer()
     await _drop_buttons(update)
     if step == "start" and joined is None:
         step = "menu"

@@ -135,13 +135,82 @@ async def test_leftovers_get_the_step_registered_otherwise(journeys: Journeys) -
         journeys.otherwise(Kind.MEDIA, _step("again"))
 
 
+async def test_an_answer_the_question_does_not_accept_goes_on_as_if_none_were_open() -> None:
+    """Crisis words while Samen asks where to look reach the text step, not the question."""
+    catalogs = Catalogs.load(load_settings(TELEGRAM_BOT_TOKEN="1:x").zone)
+    journeys = Journeys(menu_label_index(catalogs))
+    journeys.answer(
+        "activities.where",
+        _step("where"),
+        kinds=(Kind.TEXT, Kind.LOCATION),
+        accepts=lambda incoming: "leven" not in incoming.text,
+    )
+    journeys.text(_step("typed"))
+    asked = "activities.where"
+    place = FakeConversation(Incoming(Kind.TEXT, text="Heemstede"), asked)
+    assert await _handled(journeys, place) == ["where"]
+    crisis = FakeConversation(Incoming(Kind.TEXT, text="ik wil niet meer leven"), asked)
+    assert await _handled(journeys, crisis) == ["typed"]
+    shared = Incoming(Kind.LOCATION, latitude=52.36, longitude=4.62)
+    assert await _handled(journeys, FakeConversation(shared, asked)) == ["where"]
+
+
+async def test_typed_text_of_a_known_shape_goes_to_its_journey_when_no_question_takes_it(
+    journeys: Journeys,
+) -> None:
+    journeys.typed("activities.postcode", lambda text: text.strip().isdigit(), _step("search"))
+    typed = Incoming(Kind.TEXT, text="2101")
+    assert await _handled(journeys, FakeConversation(typed)) == ["search"]
+    # The open question still comes first; other text is the text step's.
+    assert await _handled(journeys, FakeConversation(typed, "mydata.postcode")) == ["postcode"]
+    hello = Incoming(Kind.TEXT, text="hallo")
+    assert await _handled(journeys, FakeConversation(hello)) == ["typed"]
+    # Telegram asks for shaped text apart, after its old conversations' questions.
+    assert journeys.claims(typed, None, shaped=False) is None
+    assert journeys.claims(hello, None, shaped=False) is not None
+    assert journeys.shaped(typed) is not None and journeys.shaped(hello) is None
+    with pytest.raises(ValueError, match="registered already"):
+        journeys.typed("activities.postcode", lambda text: True, _step("again"))
+
+
+async def test_a_start_payload_goes_to_the_step_whose_pattern_it_matches_whole() -> None:
+    catalogs = Catalogs.load(load_settings(TELEGRAM_BOT_TOKEN="1:x").zone)
+    journeys = Journeys(menu_label_index(catalogs))
+    journeys.command(["start"], _step("start"))
+    journeys.start_payload(re.compile(r"ec[A-Za-z0-9_-]{16}"), _step("contact invite"))
+    invite = FakeConversation(command_of("/start ecABCDEFGHIJKLMNOP"), "mydata.postcode")
+    assert await _handled(journeys, invite) == ["contact invite"]
+    assert invite.closed == 1  # a start link moves on, like any command
+    for text in ("/start", "/start ecABC", "/start ABCDEFGHIJKLMNOP", "/start xecABCDEFGHIJKLMNOP"):
+        assert await _handled(journeys, FakeConversation(command_of(text))) == ["start"]
+    with pytest.raises(ValueError, match="registered already"):
+        journeys.start_payload(re.compile(r"ec[A-Za-z0-9_-]{16}"), _step("again"))
+
+
+async def test_typed_answer_readers_come_before_the_text_step_but_not_a_question(
+    journeys: Journeys,
+) -> None:
+    async def mood(conversation: FakeConversation) -> bool:
+        conversation.steps.append("mood?")
+        return conversation.incoming.text == "goed"
+
+    journeys.typed_answer(mood)  # type: ignore[arg-type]
+    goed = Incoming(Kind.TEXT, text="goed")
+    assert await _handled(journeys, FakeConversation(goed)) == ["mood?"]
+    other = Incoming(Kind.TEXT, text="koffie")
+    assert await _handled(journeys, FakeConversation(other)) == ["mood?", "typed"]
+    # The open question, a command and a menu label are never read as a mood.
+    assert await _handled(journeys, FakeConversation(goed, "mydata.postcode")) == ["postcode"]
+    menu = FakeConversation(Incoming(Kind.TEXT, text="📋 My data"))
+    assert await _handled(journeys, menu) == ["my data menu"]
+    assert await _handled(journeys, FakeConversation(command_of("/mydata"))) == ["my data command"]
+
+
 async def test_a_command_with_a_code_goes_to_the_journey_of_that_code(journeys: Journeys) -> None:
     journeys.command(["start"], _step("start"))
     journeys.start_payload(re.compile("[A-Z]{4}", re.IGNORECASE), _step("code"))
     assert await _handled(journeys, FakeConversation(command_of("/start"))) == ["start"]
     assert await _handled(journeys, FakeConversation(command_of("/start abcd"))) == ["code"]
-    # Words no code matches are left to others (Telegram's older handlers).
-    assert journeys.claims(command_of("/start ec123"), None) is None
     assert journeys.claims(command_of("/mydata now"), None) is not None
     with pytest.raises(ValueError):
         journeys.start_payload(re.compile("[A-Z]{4}", re.IGNORECASE), _step("again"))
