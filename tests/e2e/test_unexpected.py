@@ -61,7 +61,6 @@ async def _chose_dutch(anna: Someone) -> None:
 # Telegram's older handlers in this branch): skipped there, with the reason, until then.
 WAITS_ON_WHATSAPP = {
     "listen": "typed text reaches handlers.listen once it is the text step",
-    "activities": "a location reaches activities once they are converted",
 }
 
 
@@ -97,7 +96,7 @@ WAITS_ON_WHATSAPP = {
                 lambda a: a.client.send_location(a.bsuid, *HEEMSTEDE),
             ),
             "Ik zoek bij u in de buurt",
-            "activities",
+            "",
         ),
         (
             on_each(
