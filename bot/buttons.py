@@ -80,6 +80,7 @@ class Prefix(StrEnum):
     ACT_EDIT_FIELD = "aef"  # aef:<activity id>:<field>, coordinators
     ACT_HIDE = "ah"  # ah:<activity id>:<hide|show>, coordinators
     ACT_VALUE = "av"  # av:<choice>, an answer by button in the add/edit conversation
+    LINK = "lk"  # lk:<new|unlink|unlinkyes|unlinkno>, My data: the resident's other app
 
 
 _ORIGIN = r"(p[1-9]\d{3}|n[a-z0-9-]{1,20}|g-?\d{1,6}_-?\d{1,7})"
@@ -92,6 +93,7 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.CONSENT: re.compile(r"(yes|no):(nl|en)"),
     Prefix.MY_DATA: re.compile(r"(export|stop|stopyes|stopno|start|erase|area|noarea)"),
     Prefix.ERASE: re.compile(r"(yes|no)"),
+    Prefix.LINK: re.compile(r"(new|unlink|unlinkyes|unlinkno)"),
     Prefix.PRIVACY: re.compile(r"(show)"),
     Prefix.PRIVACY_DETAILS: re.compile(r"(nl|en)"),
     Prefix.CALL_ME: re.compile(r"(chat|practical|activities|worried|any)"),

@@ -54,6 +54,7 @@ _ENV_NAMES = {
     "whatsapp_verify_token": "WHATSAPP_VERIFY_TOKEN",
     "whatsapp_api_url": "WHATSAPP_API_URL",
     "whatsapp_send_rate": "SAMEN_WHATSAPP_SEND_RATE",
+    "whatsapp_display_number": "WHATSAPP_DISPLAY_NUMBER",
 }
 
 
@@ -168,6 +169,11 @@ class Settings(BaseSettings):
     # (Meta's default tier allows 80).
     whatsapp_send_rate: float = Field(
         default=60.0, gt=0, le=1000, validation_alias="SAMEN_WHATSAPP_SEND_RATE"
+    )
+    # The number people see for Samen on WhatsApp (digits with country code, e.g.
+    # 31612345678): with it, linking from Telegram gives a wa.me click-to-chat link.
+    whatsapp_display_number: str = Field(
+        default="", pattern=r"^\d{8,15}$|^$", validation_alias="WHATSAPP_DISPLAY_NUMBER"
     )
 
     @field_validator("retired_send_rate")

@@ -4,19 +4,18 @@ Order matters, because PTB stops at the first matching handler in a group:
 
 group -1  load_person: who is this, which language; groups are answered once, then ignored
 group  0  0. journeys converted to the conversation layer (bot/chat), through one
-             handler that claims only what they handle: onboarding's buttons, /privacy,
+             handler that claims only what they handle: /start (onboarding, and the codes of
+             invites and of linking the other app), onboarding's buttons, /privacy,
              the menu's /menu /help /language and labels, my data, broadcasts, numbers,
              call me, volunteers (desk, profiles, invites, applications, coordinators' tools),
              weekly calls, activities (where to look, typed postcodes and shared locations,
              results, details, reminders, keeping them, /partner), check-ins (set-up,
              answers, the safety net, the emergency contact and their /start ec<code>)
-          1. volunteers' /start <invite code> (before /start), the monthly self-check's
-             buttons; then the journeys handler for typed text of a known shape (a
-             postcode typed unasked), after the self-check's questions
-          2. /start
-          3. text: menu labels, else what the words mean (handlers.listen; "112" and
+          1. the monthly self-check's buttons; then the journeys handler for typed text
+             of a known shape (a postcode typed unasked), after the self-check's questions
+          2. text: menu labels, else what the words mean (handlers.listen; "112" and
              "113" alone are calls for help, never postcodes)
-          4. the journeys handler again, for what nobody took (handlers.unexpected):
+          3. the journeys handler again, for what nobody took (handlers.unexpected):
              unknown commands, voice/video/photos (the offer of a call),
              stickers and files, edited messages, and buttons nobody knows (stale or forged)
 """
@@ -28,13 +27,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     Application,
-    CommandHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot.channels.telegram.conversation import ptb_callback, run_step
 from bot.channels.telegram.errors import error_handler
 from bot.channels.telegram.handler import JourneysHandler, Stage
 from bot.channels.telegram.people import load_person
@@ -57,11 +54,7 @@ from handlers.care.selfcheck import selfcheck_handlers
 from handlers.errors import went_wrong
 from handlers.listen import helpline_handler
 from handlers.menu import on_text
-from handlers.start import start as start_step
 from handlers.volunteers import availability
-from handlers.volunteers.joining import join_with_invite
-
-INVITE_START = filters.Regex(r"^/start [A-Za-z0-9_-]{16}$")
 
 
 def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
@@ -95,14 +88,11 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handlers(
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),
-            # before /start: the invite link's /start <code> (a converted step)
-            CommandHandler("start", _join_with_invite, filters=private & INVITE_START),
             *selfcheck_handlers(),
             helpline_handler(),  # "112" typed alone: a call for help
             # Typed text of a shape a journey knows (a postcode, typed unasked), after the
             # old conversations above ("12345" may answer one of their questions).
             JourneysHandler(journeys, app.bot_data.runtime.questions, Stage.SHAPED),
-            CommandHandler("start", ptb_callback(start_step), filters=private),
             MessageHandler(
                 private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text
             ),
@@ -112,7 +102,3 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ]
     )
     app.add_error_handler(error_handler(went_wrong))
-
-
-async def _join_with_invite(update: Update, ctx: Any) -> None:
-    await run_step(join_with_invite, update, ctx)

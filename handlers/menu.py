@@ -55,7 +55,7 @@ async def show_help(c: Conversation) -> None:
     parts.append(c.t._("/weekly – a call every week from the same volunteer"))
     roles = await c.runtime.services.roles.of(c.person.id)
     if Role.VOLUNTEER in roles:
-        parts.append(c.t._("<b>For volunteers</b>\n/tasks – open call-back requests and yours"))
+        parts.append(c.t._("<b>For volunteers</b>\n/tasks – open call requests and yours"))
     if Role.COORDINATOR in roles:
         parts.append(
             c.t._(
@@ -65,7 +65,7 @@ async def show_help(c: Conversation) -> None:
                 "/activities – add or change activities\n"
                 "/invite – an invite link for a new volunteer\n"
                 "/volunteers – who helps\n"
-                "/tasks – all call-back requests\n"
+                "/tasks – all call requests\n"
                 "/stats – the numbers, with a chart\n"
                 "/audit – who did what"
             )

@@ -9,22 +9,42 @@ from __future__ import annotations
 
 from bot.buttons import Prefix, args_of
 from bot.chat.conversation import Conversation, consented, guess_language
+from bot.chat.incoming import Kind
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MenuAction
 from bot.chat.message import Reply, choices
+from bot.i18n import N_
 from bot.services.residents import PRIVACY_NOTICE_VERSION
+from bot.services.understanding.reader import CrisisKind, Meaning, crisis_kind, understand
 from handlers.choices import (
     consent_choices,
     language_choices,
     privacy_details_choice,
 )
 from handlers.commands import names
-from handlers.helplines import Speaking, crisis_help
+from handlers.helplines import Speaking, body_emergency_help, crisis_help, despair_help
+
+# How Samen knows where to write, per channel (on WhatsApp Meta may show the number).
+ACCOUNT_KEPT = {
+    "telegram": N_(
+        "• The number of your Telegram account, so Samen knows where to send a message. "
+        "This is not your phone number."
+    ),
+    "whatsapp": N_(
+        "• Your WhatsApp account, so Samen knows where to send a message. And the phone "
+        "number WhatsApp shows Samen. Samen uses that number only if you ask for a phone call."
+    ),
+}
+# Crisis words in someone's very first message get their help before anything else.
+CRISIS_HELP = {CrisisKind.BODY: body_emergency_help, CrisisKind.MIND: despair_help}
 
 
 def register(journeys: Journeys) -> None:
-    """/start itself is registered where it was (handlers/__init__.py), after the
-    volunteers' /start <invite code>, until that journey is converted."""
+    """/start with a code (an invite, an emergency contact's link, a link to the other
+    app) belongs to the journey of that code; /start alone, or with words no journey
+    knows, is this one. On WhatsApp a first message of any kind starts it too."""
+    journeys.command(names("start"), start)
+    journeys.greet(first_contact)
     journeys.choice(Prefix.LANGUAGE, chose_language)
     journeys.choice(Prefix.CONSENT, answered_consent)
     journeys.choice(Prefix.PRIVACY, show_privacy)
@@ -46,14 +66,13 @@ def privacy_notice(ctx: Speaking) -> str:
     )
 
 
-def privacy_details(ctx: Speaking) -> str:
+def privacy_details(ctx: Conversation) -> str:
     """Everything about what is kept, why, who sees it and how to delete it, in plain words."""
     return ctx.t._(
         "<b>Your privacy in detail</b>\n\n"
         "<b>What does Samen keep?</b>\n"
         "• Your first name and your language.\n"
-        "• The number of your Telegram account, so Samen knows where to send a message. "
-        "This is not your phone number.\n"
+        "%(account)s\n"
         "• When you agreed to the privacy text.\n"
         "• What you choose in Samen, for example a reminder or a request for a phone call.\n"
         "• Your phone number only if you give it yourself, for a phone call.\n\n"
@@ -63,7 +82,8 @@ def privacy_details(ctx: Speaking) -> str:
         "to make sure someone helps you.\n\n"
         "<b>How long?</b> Until you delete it. You can do that at any time.\n\n"
         "<b>Delete?</b> Tap “📋 My data” and then “🗑 Delete everything”. "
-        "Then everything is gone at once."
+        "Then everything is gone at once.",
+        account=ctx.t._(ACCOUNT_KEPT[ctx.person.channel]),
     )
 
 
@@ -81,6 +101,15 @@ async def start(c: Conversation) -> None:
         c.runtime.catalogs.get(lang)._("Choose your language") for lang in ("nl", "en")
     )
     await c.say(Reply(both, choices=language_choices(Prefix.LANGUAGE, suggested)))
+
+
+async def first_contact(c: Conversation) -> None:
+    """Someone writes to Samen for the first time (on WhatsApp, where nobody sends
+    /start): whatever they wrote, onboarding starts; crisis words get their help first."""
+    text = c.incoming.text
+    if c.incoming.kind is Kind.TEXT and understand(text).meaning is Meaning.CRISIS:
+        await c.say(Reply(CRISIS_HELP[crisis_kind(text)](c)))
+    await start(c)
 
 
 async def chose_language(c: Conversation) -> None:

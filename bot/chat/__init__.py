@@ -34,7 +34,9 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
     choice step; False when it picks none.
   * A tap nobody acknowledged is acknowledged (without a notice) after the step.
   * ``say`` returns the id the channel gave the message (None if it gives none), so a
-    journey can change it later (the desk's task cards and /tasks lists).
+    journey can change it later (the desk's task cards and /tasks lists). WhatsApp's
+    ids are strings: its number is a hash of one; WhatsApp cannot change a message, so
+    its messenger sends changes anew (see bot/channels/whatsapp/messenger.py).
   * ``start_link(payload)``: the channel's link that opens Samen with ``payload`` (an
     invite code); on Telegram t.me/<bot>?start=<payload>.
   * ``consented(c)``, ``messages_stopped(c)`` read the resident; ``guess_language``
@@ -68,6 +70,11 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
   * ``route(incoming, question)`` (= ``claims`` or ``leftover``) is synchronous (PTB
     asks its handlers so) and ``handle(conversation)`` runs the step;
     ``moves_on(incoming)`` says a command or menu tap.
+  * ``greet(step)`` / ``greet_first(conversation)``: on a channel where people write
+    first instead of sending /start (WhatsApp), the first word of someone Samen does
+    not know goes to this step (onboarding; crisis words get their help first).
+  * /start itself is a command on the layer (handlers/start.py); its codes: invites,
+    the emergency contact's link, the link to a resident's other app.
 - ``menu``: * ``MenuAction``, ``MENU_LABELS``, ``menu_label_index``, ``menu_action`` moved
   here from handlers/keyboards.py (which still re-exports them), so routing by menu
   label needs no channel.

@@ -52,6 +52,7 @@ class Journeys:
         self._start_payloads: dict[str, tuple[re.Pattern[str], Step]] = {}
         self._menu: dict[MenuAction, Step] = {}
         self._text: Step | None = None
+        self._greeting: Step | None = None
         self._typed_answers: list[TypedAnswer] = []
         self._otherwise: dict[Kind, Step] = {}
         self._routes: dict[Kind, Callable[[Incoming, Question | None], Step | None]] = {
@@ -95,8 +96,15 @@ class Journeys:
 
     def start_payload(self, pattern: re.Pattern[str], step: Step) -> None:
         """``/start <payload>`` whose payload matches ``pattern`` whole: a link that opens
-        Samen with an invitation (Telegram's t.me/<bot>?start=…, or the same typed)."""
+        Samen with a code (Telegram's t.me/<bot>?start=…, or the same typed)."""
         self._claim(self._start_payloads, pattern.pattern, (pattern, step))
+
+    def greet(self, step: Step) -> None:
+        """The first word from someone Samen does not know yet, on a channel where people
+        write first instead of sending /start (WhatsApp): the step that welcomes them."""
+        if self._greeting is not None:
+            raise ValueError("the first-contact step is registered already")
+        self._greeting = step
 
     def menu(self, action: MenuAction, step: Step) -> None:
         """A main-menu label, in any language."""
@@ -168,6 +176,13 @@ class Journeys:
             return False
         await step(conversation)
         return True
+
+    async def greet_first(self, conversation: Conversation) -> None:
+        """Welcome someone who wrote first (``greet``); as ``handle`` without it."""
+        if self._greeting is None:
+            await self.handle(conversation)
+            return
+        await self._greeting(conversation)
 
     async def answered_typed(self, conversation: Conversation) -> bool:
         """A typed text read as the answer to something on screen (``typed_answer``);

@@ -25,6 +25,7 @@ from bot.services.care.schedule import CheckinPolicy
 from bot.services.care.selfcheck import SelfChecks
 from bot.services.counts import Counts
 from bot.services.groups import Groups
+from bot.services.links import Links
 from bot.services.outbox import Outbox
 from bot.services.places.geo import Places
 from bot.services.privacy import Privacy, Retention
@@ -63,6 +64,7 @@ class Services:
     understanding: Understanding
     sources: Sources
     partners: Partners
+    links: Links
 
     @classmethod
     def create(
@@ -125,4 +127,5 @@ class Services:
                 db, clock, activities, outbox, volunteers, places, zone.key, feed_interval
             ),
             partners=partners,
+            links=Links(db, clock),
         )

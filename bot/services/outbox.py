@@ -143,10 +143,15 @@ _CLAIM = (
     f" AND (o.edit_of IS NULL OR NOT EXISTS ({_SIBLING_EDITS} AND s.status = 'sending'))"
     " ORDER BY o.priority, o.not_before, o.id LIMIT ?"
 )
-# Each channel's messenger claims only its people's rows (see bot.person_ids).
+# Each channel's messenger claims only its people's rows (see bot.person_ids); a
+# resident on both apps (bot.services.links) gets them in the app they wrote in last.
+_ON_WHATSAPP_TOO = (
+    "EXISTS (SELECT 1 FROM residents r WHERE r.telegram_id = o.recipient_id"
+    " AND r.last_channel = 'whatsapp')"
+)
 _CHANNEL_ROWS = {
-    Channel.TELEGRAM: f"o.recipient_id > {WHATSAPP_ID_CEILING}",
-    Channel.WHATSAPP: f"o.recipient_id <= {WHATSAPP_ID_CEILING}",
+    Channel.TELEGRAM: f"o.recipient_id > {WHATSAPP_ID_CEILING} AND NOT {_ON_WHATSAPP_TOO}",
+    Channel.WHATSAPP: f"(o.recipient_id <= {WHATSAPP_ID_CEILING} OR {_ON_WHATSAPP_TOO})",
 }
 # What WhatsApp reports about a sent message, in the order it happens; a status that
 # arrives late (webhooks may come out of order) never takes a message back a step.

@@ -56,6 +56,8 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("audit_log", "subject_id"),
     # A WhatsApp person's BSUID, phone number (if shown), window and opt-in.
     ("whatsapp_people", "resident_id"),
+    # A code to link the other app (15 minutes, hashed).
+    ("link_codes", "resident_id"),
     ("residents", "telegram_id"),
 )
 ANONYMOUS_TABLES: frozenset[str] = frozenset(
@@ -99,6 +101,16 @@ DETACH_ON_ERASE: tuple[str, ...] = (
     + "' WHERE status IN ('pending', 'sending') AND ref IN"
     " (SELECT 'application:' || id FROM volunteer_applications WHERE telegram_id = :person)",
 )
+# Where other rows name a person (the columns DETACH_ON_ERASE clears): linking two apps
+# (bot.services.links) moves these to the resident's one id too.
+NAMED_IN_OTHERS: tuple[tuple[str, str], ...] = (
+    ("call_requests", "volunteer_id"),
+    ("volunteer_invites", "created_by"),
+    ("volunteer_applications", "decided_by"),
+    ("audit_log", "actor_id"),
+    ("roles", "granted_by"),
+    ("partner_sources", "granted_by"),
+)
 # Columns of exported rows that name staff (the volunteer on a task, who decided an
 # application): a resident's export shows what happened, not who the staff are.
 HIDDEN_IN_EXPORT: frozenset[tuple[str, str]] = frozenset(
@@ -109,6 +121,7 @@ HIDDEN_IN_EXPORT: frozenset[tuple[str, str]] = frozenset(
         ("volunteer_invites", "created_by"),
         ("roles", "granted_by"),
         ("partner_sources", "granted_by"),
+        ("link_codes", "code_hash"),
         ("audit_log", "actor_id"),
     }
 )
@@ -185,6 +198,8 @@ SHOWN_IN_MY_DATA: dict[str, str] = {
     "selfcheck_rounds": "selfchecks",
     "conversations": "conversations",
     "open_questions": "conversations",
+    # A code to link the other app, until it is used or 15 minutes pass.
+    "link_codes": "conversations",
     "broadcasts": "announcements",
     "audit_log": "audit_entries",
 }
@@ -205,7 +220,8 @@ _HOLDING_COUNTS = {
     "invites_used": "SELECT COUNT(*) FROM volunteer_invites WHERE used_by = :person",
     "conversations": "SELECT (SELECT COUNT(*) FROM conversations WHERE telegram_id = :person)"
     " + (SELECT COUNT(*) FROM activity_drafts WHERE telegram_id = :person)"
-    " + (SELECT COUNT(*) FROM open_questions WHERE person_id = :person)",
+    " + (SELECT COUNT(*) FROM open_questions WHERE person_id = :person)"
+    " + (SELECT COUNT(*) FROM link_codes WHERE resident_id = :person)",
 }
 
 

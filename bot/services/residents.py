@@ -35,6 +35,7 @@ class Resident:
     status: Status
     created_at: datetime
     postcode_area: str | None = None  # 4 digits, only if the resident gave it
+    last_channel: str | None = None  # on two apps: the one they wrote in last
 
     @property
     def consent_current(self) -> bool:
@@ -51,6 +52,7 @@ class Resident:
             status=Status(row["status"]),
             created_at=from_iso(row["created_at"]),
             postcode_area=row["postcode_area"],
+            last_channel=row["last_channel"],
         )
 
 

@@ -194,7 +194,7 @@ _SPECS = (
     ),
     _Spec(
         "call_requests",
-        N_("Call-backs"),
+        N_("Call requests"),
         "call_requests",
         (
             ("call_requests_requested", N_("asked")),

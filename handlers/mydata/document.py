@@ -56,7 +56,7 @@ def readable_export(t: Translator, overview_html: str, data: dict[str, Any]) -> 
         ("checkin_sends", N_("Your check-ins"), _checkin),
         ("selfcheck_rounds", N_("Your monthly self-checks"), _selfcheck),
         ("activity_reminders", N_("Your reminders for activities"), _reminder),
-        ("call_requests", N_("Your call-backs"), _callback),
+        ("call_requests", N_("Your call requests"), _callback),
     )
     for table, heading, line in sections:
         rows = data.get(table) or []

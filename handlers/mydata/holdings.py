@@ -114,9 +114,9 @@ def _counted_lines(
         (
             held.earlier_call_requests,
             t.ngettext(
-                "• %(count)s earlier call-back. The phone number and note are removed "
+                "• %(count)s earlier call request. The phone number and note are removed "
                 "%(days)s days after the call; the rest %(until)s.",
-                "• %(count)s earlier call-backs. The phone number and note are removed "
+                "• %(count)s earlier call requests. The phone number and note are removed "
                 "%(days)s days after the call; the rest %(until)s.",
                 held.earlier_call_requests,
                 count=held.earlier_call_requests,

@@ -16,6 +16,7 @@ from bot.buttons import Prefix, args_of, encode
 from bot.chat.conversation import Conversation
 from bot.chat.message import Choice, Document, Reply, choices
 from bot.i18n import N_
+from bot.person_ids import channel_of
 from bot.services.callme.requests import CLEARED_TEXTS, Withdrawal
 from bot.services.places.geo import parse_postcode
 from bot.services.privacy import Holdings
@@ -25,6 +26,7 @@ from bot.services.understanding.reader import typed_choice
 from handlers.expired import choice_expired
 from handlers.mydata.document import EXPORT_FILE_NAME, readable_export
 from handlers.mydata.holdings import holding_lines
+from handlers.mydata.links import link_choice, linked_line
 
 # The questions My data leaves open (bot/questions.py).
 CONFIRM_ERASE = "mydata.erase"
@@ -35,7 +37,8 @@ ERASE_NO = N_("↩️ No, keep my data")
 ERASE_QUESTION = N_(
     "Are you sure? Samen will delete everything it knows about you. You cannot undo this."
 )
-# Who the person is to Samen, per channel (on WhatsApp a number of Samen's own).
+# Who the person is to Samen, by their id (on WhatsApp a number of Samen's own; a
+# resident on both apps keeps their Telegram account number).
 ACCOUNT_LINES = {
     "telegram": N_("• Your Telegram account number (not a phone number): %(telegram_id)s"),
     "whatsapp": N_("• Samen's number for you on WhatsApp (not a phone number): %(telegram_id)s"),
@@ -48,13 +51,17 @@ ROLE_LABELS = {
 
 
 def _my_data_text(
-    c: Conversation, resident: Resident, roles: frozenset[Role], holdings: Holdings
+    c: Conversation,
+    resident: Resident,
+    roles: frozenset[Role],
+    holdings: Holdings,
+    linked: bool,
 ) -> str:
     t = c.t
     lines = [
         t._("<b>What Samen stores about you</b>"),
         "",
-        t._(ACCOUNT_LINES[c.person.channel], telegram_id=resident.telegram_id),
+        t._(ACCOUNT_LINES[channel_of(resident.telegram_id)], telegram_id=resident.telegram_id),
         t._("• First name: %(first_name)s", first_name=html.escape(resident.first_name)),
         t._("• Language: %(language)s", language=t.language_name(resident.language)),
         t._(
@@ -69,6 +76,8 @@ def _my_data_text(
         if resident.postcode_area
         else t._("• Postcode: not given"),
     ]
+    if linked:
+        lines.append(linked_line(t, resident))
     if roles:
         lines.append(
             t._("• Role: %(roles)s", roles=", ".join(t._(ROLE_LABELS[r]) for r in sorted(roles)))
@@ -80,7 +89,9 @@ def _my_data_text(
     return "\n".join(lines)
 
 
-def _my_data_choices(c: Conversation, resident: Resident) -> tuple[tuple[Choice, ...], ...]:
+def _my_data_choices(
+    c: Conversation, resident: Resident, linked: bool
+) -> tuple[tuple[Choice, ...], ...]:
     t = c.t
     if resident.status is Status.STOPPED:
         messages = Choice(t._("🔔 Start messages again"), encode(Prefix.MY_DATA, "start"))
@@ -90,10 +101,12 @@ def _my_data_choices(c: Conversation, resident: Resident) -> tuple[tuple[Choice,
         postcode = Choice(t._("📍 Remove my postcode"), encode(Prefix.MY_DATA, "noarea"))
     else:
         postcode = Choice(t._("📍 Give my postcode"), encode(Prefix.MY_DATA, "area"))
+    link = link_choice(c, linked)
     return choices(
         Choice(t._("📄 Send me my data"), encode(Prefix.MY_DATA, "export")),
         messages,
         postcode,
+        *([link] if link is not None else []),
         Choice(t._("🗑 Delete everything"), encode(Prefix.MY_DATA, "erase")),
     )
 
@@ -116,13 +129,16 @@ async def show_my_data(c: Conversation) -> None:
 
 async def _overview(c: Conversation, resident: Resident) -> Reply:
     """The my-data overview with what is stored right now, and its choices."""
-    return Reply(await _current_text(c, resident), choices=_my_data_choices(c, resident))
+    linked = await c.runtime.services.links.linked(resident.telegram_id)
+    return Reply(
+        await _current_text(c, resident, linked), choices=_my_data_choices(c, resident, linked)
+    )
 
 
-async def _current_text(c: Conversation, resident: Resident) -> str:
+async def _current_text(c: Conversation, resident: Resident, linked: bool) -> str:
     roles = await c.runtime.services.roles.of(resident.telegram_id)
     holdings = await c.runtime.services.privacy.holdings(resident.telegram_id)
-    return _my_data_text(c, resident, roles, holdings)
+    return _my_data_text(c, resident, roles, holdings, linked)
 
 
 async def my_data_action(c: Conversation) -> None:
@@ -138,7 +154,8 @@ async def my_data_action(c: Conversation) -> None:
 async def _export(c: Conversation, resident: Resident) -> None:
     await c.acknowledge()
     data = await c.runtime.services.privacy.export(resident.telegram_id)
-    readable = readable_export(c.t, await _current_text(c, resident), data)
+    linked = await c.runtime.services.links.linked(resident.telegram_id)
+    readable = readable_export(c.t, await _current_text(c, resident, linked), data)
     await c.send_document(
         Document(
             c.t._(READABLE_FILE_NAME),

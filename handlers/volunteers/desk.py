@@ -46,7 +46,7 @@ def _task_text(c: Conversation, task: Task) -> str:
     lines = [
         t._("<b>Weekly call #%(id)s</b>", id=task.id)
         if task.weekly
-        else t._("<b>Call-back request #%(id)s</b>", id=task.id),
+        else t._("<b>Call request #%(id)s</b>", id=task.id),
         "",
         t._("Name: %(name)s", name=html.escape(task.resident_name or "?")),
         t._("Phone: %(phone)s", phone=display_phone(task.phone) if task.phone else "–"),
@@ -183,13 +183,13 @@ def _closed_summary(t: Translator, task: Task, result: OutcomeResult, outcome: C
         )
     if result is OutcomeResult.GAVE_UP:
         return t._(
-            "📵 Call-back request #%(id)s is closed: no answer %(n)s times. "
+            "📵 Call request #%(id)s is closed: no answer %(n)s times. "
             "The coordinators have been told. Thank you for trying!",
             id=task.id,
             n=task.no_answers,
         )
     return t._(
-        "Call-back request #%(id)s is closed: %(outcome)s. Thank you!",
+        "Call request #%(id)s is closed: %(outcome)s. Thank you!",
         id=task.id,
         outcome=t._(OUTCOME_LABELS[outcome]),
     )
@@ -220,7 +220,7 @@ async def ask_note(c: Conversation) -> None:
         WRITE_NOTE,
         Reply(
             c.t._(
-                "Type a short note about call-back request #%(id)s. "
+                "Type a short note about call request #%(id)s. "
                 "Write only what is needed. Or type /cancel.",
                 id=task.id,
             )
@@ -293,7 +293,7 @@ async def overview_text(c: Conversation) -> str:
     t = c.t
     now = c.runtime.clock()
     tasks = await c.runtime.services.call_requests.overview()
-    lines = [t._("<b>All call-back requests</b>"), ""]
+    lines = [t._("<b>All call requests</b>"), ""]
     for task in tasks:
         age = format_timedelta(now - task.created_at, locale=t.locale)
         line = _OVERVIEW_LINES.get(task.status, _follow_up_line)(c, task, age)

@@ -84,7 +84,7 @@ async def _coordinator_panel(c: Conversation) -> None:
                 "<b>For coordinators</b>\n\n"
                 "/invite – a new invite link for a volunteer\n"
                 "/volunteers – who helps, and ending someone's volunteering\n"
-                "/tasks – all call-back requests\n\n"
+                "/tasks – all call requests\n\n"
                 "Applications waiting for you: %(n)s",
                 n=len(pending),
             ),

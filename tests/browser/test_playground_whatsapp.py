@@ -26,15 +26,22 @@ async def test_wim_writes_on_whatsapp_and_picks_from_the_menu_list(
     await phone.get_by_label("Message").fill("hallo")
     await button(phone, "Send").click()
     await expect(phone.locator(".msg.from-person")).to_have_text("hallo")
-    apology = phone.locator(".msg.from-bot", has_text="Kies iets uit het menu")
-    await expect(apology).to_be_visible()
+    # His first message starts onboarding, as /start does on Telegram.
+    question = phone.locator(".msg.from-bot", has_text="Kies uw taal")
+    await button(question, "✓ Nederlands").click()
+    notice = phone.locator(".msg.from-bot", has_text="Uw privacy")
+    await button(notice, "Nee, liever niet").click()
+    declined = phone.locator(".msg.from-bot", has_text="Samen heeft niets over u bewaard")
+    await expect(declined).to_be_visible()
     await shoot("menu-list")
 
     # The main menu is a WhatsApp list: open it, pick a row; the tap shows as Wim's answer.
-    await button(apology, "☰ Menu").click()
+    await button(declined, "☰ Menu").click()
     await expect(phone.locator(".wa-sheet-title")).to_have_text("Menu")
     await phone.locator(".wa-row", has_text="🌐 Taal").click()
     await expect(phone.locator(".msg.from-person").last).to_have_text("🌐 Taal")
-    await expect(phone.locator(".msg.from-bot")).to_have_count(2)
+    # The language question, the introduction, the privacy text, "that is fine", and
+    # the answer to "🌐 Taal".
+    await expect(phone.locator(".msg.from-bot")).to_have_count(5)
     await shoot("picked")
     assert playground.whatsapp.state.violations == []

@@ -16,7 +16,6 @@ from tests.e2e.harness import (
     Person,
     SamenBot,
     buttons_of,
-    keyboard_of,
 )
 from tests.e2e.test_mydata import agree
 from tests.e2e.whatsapp_people import WhatsAppPerson, wa_options
@@ -32,18 +31,7 @@ async def consent(samen: SamenBot, person: Someone, language: str, agree_button:
     """The person agrees to the privacy text, and on WhatsApp also to messages Samen
     starts (asked once after consent), so reminders reach them outside the 24-hour
     window as a template. Their id in Samen."""
-    person_id = await agree(samen, person, language, agree_button)
-    if isinstance(person, WhatsAppPerson):
-        asked = await samen.query(
-            "SELECT opt_in_asked_at IS NOT NULL FROM whatsapp_people WHERE resident_id = ?",
-            (person_id,),
-        )
-        if asked == [(0,)]:  # asked after the next message, else already
-            await person.say("/menu")
-        question = await person.expect(where=lambda e: len(buttons_of(e)) == 2)
-        await person.press(question, buttons_of(question)[0])  # "✅ Yes, that is fine"
-        await person.expect(where=lambda e: bool(keyboard_of(e)))
-    return person_id
+    return await agree(samen, person, language, agree_button)  # onboarding asks the opt-in
 
 
 async def begin(person: Someone) -> None:

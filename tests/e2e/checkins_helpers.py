@@ -12,16 +12,15 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.channels.whatsapp import optin
 from bot.emulator.client import Entry
 from bot.emulator.server import EmulatorServer
 from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
 from bot.runtime import Runtime
 from tests.conftest import FakeClock
 from tests.e2e.conftest import _running
-from tests.e2e.harness import Person, SamenBot, buttons_of, eventually, keyboard_of, text_of
+from tests.e2e.harness import Person, SamenBot, buttons_of, eventually, text_of
 from tests.e2e.test_mydata import agree
-from tests.e2e.whatsapp_people import WhatsAppPerson, wa_options
+from tests.e2e.whatsapp_people import WhatsAppPerson
 
 Someone = Person | WhatsAppPerson
 MOODS = ["🙂 Good", "😐 So-so", "🙁 Not good", "😢 Very bad"]
@@ -49,13 +48,7 @@ def said(entry: Entry) -> str:
 async def join(samen: SamenBot, person: Someone, language: str = "en") -> int:
     """They agree to the privacy text; on WhatsApp they also say yes to messages Samen
     starts. Their id in Samen."""
-    me = await agree(samen, person, *AGREE[language])
-    if isinstance(person, WhatsAppPerson):
-        await person.say("/menu")
-        await person.expect(where=lambda e: optin.YES in [o[1] for o in wa_options(e)])
-        await person.client.press(person.bsuid, optin.YES)
-        await person.expect(where=lambda e: bool(keyboard_of(e)))
-    return me
+    return await agree(samen, person, *AGREE[language])  # onboarding asks the opt-in
 
 
 async def open_menu(person: Someone) -> Entry:

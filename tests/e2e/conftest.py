@@ -109,6 +109,8 @@ def whatsapp_settings(wa_emulator: WhatsAppEmulator, port: int) -> dict[str, obj
         "WHATSAPP_APP_SECRET": state.app_secret,
         "WHATSAPP_VERIFY_TOKEN": "e2e-verify-token",
         "WHATSAPP_API_URL": wa_emulator.url,
+        # The number residents see: linking from Telegram offers a wa.me link to it.
+        "WHATSAPP_DISPLAY_NUMBER": "31201234567",
     }
 
 
@@ -146,6 +148,22 @@ async def samen_any(
     tmp_path: Path,
 ) -> AsyncIterator[SamenBot]:
     async for bot in _running(emulator, tmp_path, channel_mode, wa_emulator, wa_client):
+        yield bot
+
+
+@pytest.fixture
+async def samen_any_on_clock(
+    channel_mode: str,
+    emulator: EmulatorServer,
+    client: EmulatorClient,
+    wa_emulator: WhatsAppEmulator,
+    wa_client: WhatsAppEmulatorClient,
+    tmp_path: Path,
+    clock: FakeClock,
+) -> AsyncIterator[SamenBot]:
+    """``samen_any`` on the ``clock`` fixture (a FakeClock the test moves; a test module
+    overrides ``clock`` to start where it needs)."""
+    async for bot in _running(emulator, tmp_path, channel_mode, wa_emulator, wa_client, clock):
         yield bot
 
 

@@ -19,8 +19,7 @@ from bot.clock import Clock
 from bot.config import Settings, load_settings
 from bot.db import Database
 from bot.emulator.client import EmulatorClient, Entry
-from bot.emulator.whatsapp.client import entry_text
-from tests.e2e.whatsapp_people import wa_labels, wa_options
+from tests.e2e.whatsapp_people import WhatsAppPerson, wa_labels, wa_options, wa_text
 
 TOKEN = "123456789:TEST-TOKEN-samen"
 T = TypeVar("T")
@@ -71,6 +70,17 @@ class SamenBot:
             await db.close()
 
 
+async def samen_id(samen: SamenBot, person: Person | WhatsAppPerson) -> int | None:
+    """The id Samen keys this person on: the Telegram user id, or the id Samen gave the
+    WhatsApp person on first sight (None before they wrote)."""
+    if isinstance(person, Person):
+        return person.user_id
+    rows = await samen.query(
+        "SELECT resident_id FROM whatsapp_people WHERE bsuid = ?", (person.bsuid,)
+    )
+    return int(rows[0][0]) if rows else None
+
+
 def free_port() -> int:
     """A loopback port nobody listens on right now (for Samen's own HTTP server)."""
     with socket.socket() as probe:
@@ -96,7 +106,7 @@ def _on_whatsapp(entry: Entry) -> bool:
 
 def text_of(entry: Entry) -> str:
     if _on_whatsapp(entry):
-        return entry_text(entry)  # type: ignore[arg-type]
+        return wa_text(entry)  # type: ignore[arg-type]
     return entry.get("text") or entry.get("caption") or ""
 
 

@@ -1,4 +1,7 @@
-"""A volunteer says when they can call; a holiday; call requests follow it."""
+"""A volunteer says when they can call; a holiday; call requests follow it.
+
+On the conversation layer: the volunteer is on Telegram or WhatsApp (``samen_any_on_clock``).
+"""
 
 from __future__ import annotations
 
@@ -7,20 +10,21 @@ from bot.emulator.client import EmulatorClient
 from bot.services import Services
 from tests.conftest import FakeClock
 from tests.e2e.conftest import COORDINATOR_ID
+from tests.e2e.either import Someone, press_data
 from tests.e2e.harness import Person, SamenBot, buttons_of, text_of
-from tests.e2e.test_mydata import onboard
+from tests.e2e.test_mydata import agree, onboard
 
 
 async def test_a_volunteer_chooses_days_hours_and_a_holiday(
-    samen_with_clock: tuple[SamenBot, FakeClock], client: EmulatorClient, john: Person
+    samen_any_on_clock: SamenBot, clock: FakeClock, client: EmulatorClient, john_any: Someone
 ) -> None:
-    samen, clock = samen_with_clock
-    await onboard(john, "✓ English", "✅ I agree")
+    samen, john = samen_any_on_clock, john_any
+    john_id = await agree(samen, john, "✓ English", "✅ I agree")
     db = await Database.open(samen.settings.database)
     try:
         services = Services.create(db, clock)
         async with db.transaction() as conn:  # as an approved application does it
-            await services.volunteers.enrol(john.user_id, "John", "en", COORDINATOR_ID, conn)
+            await services.volunteers.enrol(john_id, "John", "en", COORDINATOR_ID, conn)
     finally:
         await db.close()
 
@@ -49,10 +53,5 @@ async def test_a_volunteer_chooses_days_hours_and_a_holiday(
     # A forged tap by someone who is not a volunteer does nothing.
     outsider = await Person(client, 700_000_009, "Olga", "en").join()
     await onboard(outsider, "✓ English", "✅ I agree")
-    await client.press(
-        outsider.user_id,
-        await outsider.last_bot_message_id(),
-        callback_data="avl:days:31",
-        forge=True,
-    )
+    await press_data(outsider, "avl:days:31")
     await outsider.expect("That button no longer works")

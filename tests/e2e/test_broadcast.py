@@ -1,25 +1,37 @@
-"""Coordinator broadcasts end to end: compose, audience, preview, send now or later, cancel."""
+"""Coordinator broadcasts end to end: compose, audience, preview, send now or later, cancel.
+
+The coordinator is on Telegram; the residents who receive are on Telegram (polling,
+webhook) or WhatsApp (``samen_any``, ``anna_any``/``john_any``). On WhatsApp a broadcast
+reaches someone outside the 24-hour window as its template if they said yes to messages
+Samen starts, else the report counts them as not sent. Photos (Telegram file ids) and
+what only the coordinator sees stay on Telegram.
+"""
 
 from __future__ import annotations
 
-from bot.clock import utc_now
+from datetime import timedelta
+
+from bot.clock import to_iso, utc_now
 from bot.db import Database
 from bot.emulator.client import EmulatorClient
+from bot.emulator.whatsapp import WhatsAppEmulatorClient
 from bot.services import Services
 from bot.services.roles import Role
 from tests.conftest import FakeClock
 from tests.e2e.conftest import COORDINATOR_ID
-from tests.e2e.harness import Person, SamenBot, buttons_of, text_of
-from tests.e2e.test_mydata import onboard
+from tests.e2e.either import Someone, press_data
+from tests.e2e.harness import Person, SamenBot, buttons_of, samen_id, text_of
+from tests.e2e.test_mydata import agree, onboard
+from tests.e2e.whatsapp_people import WhatsAppPerson
 
 
 async def coordinator(client: EmulatorClient) -> Person:
     return await Person(client, COORDINATOR_ID, "Coen", "en").join()
 
 
-async def residents(anna: Person, john: Person) -> None:
-    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
-    await onboard(john, "✓ English", "✅ I agree")
+async def residents(samen: SamenBot, anna: Someone, john: Someone) -> None:
+    await agree(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await agree(samen, john, "✓ English", "✅ I agree")
 
 
 async def compose(coen: Person, text: str, audience: str) -> None:
@@ -31,9 +43,10 @@ async def compose(coen: Person, text: str, audience: str) -> None:
 
 
 async def test_send_now_to_all_residents(
-    samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
+    samen_any: SamenBot, client: EmulatorClient, anna_any: Someone, john_any: Someone
 ) -> None:
-    await residents(anna, john)
+    samen, anna, john = samen_any, anna_any, john_any
+    await residents(samen, anna, john)
     stopped = await Person(client, 700_000_099, "Stop", "nl").join()
     await onboard(stopped, "✓ Nederlands", "✅ Ik ga akkoord")
     await stopped.say("/mydata")
@@ -69,7 +82,7 @@ async def test_send_now_to_all_residents(
 async def test_a_photo_goes_out_with_its_caption_and_used_choices_go(
     samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
 ) -> None:
-    await residents(anna, john)
+    await residents(samen, anna, john)
     coen = await coordinator(client)
     await coen.say("/broadcast")
     await coen.expect("New announcement")
@@ -94,12 +107,15 @@ async def test_a_photo_goes_out_with_its_caption_and_used_choices_go(
 
 
 async def test_audiences_language_and_volunteers(
-    samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
+    samen_any: SamenBot, client: EmulatorClient, anna_any: Someone, john_any: Someone
 ) -> None:
-    await residents(anna, john)
+    samen, anna, john = samen_any, anna_any, john_any
+    await residents(samen, anna, john)
     db = await Database.open(samen.settings.database)
     try:
-        await Services.create(db, utc_now).roles.grant(john.user_id, Role.VOLUNTEER, None)
+        john_id = await samen_id(samen, john)
+        assert john_id is not None
+        await Services.create(db, utc_now).roles.grant(john_id, Role.VOLUNTEER, None)
     finally:
         await db.close()
     coen = await coordinator(client)
@@ -147,9 +163,10 @@ async def test_send_now_before_an_audience_is_chosen(
 
 
 async def test_only_coordinators(
-    samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
+    samen_any: SamenBot, client: EmulatorClient, anna_any: Someone, john_any: Someone
 ) -> None:
-    await residents(anna, john)
+    samen, anna, john = samen_any, anna_any, john_any
+    await residents(samen, anna, john)
     await anna.say("/broadcast")
     await anna.expect("alleen voor het team van Samen")
     await anna.say("/broadcasts")
@@ -159,13 +176,12 @@ async def test_only_coordinators(
     await compose(coen, "Echt bericht", "All residents (2)")
     summary = await coen.expect("This goes to 2 people.")
     broadcast_id = (await samen.query("SELECT id FROM broadcasts"))[0][0]
-    menu = await anna.last_bot_message_id()
     for forged in (
         f"bc:go:{broadcast_id}",
         f"bcs:{broadcast_id}:4102444800",
         f"bc:drop:{broadcast_id}",
     ):
-        await client.press(anna.user_id, menu, callback_data=forged, forge=True)
+        await press_data(anna, forged)
         await anna.expect_toast("Dit kunt u niet gebruiken.")
     assert await samen.query("SELECT status FROM broadcasts") == [("draft",)]
     await john.expect_silence(0.5)
@@ -176,7 +192,7 @@ async def test_only_coordinators(
 async def test_plan_list_and_cancel(
     samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
 ) -> None:
-    await residents(anna, john)
+    await residents(samen, anna, john)
     coen = await coordinator(client)
     await compose(coen, "Later bericht", "All residents (2)")
     await coen.press(await coen.expect("This goes to 2 people."), "🕒 Send later")
@@ -201,7 +217,7 @@ async def test_typed_time_and_scheduled_delivery(
     john: Person,
 ) -> None:
     samen, clock = samen_with_clock
-    await residents(anna, john)
+    await residents(samen, anna, john)
     coen = await coordinator(client)
     await compose(coen, "Over een week", "All residents (2)")
     await coen.press(await coen.expect("This goes to 2 people."), "🕒 Send later")
@@ -228,7 +244,7 @@ async def test_typed_time_and_scheduled_delivery(
 async def test_stats_and_audit_for_coordinators_only(
     samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
 ) -> None:
-    await residents(anna, john)
+    await residents(samen, anna, john)
     coen = await coordinator(client)
     await coen.say("/stats")
     numbers = await coen.expect("Samen in numbers")
@@ -246,9 +262,10 @@ async def test_stats_and_audit_for_coordinators_only(
 
 
 async def test_area_audience_from_residents_postcodes(
-    samen: SamenBot, client: EmulatorClient, anna: Person, john: Person
+    samen_any: SamenBot, client: EmulatorClient, anna_any: Someone, john_any: Someone
 ) -> None:
-    await residents(anna, john)
+    samen, anna, john = samen_any, anna_any, john_any
+    await residents(samen, anna, john)
     await anna.say("/mydata")
     overview = await anna.expect("Postcode: niet gegeven")
     await anna.press(overview, "📍 Geef mijn postcode")
@@ -260,7 +277,8 @@ async def test_area_audience_from_residents_postcodes(
     await anna.say("2101 ab")
     await anna.expect("Dank u wel. Uw postcode is 2101.")
     assert await samen.query(
-        "SELECT postcode_area FROM residents WHERE telegram_id = ?", (anna.user_id,)
+        "SELECT postcode_area FROM residents WHERE telegram_id = ?",
+        (await samen_id(samen, anna),),
     ) == [("2101",)]
 
     coen = await coordinator(client)
@@ -280,13 +298,15 @@ async def test_area_audience_from_residents_postcodes(
     await anna.press(await anna.expect("Postcode: 2101"), "📍 Verwijder mijn postcode")
     await anna.expect_toast("Uw postcode is verwijderd.")
     assert await samen.query(
-        "SELECT postcode_area FROM residents WHERE telegram_id = ?", (anna.user_id,)
+        "SELECT postcode_area FROM residents WHERE telegram_id = ?",
+        (await samen_id(samen, anna),),
     ) == [(None,)]
 
 
 async def test_help_shows_the_team_commands_only_to_the_team(
-    samen: SamenBot, client: EmulatorClient, anna: Person
+    samen_any: SamenBot, client: EmulatorClient, anna_any: Someone
 ) -> None:
+    anna = anna_any
     coen = await coordinator(client)
     await coen.say("/help")
     help_text = text_of(await coen.expect("How Samen works"))
@@ -294,3 +314,33 @@ async def test_help_shows_the_team_commands_only_to_the_team(
     await anna.say("/help")
     resident_help = text_of(await anna.expect("Hoe Samen werkt"))
     assert "/broadcast" not in resident_help and "/tasks" not in resident_help
+
+
+async def test_whatsapp_residents_outside_the_window_get_the_template_or_count_as_not_sent(
+    samen_both: SamenBot, client: EmulatorClient, wa_client: WhatsAppEmulatorClient
+) -> None:
+    """WhatsApp only (its 24-hour window): Anna said yes to messages Samen starts and gets
+    the broadcast template; John said no: the report counts him, never silently."""
+    samen = samen_both
+    anna = await WhatsAppPerson(wa_client, "NL.99901234567890123456", "Anna").join()
+    john = await WhatsAppPerson(wa_client, "NL.99907654321098765432", "John").join()
+    await agree(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord", opt_in=True)
+    await agree(samen, john, "✓ English", "✅ I agree", opt_in=False)
+    for person in (anna, john):  # a day without a word, for Samen and for WhatsApp
+        await wa_client.last_wrote(person.bsuid, hours_ago=25)
+    day_ago = to_iso(utc_now() - timedelta(hours=25))
+    db = await Database.open(samen.settings.database)
+    try:
+        await db.execute("UPDATE whatsapp_people SET last_inbound_at = ?", (day_ago,))
+    finally:
+        await db.close()
+
+    coen = await coordinator(client)
+    await compose(coen, "Wandeling op zaterdag", "All residents (2)")
+    await coen.press(await coen.expect("This goes to 2 people."), "📤 Send now")
+    await coen.press(await coen.expect("Send it now"), "✅ Yes, send now")
+    got = await anna.expect("Wandeling op zaterdag")
+    assert got["template"]["name"] == "samen_broadcast"
+    await john.expect_silence(1.0)
+    report = text_of(await coen.expect("Broadcast finished", timeout=15))
+    assert "Delivered: 1" in report and "Failed: 1" in report

@@ -1,8 +1,13 @@
-"""Call-backs end to end: a resident, two volunteers and a coordinator, through the emulator.
+"""Call requests end to end: a resident, two volunteers and a coordinator, through the emulator.
 
 The bot runs on a clock that flows with real time from a chosen moment (Saturday
 28 November 2026, 10:00 in Heemstede) and that a test can move forward; ticks
 run one second after a start, so "advance the clock, restart" runs them now.
+
+Call me is on the conversation layer: the tests about the resident run with Anna (or
+John) on Telegram and on WhatsApp (``bot_any``, ``team_any``); the volunteers and the
+coordinator stay on Telegram here (a volunteer on WhatsApp: test_desk.py). Tests about
+invites, applications and volunteer profiles are about Telegram volunteers: ``bot``.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from bot.clock import utc_now
 from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.server import EmulatorServer
 from tests.e2e.conftest import COORDINATOR_ID
+from tests.e2e.either import Someone, english, press_data, send_contact, send_sticker
 from tests.e2e.harness import (
     Person,
     SamenBot,
@@ -27,8 +33,10 @@ from tests.e2e.harness import (
     eventually,
     keyboard_of,
     make_settings,
+    samen_id,
     text_of,
 )
+from tests.e2e.test_mydata import agree, onboard
 
 START = datetime(2026, 11, 28, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 CODE = re.compile(r"t\.me/samen_test_bot\?start=([A-Za-z0-9_-]{16})")
@@ -65,12 +73,16 @@ async def bot(
     await samen.stop()
 
 
-async def onboard(person: Person, language: str, agree: str) -> None:
-    await person.say("/start")
-    await person.press(await person.expect(), language)
-    notice = await person.expect(where=lambda e: bool(buttons_of(e)))
-    await person.press(notice, agree)
-    await person.expect(where=lambda e: bool(keyboard_of(e)))
+@pytest.fixture(params=["polling", "whatsapp"])
+def channel_mode(request: pytest.FixtureRequest) -> str:
+    """The resident on Telegram or on WhatsApp (Telegram's webhook adds nothing here)."""
+    return str(request.param)
+
+
+@pytest.fixture
+async def bot_any(samen_any_on_clock: SamenBot) -> SamenBot:
+    """Samen on the flowing clock, with the resident on either channel."""
+    return samen_any_on_clock
 
 
 async def new_invite(coordinator: Person) -> str:
@@ -90,10 +102,22 @@ async def join_as_volunteer(person: Person, code: str, agree: str, welcome: str)
     await person.expect(where=lambda e: bool(buttons_of(e)))  # the profile
 
 
+Team = tuple[Someone, Person, Person, Person]
+
+
 @pytest.fixture
-async def team(bot: SamenBot, client: EmulatorClient) -> tuple[Person, Person, Person, Person]:
+async def team(bot: SamenBot, client: EmulatorClient) -> Team:
     """Anna (resident, nl), Piet (volunteer, en), Kees (volunteer, nl), the coordinator (en)."""
-    anna = await Person(client, 700_000_001, "Anna", "nl").join()
+    return await _team(client, await Person(client, 700_000_001, "Anna", "nl").join())
+
+
+@pytest.fixture
+async def team_any(bot_any: SamenBot, client: EmulatorClient, anna_any: Someone) -> Team:
+    """The same team with Anna on either channel."""
+    return await _team(client, anna_any)
+
+
+async def _team(client: EmulatorClient, anna: Someone) -> Team:
     piet = await Person(client, 700_000_011, "Piet", "en").join()
     kees = await Person(client, 700_000_012, "Kees", "nl").join()
     coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join()
@@ -109,7 +133,7 @@ async def team(bot: SamenBot, client: EmulatorClient) -> tuple[Person, Person, P
 
 
 async def ask_for_call(
-    anna: Person, topic: str | None = "☕ Gewoon een praatje", known: bool = False
+    anna: Someone, topic: str | None = "☕ Gewoon een praatje", known: bool = False
 ) -> Entry:
     """Anna asks for a call on 06 12 34 56 78: she shares it, or Samen has it (``known``)."""
     await anna.tap("📞 Bel mij")
@@ -117,10 +141,13 @@ async def ask_for_call(
         moments = await anna.expect("We bellen 06 12 34 56 78. Een ander nummer?")
     else:
         question = await anna.expect("Op welk nummer kunnen we u bellen?")
-        assert "📱 Mijn telefoonnummer delen" in keyboard_of(question)
-        await anna.client.tap_reply_button(
-            anna.user_id, "📱 Mijn telefoonnummer delen", phone_number="+31612345678"
-        )
+        if isinstance(anna, Person):  # Telegram shares her own contact with one tap
+            assert "📱 Mijn telefoonnummer delen" in keyboard_of(question)
+            await anna.client.tap_reply_button(
+                anna.user_id, "📱 Mijn telefoonnummer delen", phone_number="+31612345678"
+            )
+        else:  # WhatsApp: typed (Meta does not show this number)
+            await anna.say("06 12 34 56 78")
         thanks = await anna.expect("We bellen 06 12 34 56 78")
         assert "📞 Bel mij" in keyboard_of(thanks)  # the menu is back
         moments = await anna.expect("Wanneer wilt u gebeld worden?")
@@ -131,14 +158,16 @@ async def ask_for_call(
 
 
 async def test_request_race_claim_call_and_close(
-    bot: SamenBot, team: tuple[Person, Person, Person, Person], client: EmulatorClient
+    bot_any: SamenBot, team_any: Team, client: EmulatorClient
 ) -> None:
+    bot = bot_any
+    team = team_any
     anna, piet, kees, _coordinator = team
     await anna.tap("📞 Bel mij")
     await anna.expect("Op welk nummer")
     await anna.say("12345")
     await anna.expect("Dat lijkt geen telefoonnummer")
-    await client.send_contact(anna.user_id, "+31687654321", contact_user_id=piet.user_id)
+    await send_contact(anna, "+31687654321", owner=piet)
     await anna.expect("Dat is het nummer van iemand anders")
     await anna.say("06-1234 5678")
     await anna.expect("06 12 34 56 78")
@@ -159,8 +188,8 @@ async def test_request_race_claim_call_and_close(
     assert "Onderwerp: 💛 Zorgen om iemand" in text_of(confirmed)
     assert "Wat gebeurt er nu?" in text_of(confirmed)
 
-    offer_piet = await piet.expect("New call-back request #1")
-    offer_kees = await kees.expect("Nieuw terugbelverzoek #1")
+    offer_piet = await piet.expect("New call request #1")
+    offer_kees = await kees.expect("Nieuw belverzoek #1")
     for offer in (offer_piet, offer_kees):
         assert "Anna" not in text_of(offer) and "12345678" not in text_of(offer)
     assert buttons_of(offer_piet) == ["🙋 I'll take it"]
@@ -180,7 +209,7 @@ async def test_request_race_claim_call_and_close(
     assert "Anna" in text_of(details)
     if piet_won:
         await kees.expect_toast("Iemand anders was net iets sneller")
-        await kees.expect("heeft terugbelverzoek #1 aangenomen", where=lambda e: bool(e["edited"]))
+        await kees.expect("heeft belverzoek #1 aangenomen", where=lambda e: bool(e["edited"]))
     else:
         await piet.expect_toast("Someone else was just quicker")
         await piet.expect("was taken by Kees", where=lambda e: bool(e["edited"]))
@@ -191,7 +220,7 @@ async def test_request_race_claim_call_and_close(
     reached = "✅ Reached" if piet_won else "✅ Gesproken"
     await winner.press(details, reached)
     await winner.expect("is closed: ✅ Reached" if piet_won else "is gesloten: ✅ Gesproken")
-    await anna.expect("Uw terugbelverzoek is gesloten")
+    await anna.expect("Uw belverzoek is gesloten")
     assert await bot.query("SELECT status, outcome, volunteer_id FROM call_requests") == [
         ("closed", "reached", winner.user_id)
     ]
@@ -203,22 +232,22 @@ async def test_request_race_claim_call_and_close(
     assert offers == [(piet.user_id, 1), (kees.user_id, 1)]
 
 
-async def test_release_and_cancel(
-    bot: SamenBot, team: tuple[Person, Person, Person, Person]
-) -> None:
+async def test_release_and_cancel(bot_any: SamenBot, team_any: Team) -> None:
+    bot = bot_any
+    team = team_any
     anna, piet, kees, _coordinator = team
     await ask_for_call(anna)
-    offer = await piet.expect("New call-back request #1")
-    await kees.expect("Nieuw terugbelverzoek #1")
+    offer = await piet.expect("New call request #1")
+    await kees.expect("Nieuw belverzoek #1")
     await piet.press(offer, "🙋 I'll take it")
     details = await piet.expect("Phone: 06 12 34 56 78")
-    await kees.expect("Piet heeft terugbelverzoek #1 aangenomen")
+    await kees.expect("Piet heeft belverzoek #1 aangenomen")
     await anna.expect("Vrijwilliger Piet belt u")
 
     await piet.press(details, "↩️ Give it back")
-    await piet.expect("You gave call-back request #1 back")
+    await piet.expect("You gave call request #1 back")
     await anna.expect("Piet kan u toch niet bellen")
-    again = await kees.expect("Nieuw terugbelverzoek #1")  # offered again, to the others
+    again = await kees.expect("Nieuw belverzoek #1")  # offered again, to the others
     await piet.expect_silence(1.0)
 
     await anna.tap("📞 Bel mij")  # one open request at a time: she sees it instead
@@ -230,17 +259,19 @@ async def test_release_and_cancel(
     # Old buttons, pressed after all (as if the edits had not arrived yet).
     await kees.client.press(kees.user_id, again["message_id"] or 0, "task:claim:1", forge=True)
     await kees.expect_toast("Dit verzoek is niet meer open")
-    await anna.client.press(anna.user_id, open_request["message_id"] or 0, "cbx:1", forge=True)
+    await press_data(anna, "cbx:1", open_request)
     await anna.expect_toast("Dit verzoek is niet meer open")
     assert await bot.query("SELECT status FROM call_requests") == [("cancelled",)]
 
 
 async def test_a_second_request_uses_the_number_samen_has_or_another(
-    bot: SamenBot, team: tuple[Person, Person, Person, Person]
+    bot_any: SamenBot, team_any: Team
 ) -> None:
+    bot = bot_any
+    team = team_any
     anna, piet, _kees, _coordinator = team
     await ask_for_call(anna)
-    await piet.expect("New call-back request #1")
+    await piet.expect("New call request #1")
     await anna.tap("📞 Bel mij")
     await anna.press(await anna.expect("U hebt al gevraagd"), "❌ Mijn verzoek intrekken")
     await anna.expect("Uw verzoek is ingetrokken.")
@@ -263,17 +294,19 @@ async def test_a_second_request_uses_the_number_samen_has_or_another(
 
 
 async def test_escalations_with_the_clock_and_purge(
-    bot: SamenBot, team: tuple[Person, Person, Person, Person], clock: FlowingClock
+    bot_any: SamenBot, team_any: Team, clock: FlowingClock
 ) -> None:
+    bot = bot_any
+    team = team_any
     anna, piet, _kees, coordinator = team
     await ask_for_call(anna)
-    offer = await piet.expect("New call-back request #1")
+    offer = await piet.expect("New call request #1")
     clock.advance(hours=1, minutes=50)
     await bot.restart()
     await coordinator.expect_silence(2.5)  # not yet two daytime hours
     clock.advance(minutes=11)
     await bot.restart()
-    alert = await coordinator.expect("Call-back request #1 is waiting", timeout=10)
+    alert = await coordinator.expect("Call request #1 is waiting", timeout=10)
     assert "2 hours" in text_of(alert)
     assert "12345678" not in text_of(alert)  # coordinators get no phone numbers
     await bot.restart()
@@ -291,7 +324,7 @@ async def test_escalations_with_the_clock_and_purge(
         await piet.expect(f"No answer so far: {attempt} of 3", where=lambda e: bool(e["edited"]))
     await piet.press(details, "📵 No answer")
     await piet.expect("no answer 3 times", where=lambda e: bool(e["edited"]))
-    await coordinator.expect("Call-back request #1: no answer three times")
+    await coordinator.expect("Call request #1: no answer three times")
     await anna.expect("drie keer gebeld")
 
     clock.advance(days=30, minutes=1)
@@ -368,7 +401,7 @@ async def test_apply_and_approve(bot: SamenBot, client: EmulatorClient) -> None:
 
 
 async def test_profile_presses_that_change_nothing(
-    bot: SamenBot, client: EmulatorClient, team: tuple[Person, Person, Person, Person]
+    bot: SamenBot, client: EmulatorClient, team: Team
 ) -> None:
     """Unticking your only language, or "off duty" twice, leaves the profile as it is:
     a kind answer, no error, and no edit Telegram would refuse as "not modified"."""
@@ -391,23 +424,23 @@ async def test_profile_presses_that_change_nothing(
 
 
 async def test_refusals_for_people_without_the_role(
-    bot: SamenBot, team: tuple[Person, Person, Person, Person], client: EmulatorClient
+    bot_any: SamenBot, team_any: Team, client: EmulatorClient
 ) -> None:
+    bot = bot_any
+    team = team_any
     anna, piet, kees, coordinator = team
     await ask_for_call(anna, topic=None)
-    offer = await piet.expect("New call-back request #1")
-    kees_offer = await kees.expect("Nieuw terugbelverzoek #1")
+    offer = await piet.expect("New call request #1")
+    kees_offer = await kees.expect("Nieuw belverzoek #1")
 
     await anna.say("/tasks")
     await anna.expect("alleen voor het team van Samen")
     await anna.say("/invite")
     await anna.expect("alleen voor het team van Samen")
     # A resident forges the volunteer's button data on one of her own messages.
-    mine = await client.transcript(anna.user_id)
-    last_bot = [e for e in mine if e.get("direction") == "out"][-1]
-    await client.press(anna.user_id, last_bot["message_id"] or 0, "task:claim:1", forge=True)
+    await press_data(anna, "task:claim:1")
     await anna.expect_toast("Dit kunt u niet gebruiken")
-    await client.press(anna.user_id, last_bot["message_id"] or 0, "appl:yes:1", forge=True)
+    await press_data(anna, "appl:yes:1")
     await anna.expect_toast("Dit kunt u niet gebruiken")
 
     await piet.press(offer, "🙋 I'll take it")
@@ -427,16 +460,18 @@ async def test_refusals_for_people_without_the_role(
     tasks = await piet.expect("Your tasks")
     assert "#1" in text_of(tasks)
     await coordinator.say("/tasks")
-    overview = await coordinator.expect("All call-back requests")
+    overview = await coordinator.expect("All call requests")
     assert "taken by Piet" in text_of(overview) and "+31" not in text_of(overview)
 
 
-async def test_call_me_needs_consent_first(bot: SamenBot, client: EmulatorClient) -> None:
+async def test_call_me_needs_consent_first(
+    bot_any: SamenBot, client: EmulatorClient, john_any: Someone
+) -> None:
+    bot, john = bot_any, john_any
     # The configured coordinator never used Samen; staff alerts still reach them.
     coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join()
-    john = await Person(client, 700_000_002, "John", "en").join()
     await john.say("/start")
-    await john.press(await john.expect(), "✓ English")
+    await john.press(await john.expect(), english(john))
     notice = await john.expect(where=lambda e: bool(buttons_of(e)))
     await john.press(notice, "No, thank you")
     menu = await john.expect(where=lambda e: bool(keyboard_of(e)))
@@ -454,7 +489,7 @@ async def test_call_me_needs_consent_first(bot: SamenBot, client: EmulatorClient
     assert "📞 Call me" in keyboard_of(cancelled)
     await john.tap("📞 Call me")
     await john.expect("Which number can we call?")
-    await client.send_sticker(john.user_id)
+    await send_sticker(john)
     await john.expect("Please type your phone number")
     await john.say("+32 470 12 34 56")  # a Belgian number: not in SAMEN_CALL_REGIONS
     await john.expect("We can only call numbers from these countries: Netherlands.")
@@ -469,19 +504,17 @@ async def test_call_me_needs_consent_first(bot: SamenBot, client: EmulatorClient
     assert await bot.query("SELECT phone, topic FROM call_requests") == [("+31252123456", None)]
     # No volunteer is on duty yet: the coordinator hears it (in the default language).
     alert = await coordinator.expect("Maar er is geen vrijwilliger beschikbaar")
-    assert "Terugbelverzoek #1" in text_of(alert)
+    assert "Belverzoek #1" in text_of(alert)
 
 
 async def test_call_me_from_another_journey_keeps_its_topic(
-    bot: SamenBot, client: EmulatorClient
+    bot_any: SamenBot, client: EmulatorClient, anna_any: Someone
 ) -> None:
     """A `call:<topic>` button elsewhere (e.g. "I'd rather not go alone") skips the topic."""
+    bot, anna = bot_any, anna_any
     await Person(client, COORDINATOR_ID, "Carla", "en").join()
-    anna = await Person(client, 700_000_001, "Anna", "nl").join()
-    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
-    menu = await client.transcript(anna.user_id)
-    last = [e for e in menu if e.get("direction") == "out"][-1]
-    await client.press(anna.user_id, last["message_id"] or 0, "call:activities", forge=True)
+    await agree(bot, anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await press_data(anna, "call:activities")
     await anna.expect("Op welk nummer kunnen we u bellen?")
     await anna.say("023 123 4567")
     await anna.expect("We bellen 023 123 45 67")
@@ -494,18 +527,18 @@ async def test_call_me_from_another_journey_keeps_its_topic(
     ]
 
 
-async def piet_takes_annas_call(team: tuple[Person, Person, Person, Person]) -> None:
+async def piet_takes_annas_call(team: Team) -> None:
     """Anna asks for a call, both volunteers are offered it, Piet takes it."""
     anna, piet, kees, _coordinator = team
     await ask_for_call(anna)
-    offer = await piet.expect("New call-back request #1")
-    await kees.expect("Nieuw terugbelverzoek #1")
+    offer = await piet.expect("New call request #1")
+    await kees.expect("Nieuw belverzoek #1")
     await piet.press(offer, "🙋 I'll take it")
     await piet.expect("Phone: 06 12 34 56 78")
 
 
 async def test_coordinator_ends_a_volunteer_and_their_call_goes_back(
-    bot: SamenBot, team: tuple[Person, Person, Person, Person]
+    bot: SamenBot, team: Team
 ) -> None:
     _anna, piet, kees, coordinator = team
     await piet_takes_annas_call(team)
@@ -530,7 +563,7 @@ async def test_coordinator_ends_a_volunteer_and_their_call_goes_back(
     await coordinator.expect("Piet is no longer a volunteer.")
 
     await piet.expect("Your time as a Samen volunteer has ended.")
-    again = await kees.expect("Nieuw terugbelverzoek #1", timeout=10)
+    again = await kees.expect("Nieuw belverzoek #1", timeout=10)
     await kees.press(again, "🙋 Ik neem het")
     await kees.expect("Telefoon: 06 12 34 56 78")
     assert await bot.query(
@@ -543,9 +576,12 @@ async def test_coordinator_ends_a_volunteer_and_their_call_goes_back(
 
 
 async def test_a_resident_who_erases_their_data_withdraws_their_request(
-    bot: SamenBot, team: tuple[Person, Person, Person, Person]
+    bot_any: SamenBot, team_any: Team
 ) -> None:
+    bot = bot_any
+    team = team_any
     anna, piet, _kees, _coordinator = team
+    anna_id = await samen_id(bot, anna)
     await piet_takes_annas_call(team)
 
     await anna.say("/mydata")
@@ -554,5 +590,5 @@ async def test_a_resident_who_erases_their_data_withdraws_their_request(
     await anna.expect("Alles is gewist.")
     await piet.expect("No need to call", timeout=10)
     assert await bot.query(
-        "SELECT count(*) FROM call_requests WHERE resident_id = ?", (anna.user_id,)
+        "SELECT count(*) FROM call_requests WHERE resident_id = ?", (anna_id,)
     ) == [(0,)]

@@ -2,6 +2,13 @@
 
 Uses the call-back tests' team (Anna the resident in Dutch, Piet and Kees the
 volunteers, Carla the coordinator) and their clock.
+
+The desk is on the conversation layer: tests that take ``desk`` run with Piet on
+Telegram and on WhatsApp. WhatsApp cannot edit or take back a message, so where
+Telegram takes the name and number out of Piet's earlier message, on WhatsApp Samen
+sends the news anew (outside the 24-hour window as the task template) and asks him to
+delete that message himself. Tests that follow Telegram's edits of one message (lists
+that stay current, profiles, the offer that turns into "taken") stay on Telegram.
 """
 
 from __future__ import annotations
@@ -9,18 +16,65 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.server import EmulatorServer
+from bot.emulator.whatsapp import WhatsAppEmulatorClient
 from tests.e2e import test_call_requests as shared
 from tests.e2e.conftest import COORDINATOR_ID
+from tests.e2e.either import Someone, send_sticker
 from tests.e2e.harness import Person, SamenBot, buttons_of, make_settings, text_of
 from tests.e2e.test_call_requests import START, FlowingClock, ask_for_call, onboard
+from tests.e2e.test_mydata import agree
+from tests.e2e.whatsapp_people import WhatsAppPerson
 
 # The call-back tests' fixtures: a bot on a flowing clock, and the team.
 clock, bot, team = shared.clock, shared.bot, shared.team
 
 Team = tuple[Person, Person, Person, Person]
+Desk = tuple[Person, Someone, Person, Person]
 ANNAS_NUMBER = "06 12 34 56 78"
+PIET_ON_WHATSAPP = "NL.88801234567890123456"
+DELETE_IT = "Please delete the earlier message with the name and number yourself"
+
+
+@pytest.fixture(params=["polling", "whatsapp"])
+def channel_mode(request: pytest.FixtureRequest) -> str:
+    """Piet the volunteer on Telegram or on WhatsApp."""
+    return str(request.param)
+
+
+@pytest.fixture
+async def desk(
+    samen_any_on_clock: SamenBot,
+    client: EmulatorClient,
+    wa_client: WhatsAppEmulatorClient,
+    channel_mode: str,
+) -> Desk:
+    """The team, with Piet (English) on Telegram or WhatsApp. On WhatsApp he types the
+    invite's "/start <code>" after agreeing in English (there is no link to tap)."""
+    samen = samen_any_on_clock
+    if channel_mode != "whatsapp":
+        anna, piet, kees, coordinator = await shared._team(
+            client, await Person(client, 700_000_001, "Anna", "nl").join()
+        )
+        assert isinstance(anna, Person)
+        return anna, piet, kees, coordinator
+    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join()
+    await onboard(coordinator, "✓ English", "✅ I agree")
+    piet = await WhatsAppPerson(wa_client, PIET_ON_WHATSAPP, "Piet").join()
+    await agree(samen, piet, "✓ English", "✅ I agree")
+    await piet.say(f"/start {await shared.new_invite(coordinator)}")
+    await piet.expect("Welcome to the team")
+    await piet.expect(where=lambda e: bool(buttons_of(e)))  # the profile
+    kees = await Person(client, 700_000_012, "Kees", "nl").join()
+    await shared.join_as_volunteer(
+        kees, await shared.new_invite(coordinator), "✅ Ik ga akkoord", "Welkom in het team"
+    )
+    anna = await Person(client, 700_000_001, "Anna", "nl").join()
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    return anna, piet, kees, coordinator
 
 
 async def shown_now(person: Person) -> list[str]:
@@ -29,12 +83,12 @@ async def shown_now(person: Person) -> list[str]:
     return [text_of(e) for e in entries if e.get("direction") == "out"]
 
 
-async def piet_takes_it(team: Team) -> Entry:
+async def piet_takes_it(team: Desk) -> Entry:
     """Anna asks, Piet takes it: the details message with her name and number."""
     anna, piet, kees, _coordinator = team
     await ask_for_call(anna)
-    offer = await piet.expect("New call-back request #1")
-    await kees.expect("Nieuw terugbelverzoek #1")
+    offer = await piet.expect("New call request #1")
+    await kees.expect("Nieuw belverzoek #1")
     await piet.press(offer, "🙋 I'll take it")
     details = await piet.expect(f"Phone: {ANNAS_NUMBER}")
     assert "Name: Anna" in text_of(details)
@@ -54,7 +108,11 @@ async def a_second_copy_then_reached(piet: Person) -> Entry:
     return copy
 
 
-async def expect_cleared(piet: Person, details: Entry, says: str) -> None:
+async def expect_cleared(piet: Someone, details: Entry, says: str) -> None:
+    if isinstance(piet, WhatsAppPerson):  # no edits: the news anew, and a request
+        told = await piet.expect(says, timeout=10)
+        assert DELETE_IT in text_of(told) and ANNAS_NUMBER not in text_of(told)
+        return
     cleared = await piet.expect(
         says, timeout=10, where=lambda e: e["message_id"] == details["message_id"]
     )
@@ -64,10 +122,11 @@ async def expect_cleared(piet: Person, details: Entry, says: str) -> None:
 
 
 async def test_a_cancelled_request_leaves_no_number_in_the_volunteers_chat(
-    bot: SamenBot, team: Team, client: EmulatorClient
+    samen_any_on_clock: SamenBot, desk: Desk, client: EmulatorClient
 ) -> None:
-    anna, piet, _kees, _coordinator = team
-    details = await piet_takes_it(team)
+    bot = samen_any_on_clock
+    anna, piet, _kees, _coordinator = desk
+    details = await piet_takes_it(desk)
     await anna.tap("📞 Bel mij")
     request = await anna.expect("U hebt al gevraagd om gebeld te worden")
     await anna.press(request, "❌ Mijn verzoek intrekken")
@@ -160,16 +219,16 @@ async def test_numbers_of_every_configured_country_are_accepted(
 
 
 async def test_the_offer_says_when_and_about_what_but_not_who(
-    bot: SamenBot, team: Team, client: EmulatorClient
+    desk: Desk, client: EmulatorClient
 ) -> None:
-    anna, piet, kees, _coordinator = team
+    anna, piet, kees, _coordinator = desk
     await ask_for_call(anna)
-    offer = text_of(await piet.expect("New call-back request #1"))
+    offer = text_of(await piet.expect("New call request #1"))
     assert "When: today, 09:00–12:00" in offer
     assert "Language: Dutch" in offer and "Topic: ☕ Just a chat" in offer
     assert "you will see the name and the number" in offer
     assert "Anna" not in offer and ANNAS_NUMBER not in offer
-    dutch = text_of(await kees.expect("Nieuw terugbelverzoek #1"))
+    dutch = text_of(await kees.expect("Nieuw belverzoek #1"))
     assert "Wanneer: vandaag, 09:00–12:00" in dutch
     assert "Neemt u het aan? Dan ziet u de naam en het nummer." in dutch
     assert await client.violations() == []
@@ -184,11 +243,11 @@ async def test_volunteers_coming_on_duty_or_joining_get_the_waiting_task(
     await piet.press(profile, "⏸ Go off duty")
     await piet.expect("On duty: no", where=lambda e: bool(e["edited"]))
     await ask_for_call(anna)
-    await kees.expect("Nieuw terugbelverzoek #1")
+    await kees.expect("Nieuw belverzoek #1")
     await piet.expect_silence(1.5)
 
     await piet.press(profile, "▶️ Go on duty")
-    offer = await piet.expect("New call-back request #1")
+    offer = await piet.expect("New call request #1")
     await piet.press(profile, "⏸ Go off duty")
     await piet.expect("On duty: no", where=lambda e: bool(e["edited"]))
     await piet.press(profile, "▶️ Go on duty")  # once more: no second offer
@@ -200,21 +259,21 @@ async def test_volunteers_coming_on_duty_or_joining_get_the_waiting_task(
     await shared.join_as_volunteer(
         fenna, await shared.new_invite(coordinator), "✅ Ik ga akkoord", "Welkom in het team"
     )
-    late = await fenna.expect("Nieuw terugbelverzoek #1")
+    late = await fenna.expect("Nieuw belverzoek #1")
     await piet.press(offer, "🙋 I'll take it")
     await piet.expect(f"Phone: {ANNAS_NUMBER}")
     await fenna.expect(
-        "heeft terugbelverzoek #1 aangenomen",
+        "heeft belverzoek #1 aangenomen",
         where=lambda e: e["message_id"] == late["message_id"],
     )
     assert await client.violations() == []
 
 
 async def test_after_no_answer_the_resident_hears_the_volunteer_tried(
-    bot: SamenBot, team: Team, client: EmulatorClient
+    desk: Desk, client: EmulatorClient
 ) -> None:
-    anna, piet, _kees, _coordinator = team
-    details = await piet_takes_it(team)
+    anna, piet, _kees, _coordinator = desk
+    details = await piet_takes_it(desk)
     await anna.expect("Vrijwilliger Piet belt u")
     await piet.press(details, "📵 No answer")
     await piet.expect_toast("Please try again later")
@@ -229,7 +288,7 @@ async def test_after_no_answer_the_resident_hears_the_volunteer_tried(
 async def test_task_lists_stay_current(bot: SamenBot, team: Team, client: EmulatorClient) -> None:
     anna, piet, kees, _coordinator = team
     await ask_for_call(anna)
-    offer = await kees.expect("Nieuw terugbelverzoek #1")
+    offer = await kees.expect("Nieuw belverzoek #1")
     await piet.say("/tasks")
     listing = await piet.expect("Your tasks")
     assert buttons_of(listing) == ["🙋 Take #1"]
@@ -279,13 +338,14 @@ async def test_a_volunteer_who_erases_keeps_no_number_on_their_phone(
 
 
 async def test_a_note_typed_across_a_restart_is_kept_with_its_task(
-    bot: SamenBot, team: Team, client: EmulatorClient
+    samen_any_on_clock: SamenBot, desk: Desk, client: EmulatorClient
 ) -> None:
-    _anna, piet, _kees, _coordinator = team
-    details = await piet_takes_it(team)
+    bot = samen_any_on_clock
+    _anna, piet, _kees, _coordinator = desk
+    details = await piet_takes_it(desk)
     await piet.press(details, "📝 Note")
-    await piet.expect("Type a short note about call-back request #1")
-    await client.send_sticker(piet.user_id)  # no note: asked again, the question stays
+    await piet.expect("Type a short note about call request #1")
+    await send_sticker(piet)  # no note: asked again, the question stays
     await piet.expect("Please type it as text, or type /cancel.")
     await bot.restart()  # the task the note is for waits in the open question
     await piet.say("Belt liever na vieren")
@@ -295,3 +355,45 @@ async def test_a_note_typed_across_a_restart_is_kept_with_its_task(
     ]
     assert await bot.query("SELECT * FROM open_questions") == []
     assert await client.violations() == []
+
+
+async def test_a_volunteer_on_whatsapp_outside_the_window(
+    samen_any_on_clock: SamenBot,
+    wa_client: WhatsAppEmulatorClient,
+    desk: Desk,
+    channel_mode: str,
+    clock: FlowingClock,
+) -> None:
+    """WhatsApp only (its 24-hour window): the task alert comes as the task template; Piet
+    answers, takes the task, and when it is withdrawn after his window closed, the news
+    (and the request to delete the old message) comes as the template too."""
+    if channel_mode != "whatsapp":
+        pytest.skip("Telegram has no 24-hour window")
+    anna, piet, _kees, _coordinator = desk
+    assert isinstance(piet, WhatsAppPerson)
+    await _a_day_later(clock, wa_client, piet)
+    await ask_for_call(anna)
+    alert = await piet.expect("New call request #1")
+    assert alert["template"]["name"] == "samen_task_alert"
+    await piet.say("/tasks")  # he answers: the window opens, the buttons come
+    listing = await piet.expect("Your tasks")
+    await piet.press(listing, "🙋 Take #1")
+    await piet.expect(f"Phone: {ANNAS_NUMBER}")
+
+    await _a_day_later(clock, wa_client, piet)
+    await anna.say("/mydata")
+    await anna.press(await anna.expect("Wat Samen over u bewaart"), "🗑 Alles wissen")
+    await anna.press(await anna.expect("Weet u het zeker?"), "🗑 Ja, alles wissen")
+    await anna.expect("Alles is gewist.")
+    told = await piet.expect("was cancelled. No need to call.", timeout=10)
+    assert told["template"]["name"] == "samen_task_alert"
+    assert DELETE_IT in text_of(told) and ANNAS_NUMBER not in text_of(told)
+    assert await samen_any_on_clock.query("SELECT count(*) FROM call_request_messages") == [(0,)]
+
+
+async def _a_day_later(
+    clock: FlowingClock, wa_client: WhatsAppEmulatorClient, piet: WhatsAppPerson
+) -> None:
+    """25 hours pass without a word from Piet, for Samen and for WhatsApp."""
+    clock.advance(hours=25)
+    await wa_client.last_wrote(piet.bsuid, hours_ago=25)

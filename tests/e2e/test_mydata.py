@@ -14,43 +14,44 @@ from zoneinfo import ZoneInfo
 from bot.clock import from_iso, to_iso, utc_now
 from bot.db import Database
 from bot.emulator.client import EmulatorClient
-from bot.services import Services
 from bot.services.residents import PRIVACY_NOTICE_VERSION
-from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
+from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, samen_id, text_of
 from tests.e2e.whatsapp_people import WhatsAppPerson
 
 Someone = Person | WhatsAppPerson
-LANGUAGES = {"✓ Nederlands": "nl", "✓ English": "en"}
 
 
-async def onboard(person: Person, language_button: str, agree_button: str) -> None:
+async def onboard(person: Someone, language_button: str, agree_button: str) -> None:
     await person.say("/start")
-    await person.press(await person.expect(), language_button)
+    choice = await person.expect()
+    # The tick is on the phone's language, which only Telegram tells Samen.
+    if language_button not in buttons_of(choice):
+        language_button = language_button.removeprefix("✓ ")
+    await person.press(choice, language_button)
     notice = await person.expect(where=lambda e: bool(buttons_of(e)))
     await person.press(notice, agree_button)
     await person.expect(where=lambda e: bool(keyboard_of(e)))
 
 
-async def agree(samen: SamenBot, person: Someone, language_button: str, agree_button: str) -> int:
-    """The person agrees to the privacy notice; their id in Samen.
-
-    On WhatsApp onboarding is not on the conversation layer yet: the first message gets
-    the apology and the menu, and consent is recorded as onboarding records it."""
-    if isinstance(person, Person):
-        await onboard(person, language_button, agree_button)
-        return person.user_id
-    await person.say("hallo")
-    await person.expect(where=lambda e: bool(keyboard_of(e)))
-    rows = await samen.query(
-        "SELECT resident_id FROM whatsapp_people WHERE bsuid = ?", (person.bsuid,)
-    )
-    db = await Database.open(samen.settings.database)
-    try:
-        residents = Services.create(db, utc_now).residents
-        await residents.give_consent(rows[0][0], person.first_name, LANGUAGES[language_button])
-    finally:
-        await db.close()
-    return int(rows[0][0])
+async def agree(
+    samen: SamenBot,
+    person: Someone,
+    language_button: str,
+    agree_button: str,
+    *,
+    opt_in: bool | None = True,
+) -> int:
+    """The person goes through onboarding and agrees to the privacy notice; their id in
+    Samen. On WhatsApp Samen then asks whether it may write first: ``opt_in`` is the
+    answer (None leaves the question open)."""
+    await onboard(person, language_button, agree_button)
+    if isinstance(person, WhatsAppPerson) and opt_in is not None:
+        question = await person.expect(where=lambda e: bool(buttons_of(e)))
+        await person.press(question, buttons_of(question)[0 if opt_in else 1])
+        await person.expect(where=lambda e: bool(keyboard_of(e)))
+    found = await samen_id(samen, person)
+    assert found is not None
+    return found
 
 
 async def all_rows_mentioning(samen: SamenBot, needle: str) -> list[tuple[str, tuple[object, ...]]]:
@@ -81,10 +82,13 @@ async def test_see_export_stop_and_erase(samen_any: SamenBot, anna_any: Someone)
     account = {"telegram": "Telegram-account", "whatsapp": "Samen voor u op WhatsApp"}
     assert f"{account[anna.channel]} (geen telefoonnummer): {anna_id}" in text_of(overview)
     assert "Berichten van Samen: aan" in text_of(overview)
+    # Linking the other app is offered where it runs (WhatsApp is off in the Telegram runs).
+    link = ["🔗 Koppel Telegram"] if anna.channel == "whatsapp" else []
     assert buttons_of(overview) == [
         "📄 Stuur mij mijn gegevens",
         "🔕 Stop alle berichten",
         "📍 Geef mijn postcode",
+        *link,
         "🗑 Alles wissen",
     ]
 
@@ -297,8 +301,7 @@ async def test_my_data_lists_every_kind_of_data_with_how_long_it_is_kept(
         "• Uw verzoek om teruggebeld te worden, met telefoonnummer 06 87 65 43 21. "
         "Het nummer gaat 30 dagen na het gesprek weg.",
         "• 1 herinnering voor een activiteit: tot u kiest voor “Alles wissen”.",
-        "• 1 eerder terugbelverzoek. Het telefoonnummer en de notitie gaan 30 dagen na het "
-        "gesprek weg.",
+        "• 1 eerder belverzoek. Het telefoonnummer en de notitie gaan 30 dagen na het gesprek weg.",
     ):
         assert line in text
 

@@ -272,7 +272,7 @@ async def test_a_volunteer_who_gets_no_answer_twice_brings_the_contact_in(
         await db.close()
 
     await miss_a_check_in(bot, john, clock)
-    offer = await piet.expect("New call-back request")
+    offer = await piet.expect("New call request")
     assert "Did not answer a check-in" in said(offer)
     await piet.press(offer, "🙋 I'll take it")
     details = await piet.expect("Phone: 06 12 34 56 78")

@@ -4,6 +4,10 @@ Before ids were unique for the life of the database, erasing the newest rows
 handed their ids to the next people: outbox dedupe keys of the erased rows
 swallowed the new messages, and old buttons acted on someone else's row. Each
 test plays one case the issue describes, end to end through the emulator.
+
+The residents of case (a) are on Telegram or WhatsApp (each WhatsApp person gets an id
+of their own, never reused either); (b) and (c) are about a coordinator's questions and
+broadcasts on Telegram.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import pytest
 
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
+from bot.emulator.whatsapp import WhatsAppEmulatorClient
 from tests.e2e.conftest import COORDINATOR_ID
+from tests.e2e.either import Someone
 from tests.e2e.harness import Person, SamenBot, make_settings, text_of
 from tests.e2e.test_broadcast import compose
 from tests.e2e.test_call_requests import (
@@ -26,7 +32,8 @@ from tests.e2e.test_call_requests import (
     new_invite,
     onboard,
 )
-from tests.e2e.test_mydata import all_rows_mentioning
+from tests.e2e.test_mydata import agree, all_rows_mentioning
+from tests.e2e.whatsapp_people import WhatsAppPerson
 
 SECOND_COORDINATOR = 900_000_002
 
@@ -48,13 +55,39 @@ async def bot(
     await samen.stop()
 
 
+@pytest.fixture(params=["polling", "whatsapp"])
+def channel_mode(request: pytest.FixtureRequest) -> str:
+    """The residents on Telegram or on WhatsApp."""
+    return str(request.param)
+
+
+@pytest.fixture
+def clock() -> FlowingClock:
+    return FlowingClock(START)
+
+
+async def resident_on(
+    channel: str, samen: SamenBot, people: tuple[EmulatorClient, WhatsAppEmulatorClient], n: int
+) -> Someone:
+    """The n-th resident (Dutch), onboarded on the channel."""
+    name = ("Anna", "Bert", "Carl")[n]
+    person: Someone = (
+        WhatsAppPerson(people[1], f"NL.{n + 1:020d}", name)
+        if channel == "whatsapp"
+        else Person(people[0], 700_000_001 + n, name, "nl")
+    )
+    await person.join()
+    await agree(samen, person, "✓ Nederlands", "✅ Ik ga akkoord")
+    return person
+
+
 async def resident(client: EmulatorClient, user_id: int, name: str) -> Person:
     person = await Person(client, user_id, name, "nl").join()
     await onboard(person, "✓ Nederlands", "✅ Ik ga akkoord")
     return person
 
 
-async def erase(person: Person, dutch: bool = True) -> None:
+async def erase(person: Someone, dutch: bool = True) -> None:
     """My data -> Delete everything -> yes."""
     if dutch:
         labels = ("Wat Samen over u bewaart", "🗑 Alles wissen", "Weet u het zeker?")
@@ -70,37 +103,41 @@ async def erase(person: Person, dutch: bool = True) -> None:
 
 
 async def test_call_backs_after_an_erasure_reach_the_volunteers(
-    bot: SamenBot, client: EmulatorClient
+    samen_any_on_clock: SamenBot,
+    client: EmulatorClient,
+    wa_client: WhatsAppEmulatorClient,
+    channel_mode: str,
 ) -> None:
     """(a) A resident erases; the next two requests are still offered to the volunteer."""
+    bot, people = samen_any_on_clock, (client, wa_client)
     coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join()
     await onboard(coordinator, "✓ English", "✅ I agree")
     piet = await Person(client, 700_000_011, "Piet", "en").join()
     await join_as_volunteer(
         piet, await new_invite(coordinator), "✅ I agree", "Welcome to the team"
     )
-    anna = await resident(client, 700_000_001, "Anna")
+    anna = await resident_on(channel_mode, bot, people, 0)
     await ask_for_call(anna)
-    first_offer = await piet.expect("New call-back request #1")
+    first_offer = await piet.expect("New call request #1")
     await anna.tap("📞 Bel mij")
     await anna.press(await anna.expect("U hebt al gevraagd"), "❌ Mijn verzoek intrekken")
     await anna.expect("Uw verzoek is ingetrokken.")
     await ask_for_call(anna, known=True)
-    await piet.expect("New call-back request #2")
+    await piet.expect("New call request #2")
 
     await erase(anna)
     await piet.expect("No need to call", timeout=10)
     assert await bot.query("SELECT count(*) FROM call_requests") == [(0,)]
 
-    bert = await resident(client, 700_000_002, "Bert")
-    carl = await resident(client, 700_000_003, "Carl")
+    bert = await resident_on(channel_mode, bot, people, 1)
+    carl = await resident_on(channel_mode, bot, people, 2)
     await ask_for_call(bert)
-    await piet.expect("New call-back request #3")
+    await piet.expect("New call request #3")
     await ask_for_call(carl)
-    offer = await piet.expect("New call-back request #4")
+    offer = await piet.expect("New call request #4")
     await piet.press(offer, "🙋 I'll take it")
     details = await piet.expect("Name: Carl")
-    assert "Call-back request #4" in text_of(details)
+    assert "Call request #4" in text_of(details)
     await carl.expect("Vrijwilliger Piet belt u")
 
     # Anna's old offer, pressed after all: her request is gone, and it says so.

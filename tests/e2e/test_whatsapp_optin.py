@@ -1,4 +1,5 @@
-"""On WhatsApp Samen asks once, right after consent, whether it may write first."""
+"""On WhatsApp Samen asks once, right after consent, whether it may write first
+(onboarding is the real journey: the question follows "Everything is ready")."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ async def test_asked_once_after_consent_and_the_answer_kept(
     samen_both: SamenBot, wa_client: WhatsAppEmulatorClient
 ) -> None:
     anna = await WhatsAppPerson(wa_client, ANNA, "Anna").join()
-    anna_id = await agree(samen_both, anna, "✓ Nederlands", "✅ Ik ga akkoord")
-    await anna.say("hallo")
+    anna_id = await agree(samen_both, anna, "✓ Nederlands", "✅ Ik ga akkoord", opt_in=None)
     question = await anna.expect("Mag Samen u ook zelf een bericht sturen?")
     assert buttons_of(question) == ["✅ Ja, dat is goed", "Nee, liever niet"]
     await anna.press(question, "✅ Ja, dat is goed")
@@ -35,8 +35,7 @@ async def test_typing_ja_or_nee_where_buttons_are_shown_counts_as_a_tap(
     samen_both: SamenBot, wa_client: WhatsAppEmulatorClient
 ) -> None:
     anna = await WhatsAppPerson(wa_client, ANNA, "Anna").join()
-    anna_id = await agree(samen_both, anna, "✓ Nederlands", "✅ Ik ga akkoord")
-    await anna.say("/mydata")
+    anna_id = await agree(samen_both, anna, "✓ Nederlands", "✅ Ik ga akkoord", opt_in=None)
     await anna.expect("Mag Samen u ook zelf een bericht sturen?")
     await anna.say("ja")  # the opt-in's "✅ Ja, dat is goed"
     await anna.expect("Samen mag u nu zelf een bericht sturen.")

@@ -8,10 +8,20 @@ a tap's notice (Telegram's toast) is a short message on WhatsApp.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from bot.emulator.whatsapp import WhatsAppEmulatorClient
 from bot.emulator.whatsapp.client import Entry, entry_text
+
+# WhatsApp's *bold* and _italic_ markers: the person sees the words, not the marks
+# (as Telegram's emulator gives the text without its bold and italic entities).
+_MARKUP = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])|(?<![\w_])_([^_\n]+)_(?![\w_])")
+
+
+def wa_text(entry: Entry) -> str:
+    """What the person reads in an entry, without the formatting marks."""
+    return _MARKUP.sub(lambda m: m.group(1) or m.group(2), entry_text(entry))
 
 
 def wa_options(entry: Entry) -> list[tuple[str, str, str]]:
@@ -72,7 +82,7 @@ class WhatsAppPerson:
         def wanted(entry: Entry) -> bool:
             return (
                 entry["direction"] == "out"
-                and contains in entry_text(entry)
+                and contains in wa_text(entry)
                 and (where is None or where(entry))
             )
 
@@ -94,4 +104,4 @@ class WhatsAppPerson:
             entry = await self.client.wait_for(self.bsuid, self.cursor, timeout=seconds)
         except TimeoutError:
             return
-        raise AssertionError(f"expected no answer, got {entry_text(entry)!r}")
+        raise AssertionError(f"expected no answer, got {wa_text(entry)!r}")

@@ -53,7 +53,7 @@ async def test_thirty_follow_ups_with_long_notes(
     await feeder.text("/tasks")
 
     parts = await sent(client, after)
-    assert text(parts[0]).startswith("Alle terugbelverzoeken")
+    assert text(parts[0]).startswith("Alle belverzoeken")
     assert all(len(text(p)) <= 4096 for p in parts)
     assert not any("iets mis" in text(p) for p in parts)
     whole = "\n".join(text(p) for p in parts)

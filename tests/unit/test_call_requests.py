@@ -1,4 +1,4 @@
-"""Call-back requests and tasks: phone numbers, moments, the claim race, escalation, purge."""
+"""Call requests and tasks: phone numbers, moments, the claim race, escalation, purge."""
 
 from __future__ import annotations
 
@@ -552,7 +552,7 @@ async def test_resident_cancels(services: Services, db: Database) -> None:
     assert cancelled is not None and cancelled.status is TaskStatus.CANCELLED
     assert await services.call_requests.cancel(task_id, RESIDENT) is None
     told = texts(await outbox(db, "recipient_id = ? AND kind = 'task'", (PIET,)))
-    assert any("cancelled call-back request" in text for text in told)
+    assert any("cancelled call request" in text for text in told)
     assert (await services.call_requests.record_outcome(task_id, PIET, CallOutcome.REACHED))[0] is (
         OutcomeResult.NOT_YOURS
     )
@@ -578,7 +578,7 @@ async def test_unclaimed_task_alerts_once_after_two_daytime_hours(
     assert await services.call_requests.escalate_unclaimed() == 0
     alerts = await outbox(db, "kind = 'alert'")
     assert [r[0] for r in alerts] == [COORDINATOR]
-    assert f"Terugbelverzoek #{task_id} wacht" in texts(alerts)[0]
+    assert f"Belverzoek #{task_id} wacht" in texts(alerts)[0]
     assert "2 uur" in texts(alerts)[0]  # a configured coordinator: the default language
 
 

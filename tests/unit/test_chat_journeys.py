@@ -204,3 +204,25 @@ async def test_typed_answer_readers_come_before_the_text_step_but_not_a_question
     menu = FakeConversation(Incoming(Kind.TEXT, text="📋 My data"))
     assert await _handled(journeys, menu) == ["my data menu"]
     assert await _handled(journeys, FakeConversation(command_of("/mydata"))) == ["my data command"]
+
+
+async def test_a_command_with_a_code_goes_to_the_journey_of_that_code(journeys: Journeys) -> None:
+    journeys.command(["start"], _step("start"))
+    journeys.start_payload(re.compile("[A-Z]{4}", re.IGNORECASE), _step("code"))
+    assert await _handled(journeys, FakeConversation(command_of("/start"))) == ["start"]
+    assert await _handled(journeys, FakeConversation(command_of("/start abcd"))) == ["code"]
+    assert journeys.claims(command_of("/mydata now"), None) is not None
+    with pytest.raises(ValueError):
+        journeys.start_payload(re.compile("[A-Z]{4}", re.IGNORECASE), _step("again"))
+
+
+async def test_someone_who_writes_first_is_greeted(journeys: Journeys) -> None:
+    conversation = FakeConversation(Incoming(Kind.TEXT, text="hallo"))
+    await journeys.greet_first(conversation)  # type: ignore[arg-type]
+    assert conversation.steps == ["typed"]  # no greeting registered: routed as usual
+    journeys.greet(_step("welcome"))
+    conversation = FakeConversation(Incoming(Kind.TEXT, text="hallo"))
+    await journeys.greet_first(conversation)  # type: ignore[arg-type]
+    assert conversation.steps == ["welcome"]
+    with pytest.raises(ValueError):
+        journeys.greet(_step("again"))

@@ -38,7 +38,7 @@ async def test_details_are_cleared_once_when_the_task_is_given_back(
     await services.call_requests.release(task_id, PIET)
     edits = await edits_of_details(db)
     assert [(r, m) for r, m, _ in edits] == [(PIET, 41), (PIET, 57)]
-    assert all("You gave call-back request" in text for _, _, text in edits)
+    assert all("You gave call request" in text for _, _, text in edits)
     assert await db.fetchall("SELECT * FROM call_request_messages") == []
 
 

@@ -179,8 +179,8 @@ async def test_chart_whole_numbers_and_hours_apart(
     figure = draw_chart(report, Catalogs.load(ZoneInfo("Europe/Amsterdam")).get("en"))
     try:
         titles = [axis.get_title(loc="left") for axis in figure.axes]
-        assert "Call-backs" in titles and "Call-backs: hours" in titles
-        hours = figure.axes[titles.index("Call-backs: hours")]
+        assert "Call requests" in titles and "Call requests: hours" in titles
+        hours = figure.axes[titles.index("Call requests: hours")]
         labels = [line.get_label() for line in hours.get_lines()]
         assert [label for label in labels if not label.startswith("_")] == [
             "median hours from request to call"

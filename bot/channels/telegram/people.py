@@ -17,6 +17,7 @@ from bot.channels.telegram.ptb_conversations import leave_conversations
 from bot.chat.conversation import guess_language
 from bot.chat.menu import MAX_LABEL, menu_action
 from bot.i18n import Translator
+from bot.person_ids import Channel
 from bot.services.residents import Status
 
 
@@ -33,6 +34,8 @@ async def load_person(update: object, ctx: SamenContext) -> None:
         return
     resident = await ctx.services.residents.get(user.id)
     ctx.resident = resident
+    if resident is not None:  # on both apps: Samen's own messages come here now
+        await ctx.services.links.wrote_in(user.id, Channel.TELEGRAM, resident.last_channel)
     ctx.t = translator_for(ctx, user.language_code)
     if _moves_on(update, ctx):
         leave_conversations(ctx.application, update)

@@ -27,6 +27,7 @@ from bot.chat.message import Reply
 from bot.delivery import run_messenger
 from bot.httpserver import Route
 from bot.i18n import N_, Translator
+from bot.person_ids import Channel
 from bot.runtime import Runtime
 from bot.sendbudget import SendBudget
 from bot.services.residents import Resident, Status
@@ -85,6 +86,10 @@ class WhatsAppChannel:
         resident = await services.residents.get(sender.resident_id)
         if resident is not None and resident.status is Status.UNREACHABLE:
             await services.residents.set_status(sender.resident_id, Status.ACTIVE)
+        if resident is not None:  # on both apps: Samen's own messages come here now
+            await services.links.wrote_in(
+                sender.resident_id, Channel.WHATSAPP, resident.last_channel
+            )
         own_phone = await self.people.phone_of(sender.resident_id)
         bsuid = await self.people.bsuid_of(sender.resident_id)
         if bsuid is None:  # erased between the webhook and here
@@ -104,7 +109,8 @@ class WhatsAppChannel:
             conversation.incoming = self._typed_taps(sender.resident_id, conversation.incoming)
             if not await self._answered_opt_in(conversation, sender.resident_id):
                 await self._handle(conversation)
-        if await self.people.opt_in_to_ask(sender.resident_id):  # they just agreed
+        now_id = await self.people.resident_of(bsuid)  # linking may have changed it
+        if now_id is not None and await self.people.opt_in_to_ask(now_id):  # they just agreed
             await conversation.say(optin.question(conversation.t))
 
     async def _answered_opt_in(self, conversation: WhatsAppConversation, person_id: int) -> bool:
@@ -116,8 +122,21 @@ class WhatsAppChannel:
         return True
 
     async def _handle(self, conversation: WhatsAppConversation) -> None:
-        if not await self._journeys.handle(conversation):
+        if self._first_contact(conversation):
+            await self._journeys.greet_first(conversation)
+        elif not await self._journeys.handle(conversation):
             await conversation.say(Reply(conversation.t._(NOT_HERE_YET), menu=True))
+
+    def _first_contact(self, c: WhatsAppConversation) -> bool:
+        """Nobody sends /start on WhatsApp: someone Samen does not know (no consent, no
+        language chosen yet) is welcomed with onboarding whatever they wrote, unless
+        they tapped a button or moved on to a command or a menu row themselves."""
+        return (
+            c.resident is None
+            and c.person.id not in self.outlet.languages
+            and c.incoming.kind is not Kind.CHOICE
+            and not self._journeys.moves_on(c.incoming)
+        )
 
     def _typed_taps(self, person_id: int, incoming: Incoming) -> Incoming:
         """A short typed answer ("ja", "2", a button's words) that no journey takes as

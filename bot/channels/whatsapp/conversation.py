@@ -9,6 +9,7 @@ WhatsApp's own budget, so an answer never waits behind a broadcast.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from dataclasses import dataclass, field
 
 import httpx
@@ -47,9 +48,11 @@ class Outlet:
     # The choices a person last saw, so "ja" or "2" typed instead of a tap counts as one.
     choices: dict[int, Shown] = field(default_factory=dict)
 
-    async def send(self, person_id: int, to: str, messages: list[WaMessage]) -> None:
+    async def send(self, person_id: int, to: str, messages: list[WaMessage]) -> int | None:
+        """Send them in order; the number of the last one (``message_number``)."""
+        sent = ""
         for message in messages:
-            await self._send_one(to, message)
+            sent = await self._send_one(to, message)
         if messages:
             self.last_shown[person_id] = tuple(messages)
         options = [
@@ -60,6 +63,7 @@ class Outlet:
         ]
         if options:
             self.choices[person_id] = Shown({}, tuple(options))
+        return message_number(sent) if sent else None
 
     def typed_choice(self, person_id: int, text: str) -> str | None:
         """The data of the choice a short typed answer picks among those last shown."""
@@ -70,14 +74,13 @@ class Outlet:
         for memory in (self.last_shown, self.languages, self.choices):
             memory.pop(person_id, None)
 
-    async def _send_one(self, to: str, message: WaMessage) -> None:
+    async def _send_one(self, to: str, message: WaMessage) -> str:
         """A person is waiting: Meta's "slow down" and passing server trouble are
         waited out a few times before the answer counts as failed."""
         for attempt in range(REPLY_TRIES):
             await self.budget.take(Priority.REPLY)
             try:
-                await self.sender.send(to, message)
-                return
+                return await self.sender.send(to, message)
             except ThrottlingError as error:
                 wait = RATE_LIMIT_PAUSE_S if isinstance(error, RateLimitHit) else PAIR_WAIT_S
                 if isinstance(error, RateLimitHit):
@@ -92,6 +95,13 @@ class Outlet:
             if attempt + 1 == REPLY_TRIES:
                 raise failure
             await asyncio.sleep(wait)
+        raise AssertionError("unreachable: the last try raises")
+
+
+def message_number(wamid: str) -> int:
+    """Samen's number for a WhatsApp message ("wamid.…", a string): services remember
+    messages by an integer. Stable, and as unlikely to repeat as a 62-bit hash."""
+    return int.from_bytes(hashlib.blake2b(wamid.encode(), digest_size=8).digest()) >> 2
 
 
 class WhatsAppConversation:
@@ -124,8 +134,10 @@ class WhatsAppConversation:
     def _messages(self, reply: Reply) -> list[WaMessage]:
         return messages_of(reply, self.t, consented=consented(self), own_phone=self._own_phone)
 
-    async def say(self, reply: Reply) -> None:
-        await self._outlet.send(self.person.id, self._bsuid, self._messages(reply))
+    async def say(self, reply: Reply) -> int | None:
+        """The number of the message sent (a journey remembers the desk's task details
+        by it, so Samen can tell the volunteer when they are withdrawn)."""
+        return await self._outlet.send(self.person.id, self._bsuid, self._messages(reply))
 
     async def update(self, reply: Reply) -> None:
         """No edits on WhatsApp: sent anew, unless the person sees exactly this already."""

@@ -5,7 +5,10 @@ only a template may go: the one for the message's kind, in the person's language
 only to someone who said yes to messages Samen starts. Anything else is recorded as
 failed with the reason, so a broadcast's report says "not sent" instead of losing it.
 WhatsApp cannot edit a sent message: an edit is sent anew inside the window and
-dropped outside it. Pace: its own ``SendBudget`` (``SAMEN_WHATSAPP_SEND_RATE``);
+dropped outside it, except the news that a task's name and number are withdrawn
+(``DETAILS_WITHDRAWN``: the volunteer must not call), which goes as the task template
+outside the window; as WhatsApp cannot take the old message back either, it asks the
+volunteer to delete it. Pace: its own ``SendBudget`` (``SAMEN_WHATSAPP_SEND_RATE``);
 Meta's 130429 pauses every send like Telegram's 429, a per-person limit (131056)
 waits for that person only; server trouble is retried with backoff.
 """
@@ -13,6 +16,7 @@ waits for that person only; server trouble is retried with backoff.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
@@ -24,14 +28,19 @@ from bot.channels.whatsapp.render import Option, render
 from bot.channels.whatsapp.reply import LIST_BUTTON, MORE_CHOICES
 from bot.channels.whatsapp.templates import template_for
 from bot.delivery import Delivery, backoff
-from bot.i18n import Catalogs
+from bot.i18n import N_, Catalogs
 from bot.monitor import Monitor
 from bot.person_ids import Channel
 from bot.sendbudget import SendBudget
+from bot.services.callme.notices import DETAILS_WITHDRAWN
 from bot.services.outbox import Outbox, Outcome, Pending, Result
 
 log = logging.getLogger("samen.whatsapp")
 
+DELETE_IT_YOURSELF = N_(
+    "WhatsApp cannot take back a message. Please delete the earlier message with the "
+    "name and number yourself: press and hold it, then tap Delete."
+)
 RATE_LIMIT_PAUSE_S = 1.0  # Meta says no "retry after"; its limits are per second
 PAIR_LIMIT_WAIT_S = 6.0  # Meta counts messages to one person over 6 seconds
 
@@ -60,10 +69,12 @@ class WhatsAppMessenger(Delivery):
         if reach is None:
             return Result(row.id, Outcome.FAILED, error="no such WhatsApp person")
         edit = row.edit_of is not None or row.edit_message_id is not None
+        if row.kind == DETAILS_WITHDRAWN:
+            row = self._asking_to_delete(row, reach)
         try:
             if reach.window_open:
                 return await self._free_form(row, reach)
-            if edit:
+            if edit and row.kind != DETAILS_WITHDRAWN:
                 return Result(row.id, Outcome.CANCELLED, error="no edits outside the window")
             return await self._template(row, reach)
         except ThrottlingError as error:
@@ -76,6 +87,12 @@ class WhatsAppMessenger(Delivery):
             return Result(row.id, Outcome.FAILED, error=f"whatsapp {error.code}")
         except httpx.TransportError as error:  # time-outs, connection trouble
             return self._retry(row, type(error).__name__)
+
+    def _asking_to_delete(self, row: Pending, reach: Reach) -> Pending:
+        """The withdrawal, and the request to delete the message Samen cannot change."""
+        t = self._catalogs.get(reach.language or self._default_language)
+        text = row.message.text + "\n\n" + t._(DELETE_IT_YOURSELF)
+        return replace(row, message=replace(row.message, text=text))
 
     async def _free_form(self, row: Pending, reach: Reach) -> Result:
         t = self._catalogs.get(reach.language or self._default_language)

@@ -64,6 +64,13 @@ class WhatsAppPeople:
             )
         return resident_id
 
+    async def resident_of(self, bsuid: str) -> int | None:
+        """The id this account has now (linking to Telegram changes it), if it has one."""
+        row = await self._db.fetchone(
+            "SELECT resident_id FROM whatsapp_people WHERE bsuid = ?", (bsuid,)
+        )
+        return None if row is None else int(row[0])
+
     async def bsuid_of(self, resident_id: int) -> str | None:
         row = await self._db.fetchone(
             "SELECT bsuid FROM whatsapp_people WHERE resident_id = ?", (resident_id,)

@@ -17,6 +17,7 @@ from enum import StrEnum
 from bot.channels.whatsapp.format import one_line
 from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n import N_, Catalogs
+from bot.services.callme.notices import DETAILS_WITHDRAWN
 
 # Meta's limit on a template body, parameters filled in.
 BODY_LIMIT = 1024
@@ -74,7 +75,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "samen_task_alert",
         Category.UTILITY,
-        ("task", "alert", "application", "volunteer"),
+        ("task", DETAILS_WITHDRAWN, "alert", "application", "volunteer"),
         N_("For you as a Samen volunteer:\n\n{message}\n\nReply to this message to open it."),
         N_("A resident asks to be called back today."),
     ),

@@ -53,10 +53,18 @@ def _offered(person: Person, data: str) -> JSON | None:
     return None
 
 
+def _forged(data: str, as_row: bool) -> JSON:
+    kind = "list_reply" if as_row else "button_reply"
+    return {"type": kind, kind: {"id": data, "title": data[:20]}}
+
+
 def press(state: WaState, body: JSON) -> JSON:
-    """Tap a reply button or pick a list row Samen offered (any earlier message)."""
+    """Tap a reply button or pick a list row Samen offered (any earlier message).
+    ``forge``: a reply with any id, offered or not (what a tampering client sends;
+    ``list: true`` as a list row's reply)."""
     person = _person(state, body)
-    reply = _offered(person, str(body.get("id", "")))
+    data = str(body.get("id", ""))
+    reply = _forged(data, bool(body.get("list"))) if body.get("forge") else _offered(person, data)
     if reply is None:
         raise ControlError("no button or list row with that id was offered")
     return state.incoming(person, {"type": "interactive", "interactive": reply})

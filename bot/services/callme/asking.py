@@ -144,7 +144,7 @@ class Asking(TaskStore):
                 conn,
                 task,
                 lambda t, _r: t._(
-                    "Call-back request #%(id)s was cancelled. No need to call.", id=task.id
+                    "Call request #%(id)s was cancelled. No need to call.", id=task.id
                 ),
             )
             await self._notices.clear_details(conn, task.id, Withdrawal.CANCELLED)
@@ -156,7 +156,7 @@ class Asking(TaskStore):
                         task.volunteer_id,
                         OutMessage(
                             t._(
-                                "The resident cancelled call-back request #%(id)s. "
+                                "The resident cancelled call request #%(id)s. "
                                 "No need to call. Thank you!",
                                 id=task.id,
                             )

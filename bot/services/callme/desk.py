@@ -72,10 +72,10 @@ class Desk(TaskStore):
                 conn,
                 task,
                 lambda t, recipient: (
-                    t._("✅ You took call-back request #%(id)s.", id=task.id)
+                    t._("✅ You took call request #%(id)s.", id=task.id)
                     if recipient == volunteer_id
                     else t._(
-                        "Call-back request #%(id)s was taken by %(name)s. Thank you!",
+                        "Call request #%(id)s was taken by %(name)s. Thank you!",
                         id=task.id,
                         name=html.escape(name),
                     )
@@ -230,7 +230,7 @@ class Desk(TaskStore):
                 conn,
                 f"task:{task.id}:noanswer",
                 lambda t: t._(
-                    "📵 <b>Call-back request #%(id)s: no answer three times</b>\n\n"
+                    "📵 <b>Call request #%(id)s: no answer three times</b>\n\n"
                     "%(name)s tried to call %(n)s times. The request is closed. "
                     "Please decide if someone should look in on this resident.",
                     id=task.id,
@@ -255,7 +255,7 @@ class Desk(TaskStore):
             task,
             f"task:{task.id}:closed",
             lambda t: t._(
-                "Your call-back request is closed. Thank you for talking with us! "
+                "Your call request is closed. Thank you for talking with us! "
                 "Would you like another call later? Tap “📞 Call me”."
             ),
         )
@@ -265,7 +265,7 @@ class Desk(TaskStore):
             conn,
             f"task:{task.id}:followup",
             lambda t: t._(
-                "🔁 <b>Call-back request #%(id)s needs follow-up</b>\n\n"
+                "🔁 <b>Call request #%(id)s needs follow-up</b>\n\n"
                 "%(name)s spoke with the resident. Type /tasks to see it.",
                 id=task.id,
                 name=name,

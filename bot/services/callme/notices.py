@@ -23,28 +23,32 @@ from bot.services.outbox import NewRow, Outbox, OutMessage, Priority
 from bot.services.volunteers import Volunteers
 
 # What a message that showed a task's details says once they are taken out.
+# The outbox kind of the edit that takes a name and number out of a volunteer's chat: news
+# they must get (do not call), so a channel that cannot edit sends it anew even when it
+# would drop other edits (WhatsApp outside the 24-hour window: as the task template).
+DETAILS_WITHDRAWN = "task_withdrawn"
 CLEARED_TEXTS: dict[Withdrawal, str] = {
     Withdrawal.LEFT: N_(
-        "Call-back request #%(id)s: the name and number have been removed, "
+        "Call request #%(id)s: the name and number have been removed, "
         "because you deleted your data."
     ),
     Withdrawal.CANCELLED: N_(
-        "Call-back request #%(id)s was cancelled. No need to call. "
+        "Call request #%(id)s was cancelled. No need to call. "
         "The name and number have been removed."
     ),
     Withdrawal.WITHDRAWN: N_(
-        "Call-back request #%(id)s was withdrawn. No need to call. "
+        "Call request #%(id)s was withdrawn. No need to call. "
         "The name and number have been removed."
     ),
     Withdrawal.GIVEN_BACK: N_(
-        "↩️ You gave call-back request #%(id)s back. The other volunteers can take it now."
+        "↩️ You gave call request #%(id)s back. The other volunteers can take it now."
     ),
     Withdrawal.ENDED: N_(
-        "Call-back request #%(id)s went back to the other volunteers. "
+        "Call request #%(id)s went back to the other volunteers. "
         "The name and number have been removed."
     ),
     Withdrawal.PURGED: N_(
-        "Call-back request #%(id)s was closed some time ago. "
+        "Call request #%(id)s was closed some time ago. "
         "For privacy, the name and number have been removed."
     ),
     Withdrawal.PASSED: N_(
@@ -88,7 +92,7 @@ class TaskNotices:
                 NewRow(
                     chat_id,
                     OutMessage(t._(CLEARED_TEXTS[why], id=task_id)),
-                    kind="task",
+                    kind=DETAILS_WITHDRAWN,
                     ref=f"task:{task_id}:details",
                     dedupe_key=f"task:{task_id}:clear:{chat_id}:{message_id}",
                     priority=Priority.URGENT,
@@ -119,7 +123,7 @@ class TaskNotices:
         """One offer: when, language and topic, not yet who or which number (once per round)."""
         topic = task.topic
         text = t._(
-            "📞 <b>New call-back request #%(id)s</b>\n\n"
+            "📞 <b>New call request #%(id)s</b>\n\n"
             "When: %(moment)s\n"
             "Language: %(language)s\n"
             "%(topic)s\n"
@@ -258,12 +262,11 @@ def _nobody_to_offer(t: Translator, task: Task, on_duty: bool) -> str:
     volunteers are on duty but none of them can call at the moment the resident chose."""
     if not on_duty:
         return t._(
-            "⚠️ Call-back request #%(id)s came in, but no volunteer is on duty. "
-            "Type /tasks to see it.",
+            "⚠️ Call request #%(id)s came in, but no volunteer is on duty. Type /tasks to see it.",
             id=task.id,
         )
     return t._(
-        "⚠️ Call-back request #%(id)s came in. Volunteers are on duty, but none of them "
+        "⚠️ Call request #%(id)s came in. Volunteers are on duty, but none of them "
         "can call at that time (%(moment)s). Type /tasks to see it.",
         id=task.id,
         moment=moment_text(t, task.moment_start, task.moment_end),

@@ -104,7 +104,7 @@ class Upkeep(TaskStore):
 
 def _unclaimed_text(t: Translator, task: Task, now: datetime) -> str:
     return t._(
-        "⏰ <b>Call-back request #%(id)s is waiting</b>\n\n"
+        "⏰ <b>Call request #%(id)s is waiting</b>\n\n"
         "Nobody has taken it for %(age)s. The resident speaks %(language)s "
         "and would like a call: %(moment)s. Type /tasks to see all tasks.",
         id=task.id,
