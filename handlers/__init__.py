@@ -6,12 +6,12 @@ group -1  load_person: who is this, which language; groups are answered once, th
 group  0  0. journeys converted to the conversation layer (bot/chat), through one
              handler that claims only what they handle: onboarding's buttons, /privacy,
              the menu's /menu /help /language and labels, my data, broadcasts, numbers,
-             call me, volunteers (desk, profiles, invites, applications, coordinators' tools)
+             call me, volunteers (desk, profiles, invites, applications, coordinators' tools),
+             the monthly self-check
           1. conversations (check-ins)
              - their states win while open
           2. each journey's buttons and commands: the task desk, volunteers
-             (before /start, which it answers for invite links), the monthly
-             self-check, activities
+             (before /start, which it answers for invite links), activities
              (before the text handler, which it answers for typed postcodes)
           3. /start (after the volunteers' /start <invite code>)
           4. check-in mood buttons
@@ -53,10 +53,10 @@ from handlers import (
     volunteers,
 )
 from handlers.activities.search import activity_handlers
+from handlers.care import selfcheck
 from handlers.care.answers import mood_handler
 from handlers.care.checkins import checkins_conversation
 from handlers.care.contact import contact_handlers
-from handlers.care.selfcheck import selfcheck_handlers
 from handlers.errors import went_wrong
 from handlers.listen import helpline_handler
 from handlers.menu import on_text
@@ -83,6 +83,7 @@ def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
     unexpected.register(journeys)
     broadcast.register(journeys)
     numbers.register(journeys)
+    selfcheck.register(journeys)
     return journeys
 
 
@@ -97,7 +98,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             *contact_handlers(),  # before /start: it answers /start <contact invite>
             # before /start: the invite link's /start <code> (a converted step)
             CommandHandler("start", _join_with_invite, filters=private & INVITE_START),
-            *selfcheck_handlers(),
             helpline_handler(),  # "112" is a call for help, not a postcode
             *activity_handlers(),  # before the text handler: it answers typed postcodes
             CommandHandler("start", ptb_callback(start_step), filters=private),

@@ -18,7 +18,6 @@ from bot.services.roles import Role
 from handlers.activities.search import show_activities
 from handlers.care.answers import typed_checkin_answer
 from handlers.care.checkins import show_checkins
-from handlers.care.selfcheck import typed_selfcheck_answer
 from handlers.choices import language_choices
 from handlers.commands import names
 from handlers.context import SamenContext
@@ -97,7 +96,7 @@ async def set_language(c: Conversation) -> None:
 
 async def on_text(update: Update, ctx: SamenContext) -> None:
     """Typed text no journey claimed (menu labels are the journeys' own, bot.chat):
-    a typed answer to a check-in or self-check on screen, else what the words mean."""
+    a typed answer to a check-in on screen, else what the words mean."""
     message = update.message
     if message is None or message.text is None:
         return
@@ -105,7 +104,6 @@ async def on_text(update: Update, ctx: SamenContext) -> None:
     action = menu_action(ctx.bot_data.menu_index, text) if len(text) <= MAX_LABEL else None
     if action is None and (
         await typed_checkin_answer(update, ctx)  # "goed", "niet zo goed", 🙁
-        or await typed_selfcheck_answer(update, ctx)  # "ja", "min of meer" on screen
     ):
         return
     await answer_typed(update, ctx)  # "ik voel me eenzaam", "koffie morgen", "112"

@@ -17,6 +17,7 @@ come between the two (bot/channels/telegram/handler.py).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.buttons import Prefix, decode
@@ -30,11 +31,24 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+def _anything(_: Incoming) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class _Answer:
+    step: Step
+    kinds: frozenset[Kind]
+    # Whether this typed text is an answer at all: "misschien" to a yes/no question is
+    # not, and goes to the text step (what the words mean) while the question stays open.
+    accepts: Callable[[Incoming], bool] = _anything
+
+
 class Journeys:
     def __init__(self, menu_index: dict[str, MenuAction]) -> None:
         self._menu_index = menu_index
         self._choices: dict[Prefix, Step] = {}
-        self._answers: dict[str, tuple[Step, frozenset[Kind]]] = {}
+        self._answers: dict[str, _Answer] = {}
         self._commands: dict[str, Step] = {}
         self._menu: dict[MenuAction, Step] = {}
         self._text: Step | None = None
@@ -54,12 +68,20 @@ class Journeys:
         """A tap whose data has this prefix."""
         self._claim(self._choices, prefix, step)
 
-    def answer(self, question: str, step: Step, kinds: Collection[Kind] = (Kind.TEXT,)) -> None:
+    def answer(
+        self,
+        question: str,
+        step: Step,
+        kinds: Collection[Kind] = (Kind.TEXT,),
+        accepts: Callable[[Incoming], bool] = _anything,
+    ) -> None:
         """What the person sends while ``question`` is open: typed text unless ``kinds``
-        says more (a location, a contact, a media kind)."""
+        says more (a location, a contact, a media kind). ``accepts`` (synchronous, as
+        routing is) may say that some of it is no answer: that goes on as if no question
+        were open, and the question stays open."""
         if not set(kinds) <= ANSWER_KINDS:
             raise ValueError(f"{question}: only {sorted(ANSWER_KINDS)} answer a question")
-        self._claim(self._answers, question, (step, frozenset(kinds)))
+        self._claim(self._answers, question, _Answer(step, frozenset(kinds), accepts))
 
     def command(self, names: Sequence[str], step: Step) -> None:
         """/name, in every language (``handlers.commands.names``)."""
@@ -104,6 +126,16 @@ class Journeys:
         router = self._routes.get(incoming.kind)
         return router(incoming, question) if router is not None else None
 
+    def claims_typed(self, incoming: Incoming, question: Question | None) -> bool:
+        """A journey takes this typed text as itself (a menu label, or an answer to the
+        open question) rather than the text step reading what the words mean: a channel
+        that reads a short typed answer as a tap asks this first."""
+        if incoming.kind is not Kind.TEXT:
+            return False
+        if self._menu_action(incoming) is not None:
+            return True
+        return self._route_answer(incoming, question) is not None
+
     def leftover(self, incoming: Incoming) -> Step | None:
         """The step for what no journey claims (5 above)."""
         return self._otherwise.get(incoming.kind)
@@ -138,6 +170,6 @@ class Journeys:
 
     def _route_answer(self, incoming: Incoming, question: Question | None) -> Step | None:
         answer = self._answers.get(question.name) if question is not None else None
-        if answer is None or incoming.kind not in answer[1]:
+        if answer is None or incoming.kind not in answer.kinds or not answer.accepts(incoming):
             return None
-        return answer[0]
+        return answer.step

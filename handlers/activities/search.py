@@ -194,11 +194,10 @@ async def typed_where(update: Update, ctx: SamenContext) -> None:
 
     Someone asked for a postcode who types "Heemstede" or "21-01" hears how to
     write a postcode, not "I do not understand". A menu tap, or a typed answer to a
-    check-in or self-check, goes where it belongs, as does any text once the
+    check-in, goes where it belongs, as does any text once the
     question is closed.
     """
     from handlers.care.answers import typed_checkin_answer
-    from handlers.care.selfcheck import typed_selfcheck_answer
     from handlers.listen import answer_typed
     from handlers.menu import on_text
 
@@ -208,7 +207,7 @@ async def typed_where(update: Update, ctx: SamenContext) -> None:
         _forget_where(ctx)
         await on_text(update, ctx)
         return
-    if await typed_checkin_answer(update, ctx) or await typed_selfcheck_answer(update, ctx):
+    if await typed_checkin_answer(update, ctx):
         return
     if understand(text).meaning in NOT_ABOUT_A_PLACE:
         # "ik wil niet meer leven", "bel mij": never answered with how to write a postcode.

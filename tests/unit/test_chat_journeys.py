@@ -106,6 +106,29 @@ async def test_only_the_registered_kinds_answer_a_question(journeys: Journeys) -
     assert journeys.route(Incoming(Kind.EDITED, text="x"), None) is None
 
 
+async def test_text_a_question_does_not_accept_goes_on_and_leaves_it_open(
+    journeys: Journeys,
+) -> None:
+    journeys.answer("quiz.yes_no", _step("yes or no"), accepts=lambda i: i.text in ("ja", "nee"))
+    yes = FakeConversation(Incoming(Kind.TEXT, text="ja"), "quiz.yes_no")
+    assert await _handled(journeys, yes) == ["yes or no"]
+    maybe = FakeConversation(Incoming(Kind.TEXT, text="misschien"), "quiz.yes_no")
+    assert await _handled(journeys, maybe) == ["typed"]
+    assert maybe.question is not None and maybe.closed == 0
+
+
+def test_claims_typed_is_a_menu_label_or_an_accepted_answer_never_the_text_step(
+    journeys: Journeys,
+) -> None:
+    open_postcode = Question("mydata.postcode", {}, ASKED)
+    assert journeys.claims_typed(Incoming(Kind.TEXT, text="📋 Mijn gegevens"), None)
+    assert journeys.claims_typed(Incoming(Kind.TEXT, text="2101"), open_postcode)
+    # "ja" with no question open: only the text step would take it, so a channel may
+    # read it as a tap on a choice shown.
+    assert not journeys.claims_typed(Incoming(Kind.TEXT, text="ja"), None)
+    assert not journeys.claims_typed(Incoming(Kind.CONTACT, phone="+31612345678"), None)
+
+
 def test_a_second_step_for_the_same_thing_is_refused(journeys: Journeys) -> None:
     with pytest.raises(ValueError, match="registered already"):
         journeys.choice(Prefix.MY_DATA, _step("again"))

@@ -117,9 +117,10 @@ class TelegramConversation:
             caption=photo.caption or None,
         )
 
-    async def ask(self, question: str, reply: Reply, **data: Value) -> None:
-        await self.say(reply)
+    async def ask(self, question: str, reply: Reply, **data: Value) -> int | None:
+        sent = await self.say(reply)
         self.question = await self.runtime.questions.open(self._key, question, data)
+        return sent
 
     async def close_question(self) -> None:
         await self.runtime.questions.close(self._key)

@@ -30,6 +30,7 @@ from bot.i18n import N_, Translator
 from bot.runtime import Runtime
 from bot.sendbudget import SendBudget
 from bot.services.residents import Resident, Status
+from bot.services.understanding.reader import says_more_than_a_choice
 
 NOT_HERE_YET = N_("Sorry, I cannot help with that here yet. Please choose from the menu.")
 
@@ -115,7 +116,9 @@ class WhatsAppChannel:
         if incoming.kind is not Kind.TEXT:
             return incoming
         question = self._runtime.questions.get((CHANNEL, person_id))
-        if self._journeys.route(incoming, question) is not None:
+        if self._journeys.claims_typed(incoming, question) or says_more_than_a_choice(
+            incoming.text
+        ):
             return incoming
         data = self.outlet.typed_choice(person_id, incoming.text)
         return incoming if data is None else Incoming(Kind.CHOICE, data=data)

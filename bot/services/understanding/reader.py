@@ -187,6 +187,17 @@ def understand(text: str) -> Understood:
     return Understood(meaning, kind, when)
 
 
+# Typed words with a meaning of their own are answered as such, never as a button choice.
+SAYS_MORE_THAN_A_CHOICE = frozenset(
+    {Meaning.CRISIS, Meaning.CALL, Meaning.LONELY, Meaning.STOP, Meaning.DELETE}
+)
+
+
+def says_more_than_a_choice(text: str) -> bool:
+    """ "Stop", "bel me", "112" under buttons mean what they say, never a tap on one."""
+    return understand(text).meaning in SAYS_MORE_THAN_A_CHOICE
+
+
 def typed_choice(
     text: str, labels: Sequence[str], *, yes: int | None = None, no: int | None = None
 ) -> int | None:
