@@ -6,8 +6,10 @@ The order of precedence is the same for every channel:
 2. a command goes to its step, and a tap on a main-menu label to that action's step;
    both close the open question first (the person moved on);
 3. while a question is open, a typed text (or location, contact, media, as registered)
-   goes to the step that asked it;
-4. any other typed text goes to the text step;
+   goes to the step that asked it, unless that step does not accept it (crisis words
+   while Samen asks for a postcode): then it goes on as if no question were open;
+4. typed text of a shape a journey knows (a postcode) goes to that journey's step;
+   any other typed text goes to the text step;
 5. whatever is left goes to the step registered ``otherwise`` for its kind (an unknown
    command, a stale or forged button, a sticker, an edit).
 ``claims`` asks 1-4 only: while journeys are being converted, Telegram's old handlers
@@ -17,7 +19,6 @@ come between the two (bot/channels/telegram/handler.py).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.buttons import Prefix, decode
@@ -27,28 +28,18 @@ from bot.chat.menu import MAX_LABEL, MenuAction, menu_action
 from bot.questions import Question
 
 Step = Callable[[Conversation], Awaitable[None]]
+Accepts = Callable[[Incoming], bool]
+LooksLike = Callable[[str], bool]
 K = TypeVar("K")
 V = TypeVar("V")
-
-
-def _anything(_: Incoming) -> bool:
-    return True
-
-
-@dataclass(frozen=True)
-class _Answer:
-    step: Step
-    kinds: frozenset[Kind]
-    # Whether this typed text is an answer at all: "misschien" to a yes/no question is
-    # not, and goes to the text step (what the words mean) while the question stays open.
-    accepts: Callable[[Incoming], bool] = _anything
 
 
 class Journeys:
     def __init__(self, menu_index: dict[str, MenuAction]) -> None:
         self._menu_index = menu_index
         self._choices: dict[Prefix, Step] = {}
-        self._answers: dict[str, _Answer] = {}
+        self._answers: dict[str, tuple[Step, frozenset[Kind], Accepts | None]] = {}
+        self._typed: dict[str, tuple[LooksLike, Step]] = {}
         self._commands: dict[str, Step] = {}
         self._menu: dict[MenuAction, Step] = {}
         self._text: Step | None = None
@@ -73,15 +64,20 @@ class Journeys:
         question: str,
         step: Step,
         kinds: Collection[Kind] = (Kind.TEXT,),
-        accepts: Callable[[Incoming], bool] = _anything,
+        accepts: Accepts | None = None,
     ) -> None:
         """What the person sends while ``question`` is open: typed text unless ``kinds``
-        says more (a location, a contact, a media kind). ``accepts`` (synchronous, as
-        routing is) may say that some of it is no answer: that goes on as if no question
-        were open, and the question stays open."""
+        says more (a location, a contact, a media kind). ``accepts``: only what it says
+        yes to, the rest routed as if no question were open (crisis words go where
+        they belong, never "that is not a postcode")."""
         if not set(kinds) <= ANSWER_KINDS:
             raise ValueError(f"{question}: only {sorted(ANSWER_KINDS)} answer a question")
-        self._claim(self._answers, question, _Answer(step, frozenset(kinds), accepts))
+        self._claim(self._answers, question, (step, frozenset(kinds), accepts))
+
+    def typed(self, name: str, looks_like: LooksLike, step: Step) -> None:
+        """Typed text ``looks_like`` says yes to (a postcode, typed without being asked),
+        when no open question takes it: before the text step. ``name`` says what it is."""
+        self._claim(self._typed, name, (looks_like, step))
 
     def command(self, names: Sequence[str], step: Step) -> None:
         """/name, in every language (``handlers.commands.names``)."""
@@ -127,14 +123,14 @@ class Journeys:
         return router(incoming, question) if router is not None else None
 
     def claims_typed(self, incoming: Incoming, question: Question | None) -> bool:
-        """A journey takes this typed text as itself (a menu label, or an answer to the
-        open question) rather than the text step reading what the words mean: a channel
-        that reads a short typed answer as a tap asks this first."""
+        """A journey takes this typed text as itself (a menu label, an answer to the open
+        question, a postcode) rather than the text step reading what the words mean: a
+        channel that reads a short typed answer as a tap asks this first."""
         if incoming.kind is not Kind.TEXT:
             return False
         if self._menu_action(incoming) is not None:
             return True
-        return self._route_answer(incoming, question) is not None
+        return (self._route_answer(incoming, question) or self._route_typed(incoming)) is not None
 
     def leftover(self, incoming: Incoming) -> Step | None:
         """The step for what no journey claims (5 above)."""
@@ -166,10 +162,14 @@ class Journeys:
         action = self._menu_action(incoming)
         if action is not None:
             return self._menu.get(action)
-        return self._route_answer(incoming, question) or self._text
+        return self._route_answer(incoming, question) or self._route_typed(incoming) or self._text
+
+    def _route_typed(self, incoming: Incoming) -> Step | None:
+        return next((step for looks, step in self._typed.values() if looks(incoming.text)), None)
 
     def _route_answer(self, incoming: Incoming, question: Question | None) -> Step | None:
         answer = self._answers.get(question.name) if question is not None else None
-        if answer is None or incoming.kind not in answer.kinds or not answer.accepts(incoming):
+        if answer is None or incoming.kind not in answer[1]:
             return None
-        return answer.step
+        step, _kinds, accepts = answer
+        return step if accepts is None or accepts(incoming) else None
