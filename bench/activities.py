@@ -28,13 +28,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.activity_cli import import_file
+from bot.channels.telegram.render import inline_keyboard
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.services.activities.catalog import Activities, When
 from bot.services.activities.imports import CSV_COLUMNS
 from bot.services.activities.kinds import Kind
 from bot.services.places.geo import Places
-from handlers.activities.search import Search, location_origin, render_results
+from handlers.activities.browse import Search, location_origin, results_reply
 
 NOW = datetime(2026, 11, 28, 14, 30, tzinfo=UTC)
 CENTRE = (52.357, 4.621)
@@ -118,7 +119,7 @@ async def run(activities_count: int, searches: int, seed: int) -> dict[str, floa
             )
             began = time.perf_counter()
             page = await service.search(search.query())
-            render_results(t, search, page)
+            inline_keyboard(results_reply(t, search, page))
             timings.append((time.perf_counter() - began) * 1000)
             found += len(page.hits)
         await db.close()

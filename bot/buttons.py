@@ -2,6 +2,9 @@
 
 Clients can send any callback data they like, so decoding is strict: a known
 prefix and arguments that match that prefix's pattern exactly, or nothing.
+The codec sits below every layer and knows no service: where an argument is a word
+a service owns (an activity's kind, an editable field), it checks the word's shape
+here, and the journey that reads it checks the word itself.
 """
 
 from __future__ import annotations
@@ -9,9 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from enum import StrEnum
-
-from bot.services.activities.fields import EDITABLE_FIELDS
-from bot.services.activities.kinds import Kind
 
 MAX_BYTES = 64
 
@@ -71,8 +71,8 @@ class Prefix(StrEnum):
 
 
 _ORIGIN = r"(p[1-9]\d{3}|n[a-z0-9-]{1,20}|g-?\d{1,6}_-?\d{1,7})"
-_KIND = "(all|" + "|".join(kind.value for kind in Kind) + ")"
-_FIELD = "|".join(EDITABLE_FIELDS)  # plain words, so no escaping is needed
+# A word a service owns (an activity's kind or "all", an editable field): its shape only.
+_WORD = r"([a-z][a-z0-9_]{0,19})"
 
 _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.LANGUAGE: re.compile(r"(nl|en)"),
@@ -121,10 +121,10 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.SELFCHECK_INVITE: re.compile(r"(go|not):(20\d\d(?:0[1-9]|1[0-2]))"),
     Prefix.SELFCHECK_ANSWER: re.compile(r"(20\d\d(?:0[1-9]|1[0-2])):([1-6]):(y|m|n)"),
     Prefix.ACT_PLACE: re.compile(r"([a-z0-9-]{1,20})"),
-    Prefix.ACT_FILTERS: re.compile(rf"{_ORIGIN}:{_KIND}:(t|w|a):([0-3])"),
-    Prefix.ACT_SEARCH: re.compile(rf"{_ORIGIN}:{_KIND}:(t|w|a):([0-3]):(\d{{1,3}})"),
+    Prefix.ACT_FILTERS: re.compile(rf"{_ORIGIN}:{_WORD}:(t|w|a):([0-3])"),
+    Prefix.ACT_SEARCH: re.compile(rf"{_ORIGIN}:{_WORD}:(t|w|a):([0-3]):(\d{{1,3}})"),
     Prefix.ACT_DETAILS: re.compile(
-        rf"(\d{{1,9}})(?::{_ORIGIN}:{_KIND}:(t|w|a):([0-3]):(\d{{1,3}}))?"
+        rf"(\d{{1,9}})(?::{_ORIGIN}:{_WORD}:(t|w|a):([0-3]):(\d{{1,3}}))?"
     ),
     Prefix.ACT_REMIND: re.compile(r"(\d{1,9}):(\d{7,9})"),
     Prefix.ACT_ALONE: re.compile(r"(\d{1,9})"),
@@ -132,7 +132,7 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.ACT_REMINDER_CANCEL: re.compile(r"(\d{1,9})"),
     Prefix.ACT_MANAGE: re.compile(r"(menu|add|hidden)(?::(\d{1,2}))?"),
     Prefix.ACT_EDIT: re.compile(r"(\d{1,9})"),
-    Prefix.ACT_EDIT_FIELD: re.compile(rf"(\d{{1,9}}):({_FIELD})"),
+    Prefix.ACT_EDIT_FIELD: re.compile(rf"(\d{{1,9}}):{_WORD}"),
     Prefix.ACT_HIDE: re.compile(r"(\d{1,9}):(hide|show)"),
     Prefix.ACT_VALUE: re.compile(r"([a-z0-9_]{1,20})"),
 }

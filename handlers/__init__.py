@@ -7,16 +7,16 @@ group  0  0. journeys converted to the conversation layer (bot/chat), through on
              handler that claims only what they handle: onboarding's buttons, /privacy,
              the menu's /menu /help /language and labels, my data, broadcasts, numbers,
              call me, volunteers (desk, profiles, invites, applications, coordinators' tools),
-             the monthly self-check
+             activities (where to look, typed postcodes and shared locations, results,
+             details, reminders, keeping them, /partner), the monthly self-check
           1. conversations (check-ins)
              - their states win while open
           2. each journey's buttons and commands: the task desk, volunteers
-             (before /start, which it answers for invite links), activities
-             (before the text handler, which it answers for typed postcodes)
+             (before /start, which it answers for invite links)
           3. /start (after the volunteers' /start <invite code>)
           4. check-in mood buttons
           5. text: menu labels and typed check-in answers, else what the words mean
-             (handlers.listen; "112" and "113" before the activities' postcodes)
+             (handlers.listen; "112" and "113" alone are calls for help, never postcodes)
           6. the journeys handler again, for what nobody took (handlers.unexpected):
              unknown commands, voice/video/photos (the offer of a call),
              stickers and files, edited messages, and buttons nobody knows (stale or forged)
@@ -52,7 +52,6 @@ from handlers import (
     unexpected,
     volunteers,
 )
-from handlers.activities.search import activity_handlers
 from handlers.care import selfcheck
 from handlers.care.answers import mood_handler
 from handlers.care.checkins import checkins_conversation
@@ -98,8 +97,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             *contact_handlers(),  # before /start: it answers /start <contact invite>
             # before /start: the invite link's /start <code> (a converted step)
             CommandHandler("start", _join_with_invite, filters=private & INVITE_START),
-            helpline_handler(),  # "112" is a call for help, not a postcode
-            *activity_handlers(),  # before the text handler: it answers typed postcodes
+            helpline_handler(),  # "112" typed alone: a call for help
             CommandHandler("start", ptb_callback(start_step), filters=private),
             mood_handler(),
             MessageHandler(

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.channels.telegram.conversation import TelegramConversation, run_step
 from bot.channels.telegram.render import choice_keyboard
 from bot.services.activities.catalog import When
-from bot.services.activities.kinds import KIND_LABELS, Kind
+from bot.services.activities.kinds import Kind
 from bot.services.callme.requests import Topic
-from bot.services.places.geo import Postcode
 from bot.services.residents import Status
 from bot.services.understanding.reader import (
     CrisisKind,
@@ -30,9 +29,10 @@ from bot.services.understanding.reader import (
     understand,
     yes_or_no,
 )
-from handlers.activities.search import Origin, Search, pairs, render_results
+from handlers.activities.browse import Origin
+from handlers.activities.where import home_origin, suggest_activities
 from handlers.care.checkins import show_checkins
-from handlers.common import is_consented, send_long, send_with_menu
+from handlers.common import is_consented, send_with_menu
 from handlers.context import SamenContext
 from handlers.helplines import body_emergency_help, despair_help
 from handlers.mydata.screens import show_my_data
@@ -144,55 +144,11 @@ async def _suggest_activities(
 ) -> None:
     """Straight to the results near the postcode the resident gave under My data;
     without one, the neighbourhoods, each button a search with this kind and time."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    origin = _home(ctx)
-    if origin is None:
-        await _ask_where(ctx, chat.id, kind, when)
-        return
-    search = Search(origin, kind, when or When.ANY)
-    await ctx.services.counts.bump("activity_searches")  # anonymous: no person in it
-    page = await ctx.services.activities.search(search.query())
-    text, keyboard = render_results(ctx.t, search, page)
-    await send_long(ctx, chat.id, text, keyboard)
+    await run_step(lambda c: suggest_activities(c, kind, when), update, ctx)
 
 
 def _home(ctx: SamenContext) -> Origin | None:
-    resident = ctx.resident
-    if resident is None or not resident.postcode_area:
-        return None
-    place = ctx.services.activities.places.postcode(Postcode(resident.postcode_area))
-    if place is None:
-        return None
-    return Origin("p" + resident.postcode_area, place.lat, place.lon, place)
-
-
-async def _ask_where(ctx: SamenContext, chat_id: int, kind: Kind | None, when: When | None) -> None:
-    t = ctx.t
-    what = (
-        t._("I will look for “%(kind)s”.", kind=t._(KIND_LABELS[kind])) + " "
-        if kind is not None
-        else ""
-    )
-    buttons = [
-        InlineKeyboardButton(
-            place.name,
-            callback_data=Search(
-                Origin("n" + place.key, place.lat, place.lon, place), kind, when or When.ANY
-            ).results_data(),
-        )
-        for place in ctx.services.activities.places.neighbourhoods
-    ]
-    await ctx.bot.send_message(
-        chat_id,
-        what
-        + t._(
-            "Where shall I look for activities? Choose your neighbourhood. "
-            "You can also tap “🔎 Activities” below and type your postcode."
-        ),
-        reply_markup=InlineKeyboardMarkup(pairs(buttons)),
-    )
+    return home_origin(ctx.resident, ctx.services.activities.places)
 
 
 # --------------------------------------------------------------------------- the rest

@@ -15,7 +15,6 @@ from bot.chat.journeys import Journeys
 from bot.chat.menu import MAX_LABEL, MenuAction, menu_action
 from bot.chat.message import Reply
 from bot.services.roles import Role
-from handlers.activities.search import show_activities
 from handlers.care.answers import typed_checkin_answer
 from handlers.care.checkins import show_checkins
 from handlers.choices import language_choices
@@ -34,7 +33,6 @@ def register(journeys: Journeys) -> None:
     journeys.menu(MenuAction.LANGUAGE, ask_language)
     # Menu labels whose journeys are not converted yet; each line goes when its journey
     # registers ``journeys.menu`` itself.
-    journeys.menu(MenuAction.ACTIVITIES, ptb_step(show_activities))
     journeys.menu(MenuAction.CHECKINS, ptb_step(show_checkins))
 
 

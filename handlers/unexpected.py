@@ -1,7 +1,7 @@
 """Kind answers to everything Samen does not expect: never silence, never a trace.
 
 Registered as the leftovers (``Journeys.otherwise``): only what no journey took comes
-here. A location is never unexpected while the activities take it (they look nearby).
+here. A location is never unexpected: the activities take it (they look nearby).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ def register(journeys: Journeys) -> None:
     journeys.otherwise(Kind.EDITED, edited_message)
     journeys.otherwise(Kind.MEDIA, media)
     journeys.otherwise(Kind.CONTACT, unsupported_message)
-    journeys.otherwise(Kind.LOCATION, unsupported_message)
     journeys.otherwise(Kind.OTHER, unsupported_message)
 
 

@@ -8,6 +8,9 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
   typed labels beside it, ``menu``, ``photo``), ``Choice``, ``ListRow``, ``Document``.
   * ``Reply.placeholder``: a hint in the empty text box ("For example 2101 AB").
   * ``choices(a, (b, c))``: rows of choices, a lone Choice being a row of its own.
+  * ``Reply.place``: a ``Venue(latitude, longitude, name, address)``, a pin on the map
+    sent just before the text (an activity's details); Telegram: sendVenue (sendLocation
+    without an address), WhatsApp: a location message. Always said anew, never an edit.
 - ``incoming``: what a person did, ``Incoming`` of a ``Kind`` (TEXT, CHOICE, LOCATION,
   CONTACT, MEDIA, COMMAND, EDITED, OTHER). A command's name is lower case, without "/"
   and "@bot". * ``command_of(text)`` parses one for every channel.
@@ -51,6 +54,10 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
   * ``answer(question, step, kinds=(Kind.TEXT,))``: an answer is typed text unless the
     journey names more kinds (LOCATION, CONTACT, MEDIA); others fall through, so a voice
     message during a postcode question still gets the offer of a call.
+    ``accepts`` (a test on the Incoming): what it refuses is routed as if no question
+    were open (crisis words while asked where to look reach the text step).
+  * ``typed(name, looks_like, step)``: typed text of a shape a journey knows (a postcode
+    typed without being asked), when no open question takes it; before the text step.
   * ``otherwise(kind, step)``: what no journey claimed, by kind (unknown commands,
     stale or forged buttons, edits, media): handlers/unexpected.py registers these.
   * ``route(incoming, question)`` (= ``claims`` or ``leftover``) is synchronous (PTB
@@ -72,8 +79,8 @@ Telegram (bot/channels/telegram/): ``JourneysHandler`` is the first handler in P
 group 0 and claims only what a registered journey handles (``claims``); the rest still
 reaches the old PTB handlers; the same handler comes again last in group 0
 (``leftovers=True``) for what nobody took. ``people.load_person`` (group -1) loads the
-resident and language and, on a command or menu tap, ends Samen's question, PTB's
-conversations and the questions kept in PTB memory (``MEMORY_QUESTIONS``).
+resident and language and, on a command or menu tap, ends Samen's question and PTB's
+conversations.
 ``run_step(step, update, ctx)`` lets an old handler lead into a converted step;
 ``ptb_callback(step)`` keeps a step at an old place in PTB's order (/start after the
 volunteers' /start <invite code>). ``errors.error_handler(step)`` logs ids only and
@@ -82,7 +89,8 @@ too (``send.split_message``, ``send.shows_already``, ``render.main_menu``,
 ``context.SamenContext``); handlers/common.py, handlers/keyboards.py and
 handlers/context.py re-export them for unconverted journeys.
 A Reply renders as: rows, then choices, as inline buttons; else an ask as a reply
-keyboard (the ask wins over the menu); else the menu. Choices win over the menu (the
+keyboard (the ask wins over the menu); else the menu. A ``place`` goes first, as a
+venue. Choices win over the menu (the
 menu keyboard stays on screen from earlier messages). ``update`` edits the tapped
 message unless it shows this already, and says anew after a typed message or with a
 menu, ask or photo.

@@ -36,6 +36,18 @@ class Ask(StrEnum):
 
 
 @dataclass(frozen=True)
+class Venue:
+    """A pin on the map with a name and address (an activity's place), shown above the
+    text: Telegram's venue, WhatsApp's location message. The channel shortens what is too
+    long for it; without an address it shows the bare location."""
+
+    latitude: float
+    longitude: float
+    name: str
+    address: str = ""
+
+
+@dataclass(frozen=True)
 class Reply:
     """One thing Samen says. ``text`` is simple HTML (<b> <i> <a href>); user text escaped."""
 
@@ -48,6 +60,7 @@ class Reply:
     menu: bool = False  # show the person's main menu with it
     photo: str | None = None  # a file reference the channel knows
     placeholder: str = ""  # a hint in the empty text box ("For example 2101 AB")
+    place: Venue | None = None  # a map pin sent just before the text
 
 
 def choices(*rows: Choice | tuple[Choice, ...]) -> tuple[tuple[Choice, ...], ...]:

@@ -1,15 +1,17 @@
-"""The activities journey: search, details, reminders, keeping by coordinators and
-partners. Steps on the conversation layer register here (browse, reminders, manage,
-editing); where to look, the details (with their map pin) and /partner are still PTB
-handlers (``search.activity_handlers``)."""
+"""The activities journey, on the conversation layer: where to look, the results and
+their filters, the details with their map pin, reminders, and keeping activities
+(coordinators, and partners their own sources'; /partner invites a partner)."""
 
 from __future__ import annotations
 
 from bot.chat.journeys import Journeys
-from handlers.activities import browse, manage, reminders
+from handlers.activities import admin, browse, details, manage, reminders, where
 
 
 def register(journeys: Journeys) -> None:
+    where.register(journeys)
     browse.register(journeys)
+    details.register(journeys)
     reminders.register(journeys)
     manage.register(journeys)
+    admin.register(journeys)

@@ -25,6 +25,7 @@ WHEN_LABELS: dict[When, str] = {
     When.WEEK: N_("This week"),
     When.ANY: N_("Any time"),
 }
+KIND_VALUES = frozenset(kind.value for kind in Kind)
 _TITLE_IN_BUTTON = 48
 MAX_PAGES = 100  # 500 activities nearest first is more than anyone pages through
 
@@ -97,9 +98,12 @@ def decode_origin(places: Places, token: str) -> Origin | None:
 
 
 def decode_search(places: Places, args: tuple[str, ...]) -> Search | None:
-    """<origin>:<kind|all>:<when>:<flags>[:<page>]; flags: 1 only free, 2 all ages."""
+    """<origin>:<kind|all>:<when>:<flags>[:<page>]; flags: 1 only free, 2 all ages.
+    The codec checks the shape only: an unknown kind (forged, or one since removed)
+    is None here, as an unknown place is."""
     origin = decode_origin(places, args[0])
-    if origin is None:
+    known = args[1] == "all" or args[1] in KIND_VALUES
+    if origin is None or not known:
         return None
     kind = None if args[1] == "all" else Kind(args[1])
     flags = int(args[3])

@@ -66,7 +66,7 @@ async def start_edit(c: Conversation) -> None:
     """aef:<id>:<field>: ask for the new value of one field."""
     activity_id, name = args_of(c.incoming.data)
     activity = await c.runtime.services.activities.get(int(activity_id))
-    if activity is None:
+    if activity is None or name not in fields.EDITABLE_FIELDS:  # the codec checks no words
         await choice_expired(c)
         return
     if not await may_change(c, activity):

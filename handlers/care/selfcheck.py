@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.buttons import Prefix, args_of, encode
-from bot.channels.telegram.conversation import ptb_step
 from bot.chat.conversation import Conversation, consented, messages_stopped
 from bot.chat.incoming import Incoming
 from bot.chat.journeys import Journeys
@@ -43,7 +42,7 @@ from bot.services.care.selfcheck_scale import (
     reply_from_text,
 )
 from bot.services.care.selfcheck_scale import Reply as Answer
-from handlers.activities.search import show_activities
+from handlers.activities.where import show_activities
 from handlers.callme.request import call_me_button_data
 from handlers.expired import choice_expired
 from handlers.helplines import desk_help
@@ -51,8 +50,6 @@ from handlers.helplines import desk_help
 NOT_NOW = N_("↩️ Not now")  # the same words as in the check-in set-up
 # Open while a question is on screen: a typed answer goes to ``typed_answer``.
 SELFCHECK_QUESTION = "selfcheck.question"
-# The activities screen, until the activities journey is a step of its own.
-_show_activities = ptb_step(show_activities)
 
 
 def register(journeys: Journeys) -> None:
@@ -218,7 +215,7 @@ async def on_step(c: Conversation) -> None:
         return
     await c.acknowledge()
     if step == "acts":  # the activities screen keeps the result above it
-        await _show_activities(c)
+        await show_activities(c)
         return
     await c.clear_choices()  # so it is not tapped twice
     if step == "start" and joined is None:

@@ -15,7 +15,7 @@ from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.incoming import incoming_of
 from bot.channels.telegram.ptb_conversations import leave_conversations
 from bot.channels.telegram.render import inline_keyboard, markup_of
-from bot.channels.telegram.send import send_parts, shows_already, split_message
+from bot.channels.telegram.send import send_parts, send_place, shows_already, split_message
 from bot.chat.conversation import Conversation, Person, consented
 from bot.chat.journeys import Step
 from bot.chat.message import Ask, Document, Reply
@@ -58,6 +58,8 @@ class TelegramConversation:
         return self._update.callback_query
 
     async def say(self, reply: Reply) -> int | None:
+        if reply.place is not None:
+            await send_place(self._ctx.bot, self._chat_id, reply.place)
         markup = markup_of(reply, self.t, consented=consented(self))
         if reply.photo is not None:
             sent = await self._ctx.bot.send_photo(
@@ -78,6 +80,7 @@ class TelegramConversation:
             and reply.ask is Ask.NOTHING
             and not reply.menu
             and reply.photo is None
+            and reply.place is None
             and len(split_message(reply.text)) == 1
         )
         if query is None or not in_place:

@@ -3,7 +3,6 @@ moves on (a menu tap, a command) or is erased leaves every question they left op
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
 from typing import Any
 
 from telegram import Update
@@ -21,15 +20,3 @@ def leave_conversations(app: Application[Any, Any, Any, Any, Any, Any], update: 
     for handler in app.handlers.get(0, []):
         if isinstance(handler, ConversationHandler):
             handler._update_state(ConversationHandler.END, handler._get_key(update))
-
-
-# Questions a journey not yet converted keeps in PTB's user_data (memory only) instead of
-# Samen's question store: activities' "where shall I look?" (handlers/activities/search.py).
-MEMORY_QUESTIONS = ("activities_asked_where",)
-
-
-def leave_memory_questions(user_data: MutableMapping[Any, Any] | None) -> None:
-    """The person moved on: the questions kept in memory are over too."""
-    for key in MEMORY_QUESTIONS:
-        if user_data is not None:
-            user_data.pop(key, None)

@@ -8,8 +8,12 @@ import re
 
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
 
+from bot.chat.message import Venue
+
 # Telegram refuses a text longer than this; it counts UTF-16 code units.
 MAX_MESSAGE = 4096
+# A venue's title and address as Telegram shows them without cutting them itself.
+VENUE_TITLE_MAX, VENUE_ADDRESS_MAX = 100, 200
 
 
 def _length(text: str) -> int:
@@ -87,3 +91,17 @@ def shows_already(
     if text is not None and (message.text or "").strip() != _plain(text):
         return False
     return _markup_of(message.reply_markup) == _markup_of(keyboard)
+
+
+async def send_place(bot: Bot, chat_id: int, place: Venue) -> Message:
+    """A pin on the map: a venue with its name and address, or the bare location when
+    there is no address (Telegram refuses a venue without one)."""
+    if not place.address or not place.name:
+        return await bot.send_location(chat_id, place.latitude, place.longitude)
+    return await bot.send_venue(
+        chat_id,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        title=place.name[:VENUE_TITLE_MAX],
+        address=place.address[:VENUE_ADDRESS_MAX],
+    )

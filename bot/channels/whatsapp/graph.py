@@ -60,6 +60,12 @@ class GraphSender:
 
     async def send(self, to: str, message: WaMessage) -> str:
         """Send one message; returns WhatsApp's message id. Raises pywa's errors."""
+        if message.place is not None:
+            place = message.place
+            sent = await self._wa.send_location(
+                to, place.latitude, place.longitude, place.name or None, place.address or None
+            )
+            return sent.id
         if message.location_request:
             return (await self._wa.request_location(to, message.body)).id
         buttons: list[Button] | SectionList | None = None

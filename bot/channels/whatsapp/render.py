@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.channels.whatsapp.format import fit, whatsapp_text
+from bot.chat.message import Venue
 
 BUTTONS_MAX, BUTTON_TITLE_MAX = 3, 20
 ROWS_MAX, ROW_TITLE_MAX, ROW_DESCRIPTION_MAX, LIST_BUTTON_MAX = 10, 24, 72, 20
@@ -30,13 +31,15 @@ class Option:
 
 @dataclass(frozen=True)
 class WaMessage:
-    """One WhatsApp message: a text, with reply buttons, or a list, or a location request."""
+    """One WhatsApp message: a text, with reply buttons, or a list, or a location request;
+    or a pin on the map (``place``, no body)."""
 
     body: str
     buttons: tuple[Option, ...] = ()
     rows: tuple[Option, ...] = ()
     list_button: str = ""
     location_request: bool = False
+    place: Venue | None = None
 
 
 def split_text(text: str, limit: int = BODY_MAX) -> list[str]:

@@ -5,6 +5,7 @@ box, so the main menu is a list ("Menu") and a typed answer offered beside a req
 ("Not now") is a button that counts as typing it (``incoming.SAY``). A location is asked
 with WhatsApp's location request; a phone number is typed, or "use this number" when
 Meta shows the number the person writes from. Photos are Telegram file ids: not shown.
+A place (``Reply.place``) is a location message with its name and address.
 """
 
 from __future__ import annotations
@@ -44,7 +45,15 @@ def menu_options(t: Translator, *, consented: bool) -> list[Option]:
 def messages_of(
     reply: Reply, t: Translator, *, consented: bool, own_phone: str | None
 ) -> list[WaMessage]:
-    """What WhatsApp shows for ``reply``: choices win over an ask, an ask over the menu."""
+    """What WhatsApp shows for ``reply``: a pin on the map first, if it has one; then
+    the text, where choices win over an ask, and an ask over the menu."""
+    pin = [WaMessage("", place=reply.place)] if reply.place is not None else []
+    return pin + _said(reply, t, consented=consented, own_phone=own_phone)
+
+
+def _said(
+    reply: Reply, t: Translator, *, consented: bool, own_phone: str | None
+) -> list[WaMessage]:
     more = t._(MORE_CHOICES)
     options = _options(reply, t, own_phone)
     button = reply.list_label or t._(LIST_BUTTON)

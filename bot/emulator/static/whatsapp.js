@@ -151,6 +151,10 @@ window.samenWhatsApp = (() => {
       link.textContent = "📄 " + (entry.document.filename || "file");
       bubble.append(link);
     }
+    if (entry.location) {
+      const { name, address, latitude, longitude } = entry.location;
+      body("📍 " + ([name, address].filter(Boolean).join(", ") || latitude + ", " + longitude));
+    }
     const interactive = entry.interactive;
     if (!interactive) return;
     body(interactive.body.text);

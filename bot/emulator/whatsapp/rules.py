@@ -15,6 +15,7 @@ BUTTONS_MAX, BUTTON_TITLE_MAX, BUTTON_ID_MAX = 3, 20, 256
 ROWS_MAX, ROW_TITLE_MAX, ROW_DESCRIPTION_MAX, ROW_ID_MAX = 10, 24, 72, 200
 LIST_BUTTON_MAX, SECTIONS_MAX = 20, 10
 BODY_WITH_BUTTONS_MAX, BODY_MAX = 1024, 4096
+LOCATION_TEXT_MAX = 1000  # a location's name or address (Meta gives no lower limit)
 TEMPLATE_PARAMETER_FORBIDDEN = ("\n", "\t", "     ")
 
 # Code 100: "Invalid parameter"; 131009: "Parameter value is not valid";
@@ -150,12 +151,24 @@ def _check_document(message: JSON, _templates: Templates) -> None:
     _require(bool(document.get("id") or document.get("link")), "document.id is required")
 
 
+def _check_location(message: JSON, _templates: Templates) -> None:
+    location = message.get("location") or {}
+    for key, limit in (("latitude", 90), ("longitude", 180)):
+        value = location.get(key)
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        _require(number and -limit <= float(value or 0) <= limit, f"location.{key} is not valid")
+    for key in ("name", "address"):
+        if location.get(key) is not None:
+            _text(location[key], f"location.{key}", LOCATION_TEXT_MAX)
+
+
 _TYPES: Mapping[str, Callable[[JSON, Templates], None]] = {
     "text": _check_text,
     "interactive": _check_interactive,
     "template": _check_template,
     "image": _check_image,
     "document": _check_document,
+    "location": _check_location,
 }
 
 

@@ -11,6 +11,7 @@ person keeps at least one source; erasing the person removes both.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 
 import aiosqlite
 
@@ -19,6 +20,14 @@ from bot.db import Database
 from bot.services.activities.catalog import BOT_SOURCE
 from bot.services.audit import Audit
 from bot.services.roles import Role, Roles
+
+
+class Hider(StrEnum):
+    """Who hid an activity in the chat, as its keepers are told."""
+
+    COORDINATOR = "coordinator"
+    PARTNER = "partner"  # the organisation that keeps its source
+    UNKNOWN = "unknown"  # the person was erased since
 
 
 class Partners:
@@ -49,6 +58,20 @@ class Partners:
         return await self._roles.has(person_id, Role.COORDINATOR) or bool(
             await self.sources_of(person_id)
         )
+
+    async def who_hid(self, activity_id: int) -> Hider:
+        """Who hid this activity last: a coordinator, or a partner (whose hide must not
+        read as a coordinator's). The table keeps only 'coordinator' for both, so the
+        last hide's author is looked up in the history."""
+        row = await self._db.fetchone(
+            "SELECT changed_by FROM activity_changes WHERE activity_id = ? AND action = 'hide'"
+            " ORDER BY id DESC LIMIT 1",
+            (activity_id,),
+        )
+        if row is None or row[0] is None:
+            return Hider.UNKNOWN
+        coordinator = await self._roles.has(int(row[0]), Role.COORDINATOR)
+        return Hider.COORDINATOR if coordinator else Hider.PARTNER
 
     async def known_sources(self) -> list[str]:
         """Every source a partner could keep: registered ones and imported files."""
