@@ -15,7 +15,7 @@ group  0  0. journeys converted to the conversation layer (bot/chat), through on
              (before /start, which it answers for invite links)
           3. /start (after the volunteers' /start <invite code>)
           4. check-in mood buttons
-          5. text: menu labels and typed check-in answers, else what the words mean
+          5. text: typed check-in answers, else the text step, what the words mean
              (handlers.listen; "112" and "113" alone are calls for help, never postcodes)
           6. the journeys handler again, for what nobody took (handlers.unexpected):
              unknown commands, voice/video/photos (the offer of a call),
@@ -45,6 +45,7 @@ from handlers import (
     activities,
     broadcast,
     callme,
+    listen,
     menu,
     mydata,
     numbers,
@@ -53,12 +54,10 @@ from handlers import (
     volunteers,
 )
 from handlers.care import selfcheck
-from handlers.care.answers import mood_handler
+from handlers.care.answers import mood_handler, typed_checkin_answer
 from handlers.care.checkins import checkins_conversation
 from handlers.care.contact import contact_handlers
 from handlers.errors import went_wrong
-from handlers.listen import helpline_handler
-from handlers.menu import on_text
 from handlers.start import start as start_step
 from handlers.volunteers import availability
 from handlers.volunteers.joining import join_with_invite
@@ -83,6 +82,7 @@ def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
     broadcast.register(journeys)
     numbers.register(journeys)
     selfcheck.register(journeys)
+    listen.register(journeys)
     return journeys
 
 
@@ -97,11 +97,11 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             *contact_handlers(),  # before /start: it answers /start <contact invite>
             # before /start: the invite link's /start <code> (a converted step)
             CommandHandler("start", _join_with_invite, filters=private & INVITE_START),
-            helpline_handler(),  # "112" typed alone: a call for help
             CommandHandler("start", ptb_callback(start_step), filters=private),
             mood_handler(),
             MessageHandler(
-                private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text
+                private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
+                _typed_text,
             ),
             # What no handler took: unknown commands, stale or forged buttons, edits,
             # voice/video/photos (the offer of a call), stickers, files (handlers.unexpected).
@@ -113,3 +113,11 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 async def _join_with_invite(update: Update, ctx: Any) -> None:
     await run_step(join_with_invite, update, ctx)
+
+
+async def _typed_text(update: Update, ctx: Any) -> None:
+    """Typed text nobody claimed: a typed answer to a check-in on screen ("goed", 🙁),
+    else the text step (handlers.listen: what the words mean). The check-in answers
+    are still PTB's, so they come first here rather than in the journeys' table."""
+    if not await typed_checkin_answer(update, ctx):
+        await run_step(listen.answer_typed, update, ctx)

@@ -33,8 +33,9 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
     choices last shown becomes a tap on that choice, handled by that journey's own
     choice step; False when it picks none.
   * A tap nobody acknowledged is acknowledged (without a notice) after the step.
-  * ``say`` returns the id the channel gave the message (None if it gives none), so a
-    journey can change it later (the desk's task cards and /tasks lists).
+  * ``say`` and ``ask`` return the id the channel gave the message (None if it gives
+    none), so a journey can change it later (the desk's task cards and /tasks lists, the
+    self-check's question showing its answer).
   * ``start_link(payload)``: the channel's link that opens Samen with ``payload`` (an
     invite code); on Telegram t.me/<bot>?start=<payload>.
   * ``consented(c)``, ``messages_stopped(c)`` read the resident; ``guess_language``
@@ -61,7 +62,9 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
   * ``otherwise(kind, step)``: what no journey claimed, by kind (unknown commands,
     stale or forged buttons, edits, media): handlers/unexpected.py registers these.
   * ``route(incoming, question)`` (= ``claims`` or ``leftover``) is synchronous (PTB
-    asks its handlers so) and ``handle(conversation)`` runs the step;
+    asks its handlers so) and ``handle(conversation)`` runs the step; the text step is a
+    leftover, so a channel may read a short typed answer that no journey ``claims`` as a
+    tap on a choice shown (WhatsApp does, with ``understanding.says_more_than_a_choice``);
     ``moves_on(incoming)`` says a command or menu tap.
 - ``menu``: * ``MenuAction``, ``MENU_LABELS``, ``menu_label_index``, ``menu_action`` moved
   here from handlers/keyboards.py (which still re-exports them), so routing by menu

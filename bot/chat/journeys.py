@@ -12,8 +12,10 @@ The order of precedence is the same for every channel:
    any other typed text goes to the text step;
 5. whatever is left goes to the step registered ``otherwise`` for its kind (an unknown
    command, a stale or forged button, a sticker, an edit).
-``claims`` asks 1-4 only: while journeys are being converted, Telegram's old handlers
-come between the two (bot/channels/telegram/handler.py).
+``claims`` asks 1-4 without the text step, ``leftover`` the text step and 5: a channel
+that reads a short typed answer as a tap on a choice shown does so when no journey
+claims the text; while journeys are being converted, Telegram's old handlers come
+between the two (bot/channels/telegram/handler.py).
 """
 
 from __future__ import annotations
@@ -116,24 +118,18 @@ class Journeys:
         return self.claims(incoming, question) or self.leftover(incoming)
 
     def claims(self, incoming: Incoming, question: Question | None) -> Step | None:
-        """The step a journey registered for this (1-4 above), if any."""
+        """The step a journey registered for this (1-4 above, not the text step), if any."""
         if self.moves_on(incoming):
             question = None  # it closes the question
         router = self._routes.get(incoming.kind)
         return router(incoming, question) if router is not None else None
 
-    def claims_typed(self, incoming: Incoming, question: Question | None) -> bool:
-        """A journey takes this typed text as itself (a menu label, an answer to the open
-        question, a postcode) rather than the text step reading what the words mean: a
-        channel that reads a short typed answer as a tap asks this first."""
-        if incoming.kind is not Kind.TEXT:
-            return False
-        if self._menu_action(incoming) is not None:
-            return True
-        return (self._route_answer(incoming, question) or self._route_typed(incoming)) is not None
-
     def leftover(self, incoming: Incoming) -> Step | None:
-        """The step for what no journey claims (5 above)."""
+        """The step for what no journey claims: the text step for typed text (the rest
+        of 4 above), else the step registered ``otherwise`` for its kind (5 above)."""
+        typed = incoming.kind is Kind.TEXT and self._menu_action(incoming) is None
+        if typed and self._text is not None:  # a menu label is its journey's, not text
+            return self._text
         return self._otherwise.get(incoming.kind)
 
     async def handle(self, conversation: Conversation) -> bool:
@@ -162,7 +158,7 @@ class Journeys:
         action = self._menu_action(incoming)
         if action is not None:
             return self._menu.get(action)
-        return self._route_answer(incoming, question) or self._route_typed(incoming) or self._text
+        return self._route_answer(incoming, question) or self._route_typed(incoming)
 
     def _route_typed(self, incoming: Incoming) -> Step | None:
         return next((step for looks, step in self._typed.values() if looks(incoming.text)), None)

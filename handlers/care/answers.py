@@ -40,7 +40,7 @@ from handlers.common import send_with_menu
 from handlers.context import SamenContext
 from handlers.expired import button_expired
 from handlers.helplines import crisis_help, desk_help
-from handlers.keyboards import MENU_LABELS, MenuAction, menu_action
+from handlers.keyboards import MENU_LABELS, MenuAction
 
 END = ConversationHandler.END
 
@@ -206,15 +206,11 @@ async def _nearby_this_week(ctx: SamenContext) -> Hit | None:
 
 
 async def left_for_menu(update: Update, ctx: SamenContext, text: str) -> object | None:
-    """A menu button tapped while Samen waited for typing: leave, and do what it says."""
-    if menu_action(ctx.bot_data.menu_index, text) is None:
-        if await typed_checkin_answer(update, ctx):
-            return END
-        return None
-    from handlers.menu import on_text
-
-    await on_text(update, ctx)
-    return END
+    """A typed check-in answer while Samen waited for typing: leave, and take it. (A menu
+    tap never comes here: the journeys' handler takes it first and ends the wait.)"""
+    if await typed_checkin_answer(update, ctx):
+        return END
+    return None
 
 
 def mood_handler() -> CallbackQueryHandler[SamenContext, None]:

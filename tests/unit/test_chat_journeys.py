@@ -117,16 +117,14 @@ async def test_text_a_question_does_not_accept_goes_on_and_leaves_it_open(
     assert maybe.question is not None and maybe.closed == 0
 
 
-def test_claims_typed_is_a_menu_label_or_an_accepted_answer_never_the_text_step(
-    journeys: Journeys,
-) -> None:
+def test_typed_text_for_the_text_step_is_a_leftover_not_a_claim(journeys: Journeys) -> None:
+    """A channel reads a short typed answer as a tap only when no journey claims it."""
     open_postcode = Question("mydata.postcode", {}, ASKED)
-    assert journeys.claims_typed(Incoming(Kind.TEXT, text="📋 Mijn gegevens"), None)
-    assert journeys.claims_typed(Incoming(Kind.TEXT, text="2101"), open_postcode)
-    # "ja" with no question open: only the text step would take it, so a channel may
-    # read it as a tap on a choice shown.
-    assert not journeys.claims_typed(Incoming(Kind.TEXT, text="ja"), None)
-    assert not journeys.claims_typed(Incoming(Kind.CONTACT, phone="+31612345678"), None)
+    assert journeys.claims(Incoming(Kind.TEXT, text="📋 Mijn gegevens"), None) is not None
+    assert journeys.claims(Incoming(Kind.TEXT, text="2101"), open_postcode) is not None
+    typed = Incoming(Kind.TEXT, text="ja")
+    assert journeys.claims(typed, None) is None
+    assert journeys.leftover(typed) is journeys.route(typed, None) is not None
 
 
 def test_a_second_step_for_the_same_thing_is_refused(journeys: Journeys) -> None:

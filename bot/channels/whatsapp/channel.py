@@ -116,7 +116,7 @@ class WhatsAppChannel:
         if incoming.kind is not Kind.TEXT:
             return incoming
         question = self._runtime.questions.get((CHANNEL, person_id))
-        if self._journeys.claims_typed(incoming, question) or says_more_than_a_choice(
+        if self._journeys.claims(incoming, question) is not None or says_more_than_a_choice(
             incoming.text
         ):
             return incoming
