@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels.whatsapp.templates import approved
-from bot.clock import utc_now
+from bot.clock import Clock, utc_now
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
 from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
@@ -149,12 +149,29 @@ async def samen_any(
         yield bot
 
 
+@pytest.fixture
+async def samen_any_on_clock(
+    channel_mode: str,
+    emulator: EmulatorServer,
+    client: EmulatorClient,
+    wa_emulator: WhatsAppEmulator,
+    wa_client: WhatsAppEmulatorClient,
+    tmp_path: Path,
+    clock: FakeClock,
+) -> AsyncIterator[SamenBot]:
+    """``samen_any`` on the ``clock`` fixture (a FakeClock the test moves; a test module
+    overrides ``clock`` to start where it needs)."""
+    async for bot in _running(emulator, tmp_path, channel_mode, wa_emulator, wa_client, clock):
+        yield bot
+
+
 async def _running(
     emulator: EmulatorServer,
     tmp_path: Path,
     mode: str,
     wa_emulator: WhatsAppEmulator | None = None,
     wa_client: WhatsAppEmulatorClient | None = None,
+    clock: Clock = utc_now,
 ) -> AsyncIterator[SamenBot]:
     """Samen in one mode until the test ends: "polling", "webhook" (Telegram's), or
     "whatsapp" (Telegram polling, and WhatsApp with its webhook on the HTTP server)."""
@@ -169,7 +186,7 @@ async def _running(
         SAMEN_COORDINATORS=str(COORDINATOR_ID),
         **extra,
     )
-    bot = SamenBot(settings, clock=utc_now)
+    bot = SamenBot(settings, clock=clock)
     await bot.start()
     if wa_client is not None and mode == "whatsapp":
         await wa_client.set_webhook(f"http://127.0.0.1:{port}/whatsapp")
