@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot import __version__
@@ -148,9 +149,7 @@ def _add_sources_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
     remove.add_argument("name")
 
 
-def main(argv: list[str] | None = None) -> int:
-    # Have PTB report durations (RetryAfter.retry_after) as timedelta, as it will by default.
-    os.environ.setdefault("PTB_TIMEDELTA", "true")
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="samen", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot (long polling)")
@@ -198,64 +197,66 @@ def main(argv: list[str] | None = None) -> int:
         "what", choices=["templates"], help="the templates to submit to Meta, as JSON"
     )
     commands.add_parser("version", help="print the version")
-    args = parser.parse_args(argv)
+    return parser
 
-    if args.command == "version":
-        print(f"samen {__version__}")
-        return 0
-    if args.command == "postcodes":
-        from bot.postcode_cli import run_postcodes
 
-        return run_postcodes(args.file, args.all)
-    if args.command == "emulator":
-        configure_logging()
-        from bot.emulator.server import serve_forever
+def _version(_args: argparse.Namespace) -> int:
+    print(f"samen {__version__}")
+    return 0
 
-        print(f"Bot API emulator on http://127.0.0.1:{args.port} (Ctrl+C stops it)")
-        asyncio.run(serve_forever("127.0.0.1", args.port, flood_limits=args.flood_limits))
-        return 0
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        print(error, file=sys.stderr)
-        return 2
-    configure_logging(settings.log_format)
-    if args.command == "whatsapp":
-        return _print_templates(settings)
-    if args.command == "has-token":
-        return 0 if settings.telegram_bot_token else 1
-    if args.command == "playground":
-        port = settings.playground_port if args.port is None else args.port
-        return asyncio.run(_playground_until_signal(port, args.folder))
-    if args.command == "import":
-        from bot.activity_cli import run_import
 
-        return run_import(settings, args.file, args.source, args.strict)
-    if args.command == "sources":
-        from bot.activity_cli import run_sources
-        from bot.services.activities.imports import SourceDefaults
+def _postcodes(args: argparse.Namespace) -> int:
+    from bot.postcode_cli import run_postcodes
 
-        defaults = SourceDefaults(**{k: getattr(args, k, None) or "" for k in DEFAULT_FIELDS})
-        return run_sources(
-            settings,
-            args.action,
-            getattr(args, "name", ""),
-            getattr(args, "url", ""),
-            defaults,
-            force=getattr(args, "force", False),
-        )
-    if args.command == "stats":
-        return asyncio.run(_stats(settings, args.png))
-    if args.command == "backup":
-        return _backup(settings, args.file)
-    if args.command == "restore":
-        return _restore(settings, args.file)
-    if args.command == "doctor":
-        return asyncio.run(_doctor(settings))
-    if args.command == "migrate":
-        applied = asyncio.run(_migrate(settings))
-        print(f"applied migrations: {applied or 'none, already up to date'}")
-        return 0
+    return run_postcodes(args.file, args.all)
+
+
+def _emulator(args: argparse.Namespace) -> int:
+    configure_logging()
+    from bot.emulator.server import serve_forever
+
+    print(f"Bot API emulator on http://127.0.0.1:{args.port} (Ctrl+C stops it)")
+    asyncio.run(serve_forever("127.0.0.1", args.port, flood_limits=args.flood_limits))
+    return 0
+
+
+def _has_token(settings: Settings, _args: argparse.Namespace) -> int:
+    return 0 if settings.telegram_bot_token else 1
+
+
+def _playground(settings: Settings, args: argparse.Namespace) -> int:
+    port = settings.playground_port if args.port is None else args.port
+    return asyncio.run(_playground_until_signal(port, args.folder))
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.activity_cli import run_import
+
+    return run_import(settings, args.file, args.source, args.strict)
+
+
+def _sources(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.activity_cli import run_sources
+    from bot.services.activities.imports import SourceDefaults
+
+    defaults = SourceDefaults(**{k: getattr(args, k, None) or "" for k in DEFAULT_FIELDS})
+    return run_sources(
+        settings,
+        args.action,
+        getattr(args, "name", ""),
+        getattr(args, "url", ""),
+        defaults,
+        force=getattr(args, "force", False),
+    )
+
+
+def _migrate_command(settings: Settings, _args: argparse.Namespace) -> int:
+    applied = asyncio.run(_migrate(settings))
+    print(f"applied migrations: {applied or 'none, already up to date'}")
+    return 0
+
+
+def _run(settings: Settings, _args: argparse.Namespace) -> int:
     if not settings.telegram_bot_token:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
@@ -271,6 +272,43 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+# Each command imports what it needs only when it runs: `samen version` or a bad setting
+# answers at once, without loading python-telegram-bot, aiohttp and every service.
+WITHOUT_SETTINGS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "version": _version,
+    "postcodes": _postcodes,
+    "emulator": _emulator,
+}
+WITH_SETTINGS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "whatsapp": lambda settings, _args: _print_templates(settings),
+    "has-token": _has_token,
+    "playground": _playground,
+    "import": _import,
+    "sources": _sources,
+    "stats": lambda settings, args: asyncio.run(_stats(settings, args.png)),
+    "backup": lambda settings, args: _backup(settings, args.file),
+    "restore": lambda settings, args: _restore(settings, args.file),
+    "doctor": lambda settings, _args: asyncio.run(_doctor(settings)),
+    "migrate": _migrate_command,
+    "run": _run,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    # Have PTB report durations (RetryAfter.retry_after) as timedelta, as it will by default.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    args = _parser().parse_args(argv)
+    if args.command in WITHOUT_SETTINGS:
+        return WITHOUT_SETTINGS[args.command](args)
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_format)
+    return WITH_SETTINGS[args.command](settings, args)
 
 
 if __name__ == "__main__":

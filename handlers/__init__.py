@@ -8,16 +8,14 @@ group  0  0. journeys converted to the conversation layer (bot/chat), through on
              the menu's /menu /help /language and labels, my data, broadcasts, numbers,
              call me, volunteers (desk, profiles, invites, applications, coordinators' tools),
              activities (where to look, typed postcodes and shared locations, results,
-             details, reminders, keeping them, /partner), the monthly self-check
-          1. conversations (check-ins)
-             - their states win while open
-          2. each journey's buttons and commands: the task desk, volunteers
-             (before /start, which it answers for invite links)
-          3. /start (after the volunteers' /start <invite code>)
-          4. check-in mood buttons
-          5. text: typed check-in answers, else the text step, what the words mean
-             (handlers.listen; "112" and "113" alone are calls for help, never postcodes)
-          6. the journeys handler again, for what nobody took (handlers.unexpected):
+             details, reminders, keeping them, /partner), check-ins (set-up, answers,
+             the safety net, the emergency contact and their /start ec<code>), the
+             monthly self-check, and typed text (handlers.listen, what the words mean)
+          1. each journey's buttons and commands: volunteers' /start <invite code>
+             (before /start)
+          2. /start (after the volunteers' /start <invite code>)
+          3. the journeys handler again, for what nobody took: typed text (the text
+             step), and the kind answers of handlers.unexpected:
              unknown commands, voice/video/photos (the offer of a call),
              stickers and files, edited messages, and buttons nobody knows (stale or forged)
 """
@@ -30,7 +28,6 @@ from telegram import Update
 from telegram.ext import (
     Application,
     CommandHandler,
-    MessageHandler,
     TypeHandler,
     filters,
 )
@@ -53,10 +50,7 @@ from handlers import (
     unexpected,
     volunteers,
 )
-from handlers.care import selfcheck
-from handlers.care.answers import mood_handler, typed_checkin_answer
-from handlers.care.checkins import checkins_conversation
-from handlers.care.contact import contact_handlers
+from handlers.care import answers, checkins, contact, selfcheck
 from handlers.errors import went_wrong
 from handlers.start import start as start_step
 from handlers.volunteers import availability
@@ -81,6 +75,9 @@ def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
     unexpected.register(journeys)
     broadcast.register(journeys)
     numbers.register(journeys)
+    checkins.register(journeys)
+    answers.register(journeys)
+    contact.register(journeys)
     selfcheck.register(journeys)
     listen.register(journeys)
     return journeys
@@ -93,18 +90,12 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handlers(
         [
             JourneysHandler(journeys, app.bot_data.runtime.questions),
-            checkins_conversation(),
-            *contact_handlers(),  # before /start: it answers /start <contact invite>
             # before /start: the invite link's /start <code> (a converted step)
             CommandHandler("start", _join_with_invite, filters=private & INVITE_START),
             CommandHandler("start", ptb_callback(start_step), filters=private),
-            mood_handler(),
-            MessageHandler(
-                private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
-                _typed_text,
-            ),
-            # What no handler took: unknown commands, stale or forged buttons, edits,
-            # voice/video/photos (the offer of a call), stickers, files (handlers.unexpected).
+            # What no handler took: typed text (the text step, handlers.listen), unknown
+            # commands, stale or forged buttons, edits, voice/video/photos (the offer of a
+            # call), stickers, files (handlers.unexpected).
             JourneysHandler(journeys, app.bot_data.runtime.questions, leftovers=True),
         ]
     )
@@ -113,11 +104,3 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 async def _join_with_invite(update: Update, ctx: Any) -> None:
     await run_step(join_with_invite, update, ctx)
-
-
-async def _typed_text(update: Update, ctx: Any) -> None:
-    """Typed text nobody claimed: a typed answer to a check-in on screen ("goed", 🙁),
-    else the text step (handlers.listen: what the words mean). The check-in answers
-    are still PTB's, so they come first here rather than in the journeys' table."""
-    if not await typed_checkin_answer(update, ctx):
-        await run_step(listen.answer_typed, update, ctx)

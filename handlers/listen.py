@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.channels.telegram.conversation import ptb_step
 from bot.chat.conversation import Conversation, consented
 from bot.chat.journeys import Journeys
 from bot.chat.message import Reply, choices
@@ -111,11 +110,8 @@ async def _activity(c: Conversation, understood: Understood) -> None:
 # --------------------------------------------------------------------------- the rest
 
 
-_show_checkins = ptb_step(show_checkins)  # until the check-ins are a step of their own
-
-
 async def _checkin(c: Conversation, _: Understood) -> None:
-    await _show_checkins(c)
+    await show_checkins(c)
 
 
 async def _help_out(c: Conversation, _: Understood) -> None:

@@ -6,13 +6,11 @@ The steps here speak the conversation layer (bot/chat).
 from __future__ import annotations
 
 from bot.buttons import Prefix, args_of
-from bot.channels.telegram.conversation import ptb_step
 from bot.chat.conversation import Conversation
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MenuAction
 from bot.chat.message import Reply
 from bot.services.roles import Role
-from handlers.care.checkins import show_checkins
 from handlers.choices import language_choices
 from handlers.commands import names
 
@@ -27,7 +25,6 @@ def register(journeys: Journeys) -> None:
     journeys.menu(MenuAction.LANGUAGE, ask_language)
     # Menu labels whose journeys are not converted yet; each line goes when its journey
     # registers ``journeys.menu`` itself.
-    journeys.menu(MenuAction.CHECKINS, ptb_step(show_checkins))
 
 
 async def show_menu(c: Conversation) -> None:

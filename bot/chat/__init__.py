@@ -59,6 +59,11 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
     were open (crisis words while asked where to look reach the text step).
   * ``typed(name, looks_like, step)``: typed text of a shape a journey knows (a postcode
     typed without being asked), when no open question takes it; before the text step.
+  * ``typed_answer(reader)``: typed text no question, command or label takes is offered
+    to these readers before the text step (and before WhatsApp reads it as a tap on the
+    choices last shown): ``answered_typed(conversation)``. A check-in's "goed".
+  * ``start_payload(pattern, step)``: ``/start <payload>`` whose payload matches the
+    pattern (an invitation in a start link) goes to that step before /start's own.
   * ``otherwise(kind, step)``: what no journey claimed, by kind (unknown commands,
     stale or forged buttons, edits, media): handlers/unexpected.py registers these.
   * ``route(incoming, question)`` (= ``claims`` or ``leftover``) is synchronous (PTB

@@ -3,13 +3,16 @@
 
 The order of precedence is the same for every channel:
 1. a tap on a choice goes to the step registered for its prefix (well-formed data only);
-2. a command goes to its step, and a tap on a main-menu label to that action's step;
-   both close the open question first (the person moved on);
+2. a command goes to its step (``/start <payload>`` first to the step whose pattern the
+   payload matches: a link that opens Samen with an invitation), and a tap on a
+   main-menu label to that action's step; both close the open question first (the
+   person moved on);
 3. while a question is open, a typed text (or location, contact, media, as registered)
    goes to the step that asked it, unless that step does not accept it (crisis words
    while Samen asks for a postcode): then it goes on as if no question were open;
-4. typed text of a shape a journey knows (a postcode) goes to that journey's step;
-   any other typed text goes to the text step;
+4. any other typed text goes first to the ``typed_answer`` readers (a check-in's
+   "goed"), then, if it has a shape a journey knows (a postcode), to that journey's
+   step, else to the text step;
 5. whatever is left goes to the step registered ``otherwise`` for its kind (an unknown
    command, a stale or forged button, a sticker, an edit).
 ``claims`` asks 1-4 without the text step, ``leftover`` the text step and 5: a channel
@@ -20,6 +23,7 @@ between the two (bot/channels/telegram/handler.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import TypeVar
 
@@ -32,6 +36,10 @@ from bot.questions import Question
 Step = Callable[[Conversation], Awaitable[None]]
 Accepts = Callable[[Incoming], bool]
 LooksLike = Callable[[str], bool]
+# A reader of short typed answers to something Samen showed without asking a question
+# (a check-in's "goed"): True when it took the text.
+TypedAnswer = Callable[[Conversation], Awaitable[bool]]
+START = "start"  # the command a link that opens Samen sends
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -43,8 +51,10 @@ class Journeys:
         self._answers: dict[str, tuple[Step, frozenset[Kind], Accepts | None]] = {}
         self._typed: dict[str, tuple[LooksLike, Step]] = {}
         self._commands: dict[str, Step] = {}
+        self._start_payloads: dict[str, tuple[re.Pattern[str], Step]] = {}
         self._menu: dict[MenuAction, Step] = {}
         self._text: Step | None = None
+        self._typed_answers: list[TypedAnswer] = []
         self._otherwise: dict[Kind, Step] = {}
         self._routes: dict[Kind, Callable[[Incoming, Question | None], Step | None]] = {
             Kind.CHOICE: self._route_choice,
@@ -86,6 +96,11 @@ class Journeys:
         for name in names:
             self._claim(self._commands, name.lower(), step)
 
+    def start_payload(self, pattern: re.Pattern[str], step: Step) -> None:
+        """``/start <payload>`` whose payload matches ``pattern`` whole: a link that opens
+        Samen with an invitation (Telegram's t.me/<bot>?start=…, or the same typed)."""
+        self._claim(self._start_payloads, pattern.pattern, (pattern, step))
+
     def menu(self, action: MenuAction, step: Step) -> None:
         """A main-menu label, in any language."""
         self._claim(self._menu, action, step)
@@ -95,6 +110,13 @@ class Journeys:
         if self._text is not None:
             raise ValueError("the text step is registered already")
         self._text = step
+
+    def typed_answer(self, reader: TypedAnswer) -> None:
+        """Typed text that no question, command or menu label takes is offered to this
+        reader first (before the text step, and before a channel reads it as a tap on
+        the choices last shown): a check-in that arrived through the outbox, maybe
+        without buttons, is answered by typing "goed"."""
+        self._typed_answers.append(reader)
 
     def otherwise(self, kind: Kind, step: Step) -> None:
         """What no other step took, of this kind: the kind answer to the unexpected."""
@@ -136,11 +158,27 @@ class Journeys:
         """Run the step for what the person did; False when nobody knows it."""
         if self.moves_on(conversation.incoming):
             await conversation.close_question()
+        elif await self.answered_typed(conversation):
+            return True
         step = self.route(conversation.incoming, conversation.question)
         if step is None:
             return False
         await step(conversation)
         return True
+
+    async def answered_typed(self, conversation: Conversation) -> bool:
+        """A typed text read as the answer to something on screen (``typed_answer``);
+        False when it is for the open question, a command or a menu label, or no reader
+        took it."""
+        incoming = conversation.incoming
+        if incoming.kind is not Kind.TEXT or self.moves_on(incoming):
+            return False
+        if self._route_answer(incoming, conversation.question) is not None:
+            return False
+        for reader in self._typed_answers:
+            if await reader(conversation):
+                return True
+        return False
 
     def _menu_action(self, incoming: Incoming) -> MenuAction | None:
         if incoming.kind is not Kind.TEXT or len(incoming.text) > MAX_LABEL:
@@ -152,6 +190,10 @@ class Journeys:
         return self._choices.get(decoded[0]) if decoded is not None else None
 
     def _route_command(self, incoming: Incoming, _: Question | None) -> Step | None:
+        if incoming.command == START and incoming.args:
+            for pattern, step in self._start_payloads.values():
+                if pattern.fullmatch(incoming.args[0]):
+                    return step
         return self._commands.get(incoming.command)
 
     def _route_text(self, incoming: Incoming, question: Question | None) -> Step | None:

@@ -1,20 +1,20 @@
 """What the check-in screens say and offer: the schedule as it is, quiet hours, the
-safety net, and the menu and day-picker buttons."""
+safety net, and the menu and day-picker choices."""
 
 from __future__ import annotations
 
 from babel.dates import format_timedelta, get_day_names
 from babel.lists import format_list
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.buttons import Prefix, encode
+from bot.chat.conversation import Conversation, messages_stopped
+from bot.chat.message import Choice, choices
 from bot.i18n import N_, Translator
 from bot.services.callme.phones import display_phone
 from bot.services.care.checkins import Subscription
 from bot.services.care.schedule import EVERY_DAY, WEEKDAYS, chosen_days, time_text
-from handlers.care.contact import contact_button
-from handlers.common import messages_stopped
-from handlers.context import SamenContext
+
+Rows = tuple[tuple[Choice, ...], ...]
 
 
 def days_text(t: Translator, days: int) -> str:
@@ -26,10 +26,10 @@ def days_text(t: Translator, days: int) -> str:
     return str(format_list([str(names[d]) for d in chosen_days(days)], locale=t.locale))
 
 
-def schedule_text(ctx: SamenContext, sub: Subscription) -> str:
+def schedule_text(c: Conversation, sub: Subscription) -> str:
     """The schedule as it really is: while messages are stopped, no next check-in, no net."""
-    t = ctx.t
-    stopped = messages_stopped(ctx)
+    t = c.t
+    stopped = messages_stopped(c)
     lines = [t._("<b>Your check-ins</b>"), ""]
     lines.append(t._("• Days: %(days)s", days=days_text(t, sub.days)))
     if sub.local_time is not None:
@@ -46,7 +46,8 @@ def schedule_text(ctx: SamenContext, sub: Subscription) -> str:
         lines.append(t._("• Safety net: off"))
     if stopped:
         lines += ["", stopped_text(t)]
-    if sub.local_time is not None and ctx.services.checkins.policy.quiet.contains(sub.local_time):
+    quiet = c.runtime.services.checkins.policy.quiet
+    if sub.local_time is not None and quiet.contains(sub.local_time):
         lines += ["", t._("Your time is now in the quiet hours. Please choose another time.")]
     return "\n".join(lines)
 
@@ -58,31 +59,31 @@ def stopped_text(t: Translator) -> str:
     )
 
 
-def next_checkin_text(ctx: SamenContext, sub: Subscription) -> str:
+def next_checkin_text(c: Conversation, sub: Subscription) -> str:
     """When the next check-in comes, or, while messages are stopped, that none comes."""
-    if messages_stopped(ctx) or sub.next_due is None:
-        return stopped_text(ctx.t)
-    return ctx.t._("Your next check-in: %(moment)s.", moment=ctx.t.datetime(sub.next_due))
+    if messages_stopped(c) or sub.next_due is None:
+        return stopped_text(c.t)
+    return c.t._("Your next check-in: %(moment)s.", moment=c.t.datetime(sub.next_due))
 
 
-def quiet_text(ctx: SamenContext) -> str:
-    quiet = ctx.services.checkins.policy.quiet
-    return ctx.t._(
+def quiet_text(c: Conversation) -> str:
+    quiet = c.runtime.services.checkins.policy.quiet
+    return c.t._(
         "Between %(start)s and %(end)s Samen sends nothing, so you can rest.",
         start=time_text(quiet.start),
         end=time_text(quiet.end),
     )
 
 
-def safety_net_offer(ctx: SamenContext) -> str:
+def safety_net_offer(c: Conversation) -> str:
     """What the safety net does, step by step, with the hours this Samen is set to.
 
     Someone who relies on it must know exactly when a call comes, and that a
     call still comes when no volunteer is on duty (the coordinators are alerted).
     """
-    t = ctx.t
-    window = ctx.services.checkins.policy.safety_window
-    desk = ctx.services.call_requests.policy
+    t = c.t
+    policy = c.runtime.services.checkins.policy
+    desk = c.runtime.services.call_requests.policy
     start, end = desk.daytime
     return t._(
         "<b>The safety net</b> (you choose)\n\n"
@@ -99,51 +100,54 @@ def safety_net_offer(ctx: SamenContext) -> str:
         "For this, Samen needs your phone number. Only the volunteer who calls you "
         "sees it. Samen deletes it when you switch the safety net off.\n\n"
         "Would you like the safety net?",
-        window=format_timedelta(window, threshold=2, locale=t.locale),
-        nudge=format_timedelta(ctx.services.checkins.policy.nudge_after, locale=t.locale),
+        window=format_timedelta(policy.safety_window, threshold=2, locale=t.locale),
+        nudge=format_timedelta(policy.nudge_after, locale=t.locale),
         start=time_text(start),
         end=time_text(end),
         escalate=format_timedelta(desk.escalate_after, threshold=2, locale=t.locale),
     )
 
 
-def button(t: Translator, label: str, prefix: Prefix, *args: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t._(label), callback_data=encode(prefix, *args))
+def choice(t: Translator, label: str, prefix: Prefix, *args: str) -> Choice:
+    return Choice(t._(label), encode(prefix, *args))
 
 
-def menu_buttons(t: Translator, sub: Subscription) -> InlineKeyboardMarkup:
-    rows = [[button(t, N_("🗓 Change days or time"), Prefix.CHECKIN, "setup")]]
-    if sub.safety_net:
-        rows.append([button(t, N_("📱 Another number"), Prefix.CHECKIN, "netnumber")])
-        rows.append([contact_button(t)])
-        rows.append([button(t, N_("🛟 Switch the safety net off"), Prefix.CHECKIN, "netoff")])
-    else:
-        rows.append([button(t, N_("🛟 Switch the safety net on"), Prefix.CHECKIN, "net")])
-    if sub.paused_until is not None:
-        rows.append([button(t, N_("▶️ Start again now"), Prefix.CHECKIN, "resume")])
-    else:
-        rows.append([button(t, N_("⏸ Take a break (holiday)"), Prefix.CHECKIN, "pause")])
-    rows.append([button(t, N_("⏹ Stop check-ins"), Prefix.CHECKIN, "stop")])
-    rows.append([selfcheck_button(t)])
-    return InlineKeyboardMarkup(rows)
+def contact_choice(t: Translator) -> Choice:
+    """The way to the emergency contact (handlers/care/contact.py)."""
+    return choice(t, N_("👤 Emergency contact"), Prefix.CONTACT, "show")
 
 
-def selfcheck_button(t: Translator) -> InlineKeyboardButton:
+def selfcheck_choice(t: Translator) -> Choice:
     """The way to the optional monthly self-check (handlers/care/selfcheck.py)."""
-    return button(t, N_("📝 Monthly self-check"), Prefix.SELFCHECK, "menu")
+    return choice(t, N_("📝 Monthly self-check"), Prefix.SELFCHECK, "menu")
 
 
-def day_picker(t: Translator, days: int) -> InlineKeyboardMarkup:
+def menu_choices(t: Translator, sub: Subscription) -> Rows:
+    rows = [choice(t, N_("🗓 Change days or time"), Prefix.CHECKIN, "setup")]
+    if sub.safety_net:
+        rows.append(choice(t, N_("📱 Another number"), Prefix.CHECKIN, "netnumber"))
+        rows.append(contact_choice(t))
+        rows.append(choice(t, N_("🛟 Switch the safety net off"), Prefix.CHECKIN, "netoff"))
+    else:
+        rows.append(choice(t, N_("🛟 Switch the safety net on"), Prefix.CHECKIN, "net"))
+    if sub.paused_until is not None:
+        rows.append(choice(t, N_("▶️ Start again now"), Prefix.CHECKIN, "resume"))
+    else:
+        rows.append(choice(t, N_("⏸ Take a break (holiday)"), Prefix.CHECKIN, "pause"))
+    rows.append(choice(t, N_("⏹ Stop check-ins"), Prefix.CHECKIN, "stop"))
+    rows.append(selfcheck_choice(t))
+    return choices(*rows)
+
+
+def day_picker(t: Translator, days: int) -> Rows:
     names = get_day_names("wide", locale=t.locale)
     rows = [
-        [
-            InlineKeyboardButton(
-                ("✅ " if days & (1 << d) else "") + str(names[d]).capitalize(),
-                callback_data=encode(Prefix.CHECKIN_DAYS, "pick", str(days ^ (1 << d))),
-            )
-        ]
+        Choice(
+            ("✅ " if days & (1 << d) else "") + str(names[d]).capitalize(),
+            encode(Prefix.CHECKIN_DAYS, "pick", str(days ^ (1 << d))),
+        )
         for d in range(7)
     ]
     if days:
-        rows.append([button(t, N_("✅ Done"), Prefix.CHECKIN_DAYS, "done", str(days))])
-    return InlineKeyboardMarkup(rows)
+        rows.append(choice(t, N_("✅ Done"), Prefix.CHECKIN_DAYS, "done", str(days)))
+    return choices(*rows)

@@ -1,302 +1,278 @@
-"""Check-ins, the resident's side: set up, change, pause, stop, and answer.
+"""Check-ins, the resident's side: set up, change, pause, stop.
 
-Every step is saved as soon as it is chosen (days, then time, then the safety
-net), so a restart or an abandoned set-up loses nothing and the check-in menu
-always shows the schedule as it is. Only three steps wait for typing (a time, a
-phone number, a date); those are conversation states. Buttons carry what they
-choose, and every action re-reads the person's own schedule on the server, so
-an old or forged button can do no more than the person could anyway.
+Written against the conversation layer (``bot.chat``): no messenger is named here.
+Every step is saved as soon as it is chosen (days, then time, then the safety net),
+so a restart or an abandoned set-up loses nothing and the check-in menu always shows
+the schedule as it is. Three steps wait for typing (a time, a phone number, a date):
+those are open questions in Samen's own store, so they survive a restart too.
+Choices carry what they choose, and every step re-reads the person's own schedule,
+so an old or forged choice can do no more than the person could anyway.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, time, timedelta
-from typing import Any
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Update,
-)
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-
-from bot.buttons import Prefix, args_of, encode, matches
+from bot.buttons import Prefix, args_of, encode
+from bot.chat.conversation import Conversation, consented
+from bot.chat.incoming import Kind
+from bot.chat.journeys import Journeys
+from bot.chat.menu import MenuAction
+from bot.chat.message import Choice, Reply, choices
 from bot.i18n import N_
 from bot.services.care.checkins import QuietHoursError, Subscription
 from bot.services.care.schedule import EVERY_DAY, WEEKDAYS, parse_time, time_text
 from bot.when import parse_day
-from handlers.care.answers import left_for_menu
+from handlers.care.answers import typed_checkin_answer
 from handlers.care.checkin_texts import (
-    button,
+    choice,
     day_picker,
     days_text,
-    menu_buttons,
+    menu_choices,
     next_checkin_text,
     quiet_text,
     schedule_text,
-    selfcheck_button,
+    selfcheck_choice,
 )
 from handlers.care.safety_net import (
     ASK_PHONE,
+    answered_phone,
     ask_phone,
     ask_safety_net,
+    close_own_question,
     confirm_schedule,
-    not_a_phone,
     phone_given,
-    shared_contact,
-    typed_phone,
 )
-from handlers.common import edit_buttons, is_consented, send_with_menu
-from handlers.context import SamenContext
-from handlers.conversation import conversation
-from handlers.expired import button_expired
+from handlers.expired import choice_expired
 
-ASK_TIME = "checkin_time"
-ASK_DATE = "checkin_date"
-END = ConversationHandler.END
+ASK_TIME = "checkins.time"
+ASK_DATE = "checkins.date"
+
+SubStep = Callable[[Conversation, Subscription | None], Awaitable[None]]
 
 
-# ---------------------------------------------------------------- texts
+def register(journeys: Journeys) -> None:
+    journeys.menu(MenuAction.CHECKINS, show_checkins)
+    journeys.choice(Prefix.CHECKIN, checkin_step)
+    journeys.choice(Prefix.CHECKIN_DAYS, chose_days)
+    journeys.choice(Prefix.CHECKIN_TIME, chose_time)
+    journeys.answer(ASK_TIME, typed_time)
+    journeys.answer(ASK_DATE, typed_date)
+    journeys.answer(ASK_PHONE, answered_phone, kinds=(Kind.TEXT, Kind.CONTACT, Kind.MEDIA))
 
 
 # ---------------------------------------------------------------- the menu
 
 
-async def _consented(update: Update, ctx: SamenContext) -> bool:
+async def _consented(c: Conversation) -> bool:
     """Check-ins store data, so they are only for residents who agreed."""
-    if is_consented(ctx):
+    if consented(c) and c.resident is not None:
         return True
-    if update.callback_query is not None:
-        await button_expired(update, ctx)
+    if c.incoming.kind is Kind.CHOICE:
+        await choice_expired(c)
     else:
-        await send_with_menu(
-            update,
-            ctx,
-            ctx.t._("Check-ins need your agreement first. Tap “🔒 Privacy” below to read it."),
+        await c.say(
+            Reply(
+                c.t._("Check-ins need your agreement first. Tap “🔒 Privacy” below to read it."),
+                menu=True,
+            )
         )
     return False
 
 
-def _quick_row(ctx: SamenContext) -> list[list[InlineKeyboardButton]]:
-    """The common case as one button: every day at the suggested time."""
-    at = ctx.services.checkins.policy.suggested()
+def _quick_choice(c: Conversation) -> tuple[Choice, ...]:
+    """The common case as one choice: every day at the suggested time."""
+    at = c.runtime.services.checkins.policy.suggested()
     if at is None:
-        return []
-    label = ctx.t._("✅ Yes, every day at %(time)s", time=time_text(at))
-    return [[InlineKeyboardButton(label, callback_data=encode(Prefix.CHECKIN, "quick"))]]
+        return ()
+    label = c.t._("✅ Yes, every day at %(time)s", time=time_text(at))
+    return (Choice(label, encode(Prefix.CHECKIN, "quick")),)
 
 
-async def show_checkins(update: Update, ctx: SamenContext) -> object:
-    """The "💬 Check-ins" button: the schedule with its next date, or the invitation."""
-    if not await _consented(update, ctx) or ctx.resident is None:
-        return END
-    chat_id = ctx.resident.telegram_id
-    sub = await ctx.services.checkins.get(chat_id)
-    if sub is None or not sub.complete:
-        await ctx.bot.send_message(
-            chat_id,
-            ctx.t._(
+async def show_checkins(c: Conversation) -> None:
+    """The "💬 Check-ins" menu label: the schedule with its next date, or the invitation."""
+    if not await _consented(c):
+        return
+    sub = await c.runtime.services.checkins.get(c.person.id)
+    if sub is not None and sub.complete:
+        await c.say(Reply(schedule_text(c, sub), choices=menu_choices(c.t, sub)))
+        return
+    t = c.t
+    await c.say(
+        Reply(
+            t._(
                 "<b>Check-ins</b>\n\n"
                 "Would you like a short message from Samen on the days you choose? "
                 "It asks how you are. You answer with one tap.\n\n"
                 "Not doing well? Then Samen shows you who can help."
             ),
-            reply_markup=InlineKeyboardMarkup(
-                [
-                    *_quick_row(ctx),
-                    [button(ctx.t, N_("🗓 Choose days and time"), Prefix.CHECKIN, "setup")],
-                    [selfcheck_button(ctx.t)],
-                ]
+            choices=choices(
+                *_quick_choice(c),
+                choice(t, N_("🗓 Choose days and time"), Prefix.CHECKIN, "setup"),
+                selfcheck_choice(t),
             ),
         )
-        return END
-    await ctx.bot.send_message(
-        chat_id, schedule_text(ctx, sub), reply_markup=menu_buttons(ctx.t, sub)
     )
-    return END
 
 
-async def on_step(update: Update, ctx: SamenContext) -> object:
-    """ci:<step>: every button of the check-in menu and set-up, through ``_STEPS``."""
-    query = update.callback_query
-    if query is None or not await _consented(update, ctx) or ctx.resident is None:
-        return END
-    (step,) = args_of(query.data)
-    sub = await ctx.services.checkins.get(ctx.resident.telegram_id)
+async def checkin_step(c: Conversation) -> None:
+    """ci:<step>: every choice of the check-in menu and set-up, through ``_STEPS``."""
+    if not await _consented(c):
+        return
+    (step,) = args_of(c.incoming.data)
+    sub = await c.runtime.services.checkins.get(c.person.id)
     if step not in _BEFORE_A_SCHEDULE and (sub is None or not sub.complete):
-        await button_expired(update, ctx)
-        return END
-    await query.answer()
-    await _drop_buttons(update)
-    return await _STEPS[step](update, ctx, sub)
+        await choice_expired(c)
+        return
+    await close_own_question(c)  # a tap elsewhere in the check-ins: the typing is over
+    await c.acknowledge()
+    await c.clear_choices()
+    await _STEPS[step](c, sub)
 
 
-def _me(ctx: SamenContext) -> int:
-    assert ctx.resident is not None
-    return ctx.resident.telegram_id
+async def _step_menu(c: Conversation, sub: Subscription | None) -> None:
+    await show_checkins(c)
 
 
-async def _step_menu(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    return await show_checkins(update, ctx)
-
-
-async def _step_setup(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    t = ctx.t
-    await ctx.bot.send_message(
-        _me(ctx),
-        t._("On which days would you like a check-in?"),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [button(t, N_("Every day"), Prefix.CHECKIN, "every")],
-                [button(t, N_("Monday to Friday"), Prefix.CHECKIN, "weekdays")],
-                [button(t, N_("Let me choose the days"), Prefix.CHECKIN, "choose")],
-            ]
-        ),
+async def _step_setup(c: Conversation, sub: Subscription | None) -> None:
+    t = c.t
+    await c.say(
+        Reply(
+            t._("On which days would you like a check-in?"),
+            choices=choices(
+                choice(t, N_("Every day"), Prefix.CHECKIN, "every"),
+                choice(t, N_("Monday to Friday"), Prefix.CHECKIN, "weekdays"),
+                choice(t, N_("Let me choose the days"), Prefix.CHECKIN, "choose"),
+            ),
+        )
     )
-    return END
 
 
-async def _step_quick(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
+async def _step_quick(c: Conversation, sub: Subscription | None) -> None:
     """The common case in one tap: every day at the suggested time; then the safety net."""
-    checkins = ctx.services.checkins
+    checkins = c.runtime.services.checkins
     at = checkins.policy.suggested()
     if at is None:
-        return await _step_setup(update, ctx, sub)
-    await checkins.set_days(_me(ctx), EVERY_DAY)
-    return await _time_chosen(update, ctx, at)
+        await _step_setup(c, sub)
+        return
+    await checkins.set_days(c.person.id, EVERY_DAY)
+    await _time_chosen(c, at)
 
 
-async def _step_every(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    return await _days_chosen(update, ctx, EVERY_DAY)
-
-
-async def _step_weekdays(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    return await _days_chosen(update, ctx, WEEKDAYS)
-
-
-async def _step_choose(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    start = sub.days if sub is not None and sub.days not in (EVERY_DAY, WEEKDAYS) else 0
-    await ctx.bot.send_message(
-        _me(ctx),
-        ctx.t._("Tap the days you want. Tap “✅ Done” when you are ready."),
-        reply_markup=day_picker(ctx.t, start),
-    )
-    return END
-
-
-async def _step_net(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    return await ask_safety_net(update, ctx)
-
-
-async def _step_net_yes(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    """Yes to the safety net: with the number Samen already has, or by asking for one."""
-    known = await ctx.services.call_requests.known_phone(_me(ctx))
-    if known is None:
-        return await ask_phone(update, ctx)
-    return await phone_given(update, ctx, known)
-
-
-async def _step_net_number(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    return await ask_phone(update, ctx)
-
-
-async def _step_net_no(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    assert sub is not None
-    sub = await ctx.services.checkins.set_safety_net(_me(ctx), None) or sub
-    return await confirm_schedule(update, ctx, sub)
-
-
-async def _step_net_off(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    await ctx.services.checkins.set_safety_net(_me(ctx), None)
-    await send_with_menu(
-        update, ctx, ctx.t._("The safety net is off. Samen deleted your phone number.")
-    )
-    return END
-
-
-async def _step_pause(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    t = ctx.t
-    await ctx.bot.send_message(
-        _me(ctx),
-        t._("How long would you like a break from check-ins?"),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [button(t, N_("1 week"), Prefix.CHECKIN, "pause7")],
-                [button(t, N_("2 weeks"), Prefix.CHECKIN, "pause14")],
-                [button(t, N_("📅 Until a date I choose"), Prefix.CHECKIN, "pausedate")],
-            ]
-        ),
-    )
-    return END
-
-
-def _pause_for(
-    days: int,
-) -> Callable[[Update, SamenContext, Subscription | None], Awaitable[object]]:
-    async def step(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-        return await _paused(update, ctx, ctx.services.checkins.today() + timedelta(days=days))
+def _days_step(days: int) -> SubStep:
+    async def step(c: Conversation, sub: Subscription | None) -> None:
+        await _days_chosen(c, days)
 
     return step
 
 
-async def _step_pause_date(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    await ctx.bot.send_message(
-        _me(ctx), ctx.t._("Until which day? Type for example 24 December, Saturday or 24-12.")
+async def _step_choose(c: Conversation, sub: Subscription | None) -> None:
+    start = sub.days if sub is not None and sub.days not in (EVERY_DAY, WEEKDAYS) else 0
+    await c.say(
+        Reply(
+            c.t._("Tap the days you want. Tap “✅ Done” when you are ready."),
+            choices=day_picker(c.t, start),
+        )
     )
-    return ASK_DATE
 
 
-async def _step_resume(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    resumed = await ctx.services.checkins.resume(_me(ctx))
-    await send_with_menu(
-        update, ctx, ctx.t._("Welcome back!") + " " + next_checkin_text(ctx, resumed)
+async def _step_net(c: Conversation, sub: Subscription | None) -> None:
+    await ask_safety_net(c)
+
+
+async def _step_net_yes(c: Conversation, sub: Subscription | None) -> None:
+    """Yes to the safety net: with the number Samen already has, or by asking for one."""
+    known = await c.runtime.services.call_requests.known_phone(c.person.id)
+    if known is None:
+        await ask_phone(c)
+        return
+    await phone_given(c, known)
+
+
+async def _step_net_number(c: Conversation, sub: Subscription | None) -> None:
+    await ask_phone(c)
+
+
+async def _step_net_no(c: Conversation, sub: Subscription | None) -> None:
+    assert sub is not None
+    sub = await c.runtime.services.checkins.set_safety_net(c.person.id, None) or sub
+    await confirm_schedule(c, sub)
+
+
+async def _step_net_off(c: Conversation, sub: Subscription | None) -> None:
+    await c.runtime.services.checkins.set_safety_net(c.person.id, None)
+    await c.say(Reply(c.t._("The safety net is off. Samen deleted your phone number."), menu=True))
+
+
+async def _step_pause(c: Conversation, sub: Subscription | None) -> None:
+    t = c.t
+    await c.say(
+        Reply(
+            t._("How long would you like a break from check-ins?"),
+            choices=choices(
+                choice(t, N_("1 week"), Prefix.CHECKIN, "pause7"),
+                choice(t, N_("2 weeks"), Prefix.CHECKIN, "pause14"),
+                choice(t, N_("📅 Until a date I choose"), Prefix.CHECKIN, "pausedate"),
+            ),
+        )
     )
-    return END
 
 
-async def _step_stop(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    t = ctx.t
-    await ctx.bot.send_message(
-        _me(ctx),
-        t._("Stop check-ins? Samen deletes your schedule and phone number."),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [button(t, N_("⏹ Yes, stop"), Prefix.CHECKIN, "stopyes")],
-                [button(t, N_("↩️ No, keep them"), Prefix.CHECKIN, "stopno")],
-            ]
-        ),
+def _pause_for(days: int) -> SubStep:
+    async def step(c: Conversation, sub: Subscription | None) -> None:
+        await _paused(c, c.runtime.services.checkins.today() + timedelta(days=days))
+
+    return step
+
+
+async def _step_pause_date(c: Conversation, sub: Subscription | None) -> None:
+    await c.ask(
+        ASK_DATE,
+        Reply(c.t._("Until which day? Type for example 24 December, Saturday or 24-12.")),
     )
-    return END
 
 
-async def _step_stop_yes(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    await ctx.services.checkins.stop(_me(ctx))
-    await send_with_menu(
-        update,
-        ctx,
-        ctx.t._("Your check-ins are stopped. Would you like them again later? Tap “💬 Check-ins”."),
+async def _step_resume(c: Conversation, sub: Subscription | None) -> None:
+    resumed = await c.runtime.services.checkins.resume(c.person.id)
+    await c.say(Reply(c.t._("Welcome back!") + " " + next_checkin_text(c, resumed), menu=True))
+
+
+async def _step_stop(c: Conversation, sub: Subscription | None) -> None:
+    t = c.t
+    await c.say(
+        Reply(
+            t._("Stop check-ins? Samen deletes your schedule and phone number."),
+            choices=choices(
+                choice(t, N_("⏹ Yes, stop"), Prefix.CHECKIN, "stopyes"),
+                choice(t, N_("↩️ No, keep them"), Prefix.CHECKIN, "stopno"),
+            ),
+        )
     )
-    return END
 
 
-async def _step_stop_no(update: Update, ctx: SamenContext, sub: Subscription | None) -> object:
-    await send_with_menu(update, ctx, ctx.t._("Good, your check-ins stay as they are."))
-    return END
+async def _step_stop_yes(c: Conversation, sub: Subscription | None) -> None:
+    await c.runtime.services.checkins.stop(c.person.id)
+    await c.say(
+        Reply(
+            c.t._(
+                "Your check-ins are stopped. Would you like them again later? Tap “💬 Check-ins”."
+            ),
+            menu=True,
+        )
+    )
 
 
-_STEPS: dict[str, Callable[[Update, SamenContext, Subscription | None], Awaitable[object]]] = {
+async def _step_stop_no(c: Conversation, sub: Subscription | None) -> None:
+    await c.say(Reply(c.t._("Good, your check-ins stay as they are."), menu=True))
+
+
+_STEPS: dict[str, SubStep] = {
     "menu": _step_menu,
     "setup": _step_setup,
     "quick": _step_quick,
-    "every": _step_every,
-    "weekdays": _step_weekdays,
+    "every": _days_step(EVERY_DAY),
+    "weekdays": _days_step(WEEKDAYS),
     "choose": _step_choose,
     "net": _step_net,
     "netyes": _step_net_yes,
@@ -316,163 +292,123 @@ _STEPS: dict[str, Callable[[Update, SamenContext, Subscription | None], Awaitabl
 _BEFORE_A_SCHEDULE = frozenset({"menu", "setup", "quick", "every", "weekdays", "choose"})
 
 
-async def on_days(update: Update, ctx: SamenContext) -> object:
+# ---------------------------------------------------------------- days and time
+
+
+async def chose_days(c: Conversation) -> None:
     """cid:pick:<mask> toggles a day in the picker; cid:done:<mask> saves the days."""
-    query = update.callback_query
-    if query is None or not await _consented(update, ctx):
-        return END
-    action, mask_text = args_of(query.data)
+    if not await _consented(c):
+        return
+    action, mask_text = args_of(c.incoming.data)
     days = int(mask_text)
     if days > EVERY_DAY or (action == "done" and days == 0):
-        await button_expired(update, ctx)
-        return END
-    await query.answer()
+        await choice_expired(c)
+        return
+    await c.acknowledge()
     if action == "pick":
-        await edit_buttons(query, day_picker(ctx.t, days))
-        return END
-    await _drop_buttons(update)
-    return await _days_chosen(update, ctx, days)
-
-
-async def _days_chosen(update: Update, ctx: SamenContext, days: int) -> object:
-    assert ctx.resident is not None
-    me = ctx.resident.telegram_id
-    await ctx.services.checkins.set_days(me, days)
-    t = ctx.t
-    presets = ctx.services.checkins.policy.presets()
-    buttons = [
-        InlineKeyboardButton(time_text(p), callback_data=encode(Prefix.CHECKIN_TIME, f"{p:%H%M}"))
-        for p in presets
-    ]
-    await ctx.bot.send_message(
-        me,
-        t._(
-            "Check-ins on %(days)s. At what time? Tap a time, or type one, for example 9:30.",
-            days=days_text(t, days),
+        await c.update(
+            Reply(
+                c.t._("Tap the days you want. Tap “✅ Done” when you are ready."),
+                choices=day_picker(c.t, days),
+            )
         )
-        + "\n\n"
-        + quiet_text(ctx),
-        reply_markup=InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)]),
+        return
+    await c.clear_choices()
+    await _days_chosen(c, days)
+
+
+async def _days_chosen(c: Conversation, days: int) -> None:
+    checkins = c.runtime.services.checkins
+    await checkins.set_days(c.person.id, days)
+    presets = [
+        Choice(time_text(p), encode(Prefix.CHECKIN_TIME, f"{p:%H%M}"))
+        for p in checkins.policy.presets()
+    ]
+    text = c.t._(
+        "Check-ins on %(days)s. At what time? Tap a time, or type one, for example 9:30.",
+        days=days_text(c.t, days),
     )
-    return ASK_TIME
+    await c.ask(
+        ASK_TIME,
+        Reply(
+            text + "\n\n" + quiet_text(c),
+            choices=tuple(tuple(presets[i : i + 3]) for i in range(0, len(presets), 3)),
+        ),
+    )
 
 
-async def on_time_button(update: Update, ctx: SamenContext) -> object:
+async def chose_time(c: Conversation) -> None:
     """cit:HHMM, a preset time."""
-    query = update.callback_query
-    if query is None or not await _consented(update, ctx):
-        return END
-    hour, minute = args_of(query.data)
-    await query.answer()
-    await _drop_buttons(update)
-    return await _time_chosen(update, ctx, time(int(hour), int(minute)))
+    if not await _consented(c):
+        return
+    hour, minute = args_of(c.incoming.data)
+    await close_own_question(c)
+    await c.acknowledge()
+    await c.clear_choices()
+    await _time_chosen(c, time(int(hour), int(minute)))
 
 
-async def typed_time(update: Update, ctx: SamenContext) -> object:
-    text = update.message.text if update.message and update.message.text else ""
-    if (routed := await left_for_menu(update, ctx, text)) is not None:
-        return routed
-    at = parse_time(text)
+async def typed_time(c: Conversation) -> None:
+    """The open time question: "9:30", "14 uur"; a typed check-in answer goes first."""
+    if await typed_checkin_answer(c):
+        await c.close_question()
+        return
+    at = parse_time(c.incoming.text)
     if at is None:
-        await ctx.bot.send_message(
-            update.message.chat_id if update.message else 0,
-            ctx.t._("I did not understand that time. Please type it like 9:30, or tap a time."),
+        await c.say(
+            Reply(c.t._("I did not understand that time. Please type it like 9:30, or tap a time."))
         )
-        return ASK_TIME
-    return await _time_chosen(update, ctx, at)
+        return
+    await _time_chosen(c, at)
 
 
-async def _time_chosen(update: Update, ctx: SamenContext, at: time) -> object:
-    assert ctx.resident is not None
-    me = ctx.resident.telegram_id
-    before = await ctx.services.checkins.get(me)
+async def _time_chosen(c: Conversation, at: time) -> None:
+    checkins = c.runtime.services.checkins
+    before = await checkins.get(c.person.id)
     if before is None:  # stopped in between: start again from the days
-        await button_expired(update, ctx)
-        return END
+        await c.close_question()
+        await choice_expired(c)
+        return
     try:
-        sub = await ctx.services.checkins.set_time(me, at)
+        sub = await checkins.set_time(c.person.id, at)
     except QuietHoursError:
-        await ctx.bot.send_message(
-            me,
-            quiet_text(ctx) + " " + ctx.t._("Please choose a time outside those hours."),
-        )
-        return ASK_TIME
+        await c.say(Reply(quiet_text(c) + " " + c.t._("Please choose a time outside those hours.")))
+        return  # the question stays open for another time
+    await c.close_question()
     if before.local_time is None and not sub.safety_net:
-        return await ask_safety_net(update, ctx)
-    return await confirm_schedule(update, ctx, sub)
+        await ask_safety_net(c)
+        return
+    await confirm_schedule(c, sub)
 
 
-async def typed_date(update: Update, ctx: SamenContext) -> object:
-    text = update.message.text if update.message and update.message.text else ""
-    if (routed := await left_for_menu(update, ctx, text)) is not None:
-        return routed
-    until = parse_day(text, ctx.services.checkins.today())
+# ---------------------------------------------------------------- a break
+
+
+async def typed_date(c: Conversation) -> None:
+    """The open "until which day?" question: "24 december", "zaterdag", "24-12"."""
+    if await typed_checkin_answer(c):
+        await c.close_question()
+        return
+    until = parse_day(c.incoming.text, c.runtime.services.checkins.today())
     if until is None:
-        await ctx.bot.send_message(
-            update.message.chat_id if update.message else 0,
-            ctx.t._("I did not understand that date. Please type it like 24 December."),
+        await c.say(
+            Reply(c.t._("I did not understand that date. Please type it like 24 December."))
         )
-        return ASK_DATE
-    return await _paused(update, ctx, until)
+        return
+    await _paused(c, until)
 
 
-async def _paused(update: Update, ctx: SamenContext, until: date) -> object:
-    assert ctx.resident is not None
-    me = ctx.resident.telegram_id
-    checkins = ctx.services.checkins
+async def _paused(c: Conversation, until: date) -> None:
     try:
-        sub = await checkins.pause(me, until)
+        sub = await c.runtime.services.checkins.pause(c.person.id, until)
     except ValueError:
-        await ctx.bot.send_message(
-            me, ctx.t._("Please choose a date after today and within a year.")
-        )
-        return ASK_DATE
+        await c.say(Reply(c.t._("Please choose a date after today and within a year.")))
+        return  # typed: the question stays open; a tap cannot pick such a date
     except LookupError:
-        await button_expired(update, ctx)
-        return END
+        await c.close_question()
+        await choice_expired(c)
+        return
+    await c.close_question()
     assert sub.paused_until is not None
-    await send_with_menu(
-        update,
-        ctx,
-        ctx.t._(
-            "Enjoy your break! No check-ins until %(date)s.",
-            date=ctx.t.day(sub.paused_until),
-        )
-        + " "
-        + next_checkin_text(ctx, sub),
-    )
-    return END
-
-
-async def _drop_buttons(update: Update) -> None:
-    """Take the buttons off the message that was just answered, so it is not pressed twice."""
-    if update.callback_query is not None:
-        await edit_buttons(update.callback_query, None)
-
-
-# ---------------------------------------------------------------- answers
-
-
-# ---------------------------------------------------------------- wiring
-
-
-def checkins_conversation() -> ConversationHandler[Any]:
-    text = filters.TEXT & ~filters.COMMAND
-    entry_points: list[BaseHandler[Update, SamenContext, object]] = [
-        CallbackQueryHandler(on_step, pattern=matches(Prefix.CHECKIN)),
-        CallbackQueryHandler(on_days, pattern=matches(Prefix.CHECKIN_DAYS)),
-        CallbackQueryHandler(on_time_button, pattern=matches(Prefix.CHECKIN_TIME)),
-    ]
-    return conversation(
-        "checkins",
-        entry_points,
-        {
-            ASK_TIME: [MessageHandler(text, typed_time)],
-            ASK_PHONE: [
-                MessageHandler(filters.CONTACT, shared_contact),
-                MessageHandler(text, typed_phone),
-                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, not_a_phone),
-            ],
-            ASK_DATE: [MessageHandler(text, typed_date)],
-        },
-    )
+    text = c.t._("Enjoy your break! No check-ins until %(date)s.", date=c.t.day(sub.paused_until))
+    await c.say(Reply(text + " " + next_checkin_text(c, sub), menu=True))

@@ -174,7 +174,8 @@ async def _running(
     clock: Clock = utc_now,
 ) -> AsyncIterator[SamenBot]:
     """Samen in one mode until the test ends: "polling", "webhook" (Telegram's), or
-    "whatsapp" (Telegram polling, and WhatsApp with its webhook on the HTTP server)."""
+    "whatsapp" (Telegram polling, and WhatsApp with its webhook on the HTTP server);
+    on the real clock unless a test moves its own."""
     port = free_port()
     extra = mode_settings(mode)
     if mode == "whatsapp":

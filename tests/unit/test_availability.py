@@ -17,6 +17,7 @@ AMS = ZoneInfo("Europe/Amsterdam")
 RESIDENT = 700_100_001
 PIET = 700_200_001  # mornings on weekdays
 KEES = 700_200_002  # no hours set: whenever on duty
+COORDINATOR = 700_300_001
 MONDAY = 0b0000001
 WEEKDAYS = 0b0011111
 
@@ -91,3 +92,27 @@ async def test_a_pause_without_hours_and_clearing_them(people: Services) -> None
     assert await people.availability.get(KEES) is None
     with pytest.raises(ValueError):
         await people.availability.set_hours(KEES, MONDAY, time(12, 0), time(9, 0))
+
+
+async def coordinator_alerts(db: Database) -> list[str]:
+    rows = await db.fetchall("SELECT payload FROM outbox WHERE kind = 'alert' ORDER BY id")
+    return [str(r[0]) for r in rows]
+
+
+async def test_the_coordinators_hear_truthfully_why_nobody_got_a_task(
+    people: Services, db: Database
+) -> None:
+    """On duty but not available then is not "nobody on duty"; both are said plainly."""
+    await people.roles.sync_config_coordinators([COORDINATOR])
+    await people.volunteers.set_on_duty(KEES, False)
+    await request_for(people, DayPart.AFTERNOON)  # Piet is on duty, but mornings only
+    (alert,) = await coordinator_alerts(db)
+    assert "Er zijn wel vrijwilligers met dienst" in alert and "12:00–17:00" in alert
+    task = await people.call_requests.open_request(RESIDENT)
+    assert task is not None
+    await people.call_requests.cancel(task.id, RESIDENT)
+    await people.volunteers.set_on_duty(PIET, False)
+    await request_for(people, DayPart.AFTERNOON)
+    alerts = await coordinator_alerts(db)
+    assert len(alerts) == 2 and "geen vrijwilliger beschikbaar" in alerts[1]
+    assert "wel vrijwilligers" not in alerts[1]

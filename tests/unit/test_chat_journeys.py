@@ -3,6 +3,7 @@ language, answers to the open question, and the rest as typed text."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -153,3 +154,36 @@ async def test_leftovers_get_the_step_registered_otherwise(journeys: Journeys) -
     assert await _handled(journeys, FakeConversation(tap)) == ["my data button"]
     with pytest.raises(ValueError, match="registered already"):
         journeys.otherwise(Kind.MEDIA, _step("again"))
+
+
+async def test_a_start_payload_goes_to_the_step_whose_pattern_it_matches_whole() -> None:
+    catalogs = Catalogs.load(load_settings(TELEGRAM_BOT_TOKEN="1:x").zone)
+    journeys = Journeys(menu_label_index(catalogs))
+    journeys.command(["start"], _step("start"))
+    journeys.start_payload(re.compile(r"ec[A-Za-z0-9_-]{16}"), _step("contact invite"))
+    invite = FakeConversation(command_of("/start ecABCDEFGHIJKLMNOP"), "mydata.postcode")
+    assert await _handled(journeys, invite) == ["contact invite"]
+    assert invite.closed == 1  # a start link moves on, like any command
+    for text in ("/start", "/start ecABC", "/start ABCDEFGHIJKLMNOP", "/start xecABCDEFGHIJKLMNOP"):
+        assert await _handled(journeys, FakeConversation(command_of(text))) == ["start"]
+    with pytest.raises(ValueError, match="registered already"):
+        journeys.start_payload(re.compile(r"ec[A-Za-z0-9_-]{16}"), _step("again"))
+
+
+async def test_typed_answer_readers_come_before_the_text_step_but_not_a_question(
+    journeys: Journeys,
+) -> None:
+    async def mood(conversation: FakeConversation) -> bool:
+        conversation.steps.append("mood?")
+        return conversation.incoming.text == "goed"
+
+    journeys.typed_answer(mood)  # type: ignore[arg-type]
+    goed = Incoming(Kind.TEXT, text="goed")
+    assert await _handled(journeys, FakeConversation(goed)) == ["mood?"]
+    other = Incoming(Kind.TEXT, text="koffie")
+    assert await _handled(journeys, FakeConversation(other)) == ["mood?", "typed"]
+    # The open question, a command and a menu label are never read as a mood.
+    assert await _handled(journeys, FakeConversation(goed, "mydata.postcode")) == ["postcode"]
+    menu = FakeConversation(Incoming(Kind.TEXT, text="📋 My data"))
+    assert await _handled(journeys, menu) == ["my data menu"]
+    assert await _handled(journeys, FakeConversation(command_of("/mydata"))) == ["my data command"]

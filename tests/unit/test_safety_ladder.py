@@ -147,6 +147,35 @@ async def test_without_a_contact_an_unclaimed_task_goes_to_the_coordinators(
     assert alert is not None and "geen noodcontact" in str(alert[0]).lower()
 
 
+async def test_an_unclaimed_safety_net_task_without_a_contact_alerts_the_coordinators_once(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    """The desk's "waiting unclaimed" alert and the ladder's step 4 are one step for a
+    missed check-in: the ladder's alert (which says why) is the only one."""
+    await setting(services, db, clock)
+    clock.advance(hours=3, minutes=1)
+    await services.safety_net.climb()
+    for _ in range(3):  # the scheduler's ticks, until well past the escalation time
+        clock.advance(hours=1, minutes=1)
+        await services.call_requests.escalate_unclaimed()
+        await services.safety_net.climb()
+    assert await kinds_to(db, COORDINATOR) == ["alert"]
+    assert await steps(db) == ["task", "coordinators"]
+
+
+async def test_a_request_of_their_own_still_gets_the_desks_unclaimed_alert(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    """Only the safety net's own tasks leave the desk's alert to the ladder."""
+    await services.residents.give_consent(ANNA, "Anna", "nl")
+    await services.roles.sync_config_coordinators([COORDINATOR])
+    clock.now = utc(2026, 11, 30, 8, 0)  # Monday 09:00 local
+    moment = services.call_requests.moments()[0]
+    await services.call_requests.create_request(ANNA, "0612345678", moment.key, None)
+    clock.advance(hours=3)
+    assert await services.call_requests.escalate_unclaimed() == 1
+
+
 async def test_all_is_well_from_the_contact_stops_the_climb_and_withdraws_the_call(
     services: Services, db: Database, clock: FakeClock
 ) -> None:

@@ -96,19 +96,29 @@ class WhatsAppChannel:
             person=Person(CHANNEL, sender.resident_id, sender.name, None),
             bsuid=bsuid,
             own_phone=own_phone,
-            incoming=self._typed_taps(sender.resident_id, incoming_of(message, own_phone)),
+            incoming=incoming_of(message, own_phone),
             resident=resident,
             t=self._translator(sender.resident_id, resident),
         )
-        incoming = conversation.incoming
-        if incoming.kind is Kind.CHOICE and incoming.data in optin.ANSWERS:
-            await self.people.set_opt_in(sender.resident_id, incoming.data == optin.YES)
-            await conversation.say(optin.answered(conversation.t, incoming.data))
-            return
-        if not await self._journeys.handle(conversation):
-            await conversation.say(Reply(conversation.t._(NOT_HERE_YET), menu=True))
+        # "goed" under a check-in answers it before it could tap a choice shown earlier.
+        if not await self._journeys.answered_typed(conversation):
+            conversation.incoming = self._typed_taps(sender.resident_id, conversation.incoming)
+            if not await self._answered_opt_in(conversation, sender.resident_id):
+                await self._handle(conversation)
         if await self.people.opt_in_to_ask(sender.resident_id):  # they just agreed
             await conversation.say(optin.question(conversation.t))
+
+    async def _answered_opt_in(self, conversation: WhatsAppConversation, person_id: int) -> bool:
+        incoming = conversation.incoming
+        if incoming.kind is not Kind.CHOICE or incoming.data not in optin.ANSWERS:
+            return False
+        await self.people.set_opt_in(person_id, incoming.data == optin.YES)
+        await conversation.say(optin.answered(conversation.t, incoming.data))
+        return True
+
+    async def _handle(self, conversation: WhatsAppConversation) -> None:
+        if not await self._journeys.handle(conversation):
+            await conversation.say(Reply(conversation.t._(NOT_HERE_YET), menu=True))
 
     def _typed_taps(self, person_id: int, incoming: Incoming) -> Incoming:
         """A short typed answer ("ja", "2", a button's words) that no journey takes as

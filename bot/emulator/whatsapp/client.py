@@ -69,8 +69,9 @@ class WhatsAppEmulatorClient:
     async def send_text(self, user: str, text: str) -> Entry:
         return dict(await self._post("send", user=user, text=text))
 
-    async def press(self, user: str, data: str) -> Entry:
-        return dict(await self._post("press", user=user, id=data))
+    async def press(self, user: str, data: str, *, forge: bool = False) -> Entry:
+        """Tap a choice Samen offered; ``forge``: send ``data`` though it never was."""
+        return dict(await self._post("press", user=user, id=data, forge=forge))
 
     async def send_location(self, user: str, latitude: float, longitude: float) -> Entry:
         return dict(await self._post("location", user=user, latitude=latitude, longitude=longitude))

@@ -54,9 +54,13 @@ def _offered(person: Person, data: str) -> JSON | None:
 
 
 def press(state: WaState, body: JSON) -> JSON:
-    """Tap a reply button or pick a list row Samen offered (any earlier message)."""
+    """Tap a reply button or pick a list row Samen offered (any earlier message); with
+    ``forge``, a reply with an id Samen never offered (a tampered client)."""
     person = _person(state, body)
-    reply = _offered(person, str(body.get("id", "")))
+    data = str(body.get("id", ""))
+    reply = _offered(person, data)
+    if reply is None and body.get("forge"):
+        reply = {"type": "button_reply", "button_reply": {"id": data, "title": data[:20]}}
     if reply is None:
         raise ControlError("no button or list row with that id was offered")
     return state.incoming(person, {"type": "interactive", "interactive": reply})

@@ -9,6 +9,7 @@ restart or crash never loses or doubles a notification.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import aiosqlite
@@ -98,14 +99,11 @@ class TaskNotices:
         for volunteer, t in recipients:
             await self.offer_to(conn, task, volunteer, t)
         if not recipients:
+            anyone = [v for v, _t in await self._volunteers.on_duty(conn) if v != skip]
             await self.alert(
                 conn,
                 f"task:{task.id}:r{task.round}:noduty",
-                lambda t: t._(
-                    "⚠️ Call-back request #%(id)s came in, but no volunteer is on duty. "
-                    "Type /tasks to see it.",
-                    id=task.id,
-                ),
+                functools.partial(_nobody_to_offer, task=task, on_duty=bool(anyone)),
             )
 
     async def offer_to(
@@ -246,3 +244,20 @@ class TaskNotices:
         await self._outbox.enqueue(
             NewRow(chat_id, shown, kind="task", ref=ref, edit_message_id=message_id), conn
         )
+
+
+def _nobody_to_offer(t: Translator, task: Task, on_duty: bool) -> str:
+    """What coordinators hear when no volunteer got the task: nobody is on duty, or
+    volunteers are on duty but none of them can call at the moment the resident chose."""
+    if not on_duty:
+        return t._(
+            "⚠️ Call-back request #%(id)s came in, but no volunteer is on duty. "
+            "Type /tasks to see it.",
+            id=task.id,
+        )
+    return t._(
+        "⚠️ Call-back request #%(id)s came in. Volunteers are on duty, but none of them "
+        "can call at that time (%(moment)s). Type /tasks to see it.",
+        id=task.id,
+        moment=moment_text(t, task.moment_start, task.moment_end),
+    )

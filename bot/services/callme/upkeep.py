@@ -9,20 +9,26 @@ from babel.dates import format_timedelta
 
 from bot.clock import from_iso, to_iso
 from bot.i18n import Translator
-from bot.services.callme.model import Task, Withdrawal
+from bot.services.callme.model import Task, Topic, Withdrawal
 from bot.services.callme.moments import daytime_between, moment_text
 from bot.services.callme.store import TaskStore
 
 
 class Upkeep(TaskStore):
     async def escalate_unclaimed(self) -> int:
-        """Alert coordinators, once per round, about tasks nobody took in time (daytime)."""
+        """Alert coordinators, once per round, about tasks nobody took in time (daytime).
+
+        Not the safety net's own tasks (a missed check-in): its ladder climbs on from an
+        unclaimed task to the emergency contact or the coordinators, and one alert that
+        says why is enough (bot/services/care/safety.py).
+        """
         now = self._clock()
         policy = self.policy
         candidates = await self._db.fetchall(
             "SELECT id, opened_at FROM call_requests WHERE status = 'open'"
-            " AND unclaimed_alerted_at IS NULL AND opened_at <= ? ORDER BY opened_at",
-            (to_iso(now - policy.escalate_after),),
+            " AND unclaimed_alerted_at IS NULL AND opened_at <= ?"
+            " AND COALESCE(topic, '') != ? ORDER BY opened_at",
+            (to_iso(now - policy.escalate_after), Topic.MISSED_CHECKIN.value),
         )
         due = [
             int(r[0])
