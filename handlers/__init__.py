@@ -10,12 +10,12 @@ group  0  0. journeys converted to the conversation layer (bot/chat), through on
              activities (where to look, typed postcodes and shared locations, results,
              details, reminders, keeping them, /partner), check-ins (set-up, answers,
              the safety net, the emergency contact and their /start ec<code>), the
-             monthly self-check, and typed text (handlers.listen, what the words mean)
-          1. each journey's buttons and commands: volunteers' /start <invite code>
-             (before /start)
-          2. /start (after the volunteers' /start <invite code>)
-          3. the journeys handler again, for what nobody took: typed text (the text
-             step), and the kind answers of handlers.unexpected:
+             monthly self-check
+          1. volunteers' /start <invite code> (before /start)
+          2. /start
+          3. the journeys handler again, for what nobody claimed: typed text (the text
+             step, handlers.listen: what the words mean), and the kind answers of
+             handlers.unexpected:
              unknown commands, voice/video/photos (the offer of a call),
              stickers and files, edited messages, and buttons nobody knows (stale or forged)
 """
@@ -34,7 +34,7 @@ from telegram.ext import (
 
 from bot.channels.telegram.conversation import ptb_callback, run_step
 from bot.channels.telegram.errors import error_handler
-from bot.channels.telegram.handler import JourneysHandler
+from bot.channels.telegram.handler import JourneysHandler, Stage
 from bot.channels.telegram.people import load_person
 from bot.chat.journeys import Journeys
 from bot.chat.menu import MenuAction
@@ -50,7 +50,7 @@ from handlers import (
     unexpected,
     volunteers,
 )
-from handlers.care import answers, checkins, contact, selfcheck
+from handlers.care import answers, checkins, contact, safety_net, selfcheck
 from handlers.errors import went_wrong
 from handlers.start import start as start_step
 from handlers.volunteers import availability
@@ -76,6 +76,7 @@ def converted_journeys(menu_index: dict[str, MenuAction]) -> Journeys:
     broadcast.register(journeys)
     numbers.register(journeys)
     checkins.register(journeys)
+    safety_net.register(journeys)
     answers.register(journeys)
     contact.register(journeys)
     selfcheck.register(journeys)
@@ -96,7 +97,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             # What no handler took: typed text (the text step, handlers.listen), unknown
             # commands, stale or forged buttons, edits, voice/video/photos (the offer of a
             # call), stickers, files (handlers.unexpected).
-            JourneysHandler(journeys, app.bot_data.runtime.questions, leftovers=True),
+            JourneysHandler(journeys, app.bot_data.runtime.questions, Stage.LEFTOVERS),
         ]
     )
     app.add_error_handler(error_handler(went_wrong))

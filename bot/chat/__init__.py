@@ -85,10 +85,10 @@ a Conversation or PTB's context), ``handlers.choices`` (languages, consent),
 
 Telegram (bot/channels/telegram/): ``JourneysHandler`` is the first handler in PTB's
 group 0 and claims only what a registered journey handles (``claims``); the rest still
-reaches the old PTB handlers; the same handler comes again last in group 0
-(``leftovers=True``) for what nobody took. ``people.load_person`` (group -1) loads the
-resident and language and, on a command or menu tap, ends Samen's question and PTB's
-conversations.
+reaches the old PTB handlers; the same handler comes last in group 0
+(``Stage.LEFTOVERS``) for what nobody took, typed text for the text step included.
+``people.load_person`` (group -1) loads the resident and language and, on a command or
+menu tap, ends Samen's question and PTB's conversations.
 ``run_step(step, update, ctx)`` lets an old handler lead into a converted step;
 ``ptb_callback(step)`` keeps a step at an old place in PTB's order (/start after the
 volunteers' /start <invite code>). ``errors.error_handler(step)`` logs ids only and

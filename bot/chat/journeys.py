@@ -11,7 +11,7 @@ The order of precedence is the same for every channel:
    goes to the step that asked it, unless that step does not accept it (crisis words
    while Samen asks for a postcode): then it goes on as if no question were open;
 4. any other typed text goes first to the ``typed_answer`` readers (a check-in's
-   "goed"), then, if it has a shape a journey knows (a postcode), to that journey's
+   "goed"), then, when it has a shape a journey knows (a postcode), to that journey's
    step, else to the text step;
 5. whatever is left goes to the step registered ``otherwise`` for its kind (an unknown
    command, a stale or forged button, a sticker, an edit).

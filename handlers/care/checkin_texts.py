@@ -108,6 +108,18 @@ def safety_net_offer(c: Conversation) -> str:
     )
 
 
+def what_the_net_does(c: Conversation, phone: str) -> str:
+    """The safety net in two plain sentences, once it is on: what comes first, and when
+    someone calls (the whole ladder was in the offer just before)."""
+    window = c.runtime.services.checkins.policy.safety_window
+    return c.t._(
+        "No answer to a check-in? Then Samen first sends you a short reminder. "
+        "Still no answer after %(window)s? Then a volunteer calls you on %(phone)s.",
+        window=format_timedelta(window, threshold=2, locale=c.t.locale),
+        phone=display_phone(phone),
+    )
+
+
 def choice(t: Translator, label: str, prefix: Prefix, *args: str) -> Choice:
     return Choice(t._(label), encode(prefix, *args))
 

@@ -36,8 +36,6 @@ from handlers.care.checkin_texts import (
     selfcheck_choice,
 )
 from handlers.care.safety_net import (
-    ASK_PHONE,
-    answered_phone,
     ask_phone,
     ask_safety_net,
     close_own_question,
@@ -59,7 +57,6 @@ def register(journeys: Journeys) -> None:
     journeys.choice(Prefix.CHECKIN_TIME, chose_time)
     journeys.answer(ASK_TIME, typed_time)
     journeys.answer(ASK_DATE, typed_date)
-    journeys.answer(ASK_PHONE, answered_phone, kinds=(Kind.TEXT, Kind.CONTACT, Kind.MEDIA))
 
 
 # ---------------------------------------------------------------- the menu

@@ -21,10 +21,11 @@ from bot.buttons import Prefix, args_of
 from bot.chat.conversation import Conversation, consented
 from bot.chat.incoming import Kind
 from bot.chat.journeys import Journeys
-from bot.chat.message import Reply, choices
+from bot.chat.message import Choice, Reply, choices
 from bot.i18n import N_, Translator
 from bot.services.care.contacts import Confirmed, EmergencyContact, clean_name
 from bot.services.care.safety import Step
+from bot.services.care.safety_texts import contact_message
 from handlers.care.answers import typed_checkin_answer
 from handlers.care.checkin_texts import choice
 from handlers.expired import choice_expired
@@ -40,6 +41,7 @@ def register(journeys: Journeys) -> None:
     journeys.start_payload(INVITE_PAYLOAD, opened_invite)
     journeys.choice(Prefix.CONTACT_JOIN, answered_invite)
     journeys.choice(Prefix.CONTACT_ANSWER, answered_alert)
+    journeys.typed_answer(alert_again)
 
 
 def what_a_contact_does(t: Translator) -> str:
@@ -48,7 +50,7 @@ def what_a_contact_does(t: Translator) -> str:
         "You can name someone you trust, for example a child, a neighbour or a friend. "
         "Samen only sends them a message when:\n"
         "• you did not answer your daily message, and\n"
-        "• a volunteer could not reach you by phone.\n\n"
+        "• nobody could reach you by phone in time.\n\n"
         "They then see only your first name, and that Samen could not reach you. "
         "They can tell Samen “All is well” or “I will go and look”.\n\n"
         "You send them a link. Only when they open it and say yes, do they become "
@@ -185,7 +187,7 @@ async def opened_invite(c: Conversation) -> None:
             t._(
                 "<b>%(name)s asks you to be their emergency contact</b>\n\n"
                 "%(name)s gets a short daily message from Samen. If %(name)s does not answer, "
-                "and a volunteer cannot reach %(name)s by phone either, Samen sends you a "
+                "and nobody can reach %(name)s by phone in time either, Samen sends you a "
                 "message. Then you can check how %(name)s is doing.\n\n"
                 "Samen keeps only the number of your chat for this, and nothing else. "
                 "You can stop at any time.\n\n"
@@ -267,3 +269,17 @@ async def answered_alert(c: Conversation) -> None:
         await c.say(Reply(c.t._("Thank you. Samen already has an answer.")))
         return
     await c.say(Reply(c.t._(CONTACT_THANKS[step], name=html.escape(name))))
+
+
+async def alert_again(c: Conversation) -> bool:
+    """The contact writes while Samen waits for their answer: the message again, with its
+    two answers. On WhatsApp it came as a template, without them, a day after they last
+    wrote; their reply opens the chat for the choices. False when nothing waits."""
+    alert = await c.runtime.services.safety_net.open_alert(c.person.id)
+    if alert is None:
+        return False
+    send_id, first_name = alert
+    message = contact_message(c.t, first_name, send_id)
+    rows = tuple(tuple(Choice(b.text, b.data) for b in row) for row in message.buttons)
+    await c.say(Reply(message.text, choices=rows))
+    return True

@@ -7,21 +7,33 @@ shares or types one (an open question). Every path ends in ``confirm_schedule``.
 from __future__ import annotations
 
 from bot.buttons import Prefix
-from bot.chat.conversation import Conversation
+from bot.chat.conversation import Conversation, messages_stopped
 from bot.chat.incoming import Kind
+from bot.chat.journeys import Journeys
 from bot.chat.message import Ask, Reply, choices
 from bot.i18n import N_
 from bot.services.callme.phones import PhoneRefused
 from bot.services.care.checkins import Subscription
 from handlers.callme.phone import refusal, shared_phone
 from handlers.care.answers import typed_checkin_answer
-from handlers.care.checkin_texts import choice, safety_net_offer, schedule_text
+from handlers.care.checkin_texts import (
+    choice,
+    safety_net_offer,
+    schedule_text,
+    what_the_net_does,
+)
 from handlers.expired import choice_expired
 
 NOT_NOW = N_("↩️ Not now")
 ASK_PHONE = "checkins.phone"
 # The check-ins' own questions: a tap elsewhere in the check-ins ends them.
 OWN_QUESTIONS = ("checkins.", "contact.")
+
+
+def register(journeys: Journeys) -> None:
+    """Its choices are check-in steps (``ci:net…``, handlers/care/checkins.py); the number
+    is its own question."""
+    journeys.answer(ASK_PHONE, answered_phone, kinds=(Kind.TEXT, Kind.CONTACT, Kind.MEDIA))
 
 
 async def close_own_question(c: Conversation) -> None:
@@ -124,6 +136,8 @@ async def confirm_schedule(c: Conversation, sub: Subscription) -> None:
         + "\n\n"
         + schedule_text(c, sub)
     )
+    if sub.safety_net and sub.phone and not messages_stopped(c):
+        text += "\n\n" + what_the_net_does(c, sub.phone)
     if sub.safety_net and await c.runtime.services.emergency_contacts.get(sub.telegram_id) is None:
         text += "\n\n" + t._(
             "Would you like Samen to let someone you trust know, if it cannot reach you? "

@@ -64,8 +64,6 @@ async def samen_with_clock(
         **mode_settings(request.param),
     )
     clock = FakeClock(utc_now())
-    if prepare is not None:  # a database filled before Samen starts (activities)
-        await prepare(settings)
     bot = SamenBot(settings, clock=clock)
     await bot.start()
     yield bot, clock

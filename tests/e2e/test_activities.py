@@ -1,43 +1,70 @@
 """Activities nearby, end to end: location, postcode or neighbourhood → the list (soonest
 nearby first) → choices one tap away → details → back to the list or remind me; young
 people's activities only on request; browsing without consent; the coordinator's
-add/edit/hide."""
+add/edit/hide.
+
+Activities are on the conversation layer: the resident's side runs on every channel
+(``town_any`` with ``anna_any``/``john_any``: Telegram polling and webhook, WhatsApp);
+the coordinators' screens, forged Telegram buttons, and what typed text outside a
+question means (``handlers.listen``, not yet on the layer) stay on Telegram (``town``).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.activity_cli import import_file
+from bot.channels.whatsapp.render import ROWS_MAX
 from bot.clock import from_iso
 from bot.db import Database
 from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.server import EmulatorServer
+from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
+from bot.emulator.whatsapp.client import entry_text
 from bot.services import Services
 from bot.services.activities.reminders import Added
 from tests.conftest import FakeClock
-from tests.e2e.conftest import COORDINATOR_ID
-from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
-from tests.e2e.test_mydata import all_rows_mentioning, onboard
+from tests.e2e.conftest import COORDINATOR_ID, mode_settings, whatsapp_settings
+from tests.e2e.harness import (
+    Person,
+    SamenBot,
+    buttons_of,
+    free_port,
+    keyboard_of,
+    make_settings,
+    text_of,
+)
+from tests.e2e.test_mydata import agree, all_rows_mentioning, onboard
+from tests.e2e.whatsapp_people import WhatsAppPerson, wa_options
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 LIBRARY = (52.3574, 4.6222)  # Bibliotheek Heemstede, where several example activities are
 # Saturday 28 November 2026, 15:30 in Heemstede.
 NOW = datetime(2026, 11, 28, 14, 30, tzinfo=UTC)
+Someone = Person | WhatsAppPerson
 
 
-@pytest.fixture
-async def town(
-    emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path
+async def _town(
+    emulator: EmulatorServer,
+    tmp_path: Path,
+    mode: str,
+    wa: tuple[WhatsAppEmulator, WhatsAppEmulatorClient] | None = None,
 ) -> AsyncIterator[tuple[SamenBot, FakeClock]]:
-    """Samen with the example activities imported and a clock the test moves."""
+    """Samen with the example activities imported and a clock the test moves, reached in
+    one of conftest's modes ("polling", "webhook", "whatsapp")."""
     clock = FakeClock(NOW)
+    port = free_port()
+    extra = whatsapp_settings(wa[0], port) if wa and mode == "whatsapp" else mode_settings(mode)
     settings = make_settings(
-        emulator.url, tmp_path / "samen.sqlite3", SAMEN_COORDINATORS=str(COORDINATOR_ID)
+        emulator.url,
+        tmp_path / "samen.sqlite3",
+        SAMEN_COORDINATORS=str(COORDINATOR_ID),
+        **extra,
     )
     db = await Database.open(settings.database)
     await db.migrate()
@@ -47,8 +74,122 @@ async def town(
     await db.close()
     bot = SamenBot(settings, clock=clock)
     await bot.start()
+    if wa and mode == "whatsapp":
+        await wa[1].set_webhook(f"http://127.0.0.1:{port}/whatsapp")
     yield bot, clock
     await bot.stop()
+
+
+@pytest.fixture
+async def town(
+    emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path
+) -> AsyncIterator[tuple[SamenBot, FakeClock]]:
+    """The town on Telegram (polling), for what is Telegram's or the coordinators' only."""
+    async for running in _town(emulator, tmp_path, "polling"):
+        yield running
+
+
+@pytest.fixture
+async def town_any(
+    channel_mode: str,
+    emulator: EmulatorServer,
+    client: EmulatorClient,
+    wa_emulator: WhatsAppEmulator,
+    wa_client: WhatsAppEmulatorClient,
+    tmp_path: Path,
+) -> AsyncIterator[tuple[SamenBot, FakeClock]]:
+    """The town in every way a resident reaches Samen (with anna_any / john_any)."""
+    async for running in _town(emulator, tmp_path, channel_mode, (wa_emulator, wa_client)):
+        yield running
+
+
+async def consent(samen: SamenBot, person: Someone, language: str, agree_button: str) -> int:
+    """The person agrees to the privacy text, and on WhatsApp also to messages Samen
+    starts (asked once after consent), so reminders reach them outside the 24-hour
+    window as a template. Their id in Samen."""
+    person_id = await agree(samen, person, language, agree_button)
+    if isinstance(person, WhatsAppPerson):
+        asked = await samen.query(
+            "SELECT opt_in_asked_at IS NOT NULL FROM whatsapp_people WHERE resident_id = ?",
+            (person_id,),
+        )
+        if asked == [(0,)]:  # asked after the next message, else already
+            await person.say("/menu")
+        question = await person.expect(where=lambda e: len(buttons_of(e)) == 2)
+        await person.press(question, buttons_of(question)[0])  # "✅ Yes, that is fine"
+        await person.expect(where=lambda e: bool(keyboard_of(e)))
+    return person_id
+
+
+async def begin(person: Someone) -> None:
+    """Someone new writes without agreeing to anything yet. Telegram: /start (John's app
+    speaks English); WhatsApp tells no language, so they choose English themselves."""
+    if isinstance(person, WhatsAppPerson):
+        await person.say("/language")
+        languages = await person.expect(where=lambda e: len(buttons_of(e)) == 2)
+        await person.press(languages, buttons_of(languages)[1])  # Dutch first: the default
+        await person.expect("in English from now on")
+        return
+    await person.say("/start")
+
+
+def changed(person: Someone) -> Callable[[Entry], bool]:
+    """A screen changed by a tap: edited in place on Telegram, sent anew on WhatsApp."""
+    if isinstance(person, WhatsAppPerson):
+        return lambda e: True
+    return lambda e: bool(e.get("edited"))
+
+
+def pin_of(entry: Entry) -> tuple[str, float, float] | None:
+    """A map pin's name and place: Telegram's venue, WhatsApp's location message."""
+    venue = entry.get("venue")
+    if venue is not None:
+        location = venue["location"]
+        return venue["title"], location["latitude"], location["longitude"]
+    location = entry.get("location")
+    if isinstance(location, dict) and "name" in location:
+        return location["name"], location["latitude"], location["longitude"]
+    return None
+
+
+async def share_location(person: Someone, latitude: float, longitude: float) -> None:
+    """Tap "📍 Share my location" (Telegram's keyboard; WhatsApp's location request)."""
+    if isinstance(person, WhatsAppPerson):
+        await person.client.send_location(person.bsuid, latitude, longitude)
+        return
+    label = "📍 Deel mijn locatie" if person.language_code == "nl" else "📍 Share my location"
+    await person.client.tap_reply_button(
+        person.user_id, label, latitude=latitude, longitude=longitude
+    )
+
+
+async def pages(person: Someone, entry: Entry) -> list[Entry]:
+    """An entry and, on WhatsApp, the pages that continue its list: a list has at most
+    ten rows, and the rest follow in messages of their own ("More choices:")."""
+    found = [entry]
+    while isinstance(person, WhatsAppPerson) and len(wa_options(found[-1])) == ROWS_MAX:
+        try:
+            after = await person.client.wait_for(person.bsuid, int(found[-1]["seq"]), timeout=2)
+        except TimeoutError:
+            break
+        if entry_text(after) not in ("More choices:", "Meer keuzes:"):
+            break
+        found.append(after)
+    return found
+
+
+async def options(person: Someone, entry: Entry) -> list[str]:
+    """Every choice under a message, on all its pages."""
+    return [label for page in await pages(person, entry) for label in buttons_of(page)]
+
+
+async def press_in(person: Someone, entry: Entry, label: str) -> None:
+    """Tap a choice under a message, on whichever page of its list it is."""
+    for page in await pages(person, entry):
+        if label in buttons_of(page):
+            await person.press(page, label)
+            return
+    raise AssertionError(f"no {label!r} among {await options(person, entry)}")
 
 
 def inline(entry: Entry) -> list[tuple[str, str]]:
@@ -58,10 +199,15 @@ def inline(entry: Entry) -> list[tuple[str, str]]:
     ]
 
 
-async def choices(person: Person, results: Entry) -> None:
+def dutch(person: Someone) -> bool:
+    if isinstance(person, WhatsAppPerson):
+        return person.first_name == "Anna"
+    return person.language_code == "nl"
+
+
+async def choices(person: Someone, results: Entry) -> None:
     """Under a list of results, the choices (kind, when, free…) are one tap away."""
-    dutch = person.language_code == "nl"
-    await person.press(results, "⚙️ Keuzes veranderen" if dutch else "⚙️ Change choices")
+    await person.press(results, "⚙️ Keuzes veranderen" if dutch(person) else "⚙️ Change choices")
 
 
 def distances(text: str) -> list[float]:
@@ -74,20 +220,28 @@ def distances(text: str) -> list[float]:
 
 
 async def test_location_list_details_and_reminder_across_restart(
-    town: tuple[SamenBot, FakeClock], anna: Person, client: EmulatorClient
+    town_any: tuple[SamenBot, FakeClock], anna_any: Someone
 ) -> None:
-    samen, clock = town
-    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    samen, clock = town_any
+    anna = anna_any
+    anna_id = await consent(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("🔎 Activiteiten")
     ask = await anna.expect("Waar zal ik zoeken?")
-    assert keyboard_of(ask) == ["📍 Deel mijn locatie", "⬅️ Terug naar het menu"]
+    if isinstance(anna, WhatsAppPerson):  # WhatsApp's own "Send location" button
+        assert ask["interactive"]["type"] == "location_request_message"
+        assert keyboard_of(await anna.expect("Meer keuzes")) == ["⬅️ Terug naar het menu"]
+    else:
+        assert keyboard_of(ask) == ["📍 Deel mijn locatie", "⬅️ Terug naar het menu"]
     places = await anna.expect("Kies een wijk:")
     assert "Geleerdenwijk" in buttons_of(places)
-    assert "🔔 Mijn herinneringen" in buttons_of(places)
+    if isinstance(anna, WhatsAppPerson):  # 18 neighbourhoods: ten rows, then the rest
+        assert len(buttons_of(places)) == 10
+        rest = await anna.expect("Meer keuzes")
+        assert "🔔 Mijn herinneringen" in buttons_of(rest)
+    else:
+        assert "🔔 Mijn herinneringen" in buttons_of(places)
 
-    await client.tap_reply_button(
-        anna.user_id, "📍 Deel mijn locatie", latitude=LIBRARY[0], longitude=LIBRARY[1]
-    )
+    await share_location(anna, *LIBRARY)
     back = await anna.expect("Ik zoek bij u in de buurt.")
     assert "🔎 Activiteiten" in keyboard_of(back)  # the menu is back
     first = await anna.expect("Activiteiten bij u in de buurt")  # the results, straight away
@@ -99,16 +253,16 @@ async def test_location_list_details_and_reminder_across_restart(
     assert re.search(r"(ma|di|wo|do|vr|za|zo) \d+ \w+\.? om \d\d:\d\d", text)
 
     await anna.press(first, "Volgende ▶️")
-    second = await anna.expect("6. ", where=lambda e: bool(e.get("edited")))
+    second = await anna.expect("6. ", where=changed(anna))
     assert "◀️ Vorige" in buttons_of(second)
 
     # The coffee morning at the library: Tuesday 10:00 every week.
     await anna.press(second, "◀️ Vorige")
-    again = await anna.expect("1. ", where=lambda e: bool(e.get("edited")))
+    again = await anna.expect("1. ", where=changed(anna))
     coffee = next(b for b in buttons_of(again) if "Koffieochtend" in b)
     await anna.press(again, coffee)
-    venue = await anna.expect(where=lambda e: e.get("venue") is not None)
-    assert venue.get("venue", {})["title"] == "Koffieochtend in de bibliotheek"
+    venue = await anna.expect(where=lambda e: pin_of(e) is not None)
+    assert pin_of(venue) == ("Koffieochtend in de bibliotheek", *LIBRARY)
     details = await anna.expect("Koffieochtend in de bibliotheek")
     body = text_of(details)
     assert "Volgende keer: dinsdag 1 december om 10:00–11:30" in body
@@ -127,39 +281,41 @@ async def test_location_list_details_and_reminder_across_restart(
     await anna.expect("U hebt hiervoor al een herinnering.")
     assert await samen.query(
         "SELECT status, starts_at, remind_at FROM activity_reminders WHERE telegram_id = ?",
-        (anna.user_id,),
+        (anna_id,),
     ) == [("pending", "2026-12-01T09:00:00Z", "2026-12-01T07:00:00Z")]
 
     # Samen is down when the reminder falls due; it is sent once after the restart.
+    # Anna last wrote three days before: on WhatsApp it comes as the reminder template.
     await samen.stop()
     clock.now = datetime(2026, 12, 1, 7, 5, tzinfo=UTC)
     await samen.start()
     reminder = await anna.expect("Herinnering", timeout=15)
     assert "Koffieochtend in de bibliotheek" in text_of(reminder)
     assert "vandaag om 10:00" in text_of(reminder)  # sent at 08:05 the same day
+    if isinstance(anna, WhatsAppPerson):
+        assert reminder["template"]["name"] == "samen_reminder"
     await samen.restart()
     await anna.expect_silence(3)
     assert await samen.query(
         "SELECT count(*) FROM outbox WHERE recipient_id = ? AND kind = 'reminder'",
-        (anna.user_id,),
+        (anna_id,),
     ) == [(1,)]
 
 
 async def test_reminders_are_listed_and_cancelled(
-    town: tuple[SamenBot, FakeClock], john: Person
+    town_any: tuple[SamenBot, FakeClock], john_any: Someone
 ) -> None:
-    samen, _clock = town
-    await onboard(john, "✓ English", "✅ I agree")
+    john = john_any
+    samen, _clock = town_any
+    john_id = await consent(samen, john, "✓ English", "✅ I agree")
     await john.say("2101")
     await choices(john, await john.expect("Activities near postcode 2101"))
-    filters = await john.expect("postcode 2101", where=lambda e: bool(e.get("edited")))
-    await john.press(filters, "🎲 Games and cards")
-    ticked = await john.expect(
-        "Activities near postcode 2101", where=lambda e: bool(e.get("edited"))
-    )
-    assert "✓ 🎲 Games and cards" in buttons_of(ticked)
-    await john.press(ticked, "🔎 Show activities")
-    games = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    filters = await john.expect("postcode 2101", where=changed(john))
+    await press_in(john, filters, "🎲 Games and cards")
+    ticked = await john.expect("Activities near postcode 2101", where=changed(john))
+    assert "✓ 🎲 Games and cards" in await options(john, ticked)
+    await press_in(john, ticked, "🔎 Show activities")
+    games = await john.expect("Tap an activity", where=changed(john))
     assert "Bridge afternoon" in text_of(games)
     await john.press(games, next(b for b in buttons_of(games) if "Bridge" in b))
     details = await john.expect("Bridge afternoon")
@@ -170,16 +326,18 @@ async def test_reminders_are_listed_and_cancelled(
     assert "1. Bridge afternoon – Mon 30 Nov at 13:30" in text_of(listed)
     await john.press(listed, "❌ Cancel reminder 1")
     await john.expect_toast("Reminder cancelled.")
-    await john.expect("You have no reminders.", where=lambda e: bool(e.get("edited")))
+    await john.expect("You have no reminders.", where=changed(john))
     assert await samen.query(
-        "SELECT status FROM activity_reminders WHERE telegram_id = ?", (john.user_id,)
+        "SELECT status FROM activity_reminders WHERE telegram_id = ?", (john_id,)
     ) == [("cancelled",)]
 
 
 async def test_reminders_say_they_are_not_sent_while_messages_are_stopped(
-    town: tuple[SamenBot, FakeClock], john: Person
+    town_any: tuple[SamenBot, FakeClock], john_any: Someone
 ) -> None:
-    await onboard(john, "✓ English", "✅ I agree")
+    john = john_any
+    samen, _clock = town_any
+    await consent(samen, john, "✓ English", "✅ I agree")
     await john.say("2101")
     found = await john.expect("Activities near postcode 2101")
     await john.press(found, buttons_of(found)[0])
@@ -246,8 +404,11 @@ async def test_more_than_a_hundred_reminders(
     assert len(buttons_of(again)) == 100
 
 
-async def test_postcode_forms_and_unknown_postcodes(town: object, john: Person) -> None:
-    await john.say("/start")
+async def test_postcode_forms_and_unknown_postcodes(
+    town_any: tuple[SamenBot, FakeClock], john_any: Someone
+) -> None:
+    john = john_any
+    await begin(john)
     for typed, shown in (("2101ab", "2101 AB"), ("2101 AB", "2101 AB"), ("2103", "2103")):
         await john.say(typed)
         await john.expect(f"I will look near postcode {shown}.")
@@ -264,6 +425,8 @@ async def test_postcode_forms_and_unknown_postcodes(town: object, john: Person) 
 async def test_neighbourhood_without_consent_stores_nothing(
     town: tuple[SamenBot, FakeClock], client: EmulatorClient
 ) -> None:
+    """Telegram: “No, thank you” at onboarding is not on WhatsApp yet, and there
+    Samen keeps the WhatsApp id itself (whatsapp_people) before any consent."""
     samen, clock = town
     clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # Monday: "this week" is a whole week
     greet = await Person(client, 700_000_033, "Greet", "nl").join()
@@ -305,6 +468,7 @@ async def test_neighbourhood_without_consent_stores_nothing(
 
 
 async def test_forged_and_stale_search_buttons(town: object, john: Person) -> None:
+    """Telegram: forged callback data (WhatsApp's emulator sends only ids it offered)."""
     await john.say("/start")
     await john.say("2101")
     results = await john.expect("Activities near postcode 2101")
@@ -398,17 +562,17 @@ async def test_coordinator_adds_edits_and_hides(
     await john.say("2106")
     await choices(john, await john.expect("Activities near postcode 2106"))
     filters = await john.expect("postcode 2106", where=lambda e: bool(e.get("edited")))
-    await john.press(filters, "🎲 Games and cards")
+    await press_in(john, filters, "🎲 Games and cards")
     games = await john.expect("postcode 2106", where=lambda e: bool(e.get("edited")))
     await john.press(games, "🔎 Show activities")
     listed = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
     assert "Chess club" not in text_of(listed)
     await choices(john, listed)
     filters = await john.expect("postcode 2106", where=lambda e: bool(e.get("edited")))
-    await john.press(filters, "🧑 Also for young people (12-18)")
+    await press_in(john, filters, "🧑 Also for young people (12-18)")
     ticked = await john.expect("postcode 2106", where=lambda e: bool(e.get("edited")))
     assert "✓ 🧑 Also for young people (12-18)" in buttons_of(ticked)
-    await john.press(ticked, "🔎 Show activities")
+    await press_in(john, ticked, "🔎 Show activities")
     listed = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
     assert "Chess club for everyone" in text_of(listed)
     assert "🧑 For young people (12-18)" in text_of(listed)
@@ -499,17 +663,18 @@ async def test_coordinator_actions_refused_to_others(
 
 
 async def test_reminder_after_the_activity_was_hidden_warns(
-    town: tuple[SamenBot, FakeClock], john: Person
+    town_any: tuple[SamenBot, FakeClock], john_any: Someone
 ) -> None:
-    samen, clock = town
-    await onboard(john, "✓ English", "✅ I agree")
+    john = john_any
+    samen, clock = town_any
+    await consent(samen, john, "✓ English", "✅ I agree")
     await john.say("2104")
     await choices(john, await john.expect("Activities near postcode 2104"))
-    filters = await john.expect("postcode 2104", where=lambda e: bool(e.get("edited")))
-    await john.press(filters, "🍽 Eating together")
-    meals = await john.expect("postcode 2104", where=lambda e: bool(e.get("edited")))
-    await john.press(meals, "🔎 Show activities")
-    listed = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    filters = await john.expect("postcode 2104", where=changed(john))
+    await press_in(john, filters, "🍽 Eating together")
+    meals = await john.expect("postcode 2104", where=changed(john))
+    await press_in(john, meals, "🔎 Show activities")
+    listed = await john.expect("Tap an activity", where=changed(john))
     await john.press(listed, next(b for b in buttons_of(listed) if "Dinner together" in b))
     details = await john.expect("Dinner together at the Princehof")
     await john.press(details, "🔔 Remind me")
@@ -527,11 +692,13 @@ async def test_reminder_after_the_activity_was_hidden_warns(
 
 
 async def test_rather_not_go_alone_becomes_a_call_back_about_activities(
-    town: tuple[SamenBot, FakeClock], anna: Person, client: EmulatorClient
+    town_any: tuple[SamenBot, FakeClock], anna_any: Someone, client: EmulatorClient
 ) -> None:
-    samen, _clock = town
+    """Anna on any channel; the coordinator (Coen) on Telegram."""
+    samen, _clock = town_any
+    anna = anna_any
     coen = await Person(client, COORDINATOR_ID, "Coen", "nl").join()
-    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    anna_id = await consent(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("🔎 Activiteiten")
     places = await anna.expect("Kies een wijk:")
     await anna.press(places, next(b for b in buttons_of(places) if b != "🔔 Mijn herinneringen"))
@@ -548,31 +715,32 @@ async def test_rather_not_go_alone_becomes_a_call_back_about_activities(
     confirmed = await anna.expect("Uw verzoek is binnen.")
     assert "Waar wilt u over praten?" not in text_of(confirmed)  # the topic was already known
     assert await samen.query(
-        "SELECT topic, status FROM call_requests WHERE resident_id = ?", (anna.user_id,)
+        "SELECT topic, status FROM call_requests WHERE resident_id = ?", (anna_id,)
     ) == [("activities", "open")]
     await coen.expect("geen vrijwilliger")  # nobody on duty: the coordinator hears it
 
 
-async def open_details(person: Person, postcode: str, kind: str, title: str) -> Entry:
+async def open_details(person: Someone, postcode: str, kind: str, title: str) -> Entry:
     """Search near a postcode for one kind and open the details of one activity."""
     await person.say(postcode)
     await choices(person, await person.expect(f"Activities near postcode {postcode}"))
-    filters = await person.expect(postcode, where=lambda e: bool(e.get("edited")))
-    await person.press(filters, kind)
-    ticked = await person.expect(postcode, where=lambda e: bool(e.get("edited")))
-    await person.press(ticked, "🔎 Show activities")
-    listed = await person.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    filters = await person.expect(postcode, where=changed(person))
+    await press_in(person, filters, kind)
+    ticked = await person.expect(postcode, where=changed(person))
+    await press_in(person, ticked, "🔎 Show activities")
+    listed = await person.expect("Tap an activity", where=changed(person))
     await person.press(listed, next(b for b in buttons_of(listed) if title in b))
     return await person.expect(title)
 
 
 async def test_a_reminder_never_comes_in_quiet_hours(
-    town: tuple[SamenBot, FakeClock], john: Person
+    town_any: tuple[SamenBot, FakeClock], john_any: Someone
 ) -> None:
     """Thursday 09:00: two hours before is 07:00, inside quiet hours (21:00-08:00), and
     08:00 leaves too little time, so the reminder comes the evening before, and says so."""
-    samen, clock = town
-    await onboard(john, "✓ English", "✅ I agree")
+    john = john_any
+    samen, clock = town_any
+    await consent(samen, john, "✓ English", "✅ I agree")
     details = await open_details(john, "2101", "🤝 Volunteering", "Helping at the food bank")
     await john.press(details, "🔔 Remind me")
     confirmed = await john.expect("Your reminder comes Wednesday 2 December at 20:30.")
@@ -582,17 +750,22 @@ async def test_a_reminder_never_comes_in_quiet_hours(
     assert await samen.query("SELECT remind_at FROM activity_reminders") == [
         ("2026-12-02T19:30:00Z",)
     ]
+    # Reminders are looked for every 30 s, and once at the start: restarted at 20:30:01,
+    # Samen does not wait for the next look (which could come after this test's patience).
+    await samen.stop()
     clock.now = datetime(2026, 12, 2, 19, 30, 1, tzinfo=UTC)
+    await samen.start()
     reminder = await john.expect("Reminder", timeout=15)
     assert "tomorrow at 09:00" in text_of(reminder)
 
 
 async def test_a_reminder_too_late_for_tonight_offers_the_next_time(
-    town: tuple[SamenBot, FakeClock], john: Person
+    town_any: tuple[SamenBot, FakeClock], john_any: Someone
 ) -> None:
-    samen, clock = town
+    john = john_any
+    samen, clock = town_any
     clock.now = datetime(2026, 12, 1, 16, 30, tzinfo=UTC)  # Tuesday 17:30; the café is at 19:00
-    await onboard(john, "✓ English", "✅ I agree")
+    await consent(samen, john, "✓ English", "✅ I agree")
     details = await open_details(john, "2101", "📚 Learning and library", "Dutch language café")
     await john.press(details, "🔔 Remind me")
     late = await john.expect("This starts soon, at 19:00, so a reminder would come too late.")
@@ -609,7 +782,9 @@ async def test_asked_for_a_postcode_every_text_gets_an_answer_about_it(
     town: tuple[SamenBot, FakeClock], anna: Person
 ) -> None:
     """Asked where to look, any text is an answer to that question; "21O1" (a letter O)
-    is read as 2101, here and under My data."""
+    is read as 2101, here and under My data.
+    Telegram while typed text outside a question (“hallo”) is read by
+    handlers.listen, which is not on the conversation layer yet."""
     samen, _clock = town
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("🔎 Activiteiten")
@@ -637,6 +812,7 @@ async def test_asked_for_a_postcode_every_text_gets_an_answer_about_it(
 async def test_a_menu_tap_closes_the_question_where_to_look(
     town: tuple[SamenBot, FakeClock], anna: Person
 ) -> None:
+    """Telegram: “hallo” afterwards is handlers.listen's (not on the layer yet)."""
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("🔎 Activiteiten")
     await anna.expect("Kies een wijk:")
@@ -649,6 +825,8 @@ async def test_a_menu_tap_closes_the_question_where_to_look(
 async def test_crisis_words_while_asked_where_get_113_and_112_first(
     town: tuple[SamenBot, FakeClock], anna: Person
 ) -> None:
+    """Telegram: crisis words are handlers.listen's (not on the layer yet); the
+    question does not accept them (``where.about_a_place``), so they reach it."""
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("🔎 Activiteiten")
     await anna.expect("Kies een wijk:")
@@ -657,15 +835,18 @@ async def test_crisis_words_while_asked_where_get_113_and_112_first(
     assert "112" in answer and "postcode" not in answer
 
 
-async def test_this_week_ends_on_sunday(town: tuple[SamenBot, FakeClock], john: Person) -> None:
+async def test_this_week_ends_on_sunday(
+    town_any: tuple[SamenBot, FakeClock], john_any: Someone
+) -> None:
     """On Saturday, "this week" is the weekend: nothing from Monday on."""
-    await john.say("/start")
+    john = john_any
+    await begin(john)
     await john.say("2101")
     await choices(john, await john.expect("Activities near postcode 2101"))
-    filters = await john.expect("postcode 2101", where=lambda e: bool(e.get("edited")))
-    await john.press(filters, "This week")
-    week = await john.expect("postcode 2101", where=lambda e: bool(e.get("edited")))
-    await john.press(week, "🔎 Show activities")
+    filters = await john.expect("postcode 2101", where=changed(john))
+    await press_in(john, filters, "This week")
+    week = await john.expect("postcode 2101", where=changed(john))
+    await press_in(john, week, "🔎 Show activities")
     results = await john.expect("postcode 2101", where=lambda e: "Tap an activity" in text_of(e))
     # Dates in a list read as people say them: Saturday is "today", Sunday "tomorrow".
     days = re.findall(r"\b(today|tomorrow|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b", text_of(results))
@@ -673,9 +854,10 @@ async def test_this_week_ends_on_sunday(town: tuple[SamenBot, FakeClock], john: 
 
 
 async def test_results_first_choices_one_tap_away_and_back_to_the_list(
-    town: tuple[SamenBot, FakeClock], john: Person
+    town_any: tuple[SamenBot, FakeClock], john_any: Someone
 ) -> None:
-    await john.say("/start")
+    john = john_any
+    await begin(john)
     await john.say("2101")
     await john.expect("I will look near postcode 2101.")
     results = await john.expect("Activities near postcode 2101")
@@ -684,45 +866,46 @@ async def test_results_first_choices_one_tap_away_and_back_to_the_list(
     assert buttons_of(results)[-2:] == ["Next ▶️", "⚙️ Change choices"]
 
     await john.press(results, "⚙️ Change choices")
-    filters = await john.expect("postcode 2101", where=lambda e: bool(e.get("edited")))
+    filters = await john.expect("postcode 2101", where=changed(john))
     assert buttons_of(filters)[0] == "🔎 Show activities"  # at the top, never off screen
-    assert "🧑 Also for young people (12-18)" in buttons_of(filters)
-    await john.press(filters, "🔎 Show activities")
-    again = await john.expect("Tap an activity", where=lambda e: bool(e.get("edited")))
+    assert "🧑 Also for young people (12-18)" in await options(john, filters)
+    await press_in(john, filters, "🔎 Show activities")
+    again = await john.expect("Tap an activity", where=changed(john))
     assert text_of(again) == text_of(results)
 
     # From the second page to an activity, and back to that same page.
     await john.press(again, "Next ▶️")
-    second = await john.expect("6. ", where=lambda e: bool(e.get("edited")))
+    second = await john.expect("6. ", where=changed(john))
     await john.press(second, buttons_of(second)[0])
     details = await john.expect(where=lambda e: "◀️ Back to the list" in buttons_of(e))
     assert "🔔 Remind me" in buttons_of(details)
     assert "👥 For everyone" in text_of(details) or "For older people" in text_of(details)
     await john.press(details, "◀️ Back to the list")
-    back = await john.expect("6. ", where=lambda e: bool(e.get("edited")))
+    back = await john.expect("6. ", where=changed(john))
     assert back.get("message_id") == details.get("message_id")
     assert text_of(back) == text_of(second)
 
 
 async def test_a_senior_near_glipper_dreef_does_not_get_a_youth_activity_first(
-    town: tuple[SamenBot, FakeClock], anna: Person
+    town_any: tuple[SamenBot, FakeClock], anna_any: Someone
 ) -> None:
     """The Glip, Friday afternoon: the youth game night (12-18) is round the corner
     tonight, but a resident sees what is meant for everyone, unless they ask for more."""
-    _samen, clock = town
+    anna = anna_any
+    samen, clock = town_any
     clock.now = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)  # Friday 16:00
-    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await consent(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("🔎 Activiteiten")
-    await anna.press(await anna.expect("Kies een wijk:"), "Glip")
+    await press_in(anna, await anna.expect("Kies een wijk:"), "Glip")
     results = await anna.expect("Activiteiten in en bij Glip")
     assert buttons_of(results)[0].startswith("1. ")
     assert "jongeren" not in text_of(results) and "Huiswerkclub" not in text_of(results)
 
     await choices(anna, results)
-    filters = await anna.expect("Glip", where=lambda e: bool(e.get("edited")))
-    await anna.press(filters, "🧑 Ook voor jongeren (12-18)")
-    everyone = await anna.expect("Glip", where=lambda e: bool(e.get("edited")))
-    await anna.press(everyone, "🔎 Laat activiteiten zien")
-    all_ages = await anna.expect("ook voor jongeren", where=lambda e: bool(e.get("edited")))
+    filters = await anna.expect("Glip", where=changed(anna))
+    await press_in(anna, filters, "🧑 Ook voor jongeren (12-18)")
+    everyone = await anna.expect("Glip", where=changed(anna))
+    await press_in(anna, everyone, "🔎 Laat activiteiten zien")
+    all_ages = await anna.expect("ook voor jongeren", where=changed(anna))
     assert "Game-avond voor jongeren (12-18)" in text_of(all_ages)
     assert "🧑 Voor jongeren (12-18)" in text_of(all_ages)

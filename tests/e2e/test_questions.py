@@ -50,8 +50,8 @@ async def test_a_question_left_too_long_is_over(
 
 
 async def test_a_command_closes_a_question_kept_in_memory(samen: SamenBot, anna: Person) -> None:
-    """Activities still keep "where shall I look?" in PTB's memory: a command that a
-    converted journey takes (help) closes it as it closes Samen's own questions."""
+    """Activities' "where shall I look?" is one of Samen's own questions: a command
+    (help) closes it, so a later "hallo" is not read as a place."""
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("🔎 Activiteiten")
     await anna.expect("Kies een wijk:")

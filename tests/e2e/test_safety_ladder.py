@@ -1,7 +1,13 @@
 """The safety net climbs, end to end on a clock the test moves: the resident names an
 emergency contact who agrees through the forwarded link; a missed check-in brings a
 nudge, a volunteer task, then the contact (who answers "all is well"); without a
-contact, the coordinators."""
+contact, the coordinators.
+
+The resident's side runs on every channel (``john_any``); the contact, volunteers and
+coordinators are on Telegram, and in one test the contact is on WhatsApp. On WhatsApp
+a check-in, its reminder and the contact's message come as templates a day after the
+person last wrote: answered by typing, and the contact's reply brings the two answers.
+"""
 
 from __future__ import annotations
 
@@ -13,16 +19,29 @@ from pathlib import Path
 import pytest
 
 from bot.db import Database
-from bot.emulator.client import EmulatorClient
+from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.server import EmulatorServer
+from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
 from bot.services import Services
 from tests.conftest import FakeClock
-from tests.e2e.conftest import COORDINATOR_ID
-from tests.e2e.harness import Person, SamenBot, buttons_of, make_settings, text_of
-from tests.e2e.test_checkins import MOODS, open_menu, run, subscribe
-from tests.e2e.test_mydata import onboard
+from tests.e2e.checkins_helpers import (
+    MOODS,
+    Someone,
+    answer,
+    join,
+    open_menu,
+    run,
+    said,
+    samen_on,
+    subscribe,
+    transcript,
+)
+from tests.e2e.conftest import ANNA_BSUID, COORDINATOR_ID
+from tests.e2e.harness import Person, SamenBot, buttons_of
+from tests.e2e.whatsapp_people import WhatsAppPerson
 
 CHECKIN = datetime(2026, 12, 1, 9, 31, tzinfo=UTC)  # Tuesday 10:31 in Heemstede
+INVITE = re.compile(r"(?:start=|/start )(ec[A-Za-z0-9_-]{16})")
 
 
 @pytest.fixture
@@ -32,15 +51,31 @@ async def clock() -> FakeClock:
 
 @pytest.fixture
 async def bot(
-    emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path, clock: FakeClock
+    channel_mode: str,
+    emulator: EmulatorServer,
+    client: EmulatorClient,
+    wa_emulator: WhatsAppEmulator,
+    wa_client: WhatsAppEmulatorClient,
+    tmp_path: Path,
+    clock: FakeClock,
 ) -> AsyncIterator[SamenBot]:
-    settings = make_settings(
-        emulator.url, tmp_path / "samen.sqlite3", SAMEN_COORDINATORS=str(COORDINATOR_ID)
-    )
-    samen = SamenBot(settings, clock)
-    await samen.start()
-    yield samen
-    await samen.stop()
+    """Samen on the test's clock, reached the way ``john_any`` reaches it."""
+    async for samen in samen_on(channel_mode, emulator, wa_emulator, wa_client, tmp_path, clock):
+        yield samen
+
+
+@pytest.fixture
+async def bot_on_both(
+    emulator: EmulatorServer,
+    client: EmulatorClient,
+    wa_emulator: WhatsAppEmulator,
+    wa_client: WhatsAppEmulatorClient,
+    tmp_path: Path,
+    clock: FakeClock,
+) -> AsyncIterator[SamenBot]:
+    """Samen on Telegram and WhatsApp at once, on the test's clock."""
+    async for samen in samen_on("whatsapp", emulator, wa_emulator, wa_client, tmp_path, clock):
+        yield samen
 
 
 @pytest.fixture
@@ -48,12 +83,12 @@ async def coordinator(client: EmulatorClient) -> Person:
     return await Person(client, COORDINATOR_ID, "Cora", "nl").join()
 
 
-async def name_a_contact(john: Person, anna: Person) -> None:
+async def name_a_contact(john: Someone, anna: Someone) -> None:
     """John names Anna; the message he forwards carries the link she opens."""
     await john.press(await open_menu(john), "👤 Emergency contact")
     explained = await john.expect("You can name someone you trust")
-    assert "only your first name" in text_of(explained)
-    assert "You have no emergency contact yet." in text_of(explained)
+    assert "only your first name" in said(explained)
+    assert "You have no emergency contact yet." in said(explained)
     await john.press(explained, "➕ Name someone")
     await john.expect("What is their name?")
     # A menu tap now is not a name: the check-in menu opens, and nobody is invited.
@@ -66,33 +101,44 @@ async def name_a_contact(john: Person, anna: Person) -> None:
     await john.say("my daughter Anna")
     await john.expect("forward the next message to my daughter Anna")
     invite = await john.expect("would like you to be their emergency contact")
-    found = re.search(r"start=(ec[A-Za-z0-9_-]{16})", text_of(invite))
+    found = INVITE.search(said(invite))
     assert found is not None
     await john.expect("I will let you know when my daughter Anna says yes.")
 
     await anna.say(f"/start {found.group(1)}")
     question = await anna.expect("John vraagt u als noodcontact")
-    assert "alleen het nummer van uw chat" in text_of(question)
+    assert "alleen het nummer van uw chat" in said(question)
     await anna.press(question, "✅ Ja, dat wil ik")
     thanks = await anna.expect("U bent nu noodcontact")
     assert buttons_of(thanks) == ["⏹ Stoppen als noodcontact"]
     await john.expect("my daughter Anna said yes")
 
 
-async def miss_a_check_in(bot: SamenBot, john: Person, clock: FakeClock) -> None:
+def with_moods(person: Someone, entry: Entry) -> bool:
+    """The mood choices, or on WhatsApp the check-in template (a day after John last
+    wrote), which has none: he answers by typing."""
+    if person.channel == "telegram":
+        return buttons_of(entry) == MOODS
+    return entry["template"]["name"] == "samen_checkin" and not buttons_of(entry)
+
+
+async def miss_a_check_in(bot: SamenBot, john: Someone, clock: FakeClock) -> None:
     """A check-in arrives and is not answered: a nudge after an hour, then the task."""
     clock.now = CHECKIN
     await run(bot, "tick")
     checkin = await john.expect("How are you today?")
-    assert buttons_of(checkin) == MOODS
+    assert with_moods(john, checkin)
     clock.now = CHECKIN + timedelta(hours=1, minutes=1)
     await run(bot, "climb")
     nudge = await john.expect("I have not heard from you yet today")
-    assert buttons_of(nudge) == MOODS
+    assert with_moods(john, nudge)
     clock.now = CHECKIN + timedelta(hours=3, minutes=2)
     await run(bot, "climb")
-    tasks = await bot.query("SELECT resident_id, status FROM call_requests")
-    assert tasks == [(john.user_id, "open")]
+    tasks = await bot.query(
+        "SELECT r.first_name, c.status FROM call_requests c"
+        " JOIN residents r ON r.telegram_id = c.resident_id"
+    )
+    assert tasks == [("John", "open")]
 
 
 async def steps(bot: SamenBot) -> list[str]:
@@ -100,16 +146,16 @@ async def steps(bot: SamenBot) -> list[str]:
 
 
 async def test_the_ladder_reaches_the_emergency_contact_who_says_all_is_well(
-    bot: SamenBot, john: Person, anna: Person, coordinator: Person, clock: FakeClock
+    bot: SamenBot, john_any: Someone, anna: Person, coordinator: Person, clock: FakeClock
 ) -> None:
-    await subscribe(john, "Every day", "10:30", safety_net=True)
-    await name_a_contact(john, anna)
-    await miss_a_check_in(bot, john, clock)
+    await subscribe(bot, john_any, "Every day", "10:30", safety_net=True)
+    await name_a_contact(john_any, anna)
+    await miss_a_check_in(bot, john_any, clock)
 
     clock.now = CHECKIN + timedelta(hours=7, minutes=3)  # nobody took the call: 17:34
     await run(bot, "climb")
     told = await anna.expect("Samen kon John vandaag niet bereiken")
-    assert "612345678" not in text_of(told) and "12 34" not in text_of(told)
+    assert "612345678" not in said(told) and "12 34" not in said(told)
     assert buttons_of(told) == ["✅ Alles is goed", "🚶 Ik ga even kijken"]
     await anna.press(told, "✅ Alles is goed")
     await anna.expect("alles goed is met John")
@@ -121,44 +167,76 @@ async def test_the_ladder_reaches_the_emergency_contact_who_says_all_is_well(
     assert "coordinators" not in await steps(bot)
 
 
-async def test_without_a_contact_the_ladder_reaches_the_coordinators(
-    bot: SamenBot, john: Person, coordinator: Person, clock: FakeClock
+async def test_a_contact_on_whatsapp_gets_the_message_as_a_template_and_answers(
+    bot_on_both: SamenBot,
+    john: Person,
+    wa_client: WhatsAppEmulatorClient,
+    coordinator: Person,
+    clock: FakeClock,
 ) -> None:
-    await subscribe(john, "Every day", "10:30", safety_net=True)
+    """John on Telegram, his daughter on WhatsApp: she agrees by the typed /start code,
+    and a day later the message comes as a template; her reply brings the two answers."""
+    bot = bot_on_both
+    anna = await WhatsAppPerson(wa_client, ANNA_BSUID, "Anna").join()
+    await subscribe(bot, john, "Every day", "10:30", safety_net=True)
+    await name_a_contact(john, anna)
     await miss_a_check_in(bot, john, clock)
+
+    clock.now = CHECKIN + timedelta(hours=7, minutes=3)
+    await run(bot, "climb")
+    told = await anna.expect("Samen kon John vandaag niet bereiken")
+    assert told["template"]["name"] == "samen_emergency_contact" and not buttons_of(told)
+    await anna.say("Wat moet ik doen?")
+    again = await anna.expect("Samen kon John vandaag niet bereiken")
+    assert buttons_of(again) == ["✅ Alles is goed", "🚶 Ik ga even kijken"]
+    await anna.press(again, "🚶 Ik ga even kijken")
+    await anna.expect("Dank u wel dat u gaat kijken")
+    assert await steps(bot) == ["nudge", "task", "contact", "look"]
+    await anna.say("Ik ben er")  # nothing waits for her answer any more
+    assert "Samen kon John" not in said(await anna.expect())
+
+
+async def test_without_a_contact_the_ladder_reaches_the_coordinators(
+    bot: SamenBot, john_any: Someone, coordinator: Person, clock: FakeClock
+) -> None:
+    await subscribe(bot, john_any, "Every day", "10:30", safety_net=True)
+    await miss_a_check_in(bot, john_any, clock)
     clock.now = CHECKIN + timedelta(hours=7, minutes=3)
     await run(bot, "climb")
     alert = await coordinator.expect("Vangnet: Samen kon John niet bereiken")
-    assert "John heeft geen noodcontact in Samen." in text_of(alert)
+    assert "John heeft geen noodcontact in Samen." in said(alert)
     assert await steps(bot) == ["nudge", "task", "coordinators"]
 
 
 async def test_the_contact_can_stop_and_the_resident_is_told(
-    bot: SamenBot, john: Person, anna: Person
+    bot: SamenBot, john_any: Someone, anna: Person
 ) -> None:
-    await subscribe(john, "Every day", "10:30", safety_net=True)
+    john = john_any
+    await subscribe(bot, john, "Every day", "10:30", safety_net=True)
     await name_a_contact(john, anna)
-    entries = await anna.client.transcript(anna.user_id)
-    thanks = [e for e in entries if "U bent nu noodcontact" in text_of(e)][-1]
+    entries = await transcript(anna)
+    thanks = [e for e in entries if "U bent nu noodcontact" in said(e)][-1]
     await anna.press(thanks, "⏹ Stoppen als noodcontact")
     await anna.expect("U bent geen noodcontact meer")
     await john.expect("my daughter Anna is no longer your emergency contact")
     await john.press(await open_menu(john), "👤 Emergency contact")
-    assert "You have no emergency contact yet." in text_of(await john.expect("Emergency contact"))
+    assert "You have no emergency contact yet." in said(await john.expect("Emergency contact"))
 
 
 async def test_a_late_answer_is_passed_on_to_the_contact(
-    bot: SamenBot, john: Person, anna: Person, coordinator: Person, clock: FakeClock
+    bot: SamenBot, john_any: Someone, anna: Person, coordinator: Person, clock: FakeClock
 ) -> None:
-    await subscribe(john, "Every day", "10:30", safety_net=True)
+    john = john_any
+    await subscribe(bot, john, "Every day", "10:30", safety_net=True)
     await name_a_contact(john, anna)
     await miss_a_check_in(bot, john, clock)
     clock.now = CHECKIN + timedelta(hours=7, minutes=3)
     await run(bot, "climb")
     await anna.expect("Samen kon John vandaag niet bereiken")
-    entries = await john.client.transcript(john.user_id)
-    checkin = [e for e in entries if "How are you today?" in text_of(e)][-1]
-    await john.press(checkin, "🙂 Good")
+    entries = await transcript(john)
+    sent = [e for e in entries if e.get("direction") == "out"]
+    checkin = [e for e in sent if "How are you today?" in said(e)][-1]
+    await answer(john, checkin, "🙂 Good")
     await anna.expect("Goed nieuws: John heeft net gereageerd")
     assert await steps(bot) == ["nudge", "task", "contact", "answered"]
     clock.now = CHECKIN + timedelta(hours=10)
@@ -167,12 +245,18 @@ async def test_a_late_answer_is_passed_on_to_the_contact(
 
 
 async def test_a_volunteer_who_gets_no_answer_twice_brings_the_contact_in(
-    bot: SamenBot, john: Person, anna: Person, coordinator: Person, clock: FakeClock
+    bot: SamenBot,
+    john_any: Someone,
+    anna: Person,
+    client: EmulatorClient,
+    coordinator: Person,
+    clock: FakeClock,
 ) -> None:
-    await subscribe(john, "Every day", "10:30", safety_net=True)
+    john = john_any
+    await subscribe(bot, john, "Every day", "10:30", safety_net=True)
     await name_a_contact(john, anna)
-    piet = await Person(john.client, 700_000_031, "Piet", "en").join()
-    await onboard(piet, "✓ English", "✅ I agree")
+    piet = await Person(client, 700_000_031, "Piet", "en").join()
+    await join(bot, piet)
     db = await Database.open(bot.settings.database)
     try:
         services = Services.create(db, clock)
@@ -183,7 +267,7 @@ async def test_a_volunteer_who_gets_no_answer_twice_brings_the_contact_in(
 
     await miss_a_check_in(bot, john, clock)
     offer = await piet.expect("New call-back request")
-    assert "Did not answer a check-in" in text_of(offer)
+    assert "Did not answer a check-in" in said(offer)
     await piet.press(offer, "🙋 I'll take it")
     details = await piet.expect("Phone: 06 12 34 56 78")
     for attempt in (1, 2):

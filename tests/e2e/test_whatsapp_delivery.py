@@ -196,6 +196,21 @@ async def test_outside_the_window_a_template_goes_only_to_those_who_opted_in(rig
     assert await rig.deliver("c", 1) == {"failed": 1}
 
 
+async def test_an_emergency_contacts_yes_is_their_agreement_to_its_template(rig: Rig) -> None:
+    """Ben is nobody's resident, only Anna's emergency contact: his "Yes, I will" agreed
+    to exactly this message, so outside the window it goes as its template anyway."""
+    await rig.client.add_person(BEN, "Ben")
+    ben = await rig.people.person_for(BEN)
+    await rig.client.last_wrote(BEN, hours_ago=25)
+    rig.clock.advance(hours=25)
+    await rig.services.outbox.enqueue(row(ben, "safety-contact", "Samen could not reach Anna", "s"))
+    await rig.services.outbox.enqueue(row(ben, "checkin-nudge", "How are you?", "n"))
+    assert await rig.deliver("s", 1) == {"sent": 1}
+    assert await rig.deliver("n", 1) == {"failed": 1}  # a resident's messages need the opt-in
+    template = (await rig.client.wait_for(BEN))["template"]
+    assert template["name"] == "samen_emergency_contact"
+
+
 async def test_flood_limits_slow_delivery_down_without_losing_a_message(rig: Rig) -> None:
     bsuids = [f"NL.{n:020d}" for n in range(1, 13)]
     ids = [await rig.resident(b) for b in bsuids]

@@ -57,3 +57,13 @@ def test_availability_data_is_whole_or_refused() -> None:
     assert decode("avl:days:96") == (Prefix.AVAILABILITY, ("days:96",))
     for forged in ("avl:hours:31", "avl:days", "avl:show:31", "avl:days:5", "avl:hours:31:night"):
         assert decode(forged) is None
+
+
+def test_the_codec_checks_a_service_word_by_its_shape_only() -> None:
+    """The codec knows no service: any lower-case word fits where a kind or a field goes
+    (the journey reading it checks the word itself), anything else is refused."""
+    assert decode("af:p2101:games:a:0") == (Prefix.ACT_FILTERS, ("p2101", "games", "a", "0"))
+    assert decode("af:p2101:nosuchkind:a:0") is not None
+    assert decode("aef:7:title_nl") == (Prefix.ACT_EDIT_FIELD, ("7", "title_nl"))
+    for forged in ("af:p2101:Games:a:0", "af:p2101:ga-mes:a:0", "aef:7:x" + "y" * 20, "aef:7:"):
+        assert decode(forged) is None

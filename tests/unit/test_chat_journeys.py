@@ -156,6 +156,43 @@ async def test_leftovers_get_the_step_registered_otherwise(journeys: Journeys) -
         journeys.otherwise(Kind.MEDIA, _step("again"))
 
 
+async def test_an_answer_the_question_does_not_accept_goes_on_as_if_none_were_open() -> None:
+    """Crisis words while Samen asks where to look reach the text step, not the question."""
+    catalogs = Catalogs.load(load_settings(TELEGRAM_BOT_TOKEN="1:x").zone)
+    journeys = Journeys(menu_label_index(catalogs))
+    journeys.answer(
+        "activities.where",
+        _step("where"),
+        kinds=(Kind.TEXT, Kind.LOCATION),
+        accepts=lambda incoming: "leven" not in incoming.text,
+    )
+    journeys.text(_step("typed"))
+    asked = "activities.where"
+    place = FakeConversation(Incoming(Kind.TEXT, text="Heemstede"), asked)
+    assert await _handled(journeys, place) == ["where"]
+    crisis = FakeConversation(Incoming(Kind.TEXT, text="ik wil niet meer leven"), asked)
+    assert await _handled(journeys, crisis) == ["typed"]
+    shared = Incoming(Kind.LOCATION, latitude=52.36, longitude=4.62)
+    assert await _handled(journeys, FakeConversation(shared, asked)) == ["where"]
+
+
+async def test_typed_text_of_a_known_shape_goes_to_its_journey_when_no_question_takes_it(
+    journeys: Journeys,
+) -> None:
+    journeys.typed("activities.postcode", lambda text: text.strip().isdigit(), _step("search"))
+    typed = Incoming(Kind.TEXT, text="2101")
+    assert await _handled(journeys, FakeConversation(typed)) == ["search"]
+    # The open question still comes first; other text is the text step's.
+    assert await _handled(journeys, FakeConversation(typed, "mydata.postcode")) == ["postcode"]
+    hello = Incoming(Kind.TEXT, text="hallo")
+    assert await _handled(journeys, FakeConversation(hello)) == ["typed"]
+    # A shape is its journey's claim; other text is left to the text step.
+    assert journeys.claims(typed, None) is not None
+    assert journeys.claims(hello, None) is None and journeys.leftover(hello) is not None
+    with pytest.raises(ValueError, match="registered already"):
+        journeys.typed("activities.postcode", lambda text: True, _step("again"))
+
+
 async def test_a_start_payload_goes_to_the_step_whose_pattern_it_matches_whole() -> None:
     catalogs = Catalogs.load(load_settings(TELEGRAM_BOT_TOKEN="1:x").zone)
     journeys = Journeys(menu_label_index(catalogs))

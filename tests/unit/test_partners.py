@@ -10,6 +10,7 @@ from bot.db import Database
 from bot.services import Services
 from bot.services.activities.catalog import CHAT_ID_PREFIX
 from bot.services.activities.fields import apply, blank
+from bot.services.activities.partners import Hider
 from bot.services.roles import Role
 from bot.services.volunteers import InviteResult
 from tests.conftest import FakeClock
@@ -78,3 +79,21 @@ async def test_a_partners_chat_activity_survives_the_import_of_their_source(
     assert (again.unchanged, again.hidden) == (2, 0)
     kept = await services.activities.get(made.id)
     assert kept is not None and kept.hidden_by is None
+
+
+async def test_who_hid_an_activity_is_told_truthfully(
+    db: Database, services: Services, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Both hides are stored as 'coordinator'; the history says whose it was."""
+    await imported(db, clock, tmp_path, "wij.csv")
+    await services.roles.grant(COORDINATOR, Role.COORDINATOR, None)
+    invite = await services.volunteers.create_invite(COORDINATOR, ["wij.csv"])
+    await services.volunteers.redeem_invite(invite.code, PETRA, "Petra", "nl")
+    first, second = (a.id for a in await services.activities.of_sources(("wij.csv",)))
+    assert await services.partners.who_hid(first) is Hider.UNKNOWN  # never hidden
+    await services.activities.set_hidden(first, True, PETRA)
+    await services.activities.set_hidden(second, True, COORDINATOR)
+    assert await services.partners.who_hid(first) is Hider.PARTNER
+    assert await services.partners.who_hid(second) is Hider.COORDINATOR
+    await services.privacy.erase(PETRA)  # her id leaves the history: nobody to name
+    assert await services.partners.who_hid(first) is Hider.UNKNOWN

@@ -188,7 +188,11 @@ async def test_all_is_well_from_the_contact_stops_the_climb_and_withdraws_the_ca
     send = await db.fetchone("SELECT id FROM checkin_sends WHERE outcome = 'sent'")
     assert send is not None
     assert await services.safety_net.contact_answered(PIET, int(send[0]), Step.WELL) is None
+    # What waits for Els's answer (shown again when she writes back), and only to her.
+    assert await services.safety_net.open_alert(ELS) == (int(send[0]), "Anna")
+    assert await services.safety_net.open_alert(PIET) is None
     name = await services.safety_net.contact_answered(ELS, int(send[0]), Step.WELL)
+    assert await services.safety_net.open_alert(ELS) is None
     assert name == "Anna"
     assert await services.safety_net.contact_answered(ELS, int(send[0]), Step.LOOK) is None
     clock.advance(hours=3)

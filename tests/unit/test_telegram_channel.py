@@ -12,8 +12,9 @@ from telegram.error import BadRequest
 from bot.channels.telegram.conversation import TelegramConversation
 from bot.channels.telegram.incoming import incoming_of
 from bot.channels.telegram.render import inline_keyboard, markup_of
+from bot.channels.telegram.send import send_place
 from bot.chat.incoming import Incoming, Kind
-from bot.chat.message import Ask, Choice, ListRow, Reply, choices
+from bot.chat.message import Ask, Choice, ListRow, Reply, Venue, choices
 from bot.config import load_settings
 from bot.i18n import Catalogs, Translator
 
@@ -237,3 +238,27 @@ async def test_an_edit_that_changes_nothing_is_not_sent(
     monkeypatch.setattr(CallbackQuery, "edit_message_text", never)
     conversation = TelegramConversation(_tap_on("the question"), _Context(t))  # type: ignore[arg-type]
     await conversation.update(Reply("<b>the question</b>"))
+
+
+class _PinBot:
+    """Records what a place was sent as (Telegram's sendVenue or sendLocation)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+
+    async def send_venue(self, chat_id: int, **fields: Any) -> None:
+        self.sent.append(("venue", fields))
+
+    async def send_location(self, chat_id: int, latitude: float, longitude: float) -> None:
+        self.sent.append(("location", {"latitude": latitude, "longitude": longitude}))
+
+
+async def test_a_place_is_a_venue_and_without_an_address_a_bare_location() -> None:
+    bot = _PinBot()
+    long_name = "Koffieochtend " * 10
+    await send_place(bot, 42, Venue(52.3574, 4.6222, long_name, "Julianaplein 1"))  # type: ignore[arg-type]
+    await send_place(bot, 42, Venue(52.3574, 4.6222, "Koffieochtend"))  # type: ignore[arg-type]
+    (venue, fields), (bare, where) = bot.sent
+    assert venue == "venue" and fields["address"] == "Julianaplein 1"
+    assert len(fields["title"]) == 100 and fields["title"] == long_name[:100]
+    assert bare == "location" and where == {"latitude": 52.3574, "longitude": 4.6222}

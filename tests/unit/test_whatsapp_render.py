@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.channels.whatsapp.incoming import incoming_of
 from bot.channels.whatsapp.render import (
     BODY_MAX,
     BODY_WITH_BUTTONS_MAX,
@@ -9,6 +10,10 @@ from bot.channels.whatsapp.render import (
     render,
     split_text,
 )
+from bot.channels.whatsapp.reply import messages_of
+from bot.chat.message import Choice, Reply, Venue, choices
+from bot.config import load_settings
+from bot.i18n import Catalogs
 
 KW = {"list_button": "Choose", "more_text": "More choices:"}
 
@@ -52,3 +57,27 @@ def test_location_request_and_word_cuts() -> None:
     (ask,) = render("Where are you?", location_request=True, **KW)
     assert ask.location_request
     assert split_text("aaa bbb ccc", 7) == ["aaa bbb", "ccc"]
+
+
+def test_choices_with_the_same_data_get_ids_that_differ_and_tap_as_the_same() -> None:
+    """Telegram allows one keyboard to repeat data (a ticked kind and "Any time" both
+    mean "as it is"); WhatsApp refuses repeated ids, so a repeat is marked and unmarked."""
+    same = "af:p2101:all:a:0"
+    options = [Option("✓ Everything", same), Option("✓ Any time", same), Option("Today", "x:1")]
+    (message,) = render("Filters", options, **KW)
+    ids = [b.data for b in message.buttons]
+    assert len(set(ids)) == 3 and ids[0] == same
+    for row_id in ids[:2]:
+        tapped = {"type": "interactive", "interactive": {"button_reply": {"id": row_id}}}
+        assert incoming_of(tapped).data == same
+
+
+def test_a_place_is_a_location_message_before_the_text() -> None:
+    t = Catalogs.load(load_settings(TELEGRAM_BOT_TOKEN="1:x").zone).get("en")
+    pin = Venue(52.3574, 4.6222, "Coffee morning", "Bibliotheek, Julianaplein 1")
+    reply = Reply(
+        "<b>Coffee morning</b>", choices=choices(Choice("Remind me", "ar:1:2")), place=pin
+    )
+    first, text = messages_of(reply, t, consented=True, own_phone=None)
+    assert first.place == pin and first.body == "" and not first.buttons
+    assert text.body == "*Coffee morning*" and text.place is None

@@ -22,7 +22,7 @@ from bot.i18n import Catalogs
 
 def test_every_kind_samen_starts_has_a_template_of_the_right_category() -> None:
     utility = ("checkin", "selfcheck", "reminder", "call_request", "task", "alert", "application")
-    for kind in utility:
+    for kind in (*utility, "checkin-nudge", "safety-contact", "emergency-contact"):
         template = template_for(kind)
         assert template is not None and template.category is Category.UTILITY
     broadcast = template_for("broadcast")

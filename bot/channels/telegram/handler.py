@@ -1,13 +1,17 @@
 """The one PTB handler through which converted journeys hear Telegram.
 
-While journeys are being converted it comes twice: first in PTB's group 0 it claims only
-what some converted journey handles (``Journeys.claims``: a registered prefix, command or
-menu label, or an answer to an open question), so everything else falls through to the
-old PTB handlers; last in group 0 (``leftovers=True``) it takes what none of them took and
-a step is registered for (``Journeys.leftover``: unknown commands, stale buttons, ...).
+While journeys are being converted it comes twice in PTB's group 0. First
+(``Stage.CLAIMS``) it claims only what some converted journey handles (``Journeys.claims``:
+a registered prefix, command or menu label, an answer to an open question, typed text of
+a shape a journey knows), so everything else falls through to the old PTB handlers.
+Last (``Stage.LEFTOVERS``) it takes what none of them took and a step is registered for
+(``Journeys.leftover``: other typed text for the text step, unknown commands, stale
+buttons, ...).
 """
 
 from __future__ import annotations
+
+from enum import Enum
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -20,14 +24,19 @@ from bot.chat.journeys import Journeys
 from bot.questions import QuestionStore
 
 
+class Stage(Enum):
+    CLAIMS = "claims"
+    LEFTOVERS = "leftovers"
+
+
 class JourneysHandler(BaseHandler[Update, SamenContext, None]):
     def __init__(
-        self, journeys: Journeys, questions: QuestionStore, *, leftovers: bool = False
+        self, journeys: Journeys, questions: QuestionStore, stage: Stage = Stage.CLAIMS
     ) -> None:
         super().__init__(self._run)
         self._journeys = journeys
         self._questions = questions
-        self._leftovers = leftovers
+        self._stage = stage
 
     def check_update(self, update: object) -> bool:
         """Synchronous (PTB asks so): the question comes from the store's memory."""
@@ -40,7 +49,7 @@ class JourneysHandler(BaseHandler[Update, SamenContext, None]):
         if update.message is None and update.edited_message is None and not update.callback_query:
             return False  # not something the person sent (a block, a member change)
         incoming = incoming_of(update)
-        if self._leftovers:
+        if self._stage is Stage.LEFTOVERS:
             return self._journeys.leftover(incoming) is not None
         question = self._questions.get((CHANNEL, user.id))
         return self._journeys.claims(incoming, question) is not None

@@ -15,7 +15,7 @@ import httpx
 from pywa.errors import RateLimitHit, ThrottlingError, WhatsAppError
 
 from bot.channels.whatsapp.graph import GraphSender
-from bot.channels.whatsapp.incoming import SAY
+from bot.channels.whatsapp.incoming import SAY, choice_data
 from bot.channels.whatsapp.render import WaMessage, render
 from bot.channels.whatsapp.reply import LIST_BUTTON, MORE_CHOICES, messages_of
 from bot.chat.conversation import Person, consented
@@ -53,7 +53,7 @@ class Outlet:
         if messages:
             self.last_shown[person_id] = tuple(messages)
         options = [
-            (o.title, o.data)
+            (o.title, choice_data(o.data))
             for m in messages
             for o in m.buttons + m.rows
             if not o.data.startswith(SAY)  # the menu: typing its label works anyway

@@ -15,6 +15,10 @@ from bot.chat.incoming import Incoming, Kind, command_of
 
 SAY = "say|"
 OWN_PHONE = "phone|own"
+# WhatsApp refuses a message whose buttons or rows share an id; Telegram allows it (a
+# ticked filter and "Any time" may both mean "as it is"). A repeat gets "#<n>" after it
+# ("#" is in no choice data: the codec's and the channel's own ids never use it).
+REPEAT = "#"
 JSON = dict[str, Any]
 
 # WhatsApp's message types Samen cannot read, as the media kinds journeys know.
@@ -44,7 +48,12 @@ def _interactive(message: JSON, own: str | None) -> Incoming:
         return said(data.removeprefix(SAY))
     if data == OWN_PHONE:
         return Incoming(Kind.CONTACT, phone=own, own_contact=True) if own else said("")
-    return Incoming(Kind.CHOICE, data=data)
+    return Incoming(Kind.CHOICE, data=choice_data(data))
+
+
+def choice_data(option_id: str) -> str:
+    """The journey's choice data behind a button or row id (without a repeat's mark)."""
+    return option_id.split(REPEAT, 1)[0]
 
 
 def _template_button(message: JSON, _own: str | None) -> Incoming:

@@ -95,7 +95,7 @@ class WhatsAppMessenger(Delivery):
         template = template_for(row.kind)
         if template is None:
             return Result(row.id, Outcome.FAILED, error="outside the window, no template")
-        if not reach.opted_in:
+        if not reach.opted_in and not template.agreed_in_journey:
             return Result(row.id, Outcome.FAILED, error="outside the window, no opt-in")
         language = reach.language or self._default_language
         body = self._catalogs.get(language)._(template.body, message="{message}")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.channels.whatsapp.format import fit, whatsapp_text
+from bot.channels.whatsapp.incoming import REPEAT
 from bot.chat.message import Venue
 
 BUTTONS_MAX, BUTTON_TITLE_MAX = 3, 20
@@ -67,6 +68,19 @@ def _row(option: Option) -> Option:
     return Option(title, option.data, fit(description, ROW_DESCRIPTION_MAX))
 
 
+def unique_ids(options: Sequence[Option]) -> list[Option]:
+    """Options whose ids differ: a repeated id gets ``REPEAT`` and a number after it,
+    which ``incoming.choice_data`` takes off again when it is tapped."""
+    seen: dict[str, int] = {}
+    unique = []
+    for option in options:
+        count = seen.get(option.data, 0)
+        seen[option.data] = count + 1
+        data = f"{option.data}{REPEAT}{count}" if count else option.data
+        unique.append(Option(option.title, data, option.description))
+    return unique
+
+
 def render(
     html: str,
     options: Sequence[Option] = (),
@@ -80,6 +94,7 @@ def render(
     ``list_button`` opens a list ("Choose"); ``more_text`` heads the next page of a list.
     """
     text = whatsapp_text(html)
+    options = unique_ids(options)
     # A reply button has a title only: a description needs a list row to be seen.
     short_buttons = len(options) <= BUTTONS_MAX and all(
         len(o.title) <= BUTTON_TITLE_MAX and not o.description for o in options

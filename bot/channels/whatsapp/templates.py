@@ -34,6 +34,9 @@ class Template:
     kinds: tuple[str, ...]  # outbox kinds sent with this template
     body: str  # msgid, with {message}
     example: str  # msgid: a sample message for Meta's reviewers
+    # The person agreed to exactly these messages in the journey that sends them (an
+    # emergency contact's "Yes, I will"), so they need no general opt-in as well.
+    agreed_in_journey: bool = False
 
     def meta_body(self, t_body: str) -> str:
         return t_body.replace("{message}", "{{1}}")
@@ -48,7 +51,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "samen_checkin",
         Category.UTILITY,
-        ("checkin", "selfcheck"),
+        ("checkin", "checkin-nudge", "selfcheck"),
         N_("Your check-in from Samen:\n\n{message}\n\nReply to this message to answer."),
         N_("Good morning! How are you today?"),
     ),
@@ -74,6 +77,24 @@ TEMPLATES: tuple[Template, ...] = (
         ("task", "alert", "application", "volunteer"),
         N_("For you as a Samen volunteer:\n\n{message}\n\nReply to this message to open it."),
         N_("A resident asks to be called back today."),
+    ),
+    Template(
+        "samen_safety_net_news",
+        Category.UTILITY,
+        ("emergency-contact",),
+        N_("News about your safety net at Samen:\n\n{message}\n\nReply to this message for more."),
+        N_("Els said yes. Els is now your emergency contact for the safety net."),
+    ),
+    Template(
+        "samen_emergency_contact",
+        Category.UTILITY,
+        ("safety-contact",),
+        N_(
+            "You are an emergency contact in Samen. A message for you:\n\n{message}\n\n"
+            "Reply to this message to answer."
+        ),
+        N_("Samen could not reach Anna today. Could you check how Anna is doing?"),
+        agreed_in_journey=True,
     ),
     Template(
         "samen_broadcast",

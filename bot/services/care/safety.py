@@ -334,6 +334,14 @@ class SafetyNet:
             await self.desk.cancel_missed_checkin(int(row["task_id"]), int(row["telegram_id"]))
         return str(row["first_name"])
 
+    async def open_alert(self, contact_id: int) -> tuple[int, str] | None:
+        """(check-in id, the resident's first name) of the newest message this contact
+        got at step 3 and has not answered, if the climb is still on; else None."""
+        row = await self._db.fetchone(
+            _OPEN_ALERT_SQL, (contact_id, to_iso(self._clock() - CLIMB_HORIZON))
+        )
+        return None if row is None else (int(row["id"]), str(row["first_name"]))
+
     async def resident_answered(self, telegram_id: int, slot: datetime) -> bool:
         """A late answer after the contact was told: tell them too, so nobody worries
         longer than needed. True when a contact was told."""
@@ -465,4 +473,16 @@ _TOLD_CONTACT_SQL = (
     " WHERE c.telegram_id = ? AND c.slot = ?"
     " AND NOT EXISTS (SELECT 1 FROM safety_steps y WHERE y.send_id = c.id"
     " AND y.step IN ('well', 'look', 'answered'))"
+)
+
+# The newest step-3 message to this contact that nobody answered yet.
+_OPEN_ALERT_SQL = (
+    "SELECT c.id, r.first_name FROM checkin_sends c"
+    " JOIN safety_steps x ON x.send_id = c.id AND x.step = 'contact'"
+    " JOIN emergency_contacts e ON e.resident_id = c.telegram_id AND e.contact_id = ?"
+    " JOIN residents r ON r.telegram_id = c.telegram_id"
+    " WHERE c.answered_at IS NULL AND x.reached_at >= ?"
+    " AND NOT EXISTS (SELECT 1 FROM safety_steps y WHERE y.send_id = c.id"
+    " AND y.step IN ('well', 'look', 'answered'))"
+    " ORDER BY x.reached_at DESC LIMIT 1"
 )

@@ -19,7 +19,7 @@ from bot.services.outbox import Button, OutMessage
 def nudge_message(t: Translator, first_name: str, slot: datetime) -> OutMessage:
     text = t._(
         "Hello %(name)s, it is Samen again. I have not heard from you yet today. "
-        "No hurry: just tap how you are.",
+        "No hurry: just let me know how you are.",
         name=html.escape(first_name.strip()) or t._("neighbour"),
     )
     rows = tuple(

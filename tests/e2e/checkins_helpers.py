@@ -1,0 +1,157 @@
+"""What the check-in and safety-net tests do on every channel: a resident joins (on
+WhatsApp also saying yes to messages Samen starts, so a check-in outside the 24-hour
+window can come as a template), sets up check-ins, answers one, and runs the ticks.
+
+A check-in that came as a WhatsApp template has no buttons: it is answered by typing
+the mood, as its text asks ("Reply to this message to answer").
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.channels.whatsapp import optin
+from bot.emulator.client import Entry
+from bot.emulator.server import EmulatorServer
+from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
+from bot.runtime import Runtime
+from tests.conftest import FakeClock
+from tests.e2e.conftest import _running
+from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
+from tests.e2e.test_mydata import agree
+from tests.e2e.whatsapp_people import WhatsAppPerson, wa_options
+
+Someone = Person | WhatsAppPerson
+MOODS = ["🙂 Good", "😐 So-so", "🙁 Not good", "😢 Very bad"]
+AGREE = {"en": ("✓ English", "✅ I agree"), "nl": ("✓ Nederlands", "✅ Ik ga akkoord")}
+
+
+async def samen_on(
+    channel_mode: str,
+    emulator: EmulatorServer,
+    wa_emulator: WhatsAppEmulator,
+    wa_client: WhatsAppEmulatorClient,
+    tmp_path: Path,
+    clock: FakeClock,
+) -> AsyncIterator[SamenBot]:
+    """Samen in this channel mode on the test's clock."""
+    async for bot in _running(emulator, tmp_path, channel_mode, wa_emulator, wa_client, clock):
+        yield bot
+
+
+def said(entry: Entry) -> str:
+    """The text as read, without WhatsApp's *bold* marks (Telegram sends plain text)."""
+    return text_of(entry).replace("*", "")
+
+
+async def join(samen: SamenBot, person: Someone, language: str = "en") -> int:
+    """They agree to the privacy text; on WhatsApp they also say yes to messages Samen
+    starts. Their id in Samen."""
+    me = await agree(samen, person, *AGREE[language])
+    if isinstance(person, WhatsAppPerson):
+        await person.say("/menu")
+        await person.expect(where=lambda e: optin.YES in [o[1] for o in wa_options(e)])
+        await person.client.press(person.bsuid, optin.YES)
+        await person.expect(where=lambda e: bool(keyboard_of(e)))
+    return me
+
+
+async def open_menu(person: Someone) -> Entry:
+    await person.tap("💬 Check-ins")
+    return await person.expect(where=lambda e: bool(buttons_of(e)))
+
+
+async def share_number(person: Someone, phone: str) -> None:
+    """Their own number: Telegram's contact button, or typed on WhatsApp."""
+    if isinstance(person, Person):
+        await person.client.send_contact(person.user_id, phone, person.user_id)
+    else:
+        await person.say(phone)
+
+
+async def share_someone_else(person: Someone, phone: str) -> None:
+    """A contact card of someone else."""
+    if isinstance(person, Person):
+        await person.client.send_contact(person.user_id, phone, contact_user_id=555)
+    else:
+        await person.client.send_contact(person.bsuid, phone)
+
+
+async def forge(person: Someone, entry: Entry, data: str) -> None:
+    """A tap on an old choice: forged on Telegram, where it was taken off the message;
+    still there on WhatsApp, whose app sends back only what was offered."""
+    if isinstance(person, Person):
+        await person.client.press(person.user_id, entry["message_id"], data, forge=True)
+    else:
+        await person.client.press(person.bsuid, data)
+
+
+async def transcript(person: Someone) -> list[Entry]:
+    if isinstance(person, Person):
+        return await person.client.transcript(person.user_id)
+    return await person.client.transcript(person.bsuid)  # type: ignore[return-value]
+
+
+async def subscribe(
+    samen: SamenBot, person: Someone, days: str, at: str, safety_net: bool
+) -> Entry:
+    await join(samen, person)
+    await person.press(await open_menu(person), "🗓 Choose days and time")
+    await person.press(await person.expect("On which days"), days)
+    await person.press(await person.expect("At what time?"), at)
+    question = await person.expect("The safety net")
+    if not safety_net:
+        await person.press(question, "No, thank you")
+        return await person.expect("Your check-ins are set")
+    await person.press(question, "🛟 Yes, please")
+    await person.expect("Which number can a volunteer call?")
+    await share_number(person, "+31612345678")
+    return await person.expect("Your check-ins are set")
+
+
+async def answer(person: Someone, checkin: Entry, mood: str) -> None:
+    """Tap the mood under the check-in; a template without buttons is answered by typing
+    it. A tap shows the choice under the question ("You chose: …")."""
+    if buttons_of(checkin):
+        await person.press(checkin, mood)
+        await person.expect(f"You chose: {mood}")
+    else:
+        await person.say(mood)
+
+
+async def checkin_messages(person: Someone) -> list[Entry]:
+    """The check-ins sent (on Telegram the answer is shown in the check-in itself, on
+    WhatsApp in a message of its own, which is no check-in)."""
+    again = isinstance(person, WhatsAppPerson)
+    return [
+        e
+        for e in await transcript(person)
+        if e.get("direction") == "out"
+        and "How are you today?" in text_of(e)
+        and not (again and "You chose" in text_of(e))
+    ]
+
+
+async def run(bot: SamenBot, what: str) -> object:
+    """Run a check-in tick ('tick', or 'climb' of the safety net) now, on the bot's
+    database and clock."""
+    runtime = await Runtime.open(bot.settings, bot.clock)
+    try:
+        services = runtime.services
+        tick = services.safety_net.climb if what == "climb" else getattr(services.checkins, what)
+        return await tick()
+    finally:
+        await runtime.close()
+
+
+async def answer_next_checkin(
+    bot: SamenBot, person: Someone, clock: FakeClock, day: int, mood: str
+) -> Entry:
+    """Move to 13:01 on a December day, send the check-in and answer it."""
+    clock.now = datetime(2026, 12, day, 12, 1, tzinfo=UTC)
+    await run(bot, "tick")
+    checkin = await person.expect("How are you today?")
+    await answer(person, checkin, mood)
+    return checkin
