@@ -15,7 +15,7 @@ import pytest
 from bot.activity_cli import import_file
 from bot.config import Settings
 from bot.db import Database
-from bot.emulator.client import EmulatorClient
+from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.server import EmulatorServer
 from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
 from bot.services.understanding.reader import Meaning, metric_of
@@ -24,6 +24,7 @@ from tests.e2e.conftest import _running
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
 from tests.e2e.test_activities import DATA, NOW
 from tests.e2e.test_mydata import Someone, agree, all_rows_mentioning
+from tests.e2e.whatsapp_people import WhatsAppPerson
 
 CALL_NL = "📞 Ja, bel mij maar"
 MENU_NL = ["🔒 Privacy", "🌐 Taal", "❓ Hulp"]
@@ -56,8 +57,23 @@ async def town_any(
 
 
 async def _agreed(samen: SamenBot, anna: Someone) -> Someone:
-    await agree(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    """Anna agreed; on WhatsApp she also answered whether Samen may write first, so that
+    question does not come between what she types next and its answer."""
+    anna_id = await agree(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    asked = await samen.query(
+        "SELECT 1 FROM whatsapp_people WHERE resident_id = ? AND opt_in_asked_at IS NULL",
+        (anna_id,),
+    )
+    if isinstance(anna, WhatsAppPerson) and asked:
+        await anna.say("hallo")
+        await anna.press(await anna.expect("Mag Samen u ook zelf"), "✅ Ja, dat is goed")
+        await anna.expect("Samen mag u nu zelf een bericht sturen")
     return anna
+
+
+def plain(entry: Entry) -> str:
+    """The text without its bold marks (WhatsApp shows <b> as *...*)."""
+    return text_of(entry).replace("*", "")
 
 
 async def _counted(samen: SamenBot, meaning: Meaning) -> int:
@@ -76,7 +92,7 @@ async def test_despair_gets_113_first_even_without_consent(
     samen, anna = samen_any, anna_any
     await anna.say(words)
     first = await anna.expect()  # the very first reply, whatever it says
-    text = text_of(first)
+    text = plain(first)
     assert text.startswith("Fijn dat u het mij vertelt.")
     assert "113" in text and "112" in text and "postcode" not in text
     assert text.index("113") < text.index("112") < text.index("vrijwilliger")
@@ -93,7 +109,7 @@ async def test_a_fall_or_pain_gets_112_at_once_and_no_suicide_line(
 ) -> None:
     samen, anna = samen_any, anna_any
     await anna.say(words)
-    first = text_of(await anna.expect())
+    first = plain(await anna.expect())
     assert first.startswith("Bel nu 112.")
     assert "alarmknop" in first and "113" not in first
     assert await _counted(samen, Meaning.CRISIS) == 1
@@ -318,9 +334,9 @@ async def test_typed_words_are_not_kept_only_counted(
     assert await _counted(samen, Meaning.LONELY) == 1
 
 
-async def test_typed_answers_work_where_buttons_ask(samen_any: SamenBot, anna_any: Someone) -> None:
-    """Someone who types everything: a language, "ja", an option's number, "nee"."""
-    samen, anna = samen_any, anna_any
+async def test_typed_answers_work_where_buttons_ask(samen: SamenBot, anna: Person) -> None:
+    """Someone who types everything: a language, "ja", an option's number, "nee".
+    On Telegram only: onboarding by /start comes to WhatsApp with the channels' work."""
     await anna.say("/start")
     await anna.expect("Kies uw taal")
     await anna.say("nederlands")

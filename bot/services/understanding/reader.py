@@ -219,7 +219,11 @@ def typed_choice(
     if answer is False and no is not None:
         return no
     best = process.extractOne(said, [normalise(label) for label in labels], scorer=fuzz.WRatio)
-    return best[2] if best and best[1] >= _LABEL_MATCH else None
+    if not best or best[1] < _LABEL_MATCH:
+        return None
+    # WRatio also scores a short stretch inside: "mijn kleinzoon is jarig" would be
+    # "Ja, dat is goed". The words themselves must match too.
+    return best[2] if fuzz.token_set_ratio(said, best[0]) >= _LABEL_MATCH else None
 
 
 _LABEL_MATCH = 85.0
