@@ -19,12 +19,14 @@ from handlers.choices import (
     privacy_details_choice,
 )
 from handlers.commands import names
-from handlers.helplines import Speaking, crisis_help
+from handlers.helplines import crisis_help
 
 
 def register(journeys: Journeys) -> None:
-    """/start itself is registered where it was (handlers/__init__.py), after the
-    volunteers' /start <invite code>, until that journey is converted."""
+    """/start with a code (an invite, an emergency contact's link) belongs to the journey
+    of that code (``Journeys.start_payload``); /start alone, or with words no journey
+    knows, comes here."""
+    journeys.command(names("start"), start)
     journeys.choice(Prefix.LANGUAGE, chose_language)
     journeys.choice(Prefix.CONSENT, answered_consent)
     journeys.choice(Prefix.PRIVACY, show_privacy)
@@ -33,7 +35,7 @@ def register(journeys: Journeys) -> None:
     journeys.menu(MenuAction.PRIVACY, show_privacy)
 
 
-def privacy_notice(ctx: Speaking) -> str:
+def privacy_notice(ctx: Conversation) -> str:
     """The short notice (B1) people agree to; the details are one tap away."""
     return ctx.t._(
         "<b>Your privacy</b>\n\n"
@@ -46,7 +48,7 @@ def privacy_notice(ctx: Speaking) -> str:
     )
 
 
-def privacy_details(ctx: Speaking) -> str:
+def privacy_details(ctx: Conversation) -> str:
     """Everything about what is kept, why, who sees it and how to delete it, in plain words."""
     return ctx.t._(
         "<b>Your privacy in detail</b>\n\n"
@@ -67,7 +69,7 @@ def privacy_details(ctx: Speaking) -> str:
     )
 
 
-def consent_question(ctx: Speaking) -> str:
+def consent_question(ctx: Conversation) -> str:
     return privacy_notice(ctx) + "\n\n" + ctx.t._("Do you agree?")
 
 

@@ -14,7 +14,9 @@ from handlers.commands import names
 from handlers.volunteers.admin import list_volunteers, volunteer_admin_action
 from handlers.volunteers.desk import WRITE_NOTE, ask_note, got_note, show_tasks, task_action
 from handlers.volunteers.joining import (
+    INVITE_CODE,
     decide_application,
+    join_with_invite,
     joined_with_consent,
     new_invite,
 )
@@ -33,6 +35,7 @@ def register(journeys: Journeys) -> None:
     journeys.answer(WRITE_NAME, got_name, kinds=(Kind.TEXT, Kind.MEDIA))
     journeys.choice(Prefix.INVITE, new_invite)
     journeys.choice(Prefix.JOIN, joined_with_consent)
+    journeys.start_payload(INVITE_CODE, join_with_invite)
     journeys.choice(Prefix.APPLY, apply)
     journeys.choice(Prefix.APPLICATION, decide_application)
     journeys.choice(Prefix.VOLUNTEER_ADMIN, volunteer_admin_action)

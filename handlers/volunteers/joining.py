@@ -7,6 +7,7 @@ decision counts once, only for the application the coordinator was asked about.
 from __future__ import annotations
 
 import html
+import re
 
 from bot.buttons import Prefix, args_of, encode
 from bot.chat.conversation import Conversation, consented
@@ -18,6 +19,9 @@ from handlers.auth import only_for
 from handlers.callme.request import consent_offer
 from handlers.expired import choice_expired
 from handlers.volunteers.profile import profile_card
+
+# "/start <code>": the 16 characters of a volunteer's or partner's invite link.
+INVITE_CODE = re.compile(r"[A-Za-z0-9_-]{16}")
 
 
 @only_for(Role.COORDINATOR)
