@@ -15,13 +15,13 @@ import pytest
 from bot.activity_cli import import_file
 from bot.config import Settings
 from bot.db import Database
-from bot.emulator.client import EmulatorClient, Entry
+from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
 from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
 from bot.services.understanding.reader import Meaning, metric_of
 from tests.conftest import FakeClock
 from tests.e2e.conftest import _running
-from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
+from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, plain_text_of, text_of
 from tests.e2e.test_activities import DATA, NOW
 from tests.e2e.test_mydata import Someone, agree, all_rows_mentioning
 from tests.e2e.whatsapp_people import WhatsAppPerson
@@ -71,11 +71,6 @@ async def _agreed(samen: SamenBot, anna: Someone) -> Someone:
     return anna
 
 
-def plain(entry: Entry) -> str:
-    """The text without its bold marks (WhatsApp shows <b> as *...*)."""
-    return text_of(entry).replace("*", "")
-
-
 async def _counted(samen: SamenBot, meaning: Meaning) -> int:
     rows = await samen.query(
         "SELECT COALESCE(SUM(count), 0) FROM daily_counts WHERE metric = ?", (metric_of(meaning),)
@@ -92,7 +87,7 @@ async def test_despair_gets_113_first_even_without_consent(
     samen, anna = samen_any, anna_any
     await anna.say(words)
     first = await anna.expect()  # the very first reply, whatever it says
-    text = plain(first)
+    text = plain_text_of(first)
     assert text.startswith("Fijn dat u het mij vertelt.")
     assert "113" in text and "112" in text and "postcode" not in text
     assert text.index("113") < text.index("112") < text.index("vrijwilliger")
@@ -109,7 +104,7 @@ async def test_a_fall_or_pain_gets_112_at_once_and_no_suicide_line(
 ) -> None:
     samen, anna = samen_any, anna_any
     await anna.say(words)
-    first = plain(await anna.expect())
+    first = plain_text_of(await anna.expect())
     assert first.startswith("Bel nu 112.")
     assert "alarmknop" in first and "113" not in first
     assert await _counted(samen, Meaning.CRISIS) == 1

@@ -17,7 +17,7 @@ from bot.emulator.client import EmulatorClient, Entry
 from bot.runtime import Runtime
 from tests.conftest import FakeClock
 from tests.e2e.conftest import COORDINATOR_ID
-from tests.e2e.harness import Person, SamenBot, buttons_of, text_of
+from tests.e2e.harness import Person, SamenBot, buttons_of, plain_text_of, text_of
 from tests.e2e.test_mydata import Someone, agree
 
 ANSWERS = ["Yes", "More or less", "No", "⏸ Later"]
@@ -35,11 +35,6 @@ async def run_tick(bot: SamenBot) -> int:
         return await runtime.services.selfcheck.tick()
     finally:
         await runtime.close()
-
-
-def plain(entry: Entry) -> str:
-    """The text without its bold marks (WhatsApp shows <b> as *...*)."""
-    return text_of(entry).replace("*", "")
 
 
 async def open_selfcheck(person: Someone, checkins: str = "💬 Check-ins") -> Entry:
@@ -84,7 +79,7 @@ async def test_consent_invitation_six_answers_and_a_gentle_reflection(
     bot, john = samen_any_on_clock, john_any
     john_id = await agree(bot, john, "✓ English", "✅ I agree")
     consent = await open_selfcheck(john)
-    text = plain(consent)
+    text = plain_text_of(consent)
     assert text.startswith("Monthly self-check (you choose)")
     for promise in (
         "six short sentences",
@@ -191,7 +186,7 @@ async def test_declined_consent_stores_nothing_and_sends_nothing(
     bot, anna = samen_any_on_clock, anna_any
     await agree(bot, anna, "✓ Nederlands", "✅ Ik ga akkoord")
     consent = await open_selfcheck(anna, "💬 Dagelijks berichtje")
-    assert "Maandelijkse vragenlijst (u kiest zelf)" in plain(consent)
+    assert "Maandelijkse vragenlijst (u kiest zelf)" in plain_text_of(consent)
     assert "alleen u ziet uw antwoorden en uw uitkomst" in text_of(consent)
     assert "Coördinatoren zien alleen anonieme aantallen" in text_of(consent)
     await anna.press(consent, "Nee, liever niet")
