@@ -8,13 +8,15 @@ the month, the question number and the answer, and the server only accepts the q
 that is due for this person. Old, repeated or forged choices get a kind answer. While a
 question is on screen it is also Samen's open question (``SELFCHECK_QUESTION``), so a
 typed "ja", "min of meer" or "nee" answers it, even after a restart; other words keep
-their own meaning (handlers.listen) and the question stays open.
+their own meaning (handlers.listen) and the question stays open. A typed yes or no soon
+after the monthly invitation answers that (on WhatsApp it may come as a template
+without choices).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.buttons import Prefix, args_of, encode
 from bot.chat.conversation import Conversation, consented, messages_stopped
@@ -42,6 +44,7 @@ from bot.services.care.selfcheck_scale import (
     reply_from_text,
 )
 from bot.services.care.selfcheck_scale import Reply as Answer
+from bot.services.understanding.reader import yes_or_no
 from handlers.activities.where import show_activities
 from handlers.callme.request import call_me_button_data
 from handlers.expired import choice_expired
@@ -50,6 +53,8 @@ from handlers.helplines import desk_help
 NOT_NOW = N_("↩️ Not now")  # the same words as in the check-in set-up
 # Open while a question is on screen: a typed answer goes to ``typed_answer``.
 SELFCHECK_QUESTION = "selfcheck.question"
+# A typed yes or no answers this month's invitation this long after it was sent.
+INVITATION_REPLY = timedelta(hours=24)
 
 
 def register(journeys: Journeys) -> None:
@@ -57,6 +62,7 @@ def register(journeys: Journeys) -> None:
     journeys.choice(Prefix.SELFCHECK_INVITE, on_invite)
     journeys.choice(Prefix.SELFCHECK_ANSWER, on_answer)
     journeys.answer(SELFCHECK_QUESTION, typed_answer, accepts=_is_an_answer)
+    journeys.typed_answer(typed_invitation_answer)
 
 
 def _choice(t: Translator, label: str, step: str) -> Choice:
@@ -343,11 +349,33 @@ async def on_invite(c: Conversation) -> None:
         return
     await c.acknowledge()
     await c.clear_choices()
-    if action == "not":
-        await service.decline(me, month)
+    await _answer_invitation(c, month, start=action == "go")
+
+
+async def typed_invitation_answer(c: Conversation) -> bool:
+    """A typed "ja" or "nee hoor" soon after this month's invitation answers it, as its
+    choices would: on WhatsApp, outside the 24-hour window, it came as a template without
+    choices ("Reply to this message to answer"). False when it was no such answer."""
+    answer = yes_or_no(c.incoming.text, clear=True)
+    if answer is None or c.resident is None or not consented(c):
+        return False
+    service = c.runtime.services.selfcheck
+    current = await service.round(c.person.id, service.this_month())
+    if current is None or current.status is not RoundStatus.INVITED:
+        return False
+    if c.runtime.clock() - current.created_at > INVITATION_REPLY:
+        return False  # "ja" days later answers something else
+    await _answer_invitation(c, current.month, start=answer)
+    return True
+
+
+async def _answer_invitation(c: Conversation, month: str, *, start: bool) -> None:
+    service = c.runtime.services.selfcheck
+    if not start:
+        await service.decline(c.person.id, month)
         await _say_with_menu(c, _later_text(c.t))
         return
-    await _ask(c, await service.begin(me, month))
+    await _ask(c, await service.begin(c.person.id, month))
 
 
 async def _ask(c: Conversation, current: Round | None, *, shown_before: bool = True) -> None:

@@ -16,6 +16,7 @@ import pytest
 from bot.emulator.client import EmulatorClient, Entry
 from bot.runtime import Runtime
 from tests.conftest import FakeClock
+from tests.e2e.checkins_helpers import join
 from tests.e2e.conftest import COORDINATOR_ID
 from tests.e2e.harness import Person, SamenBot, buttons_of, plain_text_of, text_of
 from tests.e2e.test_mydata import Someone, agree
@@ -124,7 +125,7 @@ async def test_consent_invitation_six_answers_and_a_gentle_reflection(
     await forge(john, third, "sca:202611:3:y")
     await john.expect_toast("This button no longer works.")
     assert await bot.query("SELECT answers FROM selfcheck_rounds") == [("ym",)]
-    await john.press(third, "No")
+    await john.say("no")  # typed: the question on screen survived the restart too
     await answer(john, 4, "Yes")
     await answer(john, 5, "No")
     await answer(john, 6, "Yes")
@@ -298,3 +299,25 @@ async def test_while_messages_are_stopped_no_invitation_is_promised(
     menu = await open_selfcheck(john)
     assert "Next invitation: none while your messages are stopped" in text_of(menu)
     assert "28 December" not in text_of(menu)
+
+
+async def test_a_typed_yes_answers_the_invitation_even_when_it_came_without_choices(
+    samen_any_on_clock: SamenBot, john_any: Someone, clock: FakeClock
+) -> None:
+    """On WhatsApp, weeks after John last wrote, the invitation comes as a template
+    without choices ("Reply to this message to answer"): his typed "yes" starts it, as
+    "▶️ Start" would. On Telegram the typed "yes" answers the choices on screen."""
+    bot, john = samen_any_on_clock, john_any
+    await join(bot, john)  # on WhatsApp also yes to messages Samen starts
+    await john.press(await open_selfcheck(john), "✅ I agree")
+    await john.press(await john.expect("Samen will invite you once a month"), "↩️ Not now")
+    await john.expect("You can go on later this month")
+    clock.now = datetime(2026, 12, 28, 9, 30, tzinfo=UTC)
+    assert await run_tick(bot) == 1
+    invitation = await john.expect("Your monthly self-check")
+    if not isinstance(john, Person):
+        assert invitation["template"]["name"] == "samen_checkin" and not buttons_of(invitation)
+    await john.say("yes")
+    await answer(john, 1, "Yes")
+    await john.expect("Question 2 of 6")
+    assert await bot.query("SELECT status, answers FROM selfcheck_rounds") == [("started", "y")]
