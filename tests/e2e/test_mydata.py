@@ -35,11 +35,11 @@ async def agree(samen: SamenBot, person: Someone, language_button: str, agree_bu
     """The person agrees to the privacy notice; their id in Samen.
 
     On WhatsApp onboarding is not on the conversation layer yet: the first message gets
-    the apology and the menu, and consent is recorded as onboarding records it."""
+    the menu, and consent is recorded as onboarding records it."""
     if isinstance(person, Person):
         await onboard(person, language_button, agree_button)
         return person.user_id
-    await person.say("hallo")
+    await person.say("/menu")  # a command: nothing typed to read or count
     await person.expect(where=lambda e: bool(keyboard_of(e)))
     rows = await samen.query(
         "SELECT resident_id FROM whatsapp_people WHERE bsuid = ?", (person.bsuid,)

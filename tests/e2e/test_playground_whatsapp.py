@@ -32,7 +32,7 @@ async def test_wim_chats_on_whatsapp_and_the_page_follows(playground: Playground
     async with WhatsAppEmulatorClient(playground.emulator.url + API_PREFIX) as client:
         wim = WhatsAppPerson(client, WIM.bsuid, WIM.first_name)
         await wim.say("hallo")
-        await wim.expect("Kies iets uit het menu")
+        await wim.expect("Fijn dat u schrijft")  # what typed words mean, on WhatsApp too
         await wim.tap("🔒 Privacy")
         await wim.expect()
 
