@@ -23,8 +23,6 @@ def register(journeys: Journeys) -> None:
     journeys.menu(MenuAction.BACK, show_menu)
     journeys.menu(MenuAction.HELP, show_help)
     journeys.menu(MenuAction.LANGUAGE, ask_language)
-    # Menu labels whose journeys are not converted yet; each line goes when its journey
-    # registers ``journeys.menu`` itself.
 
 
 async def show_menu(c: Conversation) -> None:
