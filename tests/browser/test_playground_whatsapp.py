@@ -26,12 +26,12 @@ async def test_wim_writes_on_whatsapp_and_picks_from_the_menu_list(
     await phone.get_by_label("Message").fill("hallo")
     await button(phone, "Send").click()
     await expect(phone.locator(".msg.from-person")).to_have_text("hallo")
-    apology = phone.locator(".msg.from-bot", has_text="Kies iets uit het menu")
-    await expect(apology).to_be_visible()
+    greeting = phone.locator(".msg.from-bot", has_text="Fijn dat u schrijft")
+    await expect(greeting).to_be_visible()
     await shoot("menu-list")
 
     # The main menu is a WhatsApp list: open it, pick a row; the tap shows as Wim's answer.
-    await button(apology, "☰ Menu").click()
+    await button(greeting, "☰ Menu").click()
     await expect(phone.locator(".wa-sheet-title")).to_have_text("Menu")
     await phone.locator(".wa-row", has_text="🌐 Taal").click()
     await expect(phone.locator(".msg.from-person").last).to_have_text("🌐 Taal")
