@@ -14,14 +14,16 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 import handlers
+from bot.channels.telegram.context import BotData, SamenContext
+from bot.channels.telegram.handler import install
 from bot.channels.whatsapp.channel import WhatsAppChannel
+from bot.chat.menu import menu_label_index
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.delivery import run_messenger
 from bot.httpserver import Route, http_server, operator_routes
 from bot.i18n import N_
 from bot.messenger import Messenger
-from bot.persistence import SQLitePersistence
 from bot.runlock import run_lock
 from bot.runtime import Runtime
 from bot.scheduler import start_ticks, ticks_for
@@ -29,8 +31,7 @@ from bot.systemd import keep_watchdog_fed, notify
 from bot.telegram_request import MonitoredRequest
 from bot.webhook import webhook_route, webhook_secret
 from handlers.commands import localised
-from handlers.context import BotData, SamenContext
-from handlers.keyboards import menu_label_index
+from handlers.errors import went_wrong
 
 log = logging.getLogger("samen")
 
@@ -70,7 +71,6 @@ def build_application(runtime: Runtime, request: BaseRequest | None = None) -> S
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_file_url)
         .context_types(ContextTypes(context=SamenContext, bot_data=BotData))
-        .persistence(SQLitePersistence(runtime.db, runtime.clock))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -84,7 +84,7 @@ def build_application(runtime: Runtime, request: BaseRequest | None = None) -> S
     app.bot_data.runtime = runtime
     app.bot_data.menu_index = menu_label_index(runtime.catalogs)
     app.add_handler(TypeHandler(Update, _count_update), group=-2)
-    handlers.register(app)
+    install(app, handlers.converted_journeys(app.bot_data.menu_index), went_wrong)
     return app
 
 
@@ -170,8 +170,8 @@ async def poll_until(app: SamenApplication, runtime: Runtime, stop: asyncio.Even
 async def run_until(
     app: SamenApplication, runtime: Runtime, stop: asyncio.Event, webhook: Webhook | None = None
 ) -> None:
-    """Start receiving updates, wait for ``stop``, then stop and flush persistence (PTB's
-    order). Updates already received are handled before the stop completes."""
+    """Start receiving updates, wait for ``stop``, then stop (PTB's order). Updates
+    already received are handled before the stop completes."""
     async with app:
         await publish_commands(app, runtime)
         assert app.updater is not None

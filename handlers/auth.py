@@ -1,54 +1,23 @@
 """The one role check every privileged step uses, on the server, every time.
 
-Wrap a handler with ``requires(Role.COORDINATOR)``, or a step of a journey converted to
-the conversation layer with ``only_for(Role.COORDINATOR)``: the role is read from the
-store for the person who sent this update, so neither a forged button nor a
-stale menu can get past it.
+Wrap a step with ``only_for(Role.COORDINATOR)``: the role is read from the store for the
+person who sent this update, so neither a forged choice nor a stale menu can get past it.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
-
-from telegram import Update
+from collections.abc import Callable
 
 from bot.chat.conversation import Conversation
 from bot.chat.journeys import Step
 from bot.chat.message import Reply
 from bot.services.roles import Role
-from handlers.common import send_with_menu
-from handlers.context import SamenContext
-
-R = TypeVar("R")
-Handler = Callable[[Update, SamenContext], Coroutine[Any, Any, R]]
-
-
-async def has_role(update: Update, ctx: SamenContext, role: Role) -> bool:
-    user = update.effective_user
-    return user is not None and await ctx.services.roles.has(user.id, role)
-
-
-def requires(role: Role) -> Callable[[Handler[R]], Handler[R | None]]:
-    def wrap(handler: Handler[R]) -> Handler[R | None]:
-        @functools.wraps(handler)
-        async def guarded(update: Update, ctx: SamenContext) -> R | None:
-            if await has_role(update, ctx, role):
-                return await handler(update, ctx)
-            if update.callback_query is not None:
-                await update.callback_query.answer(ctx.t._("This is not available for you."))
-            await send_with_menu(update, ctx, ctx.t._("Sorry, this is only for the Samen team."))
-            return None
-
-        return guarded
-
-    return wrap
 
 
 def only_for(role: Role) -> Callable[[Step], Step]:
-    """The same check for a step of a converted journey (``bot.chat``): a tap from someone
-    without the role gets a short notice, and everyone without it a kind word and the menu."""
+    """A tap from someone without the role gets a short notice, and everyone without it
+    a kind word and the menu."""
 
     def wrap(step: Step) -> Step:
         @functools.wraps(step)

@@ -8,30 +8,17 @@ desk and the offer of a call, not a suicide line.
 from __future__ import annotations
 
 import html
-from typing import Protocol
 
-from bot.i18n import Translator
-from bot.runtime import Runtime
+from bot.chat.conversation import Conversation
 
 
-class Speaking(Protocol):
-    """Whoever speaks to the person: a Conversation, or (until every journey is
-    converted) PTB's context. Both know the person's language and the runtime."""
-
-    @property
-    def t(self) -> Translator: ...
-
-    @property
-    def runtime(self) -> Runtime: ...
-
-
-def _desk(ctx: Speaking) -> dict[str, str]:
+def _desk(ctx: Conversation) -> dict[str, str]:
     """The desk's name and number, as every text here names them (escaped for HTML)."""
     policy = ctx.runtime.services.checkins.policy
     return {"desk": html.escape(policy.desk_name), "phone": html.escape(policy.desk_phone)}
 
 
-def crisis_help(ctx: Speaking) -> str:
+def crisis_help(ctx: Conversation) -> str:
     """112, 113 and the desk: for someone in crisis, shown first and clearly. 112 leads,
     because a fall or chest pain needs it at once; each line says when to call it."""
     return ctx.t._(
@@ -44,7 +31,7 @@ def crisis_help(ctx: Speaking) -> str:
     )
 
 
-def body_emergency_help(ctx: Speaking) -> str:
+def body_emergency_help(ctx: Conversation) -> str:
     """A fall, chest pain, no breath, fire: 112 at once, and what else can help now.
     No suicide line here: it is off the point and frightening for someone who fell."""
     return ctx.t._(
@@ -56,7 +43,7 @@ def body_emergency_help(ctx: Speaking) -> str:
     )
 
 
-def despair_help(ctx: Speaking) -> str:
+def despair_help(ctx: Conversation) -> str:
     """Not wanting to live, despair: a warm word, 113 first, and honesty about what a
     volunteer is (not a counsellor, and not at once)."""
     return ctx.t._(
@@ -71,7 +58,7 @@ def despair_help(ctx: Speaking) -> str:
     )
 
 
-def desk_help(ctx: Speaking) -> str:
+def desk_help(ctx: Conversation) -> str:
     """The social work desk only: for someone who is not doing well, without alarm."""
     return ctx.t._(
         "Would you like to talk to someone from social work? %(desk)s: %(phone)s",

@@ -1,26 +1,18 @@
 """The main menu: /menu, /help, /language, and taps on the menu's reply buttons.
 
-The steps here speak the conversation layer (bot/chat); ``on_text`` is the PTB handler
-for typed text that no converted journey claims, until every journey is converted.
+The steps here speak the conversation layer (bot/chat).
 """
 
 from __future__ import annotations
 
-from telegram import Update
-
 from bot.buttons import Prefix, args_of
-from bot.channels.telegram.conversation import TelegramConversation
 from bot.chat.conversation import Conversation
 from bot.chat.journeys import Journeys
-from bot.chat.menu import MAX_LABEL, MenuAction, menu_action
+from bot.chat.menu import MenuAction
 from bot.chat.message import Reply
 from bot.services.roles import Role
-from handlers.care.answers import typed_checkin_answer
-from handlers.care.selfcheck import typed_selfcheck_answer
 from handlers.choices import language_choices
 from handlers.commands import names
-from handlers.context import SamenContext
-from handlers.listen import answer_typed
 
 
 def register(journeys: Journeys) -> None:
@@ -89,19 +81,3 @@ async def set_language(c: Conversation) -> None:
     await c.acknowledge()
     await c.clear_choices()
     await c.say(Reply(c.t._("Fine, I will write in English from now on."), menu=True))
-
-
-async def on_text(update: Update, ctx: SamenContext) -> None:
-    """Typed text no journey claimed (menu labels are the journeys' own, bot.chat):
-    a typed answer to a check-in or self-check on screen, else what the words mean."""
-    message = update.message
-    if message is None or message.text is None:
-        return
-    text = message.text
-    action = menu_action(ctx.bot_data.menu_index, text) if len(text) <= MAX_LABEL else None
-    if action is None and (
-        await typed_checkin_answer(TelegramConversation(update, ctx))  # "goed", 🙁
-        or await typed_selfcheck_answer(update, ctx)  # "ja", "min of meer" on screen
-    ):
-        return
-    await answer_typed(update, ctx)  # "ik voel me eenzaam", "koffie morgen", "112"

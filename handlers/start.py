@@ -22,7 +22,7 @@ from handlers.choices import (
     privacy_details_choice,
 )
 from handlers.commands import names
-from handlers.helplines import Speaking, body_emergency_help, crisis_help, despair_help
+from handlers.helplines import body_emergency_help, crisis_help, despair_help
 
 # How Samen knows where to write, per channel (on WhatsApp Meta may show the number).
 ACCOUNT_KEPT = {
@@ -53,7 +53,7 @@ def register(journeys: Journeys) -> None:
     journeys.menu(MenuAction.PRIVACY, show_privacy)
 
 
-def privacy_notice(ctx: Speaking) -> str:
+def privacy_notice(ctx: Conversation) -> str:
     """The short notice (B1) people agree to; the details are one tap away."""
     return ctx.t._(
         "<b>Your privacy</b>\n\n"
@@ -87,7 +87,7 @@ def privacy_details(ctx: Conversation) -> str:
     )
 
 
-def consent_question(ctx: Speaking) -> str:
+def consent_question(ctx: Conversation) -> str:
     return privacy_notice(ctx) + "\n\n" + ctx.t._("Do you agree?")
 
 

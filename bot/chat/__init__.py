@@ -33,10 +33,11 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
     choices last shown becomes a tap on that choice, handled by that journey's own
     choice step; False when it picks none.
   * A tap nobody acknowledged is acknowledged (without a notice) after the step.
-  * ``say`` returns the id the channel gave the message (None if it gives none), so a
-    journey can change it later (the desk's task cards and /tasks lists). WhatsApp's
-    ids are strings: its number is a hash of one; WhatsApp cannot change a message, so
-    its messenger sends changes anew (see bot/channels/whatsapp/messenger.py).
+  * ``say`` and ``ask`` return the id the channel gave the message (None if it gives
+    none), so a journey can change it later (the desk's task cards and /tasks lists, the
+    self-check's question showing its answer).
+    WhatsApp's ids are strings: its number is a hash of one; WhatsApp cannot change a
+    message, so its messenger sends changes anew (bot/channels/whatsapp/messenger.py).
   * ``start_link(payload)``: the channel's link that opens Samen with ``payload`` (an
     invite code); on Telegram t.me/<bot>?start=<payload>.
   * ``consented(c)``, ``messages_stopped(c)`` read the resident; ``guess_language``
@@ -45,14 +46,16 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
   the layer that uses the runtime): ``Question`` and ``QuestionStore`` (table
   ``open_questions``, migration 0013, key (channel, person id)): one open question per
   person, expiring after
-  ``CONVERSATION_TIMEOUT`` (15 minutes; ``bot.persistence`` uses the same), surviving a
-  restart. The store keeps them in memory too (written through, read at start), so a
-  channel knows without a query whether an update answers one. Name questions
-  "<journey>.<question>" ("mydata.postcode"); ``data`` holds short values, never typed text.
+  ``CONVERSATION_TIMEOUT`` (15 minutes), surviving a restart. It is the only
+  conversation state: PTB's ConversationHandler and persistence are gone. The store
+  keeps them in memory too (written through, read at start), so a channel knows without
+  a query whether an update answers one. Name questions "<journey>.<question>"
+  ("mydata.postcode"); ``data`` holds short values, never typed text.
 - ``journeys``: ``Journeys`` routes by dispatch tables, in this order: a tap by its prefix
   (well-formed data only, ``bot.buttons.decode``); a command, or a main-menu label in any
-  language, which first close the open question; an answer to the open question; any
-  other typed text. Each key has one step; a second registration is refused.
+  language, which first close the open question; an answer to the open question; a
+  typed answer to what is on screen; typed text of a known shape; any other typed text
+  (the text step, handlers.listen). Each key has one step; a second registration is refused.
   * ``answer(question, step, kinds=(Kind.TEXT,))``: an answer is typed text unless the
     journey names more kinds (LOCATION, CONTACT, MEDIA); others fall through, so a voice
     message during a postcode question still gets the offer of a call.
@@ -68,39 +71,35 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
   * ``otherwise(kind, step)``: what no journey claimed, by kind (unknown commands,
     stale or forged buttons, edits, media): handlers/unexpected.py registers these.
   * ``route(incoming, question)`` (= ``claims`` or ``leftover``) is synchronous (PTB
-    asks its handlers so) and ``handle(conversation)`` runs the step;
+    asks its handlers so) and ``handle(conversation)`` runs the step; the text step is a
+    leftover, so a channel may read a short typed answer that no journey ``claims`` as a
+    tap on a choice shown (WhatsApp does, with ``understanding.says_more_than_a_choice``);
     ``moves_on(incoming)`` says a command or menu tap.
   * ``greet(step)`` / ``greet_first(conversation)``: on a channel where people write
     first instead of sending /start (WhatsApp), the first word of someone Samen does
     not know goes to this step (onboarding; crisis words get their help first).
   * /start itself is a command on the layer (handlers/start.py); its codes: invites,
     the emergency contact's link, the link to a resident's other app.
-- ``menu``: * ``MenuAction``, ``MENU_LABELS``, ``menu_label_index``, ``menu_action`` moved
-  here from handlers/keyboards.py (which still re-exports them), so routing by menu
-  label needs no channel.
+- ``menu``: * ``MenuAction``, ``MENU_LABELS``, ``menu_label_index``, ``menu_action``, so
+  routing by menu label needs no channel.
 
 Each journey package has ``register(journeys)``; handlers/__init__.py calls them.
 A step is ``async def step(c: Conversation) -> None``. Button data is made with
 ``bot.buttons.encode``; a step reads its arguments with ``args_of(c.incoming.data)``.
-Roles: ``handlers.auth.only_for(Role.COORDINATOR)`` on a step. Shared pieces that speak
-both worlds while journeys are converted: ``handlers.helplines`` (any ``Speaking``:
-a Conversation or PTB's context), ``handlers.choices`` (languages, consent),
-``handlers.expired.choice_expired``, ``handlers.unexpected.call_choice``.
+Roles: ``handlers.auth.only_for(Role.COORDINATOR)`` on a step. Shared pieces:
+``handlers.helplines`` (113, 112 and the desk), ``handlers.choices`` (languages, consent),
+``handlers.expired.choice_expired``, ``handlers.unexpected.call_choice``. Every journey
+is on this layer: handlers/ imports no messenger SDK and no channel adapter (the import
+contract in pyproject.toml has no exceptions).
 
-Telegram (bot/channels/telegram/): ``JourneysHandler`` is the first handler in PTB's
-group 0 and claims only what a registered journey handles (``claims``, typed text of a
-known shape left out); the rest still reaches the old PTB handlers; the same handler
-comes again after the old conversations (``Stage.SHAPED``: a postcode typed unasked)
-and last in group 0 (``Stage.LEFTOVERS``) for what nobody took. ``people.load_person``
-(group -1) loads the resident and language and, on a command or menu tap, ends Samen's
-question and PTB's conversations.
-``run_step(step, update, ctx)`` lets an old handler lead into a converted step;
-``ptb_callback(step)`` keeps a step at an old place in PTB's order (/start after the
-volunteers' /start <invite code>). ``errors.error_handler(step)`` logs ids only and
-tells the person with ``handlers.errors.went_wrong``. Telegram-only helpers moved there
+Telegram (bot/channels/telegram/): ``handler.install`` puts three handlers on PTB's
+application: ``people.load_person`` (group -1) loads the resident and language and, on a
+command or menu tap, ends Samen's open question; ``JourneysHandler`` (group 0) routes
+everything a person sends in a private chat (``Journeys.route``);
+``errors.error_handler(step)`` logs ids only and tells the person with
+``handlers.errors.went_wrong`` (through ``run_step``). Telegram-only helpers live there
 too (``send.split_message``, ``send.shows_already``, ``render.main_menu``,
-``context.SamenContext``); handlers/common.py, handlers/keyboards.py and
-handlers/context.py re-export them for unconverted journeys.
+``context.SamenContext``).
 A Reply renders as: rows, then choices, as inline buttons; else an ask as a reply
 keyboard (the ask wins over the menu); else the menu. A ``place`` goes first, as a
 venue. Choices win over the menu (the

@@ -59,8 +59,9 @@ class Conversation(Protocol):
     async def send_photo(self, photo: Document) -> None:
         """A picture Samen made (a chart), shown as a photo with its caption."""
 
-    async def ask(self, question: str, reply: Reply, **data: Value) -> None:
-        """Say ``reply`` and leave ``question`` open: the next answer goes to its step."""
+    async def ask(self, question: str, reply: Reply, **data: Value) -> int | None:
+        """Say ``reply`` and leave ``question`` open: the next answer goes to its step.
+        The id the channel gave the message, as ``say`` returns it."""
 
     async def close_question(self) -> None: ...
 

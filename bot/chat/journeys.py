@@ -15,8 +15,10 @@ The order of precedence is the same for every channel:
    step, else to the text step;
 5. whatever is left goes to the step registered ``otherwise`` for its kind (an unknown
    command, a stale or forged button, a sticker, an edit).
-``claims`` asks 1-4 only: while journeys are being converted, Telegram's old handlers
-come between the two (bot/channels/telegram/handler.py).
+``claims`` asks 1-4 without the text step, ``leftover`` the text step and 5: a channel
+that reads a short typed answer as a tap on a choice shown does so when no journey
+claims the text; while journeys are being converted, Telegram's old handlers come
+between the two (bot/channels/telegram/handler.py).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class Journeys:
         self._routes: dict[Kind, Callable[[Incoming, Question | None], Step | None]] = {
             Kind.CHOICE: self._route_choice,
             Kind.COMMAND: self._route_command,
+            Kind.TEXT: self._route_text,
             Kind.LOCATION: self._route_answer,
             Kind.CONTACT: self._route_answer,
             Kind.MEDIA: self._route_answer,
@@ -144,25 +147,19 @@ class Journeys:
         """The step for this, or None when nothing registered here handles it."""
         return self.claims(incoming, question) or self.leftover(incoming)
 
-    def claims(
-        self, incoming: Incoming, question: Question | None, *, shaped: bool = True
-    ) -> Step | None:
-        """The step a journey registered for this (1-4 above), if any. ``shaped=False``
-        leaves typed text of a known shape (``typed``) unclaimed: Telegram asks for it
-        after its old PTB conversations, whose questions a typed "12345" may answer."""
+    def claims(self, incoming: Incoming, question: Question | None) -> Step | None:
+        """The step a journey registered for this (1-4 above, not the text step), if any."""
         if self.moves_on(incoming):
             question = None  # it closes the question
-        if incoming.kind is Kind.TEXT:
-            return self._route_text(incoming, question, shaped=shaped)
         router = self._routes.get(incoming.kind)
         return router(incoming, question) if router is not None else None
 
-    def shaped(self, incoming: Incoming) -> Step | None:
-        """The step for typed text of a shape a journey knows (4 above), if any."""
-        return self._route_typed(incoming) if incoming.kind is Kind.TEXT else None
-
     def leftover(self, incoming: Incoming) -> Step | None:
-        """The step for what no journey claims (5 above)."""
+        """The step for what no journey claims: the text step for typed text (the rest
+        of 4 above), else the step registered ``otherwise`` for its kind (5 above)."""
+        typed = incoming.kind is Kind.TEXT and self._menu_action(incoming) is None
+        if typed and self._text is not None:  # a menu label is its journey's, not text
+            return self._text
         return self._otherwise.get(incoming.kind)
 
     async def handle(self, conversation: Conversation) -> bool:
@@ -214,18 +211,11 @@ class Journeys:
                     return step
         return self._commands.get(incoming.command)
 
-    def _route_text(
-        self, incoming: Incoming, question: Question | None, *, shaped: bool = True
-    ) -> Step | None:
+    def _route_text(self, incoming: Incoming, question: Question | None) -> Step | None:
         action = self._menu_action(incoming)
         if action is not None:
             return self._menu.get(action)
-        answer = self._route_answer(incoming, question)
-        if answer is not None:
-            return answer
-        if self._route_typed(incoming) is not None:
-            return self._route_typed(incoming) if shaped else None
-        return self._text
+        return self._route_answer(incoming, question) or self._route_typed(incoming)
 
     def _route_typed(self, incoming: Incoming) -> Step | None:
         return next((step for looks, step in self._typed.values() if looks(incoming.text)), None)

@@ -13,7 +13,6 @@ again: a forged choice can at most make a request for the presser themselves.
 from __future__ import annotations
 
 import html
-from typing import Any, cast
 
 from bot.buttons import Prefix, args_of, encode
 from bot.chat.conversation import Conversation, consented
@@ -336,4 +335,4 @@ async def _offer_consent(c: Conversation) -> None:
 def consent_offer(c: Conversation) -> Reply:
     """The privacy notice and the question whether they agree (nothing is stored before)."""
     # handlers.start still takes PTB's context; it reads only ``t`` (until it is converted).
-    return Reply(consent_question(cast(Any, c)), choices=consent_choices(c.t))
+    return Reply(consent_question(c), choices=consent_choices(c.t))

@@ -1,33 +1,37 @@
 """The monthly self-check, the resident's side: consent, questions, the reflection, stop.
 
-It is reached from the check-in menu (``handlers.care.checkins.selfcheck_button``).
-Nothing is stored before its own consent. Every step is saved in the database
-as it happens (each answer, one by one), so a restart halfway loses nothing:
-the buttons carry the month, the question number and the answer, and the
-server only accepts the question that is due for this person. Old, repeated
-or forged buttons get a kind answer; a typed "ja" or "nee" answers the
-question on screen.
+Written against the conversation layer (``bot.chat``): no messenger is named here. It is
+reached from the check-in menu (``handlers.care.checkin_texts.selfcheck_button``).
+Nothing is stored before its own consent. Every step is saved in the database as it
+happens (each answer, one by one), so a restart halfway loses nothing: the choices carry
+the month, the question number and the answer, and the server only accepts the question
+that is due for this person. Old, repeated or forged choices get a kind answer. While a
+question is on screen it is also Samen's open question (``SELFCHECK_QUESTION``), so a
+typed "ja", "min of meer" or "nee" answers it, even after a restart; other words keep
+their own meaning (handlers.listen) and the question stays open. A typed yes or no soon
+after the monthly invitation answers that (on WhatsApp it may come as a template
+without choices).
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Awaitable, Callable
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
-from telegram.ext import BaseHandler, CallbackQueryHandler
-
-from bot.buttons import Prefix, args_of, encode, matches
-from bot.channels.telegram.conversation import run_step
+from bot.buttons import Prefix, args_of, encode
+from bot.chat.conversation import Conversation, consented, messages_stopped
+from bot.chat.incoming import Incoming
+from bot.chat.journeys import Journeys
+from bot.chat.menu import MENU_LABELS, MenuAction
+from bot.chat.message import Choice, Reply, choices
 from bot.i18n import N_, Translator
 from bot.services.care.selfcheck import (
+    Participation,
     Problem,
     Round,
     RoundStatus,
     answer_data,
+    month_code,
     month_from_code,
 )
 from bot.services.care.selfcheck_scale import (
@@ -35,24 +39,34 @@ from bot.services.care.selfcheck_scale import (
     QUESTIONS,
     REPLY_LABELS,
     Band,
-    Reply,
     Score,
     reflection,
     reply_from_text,
 )
+from bot.services.care.selfcheck_scale import Reply as Answer
+from bot.services.understanding.reader import yes_or_no
 from handlers.activities.where import show_activities
 from handlers.callme.request import call_me_button_data
-from handlers.common import edit_buttons, edit_text, is_consented, messages_stopped, send_with_menu
-from handlers.context import SamenContext
-from handlers.expired import button_expired
+from handlers.expired import choice_expired
 from handlers.helplines import desk_help
-from handlers.keyboards import MENU_LABELS, MenuAction
 
 NOT_NOW = N_("↩️ Not now")  # the same words as in the check-in set-up
+# Open while a question is on screen: a typed answer goes to ``typed_answer``.
+SELFCHECK_QUESTION = "selfcheck.question"
+# A typed yes or no answers this month's invitation this long after it was sent.
+INVITATION_REPLY = timedelta(hours=24)
 
 
-def _button(t: Translator, label: str, step: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t._(label), callback_data=encode(Prefix.SELFCHECK, step))
+def register(journeys: Journeys) -> None:
+    journeys.choice(Prefix.SELFCHECK, on_step)
+    journeys.choice(Prefix.SELFCHECK_INVITE, on_invite)
+    journeys.choice(Prefix.SELFCHECK_ANSWER, on_answer)
+    journeys.answer(SELFCHECK_QUESTION, typed_answer, accepts=_is_an_answer)
+    journeys.typed_answer(typed_invitation_answer)
+
+
+def _choice(t: Translator, label: str, step: str) -> Choice:
+    return Choice(t._(label), encode(Prefix.SELFCHECK, step))
 
 
 # ---------------------------------------------------------------- texts
@@ -95,35 +109,31 @@ def question_text(t: Translator, number: int) -> str:
     return "\n".join(lines)
 
 
-def question_buttons(t: Translator, month: str, number: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t._(REPLY_LABELS[r]), callback_data=answer_data(month, number, r)
-                )
-                for r in Reply
-            ],
-            [_button(t, N_("⏸ Later"), "later")],
-        ]
+def question_reply(t: Translator, month: str, number: int) -> Reply:
+    return Reply(
+        question_text(t, number),
+        choices=choices(
+            tuple(Choice(t._(REPLY_LABELS[r]), answer_data(month, number, r)) for r in Answer),
+            _choice(t, N_("⏸ Later"), "later"),
+        ),
     )
 
 
-def invitation_moment(ctx: SamenContext, due: datetime) -> str:
+def invitation_moment(c: Conversation, due: datetime) -> str:
     """When the next invitation comes; while messages are stopped, that none comes."""
-    if messages_stopped(ctx):
-        return ctx.t._("none while your messages are stopped (“📋 My data”)")
-    return ctx.t.datetime(due)
+    if messages_stopped(c):
+        return c.t._("none while your messages are stopped (“📋 My data”)")
+    return c.t.datetime(due)
 
 
-def result_text(ctx: SamenContext, result: Score) -> str:
+def result_text(c: Conversation, result: Score) -> str:
     """The reflection, then help that fits it: never a crisis line for loneliness alone.
 
     Feeling connected: activities. Missing people now and then: a call or
     activities. Often missing people: a call, activities and the social work desk.
     (113 and 112 are for a crisis signal, which six yes/no sentences do not give.)
     """
-    t = ctx.t
+    t = c.t
     parts = [t._("<b>Thank you for filling this in.</b>"), reflection(t, result)]
     if result.band is Band.NOT_LONELY:
         parts.append(t._("Would you like to do something with others nearby? Have a look."))
@@ -135,175 +145,167 @@ def result_text(ctx: SamenContext, result: Score) -> str:
         )
     )
     if result.band is Band.SEVERE:
-        parts.append(desk_help(ctx))
+        parts.append(desk_help(c))
     return "\n\n".join(parts)
 
 
-def result_buttons(t: Translator, result: Score) -> InlineKeyboardMarkup:
-    activities = [_button(t, MENU_LABELS[MenuAction.ACTIVITIES], "acts")]
+def result_reply(c: Conversation, result: Score) -> Reply:
+    t = c.t
+    activities = _choice(t, MENU_LABELS[MenuAction.ACTIVITIES], "acts")
     if result.band is Band.NOT_LONELY:
-        return InlineKeyboardMarkup([activities])
-    call = InlineKeyboardButton(
-        t._(MENU_LABELS[MenuAction.CALL_ME]), callback_data=call_me_button_data()
-    )
-    return InlineKeyboardMarkup([[call], activities])
+        return Reply(result_text(c, result), choices=choices(activities))
+    call = Choice(t._(MENU_LABELS[MenuAction.CALL_ME]), call_me_button_data())
+    return Reply(result_text(c, result), choices=choices(call, activities))
 
 
 # ---------------------------------------------------------------- the menu
 
 
-async def show_selfcheck(update: Update, ctx: SamenContext) -> None:
+async def show_selfcheck(c: Conversation) -> None:
     """The self-check's own menu, or its consent text for someone who has not agreed."""
-    assert ctx.resident is not None
-    me = ctx.resident.telegram_id
-    t = ctx.t
-    service = ctx.services.selfcheck
-    joined = await service.consenting(me)
+    assert c.resident is not None
+    t = c.t
+    service = c.runtime.services.selfcheck
+    joined = await service.consenting(c.person.id)
     if joined is None:
-        await ctx.bot.send_message(
-            me,
-            consent_text(t),
-            reply_markup=InlineKeyboardMarkup(
-                [[_button(t, N_("✅ I agree"), "agree")], [_button(t, N_("No, thank you"), "no")]]
-            ),
+        await c.say(
+            Reply(
+                consent_text(t),
+                choices=choices(
+                    _choice(t, N_("✅ I agree"), "agree"), _choice(t, N_("No, thank you"), "no")
+                ),
+            )
         )
         return
-    current = await service.round(me, service.this_month())
+    current = await service.round(c.person.id, service.this_month())
     lines = [
         t._("<b>Your monthly self-check</b>"),
         "",
         t._("• You agreed: %(moment)s", moment=t.datetime(joined.consent_at)),
-        t._("• Next invitation: %(moment)s", moment=invitation_moment(ctx, joined.next_due)),
+        t._("• Next invitation: %(moment)s", moment=invitation_moment(c, joined.next_due)),
+        _this_month_line(t, current),
     ]
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[Choice] = []
+    if current is None or current.status is not RoundStatus.DONE:
+        begun = current is not None and bool(current.replies)
+        label = N_("▶️ Continue the self-check") if begun else N_("▶️ Do the self-check now")
+        rows.append(_choice(t, label, "start"))
+    if await service.last_done(c.person.id) is not None:
+        rows.append(_choice(t, N_("🔁 See my last result"), "result"))
+    rows.append(_choice(t, N_("⏹ Stop the self-check"), "stop"))
+    await c.say(Reply("\n".join(lines), choices=choices(*rows)))
+
+
+def _this_month_line(t: Translator, current: Round | None) -> str:
     if current is not None and current.status is RoundStatus.DONE:
         assert current.finished_at is not None
-        lines.append(t._("• This month: done (%(date)s)", date=t.day(current.finished_at)))
-    elif current is not None and current.replies:
-        lines.append(
-            t._(
-                "• This month: %(n)s of %(total)s questions answered",
-                n=len(current.replies),
-                total=QUESTIONS,
-            )
+        return t._("• This month: done (%(date)s)", date=t.day(current.finished_at))
+    if current is not None and current.replies:
+        return t._(
+            "• This month: %(n)s of %(total)s questions answered",
+            n=len(current.replies),
+            total=QUESTIONS,
         )
-        rows.append([_button(t, N_("▶️ Continue the self-check"), "start")])
-    else:
-        lines.append(t._("• This month: not done yet"))
-        rows.append([_button(t, N_("▶️ Do the self-check now"), "start")])
-    if await service.last_done(me) is not None:
-        rows.append([_button(t, N_("🔁 See my last result"), "result")])
-    rows.append([_button(t, N_("⏹ Stop the self-check"), "stop")])
-    await ctx.bot.send_message(me, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+    return t._("• This month: not done yet")
 
 
-async def on_step(update: Update, ctx: SamenContext) -> None:
+async def on_step(c: Conversation) -> None:
     """sc:<step>: the menu, consent, start, later, last result, activities, stop."""
-    query = update.callback_query
-    if query is None:
+    if not consented(c) or c.resident is None:
+        await choice_expired(c)  # health data only after the privacy consent too
         return
-    if not is_consented(ctx) or ctx.resident is None:
-        await button_expired(update, ctx)  # health data only after the privacy consent too
-        return
-    (step,) = args_of(query.data)
-    joined = await ctx.services.selfcheck.consenting(ctx.resident.telegram_id)
+    (step,) = args_of(c.incoming.data)
+    joined = await c.runtime.services.selfcheck.consenting(c.person.id)
     if step in _NEEDS_CONSENT and joined is None:
-        await button_expired(update, ctx)
+        await choice_expired(c)
         return
-    if step == "acts":  # the activities screen keeps the result above it (tap answered)
-        await run_step(show_activities, update, ctx)
+    await c.acknowledge()
+    if step == "acts":  # the activities screen keeps the result above it
+        await show_activities(c)
         return
-    await query.answer()
-    await _drop_buttons(update)
+    await c.clear_choices()  # so it is not tapped twice
     if step == "start" and joined is None:
         step = "menu"
-    await _STEPS[step](update, ctx, ctx.resident.telegram_id)
+    await _STEPS[step](c, joined)
 
 
-async def _step_menu(update: Update, ctx: SamenContext, me: int) -> None:
-    await show_selfcheck(update, ctx)
+async def _step_menu(c: Conversation, _: Participation | None) -> None:
+    await show_selfcheck(c)
 
 
-async def _step_agree(update: Update, ctx: SamenContext, me: int) -> None:
-    t = ctx.t
-    joined = await ctx.services.selfcheck.consent(me)
-    await ctx.bot.send_message(
-        me,
-        t._(
-            "✅ Thank you. Samen will invite you once a month. "
-            "The next invitation: %(moment)s.\n\n"
-            "Would you like to do the first self-check now?",
-            moment=invitation_moment(ctx, joined.next_due),
-        ),
-        reply_markup=InlineKeyboardMarkup(
-            [[_button(t, N_("▶️ Yes, start now"), "start")], [_button(t, NOT_NOW, "later")]]
-        ),
+async def _step_agree(c: Conversation, _: Participation | None) -> None:
+    t = c.t
+    joined = await c.runtime.services.selfcheck.consent(c.person.id)
+    text = t._(
+        "✅ Thank you. Samen will invite you once a month. "
+        "The next invitation: %(moment)s.\n\n"
+        "Would you like to do the first self-check now?",
+        moment=invitation_moment(c, joined.next_due),
     )
+    start = _choice(t, N_("▶️ Yes, start now"), "start")
+    await c.say(Reply(text, choices=choices(start, _choice(t, NOT_NOW, "later"))))
 
 
-async def _step_no(update: Update, ctx: SamenContext, me: int) -> None:
-    await send_with_menu(
-        update,
-        ctx,
-        ctx.t._(
+async def _step_no(c: Conversation, _: Participation | None) -> None:
+    await _say_with_menu(
+        c,
+        c.t._(
             "Fine. Samen stores nothing for the self-check. "
             "You can change your mind at any time in “💬 Check-ins”."
         ),
     )
 
 
-async def _step_start(update: Update, ctx: SamenContext, me: int) -> None:
-    await _ask(update, ctx, await ctx.services.selfcheck.begin(me))
+async def _step_start(c: Conversation, _: Participation | None) -> None:
+    await _ask(c, await c.runtime.services.selfcheck.begin(c.person.id))
 
 
-async def _step_later(update: Update, ctx: SamenContext, me: int) -> None:
-    query = update.callback_query
-    if query is not None and isinstance(query.message, Message):  # its buttons are gone now
-        await ctx.services.selfcheck.shown_off(me, query.message.message_id)
-    await send_with_menu(update, ctx, _later_text(ctx.t))
+async def _step_later(c: Conversation, _: Participation | None) -> None:
+    """Whatever was answered is kept; a typed "ja" now is no answer any more."""
+    if c.question is not None and c.question.name == SELFCHECK_QUESTION:
+        await c.close_question()
+    await c.runtime.services.selfcheck.shown_off(c.person.id)
+    await _say_with_menu(c, _later_text(c.t))
 
 
-async def _step_result(update: Update, ctx: SamenContext, me: int) -> None:
-    last = await ctx.services.selfcheck.last_done(me)
+async def _step_result(c: Conversation, _: Participation | None) -> None:
+    last = await c.runtime.services.selfcheck.last_done(c.person.id)
     if last is None or last.result is None:
-        await send_with_menu(update, ctx, ctx.t._("There is no result to show yet."))
+        await _say_with_menu(c, c.t._("There is no result to show yet."))
         return
-    await ctx.bot.send_message(
-        me, result_text(ctx, last.result), reply_markup=result_buttons(ctx.t, last.result)
+    await c.say(result_reply(c, last.result))
+
+
+async def _step_stop(c: Conversation, _: Participation | None) -> None:
+    t = c.t
+    await c.say(
+        Reply(
+            t._("Stop the self-check? Samen then deletes all your answers and results."),
+            choices=choices(
+                _choice(t, N_("⏹ Yes, stop and delete"), "stopyes"),
+                _choice(t, N_("↩️ No, keep it"), "stopno"),
+            ),
+        )
     )
 
 
-async def _step_stop(update: Update, ctx: SamenContext, me: int) -> None:
-    t = ctx.t
-    await ctx.bot.send_message(
-        me,
-        t._("Stop the self-check? Samen then deletes all your answers and results."),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [_button(t, N_("⏹ Yes, stop and delete"), "stopyes")],
-                [_button(t, N_("↩️ No, keep it"), "stopno")],
-            ]
-        ),
-    )
-
-
-async def _step_stop_yes(update: Update, ctx: SamenContext, me: int) -> None:
-    await ctx.services.selfcheck.stop(me)
-    await send_with_menu(
-        update,
-        ctx,
-        ctx.t._(
+async def _step_stop_yes(c: Conversation, _: Participation | None) -> None:
+    await c.runtime.services.selfcheck.stop(c.person.id)
+    await c.close_question()
+    await _say_with_menu(
+        c,
+        c.t._(
             "The self-check is stopped. Samen deleted all your answers and results. "
             "You get no more invitations."
         ),
     )
 
 
-async def _step_stop_no(update: Update, ctx: SamenContext, me: int) -> None:
-    await send_with_menu(update, ctx, ctx.t._("Good, your self-check stays as it is."))
+async def _step_stop_no(c: Conversation, _: Participation | None) -> None:
+    await _say_with_menu(c, c.t._("Good, your self-check stays as it is."))
 
 
-_STEPS: dict[str, Callable[[Update, SamenContext, int], Awaitable[None]]] = {
+_STEPS: dict[str, Callable[[Conversation, Participation | None], Awaitable[None]]] = {
     "menu": _step_menu,
     "agree": _step_agree,
     "no": _step_no,
@@ -325,144 +327,135 @@ def _later_text(t: Translator) -> str:
     )
 
 
-async def on_invite(update: Update, ctx: SamenContext) -> None:
-    """sci:<go|not>:<YYYYMM>, the buttons under a monthly invitation."""
-    query = update.callback_query
-    if query is None or ctx.resident is None or not is_consented(ctx):
-        await button_expired(update, ctx)
+async def _say_with_menu(c: Conversation, text: str) -> None:
+    """Never a dead end: the main menu comes with it."""
+    await c.say(Reply(text, menu=True))
+
+
+# ---------------------------------------------------------------- the questions
+
+
+async def on_invite(c: Conversation) -> None:
+    """sci:<go|not>:<YYYYMM>, the choices under a monthly invitation."""
+    if c.resident is None or not consented(c):
+        await choice_expired(c)
         return
-    action, code = args_of(query.data)
-    me = ctx.resident.telegram_id
-    service = ctx.services.selfcheck
+    action, code = args_of(c.incoming.data)
+    service = c.runtime.services.selfcheck
     month = month_from_code(code)
+    me = c.person.id
     if await service.consenting(me) is None or await service.round(me, month) is None:
-        await button_expired(update, ctx)  # stopped since, or not theirs
+        await choice_expired(c)  # stopped since, or not theirs
         return
-    await query.answer()
-    await _drop_buttons(update)
-    if action == "not":
-        await service.decline(me, month)
-        await send_with_menu(update, ctx, _later_text(ctx.t))
-        return
-    await _ask(update, ctx, await service.begin(me, month))
+    await c.acknowledge()
+    await c.clear_choices()
+    await _answer_invitation(c, month, start=action == "go")
 
 
-async def _ask(
-    update: Update, ctx: SamenContext, current: Round | None, previous_has_buttons: bool = True
-) -> None:
-    """Show the question that is due, or say the month's self-check is done.
-
-    A question shown before (and not answered) loses its buttons, so only one
-    set is on screen; after an answer the previous question was edited already.
-    """
-    assert ctx.resident is not None
-    t = ctx.t
-    me = ctx.resident.telegram_id
-    if current is None:
-        await button_expired(update, ctx)
-        return
-    number = current.question
-    if number is None or current.status is RoundStatus.DONE:
-        joined = await ctx.services.selfcheck.consenting(me)
-        assert current.finished_at is not None
-        await send_with_menu(
-            update,
-            ctx,
-            t._(
-                "You already did the self-check this month (%(date)s). Thank you! "
-                "The next invitation: %(moment)s.",
-                date=t.day(current.finished_at),
-                moment=invitation_moment(ctx, joined.next_due) if joined else "–",
-            ),
-        )
-        return
-    if previous_has_buttons and current.message_id is not None:
-        with contextlib.suppress(BadRequest):
-            await ctx.bot.edit_message_reply_markup(me, current.message_id, reply_markup=None)
-    sent = await ctx.bot.send_message(
-        me, question_text(t, number), reply_markup=question_buttons(t, current.month, number)
-    )
-    await ctx.services.selfcheck.shown(current.id, sent.message_id)
-
-
-async def on_answer(update: Update, ctx: SamenContext) -> None:
-    """sca:<YYYYMM>:<question>:<y|m|n>: one answer; only the question that is due counts."""
-    query = update.callback_query
-    if query is None or ctx.resident is None or not is_consented(ctx):
-        await button_expired(update, ctx)
-        return
-    code, number_text, letter = args_of(query.data)
-    me = ctx.resident.telegram_id
-    t = ctx.t
-    number, reply = int(number_text), Reply(letter)
-    answered = await ctx.services.selfcheck.answer(me, month_from_code(code), number, reply)
-    if answered.problem in (Problem.ANSWERED, Problem.FINISHED):
-        await query.answer(t._("You already answered this question."))
-        return
-    if answered.problem is not None or answered.round is None:
-        await button_expired(update, ctx)  # stopped, not theirs, or not the question due
-        return
-    await query.answer()
-    with contextlib.suppress(BadRequest):  # keep the question, show the answer, no buttons
-        await edit_text(
-            query, question_text(t, number) + "\n\n✓ " + t._(REPLY_LABELS[reply]), reply_markup=None
-        )
-    await _next(update, ctx, answered.round, answered.finished)
-
-
-async def typed_selfcheck_answer(update: Update, ctx: SamenContext) -> bool:
-    """A typed "ja", "min of meer" or "nee" while a question is on screen is its answer."""
-    message = update.message
-    if message is None or not message.text or ctx.resident is None or not is_consented(ctx):
+async def typed_invitation_answer(c: Conversation) -> bool:
+    """A typed "ja" or "nee hoor" soon after this month's invitation answers it, as its
+    choices would: on WhatsApp, outside the 24-hour window, it came as a template without
+    choices ("Reply to this message to answer"). False when it was no such answer."""
+    answer = yes_or_no(c.incoming.text, clear=True)
+    if answer is None or c.resident is None or not consented(c):
         return False
-    reply = reply_from_text(message.text)
-    if reply is None:
+    service = c.runtime.services.selfcheck
+    current = await service.round(c.person.id, service.this_month())
+    if current is None or current.status is not RoundStatus.INVITED:
         return False
-    service = ctx.services.selfcheck
-    me = ctx.resident.telegram_id
-    waiting = await service.awaiting(me)
-    if waiting is None or waiting.question is None or waiting.message_id is None:
-        return False
-    number = waiting.question
-    answered = await service.answer(me, waiting.month, number, reply)
-    if answered.problem is not None or answered.round is None:
-        return False
-    with contextlib.suppress(BadRequest):  # too old to edit: the answer counts anyway
-        await ctx.bot.edit_message_text(
-            question_text(ctx.t, number) + "\n\n✓ " + ctx.t._(REPLY_LABELS[reply]),
-            chat_id=me,
-            message_id=waiting.message_id,
-            reply_markup=None,
-        )
-    await _next(update, ctx, answered.round, answered.finished)
+    if c.runtime.clock() - current.created_at > INVITATION_REPLY:
+        return False  # "ja" days later answers something else
+    await _answer_invitation(c, current.month, start=answer)
     return True
 
 
-async def _next(update: Update, ctx: SamenContext, current: Round, finished: bool) -> None:
-    """After an answer: the next question, or the reflection when all six are answered."""
-    assert ctx.resident is not None
-    if not finished or current.result is None:
-        await _ask(update, ctx, current, previous_has_buttons=False)
+async def _answer_invitation(c: Conversation, month: str, *, start: bool) -> None:
+    service = c.runtime.services.selfcheck
+    if not start:
+        await service.decline(c.person.id, month)
+        await _say_with_menu(c, _later_text(c.t))
         return
-    await ctx.bot.send_message(
-        ctx.resident.telegram_id,
-        result_text(ctx, current.result),
-        reply_markup=result_buttons(ctx.t, current.result),
+    await _ask(c, await service.begin(c.person.id, month))
+
+
+async def _ask(c: Conversation, current: Round | None, *, shown_before: bool = True) -> None:
+    """Show the question that is due (and leave it open for a typed answer), or say the
+    month's self-check is done. A question shown before and not answered loses its
+    choices, so only one set is on screen (after an answer it shows that answer already)."""
+    if current is None:
+        await choice_expired(c)
+        return
+    number = current.question
+    if number is None or current.status is RoundStatus.DONE:
+        await _done_already(c, current)
+        return
+    if shown_before and current.message_id is not None:
+        await c.replace_earlier(current.message_id, question_text(c.t, number))
+    sent = await c.ask(
+        SELFCHECK_QUESTION,
+        question_reply(c.t, current.month, number),
+        month=month_code(current.month),
+        number=number,
+    )
+    await c.runtime.services.selfcheck.shown(current.id, sent)
+
+
+async def _done_already(c: Conversation, current: Round) -> None:
+    t = c.t
+    joined = await c.runtime.services.selfcheck.consenting(c.person.id)
+    assert current.finished_at is not None
+    await _say_with_menu(
+        c,
+        t._(
+            "You already did the self-check this month (%(date)s). Thank you! "
+            "The next invitation: %(moment)s.",
+            date=t.day(current.finished_at),
+            moment=invitation_moment(c, joined.next_due) if joined else "–",
+        ),
     )
 
 
-async def _drop_buttons(update: Update) -> None:
-    """Take the buttons off the message just pressed, so it is not pressed twice."""
-    query = update.callback_query
-    if query is None or not isinstance(query.message, Message) or not query.message.reply_markup:
-        return  # a forged press on a message without buttons: nothing to take off
-    with contextlib.suppress(BadRequest):  # too old to edit
-        await edit_buttons(query, None)
+async def on_answer(c: Conversation) -> None:
+    """sca:<YYYYMM>:<question>:<y|m|n>: one answer; only the question that is due counts."""
+    if c.resident is None or not consented(c):
+        await choice_expired(c)
+        return
+    code, number_text, letter = args_of(c.incoming.data)
+    await _record(c, month_from_code(code), int(number_text), Answer(letter))
 
 
-def selfcheck_handlers() -> list[BaseHandler[Update, Any, Any]]:
-    return [
-        CallbackQueryHandler(on_step, pattern=matches(Prefix.SELFCHECK)),
-        CallbackQueryHandler(on_invite, pattern=matches(Prefix.SELFCHECK_INVITE)),
-        CallbackQueryHandler(on_answer, pattern=matches(Prefix.SELFCHECK_ANSWER)),
-    ]
+def _is_an_answer(incoming: Incoming) -> bool:
+    """ "ja", "Min of meer.", "nee": anything else keeps its own meaning."""
+    return reply_from_text(incoming.text) is not None
+
+
+async def typed_answer(c: Conversation) -> None:
+    """A typed "ja", "min of meer" or "nee" while a question is on screen is its answer."""
+    reply = reply_from_text(c.incoming.text)
+    question = c.question
+    if reply is None or question is None or c.resident is None or not consented(c):
+        return  # routing sends only answers here, for the question that is open
+    await _record(
+        c, month_from_code(str(question.data["month"])), int(question.data["number"]), reply
+    )
+
+
+async def _record(c: Conversation, month: str, number: int, reply: Answer) -> None:
+    """Save one answer, show it under its question, then what comes next."""
+    answered = await c.runtime.services.selfcheck.answer(c.person.id, month, number, reply)
+    if answered.problem in (Problem.ANSWERED, Problem.FINISHED):
+        await c.acknowledge(c.t._("You already answered this question."))
+        return
+    current = answered.round
+    if answered.problem is not None or current is None:
+        await choice_expired(c)  # stopped, not theirs, or not the question due
+        return
+    await c.acknowledge()
+    if current.message_id is not None:  # keep the question, show the answer, no choices
+        shown = question_text(c.t, number) + "\n\n✓ " + c.t._(REPLY_LABELS[reply])
+        await c.replace_earlier(current.message_id, shown)
+    if not answered.finished or current.result is None:
+        await _ask(c, current, shown_before=False)
+        return
+    await c.close_question()
+    await c.say(result_reply(c, current.result))

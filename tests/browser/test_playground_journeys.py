@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from playwright.async_api import Locator, Page, expect
 
+from bot.chat.menu import MENU_LABELS, MenuAction
 from bot.i18n import Translator
 from bot.playground import EXAMPLE_ACTIVITIES, Playground
 from bot.services.activities.imports import read_file
 from bot.services.places.geo import Places
-from handlers.keyboards import MENU_LABELS, MenuAction
 from tests.browser.conftest import Shoot
 
 

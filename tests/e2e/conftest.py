@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
 from bot.channels.whatsapp.templates import approved
 from bot.clock import Clock, utc_now
+from bot.config import Settings
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
 from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
@@ -174,6 +175,7 @@ async def _running(
     wa_emulator: WhatsAppEmulator | None = None,
     wa_client: WhatsAppEmulatorClient | None = None,
     clock: Clock = utc_now,
+    prepare: Callable[[Settings], Awaitable[None]] | None = None,
 ) -> AsyncIterator[SamenBot]:
     """Samen in one mode until the test ends: "polling", "webhook" (Telegram's), or
     "whatsapp" (Telegram polling, and WhatsApp with its webhook on the HTTP server);
@@ -189,6 +191,8 @@ async def _running(
         SAMEN_COORDINATORS=str(COORDINATOR_ID),
         **extra,
     )
+    if prepare is not None:  # a database filled before Samen starts (activities)
+        await prepare(settings)
     bot = SamenBot(settings, clock=clock)
     await bot.start()
     if wa_client is not None and mode == "whatsapp":

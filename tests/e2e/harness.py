@@ -110,6 +110,11 @@ def text_of(entry: Entry) -> str:
     return entry.get("text") or entry.get("caption") or ""
 
 
+def plain_text_of(entry: Entry) -> str:
+    """The text without bold marks: WhatsApp shows <b> as *...*, Telegram as formatting."""
+    return text_of(entry).replace("*", "")
+
+
 def buttons_of(entry: Entry) -> list[str]:
     """Inline button texts of a bot message, in order (WhatsApp: its buttons or rows)."""
     if _on_whatsapp(entry):

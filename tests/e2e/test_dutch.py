@@ -1,7 +1,9 @@
 """Dutch without English: Dutch commands and words, dates as people say them, a short privacy text.
 
 Samen runs on a FakeClock at Wednesday 2 December 2026, 10:00 in Heemstede, so
-"vandaag", "morgen" and "zaterdag 5 december" are known in advance.
+"vandaag", "morgen" and "zaterdag 5 december" are known in advance. The residents' tests
+run on every channel (``samen_any_on_clock``, ``anna_any``); Telegram's command menu and
+the coordinator's broadcast planning stay on Telegram (coordinators use Telegram).
 """
 
 from __future__ import annotations
@@ -18,8 +20,21 @@ from bot.emulator.server import EmulatorServer
 from bot.services.residents import PRIVACY_NOTICE_VERSION
 from tests.conftest import FakeClock
 from tests.e2e.conftest import COORDINATOR_ID
-from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
-from tests.e2e.test_mydata import onboard
+from tests.e2e.harness import (
+    Person,
+    SamenBot,
+    buttons_of,
+    keyboard_of,
+    make_settings,
+    plain_text_of,
+    text_of,
+)
+from tests.e2e.test_mydata import Someone, agree, onboard
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 12, 2, 9, 0, tzinfo=UTC))  # Wednesday 10:00 local
 
 
 @pytest.fixture
@@ -54,8 +69,18 @@ async def test_command_menu_in_each_language(bot: SamenBot, emulator: EmulatorSe
     assert set(await _published_commands(emulator, "")) == set(dutch)  # the default: Dutch
 
 
-async def test_dutch_commands_words_and_the_old_menu_label(bot: SamenBot, anna: Person) -> None:
-    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+# Who Samen says the person is to it, per channel (My data).
+ACCOUNT_LINE = {
+    "telegram": "Nummer van uw Telegram-account (geen telefoonnummer)",
+    "whatsapp": "Het nummer van Samen voor u op WhatsApp (geen telefoonnummer)",
+}
+
+
+async def test_dutch_commands_words_and_the_old_menu_label(
+    samen_any_on_clock: SamenBot, anna_any: Someone
+) -> None:
+    anna = anna_any
+    await agree(samen_any_on_clock, anna, "✓ Nederlands", "✅ Ik ga akkoord")
 
     await anna.say("/hulp")
     help_text = text_of(await anna.expect("Hoe Samen werkt"))
@@ -64,7 +89,7 @@ async def test_dutch_commands_words_and_the_old_menu_label(bot: SamenBot, anna: 
 
     await anna.say("/gegevens")
     data = text_of(await anna.expect("Wat Samen over u bewaart"))
-    assert "Nummer van uw Telegram-account (geen telefoonnummer)" in data
+    assert ACCOUNT_LINE[anna.channel] in data
     assert "Telegram-nummer" not in data
     await anna.say("/mydata")  # the English name keeps working
     await anna.expect("Wat Samen over u bewaart")
@@ -84,8 +109,11 @@ async def test_dutch_commands_words_and_the_old_menu_label(bot: SamenBot, anna: 
     assert "✅ Ja, elke dag om 10:30" in buttons_of(invitation)
 
 
-async def test_typed_days_and_dates_as_people_say_them(bot: SamenBot, anna: Person) -> None:
-    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+async def test_typed_days_and_dates_as_people_say_them(
+    samen_any_on_clock: SamenBot, anna_any: Someone
+) -> None:
+    anna = anna_any
+    await agree(samen_any_on_clock, anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("💬 Dagelijks berichtje")
     await anna.press(await anna.expect("Dagelijks berichtje"), "🗓 Zelf dagen en tijd kiezen")
     await anna.press(await anna.expect("Op welke dagen"), "Elke dag")
@@ -93,7 +121,7 @@ async def test_typed_days_and_dates_as_people_say_them(bot: SamenBot, anna: Pers
     net = await anna.expect("Het vangnet")
     await anna.press(net, buttons_of(net)[-1])  # without the safety net
     done = await anna.expect("Uw berichtjes staan klaar")
-    assert "Volgende berichtje: vandaag om 10:30" in text_of(done)
+    assert "Volgende berichtje: vandaag om 10:30" in plain_text_of(done)
 
     async def pause_until(typed: str) -> str:
         await anna.tap("💬 Dagelijks berichtje")
@@ -106,7 +134,7 @@ async def test_typed_days_and_dates_as_people_say_them(bot: SamenBot, anna: Pers
         await anna.press(await anna.expect("Hoe lang"), "📅 Tot een datum die ik kies")
         await anna.expect("Tot welke dag? Typ bijvoorbeeld 24 december, zaterdag of 24-12.")
         await anna.say(typed)
-        return text_of(await anna.expect("Geniet van uw pauze!"))
+        return plain_text_of(await anna.expect("Geniet van uw pauze!"))
 
     paused = await pause_until("24 december")
     assert "Tot donderdag 24 december krijgt u geen berichtjes" in paused
@@ -145,10 +173,13 @@ async def test_broadcast_planning_in_dutch(
 
 
 async def test_short_privacy_text_with_the_details_one_tap_away(
-    bot: SamenBot, anna: Person
+    samen_any_on_clock: SamenBot, anna_any: Someone
 ) -> None:
+    bot, anna = samen_any_on_clock, anna_any
     await anna.say("/start")
-    await anna.press(await anna.expect("Kies uw taal"), "✓ Nederlands")
+    languages = await anna.expect("Kies uw taal")
+    # The tick is on the phone's language, which only Telegram tells Samen.
+    await anna.press(languages, next(b for b in buttons_of(languages) if "Nederlands" in b))
     notice = await anna.expect("Uw privacy")
     short = text_of(notice)
     assert "Telegram-nummer" not in short and f"versie {PRIVACY_NOTICE_VERSION}" in short
@@ -161,9 +192,7 @@ async def test_short_privacy_text_with_the_details_one_tap_away(
     assert buttons_of(details) == ["✅ Ik ga akkoord", "Nee, liever niet"]
     await anna.press(details, "✅ Ik ga akkoord")
     await anna.expect("Dank u wel! Alles is klaar.")
-    assert await bot.query(
-        "SELECT consent_version FROM residents WHERE telegram_id = ?", (anna.user_id,)
-    ) == [(PRIVACY_NOTICE_VERSION,)]
+    assert await bot.query("SELECT consent_version FROM residents") == [(PRIVACY_NOTICE_VERSION,)]
 
     await anna.say("/privacy")
     again = await anna.expect("Uw privacy")

@@ -1,24 +1,73 @@
 """Samen listens, end to end: every meaning of a typed message leads somewhere, a voice
-message or photo to the offer of a call, and nothing typed is kept."""
+message or photo to the offer of a call, and nothing typed is kept.
+
+What the words mean is the text step of the conversation layer, so every test runs on
+Telegram (polling, webhook) and on WhatsApp (``samen_any``, ``anna_any``/``john_any``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
 import pytest
 
+from bot.activity_cli import import_file
+from bot.config import Settings
 from bot.db import Database
 from bot.emulator.client import EmulatorClient
+from bot.emulator.server import EmulatorServer
+from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
 from bot.services.understanding.reader import Meaning, metric_of
 from tests.conftest import FakeClock
-from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, text_of
-from tests.e2e.test_activities import inline, town  # noqa: F401 - the fixture with activities
-from tests.e2e.test_mydata import all_rows_mentioning, onboard
+from tests.e2e.conftest import _running
+from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, plain_text_of, text_of
+from tests.e2e.test_activities import DATA, NOW
+from tests.e2e.test_mydata import Someone, agree, all_rows_mentioning
+from tests.e2e.whatsapp_people import WhatsAppPerson
 
 CALL_NL = "📞 Ja, bel mij maar"
 MENU_NL = ["🔒 Privacy", "🌐 Taal", "❓ Hulp"]
 
 
-async def _agreed(anna: Person) -> Person:
-    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+@pytest.fixture
+async def town_any(
+    channel_mode: str,
+    emulator: EmulatorServer,
+    client: EmulatorClient,
+    wa_emulator: WhatsAppEmulator,
+    wa_client: WhatsAppEmulatorClient,
+    tmp_path: Path,
+) -> AsyncIterator[SamenBot]:
+    """Samen on every channel with the example activities (test_activities' town)."""
+    clock = FakeClock(NOW)
+
+    async def with_activities(settings: Settings) -> None:
+        db = await Database.open(settings.database)
+        await db.migrate()
+        for name in ("example_activities.csv", "example_activities.ics"):
+            report = await import_file(db, DATA / name, name, "Europe/Amsterdam", clock)
+            assert report.errors == []
+        await db.close()
+
+    async for bot in _running(
+        emulator, tmp_path, channel_mode, wa_emulator, wa_client, clock, with_activities
+    ):
+        yield bot
+
+
+async def _agreed(samen: SamenBot, anna: Someone) -> Someone:
+    """Anna agreed; on WhatsApp she also answered whether Samen may write first, so that
+    question does not come between what she types next and its answer."""
+    anna_id = await agree(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    asked = await samen.query(
+        "SELECT 1 FROM whatsapp_people WHERE resident_id = ? AND opt_in_asked_at IS NULL",
+        (anna_id,),
+    )
+    if isinstance(anna, WhatsAppPerson) and asked:
+        await anna.say("hallo")
+        await anna.press(await anna.expect("Mag Samen u ook zelf"), "✅ Ja, dat is goed")
+        await anna.expect("Samen mag u nu zelf een bericht sturen")
     return anna
 
 
@@ -33,11 +82,12 @@ async def _counted(samen: SamenBot, meaning: Meaning) -> int:
     "words", ["ik zie het niet meer zitten", "113", "I want to end it", "niemand zou me missen"]
 )
 async def test_despair_gets_113_first_even_without_consent(
-    samen: SamenBot, anna: Person, words: str
+    samen_any: SamenBot, anna_any: Someone, words: str
 ) -> None:
+    samen, anna = samen_any, anna_any
     await anna.say(words)
     first = await anna.expect()  # the very first reply, whatever it says
-    text = text_of(first)
+    text = plain_text_of(first)
     assert text.startswith("Fijn dat u het mij vertelt.")
     assert "113" in text and "112" in text and "postcode" not in text
     assert text.index("113") < text.index("112") < text.index("vrijwilliger")
@@ -50,25 +100,32 @@ async def test_despair_gets_113_first_even_without_consent(
     "words", ["Ik ben gevallen en kan niet opstaan", "112", "pijn op de borst", "er is brand"]
 )
 async def test_a_fall_or_pain_gets_112_at_once_and_no_suicide_line(
-    samen: SamenBot, anna: Person, words: str
+    samen_any: SamenBot, anna_any: Someone, words: str
 ) -> None:
+    samen, anna = samen_any, anna_any
     await anna.say(words)
-    first = text_of(await anna.expect())
+    first = plain_text_of(await anna.expect())
     assert first.startswith("Bel nu 112.")
     assert "alarmknop" in first and "113" not in first
     assert await _counted(samen, Meaning.CRISIS) == 1
 
 
-async def test_a_crisis_call_offer_leads_to_the_call_back(samen: SamenBot, anna: Person) -> None:
-    await _agreed(anna)
+async def test_a_crisis_call_offer_leads_to_the_call_back(
+    samen_any: SamenBot, anna_any: Someone
+) -> None:
+    samen, anna = samen_any, anna_any
+    await _agreed(samen, anna)
     await anna.say("ik wil niet meer leven")
     offer = await anna.expect("113")
     await anna.press(offer, CALL_NL)
     await anna.expect("Een vrijwilliger belt u")
 
 
-async def test_asking_for_a_call_starts_the_call_back(samen: SamenBot, anna: Person) -> None:
-    await _agreed(anna)
+async def test_asking_for_a_call_starts_the_call_back(
+    samen_any: SamenBot, anna_any: Someone
+) -> None:
+    samen, anna = samen_any, anna_any
+    await _agreed(samen, anna)
     await anna.say("Hallo, ik wil graag iemand spreken")
     offer = await anna.expect("Een vrijwilliger van Samen kan u bellen")
     assert "113" not in text_of(offer)
@@ -77,18 +134,19 @@ async def test_asking_for_a_call_starts_the_call_back(samen: SamenBot, anna: Per
     assert await _counted(samen, Meaning.CALL) == 1
 
 
-async def test_in_english_too(samen: SamenBot, john: Person) -> None:
-    await onboard(john, "✓ English", "✅ I agree")
+async def test_in_english_too(samen_any: SamenBot, john_any: Someone) -> None:
+    samen, john = samen_any, john_any
+    await agree(samen, john, "✓ English", "✅ I agree")
     await john.say("can someone call me please")
     offer = await john.expect("A volunteer from Samen can call you")
     assert buttons_of(offer) == ["📞 Yes, please call me"]
 
 
 async def test_lonely_gets_a_call_and_something_nearby(
-    town: tuple[SamenBot, FakeClock],  # noqa: F811
-    anna: Person,
+    town_any: SamenBot, anna_any: Someone
 ) -> None:
-    await _agreed(anna)
+    samen, anna = town_any, anna_any
+    await _agreed(samen, anna)
     await anna.say("sinds mijn man er niet meer is voel ik me vaak eenzaam")
     warm = await anna.expect("Fijn dat u het vertelt")
     assert "113" not in text_of(warm) and buttons_of(warm) == [CALL_NL]
@@ -98,11 +156,10 @@ async def test_lonely_gets_a_call_and_something_nearby(
 
 
 async def test_activity_with_a_kind_and_time_goes_straight_to_results_near_the_postcode(
-    town: tuple[SamenBot, FakeClock],  # noqa: F811
-    anna: Person,
+    town_any: SamenBot, anna_any: Someone
 ) -> None:
-    samen, _ = town
-    await _agreed(anna)
+    samen, anna = town_any, anna_any
+    await _agreed(samen, anna)
     await anna.say("/mydata")
     await anna.press(await anna.expect("Wat Samen over u bewaart"), "📍 Geef mijn postcode")
     await anna.expect("Typ de 4 cijfers van uw postcode")
@@ -116,20 +173,21 @@ async def test_activity_with_a_kind_and_time_goes_straight_to_results_near_the_p
 
 
 async def test_activity_without_a_postcode_asks_where_and_keeps_the_kind(
-    town: tuple[SamenBot, FakeClock],  # noqa: F811
-    anna: Person,
+    town_any: SamenBot, anna_any: Someone
 ) -> None:
+    anna = anna_any
     await anna.say("zaterdag biljarten")  # no consent needed to browse
     where = await anna.expect("Waar zal ik zoeken naar activiteiten?")
     assert "🎲 Spelletjes en kaarten" in text_of(where)
     await anna.press(where, "Heemstede-Centrum")
     results = await anna.expect("Activiteiten in en bij Heemstede-Centrum")
     assert "🎲 Spelletjes en kaarten · Deze week" in text_of(results)
-    assert inline(results)  # details or "change choices": never a dead end
+    assert buttons_of(results)  # details or "change choices": never a dead end
 
 
-async def test_checkins_help_out_and_help(samen: SamenBot, anna: Person) -> None:
-    await _agreed(anna)
+async def test_checkins_help_out_and_help(samen_any: SamenBot, anna_any: Someone) -> None:
+    samen, anna = samen_any, anna_any
+    await _agreed(samen, anna)
     await anna.say("kunt u mij elke dag een berichtje sturen")
     await anna.expect("Wilt u een kort berichtje van Samen krijgen")
     await anna.say("ik wil graag vrijwilliger worden")
@@ -140,9 +198,10 @@ async def test_checkins_help_out_and_help(samen: SamenBot, anna: Person) -> None
 
 
 async def test_stop_messages_shows_the_button_and_stops_nothing_by_itself(
-    samen: SamenBot, anna: Person
+    samen_any: SamenBot, anna_any: Someone
 ) -> None:
-    await _agreed(anna)
+    samen, anna = samen_any, anna_any
+    await _agreed(samen, anna)
     await anna.say("stuur me geen berichten meer")
     await anna.expect("Tik hieronder op “🔕 Stop alle berichten”")
     mydata = await anna.expect("Wat Samen over u bewaart")
@@ -150,8 +209,11 @@ async def test_stop_messages_shows_the_button_and_stops_nothing_by_itself(
     assert await samen.query("SELECT status FROM residents") == [("active",)]
 
 
-async def test_stop_when_messages_are_already_stopped(samen: SamenBot, anna: Person) -> None:
-    await _agreed(anna)
+async def test_stop_when_messages_are_already_stopped(
+    samen_any: SamenBot, anna_any: Someone
+) -> None:
+    samen, anna = samen_any, anna_any
+    await _agreed(samen, anna)
     db = await Database.open(samen.settings.database)  # stopped earlier, under My data
     try:
         await db.execute("UPDATE residents SET status = 'stopped'")
@@ -161,8 +223,11 @@ async def test_stop_when_messages_are_already_stopped(samen: SamenBot, anna: Per
     await anna.expect("Uw berichten van Samen zijn al gestopt")
 
 
-async def test_delete_asks_twice_and_a_typed_answer_decides(samen: SamenBot, anna: Person) -> None:
-    await _agreed(anna)
+async def test_delete_asks_twice_and_a_typed_answer_decides(
+    samen_any: SamenBot, anna_any: Someone
+) -> None:
+    samen, anna = samen_any, anna_any
+    await _agreed(samen, anna)
     await anna.say("verwijder al mijn gegevens")
     await anna.expect("Tik hieronder op “🗑 Alles wissen”")
     mydata = await anna.expect("Wat Samen over u bewaart")
@@ -176,8 +241,9 @@ async def test_delete_asks_twice_and_a_typed_answer_decides(samen: SamenBot, ann
     assert await samen.query("SELECT * FROM residents") == []
 
 
-async def test_a_typed_no_keeps_the_data(samen: SamenBot, anna: Person) -> None:
-    await _agreed(anna)
+async def test_a_typed_no_keeps_the_data(samen_any: SamenBot, anna_any: Someone) -> None:
+    samen, anna = samen_any, anna_any
+    await _agreed(samen, anna)
     await anna.say("/mydata")
     await anna.press(await anna.expect("Wat Samen over u bewaart"), "🗑 Alles wissen")
     await anna.expect("Weet u het zeker?")
@@ -191,16 +257,18 @@ async def test_a_typed_no_keeps_the_data(samen: SamenBot, anna: Person) -> None:
     [("goedemorgen!", "Fijn dat u schrijft"), ("dankjewel", "Graag gedaan")],
 )
 async def test_greetings_and_thanks_get_a_friendly_answer_and_the_menu(
-    samen: SamenBot, anna: Person, words: str, answer: str
+    samen_any: SamenBot, anna_any: Someone, words: str, answer: str
 ) -> None:
+    anna = anna_any
     await anna.say(words)
     reply = await anna.expect(answer)
     assert set(MENU_NL) <= set(keyboard_of(reply))
 
 
 async def test_anything_else_gets_a_call_and_the_menu_never_i_do_not_understand(
-    samen: SamenBot, anna: Person
+    samen_any: SamenBot, anna_any: Someone
 ) -> None:
+    samen, anna = samen_any, anna_any
     await anna.say("mijn kleinzoon is jarig")
     offer = await anna.expect()
     assert "Ik weet niet zeker wat u bedoelt" in text_of(offer)
@@ -211,9 +279,10 @@ async def test_anything_else_gets_a_call_and_the_menu_never_i_do_not_understand(
 
 
 async def test_a_bare_yes_or_no_answers_the_last_offer_of_a_call(
-    samen: SamenBot, anna: Person
+    samen_any: SamenBot, anna_any: Someone
 ) -> None:
-    await _agreed(anna)
+    samen, anna = samen_any, anna_any
+    await _agreed(samen, anna)
     await anna.say("mijn kleinzoon is jarig")
     await anna.expect("Ik weet niet zeker wat u bedoelt")
     await anna.say("nee hoor")
@@ -224,25 +293,35 @@ async def test_a_bare_yes_or_no_answers_the_last_offer_of_a_call(
     await anna.expect("Op welk nummer kunnen we u bellen?")
 
 
+async def _send_media(person: Someone, kind: str) -> None:
+    """A voice message or a photo (with a caption), from the person's own app."""
+    if not isinstance(person, Person):
+        await person.client.send_media(person.bsuid, "voice" if kind == "voice" else "image")
+    elif kind == "voice":
+        await person.client.send_voice(person.user_id)
+    else:
+        await person.client.send_photo(person.user_id, caption="kijk")
+
+
 @pytest.mark.parametrize(
-    ("send", "answer"),
-    [
-        (lambda c, u: c.send_voice(u), "niet naar spraakberichten luisteren"),
-        (lambda c, u: c.send_photo(u, caption="kijk"), "geen foto’s of video’s"),
-    ],
-    ids=["voice", "photo"],
+    ("kind", "answer"),
+    [("voice", "niet naar spraakberichten luisteren"), ("photo", "geen foto’s of video’s")],
 )
 async def test_voice_and_photos_get_the_offer_of_a_call_in_the_same_reply(
-    samen: SamenBot, anna: Person, client: EmulatorClient, send: object, answer: str
+    samen_any: SamenBot, anna_any: Someone, kind: str, answer: str
 ) -> None:
-    await send(client, anna.user_id)  # type: ignore[operator]
+    anna = anna_any
+    await _send_media(anna, kind)
     reply = await anna.expect()
     assert answer in text_of(reply) and buttons_of(reply) == [CALL_NL]
     await anna.expect("Of kies hieronder")
 
 
-async def test_typed_words_are_not_kept_only_counted(samen: SamenBot, anna: Person) -> None:
-    await _agreed(anna)
+async def test_typed_words_are_not_kept_only_counted(
+    samen_any: SamenBot, anna_any: Someone
+) -> None:
+    samen, anna = samen_any, anna_any
+    await _agreed(samen, anna)
     await anna.say("ik voel me zo eenzaam sinds Kees weg is")
     await anna.expect("Fijn dat u het vertelt")
     assert await all_rows_mentioning(samen, "Kees") == []
@@ -251,16 +330,15 @@ async def test_typed_words_are_not_kept_only_counted(samen: SamenBot, anna: Pers
 
 
 async def test_typed_answers_work_where_buttons_ask(samen: SamenBot, anna: Person) -> None:
-    """Someone who types everything: a language, "ja", an option's number, "nee"."""
+    """Someone who types everything: a language, "ja", an option's number, "nee".
+    On Telegram only: onboarding by /start comes to WhatsApp with the channels' work."""
     await anna.say("/start")
     await anna.expect("Kies uw taal")
     await anna.say("nederlands")
     await anna.expect("Uw privacy")
     await anna.say("ja hoor")
     await anna.expect("Dank u wel! Alles is klaar.")
-    assert await samen.query(
-        "SELECT language FROM residents WHERE telegram_id = ?", (anna.user_id,)
-    ) == [("nl",)]
+    assert await samen.query("SELECT language FROM residents") == [("nl",)]
     await anna.tap("💬 Dagelijks berichtje")
     await anna.expect("Wilt u een kort berichtje")
     await anna.say("2")  # the second option: choose days and time

@@ -24,7 +24,7 @@ async def test_asked_once_after_consent_and_the_answer_kept(
     assert await samen_both.query(sql, (anna_id,)) == [(1,)]
 
     await anna.say("hallo")
-    await anna.expect("Kies iets uit het menu")
+    await anna.expect("Fijn dat u schrijft")  # what typed words mean, on WhatsApp too
     await anna.expect_silence()  # not asked again
     await anna.press(question, "Nee, liever niet")  # she changes her mind later
     await anna.expect("Samen antwoordt alleen als u zelf schrijft.")

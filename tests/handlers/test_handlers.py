@@ -7,14 +7,14 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.app import SamenApplication
+from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.conversation import run_step
 from bot.chat.conversation import Conversation
 from bot.emulator.client import EmulatorClient
 from bot.runtime import Runtime
 from bot.services.residents import Status
 from bot.services.roles import Role
-from handlers.auth import only_for, requires
-from handlers.context import SamenContext
+from handlers.auth import only_for
 from handlers.mydata.screens import ask_to_stop_messages
 from tests.handlers.conftest import USER, Feeder
 
@@ -60,29 +60,6 @@ async def test_error_handler_tells_the_person_and_logs_no_personal_data(
     assert [r.getMessage() for r in samen_logs] == ["update 2 failed"]
     assert "Greet" not in caplog.text
     assert "secret text" not in caplog.text
-
-
-async def test_requires_checks_the_role_on_every_call(
-    app: SamenApplication, feeder: Feeder, client: EmulatorClient, runtime: Runtime
-) -> None:
-    calls: list[int] = []
-
-    @requires(Role.COORDINATOR)
-    async def coordinators_only(update: Update, ctx: SamenContext) -> None:
-        calls.append(1)
-
-    app.add_handler(CommandHandler("team", coordinators_only), group=1)
-    await feeder.text("/team")
-    assert calls == []
-    assert "alleen voor het team" in (await bot_texts(client))[-1]
-
-    await runtime.services.roles.grant(USER["id"], Role.COORDINATOR, granted_by=None)
-    await feeder.text("/team")
-    assert calls == [1]
-
-    await runtime.services.roles.revoke(USER["id"], Role.COORDINATOR)
-    await feeder.text("/team")
-    assert calls == [1]
 
 
 async def test_only_for_checks_the_role_of_a_step_on_every_call(

@@ -107,6 +107,27 @@ async def test_only_the_registered_kinds_answer_a_question(journeys: Journeys) -
     assert journeys.route(Incoming(Kind.EDITED, text="x"), None) is None
 
 
+async def test_text_a_question_does_not_accept_goes_on_and_leaves_it_open(
+    journeys: Journeys,
+) -> None:
+    journeys.answer("quiz.yes_no", _step("yes or no"), accepts=lambda i: i.text in ("ja", "nee"))
+    yes = FakeConversation(Incoming(Kind.TEXT, text="ja"), "quiz.yes_no")
+    assert await _handled(journeys, yes) == ["yes or no"]
+    maybe = FakeConversation(Incoming(Kind.TEXT, text="misschien"), "quiz.yes_no")
+    assert await _handled(journeys, maybe) == ["typed"]
+    assert maybe.question is not None and maybe.closed == 0
+
+
+def test_typed_text_for_the_text_step_is_a_leftover_not_a_claim(journeys: Journeys) -> None:
+    """A channel reads a short typed answer as a tap only when no journey claims it."""
+    open_postcode = Question("mydata.postcode", {}, ASKED)
+    assert journeys.claims(Incoming(Kind.TEXT, text="📋 Mijn gegevens"), None) is not None
+    assert journeys.claims(Incoming(Kind.TEXT, text="2101"), open_postcode) is not None
+    typed = Incoming(Kind.TEXT, text="ja")
+    assert journeys.claims(typed, None) is None
+    assert journeys.leftover(typed) is journeys.route(typed, None) is not None
+
+
 def test_a_second_step_for_the_same_thing_is_refused(journeys: Journeys) -> None:
     with pytest.raises(ValueError, match="registered already"):
         journeys.choice(Prefix.MY_DATA, _step("again"))
@@ -165,10 +186,9 @@ async def test_typed_text_of_a_known_shape_goes_to_its_journey_when_no_question_
     assert await _handled(journeys, FakeConversation(typed, "mydata.postcode")) == ["postcode"]
     hello = Incoming(Kind.TEXT, text="hallo")
     assert await _handled(journeys, FakeConversation(hello)) == ["typed"]
-    # Telegram asks for shaped text apart, after its old conversations' questions.
-    assert journeys.claims(typed, None, shaped=False) is None
-    assert journeys.claims(hello, None, shaped=False) is not None
-    assert journeys.shaped(typed) is not None and journeys.shaped(hello) is None
+    # A shape is its journey's claim; other text is left to the text step.
+    assert journeys.claims(typed, None) is not None
+    assert journeys.claims(hello, None) is None and journeys.leftover(hello) is not None
     with pytest.raises(ValueError, match="registered already"):
         journeys.typed("activities.postcode", lambda text: True, _step("again"))
 

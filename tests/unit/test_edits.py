@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity
 
-from handlers.common import shows_already
+from bot.channels.telegram.send import shows_already
 
 BUTTONS = InlineKeyboardMarkup([[InlineKeyboardButton("✓ Today", callback_data="af:x:all:t:0")]])
 

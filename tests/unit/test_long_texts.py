@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.common import MAX_MESSAGE, split_message
+from bot.channels.telegram.send import MAX_MESSAGE, split_message
 from handlers.volunteers.desk import shorten
 
 

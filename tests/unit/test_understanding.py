@@ -236,6 +236,12 @@ def test_yes_or_no(text: str, clear: bool, answer: bool | None) -> None:
     assert yes_or_no(text, clear=clear) is answer
 
 
+def test_a_sentence_is_no_choice_even_when_a_stretch_of_it_looks_like_one() -> None:
+    labels = ["✅ Ja, dat is goed", "Nee, liever niet"]
+    assert typed_choice("mijn kleinzoon is jarig", labels, yes=0, no=1) is None
+    assert typed_choice("ja dat is goed", labels, yes=0, no=1) == 0
+
+
 def test_typed_choice_without_yes_or_no_takes_numbers_and_labels_only() -> None:
     labels = ["☕ Just a chat", "🧾 A practical question"]
     assert typed_choice("ja", labels) is None

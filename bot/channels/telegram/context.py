@@ -23,7 +23,7 @@ class BotData:
 
     def __init__(self) -> None:
         self.runtime: Runtime | None = None
-        # Every menu label in every language -> its action; see keyboards.menu_label_index.
+        # Every menu label in every language -> its action; see bot.chat.menu.menu_label_index.
         self.menu_index: dict[str, MenuAction] = {}
 
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 import contextlib
 import io
 import secrets
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 from telegram import CallbackQuery, InputFile, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.incoming import incoming_of
-from bot.channels.telegram.ptb_conversations import leave_conversations
 from bot.channels.telegram.render import inline_keyboard, markup_of
 from bot.channels.telegram.send import send_parts, send_place, shows_already, split_message
-from bot.chat.conversation import Conversation, Person, consented
+from bot.chat.conversation import Person, consented
 from bot.chat.journeys import Step
 from bot.chat.message import Ask, Document, Reply
 from bot.questions import Key, Value
@@ -120,9 +117,10 @@ class TelegramConversation:
             caption=photo.caption or None,
         )
 
-    async def ask(self, question: str, reply: Reply, **data: Value) -> None:
-        await self.say(reply)
+    async def ask(self, question: str, reply: Reply, **data: Value) -> int | None:
+        sent = await self.say(reply)
         self.question = await self.runtime.questions.open(self._key, question, data)
+        return sent
 
     async def close_question(self) -> None:
         await self.runtime.questions.close(self._key)
@@ -165,14 +163,9 @@ class TelegramConversation:
 
     async def forget(self) -> None:
         await self.close_question()
-        leave_conversations(self._ctx.application, self._update)
         self.resident = self._ctx.resident = None
         if self._ctx.user_data is not None:
             self._ctx.user_data.clear()
-
-    async def run_ptb(self, callback: PtbCallback) -> None:
-        """Hand this update to a PTB handler not yet converted (see ``ptb_step``)."""
-        await callback(self._update, self._ctx)
 
     async def finish(self) -> None:
         """A tap is always answered, so the person's app stops showing it as pending."""
@@ -185,35 +178,10 @@ def telegram_start_link(username: str, payload: str) -> str:
 
 
 async def run_step(step: Step, update: Update, ctx: SamenContext) -> None:
-    """Run a converted journey's step from a handler not yet converted (a typed "stop"
-    opens My data): the same conversation the adapter would make, and a tap answered."""
+    """Run a step outside the journeys' table (the error handler telling the person that
+    something went wrong): the same conversation the adapter makes, and a tap answered."""
     if update.effective_user is None or update.effective_chat is None:
         return  # a tap on an inline message: no chat to answer in
     conversation = TelegramConversation(update, ctx)
     await step(conversation)
     await conversation.finish()
-
-
-def ptb_callback(step: Step) -> Callable[[Update, SamenContext], Coroutine[Any, Any, None]]:
-    """A converted step as a PTB callback, for a place in the old handler order that still
-    matters (/start after the volunteers' /start <invite code>)."""
-
-    async def callback(update: Update, ctx: SamenContext) -> None:
-        await run_step(step, update, ctx)
-
-    return callback
-
-
-PtbCallback = Callable[[Update, SamenContext], Coroutine[Any, Any, object]]
-
-
-def ptb_step(callback: PtbCallback) -> Step:
-    """A PTB handler not yet converted, as a step, so a dispatch table can hold it beside
-    converted steps (the menu's labels) until its journey is converted."""
-
-    async def step(c: Conversation) -> None:
-        if not isinstance(c, TelegramConversation):
-            raise TypeError("a PTB handler runs only in a Telegram conversation")
-        await c.run_ptb(callback)
-
-    return step

@@ -1,44 +1,46 @@
-"""The one PTB handler through which converted journeys hear Telegram.
+"""Telegram's three handlers: who is this, every journey, and errors.
 
-While journeys are being converted it comes three times in PTB's group 0. First
-(``Stage.CLAIMS``) it claims only what some converted journey handles (``Journeys.claims``:
-a registered prefix, command or menu label, or an answer to an open question), so
-everything else falls through to the old PTB handlers. Then, after the old PTB
-conversations, ``Stage.SHAPED`` takes typed text of a shape a journey knows (a postcode
-typed without being asked: "12345" may first answer a PTB conversation's question).
-Last (``Stage.LEFTOVERS``) it takes what none of them took and a step is registered for
-(``Journeys.leftover``: unknown commands, stale buttons, ...).
+``install`` puts them on the application, in PTB's order:
+
+group -1  ``people.load_person``: who is this, which language; groups are answered once,
+          then ignored
+group  0  ``JourneysHandler``: everything a person sends in a private chat goes to the
+          step the journeys' table routes it to (``Journeys.route``)
+errors    ``errors.error_handler``: a step that fails is logged by ids only, and the
+          person hears it went wrong
 """
 
 from __future__ import annotations
 
-from enum import Enum
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import BaseHandler
+from telegram.ext import Application, BaseHandler, TypeHandler
 
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.conversation import CHANNEL, TelegramConversation
+from bot.channels.telegram.errors import error_handler
 from bot.channels.telegram.incoming import incoming_of
-from bot.chat.journeys import Journeys
+from bot.channels.telegram.people import load_person
+from bot.chat.journeys import Journeys, Step
 from bot.questions import QuestionStore
 
 
-class Stage(Enum):
-    CLAIMS = "claims"
-    SHAPED = "shaped"
-    LEFTOVERS = "leftovers"
+def install(
+    app: Application[Any, Any, Any, Any, Any, Any], journeys: Journeys, went_wrong: Step
+) -> None:
+    """Telegram's handlers on ``journeys``; ``went_wrong`` tells a person a step failed."""
+    app.add_handler(TypeHandler(Update, load_person), group=-1)
+    app.add_handler(JourneysHandler(journeys, app.bot_data.runtime.questions))
+    app.add_error_handler(error_handler(went_wrong))
 
 
 class JourneysHandler(BaseHandler[Update, SamenContext, None]):
-    def __init__(
-        self, journeys: Journeys, questions: QuestionStore, stage: Stage = Stage.CLAIMS
-    ) -> None:
+    def __init__(self, journeys: Journeys, questions: QuestionStore) -> None:
         super().__init__(self._run)
         self._journeys = journeys
         self._questions = questions
-        self._stage = stage
 
     def check_update(self, update: object) -> bool:
         """Synchronous (PTB asks so): the question comes from the store's memory."""
@@ -50,13 +52,8 @@ class JourneysHandler(BaseHandler[Update, SamenContext, None]):
             return False
         if update.message is None and update.edited_message is None and not update.callback_query:
             return False  # not something the person sent (a block, a member change)
-        incoming = incoming_of(update)
-        if self._stage is Stage.LEFTOVERS:
-            return self._journeys.leftover(incoming) is not None
-        if self._stage is Stage.SHAPED:
-            return self._journeys.shaped(incoming) is not None
         question = self._questions.get((CHANNEL, user.id))
-        return self._journeys.claims(incoming, question, shaped=False) is not None
+        return self._journeys.route(incoming_of(update), question) is not None
 
     async def _run(self, update: Update, ctx: SamenContext) -> None:
         conversation = TelegramConversation(update, ctx)

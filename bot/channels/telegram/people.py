@@ -13,7 +13,6 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.conversation import CHANNEL, REMEMBERED_LANGUAGE
-from bot.channels.telegram.ptb_conversations import leave_conversations
 from bot.chat.conversation import guess_language
 from bot.chat.menu import MAX_LABEL, menu_action
 from bot.i18n import Translator
@@ -38,7 +37,6 @@ async def load_person(update: object, ctx: SamenContext) -> None:
         await ctx.services.links.wrote_in(user.id, Channel.TELEGRAM, resident.last_channel)
     ctx.t = translator_for(ctx, user.language_code)
     if _moves_on(update, ctx):
-        leave_conversations(ctx.application, update)
         await ctx.runtime.questions.close((CHANNEL, user.id))
     if resident is not None and update.my_chat_member is not None:
         await _track_block(update.my_chat_member, ctx)

@@ -31,6 +31,7 @@ from bot.person_ids import Channel
 from bot.runtime import Runtime
 from bot.sendbudget import SendBudget
 from bot.services.residents import Resident, Status
+from bot.services.understanding.reader import says_more_than_a_choice
 
 NOT_HERE_YET = N_("Sorry, I cannot help with that here yet. Please choose from the menu.")
 
@@ -104,8 +105,11 @@ class WhatsAppChannel:
             resident=resident,
             t=self._translator(sender.resident_id, resident),
         )
-        # "goed" under a check-in answers it before it could tap a choice shown earlier.
-        if not await self._journeys.answered_typed(conversation):
+        # Someone new is welcomed first; then "goed" under a check-in answers it before it
+        # could tap a choice shown earlier.
+        if self._first_contact(conversation):
+            await self._journeys.greet_first(conversation)
+        elif not await self._journeys.answered_typed(conversation):
             conversation.incoming = self._typed_taps(sender.resident_id, conversation.incoming)
             if not await self._answered_opt_in(conversation, sender.resident_id):
                 await self._handle(conversation)
@@ -122,9 +126,7 @@ class WhatsAppChannel:
         return True
 
     async def _handle(self, conversation: WhatsAppConversation) -> None:
-        if self._first_contact(conversation):
-            await self._journeys.greet_first(conversation)
-        elif not await self._journeys.handle(conversation):
+        if not await self._journeys.handle(conversation):
             await conversation.say(Reply(conversation.t._(NOT_HERE_YET), menu=True))
 
     def _first_contact(self, c: WhatsAppConversation) -> bool:
@@ -144,7 +146,9 @@ class WhatsAppChannel:
         if incoming.kind is not Kind.TEXT:
             return incoming
         question = self._runtime.questions.get((CHANNEL, person_id))
-        if self._journeys.route(incoming, question) is not None:
+        if self._journeys.claims(incoming, question) is not None or says_more_than_a_choice(
+            incoming.text
+        ):
             return incoming
         data = self.outlet.typed_choice(person_id, incoming.text)
         return incoming if data is None else Incoming(Kind.CHOICE, data=data)

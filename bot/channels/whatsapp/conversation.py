@@ -176,9 +176,11 @@ class WhatsAppConversation:
         sees it (``Outlet.typed_choice``), so nothing is left to press here."""
         return False
 
-    async def ask(self, question: str, reply: Reply, **data: Value) -> None:
+    async def ask(self, question: str, reply: Reply, **data: Value) -> int | None:
+        """No message ids on WhatsApp that Samen can change later: None."""
         await self.say(reply)
         self.question = await self.runtime.questions.open(self._key, question, data)
+        return None
 
     async def close_question(self) -> None:
         await self.runtime.questions.close(self._key)

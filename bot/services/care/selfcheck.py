@@ -294,27 +294,19 @@ class SelfChecks:
         )
         return await self.round(telegram_id, month)
 
-    async def shown(self, round_id: int, message_id: int) -> None:
-        """Remember the question message on screen (its buttons go when it is answered)."""
+    async def shown(self, round_id: int, message_id: int | None) -> None:
+        """Remember the question message on screen, to show its answer there later (None:
+        the channel cannot change a sent message)."""
         await self._db.execute(
             "UPDATE selfcheck_rounds SET message_id = ? WHERE id = ?", (message_id, round_id)
         )
 
-    async def awaiting(self, telegram_id: int) -> Round | None:
-        """The self-check whose question is on screen now (to read a typed "ja" as its answer)."""
-        row = await self._db.fetchone(
-            "SELECT * FROM selfcheck_rounds WHERE telegram_id = ? AND status = 'started'"
-            " AND message_id IS NOT NULL ORDER BY month DESC LIMIT 1",
-            (telegram_id,),
-        )
-        return Round.from_row(row) if row else None
-
-    async def shown_off(self, telegram_id: int, message_id: int) -> None:
-        """That question message no longer has buttons ("later" took them off)."""
+    async def shown_off(self, telegram_id: int) -> None:
+        """The question on screen lost its choices ("later"): nothing there to change."""
         await self._db.execute(
             "UPDATE selfcheck_rounds SET message_id = NULL"
-            " WHERE telegram_id = ? AND message_id = ?",
-            (telegram_id, message_id),
+            " WHERE telegram_id = ? AND status = 'started'",
+            (telegram_id,),
         )
 
     async def answer(self, telegram_id: int, month: str, question: int, reply: Reply) -> Answered:

@@ -187,6 +187,17 @@ def understand(text: str) -> Understood:
     return Understood(meaning, kind, when)
 
 
+# Typed words with a meaning of their own are answered as such, never as a button choice.
+SAYS_MORE_THAN_A_CHOICE = frozenset(
+    {Meaning.CRISIS, Meaning.CALL, Meaning.LONELY, Meaning.STOP, Meaning.DELETE}
+)
+
+
+def says_more_than_a_choice(text: str) -> bool:
+    """ "Stop", "bel me", "112" under buttons mean what they say, never a tap on one."""
+    return understand(text).meaning in SAYS_MORE_THAN_A_CHOICE
+
+
 def typed_choice(
     text: str, labels: Sequence[str], *, yes: int | None = None, no: int | None = None
 ) -> int | None:
@@ -208,7 +219,11 @@ def typed_choice(
     if answer is False and no is not None:
         return no
     best = process.extractOne(said, [normalise(label) for label in labels], scorer=fuzz.WRatio)
-    return best[2] if best and best[1] >= _LABEL_MATCH else None
+    if not best or best[1] < _LABEL_MATCH:
+        return None
+    # WRatio also scores a short stretch inside: "mijn kleinzoon is jarig" would be
+    # "Ja, dat is goed". The words themselves must match too.
+    return best[2] if fuzz.token_set_ratio(said, best[0]) >= _LABEL_MATCH else None
 
 
 _LABEL_MATCH = 85.0
