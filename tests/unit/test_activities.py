@@ -757,3 +757,16 @@ async def test_a_reminder_due_in_quiet_hours_waits_for_their_end(
     assert await town.reminders.send_due() == 0
     clock.now = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)  # 08:00: quiet hours are over
     assert await town.reminders.send_due() == 1
+
+
+def test_an_ics_start_that_is_a_period_is_a_clear_problem_not_a_crash() -> None:
+    """Found by the import fuzz test: DTSTART;VALUE=PERIOD gave a tuple, and the import
+    crashed on it. Now that event is refused with its reason, and the others still come."""
+    content = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//NL\r\n"
+        "BEGIN:VEVENT\r\nUID:p\r\nDTSTART;VALUE=PERIOD:20261201T100000Z/PT1H\r\n"
+        "SUMMARY:Koffie\r\nLOCATION:Plein 1\\, 2101 AB Heemstede\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    )
+    errors = read_ics(content, PLACES, "Europe/Amsterdam").errors
+    assert errors == ["UID p (line 5): DTSTART: not a date or a date-time"]

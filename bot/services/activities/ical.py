@@ -185,7 +185,9 @@ def _single(event: Any, name: str) -> date | datetime:
     value = _once(event, name)
     if value is None:
         raise FieldError(f"{name}: missing")
-    moment: date | datetime = value.dt
+    moment = value.dt
+    if not isinstance(moment, date):  # a PERIOD or a duration: no one moment to show
+        raise FieldError(f"{name}: not a date or a date-time")
     return moment
 
 
@@ -227,9 +229,13 @@ def _local(value: date | datetime, zone: str, start: date | datetime) -> str:
 
 def _event_duration(event: Any, start: date | datetime, all_day: bool) -> int:
     if _once(event, "DURATION") is not None:
-        length: timedelta = event["DURATION"].dt
+        length = event["DURATION"].dt
+        if not isinstance(length, timedelta):
+            raise FieldError("DURATION: not a duration")
     elif _once(event, "DTEND") is not None:
         end = event["DTEND"].dt
+        if not isinstance(end, date):
+            raise FieldError("DTEND: not a date or a date-time")
         if isinstance(end, datetime) != isinstance(start, datetime):
             raise FieldError("DTEND: not the same kind of value as DTSTART")
         if isinstance(end, datetime) and isinstance(start, datetime):
