@@ -71,6 +71,18 @@ async def _agreed(samen: SamenBot, anna: Someone) -> Someone:
     return anna
 
 
+async def _met(anna: Someone) -> Someone:
+    """Anna has chosen her language but agreed to nothing. On WhatsApp a stranger's first
+    message starts onboarding (tests/e2e/test_onboarding.py), so there she chooses Dutch
+    first (/language); on Telegram nothing is needed."""
+    if isinstance(anna, WhatsAppPerson):
+        await anna.say("/language")
+        languages = await anna.expect(where=lambda e: len(buttons_of(e)) == 2)
+        await anna.press(languages, buttons_of(languages)[0])
+        await anna.expect("Nederlands")
+    return anna
+
+
 async def _counted(samen: SamenBot, meaning: Meaning) -> int:
     rows = await samen.query(
         "SELECT COALESCE(SUM(count), 0) FROM daily_counts WHERE metric = ?", (metric_of(meaning),)
@@ -84,7 +96,7 @@ async def _counted(samen: SamenBot, meaning: Meaning) -> int:
 async def test_despair_gets_113_first_even_without_consent(
     samen_any: SamenBot, anna_any: Someone, words: str
 ) -> None:
-    samen, anna = samen_any, anna_any
+    samen, anna = samen_any, await _met(anna_any)
     await anna.say(words)
     first = await anna.expect()  # the very first reply, whatever it says
     text = plain_text_of(first)
@@ -102,7 +114,7 @@ async def test_despair_gets_113_first_even_without_consent(
 async def test_a_fall_or_pain_gets_112_at_once_and_no_suicide_line(
     samen_any: SamenBot, anna_any: Someone, words: str
 ) -> None:
-    samen, anna = samen_any, anna_any
+    samen, anna = samen_any, await _met(anna_any)
     await anna.say(words)
     first = plain_text_of(await anna.expect())
     assert first.startswith("Bel nu 112.")
@@ -175,7 +187,7 @@ async def test_activity_with_a_kind_and_time_goes_straight_to_results_near_the_p
 async def test_activity_without_a_postcode_asks_where_and_keeps_the_kind(
     town_any: SamenBot, anna_any: Someone
 ) -> None:
-    anna = anna_any
+    anna = await _met(anna_any)
     await anna.say("zaterdag biljarten")  # no consent needed to browse
     where = await anna.expect("Waar zal ik zoeken naar activiteiten?")
     assert "🎲 Spelletjes en kaarten" in text_of(where)
@@ -259,7 +271,7 @@ async def test_a_typed_no_keeps_the_data(samen_any: SamenBot, anna_any: Someone)
 async def test_greetings_and_thanks_get_a_friendly_answer_and_the_menu(
     samen_any: SamenBot, anna_any: Someone, words: str, answer: str
 ) -> None:
-    anna = anna_any
+    anna = await _met(anna_any)
     await anna.say(words)
     reply = await anna.expect(answer)
     assert set(MENU_NL) <= set(keyboard_of(reply))
@@ -268,7 +280,7 @@ async def test_greetings_and_thanks_get_a_friendly_answer_and_the_menu(
 async def test_anything_else_gets_a_call_and_the_menu_never_i_do_not_understand(
     samen_any: SamenBot, anna_any: Someone
 ) -> None:
-    samen, anna = samen_any, anna_any
+    samen, anna = samen_any, await _met(anna_any)
     await anna.say("mijn kleinzoon is jarig")
     offer = await anna.expect()
     assert "Ik weet niet zeker wat u bedoelt" in text_of(offer)
@@ -310,7 +322,7 @@ async def _send_media(person: Someone, kind: str) -> None:
 async def test_voice_and_photos_get_the_offer_of_a_call_in_the_same_reply(
     samen_any: SamenBot, anna_any: Someone, kind: str, answer: str
 ) -> None:
-    anna = anna_any
+    anna = await _met(anna_any)
     await _send_media(anna, kind)
     reply = await anna.expect()
     assert answer in text_of(reply) and buttons_of(reply) == [CALL_NL]
