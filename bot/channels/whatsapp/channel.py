@@ -105,11 +105,9 @@ class WhatsAppChannel:
             resident=resident,
             t=self._translator(sender.resident_id, resident),
         )
-        # Someone new is welcomed first; then "goed" under a check-in answers it before it
-        # could tap a choice shown earlier.
-        if self._first_contact(conversation):
-            await self._journeys.greet_first(conversation)
-        elif not await self._journeys.answered_typed(conversation):
+        # "goed" under a check-in (or an emergency contact's reply to Samen's message)
+        # answers it before it could tap a choice shown earlier or start onboarding.
+        if not await self._journeys.answered_typed(conversation):
             conversation.incoming = self._typed_taps(sender.resident_id, conversation.incoming)
             if not await self._answered_opt_in(conversation, sender.resident_id):
                 await self._handle(conversation)
@@ -126,7 +124,9 @@ class WhatsAppChannel:
         return True
 
     async def _handle(self, conversation: WhatsAppConversation) -> None:
-        if not await self._journeys.handle(conversation):
+        if self._first_contact(conversation):
+            await self._journeys.greet_first(conversation)
+        elif not await self._journeys.handle(conversation):
             await conversation.say(Reply(conversation.t._(NOT_HERE_YET), menu=True))
 
     def _first_contact(self, c: WhatsAppConversation) -> bool:
