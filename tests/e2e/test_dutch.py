@@ -30,6 +30,7 @@ from tests.e2e.harness import (
     text_of,
 )
 from tests.e2e.test_mydata import Someone, agree, onboard
+from tests.e2e.whatsapp_people import WhatsAppPerson
 
 
 @pytest.fixture
@@ -188,7 +189,12 @@ async def test_short_privacy_text_with_the_details_one_tap_away(
 
     await anna.press(notice, "📄 Meer lezen")
     details = await anna.expect("Uw privacy: alles op een rij")
-    assert "Dit is niet uw telefoonnummer." in text_of(details)
+    # Each app's details say what Samen keeps of that app's account.
+    if isinstance(anna, WhatsAppPerson):
+        assert "Uw WhatsApp-account." in text_of(details)
+        assert "alleen als u vraagt om gebeld te worden" in text_of(details)
+    else:
+        assert "Dit is niet uw telefoonnummer." in text_of(details)
     assert buttons_of(details) == ["✅ Ik ga akkoord", "Nee, liever niet"]
     await anna.press(details, "✅ Ik ga akkoord")
     await anna.expect("Dank u wel! Alles is klaar.")
