@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,13 +15,28 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from bot.services.activities import fields
+from bot.services.activities.cleaning import plain_text, shortened
 from bot.services.activities.fields import ActivityData, FieldError
 from bot.services.activities.kinds import Audience, Kind, parse_audience
 from bot.services.activities.reading import EXTERNAL_ID, NO_DEFAULTS, ReadResult, SourceDefaults
 from bot.services.activities.schedule import Schedule, ScheduleError, local_text
+from bot.services.activities.zones import iana_name, known_zone
 from bot.services.places.geo import Places
 
 _ESCAPE = re.compile(r"\\([\\;,nN])")
+_LINE_BREAKS = re.compile(r"\s*\n\s*")
+_LOCATION_PARTS = re.compile(r"\s*[,\n]\s*")
+_NAME_AND_ADDRESS = re.compile(r"([^,(\n]+?)\s*\((.+)\)", re.DOTALL)
+_APPLE_PIN = re.compile(r"geo:\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)")
+
+
+@dataclass(frozen=True)
+class _Zones:
+    """Samen's own zone, and the zone of the calendar's floating times (its
+    X-WR-TIMEZONE, as Google and WordPress write it, else Samen's)."""
+
+    home: str
+    floating: str
 
 
 def read_ics(
@@ -31,58 +47,84 @@ def read_ics(
     Samen-specific details a calendar has no property for ride along as
     X-SAMEN-* properties (kind, place, cost, accessibility, phone, English texts).
     """
+    calendar, problem = _calendar(content)
+    if calendar is None:
+        return ReadResult(errors=[problem])
+    floating = known_zone(str(calendar.get("X-WR-TIMEZONE", ""))) or zone
+    zones = _Zones(home=zone, floating=floating)
+    lines = _event_lines(content)
     result = ReadResult()
-    try:
-        calendar = icalendar.Calendar.from_ical(content)
-    except ValueError as error:
-        return ReadResult(errors=[f"the file is not a valid iCalendar file ({error})"])
-    uid_lines = _uid_lines(content)
-    event_lines = [
-        n
-        for n, line in enumerate(content.splitlines(), 1)
-        if line.strip().upper() == "BEGIN:VEVENT"
-    ]
-    masters: dict[str, tuple[int, Any]] = {}
+    masters: dict[str, tuple[int | str, Any]] = {}
     moved: dict[str, list[Any]] = {}
     for index, event in enumerate(calendar.walk("VEVENT")):
         uid = str(event.get("UID", "")).strip()
-        where = event_lines[index] if index < len(event_lines) else "?"
+        where = lines[index] if index < len(lines) else "?"
         if not uid:
             result.errors.append(f"event at line {where}: no UID")
-            continue
-        if event.get("RECURRENCE-ID") is not None:
+        elif event.get("RECURRENCE-ID") is not None:
             moved.setdefault(uid, []).append(event)
         elif uid in masters:
-            result.errors.append(f"UID {uid} (line {uid_lines.get(uid, where)}): used twice")
+            first = masters[uid][0]
+            result.errors.append(
+                f"UID {uid} (line {where}): used twice; the event at line {first} is imported"
+            )
         else:
-            masters[uid] = (index, event)
-    for uid, (_index, event) in masters.items():
-        label = f"UID {uid} (line {uid_lines.get(uid, '?')})"
+            masters[uid] = (where, event)
+    for uid, (where, event) in masters.items():
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
             continue  # not taking place: left out, so a re-import hides it
         try:
             result.activities.append(
-                _from_event(uid, event, moved.get(uid, []), places, zone, defaults)
+                _from_event(uid, event, moved.get(uid, []), places, zones, defaults)
             )
         except (FieldError, ScheduleError) as error:
-            result.errors.append(f"{label}: {error}")
+            result.errors.append(f"UID {uid} (line {where}): {error}")
             result.skipped_ids.add(uid)
-    for uid in moved:
+    for uid, changes in moved.items():
         if uid not in masters:
+            where = lines[_index_of(calendar, changes[0])]
             result.errors.append(
-                f"UID {uid} (line {uid_lines.get(uid, '?')}): a changed occurrence without"
-                " its series"
+                f"UID {uid} (line {where}): a changed occurrence without its series"
             )
     return result
 
 
-def _uid_lines(content: str) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for number, line in enumerate(content.splitlines(), start=1):
-        name, _, value = line.partition(":")
-        if name.strip().upper().split(";")[0] == "UID":
-            found.setdefault(value.strip(), number)
+def _calendar(content: str) -> tuple[Any, str]:
+    """The calendar, or None and what is wrong with the file, in words a partner can act on."""
+    if not content.lstrip().upper().startswith("BEGIN:VCALENDAR"):
+        return None, (
+            "the file is not a valid iCalendar file: it does not begin with BEGIN:VCALENDAR"
+            " (a web page or a login page? use the calendar's public iCal address)"
+        )
+    if not content.rstrip().upper().endswith("END:VCALENDAR"):
+        return None, ("the file is cut off: it does not end with END:VCALENDAR (download it again)")
+    try:
+        return icalendar.Calendar.from_ical(content), ""
+    except ValueError as error:
+        detail = " ".join(str(error).split())[:160]
+        return None, f"the file is not a valid iCalendar file ({detail})"
+
+
+def _event_lines(content: str) -> list[int]:
+    """Where each VEVENT is, in the order icalendar walks them: the line of its UID
+    (a folded UID too, as Outlook writes them), else of its BEGIN:VEVENT."""
+    found: list[int] = []
+    depth = 0  # components open inside the current event (an alarm has a UID too)
+    for number, line in enumerate(content.splitlines(), 1):
+        name = line.partition(":")[0].split(";")[0].strip().upper()
+        value = line.partition(":")[2].strip().upper()
+        if name == "BEGIN" and value == "VEVENT":
+            found.append(number)
+            depth = 1
+        elif depth and name in ("BEGIN", "END"):
+            depth += 1 if name == "BEGIN" else -1
+        elif depth == 1 and name == "UID" and not line[:1].isspace():
+            found[-1] = number
     return found
+
+
+def _index_of(calendar: Any, event: Any) -> int:
+    return next(i for i, e in enumerate(calendar.walk("VEVENT")) if e is event)
 
 
 def _prop(event: Any, name: str) -> str:
@@ -102,7 +144,7 @@ def _from_event(
     event: Any,
     moved: list[Any],
     places: Places,
-    default_zone: str,
+    zones: _Zones,
     defaults: SourceDefaults,
 ) -> ActivityData:
     if not EXTERNAL_ID.fullmatch(uid):
@@ -112,7 +154,9 @@ def _from_event(
         raise FieldError("; ".join(broken))
     start = _single(event, "DTSTART")
     all_day = not isinstance(start, datetime)
-    zone = _zone_of(start, default_zone)
+    zone = _zone_of(event, start, zones)
+    if zone == "UTC" and not (event.get("RRULE") or event.get("RDATE")):
+        zone = zones.home  # a one-off in UTC is kept, and edited, in local time
     if isinstance(start, datetime) and start.tzinfo is None:
         start = start.replace(tzinfo=ZoneInfo(zone))
     duration = _event_duration(event, start, all_day)
@@ -138,13 +182,16 @@ def _from_event(
     schedule.check()
 
     def text(name: str, *, required: bool = False, limit: int = fields.MAX_SHORT) -> str:
+        value = plain_text(_prop(event, name))
+        if limit == fields.MAX_TITLE:  # a calendar's title is written for a web page
+            value = shortened(value, limit)
         try:
-            return fields.text(_prop(event, name), required=required, limit=limit)
+            return fields.text(value, required=required, limit=limit)
         except FieldError as error:
             raise FieldError(f"{name}: {error}") from None
 
     place, address = _place(event, defaults)
-    lat, lon = _geo(event, address, places)
+    lat, lon = _geo(event, place, address, places)
     free, price = fields.cost(_prop(event, "X-SAMEN-COST"))
     return ActivityData(
         external_id=uid,
@@ -199,16 +246,21 @@ def _once(event: Any, name: str) -> Any:
     return value
 
 
-def _zone_of(start: date | datetime, default_zone: str) -> str:
-    if isinstance(start, datetime) and start.tzinfo is not None:
-        if isinstance(start.tzinfo, ZoneInfo):
-            return start.tzinfo.key
-        if start.utcoffset() == timedelta(0):
-            return "UTC"
+def _zone_of(event: Any, start: date | datetime, zones: _Zones) -> str:
+    """The IANA zone a start is in: its TZID's (by the VTIMEZONE's rules when the name
+    is the calendar's own), else X-WR-TIMEZONE for a floating time, else Samen's zone."""
+    if not isinstance(start, datetime):
+        return zones.home
+    if start.tzinfo is None:
+        return zones.floating
+    tzid = str(event["DTSTART"].params.get("TZID", ""))
+    found = iana_name(start.tzinfo, tzid, start, (zones.floating, zones.home))
+    if found is None:
         raise FieldError(
-            "DTSTART: a time zone Samen does not know; use a TZID like Europe/Amsterdam"
+            f"DTSTART: the time zone {tzid or start.tzname()!r} matches no time zone Samen"
+            " knows; use a TZID like Europe/Amsterdam"
         )
-    return default_zone
+    return found
 
 
 def _local(value: date | datetime, zone: str, start: date | datetime) -> str:
@@ -264,17 +316,23 @@ def _date_list(value: Any, zone: str, start: date | datetime) -> list[str]:
 
 
 def _place(event: Any, defaults: SourceDefaults) -> tuple[str, str]:
-    """X-SAMEN-PLACE / X-SAMEN-ADDRESS, else LOCATION 'Place, street, postcode town',
-    else the source's usual place and address."""
+    """X-SAMEN-PLACE / X-SAMEN-ADDRESS, else LOCATION, else the source's usual place.
+
+    LOCATION is written 'Place, street, postcode town' (Google, Outlook), on lines
+    (Apple) or 'Place (street, town)' (Meetup). A LOCATION that is only the source's
+    usual place gets its usual address."""
     place = _prop(event, "X-SAMEN-PLACE")
     address = _prop(event, "X-SAMEN-ADDRESS")
-    location = _prop(event, "LOCATION")
+    location = plain_text(_prop(event, "LOCATION"))
     if not place and location:
-        place, _, rest = location.partition(",")
-        address = address or rest.strip()
+        named = _NAME_AND_ADDRESS.fullmatch(location)
+        place, rest = named.groups() if named else (*_LOCATION_PARTS.split(location, 1), "")[:2]
+        address = address or _LINE_BREAKS.sub(", ", rest.strip())
     if not place.strip():
         place, address = defaults.place, address or defaults.address
     place = " ".join(place.split())
+    if not address and place.casefold() == defaults.place.casefold():
+        address = defaults.address
     if not place:
         raise FieldError("LOCATION: missing")
     if len(place) > fields.MAX_SHORT or len(address) > fields.MAX_SHORT:
@@ -282,13 +340,20 @@ def _place(event: Any, defaults: SourceDefaults) -> tuple[str, str]:
     return place, " ".join(address.split())
 
 
-def _geo(event: Any, address: str, places: Places) -> tuple[float, float]:
+def _geo(event: Any, place: str, address: str, places: Places) -> tuple[float, float]:
+    """GEO, else Apple's map pin, else the centre of the address's postcode."""
     geo = _once(event, "GEO")
     if geo is not None:
         return float(geo.latitude), float(geo.longitude)
+    pin = _APPLE_PIN.search(_prop(event, "X-APPLE-STRUCTURED-LOCATION"))
+    if pin is not None:
+        return fields.coordinates(pin.group(1), pin.group(2))
     found = fields.postcode_point(address, places)
     if found is None:
-        raise FieldError("GEO: missing, and the address has no known postcode")
+        raise FieldError(
+            f"LOCATION: {', '.join(filter(None, (place, address)))!r} has no postcode Samen"
+            " knows and there is no GEO; write 'Place, street, postcode town'"
+        )
     return found
 
 

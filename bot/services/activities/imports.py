@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.services.activities import fields
+from bot.services.activities.cleaning import decode_text
 from bot.services.activities.fields import ActivityData, FieldError
 from bot.services.activities.ical import read_ics
 from bot.services.activities.kinds import Audience, Kind
@@ -64,11 +65,11 @@ _NO_SCHEDULE = Schedule("UTC", "2000-01-01", True, 1)
 def read_file(
     path: Path, places: Places, zone: str, defaults: SourceDefaults = NO_DEFAULTS
 ) -> ReadResult:
-    """Read a .csv or .ics file by its extension."""
+    """Read a .csv or .ics file by its extension (UTF-8, else as Windows-1252)."""
     try:
-        content = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return ReadResult(errors=["the file is not UTF-8 text"])
+        content, _encoding = decode_text(path.read_bytes())
+    except OSError as error:
+        return ReadResult(errors=[f"the file cannot be read ({error.strerror})"])
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv(content, places, zone, defaults)

@@ -25,6 +25,7 @@ from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.i18n import Translator
 from bot.services.activities.catalog import BOT_SOURCE, Activities, ImportReport
+from bot.services.activities.cleaning import decode_text
 from bot.services.activities.imports import ReadResult, SourceDefaults, read_published
 from bot.services.outbox import NewRow, Outbox, OutMessage
 from bot.services.places.geo import Places
@@ -84,16 +85,31 @@ def check_name(name: str) -> None:
         )
 
 
+NOTHING_TO_IMPORT = (
+    "the file has no activities, so nothing was changed; to take a source's activities"
+    " away, use `samen sources remove NAME`"
+)
+
+
 async def apply_read(
-    activities: Activities, source: str, result: ReadResult, *, strict: bool
+    activities: Activities,
+    source: str,
+    result: ReadResult,
+    *,
+    strict: bool,
+    allow_empty: bool = False,
 ) -> ImportReport:
     """Import what was read: the complete activities, the others listed as skipped.
 
     Strict, or when nothing in it was complete, a file with problems imports nothing.
-    Skipped rows keep what Samen had of them instead of being hidden as removed.
+    Skipped rows keep what Samen had of them instead of being hidden as removed. A file
+    without any activity is refused unless ``allow_empty`` (a feed: its shrink check
+    already asked the coordinators).
     """
     if result.errors and (strict or not result.activities):
         return ImportReport(errors=result.errors)
+    if not result.activities and not allow_empty:  # it would hide the whole source
+        return ImportReport(errors=[NOTHING_TO_IMPORT])
     report = await activities.import_activities(source, result.activities, keep=result.skipped_ids)
     report.skipped = result.errors
     return report
@@ -220,7 +236,7 @@ class Sources:
         problem = _problem(result, row["last_count"], force)
         if problem is not None:
             return await self._failed(name, problem)
-        report = await apply_read(self._activities, name, result, strict=False)
+        report = await apply_read(self._activities, name, result, strict=False, allow_empty=True)
         line = report.summary()
         now = to_iso(self._clock())
         await self._db.execute(
@@ -353,16 +369,9 @@ async def _download(url: str, etag: str | None, last_modified: str | None) -> Do
             if len(body) > MAX_FEED_BYTES:
                 raise FeedFetchError(f"larger than {MAX_FEED_BYTES // 1_000_000} MB")
             return Download(
-                text=_text(body),
+                text=decode_text(body)[0],
                 etag=response.headers.get("ETag"),
                 last_modified=response.headers.get("Last-Modified"),
             )
     except (aiohttp.ClientError, TimeoutError) as error:
         raise FeedFetchError(type(error).__name__) from None
-
-
-def _text(body: bytes) -> str:
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FeedFetchError("the feed is not UTF-8 text") from None
