@@ -26,8 +26,26 @@ DEFAULT_DURATION_MIN = 120
 _YES = frozenset({"ja", "yes", "j", "y", "1", "true", "waar", "x"})
 _NO = frozenset({"nee", "no", "n", "0", "false", "onwaar", ""})
 _FREE = frozenset({"", "gratis", "free", "0", "0,00", "0.00", "€ 0", "€0", "€ 0,00"})
-_DATE_NL = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
-_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
+_DATE_NL = re.compile(r"(\d{1,2})[-/](\d{1,2})[-/](\d{4})")
+# A clock time as people type it: 14:30, 14.30, 14u30, 14:30 uur, 14 uur.
+_TIME = re.compile(r"([01]?\d|2[0-3])(?:[:.u]([0-5]\d)\s*(?:uur|u)?|\s*uur)")
+_MONTH_NAMES = (
+    "januari februari maart april mei juni juli augustus september oktober november december",
+    "january february march april may june july august september october november december",
+)
+# Month names and their abbreviations, Dutch and English ('5 dec 2026', '5 mrt.').
+_MONTHS = {
+    word: number
+    for names in _MONTH_NAMES
+    for number, name in enumerate(names.split(), 1)
+    for word in (name, name[:3])
+} | {"mrt": 3, "sept": 9, "okt": 10}
+_DATE_WORDS = re.compile(r"(\d{1,2})\s+([a-z]+\.?)\s+(\d{4})\b")
+_WEEKDAY = re.compile(
+    r"^(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|ma|di|wo|do|vr|za|zo|mon|tue|wed|thu|"
+    r"fri|sat|sun)\b\.?,?\s*"
+)
 _POSTCODE_IN_TEXT = re.compile(r"\b([1-9]\d{3})\s?[A-Za-z]{2}\b")
 
 
@@ -212,29 +230,43 @@ def postcode_point(address: str, places: Places) -> tuple[float, float] | None:
 
 
 def moment(value: str) -> tuple[datetime, bool]:
-    """'2026-12-01 10:00' or '1-12-2026 10:00' -> (naive local time, True); a date alone
-    -> (midnight, False): an all-day start."""
-    cleaned = value.strip().replace("T", " ")
-    date_part, _, time_part = cleaned.partition(" ")
-    nl = _DATE_NL.fullmatch(date_part)
+    """'2026-12-01 10:00', '1-12-2026 14.30 uur' or 'za 5 december 2026 14:30' -> (naive
+    local time, True); a date alone -> (midnight, False): an all-day start."""
+    cleaned = _WEEKDAY.sub("", value.strip().lower()).strip(" ,")
     try:
-        if nl:
-            day = datetime(int(nl.group(3)), int(nl.group(2)), int(nl.group(1)))
-        else:
-            day = datetime.strptime(date_part, DATE_FORMAT)
+        day, time_part = _day(cleaned)
     except ValueError:
         raise FieldError(N_("This is not a date I can read.")) from None
-    if not time_part.strip():
+    time_part = time_part.strip(" ,").removeprefix("om ")
+    if not time_part:
         return day, False
     hour, minute = clock_time(time_part)
     return day.replace(hour=hour, minute=minute), True
 
 
+def _day(cleaned: str) -> tuple[datetime, str]:
+    """The date at the start of a lower-case text, and the rest (ValueError if none)."""
+    written = _DATE_WORDS.match(cleaned)
+    if written:
+        day, month, year = written.groups()
+        number = _MONTHS.get(month.rstrip("."))
+        if number is None:
+            raise ValueError(month)
+        return datetime(int(year), number, int(day)), cleaned[written.end() :]
+    date_part, _, time_part = cleaned.replace("t", " ", 1).partition(" ")
+    numeric = _DATE_NL.fullmatch(date_part)
+    if numeric:
+        day, month, year = numeric.groups()
+        return datetime(int(year), int(month), int(day)), time_part
+    return datetime.strptime(date_part, DATE_FORMAT), time_part
+
+
 def clock_time(value: str) -> tuple[int, int]:
-    match = _TIME.fullmatch(value.strip())
+    """'14:30', '14.30', '14:30 uur', '14u30', '14 uur' -> (14, 30)."""
+    match = _TIME.fullmatch(value.strip().lower())
     if match is None:
         raise FieldError(N_("This is not a time I can read."))
-    return int(match.group(1)), int(match.group(2))
+    return int(match.group(1)), int(match.group(2) or 0)
 
 
 def schedule(
@@ -268,7 +300,7 @@ def schedule(
 def _duration(first: datetime, end: str, all_day: bool) -> int:
     if not end:
         return 24 * 60 if all_day else DEFAULT_DURATION_MIN
-    if not all_day and _TIME.fullmatch(end):
+    if not all_day and _TIME.fullmatch(end.lower()):
         hour, minute = clock_time(end)
         finish = first.replace(hour=hour, minute=minute)
         if finish <= first:

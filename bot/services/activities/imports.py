@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,46 @@ CSV_COLUMNS = (
     "audience",
 )
 REQUIRED_CSV_COLUMNS = ("id", "title_nl", "organiser", "kind", "place", "start")
+# The names a coordinator's own spreadsheet may give the columns, Dutch or English.
+_COLUMN_ALIASES = {
+    "titel": "title_nl",
+    "title": "title_nl",
+    "naam": "title_nl",
+    "activiteit": "title_nl",
+    "titel_en": "title_en",
+    "omschrijving": "description_nl",
+    "beschrijving": "description_nl",
+    "description": "description_nl",
+    "omschrijving_en": "description_en",
+    "organisator": "organiser",
+    "organisatie": "organiser",
+    "organizer": "organiser",
+    "soort": "kind",
+    "type": "kind",
+    "categorie": "kind",
+    "plaats": "place",
+    "locatie": "place",
+    "location": "place",
+    "adres": "address",
+    "latitude": "lat",
+    "longitude": "lon",
+    "begin": "start",
+    "datum": "start",
+    "wanneer": "start",
+    "eind": "end",
+    "einde": "end",
+    "herhaling": "rrule",
+    "uitzonderingen": "exdates",
+    "kosten": "cost",
+    "prijs": "cost",
+    "price": "cost",
+    "rolstoel": "wheelchair",
+    "ringleiding": "hearing_loop",
+    "telefoon": "phone",
+    "telefoonnummer": "phone",
+    "url": "website",
+    "doelgroep": "audience",
+}
 # Stands in for a row's schedule while its problems are collected; never stored.
 _NO_SCHEDULE = Schedule("UTC", "2000-01-01", True, 1)
 
@@ -95,18 +136,67 @@ def read_published(
 def read_csv(
     content: str, places: Places, zone: str, defaults: SourceDefaults = NO_DEFAULTS
 ) -> ReadResult:
-    """Rows of CSV_COLUMNS; lines starting with '#' before the header are notes."""
+    """Rows of CSV_COLUMNS (or their Dutch names), separated by commas, semicolons (Dutch
+    Excel) or tabs; lines starting with '#' before the header are notes."""
     result = ReadResult()
     lines = content.splitlines(keepends=True)
     skipped = 0
     while skipped < len(lines) and (lines[skipped].startswith("#") or not lines[skipped].strip()):
         skipped += 1
-    reader = csv.DictReader(io.StringIO("".join(lines[skipped:]), newline=""))
+    delimiter = _delimiter(lines[skipped] if skipped < len(lines) else "")
+    reader = csv.DictReader(
+        io.StringIO("".join(lines[skipped:]), newline=""), delimiter=delimiter, strict=True
+    )
     try:
         _read_rows(reader, skipped, places, zone, defaults, result)
-    except csv.Error as error:  # e.g. a quote that is never closed
-        result.errors.append(f"line {skipped + reader.line_num}: the CSV cannot be read ({error})")
+    except csv.Error as error:
+        opened = _unclosed_quote(lines)
+        result.errors.append(
+            f"line {opened}: a double quote is opened here and never closed"
+            if opened
+            else f"line {skipped + reader.line_num}: the CSV cannot be read ({error})"
+        )
     return result
+
+
+def _unclosed_quote(lines: list[str]) -> int | None:
+    """The line whose double quote is never closed (quotes come in pairs), if any."""
+    inside, opened_at = False, 0
+    for number, line in enumerate(lines, 1):
+        if line.count('"') % 2:  # this line opens or closes a quoted text
+            inside = not inside
+            opened_at = number if inside else opened_at
+    return opened_at if inside else None
+
+
+def _delimiter(header: str) -> str:
+    """The separator the header line uses most (outside quotes)."""
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    return max((",", ";", "\t"), key=unquoted.count)
+
+
+def _columns(header: list[str]) -> tuple[list[str], list[str]]:
+    """(Samen's column name for each header cell, '' for an empty one; problems)."""
+    names = [_column_name(h) for h in header]
+    problems = []
+    unknown = [h.strip() for h, name in zip(header, names, strict=True) if name is None]
+    if unknown:
+        problems.append(
+            f"unknown column(s) {', '.join(unknown)}: rename them to one of"
+            f" {', '.join(CSV_COLUMNS)} (or their Dutch names, see the README), or remove them"
+        )
+    known = [n for n in names if n]
+    doubled = sorted({n for n in known if known.count(n) > 1})
+    if doubled:
+        problems.append(f"column(s) given twice: {', '.join(doubled)}")
+    return [n or "" for n in names], problems
+
+
+def _column_name(header: str) -> str | None:
+    cleaned = re.sub(r"[\s\-]+", "_", header.strip().strip("\ufeff").lower())
+    if not cleaned or cleaned in CSV_COLUMNS:
+        return cleaned
+    return _COLUMN_ALIASES.get(cleaned)
 
 
 def _read_rows(
@@ -117,26 +207,33 @@ def _read_rows(
     defaults: SourceDefaults,
     result: ReadResult,
 ) -> None:
-    header = [h.strip() for h in reader.fieldnames or []]
+    header, problems = _columns(list(reader.fieldnames or []))
     given = set(header) | set(defaults.cells())
     missing = [c for c in REQUIRED_CSV_COLUMNS if c not in given]
-    unknown = [c for c in header if c not in CSV_COLUMNS]
-    if missing or unknown:
-        if missing:
-            result.errors.append(f"line {skipped + 1}: missing column(s) {', '.join(missing)}")
-        if unknown:
-            result.errors.append(f"line {skipped + 1}: unknown column(s) {', '.join(unknown)}")
+    if missing:
+        problems.insert(0, f"missing column(s) {', '.join(missing)}")
+    if problems:
+        result.errors.extend(f"line {skipped + 1}: {problem}" for problem in problems)
         return
     reader.fieldnames = header
     seen: dict[str, int] = {}
-    previous_end = skipped + 1
     for row in reader:
-        line = previous_end + 1  # where this record starts (records may span lines)
-        previous_end = skipped + reader.line_num
+        cells_in_row = [cell for cell in row.values() if isinstance(cell, str)]
+        # Where this record starts: it may span lines (a quoted text with line breaks),
+        # and the reader passes over empty lines.
+        line = skipped + reader.line_num - sum(cell.count("\n") for cell in cells_in_row)
         if None in row:
-            result.errors.append(f"line {line}: more cells than columns")
+            result.errors.append(
+                f"line {line}: more cells than columns (a text with a comma or semicolon"
+                " in it? put it between double quotes)"
+            )
             continue
-        cells = {**defaults.cells(), **{k: v for k, v in row.items() if v and v.strip()}}
+        if not any(cell.strip() for cell in cells_in_row):
+            continue  # a row of empty cells, as spreadsheets leave under a table
+        cells = {
+            **defaults.cells(),
+            **{k: v.replace("\r\n", "\n") for k, v in row.items() if k and v and v.strip()},
+        }
         try:
             activity = _from_cells(cells, places, zone)
         except FieldError as error:
