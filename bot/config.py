@@ -10,11 +10,14 @@ import re
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.config_paths import check_database_path, check_folder_path
 
 SUPPORTED_LANGUAGES = ("nl", "en")
 
@@ -80,7 +83,9 @@ class Settings(BaseSettings):
         default=frozenset(), validation_alias="SAMEN_COORDINATORS"
     )
     # Sends and edits per second, replies and the outbox together; Telegram allows ~30.
-    send_limit: float = Field(default=28.0, gt=0, le=30, validation_alias="SAMEN_SEND_LIMIT")
+    send_limit: float = Field(
+        default=28.0, gt=0, le=30, allow_inf_nan=False, validation_alias="SAMEN_SEND_LIMIT"
+    )
     # Retired: it paced only the outbox, while replies went around it. Refused with a
     # pointer to SAMEN_SEND_LIMIT so an old .env does not silently mean something else.
     retired_send_rate: str | None = Field(default=None, validation_alias="SAMEN_SEND_RATE")
@@ -168,13 +173,15 @@ class Settings(BaseSettings):
     # Messages per second to WhatsApp, independent of Telegram's SAMEN_SEND_LIMIT
     # (Meta's default tier allows 80).
     whatsapp_send_rate: float = Field(
-        default=60.0, gt=0, le=1000, validation_alias="SAMEN_WHATSAPP_SEND_RATE"
+        default=60.0,
+        gt=0,
+        le=1000,
+        allow_inf_nan=False,
+        validation_alias="SAMEN_WHATSAPP_SEND_RATE",
     )
     # The number people see for Samen on WhatsApp (digits with country code, e.g.
     # 31612345678): with it, linking from Telegram gives a wa.me click-to-chat link.
-    whatsapp_display_number: str = Field(
-        default="", pattern=r"^\d{8,15}$|^$", validation_alias="WHATSAPP_DISPLAY_NUMBER"
-    )
+    whatsapp_display_number: str = Field(default="", validation_alias="WHATSAPP_DISPLAY_NUMBER")
 
     @field_validator("retired_send_rate")
     @classmethod
@@ -190,8 +197,11 @@ class Settings(BaseSettings):
     def _webhook_url(cls, value: str) -> str:
         value = value.strip().rstrip("/")
         local = value.startswith(("http://127.0.0.1:", "http://localhost:"))
-        if value and not (value.startswith("https://") or local):
-            raise ValueError("must start with https:// (Telegram sends updates only over HTTPS)")
+        if value and not (_is_web_address(value, ("https",)) or local):
+            raise ValueError(
+                "must be a web address starting with https:// (Telegram sends updates only"
+                " over HTTPS), such as https://samen.example.nl"
+            )
         return value
 
     @field_validator("webhook_secret")
@@ -215,12 +225,67 @@ class Settings(BaseSettings):
     def _stripped(cls, value: str) -> str:
         return value.strip()
 
+    @field_validator("whatsapp_phone_number_id")
+    @classmethod
+    def _number_id(cls, value: str) -> str:
+        if value and not value.isdigit():
+            raise ValueError(
+                "must be the phone number ID from Meta's WhatsApp API setup (digits only),"
+                " not the phone number itself"
+            )
+        return value
+
+    @field_validator("whatsapp_display_number")
+    @classmethod
+    def _display_number(cls, value: str) -> str:
+        digits = re.sub(r"[\s().-]", "", value).removeprefix("+")
+        if digits and not re.fullmatch(r"\d{8,15}", digits):
+            raise ValueError("must be the number with its country code, e.g. 31612345678")
+        return digits
+
+    @model_validator(mode="after")
+    def _desk_phone(self) -> Settings:
+        try:
+            number = phonenumbers.parse(self.social_desk_phone, self.call_regions[0])
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_possible_number(number):
+            raise ValueError(
+                "SAMEN_SOCIAL_DESK_PHONE is not a phone number residents can call,"
+                " e.g. '023 205 08 89'"
+            )
+        return self
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database_given(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("must be a file such as ./samen.sqlite3")
+        return value
+
+    @field_validator("database")
+    @classmethod
+    def _database_usable(cls, value: Path) -> Path:
+        if str(value) != ":memory:":
+            check_database_path(value)
+        return value
+
+    @field_validator("backup_dir")
+    @classmethod
+    def _backup_dir_usable(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            check_folder_path(value)
+        return value
+
     @field_validator("whatsapp_api_url")
     @classmethod
     def _whatsapp_url(cls, value: str) -> str:
         value = value.strip().rstrip("/")
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with https:// (or http:// for the local emulator)")
+        if not _is_web_address(value, ("http", "https")):
+            raise ValueError(
+                "must be a web address starting with https:// (or http:// for the local"
+                " emulator), such as https://graph.facebook.com"
+            )
         return value
 
     @model_validator(mode="after")
@@ -265,16 +330,22 @@ class Settings(BaseSettings):
     @classmethod
     def _token_shape(cls, value: str) -> str:
         value = value.strip()
-        if value and (":" not in value or not value.split(":", 1)[0].isdigit()):
-            raise ValueError("looks like '123456789:ABC...'; copy it from @BotFather")
+        if value and not re.fullmatch(r"\d+:[A-Za-z0-9_-]+", value):
+            raise ValueError(
+                "looks like '123456789:ABC...' (digits, a colon, then letters, digits, '-' or"
+                " '_', no spaces or quotes); copy it from @BotFather"
+            )
         return value
 
     @field_validator("telegram_api_url")
     @classmethod
     def _url_shape(cls, value: str) -> str:
         value = value.strip().rstrip("/")
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+        if not _is_web_address(value, ("http", "https")):
+            raise ValueError(
+                "must be a web address starting with http:// or https://,"
+                " such as https://api.telegram.org"
+            )
         return value
 
     @field_validator("timezone")
@@ -300,8 +371,11 @@ class Settings(BaseSettings):
         if isinstance(value, frozenset | set | list | tuple):
             return frozenset(int(v) for v in value)
         parts = [p.strip() for p in str(value).split(",") if p.strip()]
-        if not all(p.lstrip("-").isdigit() for p in parts):
-            raise ValueError("must be Telegram user ids separated by commas, e.g. '12345,67890'")
+        if not all(p.isdigit() and int(p) > 0 for p in parts):
+            raise ValueError(
+                "must be Telegram user ids (whole numbers above 0) separated by commas,"
+                " e.g. '12345,67890'"
+            )
         return frozenset(int(p) for p in parts)
 
     @field_validator("call_regions", mode="before")
@@ -350,6 +424,12 @@ class Settings(BaseSettings):
         return self.telegram_api_url + "/file/bot"
 
 
+def _is_web_address(value: str, schemes: tuple[str, ...]) -> bool:
+    """An absolute URL with one of ``schemes`` and a host, without spaces."""
+    parts = urlsplit(value)
+    return parts.scheme in schemes and bool(parts.hostname) and not re.search(r"\s", value)
+
+
 def _parse_daytime(value: str) -> tuple[time, time]:
     """'08:00-21:00' -> (08:00, 21:00); raises ValueError with a hint otherwise."""
     hint = "must look like '08:00-21:00' (start before end)"
@@ -382,8 +462,38 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]
-        message = str(error["msg"]).removeprefix("Value error, ")
+        message = _plain_message(error["type"], str(error["msg"]))
         if error["loc"]:  # one setting; otherwise the message names the settings itself
             field = str(error["loc"][0])
             message = f"{_ENV_NAMES.get(field, field)} {message}"
         raise ConfigError(f"Configuration error: {message}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            "Configuration error: the .env file is not UTF-8 text; save it as UTF-8."
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            f"Configuration error: the .env file cannot be read ({error.strerror})."
+        ) from None
+
+
+# Pydantic's own wording for a few kinds of problem, in the words an operator needs.
+_PLAIN_MESSAGES = {
+    "time_delta_parsing": "must be a duration such as PT2H (2 hours), PT30M (30 minutes)"
+    " or 02:00:00",
+    "time_delta_type": "must be a duration such as PT2H (2 hours), PT30M (30 minutes) or 02:00:00",
+    "int_parsing": "must be a whole number",
+    "float_parsing": "must be a number",
+    "finite_number": "must be a number",
+}
+
+
+def _plain_message(kind: str, message: str) -> str:
+    """One clause after the variable's name: 'must be …' or 'should be …'."""
+    if kind in _PLAIN_MESSAGES:
+        return _PLAIN_MESSAGES[kind]
+    return (
+        message.removeprefix("Value error, ")
+        .replace("Input should", "should", 1)
+        .replace("String should", "should", 1)
+    )
