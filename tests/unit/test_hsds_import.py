@@ -270,6 +270,24 @@ def test_csv_tables_in_a_folder_and_in_a_zip(tmp_path: Path) -> None:
         )
 
 
+def test_tables_saved_by_dutch_excel_are_read(tmp_path: Path) -> None:
+    """Semicolons and Windows-1252, as Excel in Dutch saves a table someone edited."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "datapackage.json").write_text(datapackage(), encoding="utf-8")
+    tables = {**TABLES, "services": [{**TABLES["services"][0], "name": "Koffie in het Café"}]}
+    for name, rows in tables.items():
+        text = csv_text(rows).replace(",", ";")
+        (folder / f"{name}.csv").write_bytes(text.encode("cp1252"))
+    result = read_hsds(folder, PLACES, ZONE)
+    assert result.errors == []
+    [activity] = result.activities
+    assert (activity.title_nl, activity.schedule.start_local) == (
+        "Koffie in het Café",
+        "2026-12-01T10:00",
+    )
+
+
 def test_tables_without_a_datapackage_or_services(tmp_path: Path) -> None:
     folder = tmp_path / "export"
     folder.mkdir()

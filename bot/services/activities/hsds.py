@@ -27,8 +27,9 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 
 from bot.services.activities import fields
+from bot.services.activities.cleaning import decode_text
 from bot.services.activities.fields import ActivityData, FieldError
-from bot.services.activities.imports import ReadResult
+from bot.services.activities.imports import ReadResult, csv_delimiter
 from bot.services.activities.kinds import Kind
 from bot.services.activities.schedule import Schedule
 from bot.services.places.geo import Places
@@ -94,8 +95,8 @@ def _load(path: Path) -> list[Json]:
     if path.suffix.lower() == ".zip":
         return _from_zip(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        document = json.loads(decode_text(path.read_bytes())[0])
+    except json.JSONDecodeError as error:
         raise FieldError(f"the file is not valid JSON ({error})") from None
     return _services_in(document)
 
@@ -115,12 +116,11 @@ def _services_in(document: Any) -> list[Json]:
 
 
 def _read_text(path: Path) -> str | None:
+    """A table's text (UTF-8, else Windows-1252 as Excel saves it), None when absent."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return decode_text(path.read_bytes())[0]
     except FileNotFoundError:
         return None
-    except UnicodeDecodeError:
-        raise FieldError(f"{path.name} is not UTF-8 text") from None
 
 
 def _from_zip(path: Path) -> list[Json]:
@@ -134,10 +134,7 @@ def _from_zip(path: Path) -> list[Json]:
                 member = str(root / name) if str(root) != "." else name
                 if member not in names:
                     return None
-                try:
-                    return archive.read(member).decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    raise FieldError(f"{name} is not UTF-8 text") from None
+                return decode_text(archive.read(member))[0]
 
             return _from_tables(read)
     except zipfile.BadZipFile:
@@ -164,9 +161,11 @@ def _from_tables(read: Callable[[str], str | None]) -> list[Json]:
 
 
 def _rows(text: str) -> list[Json]:
+    """A table's rows; separated by commas, or by semicolons when Dutch Excel saved it."""
+    delimiter = csv_delimiter(text.partition("\n")[0])
     return [
         {k.strip(): (v or "").strip() for k, v in row.items() if k}
-        for row in csv.DictReader(io.StringIO(text))
+        for row in csv.DictReader(io.StringIO(text), delimiter=delimiter)
     ]
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "NO_DEFAULTS",
     "ReadResult",
     "SourceDefaults",
+    "csv_delimiter",
     "read_csv",
     "read_file",
     "read_ics",
@@ -143,7 +144,7 @@ def read_csv(
     skipped = 0
     while skipped < len(lines) and (lines[skipped].startswith("#") or not lines[skipped].strip()):
         skipped += 1
-    delimiter = _delimiter(lines[skipped] if skipped < len(lines) else "")
+    delimiter = csv_delimiter(lines[skipped] if skipped < len(lines) else "")
     reader = csv.DictReader(
         io.StringIO("".join(lines[skipped:]), newline=""), delimiter=delimiter, strict=True
     )
@@ -169,7 +170,7 @@ def _unclosed_quote(lines: list[str]) -> int | None:
     return opened_at if inside else None
 
 
-def _delimiter(header: str) -> str:
+def csv_delimiter(header: str) -> str:
     """The separator the header line uses most (outside quotes)."""
     unquoted = re.sub(r'"[^"]*"', "", header)
     return max((",", ";", "\t"), key=unquoted.count)
