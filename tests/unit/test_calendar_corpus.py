@@ -324,3 +324,15 @@ async def test_a_broken_file_gives_one_error_and_loses_nothing(
     assert [tuple(r) for r in await db.fetchall("SELECT * FROM activities ORDER BY id")] == [
         tuple(r) for r in before
     ]
+
+
+def test_a_calendar_without_organiser_or_kind_says_how_to_set_them_once() -> None:
+    result = read_file(CORPUS / "meetup.ics", PLACES, "Europe/Amsterdam")
+    assert result.errors == [
+        "UID event_301234567@meetup.com (line 43): ORGANIZER: missing; add X-SAMEN-ORGANISER,"
+        " or give the source one organiser for all its events: samen sources defaults SOURCE"
+        " --organiser NAME"
+    ]
+    organised = SourceDefaults(organiser="Breiclub")
+    result = read_file(CORPUS / "meetup.ics", PLACES, "Europe/Amsterdam", organised)
+    assert result.errors[0].endswith("samen sources defaults SOURCE --kind KIND")

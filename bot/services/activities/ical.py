@@ -366,7 +366,10 @@ def _organiser(event: Any, defaults: SourceDefaults) -> str:
     try:
         return fields.text(name, required=True)
     except FieldError:
-        raise FieldError("ORGANIZER: missing (or X-SAMEN-ORGANISER)") from None
+        raise FieldError(
+            "ORGANIZER: missing; add X-SAMEN-ORGANISER, or give the source one organiser"
+            " for all its events: samen sources defaults SOURCE --organiser NAME"
+        ) from None
 
 
 def _categories(event: Any) -> list[str]:
@@ -386,7 +389,10 @@ def _kind(event: Any, defaults: SourceDefaults) -> Kind:
             return fields.kind(candidate)
         except FieldError:
             continue
-    raise FieldError("X-SAMEN-KIND/CATEGORIES: no known kind (" + ", ".join(_kinds()) + ")")
+    raise FieldError(
+        "X-SAMEN-KIND/CATEGORIES: no known kind (" + ", ".join(_kinds()) + "); or give the"
+        " source one kind for all its events: samen sources defaults SOURCE --kind KIND"
+    )
 
 
 def _audience(event: Any) -> Audience:
