@@ -21,7 +21,7 @@ from bot.activity_cli import import_file
 from bot.db import Database
 from bot.services import Services
 from bot.services.activities.fields import ActivityData
-from bot.services.activities.imports import SourceDefaults, read_file
+from bot.services.activities.imports import SourceDefaults, read_file, read_published
 from bot.services.activities.kinds import Kind
 from bot.services.places.geo import Places
 from tests.conftest import FakeClock
@@ -336,3 +336,12 @@ def test_a_calendar_without_organiser_or_kind_says_how_to_set_them_once() -> Non
     organised = SourceDefaults(organiser="Breiclub")
     result = read_file(CORPUS / "meetup.ics", PLACES, "Europe/Amsterdam", organised)
     assert result.errors[0].endswith("samen sources defaults SOURCE --kind KIND")
+
+
+def test_a_feed_that_gives_a_web_page_says_so() -> None:
+    """A private or wrong calendar link answers with a login page, not with CSV problems."""
+    page = (CORPUS / "not_a_calendar.ics").read_text(encoding="utf-8")
+    assert read_published(page, PLACES, "Europe/Amsterdam").errors == [
+        "the link gives a web page, not a calendar or a CSV file (a login page? use the"
+        " calendar's public address in iCal format)"
+    ]

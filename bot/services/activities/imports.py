@@ -59,6 +59,10 @@ CSV_COLUMNS = (
     "website",
     "audience",
 )
+WEB_PAGE = (
+    "the link gives a web page, not a calendar or a CSV file (a login page? use the"
+    " calendar's public address in iCal format)"
+)
 REQUIRED_CSV_COLUMNS = ("id", "title_nl", "organiser", "kind", "place", "start")
 # The names a coordinator's own spreadsheet may give the columns, Dutch or English.
 _COLUMN_ALIASES = {
@@ -128,6 +132,8 @@ def read_published(
     content = content.removeprefix("\ufeff")
     if content.lstrip().upper().startswith("BEGIN:VCALENDAR"):
         return read_ics(content, places, zone, defaults)
+    if content.lstrip().startswith("<"):
+        return ReadResult(errors=[WEB_PAGE])
     return read_csv(content, places, zone, defaults)
 
 
