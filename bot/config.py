@@ -10,14 +10,18 @@ import re
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.config_paths import check_database_path, check_folder_path
+from bot.config_checks import (
+    check_database_path,
+    check_folder_path,
+    is_web_address,
+    plain_message,
+)
 
 SUPPORTED_LANGUAGES = ("nl", "en")
 
@@ -197,7 +201,7 @@ class Settings(BaseSettings):
     def _webhook_url(cls, value: str) -> str:
         value = value.strip().rstrip("/")
         local = value.startswith(("http://127.0.0.1:", "http://localhost:"))
-        if value and not (_is_web_address(value, ("https",)) or local):
+        if value and not (is_web_address(value, ("https",)) or local):
             raise ValueError(
                 "must be a web address starting with https:// (Telegram sends updates only"
                 " over HTTPS), such as https://samen.example.nl"
@@ -281,7 +285,7 @@ class Settings(BaseSettings):
     @classmethod
     def _whatsapp_url(cls, value: str) -> str:
         value = value.strip().rstrip("/")
-        if not _is_web_address(value, ("http", "https")):
+        if not is_web_address(value, ("http", "https")):
             raise ValueError(
                 "must be a web address starting with https:// (or http:// for the local"
                 " emulator), such as https://graph.facebook.com"
@@ -341,7 +345,7 @@ class Settings(BaseSettings):
     @classmethod
     def _url_shape(cls, value: str) -> str:
         value = value.strip().rstrip("/")
-        if not _is_web_address(value, ("http", "https")):
+        if not is_web_address(value, ("http", "https")):
             raise ValueError(
                 "must be a web address starting with http:// or https://,"
                 " such as https://api.telegram.org"
@@ -424,12 +428,6 @@ class Settings(BaseSettings):
         return self.telegram_api_url + "/file/bot"
 
 
-def _is_web_address(value: str, schemes: tuple[str, ...]) -> bool:
-    """An absolute URL with one of ``schemes`` and a host, without spaces."""
-    parts = urlsplit(value)
-    return parts.scheme in schemes and bool(parts.hostname) and not re.search(r"\s", value)
-
-
 def _parse_daytime(value: str) -> tuple[time, time]:
     """'08:00-21:00' -> (08:00, 21:00); raises ValueError with a hint otherwise."""
     hint = "must look like '08:00-21:00' (start before end)"
@@ -462,7 +460,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]
-        message = _plain_message(error["type"], str(error["msg"]))
+        message = plain_message(error["type"], str(error["msg"]))
         if error["loc"]:  # one setting; otherwise the message names the settings itself
             field = str(error["loc"][0])
             message = f"{_ENV_NAMES.get(field, field)} {message}"
@@ -475,25 +473,3 @@ def load_settings(**overrides: object) -> Settings:
         raise ConfigError(
             f"Configuration error: the .env file cannot be read ({error.strerror})."
         ) from None
-
-
-# Pydantic's own wording for a few kinds of problem, in the words an operator needs.
-_PLAIN_MESSAGES = {
-    "time_delta_parsing": "must be a duration such as PT2H (2 hours), PT30M (30 minutes)"
-    " or 02:00:00",
-    "time_delta_type": "must be a duration such as PT2H (2 hours), PT30M (30 minutes) or 02:00:00",
-    "int_parsing": "must be a whole number",
-    "float_parsing": "must be a number",
-    "finite_number": "must be a number",
-}
-
-
-def _plain_message(kind: str, message: str) -> str:
-    """One clause after the variable's name: 'must be …' or 'should be …'."""
-    if kind in _PLAIN_MESSAGES:
-        return _PLAIN_MESSAGES[kind]
-    return (
-        message.removeprefix("Value error, ")
-        .replace("Input should", "should", 1)
-        .replace("String should", "should", 1)
-    )

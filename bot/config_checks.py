@@ -1,4 +1,5 @@
-"""Whether the files and folders named in the configuration can be used.
+"""Checks of configuration values that need more than a type: the files and folders
+named, web addresses, and the words of a problem.
 
 A database or backup folder Samen cannot write is otherwise found only by a
 traceback at start, or (the backups) silently at 03:00; these checks say it at
@@ -8,7 +9,9 @@ once, in one line, as every other bad setting. ``ValueError`` carries the line.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -48,3 +51,31 @@ def _check_can_create(path: Path) -> None:
         raise ValueError(f"cannot be made: {existing} is a file, not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise ValueError(f"cannot be made: {existing} cannot be written by this user")
+
+
+def is_web_address(value: str, schemes: tuple[str, ...]) -> bool:
+    """An absolute URL with one of ``schemes`` and a host, without spaces."""
+    parts = urlsplit(value)
+    return parts.scheme in schemes and bool(parts.hostname) and not re.search(r"\s", value)
+
+
+# Pydantic's own wording for a few kinds of problem, in the words an operator needs.
+_PLAIN_MESSAGES = {
+    "time_delta_parsing": "must be a duration such as PT2H (2 hours), PT30M (30 minutes)"
+    " or 02:00:00",
+    "time_delta_type": "must be a duration such as PT2H (2 hours), PT30M (30 minutes) or 02:00:00",
+    "int_parsing": "must be a whole number",
+    "float_parsing": "must be a number",
+    "finite_number": "must be a number",
+}
+
+
+def plain_message(kind: str, message: str) -> str:
+    """One clause after the variable's name: 'must be …' or 'should be …'."""
+    if kind in _PLAIN_MESSAGES:
+        return _PLAIN_MESSAGES[kind]
+    return (
+        message.removeprefix("Value error, ")
+        .replace("Input should", "should", 1)
+        .replace("String should", "should", 1)
+    )
