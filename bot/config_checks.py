@@ -60,10 +60,10 @@ def is_web_address(value: str, schemes: tuple[str, ...]) -> bool:
 
 
 # Pydantic's own wording for a few kinds of problem, in the words an operator needs.
+_DURATION = "must be a duration such as PT2H (2 hours), PT30M (30 minutes) or 02:00:00"
 _PLAIN_MESSAGES = {
-    "time_delta_parsing": "must be a duration such as PT2H (2 hours), PT30M (30 minutes)"
-    " or 02:00:00",
-    "time_delta_type": "must be a duration such as PT2H (2 hours), PT30M (30 minutes) or 02:00:00",
+    "time_delta_parsing": _DURATION,
+    "time_delta_type": _DURATION,
     "int_parsing": "must be a whole number",
     "float_parsing": "must be a number",
     "finite_number": "must be a number",
