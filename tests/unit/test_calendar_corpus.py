@@ -206,6 +206,23 @@ CORPUS_EXPECTED: dict[str, Expected] = {
         ],
         until=datetime(2027, 3, 1, tzinfo=UTC),
     ),
+    "hand_written_quirks.ics": Expected(
+        {
+            # UNTIL as a date in a series with a time: up to and including that day.
+            "quirk-until-date@welzijn.example.nl": [
+                "2026-12-01 10:00",
+                "2026-12-08 10:00",
+                "2026-12-15 10:00",
+            ],
+            "quirk-geo-comma@welzijn.example.nl": ["2026-12-03 14:00"],
+            # RDATE as periods (08:00 UTC is 09:00 here in winter).
+            "quirk-rdate-period@welzijn.example.nl": [
+                "2026-12-04 09:00",
+                "2026-12-11 09:00",
+                "2026-12-18 09:00",
+            ],
+        }
+    ),
     "empty_calendar.ics": Expected(),
     "truncated.ics": Expected(
         refused=["the file is cut off: it does not end with END:VCALENDAR (download it again)"]

@@ -174,3 +174,17 @@ async def test_a_broken_csv_gives_one_error_and_loses_nothing(
         assert [tuple(r) for r in await db.fetchall("SELECT * FROM activities ORDER BY id")] == (
             before
         )
+
+
+def test_a_repeat_until_a_date_includes_that_day() -> None:
+    content = (
+        "id,title_nl,organiser,kind,place,address,start,rrule\n"
+        'a,Koffie,WIJ,coffee,Bieb,"2101 EA",2026-12-01 10:00,FREQ=WEEKLY;UNTIL=20261215\n'
+    )
+    [activity] = read_csv(content, PLACES, "Europe/Amsterdam").activities
+    found = activity.schedule.occurrences(datetime(2026, 11, 1, tzinfo=UTC), UNTIL)
+    assert [b.astimezone(AMS).strftime("%m-%d %H:%M") for b, _ in found] == [
+        "12-01 10:00",
+        "12-08 10:00",
+        "12-15 10:00",
+    ]

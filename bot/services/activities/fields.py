@@ -16,7 +16,13 @@ import phonenumbers
 
 from bot.i18n import N_
 from bot.services.activities.kinds import Audience, Kind, parse_audience, parse_kind
-from bot.services.activities.schedule import DATE_FORMAT, DATETIME_FORMAT, Schedule, ScheduleError
+from bot.services.activities.schedule import (
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    Schedule,
+    ScheduleError,
+    until_end_of_day,
+)
 from bot.services.places.geo import Places, parse_postcode
 
 MAX_TITLE = 120
@@ -287,7 +293,7 @@ def schedule(
             start_local=start_text,
             all_day=all_day,
             duration_min=duration,
-            rrule=rrule.strip().removeprefix("RRULE:") or None,
+            rrule=until_end_of_day(rrule.strip().removeprefix("RRULE:"), all_day) or None,
             exdates=_dates(exdates, first, all_day),
             rdates=_dates(rdates, first, all_day),
         )

@@ -19,7 +19,12 @@ from bot.services.activities.cleaning import plain_text, shortened
 from bot.services.activities.fields import ActivityData, FieldError
 from bot.services.activities.kinds import Audience, Kind, parse_audience
 from bot.services.activities.reading import EXTERNAL_ID, NO_DEFAULTS, ReadResult, SourceDefaults
-from bot.services.activities.schedule import Schedule, ScheduleError, local_text
+from bot.services.activities.schedule import (
+    Schedule,
+    ScheduleError,
+    local_text,
+    until_end_of_day,
+)
 from bot.services.activities.zones import iana_name, known_zone
 from bot.services.places.geo import Places
 
@@ -27,6 +32,7 @@ _ESCAPE = re.compile(r"\\([\\;,nN])")
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 _LOCATION_PARTS = re.compile(r"\s*[,\n]\s*")
 _NAME_AND_ADDRESS = re.compile(r"([^,(\n]+?)\s*\((.+)\)", re.DOTALL)
+_COMMA_GEO = re.compile(r"\s*-?\d+(?:\.\d+)?\s*,\s*-?\d+(?:\.\d+)?\s*")
 _APPLE_PIN = re.compile(r"geo:\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)")
 
 
@@ -149,7 +155,11 @@ def _from_event(
 ) -> ActivityData:
     if not EXTERNAL_ID.fullmatch(uid):
         raise FieldError("the UID must contain no spaces")
-    broken = [f"{name}: {message}" for name, message in getattr(event, "errors", [])]
+    broken = [
+        f"{name}: {message}"
+        for name, message in getattr(event, "errors", [])
+        if not (name == "GEO" and _COMMA_GEO.fullmatch(str(event.get("GEO", ""))))
+    ]
     if broken:  # values icalendar could not read (it keeps them as text)
         raise FieldError("; ".join(broken))
     start = _single(event, "DTSTART")
@@ -175,7 +185,7 @@ def _from_event(
         start_local=_local(start, zone, start),
         all_day=all_day,
         duration_min=duration,
-        rrule=rrule.to_ical().decode() if rrule is not None else None,
+        rrule=until_end_of_day(rrule.to_ical().decode(), all_day) if rrule is not None else None,
         exdates=tuple(exdates),
         rdates=tuple(rdates),
     )
@@ -309,8 +319,8 @@ def _date_list(value: Any, zone: str, start: date | datetime) -> list[str]:
     for group in value if isinstance(value, list) else [value]:
         for item in group.dts:
             moment = item.dt
-            if isinstance(moment, tuple):
-                raise FieldError("RDATE: periods are not supported; use dates or date-times")
+            if isinstance(moment, tuple):  # a PERIOD: it starts then, as long as the series
+                moment = moment[0]
             found.append(_local(moment, zone, start))
     return found
 
@@ -343,8 +353,10 @@ def _place(event: Any, defaults: SourceDefaults) -> tuple[str, str]:
 def _geo(event: Any, place: str, address: str, places: Places) -> tuple[float, float]:
     """GEO, else Apple's map pin, else the centre of the address's postcode."""
     geo = _once(event, "GEO")
-    if geo is not None:
+    if isinstance(geo, icalendar.vGeo):
         return float(geo.latitude), float(geo.longitude)
+    if geo is not None:  # 'lat,lon', as people write it (kept as text by icalendar)
+        return fields.coordinates(*str(geo).split(","))
     pin = _APPLE_PIN.search(_prop(event, "X-APPLE-STRUCTURED-LOCATION"))
     if pin is not None:
         return fields.coordinates(pin.group(1), pin.group(2))

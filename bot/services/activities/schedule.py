@@ -9,6 +9,7 @@ the same expansion.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -156,3 +157,16 @@ def local_text(moment: datetime | date, all_day: bool) -> str:
         return day.strftime(DATE_FORMAT)
     assert isinstance(moment, datetime)
     return moment.strftime(DATETIME_FORMAT)
+
+
+_DATE_UNTIL = re.compile(r"(UNTIL=\d{8})(?=;|$)", re.IGNORECASE)
+
+
+def until_end_of_day(rule: str, all_day: bool) -> str:
+    """A rule whose UNTIL is a date, in a series with a time, runs through that day.
+
+    RFC 5545 wants UNTIL of the start's type, but calendars and people write
+    'UNTIL=20261215' for "up to and including the 15th"; read literally (midnight) it
+    would drop the last occurrence.
+    """
+    return rule if all_day else _DATE_UNTIL.sub(r"\1T235959", rule)
