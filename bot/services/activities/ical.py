@@ -64,7 +64,7 @@ def read_ics(
     moved: dict[str, list[Any]] = {}
     for index, event in enumerate(calendar.walk("VEVENT")):
         uid = str(event.get("UID", "")).strip()
-        where = lines[index] if index < len(lines) else "?"
+        where = _line(lines, index)
         if not uid:
             result.errors.append(f"event at line {where}: no UID")
         elif event.get("RECURRENCE-ID") is not None:
@@ -88,7 +88,7 @@ def read_ics(
             result.skipped_ids.add(uid)
     for uid, changes in moved.items():
         if uid not in masters:
-            where = lines[_index_of(calendar, changes[0])]
+            where = _line(lines, _index_of(calendar, changes[0]))
             result.errors.append(
                 f"UID {uid} (line {where}): a changed occurrence without its series"
             )
@@ -127,6 +127,10 @@ def _event_lines(content: str) -> list[int]:
         elif depth == 1 and name == "UID" and not line[:1].isspace():
             found[-1] = number
     return found
+
+
+def _line(lines: list[int], index: int) -> int | str:
+    return lines[index] if index < len(lines) else "?"
 
 
 def _index_of(calendar: Any, event: Any) -> int:
@@ -335,8 +339,7 @@ def _place(event: Any, defaults: SourceDefaults) -> tuple[str, str]:
     address = _prop(event, "X-SAMEN-ADDRESS")
     location = plain_text(_prop(event, "LOCATION"))
     if not place and location:
-        named = _NAME_AND_ADDRESS.fullmatch(location)
-        place, rest = named.groups() if named else (*_LOCATION_PARTS.split(location, 1), "")[:2]
+        place, rest = _split_location(location)
         address = address or _LINE_BREAKS.sub(", ", rest.strip())
     if not place.strip():
         place, address = defaults.place, address or defaults.address
@@ -348,6 +351,16 @@ def _place(event: Any, defaults: SourceDefaults) -> tuple[str, str]:
     if len(place) > fields.MAX_SHORT or len(address) > fields.MAX_SHORT:
         raise FieldError("LOCATION: too long")
     return place, " ".join(address.split())
+
+
+def _split_location(location: str) -> tuple[str, str]:
+    """(place, the rest) of 'Place, street, postcode town', of 'Place' and the address on
+    lines, or of 'Place (street, town)'."""
+    named = _NAME_AND_ADDRESS.fullmatch(location)
+    if named:
+        return named.group(1), named.group(2)
+    place, *rest = _LOCATION_PARTS.split(location, maxsplit=1)
+    return place, "".join(rest)
 
 
 def _geo(event: Any, place: str, address: str, places: Places) -> tuple[float, float]:
