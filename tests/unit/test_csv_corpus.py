@@ -188,3 +188,15 @@ def test_a_repeat_until_a_date_includes_that_day() -> None:
         "12-08 10:00",
         "12-15 10:00",
     ]
+
+
+def test_excels_unicode_text_is_read(tmp_path: Path) -> None:
+    """Excel's "Unicode text" (UTF-16 with its byte order mark, tabs between cells)."""
+    path = tmp_path / "agenda.csv"
+    text = (
+        "id\ttitel\torganisator\tsoort\tlocatie\tadres\tbegin\n"
+        "c\tCafé\tWIJ\tcoffee\tBieb\t2101 EA\t1-12-2026 10:00\n"
+    )
+    path.write_bytes(text.encode("utf-16"))
+    result = read_file(path, PLACES, "Europe/Amsterdam")
+    assert (result.errors, [a.title_nl for a in result.activities]) == ([], ["Café"])

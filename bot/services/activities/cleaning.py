@@ -20,11 +20,17 @@ _BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """(text, encoding used): UTF-8 (with or without Excel's BOM), else Windows-1252.
+    """(text, encoding used): UTF-8 (with or without Excel's BOM), UTF-16 with its BOM
+    (Excel's "Unicode text", Notepad's "Unicode"), else Windows-1252.
 
     A file that is not UTF-8 is far more often an old Windows export than anything
     else; reading it as Windows-1252 keeps its "é" and "€" instead of refusing it.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: read it as the bytes it is
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
