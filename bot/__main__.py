@@ -308,7 +308,13 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     configure_logging(settings.log_format)
-    return WITH_SETTINGS[args.command](settings, args)
+    from bot.services.places.geo import PlacesError  # loaded only now, as the commands are
+
+    try:
+        return WITH_SETTINGS[args.command](settings, args)
+    except PlacesError as error:  # data/*.csv, edited by hand, cannot be used
+        print(f"Data error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +60,10 @@ class Place:
     lon: float
 
 
+class PlacesError(ValueError):
+    """A data file of places cannot be used; the message says which file and line."""
+
+
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Data rows with their line numbers; lines starting with '#' are notes."""
     with path.open(encoding="utf-8", newline="") as handle:
@@ -67,6 +71,45 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(line for _n, line in lines)
     for index, row in enumerate(reader, start=1):
         yield lines[index][0], row
+
+
+def _read(path: Path, make: Callable[[dict[str, str]], Place]) -> list[Place]:
+    """Every row of a data file as a place; PlacesError names the file and line of a
+    problem, since these files are edited by hand (README: "edit them without code")."""
+    found: list[Place] = []
+    line = 1
+    try:
+        for number, row in _rows(path):
+            line = number  # for the message, should this row be wrong
+            if None in row:
+                raise PlacesError("more cells than columns (a comma in a number? use a point)")
+            found.append(make(row))
+    except OSError as error:
+        raise PlacesError(f"{path} cannot be read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise PlacesError(f"{path} is not UTF-8 text; save it as UTF-8") from None
+    except KeyError as error:
+        raise PlacesError(f"{path} line {line}: there is no column {error.args[0]!r}") from None
+    except (TypeError, ValueError) as error:
+        reason = str(error) if isinstance(error, PlacesError) else "a cell is missing or wrong"
+        raise PlacesError(f"{path} line {line}: {reason}") from None
+    return found
+
+
+def _postcode_area(row: dict[str, str]) -> Place:
+    code = parse_postcode(row["postcode"])
+    if code is None or code.letters:
+        raise PlacesError("not a 4-digit postcode")
+    return Place(
+        code.digits, row["place"].strip(), _coordinate(row, "lat"), _coordinate(row, "lon")
+    )
+
+
+def _neighbourhood(row: dict[str, str]) -> Place:
+    key = row["key"].strip()
+    if not _KEY.fullmatch(key):
+        raise PlacesError("key must be a-z, 0-9 or -")
+    return Place(key, row["name"].strip(), _coordinate(row, "lat"), _coordinate(row, "lon"))
 
 
 class Places:
@@ -78,24 +121,12 @@ class Places:
         self._by_key = {place.key: place for place in neighbourhoods}
 
     @classmethod
-    def load(cls, folder: Path = DATA_DIR) -> Places:
-        postcodes: dict[str, Place] = {}
-        for line, row in _rows(folder / "postcodes.csv"):
-            code = parse_postcode(row["postcode"])
-            if code is None or code.letters:
-                raise ValueError(f"postcodes.csv line {line}: not a 4-digit postcode")
-            postcodes[code.digits] = Place(
-                code.digits, row["place"].strip(), _coordinate(row, "lat"), _coordinate(row, "lon")
-            )
-        neighbourhoods: list[Place] = []
-        for line, row in _rows(folder / "neighbourhoods.csv"):
-            key = row["key"].strip()
-            if not _KEY.fullmatch(key):
-                raise ValueError(f"neighbourhoods.csv line {line}: key must be a-z, 0-9 or -")
-            neighbourhoods.append(
-                Place(key, row["name"].strip(), _coordinate(row, "lat"), _coordinate(row, "lon"))
-            )
-        return cls(postcodes, neighbourhoods)
+    def load(cls, folder: Path | None = None) -> Places:
+        """The places in ``folder`` (``data/``); PlacesError (one line) when a file cannot
+        be used."""
+        folder = folder or DATA_DIR
+        postcodes = {p.key: p for p in _read(folder / "postcodes.csv", _postcode_area)}
+        return cls(postcodes, _read(folder / "neighbourhoods.csv", _neighbourhood))
 
     def postcode(self, code: Postcode) -> Place | None:
         """The centre of a postcode's 4-digit area (the letters narrow it no further here)."""
@@ -120,7 +151,10 @@ class Places:
 
 
 def _coordinate(row: dict[str, str], column: str) -> float:
-    return float(row[column])
+    try:
+        return float(row[column])
+    except (TypeError, ValueError):
+        raise PlacesError(f"{column} is not a number such as 52.357") from None
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
