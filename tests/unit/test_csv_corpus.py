@@ -17,7 +17,7 @@ import pytest
 from bot.activity_cli import import_file
 from bot.db import Database
 from bot.services.activities.fields import FieldError, clock_time, moment
-from bot.services.activities.imports import read_csv, read_file
+from bot.services.activities.imports import SourceDefaults, read_csv, read_file
 from bot.services.activities.kinds import Audience
 from bot.services.places.geo import Places
 from tests.conftest import FakeClock
@@ -200,3 +200,16 @@ def test_excels_unicode_text_is_read(tmp_path: Path) -> None:
     path.write_bytes(text.encode("utf-16"))
     result = read_file(path, PLACES, "Europe/Amsterdam")
     assert (result.errors, [a.title_nl for a in result.activities]) == ([], ["Café"])
+
+
+def test_a_txt_or_tsv_file_is_read_by_what_it_holds(tmp_path: Path) -> None:
+    calendar = tmp_path / "agenda.txt"
+    calendar.write_bytes((CORPUS.parent / "calendars" / "meetup.ics").read_bytes())
+    defaults = SourceDefaults(organiser="Breiclub", kind="creative")
+    found = read_file(calendar, PLACES, "Europe/Amsterdam", defaults).activities
+    assert [a.title_nl for a in found] == ["Breien en haken"]
+    sheet = tmp_path / "agenda.tsv"
+    sheet.write_bytes((CORPUS / "libreoffice_tabs.csv").read_bytes())
+    assert [a.title_nl for a in read_file(sheet, PLACES, "Europe/Amsterdam").activities] == [
+        "Schaken"
+    ]

@@ -19,8 +19,8 @@ _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
 _BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """(text, encoding used): UTF-8 (with or without Excel's BOM), UTF-16 with its BOM
+def decode_text(data: bytes) -> str:
+    """The text of a file: UTF-8 (with or without Excel's BOM), UTF-16 with its BOM
     (Excel's "Unicode text", Notepad's "Unicode"), else Windows-1252.
 
     A file that is not UTF-8 is far more often an old Windows export than anything
@@ -28,17 +28,17 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "utf-16"
+            return data.decode("utf-16")
         except UnicodeDecodeError:
             pass  # not UTF-16 after all: read it as the bytes it is
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), "cp1252"
+        return data.decode("cp1252")
     except UnicodeDecodeError:  # one of its five unused bytes: Latin-1 reads every byte
-        return data.decode("latin-1"), "latin-1"
+        return data.decode("latin-1")
 
 
 def plain_text(value: str) -> str:

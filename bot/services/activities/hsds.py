@@ -95,7 +95,7 @@ def _load(path: Path) -> list[Json]:
     if path.suffix.lower() == ".zip":
         return _from_zip(path)
     try:
-        document = json.loads(decode_text(path.read_bytes())[0])
+        document = json.loads(decode_text(path.read_bytes()))
     except json.JSONDecodeError as error:
         raise FieldError(f"the file is not valid JSON ({error})") from None
     return _services_in(document)
@@ -118,7 +118,7 @@ def _services_in(document: Any) -> list[Json]:
 def _read_text(path: Path) -> str | None:
     """A table's text (UTF-8, else Windows-1252 as Excel saves it), None when absent."""
     try:
-        return decode_text(path.read_bytes())[0]
+        return decode_text(path.read_bytes())
     except FileNotFoundError:
         return None
 
@@ -134,7 +134,7 @@ def _from_zip(path: Path) -> list[Json]:
                 member = str(root / name) if str(root) != "." else name
                 if member not in names:
                     return None
-                return decode_text(archive.read(member))[0]
+                return decode_text(archive.read(member))
 
             return _from_tables(read)
     except zipfile.BadZipFile:

@@ -111,9 +111,10 @@ _NO_SCHEDULE = Schedule("UTC", "2000-01-01", True, 1)
 def read_file(
     path: Path, places: Places, zone: str, defaults: SourceDefaults = NO_DEFAULTS
 ) -> ReadResult:
-    """Read a .csv or .ics file by its extension (UTF-8, else as Windows-1252)."""
+    """Read a .csv or .ics file by its extension; a .txt or .tsv (what spreadsheets and
+    calendars also save) by what it holds."""
     try:
-        content, _encoding = decode_text(path.read_bytes())
+        content = decode_text(path.read_bytes())
     except OSError as error:
         return ReadResult(errors=[f"the file cannot be read ({error.strerror})"])
     suffix = path.suffix.lower()
@@ -121,6 +122,8 @@ def read_file(
         return read_csv(content, places, zone, defaults)
     if suffix in (".ics", ".ical", ".ifb", ".icalendar"):
         return read_ics(content, places, zone, defaults)
+    if suffix in (".txt", ".tsv"):
+        return read_published(content, places, zone, defaults)
     return ReadResult(errors=[f"unknown file type {suffix or '(none)'}: use .csv or .ics"])
 
 

@@ -369,7 +369,7 @@ async def _download(url: str, etag: str | None, last_modified: str | None) -> Do
             if len(body) > MAX_FEED_BYTES:
                 raise FeedFetchError(f"larger than {MAX_FEED_BYTES // 1_000_000} MB")
             return Download(
-                text=decode_text(body)[0],
+                text=decode_text(body),
                 etag=response.headers.get("ETag"),
                 last_modified=response.headers.get("Last-Modified"),
             )
