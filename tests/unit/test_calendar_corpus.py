@@ -20,6 +20,7 @@ import pytest
 from bot.activity_cli import import_file
 from bot.db import Database
 from bot.services import Services
+from bot.services.activities.cleaning import plain_text, shortened
 from bot.services.activities.fields import ActivityData
 from bot.services.activities.imports import SourceDefaults, read_file, read_published
 from bot.services.activities.kinds import Kind
@@ -362,3 +363,24 @@ def test_a_feed_that_gives_a_web_page_says_so() -> None:
         "the link gives a web page, not a calendar or a CSV file (a login page? use the"
         " calendar's public address in iCal format)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("given", "plain"),
+    [
+        ("<p>Koffie &amp; thee</p><p>Welkom</p>", "Koffie & thee\nWelkom"),
+        ("Neem mee:<ul><li>wol</li><li>naalden</li></ul>", "Neem mee:\n- wol\n- naalden"),
+        ("Kosten&nbsp;&euro;&#160;2,50", "Kosten € 2,50"),
+        ("Groep 5 < 6 en 7 > 3", "Groep 5 < 6 en 7 > 3"),  # no tag: left alone
+        ("R&D; 2 & 3", "R&D; 2 & 3"),
+    ],
+)
+def test_html_in_calendar_texts_becomes_plain_text(given: str, plain: str) -> None:
+    assert plain_text(given) == plain
+
+
+def test_a_long_title_is_shortened_at_a_word() -> None:
+    assert (
+        shortened("Kerstmarkt met muziek, koren en nog veel meer", 25) == "Kerstmarkt met muziek…"
+    )
+    assert shortened("Kort", 25) == "Kort"

@@ -12,9 +12,9 @@ from __future__ import annotations
 import html
 import re
 
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
-_LINE_BREAK_TAG = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^<>]*>", re.IGNORECASE)
-_LIST_ITEM_TAG = re.compile(r"<\s*li\b[^<>]*>", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+_LINE_BREAK_TAG = re.compile(r"<(br|/p|/div|/h[1-6]|/tr)\b[^<>]*>", re.IGNORECASE)
+_LIST_ITEM_TAG = re.compile(r"<li\b[^<>]*>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
 _BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
 
