@@ -26,7 +26,10 @@ def check_database_path(path: Path) -> None:
         with path.open("rb") as file:
             header = file.read(len(_SQLITE_HEADER))
         if header and header != _SQLITE_HEADER:
-            raise ValueError(f"is not a Samen database: {path} is not an SQLite file")
+            raise ValueError(
+                f"is not a Samen database: {path} is not an SQLite file (move it away; then"
+                " Samen starts a new one, or `samen restore` puts a backup in its place)"
+            )
         return
     _check_can_create(path.parent)
 
