@@ -159,41 +159,10 @@ def _from_event(
 ) -> ActivityData:
     if not EXTERNAL_ID.fullmatch(uid):
         raise FieldError("the UID must contain no spaces")
-    broken = [
-        f"{name}: {message}"
-        for name, message in getattr(event, "errors", [])
-        if not (name == "GEO" and _COMMA_GEO.fullmatch(str(event.get("GEO", ""))))
-    ]
+    broken = _unreadable(event)
     if broken:  # values icalendar could not read (it keeps them as text)
         raise FieldError("; ".join(broken))
-    start = _single(event, "DTSTART")
-    all_day = not isinstance(start, datetime)
-    zone = _zone_of(event, start, zones)
-    if zone == "UTC" and not (event.get("RRULE") or event.get("RDATE")):
-        zone = zones.home  # a one-off in UTC is kept, and edited, in local time
-    if isinstance(start, datetime) and start.tzinfo is None:
-        start = start.replace(tzinfo=ZoneInfo(zone))
-    duration = _event_duration(event, start, all_day)
-    exdates = _date_list(event.get("EXDATE"), zone, start)
-    rdates = _date_list(event.get("RDATE"), zone, start)
-    for change in moved:
-        # A moved or cancelled single occurrence: leave the original out and, unless
-        # cancelled, add the new moment (same length as the series).
-        original = _single(change, "RECURRENCE-ID")
-        exdates.append(_local(original, zone, start))
-        if str(change.get("STATUS", "")).upper() != "CANCELLED" and change.get("DTSTART"):
-            rdates.append(_local(_single(change, "DTSTART"), zone, start))
-    rrule = _once(event, "RRULE")
-    schedule = Schedule(
-        tz=zone,
-        start_local=_local(start, zone, start),
-        all_day=all_day,
-        duration_min=duration,
-        rrule=until_end_of_day(rrule.to_ical().decode(), all_day) if rrule is not None else None,
-        exdates=tuple(exdates),
-        rdates=tuple(rdates),
-    )
-    schedule.check()
+    schedule = _schedule(event, moved, zones)
 
     def text(name: str, *, required: bool = False, limit: int = fields.MAX_SHORT) -> str:
         value = plain_text(_prop(event, name))
@@ -232,6 +201,49 @@ def _from_event(
         website=_checked(fields.website, _prop(event, "URL") or defaults.website, "URL"),
         audience=_audience(event),
     )
+
+
+def _unreadable(event: Any) -> list[str]:
+    """What icalendar could not read, but a GEO written 'lat,lon' (read in ``_geo``)."""
+    return [
+        f"{name}: {message}"
+        for name, message in getattr(event, "errors", [])
+        if not (name == "GEO" and _COMMA_GEO.fullmatch(str(event.get("GEO", ""))))
+    ]
+
+
+def _schedule(event: Any, moved: list[Any], zones: _Zones) -> Schedule:
+    """The series in its own zone: start, length, repeat, and the occurrences left out,
+    moved (RECURRENCE-ID) or added (RDATE)."""
+    start = _single(event, "DTSTART")
+    all_day = not isinstance(start, datetime)
+    zone = _zone_of(event, start, zones)
+    if zone == "UTC" and not (event.get("RRULE") or event.get("RDATE")):
+        zone = zones.home  # a one-off in UTC is kept, and edited, in local time
+    if isinstance(start, datetime) and start.tzinfo is None:
+        start = start.replace(tzinfo=ZoneInfo(zone))
+    duration = _event_duration(event, start, all_day)
+    exdates = _date_list(event.get("EXDATE"), zone, start)
+    rdates = _date_list(event.get("RDATE"), zone, start)
+    for change in moved:
+        # A moved or cancelled single occurrence: leave the original out and, unless
+        # cancelled, add the new moment (same length as the series).
+        original = _single(change, "RECURRENCE-ID")
+        exdates.append(_local(original, zone, start))
+        if str(change.get("STATUS", "")).upper() != "CANCELLED" and change.get("DTSTART"):
+            rdates.append(_local(_single(change, "DTSTART"), zone, start))
+    rrule = _once(event, "RRULE")
+    schedule = Schedule(
+        tz=zone,
+        start_local=_local(start, zone, start),
+        all_day=all_day,
+        duration_min=duration,
+        rrule=until_end_of_day(rrule.to_ical().decode(), all_day) if rrule is not None else None,
+        exdates=tuple(exdates),
+        rdates=tuple(rdates),
+    )
+    schedule.check()
+    return schedule
 
 
 def _checked(parse: Any, value: str, name: str) -> Any:
