@@ -247,19 +247,6 @@ class Settings(BaseSettings):
             raise ValueError("must be the number with its country code, e.g. 31612345678")
         return digits
 
-    @model_validator(mode="after")
-    def _desk_phone(self) -> Settings:
-        try:
-            number = phonenumbers.parse(self.social_desk_phone, self.call_regions[0])
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_possible_number(number):
-            raise ValueError(
-                "SAMEN_SOCIAL_DESK_PHONE is not a phone number residents can call,"
-                " e.g. '023 205 08 89'"
-            )
-        return self
-
     @field_validator("database", mode="before")
     @classmethod
     def _database_given(cls, value: object) -> object:
