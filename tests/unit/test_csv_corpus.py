@@ -18,7 +18,7 @@ from bot.activity_cli import import_file
 from bot.db import Database
 from bot.services.activities.fields import FieldError, clock_time, moment
 from bot.services.activities.imports import SourceDefaults, read_csv, read_file
-from bot.services.activities.kinds import Audience
+from bot.services.activities.kinds import Audience, Kind
 from bot.services.places.geo import Places
 from tests.conftest import FakeClock
 
@@ -213,3 +213,13 @@ def test_a_txt_or_tsv_file_is_read_by_what_it_holds(tmp_path: Path) -> None:
     assert [a.title_nl for a in read_file(sheet, PLACES, "Europe/Amsterdam").activities] == [
         "Schaken"
     ]
+
+
+def test_a_kind_may_be_written_as_its_dutch_word() -> None:
+    content = (
+        "id,titel,organisator,soort,locatie,adres,begin\n"
+        "a,Koffie,WIJ,Koffie,Bieb,2101 EA,2026-12-01 10:00\n"
+        "b,Kaarten,WIJ,spelletjes,Bieb,2101 EA,2026-12-01 14:00\n"
+    )
+    found = read_csv(content, PLACES, "Europe/Amsterdam").activities
+    assert [a.kind for a in found] == [Kind.COFFEE, Kind.GAMES]

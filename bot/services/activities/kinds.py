@@ -36,12 +36,38 @@ KIND_LABELS: dict[Kind, str] = {
 }
 
 
+# The Dutch words coordinators and partners write for a kind (in a CSV cell or a
+# calendar's CATEGORIES), besides its key.
+_DUTCH_KINDS = {
+    "koffie": Kind.COFFEE,
+    "ontmoeting": Kind.COFFEE,
+    "bewegen": Kind.SPORT,
+    "wandelen": Kind.SPORT,
+    "creatief": Kind.CREATIVE,
+    "muziek": Kind.MUSIC,
+    "zingen": Kind.MUSIC,
+    "leren": Kind.LEARNING,
+    "cursus": Kind.LEARNING,
+    "bibliotheek": Kind.LEARNING,
+    "vrijwilligerswerk": Kind.VOLUNTEERING,
+    "jeugd": Kind.YOUTH,
+    "eten": Kind.MEALS,
+    "maaltijd": Kind.MEALS,
+    "samen eten": Kind.MEALS,
+    "spellen": Kind.GAMES,
+    "spelletjes": Kind.GAMES,
+    "kaarten": Kind.GAMES,
+}
+
+
 def parse_kind(text: str) -> Kind | None:
-    """A kind from a file or a button: its key, any case, surrounding spaces ignored."""
+    """A kind from a file or a button: its key or its usual Dutch word, any case,
+    surrounding spaces ignored."""
+    word = text.strip().lower()
     try:
-        return Kind(text.strip().lower())
+        return Kind(word)
     except ValueError:
-        return None
+        return _DUTCH_KINDS.get(word)
 
 
 class Audience(StrEnum):
