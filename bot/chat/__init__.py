@@ -26,7 +26,9 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
   * ``clear_choices()``: the tapped message's choices are used up; its text stays.
   * ``forget()``: the person was erased: the channel closes their question and drops
     whatever it keeps about them in memory.
-  * ``clear_choices()``: the tapped message's choices are used up; its text stays.
+  * ``show_answered(reply)``: the tapped message shows what was chosen (a check-in
+    with "You chose: …"); Telegram changes it, WhatsApp (which cannot, and whose chat
+    shows the person's tap already) sends nothing.
   * ``set_language(code)``: kept for a resident, else only in the channel's memory
     (nothing is stored before consent); ``t`` speaks it from then on.
   * ``press_typed_choice()``: a short typed answer ("ja", "2", a button's words) to the

@@ -54,6 +54,11 @@ class Conversation(Protocol):
         """Take the choices off the message the tapped choice was on (it is answered),
         keeping its text; nothing when they are gone already, or after a typed message."""
 
+    async def show_answered(self, reply: Reply) -> None:
+        """The tapped message shows the answer chosen (``reply``: its text with the
+        answer, no choices) where the channel can change it; elsewhere nothing, as the
+        person's own tap already stands in the chat."""
+
     async def send_document(self, document: Document) -> None: ...
 
     async def send_photo(self, photo: Document) -> None:

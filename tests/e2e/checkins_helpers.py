@@ -106,24 +106,22 @@ async def subscribe(
 
 async def answer(person: Someone, checkin: Entry, mood: str) -> None:
     """Tap the mood under the check-in; a template without buttons is answered by typing
-    it. A tap shows the choice under the question ("You chose: …")."""
+    it. On Telegram a tap shows the choice under the question ("You chose: …"); WhatsApp
+    cannot change the question, and the person's tap stands in the chat already."""
     if buttons_of(checkin):
         await person.press(checkin, mood)
-        await person.expect(f"You chose: {mood}")
+        if isinstance(person, Person):
+            await person.expect(f"You chose: {mood}")
     else:
         await person.say(mood)
 
 
 async def checkin_messages(person: Someone) -> list[Entry]:
-    """The check-ins sent (on Telegram the answer is shown in the check-in itself, on
-    WhatsApp in a message of its own, which is no check-in)."""
-    again = isinstance(person, WhatsAppPerson)
+    """The check-ins sent (on Telegram the answer is shown in the check-in itself)."""
     return [
         e
         for e in await transcript(person)
-        if e.get("direction") == "out"
-        and "How are you today?" in text_of(e)
-        and not (again and "You chose" in text_of(e))
+        if e.get("direction") == "out" and "How are you today?" in text_of(e)
     ]
 
 

@@ -103,6 +103,10 @@ class TelegramConversation:
         if query is not None and not shows_already(query.message, None):
             await query.edit_message_reply_markup(reply_markup=None)
 
+    async def show_answered(self, reply: Reply) -> None:
+        """The tapped message itself changes to show the answer."""
+        await self.update(reply)
+
     async def send_document(self, document: Document) -> None:
         await self._ctx.bot.send_document(
             self._chat_id,

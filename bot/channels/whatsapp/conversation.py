@@ -171,6 +171,10 @@ class WhatsAppConversation:
     async def clear_choices(self) -> None:
         """No edits on WhatsApp: used choices stay; the step re-checks every tap."""
 
+    async def show_answered(self, reply: Reply) -> None:
+        """Nothing: WhatsApp cannot change the tapped message, and sending it anew would
+        repeat the whole question; the person's tap stands in the chat as their reply."""
+
     async def press_typed_choice(self) -> bool:
         """The channel already reads a short typed answer as a tap before any journey
         sees it (``Outlet.typed_choice``), so nothing is left to press here."""
