@@ -39,9 +39,9 @@ from tests.e2e.checkins_helpers import (
     share_someone_else,
     subscribe,
 )
-from tests.e2e.conftest import COORDINATOR_ID
+from tests.e2e.conftest import COORDINATOR_ID, JOHN_BSUID
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
-from tests.e2e.test_mydata import onboard
+from tests.e2e.test_mydata import agree, onboard
 from tests.e2e.whatsapp_people import WhatsAppPerson
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -498,3 +498,28 @@ async def test_the_common_check_in_takes_four_taps_and_three_with_a_known_number
     assert "Safety net: on (06 87 65 43 21)" in done
     menu = await open_menu(mia)
     assert "📱 Another number" in buttons_of(menu)
+
+
+async def test_on_whatsapp_check_ins_set_up_come_without_the_general_opt_in(
+    samen_both_on_clock: SamenBot, wa_client: WhatsAppEmulatorClient, clock: FakeClock
+) -> None:
+    """John said no to messages Samen starts; setting up check-ins is his agreement to
+    them: two days after he last wrote, the check-in still comes (as its template)."""
+    bot = samen_both_on_clock
+    john = await WhatsAppPerson(wa_client, JOHN_BSUID, "John").join()
+    await agree(bot, john, "✓ English", "✅ I agree", opt_in=False)
+    await john.press(await open_menu(john), "✅ Yes, every day at 10:30")
+    await john.press(await john.expect("The safety net"), "No, thank you")
+    done = said(await john.expect("Your check-ins are set"))
+    assert (
+        "Samen will send you a message every day at 10:30, also when you have not written "
+        "yourself." in done
+    )
+    clock.now = datetime(2026, 12, 2, 9, 31, tzinfo=UTC)  # Wednesday 10:31, two days on
+    await run(bot, "tick")
+    checkin = await john.expect("How are you today?")
+    assert checkin["template"]["name"] == "samen_checkin"
+    await john.say("good")
+    assert "good to hear" in said(await john.expect()).lower()
+    moods = await bot.query("SELECT mood FROM checkin_sends WHERE outcome = 'sent'")
+    assert moods == [("good",)]

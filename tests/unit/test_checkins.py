@@ -317,6 +317,23 @@ async def test_days_time_pause_resume_and_stop(
     assert not await checkins.stop(ANNA)
 
 
+async def test_check_ins_set_up_are_the_agreement_to_their_own_messages_only(
+    checkin_services: Services,
+) -> None:
+    checkins = checkin_services.checkins
+    await checkin_services.residents.give_consent(ANNA, "Anna", "nl")
+    assert not await checkins.agreed_to(ANNA, "checkin")  # nothing set up
+    await checkins.set_days(ANNA, EVERY_DAY)
+    assert not await checkins.agreed_to(ANNA, "checkin")  # no time chosen yet
+    await checkins.set_time(ANNA, time(10, 30))
+    for kind in ("checkin", "checkin-nudge", "emergency-contact"):
+        assert await checkins.agreed_to(ANNA, kind)
+    for kind in ("broadcast", "reminder", "selfcheck", "call_request"):
+        assert not await checkins.agreed_to(ANNA, kind)
+    await checkins.stop(ANNA)
+    assert not await checkins.agreed_to(ANNA, "checkin")
+
+
 async def test_the_due_query_uses_the_index(checkin_services: Services, db: Database) -> None:
     plan = await db.fetchall(
         "EXPLAIN QUERY PLAN SELECT telegram_id FROM checkin_subscriptions"

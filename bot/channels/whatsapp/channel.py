@@ -64,6 +64,7 @@ class WhatsAppChannel:
             settings.default_language,
             budget,
             runtime.monitor,
+            agreements=runtime.services.checkins,
         )
 
     def routes(self) -> list[Route]:

@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.i18n import Catalogs
+from bot.services.care.kinds import AGREED_WITH_CHECKINS, CHECKIN
 from bot.services.care.moods import Mood, dedupe_key, render_checkin
 from bot.services.care.safety import MissedCheckinDesk
 from bot.services.care.schedule import EVERY_DAY, CheckinPolicy, next_slot, time_text
@@ -179,6 +180,16 @@ class Checkins:
         )
         return await self._reschedule(telegram_id)
 
+    async def agreed_to(self, telegram_id: int, kind: str) -> bool:
+        """Whether their check-ins are their agreement to a message of this kind: one of
+        the check-ins' own (``kinds``), while they have a schedule with a time. What a
+        messenger asks before it sends a message nobody just asked for (WhatsApp's
+        templates outside the 24-hour window); stopping check-ins ends it."""
+        if kind not in AGREED_WITH_CHECKINS:
+            return False
+        sub = await self.get(telegram_id)
+        return sub is not None and sub.complete
+
     async def stop(self, telegram_id: int) -> bool:
         """Stop check-ins: the schedule and phone number are deleted."""
         changed = await self._db.execute(
@@ -295,7 +306,7 @@ class Checkins:
         return NewRow(
             telegram_id,
             render_checkin(t, str(row["first_name"]), telegram_id, slot),
-            kind="checkin",
+            kind=CHECKIN,
             ref=f"checkin:{to_iso(slot)}",
             dedupe_key=dedupe_key(telegram_id, slot),
         )

@@ -31,6 +31,7 @@ from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.i18n import Catalogs, Translator
 from bot.services.callme.requests import CallRequests, Problem, RequestRefused, TaskStatus, Topic
+from bot.services.care.kinds import NUDGE
 from bot.services.care.safety_texts import contact_message, coordinator_text, nudge_message
 from bot.services.care.schedule import CheckinPolicy
 from bot.services.counts import Counts
@@ -193,7 +194,7 @@ class SafetyNet:
                     NewRow(
                         int(row["telegram_id"]),
                         message,
-                        kind="checkin-nudge",
+                        kind=NUDGE,
                         ref=f"checkin-nudge:{row['id']}",
                         dedupe_key=f"checkin-nudge:{row['id']}",
                     ),
