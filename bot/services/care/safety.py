@@ -32,6 +32,15 @@ from bot.db import Database
 from bot.i18n import Catalogs, Translator
 from bot.services.callme.requests import CallRequests, Problem, RequestRefused, TaskStatus, Topic
 from bot.services.care.kinds import NUDGE
+from bot.services.care.safety_sql import (
+    CLIMB_SQL,
+    CONTACT_OF_SEND_SQL,
+    NUDGE_SQL,
+    OPEN_ALERT_SQL,
+    SILENT_CONTACT_SQL,
+    TOLD_CONTACT_SQL,
+    WATCH_SQL,
+)
 from bot.services.care.safety_texts import contact_message, coordinator_text, nudge_message
 from bot.services.care.schedule import CheckinPolicy
 from bot.services.counts import Counts
@@ -182,7 +191,7 @@ class SafetyNet:
         cutoff = to_iso(now - self.policy.nudge_after)
         too_late = to_iso(now - self.policy.safety_window)
         nudged = 0
-        for row in await self._db.fetchall(_NUDGE_SQL, (cutoff, BATCH)):
+        for row in await self._db.fetchall(NUDGE_SQL, (cutoff, BATCH)):
             if row["sent_at"] is None or not too_late < row["sent_at"] <= cutoff:
                 continue  # delivered less than nudge_after ago, or the volunteer is next
             t = self._catalogs.get(str(row["language"]))
@@ -216,7 +225,7 @@ class SafetyNet:
         now = self._clock()
         cutoff = to_iso(now - self.policy.safety_window)
         opened = 0
-        for row in await self._db.fetchall(_WATCH_SQL, (cutoff, BATCH)):
+        for row in await self._db.fetchall(WATCH_SQL, (cutoff, BATCH)):
             decision = _escalation(row, cutoff)
             if decision is None:
                 continue  # delivered less than a window ago, or still on its way
@@ -249,7 +258,7 @@ class SafetyNet:
         """Tell the emergency contact (or the coordinators) where the volunteer could not."""
         now = self._clock()
         told = alerted = 0
-        for row in await self._db.fetchall(_CLIMB_SQL, (to_iso(now - CLIMB_HORIZON),)):
+        for row in await self._db.fetchall(CLIMB_SQL, (to_iso(now - CLIMB_HORIZON),)):
             reason = await self._why_climb(row, now)
             if reason is None:
                 continue
@@ -258,7 +267,7 @@ class SafetyNet:
             else:
                 alerted += await self._alert(row, reason, has_contact=False)
         for row in await self._db.fetchall(
-            _SILENT_CONTACT_SQL, (to_iso(now - self.policy.escalate_after),)
+            SILENT_CONTACT_SQL, (to_iso(now - self.policy.escalate_after),)
         ):
             alerted += await self._alert(row, "contact_silent", has_contact=True)
         if told:
@@ -323,7 +332,7 @@ class SafetyNet:
     async def contact_answered(self, contact_id: int, send_id: int, step: Step) -> str | None:
         """Record "all is well" or "I will go and look"; the resident's first name, or None
         when this check-in was not theirs to answer (or was answered already)."""
-        row = await self._db.fetchone(_CONTACT_OF_SEND_SQL, (send_id, contact_id))
+        row = await self._db.fetchone(CONTACT_OF_SEND_SQL, (send_id, contact_id))
         if row is None:
             return None
         async with self._db.transaction() as conn:
@@ -339,14 +348,14 @@ class SafetyNet:
         """(check-in id, the resident's first name) of the newest message this contact
         got at step 3 and has not answered, if the climb is still on; else None."""
         row = await self._db.fetchone(
-            _OPEN_ALERT_SQL, (contact_id, to_iso(self._clock() - CLIMB_HORIZON))
+            OPEN_ALERT_SQL, (contact_id, to_iso(self._clock() - CLIMB_HORIZON))
         )
         return None if row is None else (int(row["id"]), str(row["first_name"]))
 
     async def resident_answered(self, telegram_id: int, slot: datetime) -> bool:
         """A late answer after the contact was told: tell them too, so nobody worries
         longer than needed. True when a contact was told."""
-        row = await self._db.fetchone(_TOLD_CONTACT_SQL, (telegram_id, to_iso(slot)))
+        row = await self._db.fetchone(TOLD_CONTACT_SQL, (telegram_id, to_iso(slot)))
         if row is None:
             return False
         send_id = int(row["id"])
@@ -401,89 +410,3 @@ def _escalation(row: sqlite3.Row, cutoff: str) -> str | None:
     if not row["net_now"] or not row["phone"] or row["status"] != "active":
         return "dropped"  # they switched the safety net or messages off since
     return "task"
-
-
-_DELIVERY_JOIN = (
-    " LEFT JOIN outbox o ON o.dedupe_key = 'checkin:' || c.telegram_id || ':' || c.slot"
-)
-
-_NUDGE_SQL = (
-    "SELECT c.id, c.telegram_id, c.slot, o.sent_at, r.first_name, r.language"
-    " FROM checkin_sends c" + _DELIVERY_JOIN + " JOIN checkin_subscriptions s"
-    " ON s.telegram_id = c.telegram_id AND s.safety_net = 1"
-    " JOIN residents r ON r.telegram_id = c.telegram_id AND r.status = 'active'"
-    " WHERE c.safety_net = 1 AND c.answered_at IS NULL AND c.escalation IS NULL"
-    " AND c.outcome = 'sent' AND c.created_at <= ? AND o.status = 'sent'"
-    " AND NOT EXISTS (SELECT 1 FROM safety_steps x WHERE x.send_id = c.id AND x.step = 'nudge')"
-    " ORDER BY c.created_at LIMIT ?"
-)
-
-_WATCH_SQL = (
-    "SELECT c.id, c.telegram_id, c.slot, o.status AS delivery, o.sent_at,"
-    " s.safety_net AS net_now, s.phone, r.status, r.language"
-    " FROM checkin_sends c" + _DELIVERY_JOIN + " LEFT JOIN checkin_subscriptions s"
-    " ON s.telegram_id = c.telegram_id"
-    " LEFT JOIN residents r ON r.telegram_id = c.telegram_id"
-    " WHERE c.safety_net = 1 AND c.answered_at IS NULL AND c.escalation IS NULL"
-    " AND c.outcome = 'sent' AND c.created_at <= ? ORDER BY c.created_at LIMIT ?"
-)
-
-# Check-ins whose volunteer task may call for step 3: still unanswered, the net still
-# on, and no step beyond the task reached yet.
-_CLIMB_SQL = (
-    "SELECT c.id, c.task_id, c.escalated_at, r.first_name, r.language,"
-    " e.contact_id, e.contact_language"
-    " FROM checkin_sends c"
-    " JOIN checkin_subscriptions s ON s.telegram_id = c.telegram_id AND s.safety_net = 1"
-    " JOIN residents r ON r.telegram_id = c.telegram_id AND r.status = 'active'"
-    " LEFT JOIN emergency_contacts e ON e.resident_id = c.telegram_id"
-    " AND e.contact_id IS NOT NULL"
-    " WHERE c.escalation IN ('task', 'existing') AND c.answered_at IS NULL"
-    " AND c.escalated_at >= ?"
-    " AND NOT EXISTS (SELECT 1 FROM safety_steps x WHERE x.send_id = c.id"
-    " AND x.step IN ('contact', 'coordinators'))"
-    " ORDER BY c.escalated_at"
-)
-
-# The contact was told this long ago and neither they nor the resident answered.
-_SILENT_CONTACT_SQL = (
-    "SELECT c.id, r.first_name FROM checkin_sends c"
-    " JOIN safety_steps x ON x.send_id = c.id AND x.step = 'contact'"
-    " JOIN residents r ON r.telegram_id = c.telegram_id AND r.status = 'active'"
-    " WHERE c.answered_at IS NULL AND x.reached_at <= ?"
-    " AND NOT EXISTS (SELECT 1 FROM safety_steps y WHERE y.send_id = c.id"
-    " AND y.step IN ('well', 'look', 'coordinators'))"
-)
-
-_CONTACT_OF_SEND_SQL = (
-    "SELECT c.telegram_id, c.escalation, c.task_id, r.first_name FROM checkin_sends c"
-    " JOIN emergency_contacts e ON e.resident_id = c.telegram_id AND e.contact_id = ?2"
-    " JOIN residents r ON r.telegram_id = c.telegram_id"
-    " JOIN safety_steps x ON x.send_id = c.id AND x.step = 'contact'"
-    " WHERE c.id = ?1"
-    " AND NOT EXISTS (SELECT 1 FROM safety_steps y WHERE y.send_id = c.id"
-    " AND y.step IN ('well', 'look'))"
-)
-
-# A check-in whose contact was told and has not answered yet.
-_TOLD_CONTACT_SQL = (
-    "SELECT c.id, r.first_name, e.contact_id, e.contact_language FROM checkin_sends c"
-    " JOIN safety_steps x ON x.send_id = c.id AND x.step = 'contact'"
-    " JOIN emergency_contacts e ON e.resident_id = c.telegram_id AND e.contact_id IS NOT NULL"
-    " JOIN residents r ON r.telegram_id = c.telegram_id"
-    " WHERE c.telegram_id = ? AND c.slot = ?"
-    " AND NOT EXISTS (SELECT 1 FROM safety_steps y WHERE y.send_id = c.id"
-    " AND y.step IN ('well', 'look', 'answered'))"
-)
-
-# The newest step-3 message to this contact that nobody answered yet.
-_OPEN_ALERT_SQL = (
-    "SELECT c.id, r.first_name FROM checkin_sends c"
-    " JOIN safety_steps x ON x.send_id = c.id AND x.step = 'contact'"
-    " JOIN emergency_contacts e ON e.resident_id = c.telegram_id AND e.contact_id = ?"
-    " JOIN residents r ON r.telegram_id = c.telegram_id"
-    " WHERE c.answered_at IS NULL AND x.reached_at >= ?"
-    " AND NOT EXISTS (SELECT 1 FROM safety_steps y WHERE y.send_id = c.id"
-    " AND y.step IN ('well', 'look', 'answered'))"
-    " ORDER BY x.reached_at DESC LIMIT 1"
-)
