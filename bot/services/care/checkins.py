@@ -254,8 +254,8 @@ class Checkins:
                 paused = date.fromisoformat(row["paused_until"]) if row["paused_until"] else None
                 following = next_slot(int(row["days"]), at, self.policy.zone, slot, paused)
                 advances.append((to_iso(following), telegram_id))
-                if row["status"] != "active":
-                    report.inactive += 1  # stopped or unreachable: nothing is sent or kept
+                if not _gets_checkin(row):
+                    report.inactive += 1  # stopped, or unreachable without the net
                     continue
                 outcome = self._outcome(slot, at, now, local_now)
                 sends.append(
@@ -381,6 +381,15 @@ class Checkins:
             "DELETE FROM checkin_sends WHERE created_at < ?",
             (to_iso(self._clock() - older_than),),
         )
+
+
+def _gets_checkin(row: sqlite3.Row) -> bool:
+    """Active residents get their check-in. So does one Samen's messages cannot reach
+    (they blocked it, or the app refused) while their safety net is on: it failing again
+    is what makes the net call them, so it never goes silent. Someone who stopped all
+    messages gets nothing, as they were told."""
+    status = row["status"]
+    return status == "active" or (status == "unreachable" and bool(row["safety_net"]))
 
 
 _DUE_SQL = (

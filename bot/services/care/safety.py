@@ -49,6 +49,12 @@ from bot.services.outbox import NewRow, Outbox, OutMessage, Priority
 BATCH = 500
 # A volunteer who could not reach the resident this often: the next step.
 NO_ANSWERS_TO_CLIMB = 2
+# The check-in's outbox status when it could not be delivered (each messenger records
+# it: Telegram's 403 as blocked; WhatsApp's refusals and its 'failed' status as failed).
+UNDELIVERED = frozenset({"failed", "blocked"})
+# The resident's status while the net works: a volunteer can call someone who blocked
+# Samen's messages (unreachable), but not someone who stopped them all.
+NET_STATUSES = frozenset({"active", "unreachable"})
 # Check-ins older than this no longer climb (a gap of days is for the coordinators'
 # overview, not for a message to the family).
 CLIMB_HORIZON = timedelta(days=2)
@@ -81,14 +87,15 @@ class MissedCheckinDesk(Protocol):
     """What the safety net needs from the call request desk (bot/services/callme).
 
     ``open_missed_checkin`` opens a "missed check-in" task for the resident and offers
-    it to the volunteers. It returns (task id, True) for a new task, (task id, False)
+    it to the volunteers (``undelivered``: the check-in could not reach them, which the
+    task says). It returns (task id, True) for a new task, (task id, False)
     when the resident already has an open request (that one then covers the missed
     check-in), or None when no task can be made. A resident has at most one open
     request, so calling it again after a crash makes no second task.
     """
 
     async def open_missed_checkin(
-        self, resident_id: int, phone: str
+        self, resident_id: int, phone: str, *, undelivered: bool = False
     ) -> tuple[int, bool] | None: ...
 
     async def task_state(self, task_id: int) -> TaskState | None: ...
@@ -102,13 +109,16 @@ class CallDesk:
     def __init__(self, call_requests: CallRequests) -> None:
         self._call_requests = call_requests
 
-    async def open_missed_checkin(self, resident_id: int, phone: str) -> tuple[int, bool] | None:
+    async def open_missed_checkin(
+        self, resident_id: int, phone: str, *, undelivered: bool = False
+    ) -> tuple[int, bool] | None:
         moments = self._call_requests.moments()  # the soonest part of the day a volunteer calls
         if not moments:
             return None
+        topic = Topic.UNDELIVERED_CHECKIN if undelivered else Topic.MISSED_CHECKIN
         try:
             task = await self._call_requests.create_request(
-                resident_id, phone, moments[0].key, Topic.MISSED_CHECKIN
+                resident_id, phone, moments[0].key, topic
             )
         except RequestRefused as refused:
             if refused.problem is not Problem.ALREADY_OPEN:
@@ -224,15 +234,16 @@ class SafetyNet:
         """
         now = self._clock()
         cutoff = to_iso(now - self.policy.safety_window)
-        opened = 0
+        opened = undelivered_climbs = 0
         for row in await self._db.fetchall(WATCH_SQL, (cutoff, BATCH)):
             decision = _escalation(row, cutoff)
             if decision is None:
                 continue  # delivered less than a window ago, or still on its way
             task_id: int | None = None
+            undelivered = row["delivery"] in UNDELIVERED
             if decision == "task":
                 made = await self.desk.open_missed_checkin(
-                    int(row["telegram_id"]), str(row["phone"])
+                    int(row["telegram_id"]), str(row["phone"]), undelivered=undelivered
                 )
                 if made is None:
                     decision = "dropped"
@@ -248,8 +259,11 @@ class SafetyNet:
                 )
                 if task_id is not None:
                     await self._record(conn, int(row["id"]), Step.TASK)
+            undelivered_climbs += undelivered and task_id is not None
         if opened:
             await self._counts.bump("checkins_escalated", opened)
+        if undelivered_climbs:
+            await self._counts.bump("checkins_undelivered", undelivered_climbs)
         return opened
 
     # -------------------------------------------------------- steps 3 and 4
@@ -312,8 +326,11 @@ class SafetyNet:
         async with self._db.transaction() as conn:
             if not await self._record(conn, send_id, Step.COORDINATORS):
                 return 0
+            undelivered = row["delivery"] in UNDELIVERED
             for coordinator, t in await self._coordinators.coordinators_to_alert(conn):
-                text = coordinator_text(t, str(row["first_name"]), reason, has_contact)
+                text = coordinator_text(
+                    t, str(row["first_name"]), reason, has_contact, undelivered=undelivered
+                )
                 await self._outbox.enqueue(
                     NewRow(
                         coordinator,
@@ -400,13 +417,16 @@ class SafetyNet:
 
 
 def _escalation(row: sqlite3.Row, cutoff: str) -> str | None:
+    """What the net does with an unanswered check-in now: "task", "dropped", or None
+    (not yet). One that could not be delivered counts as unanswered: it climbs at the
+    same moment, as nobody can answer a message that never came."""
     delivery = row["delivery"]
     if delivery in ("pending", "sending"):
         return None
-    if delivery != "sent":
-        return "dropped"  # it never arrived (blocked, failed, or long gone)
+    if delivery != "sent" and delivery not in UNDELIVERED:
+        return "dropped"  # long gone
     if row["sent_at"] is not None and row["sent_at"] > cutoff:
         return None
-    if not row["net_now"] or not row["phone"] or row["status"] != "active":
+    if not row["net_now"] or not row["phone"] or row["status"] not in NET_STATUSES:
         return "dropped"  # they switched the safety net or messages off since
     return "task"

@@ -6,6 +6,9 @@ went: the same for every channel, as each messenger records its outcome there
 """
 
 DELIVERY_JOIN = " LEFT JOIN outbox o ON o.dedupe_key = 'checkin:' || c.telegram_id || ':' || c.slot"
+# Whose safety net works: not someone who stopped messages, but someone Samen's messages
+# cannot reach (they blocked it, or the app refused): a volunteer can still call them.
+NET_WORKS = "r.status IN ('active', 'unreachable')"
 
 NUDGE_SQL = (
     "SELECT c.id, c.telegram_id, c.slot, o.sent_at, r.first_name, r.language"
@@ -32,10 +35,10 @@ WATCH_SQL = (
 # on, and no step beyond the task reached yet.
 CLIMB_SQL = (
     "SELECT c.id, c.task_id, c.escalated_at, r.first_name, r.language,"
-    " e.contact_id, e.contact_language"
-    " FROM checkin_sends c"
-    " JOIN checkin_subscriptions s ON s.telegram_id = c.telegram_id AND s.safety_net = 1"
-    " JOIN residents r ON r.telegram_id = c.telegram_id AND r.status = 'active'"
+    " e.contact_id, e.contact_language, o.status AS delivery"
+    " FROM checkin_sends c" + DELIVERY_JOIN + " JOIN checkin_subscriptions s"
+    " ON s.telegram_id = c.telegram_id AND s.safety_net = 1"
+    f" JOIN residents r ON r.telegram_id = c.telegram_id AND {NET_WORKS}"
     " LEFT JOIN emergency_contacts e ON e.resident_id = c.telegram_id"
     " AND e.contact_id IS NOT NULL"
     " WHERE c.escalation IN ('task', 'existing') AND c.answered_at IS NULL"
@@ -47,9 +50,9 @@ CLIMB_SQL = (
 
 # The contact was told this long ago and neither they nor the resident answered.
 SILENT_CONTACT_SQL = (
-    "SELECT c.id, r.first_name FROM checkin_sends c"
+    "SELECT c.id, r.first_name, o.status AS delivery FROM checkin_sends c" + DELIVERY_JOIN + ""
     " JOIN safety_steps x ON x.send_id = c.id AND x.step = 'contact'"
-    " JOIN residents r ON r.telegram_id = c.telegram_id AND r.status = 'active'"
+    f" JOIN residents r ON r.telegram_id = c.telegram_id AND {NET_WORKS}"
     " WHERE c.answered_at IS NULL AND x.reached_at <= ?"
     " AND NOT EXISTS (SELECT 1 FROM safety_steps y WHERE y.send_id = c.id"
     " AND y.step IN ('well', 'look', 'coordinators'))"

@@ -59,11 +59,22 @@ COORDINATOR_REASONS = {
 }
 
 
-def coordinator_text(t: Translator, first_name: str, reason: str, has_contact: bool) -> str:
+def coordinator_text(
+    t: Translator, first_name: str, reason: str, has_contact: bool, *, undelivered: bool = False
+) -> str:
     first_name = html.escape(first_name)
+    checkin = (
+        t._(
+            "Samen's check-in could not be delivered to %(name)s: they may have blocked "
+            "Samen, or the app refused the message.",
+            name=first_name,
+        )
+        if undelivered
+        else t._("%(name)s did not answer today's check-in.", name=first_name)
+    )
     lines = [
         t._("🛟 <b>Safety net</b>: Samen could not reach %(name)s.", name=first_name),
-        t._("%(name)s did not answer today's check-in.", name=first_name),
+        checkin,
         t._(COORDINATOR_REASONS[reason]),
     ]
     if not has_contact:
