@@ -43,6 +43,9 @@ async def load_person(update: object, ctx: SamenContext) -> None:
     elif resident is not None and resident.status is Status.UNREACHABLE and update.message:
         # They write to us, so they can be reached again.
         await ctx.services.residents.set_status(user.id, Status.ACTIVE)
+    if resident is not None and (update.message or update.callback_query):
+        # A check-in that could not reach them: they hear it now, once.
+        await ctx.services.undelivered_checkins.tell(user.id, resident.language)
 
 
 def translator_for(ctx: SamenContext, language_code: str | None) -> Translator:

@@ -92,6 +92,8 @@ class WhatsAppChannel:
             await services.links.wrote_in(
                 sender.resident_id, Channel.WHATSAPP, resident.last_channel
             )
+            # A check-in that could not reach them: they hear it now, once.
+            await services.undelivered_checkins.tell(sender.resident_id, resident.language)
         own_phone = await self.people.phone_of(sender.resident_id)
         bsuid = await self.people.bsuid_of(sender.resident_id)
         if bsuid is None:  # erased between the webhook and here

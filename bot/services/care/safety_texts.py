@@ -16,16 +16,20 @@ from bot.services.care.moods import MOOD_LABELS, MOOD_ROWS, mood_data
 from bot.services.outbox import Button, OutMessage
 
 
+def mood_buttons(t: Translator, slot: datetime) -> tuple[tuple[Button, ...], ...]:
+    """The check-in's own mood choices: a tap on them answers that check-in."""
+    return tuple(
+        tuple(Button(t._(MOOD_LABELS[m]), mood_data(slot, m)) for m in row) for row in MOOD_ROWS
+    )
+
+
 def nudge_message(t: Translator, first_name: str, slot: datetime) -> OutMessage:
     text = t._(
         "Hello %(name)s, it is Samen again. I have not heard from you yet today. "
         "No hurry: just let me know how you are.",
         name=html.escape(first_name.strip()) or t._("neighbour"),
     )
-    rows = tuple(
-        tuple(Button(t._(MOOD_LABELS[m]), mood_data(slot, m)) for m in row) for row in MOOD_ROWS
-    )
-    return OutMessage(text, buttons=rows)
+    return OutMessage(text, buttons=mood_buttons(t, slot))
 
 
 def contact_message(t: Translator, first_name: str, send_id: int) -> OutMessage:
