@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.emulator.client import Entry
+from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.server import EmulatorServer
 from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
 from bot.runtime import Runtime
@@ -150,6 +150,31 @@ async def answer_next_checkin(
     checkin = await person.expect("How are you today?")
     await answer(person, checkin, mood)
     return checkin
+
+
+async def cannot_reach(
+    person: Someone,
+    client: EmulatorClient,
+    wa_client: WhatsAppEmulatorClient,
+    blocked: bool = True,
+) -> None:
+    """They block Samen (or unblock it): Telegram then answers 403; WhatsApp accepts a
+    message and reports it 'failed' (131026) a moment later."""
+    if isinstance(person, Person):
+        await client.configure(forbidden_users=[person.user_id] if blocked else [])
+    else:
+        await wa_client.block(person.bsuid, blocked)
+
+
+async def recorded_as_undelivered(bot: SamenBot, kind: str) -> None:
+    """Samen has recorded that the message could not be delivered (WhatsApp's 'failed'
+    status comes a moment after the message was accepted)."""
+    sql = "SELECT status FROM outbox WHERE kind = ?"
+    rows = await eventually(
+        lambda: bot.query(sql, (kind,)),
+        lambda rows: bool(rows) and all(r[0] in ("failed", "blocked") for r in rows),
+    )
+    assert rows and all(r[0] in ("failed", "blocked") for r in rows), rows
 
 
 async def recorded_as_sent(bot: SamenBot, kind: str) -> None:

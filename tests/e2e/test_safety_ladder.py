@@ -28,9 +28,11 @@ from tests.e2e.checkins_helpers import (
     MOODS,
     Someone,
     answer,
+    cannot_reach,
     join,
     open_menu,
     recorded_as_sent,
+    recorded_as_undelivered,
     run,
     said,
     samen_on,
@@ -284,3 +286,46 @@ async def test_a_volunteer_who_gets_no_answer_twice_brings_the_contact_in(
     await anna.press(told, "🚶 Ik ga even kijken")
     await anna.expect("Dank u wel dat u gaat kijken")
     assert await steps(bot) == ["nudge", "task", "contact", "look"]
+
+
+async def test_a_check_in_that_cannot_be_delivered_climbs_and_he_hears_it_when_he_writes(
+    bot: SamenBot,
+    john_any: Someone,
+    client: EmulatorClient,
+    wa_client: WhatsAppEmulatorClient,
+    coordinator: Person,
+    clock: FakeClock,
+) -> None:
+    """John blocked Samen: Telegram's 403, or WhatsApp's 'failed' status. The net treats
+    the check-in as unanswered (no reminder: it would not arrive either): a volunteer's
+    task that says why, then the coordinators. When he writes again he hears it, kindly,
+    and the check-in menu says it too."""
+    john = john_any
+    await subscribe(bot, john, "Every day", "10:30", safety_net=True)
+    await cannot_reach(john, client, wa_client)
+    clock.now = CHECKIN
+    await run(bot, "tick")
+    await recorded_as_undelivered(bot, "checkin")
+    clock.now = CHECKIN + timedelta(hours=1, minutes=1)
+    assert (await run(bot, "climb")).nudged == 0  # type: ignore[attr-defined]
+    clock.now = CHECKIN + timedelta(hours=3, minutes=2)
+    assert (await run(bot, "climb")).tasks == 1  # type: ignore[attr-defined]
+    assert await bot.query("SELECT topic, status FROM call_requests") == [
+        ("undelivered_checkin", "open")
+    ]
+    clock.now = CHECKIN + timedelta(hours=7, minutes=3)  # nobody took it, no contact
+    await run(bot, "climb")
+    alert = said(await coordinator.expect("Vangnet: Samen kon John niet bereiken"))
+    assert "Het berichtje van Samen kon niet worden bezorgd bij John" in alert
+    assert await steps(bot) == ["task", "coordinators"]
+
+    await cannot_reach(john, client, wa_client, blocked=False)
+    await john.say("hello")
+    notice = await john.expect("Samen could not deliver your check-in of today at 10:30")
+    assert "a volunteer calls you when a check-in does not arrive" in said(notice)
+    assert buttons_of(notice) == MOODS  # it can still be answered
+    menu = said(await open_menu(john))
+    assert "⚠️ Your check-in of today at 10:30 could not be delivered to you." in menu
+    await john.say("hello again")
+    await john.expect()
+    await john.expect_silence(1.0)  # told once
