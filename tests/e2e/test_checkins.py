@@ -38,6 +38,7 @@ from tests.e2e.checkins_helpers import (
     share_number,
     share_someone_else,
     subscribe,
+    transcript,
 )
 from tests.e2e.conftest import COORDINATOR_ID, JOHN_BSUID
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
@@ -523,3 +524,10 @@ async def test_on_whatsapp_check_ins_set_up_come_without_the_general_opt_in(
     assert "good to hear" in said(await john.expect()).lower()
     moods = await bot.query("SELECT mood FROM checkin_sends WHERE outcome = 'sent'")
     assert moods == [("good",)]
+    # Saying no again to messages Samen starts leaves the check-ins, and says so.
+    entries = await transcript(john)
+    sent = [e for e in entries if e["direction"] == "out"]
+    question = [e for e in sent if "May Samen send you a message first?" in said(e)][-1]
+    await john.press(question, "No, thank you")
+    no = said(await john.expect("Samen will only answer when you write"))
+    assert "Your check-ins still come at their time." in no
