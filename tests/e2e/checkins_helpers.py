@@ -2,22 +2,25 @@
 WhatsApp also saying yes to messages Samen starts, so a check-in outside the 24-hour
 window can come as a template), sets up check-ins, answers one, and runs the ticks.
 
+The shared fixtures (``clock``, ``bot``, ``bot_on_both``, ``coordinator``) are bound
+in each test module that uses them (``clock = checkins_helpers.clock``): pytest looks
+for fixtures in the test module, not in a helper module it imports.
+
 A check-in that came as a WhatsApp template has no buttons: it is answered by typing
 the mood, as its text asks ("Reply to this message to answer").
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
+
+import pytest
 
 from bot.emulator.client import EmulatorClient, Entry
-from bot.emulator.server import EmulatorServer
-from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
+from bot.emulator.whatsapp import WhatsAppEmulatorClient
 from bot.runtime import Runtime
 from tests.conftest import FakeClock
-from tests.e2e.conftest import _running
+from tests.e2e.conftest import COORDINATOR_ID
 from tests.e2e.harness import Person, SamenBot, buttons_of, eventually, text_of
 from tests.e2e.test_mydata import agree
 from tests.e2e.whatsapp_people import WhatsAppPerson
@@ -27,17 +30,29 @@ MOODS = ["🙂 Good", "😐 So-so", "🙁 Not good", "😢 Very bad"]
 AGREE = {"en": ("✓ English", "✅ I agree"), "nl": ("✓ Nederlands", "✅ Ik ga akkoord")}
 
 
-async def samen_on(
-    channel_mode: str,
-    emulator: EmulatorServer,
-    wa_emulator: WhatsAppEmulator,
-    wa_client: WhatsAppEmulatorClient,
-    tmp_path: Path,
-    clock: FakeClock,
-) -> AsyncIterator[SamenBot]:
-    """Samen in this channel mode on the test's clock."""
-    async for bot in _running(emulator, tmp_path, channel_mode, wa_emulator, wa_client, clock):
-        yield bot
+@pytest.fixture
+def clock() -> FakeClock:
+    """Monday 30 November 2026, 09:00 in Heemstede; the tests move it on."""
+    return FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def bot(samen_any_on_clock: SamenBot) -> SamenBot:
+    """Samen on the test's clock, reached the way ``john_any``/``anna_any`` reach it."""
+    return samen_any_on_clock
+
+
+@pytest.fixture
+def bot_on_both(samen_both_on_clock: SamenBot) -> SamenBot:
+    """Samen on Telegram and WhatsApp at once, on the test's clock."""
+    return samen_both_on_clock
+
+
+@pytest.fixture
+async def coordinator(client: EmulatorClient) -> Person:
+    """Cora, a coordinator on Telegram: she hears when nobody is on duty, or the ladder's
+    step 4."""
+    return await Person(client, COORDINATOR_ID, "Cora", "nl").join()
 
 
 def said(entry: Entry) -> str:
@@ -88,9 +103,12 @@ async def transcript(person: Someone) -> list[Entry]:
 
 
 async def subscribe(
-    samen: SamenBot, person: Someone, days: str, at: str, safety_net: bool
+    samen: SamenBot, person: Someone, days: str, at: str, safety_net: bool, *, joined: bool = False
 ) -> Entry:
-    await join(samen, person)
+    """They set up check-ins through the menu (first joining, unless ``joined``); the
+    confirmation."""
+    if not joined:
+        await join(samen, person)
     await person.press(await open_menu(person), "🗓 Choose days and time")
     await person.press(await person.expect("On which days"), days)
     await person.press(await person.expect("At what time?"), at)

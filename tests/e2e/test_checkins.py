@@ -20,9 +20,10 @@ from bot.activity_cli import import_file
 from bot.db import Database
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
-from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
+from bot.emulator.whatsapp import WhatsAppEmulatorClient
 from bot.runtime import Runtime
 from tests.conftest import FakeClock
+from tests.e2e import checkins_helpers as shared
 from tests.e2e.checkins_helpers import (
     MOODS,
     Someone,
@@ -34,13 +35,12 @@ from tests.e2e.checkins_helpers import (
     open_menu,
     run,
     said,
-    samen_on,
     share_number,
     share_someone_else,
     subscribe,
     transcript,
 )
-from tests.e2e.conftest import COORDINATOR_ID, JOHN_BSUID
+from tests.e2e.conftest import JOHN_BSUID
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
 from tests.e2e.test_mydata import agree, onboard
 from tests.e2e.whatsapp_people import WhatsAppPerson
@@ -48,25 +48,13 @@ from tests.e2e.whatsapp_people import WhatsAppPerson
 DATA = Path(__file__).resolve().parents[2] / "data"
 AMSTERDAM = "Europe/Amsterdam"
 
-
-@pytest.fixture
-async def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))  # Monday 09:00 in Heemstede
-
-
-@pytest.fixture
-async def bot(
-    channel_mode: str,
-    emulator: EmulatorServer,
-    client: EmulatorClient,
-    wa_emulator: WhatsAppEmulator,
-    wa_client: WhatsAppEmulatorClient,
-    tmp_path: Path,
-    clock: FakeClock,
-) -> AsyncIterator[SamenBot]:
-    """Samen on the test's clock, reached the way ``john_any``/``anna_any`` reach it."""
-    async for samen in samen_on(channel_mode, emulator, wa_emulator, wa_client, tmp_path, clock):
-        yield samen
+# The shared fixtures, where pytest finds them (tests/e2e/checkins_helpers.py).
+bot, bot_on_both, clock, coordinator = (
+    shared.bot,
+    shared.bot_on_both,
+    shared.clock,
+    shared.coordinator,
+)
 
 
 @pytest.fixture
@@ -239,10 +227,10 @@ async def test_a_check_in_arrives_and_is_answered_by_button_and_by_text(
 
 
 async def test_safety_net_once_late_answer_and_restart_in_between(
-    bot: SamenBot, john_any: Someone, client: EmulatorClient, clock: FakeClock
+    bot: SamenBot, john_any: Someone, coordinator: Person, clock: FakeClock
 ) -> None:
+    """The coordinator hears that nobody is on duty."""
     john = john_any
-    await Person(client, COORDINATOR_ID, "Cora", "nl").join()  # hears nobody is on duty
     await subscribe(bot, john, "Every day", "10:30", safety_net=True)
     john_id = (await bot.query("SELECT telegram_id FROM checkin_subscriptions"))[0][0]
     clock.now = datetime(2026, 12, 1, 9, 31, tzinfo=UTC)  # Tuesday 10:31 local
@@ -372,11 +360,7 @@ async def test_so_so_suggests_an_activity_this_week_near_their_postcode(
     await john.expect("Type the 4 digits of your postcode")
     await john.say("2101")
     await john.expect("Your postcode is 2101")
-    await john.press(await open_menu(john), "🗓 Choose days and time")
-    await john.press(await john.expect("On which days"), "Every day")
-    await john.press(await john.expect("At what time?"), "13:00")
-    await john.press(await john.expect("The safety net"), "No, thank you")
-    await john.expect("Your check-ins are set")
+    await subscribe(bot, john, "Every day", "13:00", safety_net=False, joined=True)
 
     await answer_next_checkin(bot, john, clock, 1, "😐 So-so")
     suggestion = await john.expect("Maybe something for this week, close to you:")
@@ -459,6 +443,7 @@ async def test_the_common_check_in_takes_four_taps_and_three_with_a_known_number
     john_any: Someone,
     client: EmulatorClient,
     wa_client: WhatsAppEmulatorClient,
+    coordinator: Person,  # hears that nobody is on duty for Mia's call
 ) -> None:
     """Every day, the suggested time, the safety net on: tap by tap from the menu."""
     john = john_any
@@ -479,7 +464,6 @@ async def test_the_common_check_in_takes_four_taps_and_three_with_a_known_number
     assert "“👤 Emergency contact”" in done  # the next step of the net, offered once
 
     # Mia asked for a call before: Samen has her number and does not ask again.
-    await Person(client, COORDINATOR_ID, "Cora", "nl").join()  # hears nobody is on duty
     mia: Someone = await Person(client, 700_000_003, "Mia", "en").join()
     if john.channel == "whatsapp":
         mia = await WhatsAppPerson(wa_client, "NL.35791357913579135791", "Mia").join()
@@ -502,11 +486,11 @@ async def test_the_common_check_in_takes_four_taps_and_three_with_a_known_number
 
 
 async def test_on_whatsapp_check_ins_set_up_come_without_the_general_opt_in(
-    samen_both_on_clock: SamenBot, wa_client: WhatsAppEmulatorClient, clock: FakeClock
+    bot_on_both: SamenBot, wa_client: WhatsAppEmulatorClient, clock: FakeClock
 ) -> None:
     """John said no to messages Samen starts; setting up check-ins is his agreement to
     them: two days after he last wrote, the check-in still comes (as its template)."""
-    bot = samen_both_on_clock
+    bot = bot_on_both
     john = await WhatsAppPerson(wa_client, JOHN_BSUID, "John").join()
     await agree(bot, john, "✓ English", "✅ I agree", opt_in=False)
     await john.press(await open_menu(john), "✅ Yes, every day at 10:30")

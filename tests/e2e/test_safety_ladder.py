@@ -12,18 +12,14 @@ person last wrote: answered by typing, and the contact's reply brings the two an
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.db import Database
 from bot.emulator.client import EmulatorClient, Entry
-from bot.emulator.server import EmulatorServer
-from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
+from bot.emulator.whatsapp import WhatsAppEmulatorClient
 from bot.services import Services
 from tests.conftest import FakeClock
+from tests.e2e import checkins_helpers as shared
 from tests.e2e.checkins_helpers import (
     MOODS,
     Someone,
@@ -35,7 +31,6 @@ from tests.e2e.checkins_helpers import (
     recorded_as_undelivered,
     run,
     said,
-    samen_on,
     subscribe,
     transcript,
 )
@@ -46,44 +41,13 @@ from tests.e2e.whatsapp_people import WhatsAppPerson
 CHECKIN = datetime(2026, 12, 1, 9, 31, tzinfo=UTC)  # Tuesday 10:31 in Heemstede
 INVITE = re.compile(r"(?:start=|/start )(ec[A-Za-z0-9_-]{16})")
 
-
-@pytest.fixture
-async def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))  # Monday 09:00 in Heemstede
-
-
-@pytest.fixture
-async def bot(
-    channel_mode: str,
-    emulator: EmulatorServer,
-    client: EmulatorClient,
-    wa_emulator: WhatsAppEmulator,
-    wa_client: WhatsAppEmulatorClient,
-    tmp_path: Path,
-    clock: FakeClock,
-) -> AsyncIterator[SamenBot]:
-    """Samen on the test's clock, reached the way ``john_any`` reaches it."""
-    async for samen in samen_on(channel_mode, emulator, wa_emulator, wa_client, tmp_path, clock):
-        yield samen
-
-
-@pytest.fixture
-async def bot_on_both(
-    emulator: EmulatorServer,
-    client: EmulatorClient,
-    wa_emulator: WhatsAppEmulator,
-    wa_client: WhatsAppEmulatorClient,
-    tmp_path: Path,
-    clock: FakeClock,
-) -> AsyncIterator[SamenBot]:
-    """Samen on Telegram and WhatsApp at once, on the test's clock."""
-    async for samen in samen_on("whatsapp", emulator, wa_emulator, wa_client, tmp_path, clock):
-        yield samen
-
-
-@pytest.fixture
-async def coordinator(client: EmulatorClient) -> Person:
-    return await Person(client, COORDINATOR_ID, "Cora", "nl").join()
+# The shared fixtures, where pytest finds them (tests/e2e/checkins_helpers.py).
+bot, bot_on_both, clock, coordinator = (
+    shared.bot,
+    shared.bot_on_both,
+    shared.clock,
+    shared.coordinator,
+)
 
 
 async def name_a_contact(john: Someone, anna: Someone) -> None:
