@@ -23,9 +23,11 @@ async def test_a_blocked_check_in_is_told_once_with_its_moods_while_it_can_be_an
     await setting(services, db, clock, Outcome.BLOCKED)
     missed = await undelivered.latest(ANNA)
     assert missed is not None and missed.slot == utc(2026, 11, 30, 9, 30)
-    assert missed.safety_net and missed.answerable
+    assert missed.safety_net and missed.answerable and not missed.told
     assert await undelivered.tell(ANNA, "nl")
     assert not await undelivered.tell(ANNA, "nl")  # once per check-in
+    told = await undelivered.latest(ANNA)
+    assert told is not None and told.told
     (payload,) = await notices(db)
     assert "kon uw berichtje van" in payload and "vangnet" in payload
     assert "mood:" in payload  # its answer still counts

@@ -26,7 +26,8 @@ KIND = "checkin-undelivered"
 LOOK_BACK = timedelta(days=7)
 
 _LATEST_SQL = (
-    "SELECT c.id, c.slot, c.safety_net, c.answered_at, c.created_at, o.status AS delivery"
+    "SELECT c.id, c.slot, c.safety_net, c.answered_at, c.created_at, o.status AS delivery,"
+    f" EXISTS (SELECT 1 FROM outbox n WHERE n.dedupe_key = '{KIND}:' || c.id) AS told"
     " FROM checkin_sends c"
     + DELIVERY_JOIN
     + " WHERE c.telegram_id = ? AND c.outcome = 'sent' AND c.created_at >= ?"
@@ -40,6 +41,7 @@ class Undelivered:
     slot: datetime
     safety_net: bool  # the net was on: a volunteer was asked to call
     answerable: bool  # unanswered and recent: it can still be answered now
+    told: bool  # they heard it already
 
 
 class UndeliveredCheckins:
@@ -61,13 +63,14 @@ class UndeliveredCheckins:
             from_iso(row["slot"]),
             bool(row["safety_net"]),
             answerable=recent and row["answered_at"] is None,
+            told=bool(row["told"]),
         )
 
     async def tell(self, resident_id: int, language: str) -> bool:
         """They wrote: tell them once that their newest check-in could not reach them.
         True when the message was queued now (False: nothing to tell, or told already)."""
         missed = await self.latest(resident_id)
-        if missed is None:
+        if missed is None or missed.told:  # read first: most messages need no write
             return False
         t = self._catalogs.get(language)
         queued = await self._outbox.enqueue(
