@@ -19,7 +19,8 @@ from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.server import EmulatorServer
 from bot.runtime import Runtime
 from bot.services import Services
-from bot.services.regularcall import WeekReport
+from bot.services.callme.moments import DayPart
+from bot.services.regularcall import Answer, WeekReport
 from tests.conftest import FakeClock
 from tests.e2e.conftest import COORDINATOR_ID
 from tests.e2e.harness import Person, SamenBot, buttons_of, make_settings, text_of
@@ -350,14 +351,16 @@ async def test_the_volunteer_pauses_and_then_stops_kindly(
     await kees.say("/weekly")
     mine = await kees.expect("The residents you call every week")
     assert "John, every Tuesday, 12:00–17:00" in text_of(mine)
-    await kees.press(mine, "⏸ John: 2 weeks")
+    await kees.press(mine, "John")
+    await kees.press(await kees.expect("John, every Tuesday"), "⏸ John: 2 weeks")
     await kees.expect("No call for the next two weeks.")
     away = await john.expect("Kees is away for a while.")
     assert "Your next weekly call is Tuesday 15 December." in text_of(away)
 
     await kees.say("/weekly")
     mine = await kees.expect("(paused until")
-    await kees.press(mine, "⏹ John: stop")
+    await kees.press(mine, "John")
+    await kees.press(await kees.expect("John, every Tuesday"), "⏹ John: stop")
     await kees.press(await kees.expect("Do you want to stop these weekly calls?"), "Yes, stop")
     await kees.expect("The resident has been told kindly.")
     await john.expect("Kees can no longer call you every week.")
@@ -366,3 +369,53 @@ async def test_the_volunteer_pauses_and_then_stops_kindly(
     assert "We are looking for a volunteer who fits." in text_of(
         await john.expect("Your weekly call")
     )
+
+
+RESIDENTS = ("Ria", "Bep", "Truus", "Gerrit", "Joop", "Nel", "Wim", "Fien", "Henk", "Mien")
+RESIDENTS += ("Toon", "Sjaan")  # twelve: more than one WhatsApp list holds
+
+
+async def test_a_volunteer_sees_and_can_pause_every_resident_they_call(
+    samen_any: SamenBot, john_any: Someone, client: EmulatorClient
+) -> None:
+    """John, a volunteer, calls twelve residents every week: /weekly lists them all, and
+    the last one (past WhatsApp's ten rows, on the list's second page there) can be
+    paused."""
+    samen, john = samen_any, john_any
+    john_id = await agree(samen, john, "✓ English", "✅ I agree")
+    residents = [
+        await Person(client, 800_000_100 + n, name, "en").join() for n, name in enumerate(RESIDENTS)
+    ]
+    db = await Database.open(samen.settings.database)
+    try:
+        services = Services.create(db, utc_now)
+        async with db.transaction() as conn:
+            await services.volunteers.enrol(john_id, "John", "en", COORDINATOR_ID, conn)
+        for resident in residents:
+            await services.residents.give_consent(resident.user_id, resident.first_name, "en")
+            wish = (1 << 1, DayPart.AFTERNOON, "en", 0)  # Tuesday afternoons
+            call = await services.regular_calls.ask(resident.user_id, wish, "06 1234 5678")
+            assert (await services.regular_calls.answer_proposal(call.id, john_id, yes=True))[
+                0
+            ] is Answer.ACCEPTED
+    finally:
+        await db.close()
+
+    await john.say("/weekly")
+    screen = await john.expect("The residents you call every week")
+    for name in RESIDENTS:
+        assert f"{name}, every Tuesday, 12:00–17:00" in text_of(screen)
+    pages = [screen]
+    if isinstance(john, WhatsAppPerson):  # ten rows a list: the rest on a second page
+        pages.append(await john.expect("More choices"))
+    assert [label for page in pages for label in buttons_of(page)] == list(RESIDENTS)
+
+    await john.press(pages[-1], "Sjaan")
+    sjaan = await john.expect("Sjaan, every Tuesday, 12:00–17:00")
+    await john.press(sjaan, "⏸ Sjaan: 2 weeks")
+    await john.expect("No call for the next two weeks.")
+    paused = await samen.query(
+        "SELECT r.first_name FROM regular_calls c JOIN residents r"
+        " ON r.telegram_id = c.resident_id WHERE c.paused_until IS NOT NULL"
+    )
+    assert paused == [("Sjaan",)]
