@@ -157,7 +157,7 @@ class RegularCallStore:
             return
         await self._notices.alert(
             conn,
-            f"{call.id}:waiting:{to_iso(self._clock())}",
+            f"regular:{call.id}:waiting:{to_iso(self._clock())}",
             lambda t: t._(
                 "🔁 <b>A resident waits for a weekly call</b>\n\n"
                 "No volunteer on duty fits yet (language %(language)s; %(wish)s). "

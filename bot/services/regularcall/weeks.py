@@ -253,7 +253,7 @@ class Weeks(Volunteering):
             return
         await self._notices.alert(
             conn,
-            f"{call_id}:missed:{to_iso(self._clock())}",
+            f"regular:{call_id}:missed:{to_iso(self._clock())}",
             lambda t: t._(
                 "📵 <b>Weekly call: %(n)s weeks missed in a row</b>\n\n"
                 "%(volunteer)s could not reach %(resident)s, or recorded nothing, "
