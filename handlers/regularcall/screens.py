@@ -326,18 +326,22 @@ async def _ask_step_down(c: Conversation, call_id: int) -> None:
 
 
 async def _pause_two_weeks(c: Conversation, call_id: int) -> None:
-    if not await c.runtime.services.regular_calls.volunteer_pause(call_id, c.person.id):
-        await _no_longer_possible(c)
-        return
+    paused = await c.runtime.services.regular_calls.volunteer_pause(call_id, c.person.id)
     text = c.t._("Done. The resident has been told. No call for the next two weeks.")
-    await c.update(Reply(text))
+    await _volunteer_changed(c, paused, text)
 
 
 async def _step_down(c: Conversation, call_id: int) -> None:
-    if not await c.runtime.services.regular_calls.step_down(call_id, c.person.id):
+    stepped_down = await c.runtime.services.regular_calls.step_down(call_id, c.person.id)
+    text = c.t._("Done. The resident has been told kindly. Thank you for every call!")
+    await _volunteer_changed(c, stepped_down, text)
+
+
+async def _volunteer_changed(c: Conversation, done: bool, text: str) -> None:
+    """The choice's message says what was done, or that it no longer can be."""
+    if not done:
         await _no_longer_possible(c)
         return
-    text = c.t._("Done. The resident has been told kindly. Thank you for every call!")
     await c.update(Reply(text))
 
 
