@@ -25,12 +25,12 @@ from bot.services.callme.moments import DayPart
 from bot.services.regularcall import Answer, WeekReport
 from tests.conftest import FakeClock
 from tests.e2e.conftest import COORDINATOR_ID
+from tests.e2e.either import Someone, press_data
 from tests.e2e.harness import Person, SamenBot, buttons_of, make_settings, text_of
 from tests.e2e.test_mydata import agree, onboard
 from tests.e2e.whatsapp_people import WhatsAppPerson
 
 MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Monday 09:00 in Heemstede
-Someone = Person | WhatsAppPerson
 
 
 @pytest.fixture
@@ -421,3 +421,5 @@ async def test_a_volunteer_sees_and_can_pause_every_resident_they_call(
         " ON r.telegram_id = c.resident_id WHERE c.paused_until IS NOT NULL"
     )
     assert paused == [("Sjaan",)]
+    await press_data(john, "rcw:show:999")  # a call that is not (or no longer) his
+    await john.expect_toast("That is no longer possible.")
