@@ -16,8 +16,8 @@ from bot.i18n import N_, Translator
 YES, NO = "wa|optin:yes", "wa|optin:no"
 ANSWERS = frozenset({YES, NO})
 QUESTION = N_(
-    "One more question. May Samen send you a message first? For example your check-in,"
-    " a reminder you asked for, or news from Samen. You can stop all messages at any time"
+    "One more question. May Samen send you a message first? For example a reminder you"
+    " asked for, or news from Samen. You can stop all messages at any time"
     " in “📋 My data”."
 )
 YES_LABEL = N_("✅ Yes, that is fine")
