@@ -10,12 +10,14 @@ The expected times were worked out by hand from each file (daylight saving time 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiohttp import web
 
 from bot.activity_cli import import_file
 from bot.db import Database
@@ -384,3 +386,31 @@ def test_a_long_title_is_shortened_at_a_word() -> None:
         shortened("Kerstmarkt met muziek, koren en nog veel meer", 25) == "Kerstmarkt met muziek…"
     )
     assert shortened("Kort", 25) == "Kort"
+
+
+@pytest.fixture
+async def church_site() -> AsyncIterator[str]:
+    """A parish website serving its calendar as the Latin-1 bytes it was saved in."""
+
+    async def agenda(_request: web.Request) -> web.Response:
+        body = (CORPUS / "church_latin1.ics").read_bytes()
+        return web.Response(body=body, content_type="text/calendar")
+
+    app = web.Application()
+    app.router.add_get("/agenda.ics", agenda)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    yield f"http://127.0.0.1:{runner.addresses[0][1]}/agenda.ics"
+    await runner.cleanup()
+
+
+async def test_a_feed_in_latin1_is_read(services: Services, db: Database, church_site: str) -> None:
+    await services.sources.add("oudekerk", church_site, CHURCH)
+    line = await services.sources.fetch("oudekerk")
+    assert line == "added 2, updated 0, unchanged 0, hidden 0, skipped 0, errors 0"
+    row = await db.fetchone(
+        "SELECT description_nl FROM activities WHERE external_id = 'oudekerk-2026-kerst'"
+    )
+    assert "Café De Pastorie" in row[0]
