@@ -102,9 +102,7 @@ async def get_updates(state: EmulatorState, params: JSONDict, files: Files) -> l
         )
     limit = min(max(get_int(params, "limit") or 100, 1), 100)
     timeout = max(0.0, get_float(params, "timeout") or 0.0)
-    allowed = params.get("allowed_updates")
-    if isinstance(allowed, list):
-        state.allowed_updates = frozenset(str(a) for a in allowed)
+    state.allow_updates(params.get("allowed_updates"))
     state.confirm_updates(get_int(params, "offset"))
     deadline = state.clock() + timeout
     while True:
@@ -133,6 +131,7 @@ def set_webhook(state: EmulatorState, params: JSONDict, files: Files) -> bool:
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
     state.webhook_url = url
     state.webhook_secret = secret
+    state.allow_updates(params.get("allowed_updates"))
     state.webhook_last_error = ""
     if get_bool(params, "drop_pending_updates"):
         state.updates.clear()
@@ -162,8 +161,28 @@ def get_me(state: EmulatorState, params: JSONDict, files: Files) -> JSONDict:
     }
 
 
+# BotCommandScope types; a language is a two-letter ISO 639-1 code, or none for all.
+SCOPES = frozenset(
+    {
+        "default",
+        "all_private_chats",
+        "all_group_chats",
+        "all_chat_administrators",
+        "chat",
+        "chat_administrators",
+        "chat_member",
+    }
+)
+LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+
+
 def _commands_key(params: JSONDict) -> str:
     scope = params.get("scope")
+    if scope is not None and (not isinstance(scope, dict) or scope.get("type") not in SCOPES):
+        raise bad_request("can't parse BotCommandScope JSON object")
+    language = get_str(params, "language_code") or ""
+    if language and not LANGUAGE_CODE.fullmatch(language):
+        raise bad_request("invalid language code specified")
     scope_type = scope.get("type", "default") if isinstance(scope, dict) else "default"
     chat = scope.get("chat_id", "") if isinstance(scope, dict) else ""
     return f"{scope_type}:{chat}:{get_str(params, 'language_code') or ''}"

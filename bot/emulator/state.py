@@ -26,6 +26,8 @@ FLOOD_GLOBAL_PER_SECOND = 30
 DEFAULT_PHONE = "+31612345678"
 DEFAULT_LOCATION = (52.3579, 4.6206)  # Heemstede
 BLOCKED = "Forbidden: bot was blocked by the user"
+# Update kinds Telegram sends only to a bot that names them in allowed_updates.
+ONLY_WHEN_ASKED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
 @dataclass
@@ -236,11 +238,23 @@ class EmulatorState:
     def queue_update(self, kind: str, payload: JSONDict) -> int:
         """Append an update and wake pollers; returns its update_id."""
         update_id = next(self._update_ids)
-        if self.allowed_updates and kind not in self.allowed_updates:
+        if not self.wants(kind):
             return update_id
         self.updates.append({"update_id": update_id, kind: payload})
         self._update_event.set()
         return update_id
+
+    def wants(self, kind: str) -> bool:
+        """Whether the bot gets updates of this kind: the ones it asked for, else all
+        but the few Telegram sends only when asked (an empty list means the default)."""
+        if self.allowed_updates:
+            return kind in self.allowed_updates
+        return kind not in ONLY_WHEN_ASKED
+
+    def allow_updates(self, allowed: Any) -> None:
+        """getUpdates' or setWebhook's allowed_updates; absent keeps the previous choice."""
+        if isinstance(allowed, list):
+            self.allowed_updates = frozenset(str(a) for a in allowed)
 
     def confirm_updates(self, offset: int | None) -> None:
         """Apply getUpdates' offset: earlier updates are forgotten for good."""

@@ -199,8 +199,9 @@ class _Context:
         self.runtime = SimpleNamespace(questions=_Questions())
 
 
-def _tap_on(text: str) -> Update:
-    message = {"message_id": 9, "date": 0, "chat": CHAT, "text": text}
+def _tap_on(text: str, date: int = 1_700_000_000) -> Update:
+    """A tap on a message showing ``text``; dated 0, Telegram no longer shows it."""
+    message = {"message_id": 9, "date": date, "chat": CHAT, "text": text}
     query = {"id": "q", "from": USER, "chat_instance": "1", "data": "my:stop", "message": message}
     return _update(callback_query=query)
 
@@ -222,11 +223,55 @@ async def test_an_edit_telegram_calls_not_modified_counts_as_done(
     assert edits == ["the question"]
 
     async def fail(self: CallbackQuery, text: str, **_: Any) -> None:
-        raise BadRequest("Message to edit not found")
+        raise BadRequest("Bad Request: can't parse entities")
 
     monkeypatch.setattr(CallbackQuery, "edit_message_text", fail)
     with pytest.raises(BadRequest):
         await conversation.update(Reply("the question"))
+
+
+@pytest.mark.parametrize("refusal", ["Message to edit not found", "Message can't be edited"])
+async def test_a_message_gone_meanwhile_is_said_anew(
+    t: Translator, monkeypatch: pytest.MonkeyPatch, refusal: str
+) -> None:
+    """The person deleted the message between the tap and the edit."""
+    said: list[str] = []
+
+    async def gone(self: CallbackQuery, text: str, **_: Any) -> None:
+        raise BadRequest(refusal)
+
+    async def say(self: TelegramConversation, reply: Reply) -> int:
+        said.append(reply.text)
+        return 10
+
+    monkeypatch.setattr(CallbackQuery, "edit_message_text", gone)
+    monkeypatch.setattr(TelegramConversation, "say", say)
+    conversation = TelegramConversation(_tap_on("the overview"), _Context(t))  # type: ignore[arg-type]
+    await conversation.update(Reply("the question"))
+    assert said == ["the question"]
+
+
+async def test_a_tap_on_a_message_too_old_to_see_is_answered_anew(
+    t: Translator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram sends a message it no longer shows the bot dated 0, without its text:
+    the answer comes below, where the person looks, not days up in the chat."""
+    said: list[str] = []
+
+    async def never(self: CallbackQuery, *_: Any, **__: Any) -> None:
+        raise AssertionError("edited")
+
+    async def say(self: TelegramConversation, reply: Reply) -> int:
+        said.append(reply.text)
+        return 10
+
+    monkeypatch.setattr(CallbackQuery, "edit_message_text", never)
+    monkeypatch.setattr(CallbackQuery, "edit_message_reply_markup", never)
+    monkeypatch.setattr(TelegramConversation, "say", say)
+    conversation = TelegramConversation(_tap_on("", date=0), _Context(t))  # type: ignore[arg-type]
+    await conversation.update(Reply("the question"))
+    await conversation.clear_choices()
+    assert said == ["the question"]
 
 
 async def test_an_edit_that_changes_nothing_is_not_sent(

@@ -83,10 +83,11 @@ def shows_already(
 
     Editing it would change nothing, and Telegram refuses such an edit ("message is
     not modified") and counts the failed call against the bot. A message Telegram
-    no longer shows the bot (deleted, or inaccessible) cannot be edited at all, so
-    it counts as showing it already.
+    no longer shows the bot (deleted, or too old: PTB reads it as a Message dated 0,
+    without text or buttons) cannot be compared or sensibly edited, so it counts as
+    showing it already.
     """
-    if not isinstance(message, Message):
+    if not isinstance(message, Message) or not message.is_accessible:
         return True
     if text is not None and (message.text or "").strip() != _plain(text):
         return False
