@@ -215,6 +215,10 @@ def _poll(state: EmulatorState, body: JSONDict) -> JSONDict:
         "allows_revoting": False,  # required since Bot API 9.6
         "members_only": False,  # required since Bot API 10.0
     }
+    if body.get("older_api"):  # as Bot API 9.5 sent it, which PTB 22.8 cannot read
+        del poll["allows_revoting"], poll["members_only"]
+        for option in options:
+            del option["persistent_id"]
     return {"poll": poll}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,6 +18,7 @@ from bot.chat.incoming import Incoming, Kind
 from bot.chat.message import Ask, Choice, ListRow, Reply, Venue, choices
 from bot.config import load_settings
 from bot.i18n import Catalogs, Translator
+from bot.telegram_request import readable_updates, update_of
 
 USER = {"id": 42, "is_bot": False, "first_name": "Greet"}
 CHAT = {"id": 42, "type": "private"}
@@ -307,3 +309,19 @@ async def test_a_place_is_a_venue_and_without_an_address_a_bare_location() -> No
     assert venue == "venue" and fields["address"] == "Julianaplein 1"
     assert len(fields["title"]) == 100 and fields["title"] == long_name[:100]
     assert bare == "location" and where == {"latitude": 52.3574, "longitude": 4.6222}
+
+
+def test_updates_ptb_cannot_read_are_made_bare_and_the_rest_kept() -> None:
+    """PTB would fetch a batch it cannot read again for ever; a bare update is confirmed."""
+    text = {"update_id": 1, "message": {"message_id": 1, "date": 1, "chat": CHAT, "text": "hoi"}}
+    old_poll = {"id": "p", "question": "?", "options": [{"text": "ja", "voter_count": 0}]}
+    poll = {"update_id": 2, "poll": {**old_poll, "total_voter_count": 0, "is_closed": False}}
+    fine = json.dumps({"ok": True, "result": [text]}).encode()
+    assert readable_updates(fine) == fine
+    mixed = json.dumps({"ok": True, "result": [text, poll]}).encode()
+    assert json.loads(readable_updates(mixed))["result"] == [text, {"update_id": 2}]
+    refused = b'{"ok": false, "error_code": 409, "description": "Conflict"}'
+    assert readable_updates(refused) == refused
+    assert update_of(poll, None).to_dict() == {"update_id": 2}
+    with pytest.raises(ValueError):
+        update_of({"poll": poll["poll"]}, None)
