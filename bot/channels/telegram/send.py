@@ -9,15 +9,12 @@ import re
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
 
 from bot.chat.message import Venue
+from bot.services.broadcasts import telegram_length
 
 # Telegram refuses a text longer than this; it counts UTF-16 code units.
 MAX_MESSAGE = 4096
 # A venue's title and address as Telegram shows them without cutting them itself.
 VENUE_TITLE_MAX, VENUE_ADDRESS_MAX = 100, 200
-
-
-def _length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
@@ -31,17 +28,17 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     parts: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while _length(line) > limit:
+        while telegram_length(line) > limit:
             if current:
                 parts.append(current)
                 current = ""
             cut = limit
-            while _length(line[:cut]) > limit:
+            while telegram_length(line[:cut]) > limit:
                 cut -= 1
             parts.append(line[:cut])
             line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
-        if current and _length(candidate) > limit:
+        if current and telegram_length(candidate) > limit:
             parts.append(current)
             current = line
         else:
