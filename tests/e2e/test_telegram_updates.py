@@ -156,3 +156,20 @@ async def test_an_update_ptb_cannot_read_is_skipped(samen: SamenBot, anna: Perso
     await anna.client.send(anna.user_id, "poll", older_api=True)
     await anna.say("/help")
     await anna.expect("Hoe Samen werkt")
+
+
+async def test_a_tap_whose_step_fails_is_answered_once(
+    samen: SamenBot, anna: Person, client: EmulatorClient
+) -> None:
+    """The step answered the tap, then Telegram failed it (502): the error handler tells
+    the person, and must not answer the tap a second time (Telegram refuses that)."""
+    await anna.say("/start")
+    languages = await anna.expect("Kies uw taal")
+    # Seed 1: the first send or edit fails with a 502, the next one gets through.
+    await client.configure(fault_5xx=0.5, seed=1)
+    await anna.press(languages, "✓ Nederlands")
+    await anna.expect_toast()
+    await anna.expect("er ging bij ons iets mis")
+    await client.configure(fault_5xx=0.0)
+    await anna.press(languages, "✓ Nederlands")
+    await anna.expect("Uw privacy")

@@ -103,7 +103,8 @@ class TelegramConversation:
         if query is None or self._acknowledged:
             return
         self._acknowledged = True
-        await query.answer(notice or None, show_alert=alert)
+        if self._ctx.bot_data.answered_taps.first_answer(query.id):
+            await query.answer(notice or None, show_alert=alert)
 
     async def clear_choices(self) -> None:
         query = self._query
