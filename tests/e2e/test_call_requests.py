@@ -592,3 +592,25 @@ async def test_a_resident_who_erases_their_data_withdraws_their_request(
     assert await bot.query(
         "SELECT count(*) FROM call_requests WHERE resident_id = ?", (anna_id,)
     ) == [(0,)]
+
+
+async def test_names_with_html_characters_are_shown_as_written(
+    bot: SamenBot, client: EmulatorClient
+) -> None:
+    """Telegram refuses a message whose HTML does not parse: a first name with "<" or
+    "&" in it, unescaped, would leave the volunteer or the resident without a word."""
+    anna = await Person(client, 700_000_001, "<Anna> & Co", "nl").join()
+    piet = await Person(client, 700_000_011, "Piet <3", "en").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join()
+    await onboard(coordinator, "✓ English", "✅ I agree")
+    await join_as_volunteer(
+        piet, await new_invite(coordinator), "✅ I agree", "Welcome to the team"
+    )
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await ask_for_call(anna)
+    offer = await piet.expect("New call request #1")
+    await piet.press(offer, "🙋 I'll take it")
+    details = await piet.expect("Phone: 06 12 34 56 78")
+    assert "<Anna> & Co" in text_of(details)
+    told = await anna.expect("Goed nieuws!")
+    assert "Vrijwilliger Piet <3 belt u" in text_of(told)
