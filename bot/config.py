@@ -10,6 +10,7 @@ import re
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -17,6 +18,8 @@ from pydantic import AliasChoices, Field, ValidationError, field_validator, mode
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LANGUAGES = ("nl", "en")
+# The ports Telegram delivers webhook updates to (Bot API, setWebhook).
+WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
 
 _ENV_NAMES = {
     "telegram_bot_token": "TELEGRAM_BOT_TOKEN",
@@ -192,6 +195,8 @@ class Settings(BaseSettings):
         local = value.startswith(("http://127.0.0.1:", "http://localhost:"))
         if value and not (value.startswith("https://") or local):
             raise ValueError("must start with https:// (Telegram sends updates only over HTTPS)")
+        if value.startswith("https://") and (urlsplit(value).port or 443) not in WEBHOOK_PORTS:
+            raise ValueError("must use port 443, 80, 88 or 8443 (the only ones Telegram sends to)")
         return value
 
     @field_validator("webhook_secret")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.emulator.messages import (
     Files,
@@ -54,6 +55,14 @@ def is_send_like(method: str) -> bool:
 # ----------------------------------------------------------------------------- helpers
 
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
+
+
+def _port(url: str) -> int | None:
+    try:
+        return urlsplit(url).port or 443
+    except ValueError:
+        return None
 
 
 # ----------------------------------------------------------------------------- callbacks
@@ -129,6 +138,8 @@ def set_webhook(state: EmulatorState, params: JSONDict, files: Files) -> bool:
     # Telegram wants https; the emulator also takes http to a loopback address (tests).
     if url and not url.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    if url.startswith("https://") and _port(url) not in WEBHOOK_PORTS:
+        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
     state.webhook_url = url
     state.webhook_secret = secret
     state.allow_updates(params.get("allowed_updates"))

@@ -345,6 +345,7 @@ async def test_validation_errors_raise_and_are_recorded(
         # Telegram counts UTF-16 code units: 2049 emoji are 4098 of them.
         (bot.send_message(ANNA, "🙂" * 2049), "message is too long"),
         (bot.set_my_commands([BotCommand("a", "b")], language_code="dutch"), "language code"),
+        (bot.set_webhook("https://samen.example.nl:8080/telegram"), "only on ports 80, 88"),
         (
             bot.send_document(ANNA, InputFile(b"d", filename="d.txt"), caption="c" * 1025),
             "message caption is too long",
