@@ -17,7 +17,7 @@ from handlers.expired import choice_expired
 
 # Media Samen cannot take in but a person may well send instead of typing: a call helps.
 LISTEN_OR_LOOK = frozenset({"voice", "audio", "video_note", "video", "photo"})
-LOOK = frozenset({"video", "video_note", "photo"})  # a video note is a round video
+LOOK = frozenset({"video", "photo"})
 
 
 def register(journeys: Journeys) -> None:

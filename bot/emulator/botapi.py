@@ -247,6 +247,8 @@ def get_chat_menu_button(state: EmulatorState, params: JSONDict, files: Files) -
 
 def get_chat(state: EmulatorState, params: JSONDict, files: Files) -> JSONDict:
     rec = target_chat(state, params)
+    if rec.private and not rec.started:  # Telegram knows no chat the person never opened
+        raise ApiError(400, "Bad Request: chat not found")
     return {
         **rec.chat,
         "accent_color_id": 0,

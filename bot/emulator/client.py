@@ -160,13 +160,17 @@ class EmulatorClient:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = None,
+        started: bool = False,
     ) -> dict[str, Any]:
+        """``started``: they opened the chat with the bot before (else the bot cannot
+        write to them until they write or tap, as on Telegram)."""
         body = {
             "user_id": user_id,
             "first_name": first_name,
             "last_name": last_name,
             "username": username,
             "language_code": language_code,
+            "started": started,
         }
         return cast(dict[str, Any], await self._post("users", body))
 

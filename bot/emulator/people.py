@@ -55,7 +55,8 @@ def _float(body: JSONDict, key: str, default: float) -> float:
 
 
 def add_user(state: EmulatorState, body: JSONDict) -> JSONDict:
-    """Create (or update) a user and their private chat; chat id = user id."""
+    """Create (or update) a user and their private chat; chat id = user id. The bot
+    may write in it once they have (``started``: they did so before the test)."""
     user_id = int_of(body, "user_id")
     if user_id <= 0:
         raise ControlError("user_id must be positive")
@@ -69,9 +70,10 @@ def add_user(state: EmulatorState, body: JSONDict) -> JSONDict:
     state.users[user_id] = user
     rec = state.chats.get(user_id)
     if rec is None:
-        state.chats[user_id] = ChatRec(chat=state.private_chat_json(user))
+        rec = state.chats[user_id] = ChatRec(chat=state.private_chat_json(user))
     else:
         rec.chat = state.private_chat_json(user)
+    rec.started = rec.started or bool(body.get("started"))
     return user
 
 
@@ -103,6 +105,8 @@ def sender_of(state: EmulatorState, body: JSONDict) -> tuple[JSONDict, ChatRec]:
     assert rec is not None
     if rec.private and user_id in state.blocked:
         raise ControlError(f"user {user_id} has blocked the bot; unblock first")
+    if rec.private:
+        rec.started = True
     return user, rec
 
 

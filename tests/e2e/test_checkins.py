@@ -237,7 +237,7 @@ async def test_safety_net_once_late_answer_and_restart_in_between(
     bot: SamenBot, john_any: Someone, client: EmulatorClient, clock: FakeClock
 ) -> None:
     john = john_any
-    await Person(client, COORDINATOR_ID, "Cora", "nl").join()  # hears nobody is on duty
+    await Person(client, COORDINATOR_ID, "Cora", "nl").join(opened=True)  # hears nobody is on duty
     await subscribe(bot, john, "Every day", "10:30", safety_net=True)
     john_id = (await bot.query("SELECT telegram_id FROM checkin_subscriptions"))[0][0]
     clock.now = datetime(2026, 12, 1, 9, 31, tzinfo=UTC)  # Tuesday 10:31 local
@@ -474,7 +474,7 @@ async def test_the_common_check_in_takes_four_taps_and_three_with_a_known_number
     assert "“👤 Emergency contact”" in done  # the next step of the net, offered once
 
     # Mia asked for a call before: Samen has her number and does not ask again.
-    await Person(client, COORDINATOR_ID, "Cora", "nl").join()  # hears nobody is on duty
+    await Person(client, COORDINATOR_ID, "Cora", "nl").join(opened=True)  # hears nobody is on duty
     mia: Someone = await Person(client, 700_000_003, "Mia", "en").join()
     if john.channel == "whatsapp":
         mia = await WhatsAppPerson(wa_client, "NL.35791357913579135791", "Mia").join()

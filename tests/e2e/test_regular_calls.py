@@ -138,7 +138,7 @@ async def a_week(bot: SamenBot, clock: FakeClock, kees: Person, week: int) -> tu
 async def test_a_match_over_three_weeks_a_missed_week_a_pause_and_an_end(
     bot: SamenBot, client: EmulatorClient, clock: FakeClock
 ) -> None:
-    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join(opened=True)
     john = await Person(client, 700_000_002, "John", "en").join()
     piet, kees = await volunteers(bot, client)
     await onboard(john, "✓ English", "✅ I agree")
@@ -274,7 +274,7 @@ async def erase(person: Person) -> None:
 async def test_erasure_by_the_resident_takes_the_number_out_of_the_volunteers_chat(
     bot: SamenBot, client: EmulatorClient, clock: FakeClock
 ) -> None:
-    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join(opened=True)
     john = await Person(client, 700_000_002, "John", "en").join()
     piet, kees = await volunteers(bot, client)
     await onboard(john, "✓ English", "✅ I agree")
@@ -304,7 +304,7 @@ async def test_erasure_by_the_resident_takes_the_number_out_of_the_volunteers_ch
 async def test_erasure_by_the_volunteer_hands_the_resident_on(
     bot: SamenBot, client: EmulatorClient, clock: FakeClock
 ) -> None:
-    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join(opened=True)
     john = await Person(client, 700_000_002, "John", "en").join()
     piet, kees = await volunteers(bot, client)
     await onboard(john, "✓ English", "✅ I agree")
@@ -340,7 +340,7 @@ async def test_erasure_by_the_volunteer_hands_the_resident_on(
 async def test_the_volunteer_pauses_and_then_stops_kindly(
     bot: SamenBot, client: EmulatorClient, clock: FakeClock
 ) -> None:
-    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join(opened=True)
     john = await Person(client, 700_000_002, "John", "en").join()
     piet, kees = await volunteers(bot, client)
     await onboard(john, "✓ English", "✅ I agree")

@@ -81,7 +81,7 @@ async def bot_on_both(
 
 @pytest.fixture
 async def coordinator(client: EmulatorClient) -> Person:
-    return await Person(client, COORDINATOR_ID, "Cora", "nl").join()
+    return await Person(client, COORDINATOR_ID, "Cora", "nl").join(opened=True)
 
 
 async def name_a_contact(john: Someone, anna: Someone) -> None:

@@ -39,7 +39,7 @@ def sends(kind: str, **fields: object) -> Act:
         (sends("dice"), UNSUPPORTED),
         (sends("poll"), UNSUPPORTED),
         (sends("animation"), UNSUPPORTED),
-        (sends("video_note"), CANNOT_LOOK),
+        (sends("video_note"), "niet naar spraakberichten luisteren"),
         # A venue is a place: Samen looks for activities near it.
         (sends("venue"), "Ik zoek bij u in de buurt"),
         # Someone else's words, forwarded, or a reply: read like typed text.

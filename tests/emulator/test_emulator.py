@@ -51,7 +51,7 @@ async def emu() -> AsyncIterator[EmulatorServer]:
 @pytest.fixture
 async def client(emu: EmulatorServer) -> AsyncIterator[EmulatorClient]:
     async with EmulatorClient(emu.url) as c:
-        await c.add_user(ANNA, "Anna", username="anna")
+        await c.add_user(ANNA, "Anna", username="anna", started=True)
         yield c
 
 
@@ -481,7 +481,7 @@ async def test_flood_limits_per_chat_and_global(client: EmulatorClient, bot: Bot
 
     users = range(1000, 1040)
     for user in users:
-        await client.add_user(user, f"U{user}")
+        await client.add_user(user, f"U{user}", started=True)
     started = time.monotonic()
     accepted = limited = 0
     for user in users:
@@ -712,3 +712,13 @@ async def test_a_server_given_a_token_accepts_only_that_token() -> None:
         assert status == 401 and "Unauthorized" in text
         status, _ = await _raw("GET", f"{server.url}/file/bot100:guessed-token/x/file_1")
         assert status == 401
+
+
+async def test_a_bot_cannot_write_first(client: EmulatorClient, bot: Bot) -> None:
+    """Telegram: 403 until the person writes or taps in the chat; not the bot's bug."""
+    await client.add_user(7, "Bram")
+    with pytest.raises(Forbidden, match="can't initiate conversation"):
+        await bot.send_message(7, "Hallo Bram")
+    await client.send_text(7, "/start")
+    await bot.send_message(7, "Hallo Bram")
+    assert await client.violations() == []
