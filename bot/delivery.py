@@ -68,9 +68,25 @@ class Delivery(ABC):
             self._outbox.wakeup.clear()
             rows = await self._outbox.claim_due(BATCH, self.channel)
             if rows:
-                await self._outbox.record(await self._deliver(rows))
+                results = await self._deliver(rows)
+                await self._outbox.record(results)
+                await self._wait_if_all_deferred(results, stop)
                 continue
             await self._idle(stop)
+
+    @staticmethod
+    async def _wait_if_all_deferred(results: list[Result], stop: asyncio.Event) -> None:
+        """Nothing of the batch could go yet (its chats had a message less than a second
+        ago, or the channel asked to pause): wait that long before claiming again. The
+        outbox keeps its times to the second, so a row deferred for less than one is due
+        again at once; without this wait it was claimed and deferred hundreds of times
+        a second, keeping the database and the event loop busy (and, on a test's frozen
+        clock, the people's replies slow)."""
+        if not results or any(r.outcome is not Outcome.DEFER for r in results):
+            return
+        soonest = min(r.retry_in for r in results).total_seconds()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=soonest)
 
     async def _idle(self, stop: asyncio.Event) -> None:
         waiters = [

@@ -54,6 +54,11 @@ class Conversation(Protocol):
         """Take the choices off the message the tapped choice was on (it is answered),
         keeping its text; nothing when they are gone already, or after a typed message."""
 
+    async def show_answered(self, reply: Reply) -> None:
+        """The tapped message shows the answer chosen (``reply``: its text with the
+        answer, no choices) where the channel can change it; elsewhere nothing, as the
+        person's own tap already stands in the chat."""
+
     async def send_document(self, document: Document) -> None: ...
 
     async def send_photo(self, photo: Document) -> None:
@@ -65,9 +70,11 @@ class Conversation(Protocol):
 
     async def close_question(self) -> None: ...
 
-    async def replace_earlier(self, message_id: int, text: str) -> None:
+    async def replace_earlier(self, message_id: int, text: str) -> bool:
         """Replace the text of an earlier message Samen sent this person (the id the
-        channel gave it), taking its choices off; a message already gone is skipped."""
+        channel gave it), taking its choices off; a message already gone is skipped.
+        False when the channel cannot change a sent message (WhatsApp): it still shows
+        what it showed, and only the person can delete it."""
 
     async def press_typed_choice(self) -> bool:
         """A short typed answer ("ja", "2", a button's words) to the choices last shown

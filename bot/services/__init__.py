@@ -23,6 +23,7 @@ from bot.services.care.contacts import EmergencyContacts
 from bot.services.care.safety import CallDesk, SafetyNet
 from bot.services.care.schedule import CheckinPolicy
 from bot.services.care.selfcheck import SelfChecks
+from bot.services.care.undelivered import UndeliveredCheckins
 from bot.services.counts import Counts
 from bot.services.groups import Groups
 from bot.services.links import Links
@@ -59,6 +60,7 @@ class Services:
     checkins: Checkins
     safety_net: SafetyNet
     emergency_contacts: EmergencyContacts
+    undelivered_checkins: UndeliveredCheckins
     stats: Stats
     selfcheck: SelfChecks
     understanding: Understanding
@@ -121,6 +123,7 @@ class Services:
                 db, clock, outbox, counts, texts, checkin_policy, desk, volunteers
             ),
             emergency_contacts=EmergencyContacts(db, clock, counts, outbox, texts),
+            undelivered_checkins=UndeliveredCheckins(db, clock, outbox, texts),
             selfcheck=SelfChecks(db, clock, outbox, counts, texts, checkin_policy),
             understanding=Understanding(counts),
             sources=Sources(

@@ -55,7 +55,7 @@ async def chose_mood(c: Conversation) -> None:
         await choice_expired(c)
         return
     await c.acknowledge()
-    await c.update(Reply(_with_choice(c, slot, answer.mood)))
+    await c.show_answered(Reply(_with_choice(c, slot, answer.mood)))
     await c.runtime.services.safety_net.resident_answered(c.person.id, slot)
     await _respond(c, answer, slot)
 

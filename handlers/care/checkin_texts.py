@@ -52,6 +52,25 @@ def schedule_text(c: Conversation, sub: Subscription) -> str:
     return "\n".join(lines)
 
 
+def unasked_messages_text(t: Translator, sub: Subscription) -> str:
+    """On WhatsApp, where Samen may otherwise only answer: setting up check-ins is the
+    agreement that they come at their time, whether or not the person wrote first."""
+    at = time_text(sub.local_time) if sub.local_time is not None else ""
+    if sub.days in (EVERY_DAY, WEEKDAYS):
+        return t._(
+            "Samen will send you a message %(days)s at %(time)s, also when you have not "
+            "written yourself.",
+            days=days_text(t, sub.days),
+            time=at,
+        )
+    return t._(
+        "Samen will send you a message on %(days)s at %(time)s, also when you have not "
+        "written yourself.",
+        days=days_text(t, sub.days),
+        time=at,
+    )
+
+
 def stopped_text(t: Translator) -> str:
     return t._(
         "You stopped all messages from Samen, so no check-ins are sent and the safety net "

@@ -23,6 +23,7 @@ from bot.chat.message import Choice, Reply, choices
 from bot.i18n import N_
 from bot.services.care.checkins import QuietHoursError, Subscription
 from bot.services.care.schedule import EVERY_DAY, WEEKDAYS, parse_time, time_text
+from bot.services.care.undelivered import menu_line
 from bot.when import parse_day
 from handlers.care.answers import typed_checkin_answer
 from handlers.care.checkin_texts import (
@@ -93,7 +94,11 @@ async def show_checkins(c: Conversation) -> None:
         return
     sub = await c.runtime.services.checkins.get(c.person.id)
     if sub is not None and sub.complete:
-        await c.say(Reply(schedule_text(c, sub), choices=menu_choices(c.t, sub)))
+        text = schedule_text(c, sub)
+        missed = await c.runtime.services.undelivered_checkins.latest(c.person.id)
+        if missed is not None:  # the newest check-in never reached them: say so here too
+            text = menu_line(c.t, missed) + "\n\n" + text
+        await c.say(Reply(text, choices=menu_choices(c.t, sub)))
         return
     t = c.t
     await c.say(

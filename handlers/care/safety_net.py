@@ -20,6 +20,7 @@ from handlers.care.checkin_texts import (
     choice,
     safety_net_offer,
     schedule_text,
+    unasked_messages_text,
     what_the_net_does,
 )
 from handlers.expired import choice_expired
@@ -136,6 +137,8 @@ async def confirm_schedule(c: Conversation, sub: Subscription) -> None:
         + "\n\n"
         + schedule_text(c, sub)
     )
+    if c.person.channel == "whatsapp" and sub.local_time is not None and not messages_stopped(c):
+        text += "\n\n" + unasked_messages_text(t, sub)
     if sub.safety_net and sub.phone and not messages_stopped(c):
         text += "\n\n" + what_the_net_does(c, sub.phone)
     if sub.safety_net and await c.runtime.services.emergency_contacts.get(sub.telegram_id) is None:

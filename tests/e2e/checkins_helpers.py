@@ -2,22 +2,25 @@
 WhatsApp also saying yes to messages Samen starts, so a check-in outside the 24-hour
 window can come as a template), sets up check-ins, answers one, and runs the ticks.
 
+The shared fixtures (``clock``, ``bot``, ``bot_on_both``, ``coordinator``) are bound
+in each test module that uses them (``clock = checkins_helpers.clock``): pytest looks
+for fixtures in the test module, not in a helper module it imports.
+
 A check-in that came as a WhatsApp template has no buttons: it is answered by typing
 the mood, as its text asks ("Reply to this message to answer").
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-from bot.emulator.client import Entry
-from bot.emulator.server import EmulatorServer
-from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
+import pytest
+
+from bot.emulator.client import EmulatorClient, Entry
+from bot.emulator.whatsapp import WhatsAppEmulatorClient
 from bot.runtime import Runtime
 from tests.conftest import FakeClock
-from tests.e2e.conftest import _running
+from tests.e2e.conftest import COORDINATOR_ID
 from tests.e2e.harness import Person, SamenBot, buttons_of, eventually, text_of
 from tests.e2e.test_mydata import agree
 from tests.e2e.whatsapp_people import WhatsAppPerson
@@ -27,17 +30,29 @@ MOODS = ["🙂 Good", "😐 So-so", "🙁 Not good", "😢 Very bad"]
 AGREE = {"en": ("✓ English", "✅ I agree"), "nl": ("✓ Nederlands", "✅ Ik ga akkoord")}
 
 
-async def samen_on(
-    channel_mode: str,
-    emulator: EmulatorServer,
-    wa_emulator: WhatsAppEmulator,
-    wa_client: WhatsAppEmulatorClient,
-    tmp_path: Path,
-    clock: FakeClock,
-) -> AsyncIterator[SamenBot]:
-    """Samen in this channel mode on the test's clock."""
-    async for bot in _running(emulator, tmp_path, channel_mode, wa_emulator, wa_client, clock):
-        yield bot
+@pytest.fixture
+def clock() -> FakeClock:
+    """Monday 30 November 2026, 09:00 in Heemstede; the tests move it on."""
+    return FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def bot(samen_any_on_clock: SamenBot) -> SamenBot:
+    """Samen on the test's clock, reached the way ``john_any``/``anna_any`` reach it."""
+    return samen_any_on_clock
+
+
+@pytest.fixture
+def bot_on_both(samen_both_on_clock: SamenBot) -> SamenBot:
+    """Samen on Telegram and WhatsApp at once, on the test's clock."""
+    return samen_both_on_clock
+
+
+@pytest.fixture
+async def coordinator(client: EmulatorClient) -> Person:
+    """Cora, a coordinator on Telegram: she hears when nobody is on duty, or the ladder's
+    step 4."""
+    return await Person(client, COORDINATOR_ID, "Cora", "nl").join(opened=True)
 
 
 def said(entry: Entry) -> str:
@@ -88,9 +103,12 @@ async def transcript(person: Someone) -> list[Entry]:
 
 
 async def subscribe(
-    samen: SamenBot, person: Someone, days: str, at: str, safety_net: bool
+    samen: SamenBot, person: Someone, days: str, at: str, safety_net: bool, *, joined: bool = False
 ) -> Entry:
-    await join(samen, person)
+    """They set up check-ins through the menu (first joining, unless ``joined``); the
+    confirmation."""
+    if not joined:
+        await join(samen, person)
     await person.press(await open_menu(person), "🗓 Choose days and time")
     await person.press(await person.expect("On which days"), days)
     await person.press(await person.expect("At what time?"), at)
@@ -106,24 +124,22 @@ async def subscribe(
 
 async def answer(person: Someone, checkin: Entry, mood: str) -> None:
     """Tap the mood under the check-in; a template without buttons is answered by typing
-    it. A tap shows the choice under the question ("You chose: …")."""
+    it. On Telegram a tap shows the choice under the question ("You chose: …"); WhatsApp
+    cannot change the question, and the person's tap stands in the chat already."""
     if buttons_of(checkin):
         await person.press(checkin, mood)
-        await person.expect(f"You chose: {mood}")
+        if isinstance(person, Person):
+            await person.expect(f"You chose: {mood}")
     else:
         await person.say(mood)
 
 
 async def checkin_messages(person: Someone) -> list[Entry]:
-    """The check-ins sent (on Telegram the answer is shown in the check-in itself, on
-    WhatsApp in a message of its own, which is no check-in)."""
-    again = isinstance(person, WhatsAppPerson)
+    """The check-ins sent (on Telegram the answer is shown in the check-in itself)."""
     return [
         e
         for e in await transcript(person)
-        if e.get("direction") == "out"
-        and "How are you today?" in text_of(e)
-        and not (again and "You chose" in text_of(e))
+        if e.get("direction") == "out" and "How are you today?" in text_of(e)
     ]
 
 
@@ -152,6 +168,31 @@ async def answer_next_checkin(
     checkin = await person.expect("How are you today?")
     await answer(person, checkin, mood)
     return checkin
+
+
+async def cannot_reach(
+    person: Someone,
+    client: EmulatorClient,
+    wa_client: WhatsAppEmulatorClient,
+    blocked: bool = True,
+) -> None:
+    """They block Samen (or unblock it): Telegram then answers 403; WhatsApp accepts a
+    message and reports it 'failed' (131026) a moment later."""
+    if isinstance(person, Person):
+        await client.configure(forbidden_users=[person.user_id] if blocked else [])
+    else:
+        await wa_client.block(person.bsuid, blocked)
+
+
+async def recorded_as_undelivered(bot: SamenBot, kind: str) -> None:
+    """Samen has recorded that the message could not be delivered (WhatsApp's 'failed'
+    status comes a moment after the message was accepted)."""
+    sql = "SELECT status FROM outbox WHERE kind = ?"
+    rows = await eventually(
+        lambda: bot.query(sql, (kind,)),
+        lambda rows: bool(rows) and all(r[0] in ("failed", "blocked") for r in rows),
+    )
+    assert rows and all(r[0] in ("failed", "blocked") for r in rows), rows
 
 
 async def recorded_as_sent(bot: SamenBot, kind: str) -> None:

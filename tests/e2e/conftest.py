@@ -168,6 +168,21 @@ async def samen_any_on_clock(
         yield bot
 
 
+@pytest.fixture
+async def samen_both_on_clock(
+    emulator: EmulatorServer,
+    client: EmulatorClient,
+    wa_emulator: WhatsAppEmulator,
+    wa_client: WhatsAppEmulatorClient,
+    tmp_path: Path,
+    clock: FakeClock,
+) -> AsyncIterator[SamenBot]:
+    """``samen_both`` on the ``clock`` fixture: for what only WhatsApp does over days
+    (its 24-hour window, its statuses)."""
+    async for bot in _running(emulator, tmp_path, "whatsapp", wa_emulator, wa_client, clock):
+        yield bot
+
+
 async def _running(
     emulator: EmulatorServer,
     tmp_path: Path,

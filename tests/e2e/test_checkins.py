@@ -20,9 +20,10 @@ from bot.activity_cli import import_file
 from bot.db import Database
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import EmulatorServer
-from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
+from bot.emulator.whatsapp import WhatsAppEmulatorClient
 from bot.runtime import Runtime
 from tests.conftest import FakeClock
+from tests.e2e import checkins_helpers as shared
 from tests.e2e.checkins_helpers import (
     MOODS,
     Someone,
@@ -34,38 +35,26 @@ from tests.e2e.checkins_helpers import (
     open_menu,
     run,
     said,
-    samen_on,
     share_number,
     share_someone_else,
     subscribe,
+    transcript,
 )
-from tests.e2e.conftest import COORDINATOR_ID
+from tests.e2e.conftest import JOHN_BSUID
 from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
-from tests.e2e.test_mydata import onboard
+from tests.e2e.test_mydata import agree, onboard
 from tests.e2e.whatsapp_people import WhatsAppPerson
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 AMSTERDAM = "Europe/Amsterdam"
 
-
-@pytest.fixture
-async def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))  # Monday 09:00 in Heemstede
-
-
-@pytest.fixture
-async def bot(
-    channel_mode: str,
-    emulator: EmulatorServer,
-    client: EmulatorClient,
-    wa_emulator: WhatsAppEmulator,
-    wa_client: WhatsAppEmulatorClient,
-    tmp_path: Path,
-    clock: FakeClock,
-) -> AsyncIterator[SamenBot]:
-    """Samen on the test's clock, reached the way ``john_any``/``anna_any`` reach it."""
-    async for samen in samen_on(channel_mode, emulator, wa_emulator, wa_client, tmp_path, clock):
-        yield samen
+# The shared fixtures, where pytest finds them (tests/e2e/checkins_helpers.py).
+bot, bot_on_both, clock, coordinator = (
+    shared.bot,
+    shared.bot_on_both,
+    shared.clock,
+    shared.coordinator,
+)
 
 
 @pytest.fixture
@@ -185,12 +174,16 @@ async def test_a_check_in_arrives_and_is_answered_by_button_and_by_text(
     assert buttons_of(checkin) == MOODS
     assert "John" in said(checkin)
     await john.press(checkin, "🙁 Not good")
-    # The answer stays visible under the question, instead of buttons that vanish.
-    answered = await john.expect("You chose: 🙁 Not good")
-    assert said(answered).startswith(said(checkin)) and not buttons_of(answered)
-    if john.channel == "telegram":  # the check-in itself changed (WhatsApp cannot edit)
+    if john.channel == "telegram":
+        # The answer stays visible under the question, instead of buttons that vanish:
+        # the check-in itself changes.
+        answered = await john.expect("You chose: 🙁 Not good")
+        assert said(answered).startswith(said(checkin)) and not buttons_of(answered)
         assert answered["message_id"] == checkin["message_id"]
     help_now = await john.expect("I am sorry you are not feeling well")
+    if john.channel == "whatsapp":  # it cannot change the question: only the answer comes
+        assert not [e for e in await checkin_messages(john) if "You chose" in said(e)]
+        assert len(await checkin_messages(john)) == 1
     text = said(help_now)
     # Not doing well: a call now and the social work desk, but no crisis lines.
     assert "A volunteer can call you" in text and buttons_of(help_now) == ["📞 Call me"]
@@ -234,10 +227,10 @@ async def test_a_check_in_arrives_and_is_answered_by_button_and_by_text(
 
 
 async def test_safety_net_once_late_answer_and_restart_in_between(
-    bot: SamenBot, john_any: Someone, client: EmulatorClient, clock: FakeClock
+    bot: SamenBot, john_any: Someone, coordinator: Person, clock: FakeClock
 ) -> None:
+    """The coordinator hears that nobody is on duty."""
     john = john_any
-    await Person(client, COORDINATOR_ID, "Cora", "nl").join(opened=True)  # hears nobody is on duty
     await subscribe(bot, john, "Every day", "10:30", safety_net=True)
     john_id = (await bot.query("SELECT telegram_id FROM checkin_subscriptions"))[0][0]
     clock.now = datetime(2026, 12, 1, 9, 31, tzinfo=UTC)  # Tuesday 10:31 local
@@ -367,11 +360,7 @@ async def test_so_so_suggests_an_activity_this_week_near_their_postcode(
     await john.expect("Type the 4 digits of your postcode")
     await john.say("2101")
     await john.expect("Your postcode is 2101")
-    await john.press(await open_menu(john), "🗓 Choose days and time")
-    await john.press(await john.expect("On which days"), "Every day")
-    await john.press(await john.expect("At what time?"), "13:00")
-    await john.press(await john.expect("The safety net"), "No, thank you")
-    await john.expect("Your check-ins are set")
+    await subscribe(bot, john, "Every day", "13:00", safety_net=False, joined=True)
 
     await answer_next_checkin(bot, john, clock, 1, "😐 So-so")
     suggestion = await john.expect("Maybe something for this week, close to you:")
@@ -454,6 +443,7 @@ async def test_the_common_check_in_takes_four_taps_and_three_with_a_known_number
     john_any: Someone,
     client: EmulatorClient,
     wa_client: WhatsAppEmulatorClient,
+    coordinator: Person,  # hears that nobody is on duty for Mia's call
 ) -> None:
     """Every day, the suggested time, the safety net on: tap by tap from the menu."""
     john = john_any
@@ -474,7 +464,6 @@ async def test_the_common_check_in_takes_four_taps_and_three_with_a_known_number
     assert "“👤 Emergency contact”" in done  # the next step of the net, offered once
 
     # Mia asked for a call before: Samen has her number and does not ask again.
-    await Person(client, COORDINATOR_ID, "Cora", "nl").join(opened=True)  # hears nobody is on duty
     mia: Someone = await Person(client, 700_000_003, "Mia", "en").join()
     if john.channel == "whatsapp":
         mia = await WhatsAppPerson(wa_client, "NL.35791357913579135791", "Mia").join()
@@ -494,3 +483,35 @@ async def test_the_common_check_in_takes_four_taps_and_three_with_a_known_number
     assert "Safety net: on (06 87 65 43 21)" in done
     menu = await open_menu(mia)
     assert "📱 Another number" in buttons_of(menu)
+
+
+async def test_on_whatsapp_check_ins_set_up_come_without_the_general_opt_in(
+    bot_on_both: SamenBot, wa_client: WhatsAppEmulatorClient, clock: FakeClock
+) -> None:
+    """John said no to messages Samen starts; setting up check-ins is his agreement to
+    them: two days after he last wrote, the check-in still comes (as its template)."""
+    bot = bot_on_both
+    john = await WhatsAppPerson(wa_client, JOHN_BSUID, "John").join()
+    await agree(bot, john, "✓ English", "✅ I agree", opt_in=False)
+    await john.press(await open_menu(john), "✅ Yes, every day at 10:30")
+    await john.press(await john.expect("The safety net"), "No, thank you")
+    done = said(await john.expect("Your check-ins are set"))
+    assert (
+        "Samen will send you a message every day at 10:30, also when you have not written "
+        "yourself." in done
+    )
+    clock.now = datetime(2026, 12, 2, 9, 31, tzinfo=UTC)  # Wednesday 10:31, two days on
+    await run(bot, "tick")
+    checkin = await john.expect("How are you today?")
+    assert checkin["template"]["name"] == "samen_checkin"
+    await john.say("good")
+    assert "good to hear" in said(await john.expect()).lower()
+    moods = await bot.query("SELECT mood FROM checkin_sends WHERE outcome = 'sent'")
+    assert moods == [("good",)]
+    # Saying no again to messages Samen starts leaves the check-ins, and says so.
+    entries = await transcript(john)
+    sent = [e for e in entries if e["direction"] == "out"]
+    question = [e for e in sent if "May Samen send you a message first?" in said(e)][-1]
+    await john.press(question, "No, thank you")
+    no = said(await john.expect("Samen will only answer when you write"))
+    assert "Your check-ins still come at their time." in no

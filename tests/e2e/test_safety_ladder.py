@@ -12,28 +12,25 @@ person last wrote: answered by typing, and the contact's reply brings the two an
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.db import Database
 from bot.emulator.client import EmulatorClient, Entry
-from bot.emulator.server import EmulatorServer
-from bot.emulator.whatsapp import WhatsAppEmulator, WhatsAppEmulatorClient
+from bot.emulator.whatsapp import WhatsAppEmulatorClient
 from bot.services import Services
 from tests.conftest import FakeClock
+from tests.e2e import checkins_helpers as shared
 from tests.e2e.checkins_helpers import (
     MOODS,
     Someone,
     answer,
+    cannot_reach,
     join,
     open_menu,
     recorded_as_sent,
+    recorded_as_undelivered,
     run,
     said,
-    samen_on,
     subscribe,
     transcript,
 )
@@ -44,44 +41,13 @@ from tests.e2e.whatsapp_people import WhatsAppPerson
 CHECKIN = datetime(2026, 12, 1, 9, 31, tzinfo=UTC)  # Tuesday 10:31 in Heemstede
 INVITE = re.compile(r"(?:start=|/start )(ec[A-Za-z0-9_-]{16})")
 
-
-@pytest.fixture
-async def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))  # Monday 09:00 in Heemstede
-
-
-@pytest.fixture
-async def bot(
-    channel_mode: str,
-    emulator: EmulatorServer,
-    client: EmulatorClient,
-    wa_emulator: WhatsAppEmulator,
-    wa_client: WhatsAppEmulatorClient,
-    tmp_path: Path,
-    clock: FakeClock,
-) -> AsyncIterator[SamenBot]:
-    """Samen on the test's clock, reached the way ``john_any`` reaches it."""
-    async for samen in samen_on(channel_mode, emulator, wa_emulator, wa_client, tmp_path, clock):
-        yield samen
-
-
-@pytest.fixture
-async def bot_on_both(
-    emulator: EmulatorServer,
-    client: EmulatorClient,
-    wa_emulator: WhatsAppEmulator,
-    wa_client: WhatsAppEmulatorClient,
-    tmp_path: Path,
-    clock: FakeClock,
-) -> AsyncIterator[SamenBot]:
-    """Samen on Telegram and WhatsApp at once, on the test's clock."""
-    async for samen in samen_on("whatsapp", emulator, wa_emulator, wa_client, tmp_path, clock):
-        yield samen
-
-
-@pytest.fixture
-async def coordinator(client: EmulatorClient) -> Person:
-    return await Person(client, COORDINATOR_ID, "Cora", "nl").join(opened=True)
+# The shared fixtures, where pytest finds them (tests/e2e/checkins_helpers.py).
+bot, bot_on_both, clock, coordinator = (
+    shared.bot,
+    shared.bot_on_both,
+    shared.clock,
+    shared.coordinator,
+)
 
 
 async def name_a_contact(john: Someone, anna: Someone) -> None:
@@ -284,3 +250,46 @@ async def test_a_volunteer_who_gets_no_answer_twice_brings_the_contact_in(
     await anna.press(told, "🚶 Ik ga even kijken")
     await anna.expect("Dank u wel dat u gaat kijken")
     assert await steps(bot) == ["nudge", "task", "contact", "look"]
+
+
+async def test_a_check_in_that_cannot_be_delivered_climbs_and_he_hears_it_when_he_writes(
+    bot: SamenBot,
+    john_any: Someone,
+    client: EmulatorClient,
+    wa_client: WhatsAppEmulatorClient,
+    coordinator: Person,
+    clock: FakeClock,
+) -> None:
+    """John blocked Samen: Telegram's 403, or WhatsApp's 'failed' status. The net treats
+    the check-in as unanswered (no reminder: it would not arrive either): a volunteer's
+    task that says why, then the coordinators. When he writes again he hears it, kindly,
+    and the check-in menu says it too."""
+    john = john_any
+    await subscribe(bot, john, "Every day", "10:30", safety_net=True)
+    await cannot_reach(john, client, wa_client)
+    clock.now = CHECKIN
+    await run(bot, "tick")
+    await recorded_as_undelivered(bot, "checkin")
+    clock.now = CHECKIN + timedelta(hours=1, minutes=1)
+    assert (await run(bot, "climb")).nudged == 0  # type: ignore[attr-defined]
+    clock.now = CHECKIN + timedelta(hours=3, minutes=2)
+    assert (await run(bot, "climb")).tasks == 1  # type: ignore[attr-defined]
+    assert await bot.query("SELECT topic, status FROM call_requests") == [
+        ("undelivered_checkin", "open")
+    ]
+    clock.now = CHECKIN + timedelta(hours=7, minutes=3)  # nobody took it, no contact
+    await run(bot, "climb")
+    alert = said(await coordinator.expect("Vangnet: Samen kon John niet bereiken"))
+    assert "Het berichtje van Samen kon niet worden bezorgd bij John" in alert
+    assert await steps(bot) == ["task", "coordinators"]
+
+    await cannot_reach(john, client, wa_client, blocked=False)
+    await john.say("hello")
+    notice = await john.expect("Samen could not deliver your check-in of today at 10:30")
+    assert "a volunteer calls you when a check-in does not arrive" in said(notice)
+    assert buttons_of(notice) == MOODS  # it can still be answered
+    menu = said(await open_menu(john))
+    assert "⚠️ Your check-in of today at 10:30 could not be delivered to you." in menu
+    await john.say("hello again")
+    await john.expect()
+    await john.expect_silence(1.0)  # told once

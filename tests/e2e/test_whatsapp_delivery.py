@@ -10,7 +10,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -112,7 +112,13 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
         sender = GraphSender(emulator.url, state.phone_number_id, state.token)
         catalogs = Catalogs.load(ZoneInfo("Europe/Amsterdam"))
         messenger = WhatsAppMessenger(
-            sender, services.outbox, people, catalogs, "nl", SendBudget(200.0)
+            sender,
+            services.outbox,
+            people,
+            catalogs,
+            "nl",
+            SendBudget(200.0),
+            agreements=services.checkins,  # as in Samen: check-ins agree to their messages
         )
         rig = Rig(db, services, people, emulator, client, messenger, clock, "")
 
@@ -209,6 +215,27 @@ async def test_an_emergency_contacts_yes_is_their_agreement_to_its_template(rig:
     assert await rig.deliver("n", 1) == {"failed": 1}  # a resident's messages need the opt-in
     template = (await rig.client.wait_for(BEN))["template"]
     assert template["name"] == "samen_emergency_contact"
+
+
+async def test_check_ins_set_up_are_the_agreement_to_their_own_messages(rig: Rig) -> None:
+    """Ben said no to messages Samen starts, then set up check-ins: outside the window
+    his check-in, its reminder and news about his safety net come as templates, a
+    broadcast does not; once he stops check-ins, neither does a check-in."""
+    ben = await rig.resident(BEN, "nl")
+    await rig.people.set_opt_in(ben, False)
+    await rig.services.checkins.set_days(ben, 0b1111111)
+    await rig.services.checkins.set_time(ben, time(10, 30))
+    await rig.client.last_wrote(BEN, hours_ago=25)
+    rig.clock.advance(hours=25)
+    for kind in ("checkin", "checkin-nudge", "emergency-contact", "broadcast"):
+        await rig.services.outbox.enqueue(row(ben, kind, "Hoe gaat het?", "k"))
+    assert await rig.deliver("k", 4) == {"sent": 3, "failed": 1}
+    failed = await rig.db.fetchall("SELECT kind FROM outbox WHERE status = 'failed'")
+    assert [tuple(r) for r in failed] == [("broadcast",)]
+
+    await rig.services.checkins.stop(ben)
+    await rig.services.outbox.enqueue(row(ben, "checkin", "Hoe gaat het?", "s"))
+    assert await rig.deliver("s", 1) == {"failed": 1}
 
 
 async def test_flood_limits_slow_delivery_down_without_losing_a_message(rig: Rig) -> None:

@@ -10,7 +10,7 @@ import pytest
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.services import Services
-from bot.services.callme.requests import CallOutcome
+from bot.services.callme.requests import CallOutcome, Topic
 from bot.services.care.contacts import Confirmed, clean_name
 from bot.services.care.moods import Mood
 from bot.services.care.safety import Step
@@ -34,12 +34,17 @@ def services(db: Database, clock: FakeClock) -> Services:
     return Services.create(db, clock, checkin_policy=CheckinPolicy())
 
 
-async def deliver_all(services: Services) -> None:
+async def deliver_all(services: Services, outcome: Outcome = Outcome.SENT) -> None:
+    """What a messenger does: every due row sent (or failed, or blocked), with an id."""
     rows = await services.outbox.claim_due(1000)
-    await services.outbox.record([Result(r.id, Outcome.SENT, message_id=r.id) for r in rows])
+    await services.outbox.record(
+        [Result(r.id, outcome, message_id=r.id, channel_message_id=f"wamid.{r.id}") for r in rows]
+    )
 
 
-async def setting(services: Services, db: Database, clock: FakeClock) -> None:
+async def setting(
+    services: Services, db: Database, clock: FakeClock, outcome: Outcome = Outcome.SENT
+) -> None:
     """Anna: a 10:30 check-in with the safety net; Piet on duty; one coordinator."""
     await services.residents.give_consent(ANNA, "Anna", "nl")
     await services.residents.give_consent(PIET, "Piet", "nl")
@@ -51,7 +56,7 @@ async def setting(services: Services, db: Database, clock: FakeClock) -> None:
     await services.checkins.set_safety_net(ANNA, "+31612345678")
     clock.now = utc(2026, 11, 30, 9, 31)  # Monday 10:31 local
     await services.checkins.tick()
-    await deliver_all(services)
+    await deliver_all(services, outcome)
 
 
 async def with_contact(services: Services) -> None:
@@ -93,6 +98,34 @@ async def test_one_gentle_nudge_after_an_hour_with_the_mood_buttons(
     assert row is not None and "mood:" in str(row[0]) and "Anna" in str(row[0])
     assert await steps(db) == ["nudge"]
     assert await services.counts.total("safety_step_nudge") == 1
+
+
+@pytest.mark.parametrize("how", ["blocked", "refused", "failed later"])
+async def test_a_check_in_that_could_not_be_delivered_climbs_as_an_unanswered_one(
+    services: Services, db: Database, clock: FakeClock, how: str
+) -> None:
+    """Telegram's 403 (blocked), WhatsApp refusing it (no template or opt-in, 131047)
+    or its 'failed' status after it was sent: the same for the ladder. No reminder (it
+    would not arrive either); at the safety window a volunteer's task that says why;
+    the coordinators' alert says so too."""
+    outcome = {"blocked": Outcome.BLOCKED, "refused": Outcome.FAILED}.get(how, Outcome.SENT)
+    await setting(services, db, clock, outcome)
+    if how == "failed later":  # WhatsApp's webhook: accepted first, then 'failed'
+        assert await services.outbox.record_delivery("wamid.1", "failed", "whatsapp 131047")
+    clock.advance(hours=1, minutes=1)
+    assert (await services.safety_net.climb()).nudged == 0
+    clock.advance(hours=1, minutes=58)
+    assert (await services.safety_net.climb()).tasks == 0  # the window is the same
+    clock.advance(minutes=2)
+    assert (await services.safety_net.climb()).tasks == 1
+    task = await services.call_requests.open_request(ANNA)
+    assert task is not None and task.topic is Topic.UNDELIVERED_CHECKIN
+    assert await services.counts.total("checkins_undelivered") == 1
+    clock.advance(hours=2, minutes=1)  # nobody took it, no contact: the coordinators
+    assert (await services.safety_net.climb()).coordinators == 1
+    alert = await db.fetchone("SELECT payload FROM outbox WHERE recipient_id = ?", (COORDINATOR,))
+    assert alert is not None and "kon niet worden bezorgd bij Anna" in str(alert[0])
+    assert await steps(db) == ["task", "coordinators"]
 
 
 async def test_an_answer_stops_the_nudge(

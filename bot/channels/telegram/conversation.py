@@ -111,6 +111,10 @@ class TelegramConversation:
         if query is not None and not shows_already(query.message, None):
             await query.edit_message_reply_markup(reply_markup=None)
 
+    async def show_answered(self, reply: Reply) -> None:
+        """The tapped message itself changes to show the answer."""
+        await self.update(reply)
+
     async def send_document(self, document: Document) -> None:
         await self._ctx.bot.send_document(
             self._chat_id,
@@ -134,9 +138,10 @@ class TelegramConversation:
         await self.runtime.questions.close(self._key)
         self.question = None
 
-    async def replace_earlier(self, message_id: int, text: str) -> None:
+    async def replace_earlier(self, message_id: int, text: str) -> bool:
         with contextlib.suppress(TelegramError):  # deleted by the person meanwhile
             await self._ctx.bot.edit_message_text(text, self._chat_id, message_id)
+        return True
 
     async def press_typed_choice(self) -> bool:
         """Queued as a button press of its own (``TYPED_QUERY``: the request layer answers

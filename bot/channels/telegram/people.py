@@ -1,8 +1,8 @@
 """Runs first for every update: who is this, which language, and private chats only.
 
-Registered in PTB's group -1 (handlers/__init__.py), so the old PTB handlers and every
-TelegramConversation find the resident and their translator in the context. A command or
-a menu tap ends every open question first: Samen's own and PTB's conversations.
+Registered in PTB's group -1 (bot/channels/telegram/handler.py), so every
+TelegramConversation finds the resident and their translator in the context. A command or
+a menu tap ends the person's open question first.
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ async def load_person(update: object, ctx: SamenContext) -> None:
     elif resident is not None and resident.status is Status.UNREACHABLE and update.message:
         # They write to us, so they can be reached again.
         await ctx.services.residents.set_status(user.id, Status.ACTIVE)
+    if resident is not None and (update.message or update.callback_query):
+        # A check-in that could not reach them: they hear it now, once.
+        await ctx.services.undelivered_checkins.tell(user.id, resident.language)
 
 
 def translator_for(ctx: SamenContext, language_code: str | None) -> Translator:

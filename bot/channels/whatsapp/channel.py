@@ -30,6 +30,7 @@ from bot.i18n import N_, Translator
 from bot.person_ids import Channel
 from bot.runtime import Runtime
 from bot.sendbudget import SendBudget
+from bot.services.care.kinds import CHECKIN
 from bot.services.residents import Resident, Status
 from bot.services.understanding.reader import says_more_than_a_choice
 
@@ -64,6 +65,7 @@ class WhatsAppChannel:
             settings.default_language,
             budget,
             runtime.monitor,
+            agreements=runtime.services.checkins,
         )
 
     def routes(self) -> list[Route]:
@@ -91,6 +93,8 @@ class WhatsAppChannel:
             await services.links.wrote_in(
                 sender.resident_id, Channel.WHATSAPP, resident.last_channel
             )
+            # A check-in that could not reach them: they hear it now, once.
+            await services.undelivered_checkins.tell(sender.resident_id, resident.language)
         own_phone = await self.people.phone_of(sender.resident_id)
         bsuid = await self.people.bsuid_of(sender.resident_id)
         if bsuid is None:  # erased between the webhook and here
@@ -120,7 +124,8 @@ class WhatsAppChannel:
         if incoming.kind is not Kind.CHOICE or incoming.data not in optin.ANSWERS:
             return False
         await self.people.set_opt_in(person_id, incoming.data == optin.YES)
-        await conversation.say(optin.answered(conversation.t, incoming.data))
+        checkins = await self._runtime.services.checkins.agreed_to(person_id, CHECKIN)
+        await conversation.say(optin.answered(conversation.t, incoming.data, checkins=checkins))
         return True
 
     async def _handle(self, conversation: WhatsAppConversation) -> None:

@@ -2,7 +2,7 @@
 
 WhatsApp cannot edit what was sent, nor show a short notice after a tap: ``update``
 sends anew (skipped when it would show exactly what the person saw last), a notice is a
-short message, and ``replace_earlier`` can do nothing. Every send takes a reply slot of
+short message, and ``replace_earlier`` can do nothing (it says so). Every send takes a reply slot of
 WhatsApp's own budget, so an answer never waits behind a broadcast.
 """
 
@@ -171,6 +171,10 @@ class WhatsAppConversation:
     async def clear_choices(self) -> None:
         """No edits on WhatsApp: used choices stay; the step re-checks every tap."""
 
+    async def show_answered(self, reply: Reply) -> None:
+        """Nothing: WhatsApp cannot change the tapped message, and sending it anew would
+        repeat the whole question; the person's tap stands in the chat as their reply."""
+
     async def press_typed_choice(self) -> bool:
         """The channel already reads a short typed answer as a tap before any journey
         sees it (``Outlet.typed_choice``), so nothing is left to press here."""
@@ -186,8 +190,9 @@ class WhatsAppConversation:
         await self.runtime.questions.close(self._key)
         self.question = None
 
-    async def replace_earlier(self, message_id: int, text: str) -> None:
-        """WhatsApp cannot change a sent message; the contract allows skipping it."""
+    async def replace_earlier(self, message_id: int, text: str) -> bool:
+        """WhatsApp cannot change a sent message: it stays as it was."""
+        return False
 
     async def set_language(self, language: str) -> None:
         if self.resident is not None:

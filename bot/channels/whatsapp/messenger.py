@@ -2,8 +2,10 @@
 
 Inside the window a message goes as Samen wrote it (buttons or a list). Outside it
 only a template may go: the one for the message's kind, in the person's language, and
-only to someone who said yes to messages Samen starts. Anything else is recorded as
-failed with the reason, so a broadcast's report says "not sent" instead of losing it.
+only to someone who said yes to messages Samen starts, or to these very messages (an
+emergency contact's "Yes, I will"; check-ins set up, for the check-ins' own messages).
+Anything else is recorded as failed with the reason, so a broadcast's report says
+"not sent" instead of losing it.
 WhatsApp cannot edit a sent message: an edit is sent anew inside the window and
 dropped outside it, except the news that a task's name and number are withdrawn
 (``DETAILS_WITHDRAWN``: the volunteer must not call), which goes as the task template
@@ -18,6 +20,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import timedelta
+from typing import Protocol
 
 import httpx
 from pywa.errors import RateLimitHit, ThrottlingError, WhatsAppError
@@ -26,7 +29,7 @@ from bot.channels.whatsapp.graph import GraphSender
 from bot.channels.whatsapp.people import Reach, WhatsAppPeople
 from bot.channels.whatsapp.render import Option, render
 from bot.channels.whatsapp.reply import LIST_BUTTON, MORE_CHOICES
-from bot.channels.whatsapp.templates import template_for
+from bot.channels.whatsapp.templates import Template, template_for
 from bot.delivery import Delivery, backoff
 from bot.i18n import N_, Catalogs
 from bot.monitor import Monitor
@@ -45,6 +48,13 @@ RATE_LIMIT_PAUSE_S = 1.0  # Meta says no "retry after"; its limits are per secon
 PAIR_LIMIT_WAIT_S = 6.0  # Meta counts messages to one person over 6 seconds
 
 
+class Agreements(Protocol):
+    """Agreements to messages Samen starts besides the general opt-in: setting up
+    check-ins is the agreement to the check-ins' own messages (bot/services/care)."""
+
+    async def agreed_to(self, resident_id: int, kind: str) -> bool: ...
+
+
 class WhatsAppMessenger(Delivery):
     channel = Channel.WHATSAPP
 
@@ -57,8 +67,10 @@ class WhatsAppMessenger(Delivery):
         default_language: str,
         budget: SendBudget,
         monitor: Monitor | None = None,
+        agreements: Agreements | None = None,
     ) -> None:
         super().__init__(outbox, budget, monitor)
+        self._agreements = agreements
         self._sender = sender
         self._people = people
         self._catalogs = catalogs
@@ -112,7 +124,7 @@ class WhatsAppMessenger(Delivery):
         template = template_for(row.kind)
         if template is None:
             return Result(row.id, Outcome.FAILED, error="outside the window, no template")
-        if not reach.opted_in and not template.agreed_in_journey:
+        if not await self._agreed(row, reach, template):
             return Result(row.id, Outcome.FAILED, error="outside the window, no opt-in")
         language = reach.language or self._default_language
         body = self._catalogs.get(language)._(template.body, message="{message}")
@@ -120,6 +132,14 @@ class WhatsAppMessenger(Delivery):
             reach.bsuid, template.name, language, template.parameter(body, row.message.text)
         )
         return Result(row.id, Outcome.SENT, channel_message_id=message_id)
+
+    async def _agreed(self, row: Pending, reach: Reach, template: Template) -> bool:
+        """May Samen start this message? A general yes, the journey that sends it, or
+        an agreement to its kind (check-ins set up: their check-in and its reminder)."""
+        if reach.opted_in or template.agreed_in_journey:
+            return True
+        agreements = self._agreements
+        return agreements is not None and await agreements.agreed_to(row.recipient_id, row.kind)
 
     def _slow_down(self, row: Pending, error: ThrottlingError) -> Result:
         if isinstance(error, RateLimitHit):

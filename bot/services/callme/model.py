@@ -22,6 +22,7 @@ class Topic(StrEnum):
     ACTIVITIES = "activities"
     WORRIED = "worried"
     MISSED_CHECKIN = "missed_checkin"  # made by the check-ins' safety net, not chosen
+    UNDELIVERED_CHECKIN = "undelivered_checkin"  # the same, for a check-in that never came
 
 
 TOPIC_LABELS: dict[Topic, str] = {
@@ -30,6 +31,7 @@ TOPIC_LABELS: dict[Topic, str] = {
     Topic.ACTIVITIES: N_("🎨 Activities"),
     Topic.WORRIED: N_("💛 Worried about someone"),
     Topic.MISSED_CHECKIN: N_("🛟 Did not answer a check-in"),
+    Topic.UNDELIVERED_CHECKIN: N_("🛟 A check-in could not reach them"),
 }
 # What a resident can choose when asking for a call.
 RESIDENT_TOPICS = (Topic.CHAT, Topic.PRACTICAL, Topic.ACTIVITIES, Topic.WORRIED)

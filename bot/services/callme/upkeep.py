@@ -27,8 +27,12 @@ class Upkeep(TaskStore):
         candidates = await self._db.fetchall(
             "SELECT id, opened_at FROM call_requests WHERE status = 'open'"
             " AND unclaimed_alerted_at IS NULL AND opened_at <= ?"
-            " AND COALESCE(topic, '') != ? ORDER BY opened_at",
-            (to_iso(now - policy.escalate_after), Topic.MISSED_CHECKIN.value),
+            " AND COALESCE(topic, '') NOT IN (?, ?) ORDER BY opened_at",
+            (
+                to_iso(now - policy.escalate_after),
+                Topic.MISSED_CHECKIN.value,
+                Topic.UNDELIVERED_CHECKIN.value,
+            ),
         )
         due = [
             int(r[0])

@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.i18n import Catalogs
+from bot.services.care.kinds import AGREED_WITH_CHECKINS, CHECKIN
 from bot.services.care.moods import Mood, dedupe_key, render_checkin
 from bot.services.care.safety import MissedCheckinDesk
 from bot.services.care.schedule import EVERY_DAY, CheckinPolicy, next_slot, time_text
@@ -179,6 +180,16 @@ class Checkins:
         )
         return await self._reschedule(telegram_id)
 
+    async def agreed_to(self, telegram_id: int, kind: str) -> bool:
+        """Whether their check-ins are their agreement to a message of this kind: one of
+        the check-ins' own (``kinds``), while they have a schedule with a time. What a
+        messenger asks before it sends a message nobody just asked for (WhatsApp's
+        templates outside the 24-hour window); stopping check-ins ends it."""
+        if kind not in AGREED_WITH_CHECKINS:
+            return False
+        sub = await self.get(telegram_id)
+        return sub is not None and sub.complete
+
     async def stop(self, telegram_id: int) -> bool:
         """Stop check-ins: the schedule and phone number are deleted."""
         changed = await self._db.execute(
@@ -243,8 +254,8 @@ class Checkins:
                 paused = date.fromisoformat(row["paused_until"]) if row["paused_until"] else None
                 following = next_slot(int(row["days"]), at, self.policy.zone, slot, paused)
                 advances.append((to_iso(following), telegram_id))
-                if row["status"] != "active":
-                    report.inactive += 1  # stopped or unreachable: nothing is sent or kept
+                if not _gets_checkin(row):
+                    report.inactive += 1  # stopped, or unreachable without the net
                     continue
                 outcome = self._outcome(slot, at, now, local_now)
                 sends.append(
@@ -295,7 +306,7 @@ class Checkins:
         return NewRow(
             telegram_id,
             render_checkin(t, str(row["first_name"]), telegram_id, slot),
-            kind="checkin",
+            kind=CHECKIN,
             ref=f"checkin:{to_iso(slot)}",
             dedupe_key=dedupe_key(telegram_id, slot),
         )
@@ -370,6 +381,15 @@ class Checkins:
             "DELETE FROM checkin_sends WHERE created_at < ?",
             (to_iso(self._clock() - older_than),),
         )
+
+
+def _gets_checkin(row: sqlite3.Row) -> bool:
+    """Active residents get their check-in. So does one Samen's messages cannot reach
+    (they blocked it, or the app refused) while their safety net is on: it failing again
+    is what makes the net call them, so it never goes silent. Someone who stopped all
+    messages gets nothing, as they were told."""
+    status = row["status"]
+    return status == "active" or (status == "unreachable" and bool(row["safety_net"]))
 
 
 _DUE_SQL = (

@@ -18,6 +18,7 @@ from enum import StrEnum
 from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.i18n import Catalogs, Translator
+from bot.services.care.kinds import NET_NEWS
 from bot.services.counts import Counts
 from bot.services.outbox import NewRow, Outbox, OutMessage
 
@@ -165,7 +166,7 @@ class EmergencyContacts:
             NewRow(
                 resident_id,
                 OutMessage(text_for(t, html.escape(str(row[1])))),
-                kind="emergency-contact",
+                kind=NET_NEWS,
                 ref=f"emergency-contact:{resident_id}",
             )
         )

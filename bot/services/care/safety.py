@@ -31,6 +31,16 @@ from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.i18n import Catalogs, Translator
 from bot.services.callme.requests import CallRequests, Problem, RequestRefused, TaskStatus, Topic
+from bot.services.care.kinds import NUDGE
+from bot.services.care.safety_sql import (
+    CLIMB_SQL,
+    CONTACT_OF_SEND_SQL,
+    NUDGE_SQL,
+    OPEN_ALERT_SQL,
+    SILENT_CONTACT_SQL,
+    TOLD_CONTACT_SQL,
+    WATCH_SQL,
+)
 from bot.services.care.safety_texts import contact_message, coordinator_text, nudge_message
 from bot.services.care.schedule import CheckinPolicy
 from bot.services.counts import Counts
@@ -39,6 +49,12 @@ from bot.services.outbox import NewRow, Outbox, OutMessage, Priority
 BATCH = 500
 # A volunteer who could not reach the resident this often: the next step.
 NO_ANSWERS_TO_CLIMB = 2
+# The check-in's outbox status when it could not be delivered (each messenger records
+# it: Telegram's 403 as blocked; WhatsApp's refusals and its 'failed' status as failed).
+UNDELIVERED = frozenset({"failed", "blocked"})
+# The resident's status while the net works: a volunteer can call someone who blocked
+# Samen's messages (unreachable), but not someone who stopped them all.
+NET_STATUSES = frozenset({"active", "unreachable"})
 # Check-ins older than this no longer climb (a gap of days is for the coordinators'
 # overview, not for a message to the family).
 CLIMB_HORIZON = timedelta(days=2)
@@ -71,14 +87,15 @@ class MissedCheckinDesk(Protocol):
     """What the safety net needs from the call request desk (bot/services/callme).
 
     ``open_missed_checkin`` opens a "missed check-in" task for the resident and offers
-    it to the volunteers. It returns (task id, True) for a new task, (task id, False)
+    it to the volunteers (``undelivered``: the check-in could not reach them, which the
+    task says). It returns (task id, True) for a new task, (task id, False)
     when the resident already has an open request (that one then covers the missed
     check-in), or None when no task can be made. A resident has at most one open
     request, so calling it again after a crash makes no second task.
     """
 
     async def open_missed_checkin(
-        self, resident_id: int, phone: str
+        self, resident_id: int, phone: str, *, undelivered: bool = False
     ) -> tuple[int, bool] | None: ...
 
     async def task_state(self, task_id: int) -> TaskState | None: ...
@@ -92,13 +109,16 @@ class CallDesk:
     def __init__(self, call_requests: CallRequests) -> None:
         self._call_requests = call_requests
 
-    async def open_missed_checkin(self, resident_id: int, phone: str) -> tuple[int, bool] | None:
+    async def open_missed_checkin(
+        self, resident_id: int, phone: str, *, undelivered: bool = False
+    ) -> tuple[int, bool] | None:
         moments = self._call_requests.moments()  # the soonest part of the day a volunteer calls
         if not moments:
             return None
+        topic = Topic.UNDELIVERED_CHECKIN if undelivered else Topic.MISSED_CHECKIN
         try:
             task = await self._call_requests.create_request(
-                resident_id, phone, moments[0].key, Topic.MISSED_CHECKIN
+                resident_id, phone, moments[0].key, topic
             )
         except RequestRefused as refused:
             if refused.problem is not Problem.ALREADY_OPEN:
@@ -181,7 +201,7 @@ class SafetyNet:
         cutoff = to_iso(now - self.policy.nudge_after)
         too_late = to_iso(now - self.policy.safety_window)
         nudged = 0
-        for row in await self._db.fetchall(_NUDGE_SQL, (cutoff, BATCH)):
+        for row in await self._db.fetchall(NUDGE_SQL, (cutoff, BATCH)):
             if row["sent_at"] is None or not too_late < row["sent_at"] <= cutoff:
                 continue  # delivered less than nudge_after ago, or the volunteer is next
             t = self._catalogs.get(str(row["language"]))
@@ -193,7 +213,7 @@ class SafetyNet:
                     NewRow(
                         int(row["telegram_id"]),
                         message,
-                        kind="checkin-nudge",
+                        kind=NUDGE,
                         ref=f"checkin-nudge:{row['id']}",
                         dedupe_key=f"checkin-nudge:{row['id']}",
                     ),
@@ -214,15 +234,16 @@ class SafetyNet:
         """
         now = self._clock()
         cutoff = to_iso(now - self.policy.safety_window)
-        opened = 0
-        for row in await self._db.fetchall(_WATCH_SQL, (cutoff, BATCH)):
+        opened = undelivered_climbs = 0
+        for row in await self._db.fetchall(WATCH_SQL, (cutoff, BATCH)):
             decision = _escalation(row, cutoff)
             if decision is None:
                 continue  # delivered less than a window ago, or still on its way
             task_id: int | None = None
+            undelivered = row["delivery"] in UNDELIVERED
             if decision == "task":
                 made = await self.desk.open_missed_checkin(
-                    int(row["telegram_id"]), str(row["phone"])
+                    int(row["telegram_id"]), str(row["phone"]), undelivered=undelivered
                 )
                 if made is None:
                     decision = "dropped"
@@ -238,8 +259,11 @@ class SafetyNet:
                 )
                 if task_id is not None:
                     await self._record(conn, int(row["id"]), Step.TASK)
+            undelivered_climbs += undelivered and task_id is not None
         if opened:
             await self._counts.bump("checkins_escalated", opened)
+        if undelivered_climbs:
+            await self._counts.bump("checkins_undelivered", undelivered_climbs)
         return opened
 
     # -------------------------------------------------------- steps 3 and 4
@@ -248,7 +272,7 @@ class SafetyNet:
         """Tell the emergency contact (or the coordinators) where the volunteer could not."""
         now = self._clock()
         told = alerted = 0
-        for row in await self._db.fetchall(_CLIMB_SQL, (to_iso(now - CLIMB_HORIZON),)):
+        for row in await self._db.fetchall(CLIMB_SQL, (to_iso(now - CLIMB_HORIZON),)):
             reason = await self._why_climb(row, now)
             if reason is None:
                 continue
@@ -257,7 +281,7 @@ class SafetyNet:
             else:
                 alerted += await self._alert(row, reason, has_contact=False)
         for row in await self._db.fetchall(
-            _SILENT_CONTACT_SQL, (to_iso(now - self.policy.escalate_after),)
+            SILENT_CONTACT_SQL, (to_iso(now - self.policy.escalate_after),)
         ):
             alerted += await self._alert(row, "contact_silent", has_contact=True)
         if told:
@@ -302,8 +326,11 @@ class SafetyNet:
         async with self._db.transaction() as conn:
             if not await self._record(conn, send_id, Step.COORDINATORS):
                 return 0
+            undelivered = row["delivery"] in UNDELIVERED
             for coordinator, t in await self._coordinators.coordinators_to_alert(conn):
-                text = coordinator_text(t, str(row["first_name"]), reason, has_contact)
+                text = coordinator_text(
+                    t, str(row["first_name"]), reason, has_contact, undelivered=undelivered
+                )
                 await self._outbox.enqueue(
                     NewRow(
                         coordinator,
@@ -322,7 +349,7 @@ class SafetyNet:
     async def contact_answered(self, contact_id: int, send_id: int, step: Step) -> str | None:
         """Record "all is well" or "I will go and look"; the resident's first name, or None
         when this check-in was not theirs to answer (or was answered already)."""
-        row = await self._db.fetchone(_CONTACT_OF_SEND_SQL, (send_id, contact_id))
+        row = await self._db.fetchone(CONTACT_OF_SEND_SQL, (send_id, contact_id))
         if row is None:
             return None
         async with self._db.transaction() as conn:
@@ -338,14 +365,14 @@ class SafetyNet:
         """(check-in id, the resident's first name) of the newest message this contact
         got at step 3 and has not answered, if the climb is still on; else None."""
         row = await self._db.fetchone(
-            _OPEN_ALERT_SQL, (contact_id, to_iso(self._clock() - CLIMB_HORIZON))
+            OPEN_ALERT_SQL, (contact_id, to_iso(self._clock() - CLIMB_HORIZON))
         )
         return None if row is None else (int(row["id"]), str(row["first_name"]))
 
     async def resident_answered(self, telegram_id: int, slot: datetime) -> bool:
         """A late answer after the contact was told: tell them too, so nobody worries
         longer than needed. True when a contact was told."""
-        row = await self._db.fetchone(_TOLD_CONTACT_SQL, (telegram_id, to_iso(slot)))
+        row = await self._db.fetchone(TOLD_CONTACT_SQL, (telegram_id, to_iso(slot)))
         if row is None:
             return False
         send_id = int(row["id"])
@@ -390,99 +417,16 @@ class SafetyNet:
 
 
 def _escalation(row: sqlite3.Row, cutoff: str) -> str | None:
+    """What the net does with an unanswered check-in now: "task", "dropped", or None
+    (not yet). One that could not be delivered counts as unanswered: it climbs at the
+    same moment, as nobody can answer a message that never came."""
     delivery = row["delivery"]
     if delivery in ("pending", "sending"):
         return None
-    if delivery != "sent":
-        return "dropped"  # it never arrived (blocked, failed, or long gone)
+    if delivery != "sent" and delivery not in UNDELIVERED:
+        return "dropped"  # long gone
     if row["sent_at"] is not None and row["sent_at"] > cutoff:
         return None
-    if not row["net_now"] or not row["phone"] or row["status"] != "active":
+    if not row["net_now"] or not row["phone"] or row["status"] not in NET_STATUSES:
         return "dropped"  # they switched the safety net or messages off since
     return "task"
-
-
-_DELIVERY_JOIN = (
-    " LEFT JOIN outbox o ON o.dedupe_key = 'checkin:' || c.telegram_id || ':' || c.slot"
-)
-
-_NUDGE_SQL = (
-    "SELECT c.id, c.telegram_id, c.slot, o.sent_at, r.first_name, r.language"
-    " FROM checkin_sends c" + _DELIVERY_JOIN + " JOIN checkin_subscriptions s"
-    " ON s.telegram_id = c.telegram_id AND s.safety_net = 1"
-    " JOIN residents r ON r.telegram_id = c.telegram_id AND r.status = 'active'"
-    " WHERE c.safety_net = 1 AND c.answered_at IS NULL AND c.escalation IS NULL"
-    " AND c.outcome = 'sent' AND c.created_at <= ? AND o.status = 'sent'"
-    " AND NOT EXISTS (SELECT 1 FROM safety_steps x WHERE x.send_id = c.id AND x.step = 'nudge')"
-    " ORDER BY c.created_at LIMIT ?"
-)
-
-_WATCH_SQL = (
-    "SELECT c.id, c.telegram_id, c.slot, o.status AS delivery, o.sent_at,"
-    " s.safety_net AS net_now, s.phone, r.status, r.language"
-    " FROM checkin_sends c" + _DELIVERY_JOIN + " LEFT JOIN checkin_subscriptions s"
-    " ON s.telegram_id = c.telegram_id"
-    " LEFT JOIN residents r ON r.telegram_id = c.telegram_id"
-    " WHERE c.safety_net = 1 AND c.answered_at IS NULL AND c.escalation IS NULL"
-    " AND c.outcome = 'sent' AND c.created_at <= ? ORDER BY c.created_at LIMIT ?"
-)
-
-# Check-ins whose volunteer task may call for step 3: still unanswered, the net still
-# on, and no step beyond the task reached yet.
-_CLIMB_SQL = (
-    "SELECT c.id, c.task_id, c.escalated_at, r.first_name, r.language,"
-    " e.contact_id, e.contact_language"
-    " FROM checkin_sends c"
-    " JOIN checkin_subscriptions s ON s.telegram_id = c.telegram_id AND s.safety_net = 1"
-    " JOIN residents r ON r.telegram_id = c.telegram_id AND r.status = 'active'"
-    " LEFT JOIN emergency_contacts e ON e.resident_id = c.telegram_id"
-    " AND e.contact_id IS NOT NULL"
-    " WHERE c.escalation IN ('task', 'existing') AND c.answered_at IS NULL"
-    " AND c.escalated_at >= ?"
-    " AND NOT EXISTS (SELECT 1 FROM safety_steps x WHERE x.send_id = c.id"
-    " AND x.step IN ('contact', 'coordinators'))"
-    " ORDER BY c.escalated_at"
-)
-
-# The contact was told this long ago and neither they nor the resident answered.
-_SILENT_CONTACT_SQL = (
-    "SELECT c.id, r.first_name FROM checkin_sends c"
-    " JOIN safety_steps x ON x.send_id = c.id AND x.step = 'contact'"
-    " JOIN residents r ON r.telegram_id = c.telegram_id AND r.status = 'active'"
-    " WHERE c.answered_at IS NULL AND x.reached_at <= ?"
-    " AND NOT EXISTS (SELECT 1 FROM safety_steps y WHERE y.send_id = c.id"
-    " AND y.step IN ('well', 'look', 'coordinators'))"
-)
-
-_CONTACT_OF_SEND_SQL = (
-    "SELECT c.telegram_id, c.escalation, c.task_id, r.first_name FROM checkin_sends c"
-    " JOIN emergency_contacts e ON e.resident_id = c.telegram_id AND e.contact_id = ?2"
-    " JOIN residents r ON r.telegram_id = c.telegram_id"
-    " JOIN safety_steps x ON x.send_id = c.id AND x.step = 'contact'"
-    " WHERE c.id = ?1"
-    " AND NOT EXISTS (SELECT 1 FROM safety_steps y WHERE y.send_id = c.id"
-    " AND y.step IN ('well', 'look'))"
-)
-
-# A check-in whose contact was told and has not answered yet.
-_TOLD_CONTACT_SQL = (
-    "SELECT c.id, r.first_name, e.contact_id, e.contact_language FROM checkin_sends c"
-    " JOIN safety_steps x ON x.send_id = c.id AND x.step = 'contact'"
-    " JOIN emergency_contacts e ON e.resident_id = c.telegram_id AND e.contact_id IS NOT NULL"
-    " JOIN residents r ON r.telegram_id = c.telegram_id"
-    " WHERE c.telegram_id = ? AND c.slot = ?"
-    " AND NOT EXISTS (SELECT 1 FROM safety_steps y WHERE y.send_id = c.id"
-    " AND y.step IN ('well', 'look', 'answered'))"
-)
-
-# The newest step-3 message to this contact that nobody answered yet.
-_OPEN_ALERT_SQL = (
-    "SELECT c.id, r.first_name FROM checkin_sends c"
-    " JOIN safety_steps x ON x.send_id = c.id AND x.step = 'contact'"
-    " JOIN emergency_contacts e ON e.resident_id = c.telegram_id AND e.contact_id = ?"
-    " JOIN residents r ON r.telegram_id = c.telegram_id"
-    " WHERE c.answered_at IS NULL AND x.reached_at >= ?"
-    " AND NOT EXISTS (SELECT 1 FROM safety_steps y WHERE y.send_id = c.id"
-    " AND y.step IN ('well', 'look', 'answered'))"
-    " ORDER BY x.reached_at DESC LIMIT 1"
-)

@@ -16,16 +16,20 @@ from bot.services.care.moods import MOOD_LABELS, MOOD_ROWS, mood_data
 from bot.services.outbox import Button, OutMessage
 
 
+def mood_buttons(t: Translator, slot: datetime) -> tuple[tuple[Button, ...], ...]:
+    """The check-in's own mood choices: a tap on them answers that check-in."""
+    return tuple(
+        tuple(Button(t._(MOOD_LABELS[m]), mood_data(slot, m)) for m in row) for row in MOOD_ROWS
+    )
+
+
 def nudge_message(t: Translator, first_name: str, slot: datetime) -> OutMessage:
     text = t._(
         "Hello %(name)s, it is Samen again. I have not heard from you yet today. "
         "No hurry: just let me know how you are.",
         name=html.escape(first_name.strip()) or t._("neighbour"),
     )
-    rows = tuple(
-        tuple(Button(t._(MOOD_LABELS[m]), mood_data(slot, m)) for m in row) for row in MOOD_ROWS
-    )
-    return OutMessage(text, buttons=rows)
+    return OutMessage(text, buttons=mood_buttons(t, slot))
 
 
 def contact_message(t: Translator, first_name: str, send_id: int) -> OutMessage:
@@ -59,11 +63,22 @@ COORDINATOR_REASONS = {
 }
 
 
-def coordinator_text(t: Translator, first_name: str, reason: str, has_contact: bool) -> str:
+def coordinator_text(
+    t: Translator, first_name: str, reason: str, has_contact: bool, *, undelivered: bool = False
+) -> str:
     first_name = html.escape(first_name)
+    checkin = (
+        t._(
+            "Samen's check-in could not be delivered to %(name)s: they may have blocked "
+            "Samen, or the app refused the message.",
+            name=first_name,
+        )
+        if undelivered
+        else t._("%(name)s did not answer today's check-in.", name=first_name)
+    )
     lines = [
         t._("🛟 <b>Safety net</b>: Samen could not reach %(name)s.", name=first_name),
-        t._("%(name)s did not answer today's check-in.", name=first_name),
+        checkin,
         t._(COORDINATOR_REASONS[reason]),
     ]
     if not has_contact:
