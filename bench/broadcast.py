@@ -91,9 +91,12 @@ async def seed(path: Path, client: EmulatorClient, recipients: int) -> int:
     )
     for start in range(0, recipients, 500):
         await asyncio.gather(
-            *(client.add_user(FIRST + i) for i in range(start, min(recipients, start + 500)))
+            *(
+                client.add_user(FIRST + i, started=True)
+                for i in range(start, min(recipients, start + 500))
+            )
         )
-    await client.add_user(AUTHOR, first_name="Coen", language_code="nl")
+    await client.add_user(AUTHOR, first_name="Coen", language_code="nl", started=True)
     draft = await services.broadcasts.draft(AUTHOR, "nl", "Week van de Ontmoeting!", None)
     await services.broadcasts.set_audience(draft.id, Audience(AudienceKind.ALL))
     queued = await services.broadcasts.send_now(draft.id, AUTHOR)

@@ -149,7 +149,10 @@ async def send_burst(runtime: Runtime, clock: MovableClock, url: str, due: int) 
         ids = [FIRST_ID + i for i in range(due)]
         for start in range(0, due, 200):
             await asyncio.gather(
-                *(client.add_user(i, first_name="P") for i in ids[start : start + 200])
+                *(
+                    client.add_user(i, first_name="P", started=True)
+                    for i in ids[start : start + 200]
+                )
             )
         clock.fixed = None
         moment = to_iso(datetime.now(UTC) - timedelta(seconds=5))

@@ -10,6 +10,7 @@ import re
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -24,6 +25,8 @@ from bot.config_checks import (
 )
 
 SUPPORTED_LANGUAGES = ("nl", "en")
+# The ports Telegram delivers webhook updates to (Bot API, setWebhook).
+WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
 
 _ENV_NAMES = {
     "telegram_bot_token": "TELEGRAM_BOT_TOKEN",
@@ -206,6 +209,8 @@ class Settings(BaseSettings):
                 "must be a web address starting with https:// (Telegram sends updates only"
                 " over HTTPS), such as https://samen.example.nl"
             )
+        if value.startswith("https://") and (urlsplit(value).port or 443) not in WEBHOOK_PORTS:
+            raise ValueError("must use port 443, 80, 88 or 8443 (the only ones Telegram sends to)")
         return value
 
     @field_validator("webhook_secret")

@@ -245,6 +245,7 @@ class Playground:
                     "user_id": person.user_id,
                     "first_name": person.first_name,
                     "language_code": person.language_code,
+                    "started": True,  # they know Samen already: it may write first
                 },
             )
 

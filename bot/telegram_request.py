@@ -16,6 +16,7 @@ import json
 import logging
 from typing import Any
 
+from telegram import Bot, Update
 from telegram.request import HTTPXRequest, RequestData
 
 from bot.monitor import Monitor
@@ -36,6 +37,54 @@ def retry_after_of(payload: bytes) -> float:
         return float(json.loads(payload)["parameters"]["retry_after"])
     except (ValueError, KeyError, TypeError):
         return 1.0
+
+
+def update_of(data: Any, bot: Bot | None) -> Update:
+    """An update as PTB reads it; one PTB cannot read (a field it requires missing, from
+    an older or newer Bot API) becomes a bare update with its id, logged by id only.
+
+    PTB's polling neither skips nor confirms a batch it cannot read: it fetches the same
+    batch again at once, for ever, logging each update whole (people's words) at CRITICAL,
+    and nobody hears from Samen again. A bare update is confirmed and ignored instead.
+    Raises ValueError for what is no update at all (no update_id).
+    """
+    if _readable(data):
+        return Update.de_json(data, bot)
+    update = Update(_bare(data)["update_id"])
+    update.set_bot(bot)
+    return update
+
+
+def _readable(data: Any) -> bool:
+    try:
+        Update.de_json(data, None)
+    except Exception:
+        return False
+    return True
+
+
+def _bare(data: Any) -> dict[str, int]:
+    update_id = data.get("update_id") if isinstance(data, dict) else None
+    if not isinstance(update_id, int):
+        raise ValueError("not an update")
+    log.warning("update %d unreadable, skipped", update_id)
+    return {"update_id": update_id}
+
+
+def readable_updates(payload: bytes) -> bytes:
+    """getUpdates' answer with every update PTB cannot read made bare (``update_of``)."""
+    try:
+        answer = json.loads(payload)
+    except ValueError:
+        return payload
+    updates = answer.get("result") if isinstance(answer, dict) else None
+    if not isinstance(updates, list) or all(_readable(u) for u in updates):
+        return payload
+    try:
+        answer["result"] = [u if _readable(u) else _bare(u) for u in updates]
+    except ValueError:
+        return payload  # no update id to confirm: PTB reports it
+    return json.dumps(answer).encode()
 
 
 class MonitoredRequest(HTTPXRequest):
@@ -86,4 +135,6 @@ class MonitoredRequest(HTTPXRequest):
             self._budget.pause(retry_after_of(payload))
         if self._choices is not None and status == 200:
             self._choices.observe(url, payload)
+        if status == 200 and url.endswith("/getUpdates"):
+            payload = readable_updates(payload)
         return status, payload

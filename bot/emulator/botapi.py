@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.emulator.messages import (
     Files,
@@ -54,6 +55,14 @@ def is_send_like(method: str) -> bool:
 # ----------------------------------------------------------------------------- helpers
 
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
+
+
+def _port(url: str) -> int | None:
+    try:
+        return urlsplit(url).port or 443
+    except ValueError:
+        return None
 
 
 # ----------------------------------------------------------------------------- callbacks
@@ -102,9 +111,7 @@ async def get_updates(state: EmulatorState, params: JSONDict, files: Files) -> l
         )
     limit = min(max(get_int(params, "limit") or 100, 1), 100)
     timeout = max(0.0, get_float(params, "timeout") or 0.0)
-    allowed = params.get("allowed_updates")
-    if isinstance(allowed, list):
-        state.allowed_updates = frozenset(str(a) for a in allowed)
+    state.allow_updates(params.get("allowed_updates"))
     state.confirm_updates(get_int(params, "offset"))
     deadline = state.clock() + timeout
     while True:
@@ -131,8 +138,11 @@ def set_webhook(state: EmulatorState, params: JSONDict, files: Files) -> bool:
     # Telegram wants https; the emulator also takes http to a loopback address (tests).
     if url and not url.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    if url.startswith("https://") and _port(url) not in WEBHOOK_PORTS:
+        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
     state.webhook_url = url
     state.webhook_secret = secret
+    state.allow_updates(params.get("allowed_updates"))
     state.webhook_last_error = ""
     if get_bool(params, "drop_pending_updates"):
         state.updates.clear()
@@ -162,8 +172,28 @@ def get_me(state: EmulatorState, params: JSONDict, files: Files) -> JSONDict:
     }
 
 
+# BotCommandScope types; a language is a two-letter ISO 639-1 code, or none for all.
+SCOPES = frozenset(
+    {
+        "default",
+        "all_private_chats",
+        "all_group_chats",
+        "all_chat_administrators",
+        "chat",
+        "chat_administrators",
+        "chat_member",
+    }
+)
+LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+
+
 def _commands_key(params: JSONDict) -> str:
     scope = params.get("scope")
+    if scope is not None and (not isinstance(scope, dict) or scope.get("type") not in SCOPES):
+        raise bad_request("can't parse BotCommandScope JSON object")
+    language = get_str(params, "language_code") or ""
+    if language and not LANGUAGE_CODE.fullmatch(language):
+        raise bad_request("invalid language code specified")
     scope_type = scope.get("type", "default") if isinstance(scope, dict) else "default"
     chat = scope.get("chat_id", "") if isinstance(scope, dict) else ""
     return f"{scope_type}:{chat}:{get_str(params, 'language_code') or ''}"
@@ -217,6 +247,8 @@ def get_chat_menu_button(state: EmulatorState, params: JSONDict, files: Files) -
 
 def get_chat(state: EmulatorState, params: JSONDict, files: Files) -> JSONDict:
     rec = target_chat(state, params)
+    if rec.private and not rec.started:  # Telegram knows no chat the person never opened
+        raise ApiError(400, "Bad Request: chat not found")
     return {
         **rec.chat,
         "accent_color_id": 0,

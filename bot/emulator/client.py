@@ -160,13 +160,17 @@ class EmulatorClient:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = None,
+        started: bool = False,
     ) -> dict[str, Any]:
+        """``started``: they opened the chat with the bot before (else the bot cannot
+        write to them until they write or tap, as on Telegram)."""
         body = {
             "user_id": user_id,
             "first_name": first_name,
             "last_name": last_name,
             "username": username,
             "language_code": language_code,
+            "started": started,
         }
         return cast(dict[str, Any], await self._post("users", body))
 
@@ -257,7 +261,9 @@ class EmulatorClient:
         button_text: str | None = None,
         forge: bool = False,
         chat_id: int | None = None,
+        inaccessible: bool = False,
     ) -> PressResult:
+        """``inaccessible``: the message is too old for Telegram to show the bot (48 h)."""
         body = {
             "user_id": user_id,
             "message_id": message_id,
@@ -265,6 +271,7 @@ class EmulatorClient:
             "button_text": button_text,
             "forge": forge,
             "chat_id": chat_id,
+            "inaccessible": inaccessible,
         }
         return cast(PressResult, await self._post("press", body))
 
@@ -273,6 +280,23 @@ class EmulatorClient:
         return cast(
             SendResult, await self._post("reply_button", {"user_id": user_id, "text": text, **kw})
         )
+
+    async def react(self, user_id: int, message_id: int, emoji: str = "👍") -> dict[str, Any]:
+        body = {"user_id": user_id, "message_id": message_id, "emoji": emoji}
+        return cast(dict[str, Any], await self._post("react", body))
+
+    async def add_channel(self, chat_id: int, title: str) -> dict[str, Any]:
+        return cast(
+            dict[str, Any], await self._post("channels", {"chat_id": chat_id, "title": title})
+        )
+
+    async def channel_post(self, chat_id: int, text: str) -> dict[str, Any]:
+        body = {"chat_id": chat_id, "text": text}
+        return cast(dict[str, Any], await self._post("channel_post", body))
+
+    async def add_bot_to_group(self, user_id: int, chat_id: int) -> dict[str, Any]:
+        body = {"user_id": user_id, "chat_id": chat_id}
+        return cast(dict[str, Any], await self._post("bot_added", body))
 
     async def block(self, user_id: int) -> dict[str, Any]:
         return cast(dict[str, Any], await self._post("block", {"user_id": user_id}))

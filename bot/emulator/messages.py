@@ -24,6 +24,7 @@ from bot.emulator.validation import (
     get_float,
     get_int,
     get_str,
+    utf16_len,
     validate_reply_markup,
 )
 
@@ -78,16 +79,17 @@ def target_chat(state: EmulatorState, params: JSONDict) -> ChatRec:
 
 
 def _text(params: JSONDict, key: str = "text", mode_key: str = "parse_mode") -> JSONDict:
-    """Parse text + parse_mode into message fields, with Telegram's length rules."""
+    """Parse text + parse_mode into message fields, with Telegram's length rules (after
+    the markup is parsed, in UTF-16 code units as Telegram counts: an emoji may be two)."""
     raw = get_str(params, key) or ""
     ents_key = "entities" if key == "text" else "caption_entities"
     plain, entities = format_text(raw, get_str(params, mode_key), params.get(ents_key))
     if key == "text":
         if not plain.strip():
             raise bad_request("message text is empty")
-        if len(plain) > MAX_TEXT:
+        if utf16_len(plain) > MAX_TEXT:
             raise bad_request("message is too long")
-    elif len(plain) > MAX_CAPTION:
+    elif utf16_len(plain) > MAX_CAPTION:
         raise bad_request("message caption is too long")
     out: JSONDict = {}
     if plain:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bot.emulator.state import (
@@ -36,7 +37,7 @@ class ControlError(Exception):
         self.status = status
 
 
-def _int(body: JSONDict, key: str, default: int | None = None) -> int:
+def int_of(body: JSONDict, key: str, default: int | None = None) -> int:
     raw = body.get(key, default)
     if raw is None or isinstance(raw, bool):
         raise ControlError(f"{key} (int) is required")
@@ -54,8 +55,9 @@ def _float(body: JSONDict, key: str, default: float) -> float:
 
 
 def add_user(state: EmulatorState, body: JSONDict) -> JSONDict:
-    """Create (or update) a user and their private chat; chat id = user id."""
-    user_id = _int(body, "user_id")
+    """Create (or update) a user and their private chat; chat id = user id. The bot
+    may write in it once they have (``started``: they did so before the test)."""
+    user_id = int_of(body, "user_id")
     if user_id <= 0:
         raise ControlError("user_id must be positive")
     first_name = body.get("first_name")
@@ -68,15 +70,16 @@ def add_user(state: EmulatorState, body: JSONDict) -> JSONDict:
     state.users[user_id] = user
     rec = state.chats.get(user_id)
     if rec is None:
-        state.chats[user_id] = ChatRec(chat=state.private_chat_json(user))
+        rec = state.chats[user_id] = ChatRec(chat=state.private_chat_json(user))
     else:
         rec.chat = state.private_chat_json(user)
+    rec.started = rec.started or bool(body.get("started"))
     return user
 
 
 def add_group(state: EmulatorState, body: JSONDict) -> JSONDict:
     """Create a group chat; any user may then send into it."""
-    chat_id = _int(body, "chat_id")
+    chat_id = int_of(body, "chat_id")
     if chat_id >= 0:
         raise ControlError("group chat_id must be negative")
     title = body.get("title")
@@ -90,18 +93,20 @@ def add_group(state: EmulatorState, body: JSONDict) -> JSONDict:
     return chat
 
 
-def _sender(state: EmulatorState, body: JSONDict) -> tuple[JSONDict, ChatRec]:
-    user_id = _int(body, "user_id")
+def sender_of(state: EmulatorState, body: JSONDict) -> tuple[JSONDict, ChatRec]:
+    user_id = int_of(body, "user_id")
     if user_id <= 0:
         raise ControlError("user_id must be positive")
     user = state.ensure_user(user_id)
-    chat_id = _int(body, "chat_id", user_id)
+    chat_id = int_of(body, "chat_id", user_id)
     rec = state.chats.get(chat_id)
     if chat_id != user_id and (rec is None or rec.private):
         raise ControlError(f"unknown group {chat_id}; create it with POST /control/groups")
     assert rec is not None
     if rec.private and user_id in state.blocked:
         raise ControlError(f"user {user_id} has blocked the bot; unblock first")
+    if rec.private:
+        rec.started = True
     return user, rec
 
 
@@ -168,9 +173,11 @@ def _content(state: EmulatorState, user: JSONDict, body: JSONDict) -> JSONDict:
             emoji=body.get("emoji", "👍"),
         )
         return {"sticker": sticker}
+    if kind in _PLAIN_KINDS:
+        return _PLAIN_KINDS[kind](state, body)
     if kind == "voice":
         voice = _file(state, "voice", body)
-        voice.update(duration=_int(body, "duration", 3), mime_type="audio/ogg")
+        voice.update(duration=int_of(body, "duration", 3), mime_type="audio/ogg")
         return {"voice": voice}
     if kind == "photo":
         size = _file(state, "photo", body)
@@ -191,11 +198,71 @@ def _content(state: EmulatorState, user: JSONDict, body: JSONDict) -> JSONDict:
     return content
 
 
+def _dice(state: EmulatorState, body: JSONDict) -> JSONDict:
+    return {"dice": {"emoji": str(body.get("emoji") or "🎲"), "value": 4}}
+
+
+def _poll(state: EmulatorState, body: JSONDict) -> JSONDict:
+    labels = body.get("options") or ("Ja", "Nee")
+    options = [
+        {"text": str(o), "voter_count": 0, "persistent_id": str(i)} for i, o in enumerate(labels)
+    ]
+    poll = {
+        "id": str(state.new_id()),
+        "question": str(body.get("text") or "Komt u ook?"),
+        "options": options,
+        "total_voter_count": 0,
+        "is_closed": False,
+        "is_anonymous": True,
+        "type": "regular",
+        "allows_multiple_answers": False,
+        "allows_revoting": False,  # required since Bot API 9.6
+        "members_only": False,  # required since Bot API 10.0
+    }
+    if body.get("older_api"):  # as Bot API 9.5 sent it, which PTB 22.8 cannot read
+        del poll["allows_revoting"], poll["members_only"]
+        for option in options:
+            del option["persistent_id"]
+    return {"poll": poll}
+
+
+def _venue(state: EmulatorState, body: JSONDict) -> JSONDict:
+    lat = _float(body, "latitude", DEFAULT_LOCATION[0])
+    lon = _float(body, "longitude", DEFAULT_LOCATION[1])
+    location = {"latitude": lat, "longitude": lon}
+    title = str(body.get("text") or "Bibliotheek Heemstede")
+    venue = {"location": location, "title": title, "address": "Julianaplein 1"}
+    return {"location": location, "venue": venue}
+
+
+def _video_note(state: EmulatorState, body: JSONDict) -> JSONDict:
+    note = _file(state, "voice", body)
+    return {"video_note": {**note, "length": 240, "duration": 3}}
+
+
+def _animation(state: EmulatorState, body: JSONDict) -> JSONDict:
+    """A GIF: Telegram sends it as an animation and, for old clients, a document."""
+    gif = _file(state, "document", body, "animation.mp4")
+    animation = {**gif, "width": 320, "height": 240, "duration": 2, "mime_type": "video/mp4"}
+    document = {**gif, "file_name": "animation.mp4", "mime_type": "video/mp4"}
+    return {"animation": animation, "document": document}
+
+
+# Kinds made from the request alone, without a caption.
+_PLAIN_KINDS: dict[str, Callable[[EmulatorState, JSONDict], JSONDict]] = {
+    "dice": _dice,
+    "poll": _poll,
+    "venue": _venue,
+    "video_note": _video_note,
+    "animation": _animation,
+}
+
+
 def _contact(state: EmulatorState, user: JSONDict, body: JSONDict) -> JSONDict:
     phone = body.get("phone_number")
     if not isinstance(phone, str) or not phone:
         raise ControlError("phone_number is required for kind=contact")
-    contact_user_id = _int(body, "contact_user_id", user["id"])
+    contact_user_id = int_of(body, "contact_user_id", user["id"])
     owner = state.users.get(contact_user_id, {})
     contact: JSONDict = {
         "phone_number": phone,
@@ -209,15 +276,34 @@ def _contact(state: EmulatorState, user: JSONDict, body: JSONDict) -> JSONDict:
 
 
 def send(state: EmulatorState, body: JSONDict) -> JSONDict:
-    """A user sends something; returns {update_id, message_id}."""
-    user, rec = _sender(state, body)
-    return _queue_message(state, user, rec, _content(state, user, body))
+    """A user sends something; returns {update_id, message_id}. ``media_group_id``
+    makes it part of an album, ``forwarded_from`` (a name) a forward from someone who
+    hides their account, ``reply_to`` (a message id) a reply, all as Telegram's JSON."""
+    user, rec = sender_of(state, body)
+    content = _content(state, user, body)
+    return _queue_message(state, user, rec, {**content, **_context(rec, body)})
+
+
+def _context(rec: ChatRec, body: JSONDict) -> JSONDict:
+    """Where a message stands: in an album, forwarded, or a reply to an earlier one."""
+    out: JSONDict = {}
+    if body.get("media_group_id"):
+        out["media_group_id"] = str(body["media_group_id"])
+    if body.get("forwarded_from"):
+        origin = {"type": "hidden_user", "sender_user_name": str(body["forwarded_from"])}
+        out["forward_origin"] = {**origin, "date": int(time.time()) - 3600}
+    if body.get("reply_to") is not None:
+        earlier = rec.messages.get(int_of(body, "reply_to"))
+        if earlier is None:
+            raise ControlError(f"no message {body['reply_to']} to reply to")
+        out["reply_to_message"] = {k: v for k, v in earlier.items() if k != "reply_to_message"}
+    return out
 
 
 def edit(state: EmulatorState, body: JSONDict) -> JSONDict:
     """A user edits one of their own text messages (an edited_message update)."""
-    user, rec = _sender(state, body)
-    message_id = _int(body, "message_id")
+    user, rec = sender_of(state, body)
+    message_id = int_of(body, "message_id")
     message = rec.messages.get(message_id)
     if message is None or message["from"].get("id") != user["id"]:
         raise ControlError(f"user {user['id']} has no message {message_id} in this chat")
@@ -239,8 +325,8 @@ def _inline_buttons(message: JSONDict) -> list[JSONDict]:
 
 def press(state: EmulatorState, body: JSONDict) -> JSONDict:
     """A user presses an inline button; returns {update_id, callback_query_id}."""
-    user, rec = _sender(state, body)
-    message_id = _int(body, "message_id")
+    user, rec = sender_of(state, body)
+    message_id = int_of(body, "message_id")
     message = rec.messages.get(message_id)
     if message is None or not message["from"].get("is_bot"):
         raise ControlError(f"no bot message {message_id} in chat {rec.chat['id']}")
@@ -261,7 +347,7 @@ def press(state: EmulatorState, body: JSONDict) -> JSONDict:
     query: JSONDict = {
         "id": query_id,
         "from": user,
-        "message": dict(message),
+        "message": _inaccessible(message) if body.get("inaccessible") else dict(message),
         "chat_instance": str(abs(rec.chat["id"]) * 7919 + 13),
         "data": data,
     }
@@ -269,9 +355,15 @@ def press(state: EmulatorState, body: JSONDict) -> JSONDict:
     return {"update_id": update_id, "callback_query_id": query_id}
 
 
+def _inaccessible(message: JSONDict) -> JSONDict:
+    """What Telegram sends for a message it no longer shows the bot (older than 48
+    hours): an InaccessibleMessage, its date 0."""
+    return {"chat": message["chat"], "message_id": message["message_id"], "date": 0}
+
+
 def tap_reply_button(state: EmulatorState, body: JSONDict) -> JSONDict:
     """A user taps a button of the reply keyboard currently shown in the chat."""
-    user, rec = _sender(state, body)
+    user, rec = sender_of(state, body)
     keyboard = rec.reply_keyboard
     if keyboard is None:
         raise ControlError(f"no reply keyboard is shown in chat {rec.chat['id']}")
@@ -298,7 +390,7 @@ def tap_reply_button(state: EmulatorState, body: JSONDict) -> JSONDict:
 
 def set_blocked(state: EmulatorState, body: JSONDict, blocked: bool) -> JSONDict:
     """Block/unblock the bot; Telegram tells the bot with a my_chat_member update."""
-    user_id = _int(body, "user_id")
+    user_id = int_of(body, "user_id")
     user = state.ensure_user(user_id)
     if (user_id in state.blocked) == blocked:
         return {"update_id": None}

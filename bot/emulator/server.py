@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.emulator import botapi, people
+from bot.emulator import botapi, events, people
 from bot.emulator.messages import Upload
 from bot.emulator.state import EmulatorState, Realism
 from bot.emulator.validation import ApiError, JSONDict, decode_value
@@ -307,6 +307,10 @@ def create_app(state: EmulatorState, bot_token: str | None = None) -> web.Applic
         "edit": people.edit,
         "press": people.press,
         "reply_button": people.tap_reply_button,
+        "react": events.react,
+        "channels": events.add_channel,
+        "channel_post": events.channel_post,
+        "bot_added": events.bot_added,
         "block": _block,
         "unblock": _unblock,
         "reset": _reset,

@@ -26,6 +26,9 @@ FLOOD_GLOBAL_PER_SECOND = 30
 DEFAULT_PHONE = "+31612345678"
 DEFAULT_LOCATION = (52.3579, 4.6206)  # Heemstede
 BLOCKED = "Forbidden: bot was blocked by the user"
+NOT_STARTED = "Forbidden: bot can't initiate conversation with a user"
+# Update kinds Telegram sends only to a bot that names them in allowed_updates.
+ONLY_WHEN_ASKED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
 @dataclass
@@ -78,6 +81,9 @@ class ChatRec:
     # Non-inline markup the bot sent with a message (Telegram does not echo it back).
     sent_markup: dict[int, JSONDict] = field(default_factory=dict)
     reply_keyboard: JSONDict | None = None
+    # A private chat the person opened (wrote or tapped in): before that, Telegram
+    # refuses to let a bot write first.
+    started: bool = False
     tokens: float = FLOOD_PER_CHAT_BURST
     tokens_at: float = 0.0
     event: asyncio.Event = field(default_factory=asyncio.Event)
@@ -236,11 +242,23 @@ class EmulatorState:
     def queue_update(self, kind: str, payload: JSONDict) -> int:
         """Append an update and wake pollers; returns its update_id."""
         update_id = next(self._update_ids)
-        if self.allowed_updates and kind not in self.allowed_updates:
+        if not self.wants(kind):
             return update_id
         self.updates.append({"update_id": update_id, kind: payload})
         self._update_event.set()
         return update_id
+
+    def wants(self, kind: str) -> bool:
+        """Whether the bot gets updates of this kind: the ones it asked for, else all
+        but the few Telegram sends only when asked (an empty list means the default)."""
+        if self.allowed_updates:
+            return kind in self.allowed_updates
+        return kind not in ONLY_WHEN_ASKED
+
+    def allow_updates(self, allowed: Any) -> None:
+        """getUpdates' or setWebhook's allowed_updates; absent keeps the previous choice."""
+        if isinstance(allowed, list):
+            self.allowed_updates = frozenset(str(a) for a in allowed)
 
     def confirm_updates(self, offset: int | None) -> None:
         """Apply getUpdates' offset: earlier updates are forgotten for good."""
@@ -407,11 +425,15 @@ class EmulatorState:
         return None
 
     def check_reachable(self, rec: ChatRec) -> None:
-        """403 for users who blocked the bot (or are configured as forbidden)."""
+        """403 for users who blocked the bot (or are configured as forbidden), and for
+        those who never opened a chat with it."""
         chat_id = rec.chat["id"]
         if rec.private and (chat_id in self.blocked or chat_id in self.realism.forbidden_users):
             self.counters["http_403"] += 1
             raise ApiError(403, BLOCKED, violation=False)
+        if rec.private and not rec.started:
+            self.counters["http_403"] += 1
+            raise ApiError(403, NOT_STARTED, violation=False)
 
     def admit_send(self, chat_id: int, rec: ChatRec) -> None:
         """Apply flood limits, then log the send; call right before committing it."""

@@ -17,9 +17,15 @@ JSONDict = dict[str, Any]
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+# Keyboard sizes Telegram accepts (tginfo/Telegram-Limits): more is "reply markup is too long".
+MAX_INLINE_PER_ROW, MAX_INLINE_BUTTONS = 8, 100
+MAX_REPLY_PER_ROW, MAX_REPLY_BUTTONS = 12, 300
+MAX_PLACEHOLDER = 64  # input_field_placeholder: 1-64 characters
 
 CANT_PARSE_MARKUP = "Bad Request: can't parse reply keyboard markup JSON object"
 BUTTON_DATA_INVALID = "Bad Request: BUTTON_DATA_INVALID"
+MARKUP_TOO_LONG = "Bad Request: reply markup is too long"
+BUTTON_TEXT_EMPTY = "Bad Request: BUTTON_TEXT_INVALID"
 
 # Form values are strings; these keys carry JSON (objects, arrays) in PTB requests.
 _JSON_KEYS = frozenset(
@@ -207,6 +213,14 @@ def _valid_button_url(url: Any) -> bool:
     return parts.scheme == "tg"
 
 
+def _check_size(rows: list[Any], per_row: int, total: int) -> None:
+    """Telegram's keyboard sizes; a button's text must say something."""
+    if any(len(row) > per_row for row in rows) or sum(len(row) for row in rows) > total:
+        raise ApiError(400, MARKUP_TOO_LONG)
+    if any(not button_text(button).strip() for row in rows for button in row):
+        raise ApiError(400, BUTTON_TEXT_EMPTY)
+
+
 def _check_inline(rows: Any) -> None:
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise ApiError(400, CANT_PARSE_MARKUP)
@@ -214,6 +228,9 @@ def _check_inline(rows: Any) -> None:
         for button in row:
             if not isinstance(button, dict) or not isinstance(button.get("text"), str):
                 raise ApiError(400, CANT_PARSE_MARKUP)
+    _check_size(rows, MAX_INLINE_PER_ROW, MAX_INLINE_BUTTONS)
+    for row in rows:
+        for button in row:
             actions = [key for key in _INLINE_ACTIONS if key in button]
             if not actions:
                 raise bad_request("text buttons are unallowed in the inline keyboard")
@@ -236,10 +253,15 @@ def _check_keyboard(rows: Any, private: bool) -> None:
         raise ApiError(400, CANT_PARSE_MARKUP)
     for row in rows:
         for button in row:
+            if not isinstance(button, str) and (
+                not isinstance(button, dict) or not isinstance(button.get("text"), str)
+            ):
+                raise ApiError(400, CANT_PARSE_MARKUP)
+    _check_size(rows, MAX_REPLY_PER_ROW, MAX_REPLY_BUTTONS)
+    for row in rows:
+        for button in row:
             if isinstance(button, str):
                 continue
-            if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-                raise ApiError(400, CANT_PARSE_MARKUP)
             requests = [key for key in _REPLY_REQUESTS if button.get(key)]
             if len(requests) > 1:
                 raise ApiError(400, CANT_PARSE_MARKUP)
@@ -264,9 +286,18 @@ def validate_reply_markup(raw: Any, *, private: bool) -> JSONDict | None:
         _check_inline(raw["inline_keyboard"])
     elif "keyboard" in raw:
         _check_keyboard(raw["keyboard"], private)
+        _check_placeholder(raw.get("input_field_placeholder"))
     elif raw.get("remove_keyboard") is not True and raw.get("force_reply") is not True:
         raise ApiError(400, CANT_PARSE_MARKUP)
     return raw
+
+
+def _check_placeholder(placeholder: Any) -> None:
+    """The hint in the empty text box: 1-64 characters, or none."""
+    if placeholder is None:
+        return
+    if not isinstance(placeholder, str) or not 1 <= len(placeholder) <= MAX_PLACEHOLDER:
+        raise bad_request("input field placeholder must be 1-64 characters long")
 
 
 def button_text(button: Any) -> str:

@@ -143,10 +143,16 @@ class Progress:
         return self.to_go == 0
 
 
+def telegram_length(text: str) -> int:
+    """A text's length as Telegram counts it: UTF-16 code units, so an emoji may count
+    two (a coordinator writing on WhatsApp, which counts characters, can go over)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def too_long(text: str, has_photo: bool) -> int | None:
     """The limit a text breaks (4,096, or 1,024 for a caption), or None if it fits."""
     limit = CAPTION_LIMIT if has_photo else TEXT_LIMIT
-    return limit if len(text) > limit else None
+    return limit if telegram_length(text) > limit else None
 
 
 def progress_text(t: Translator, progress: Progress, took: timedelta | None) -> str:

@@ -8,7 +8,13 @@ from bot.buttons import Prefix, args_of
 from bot.chat.conversation import Conversation
 from bot.chat.incoming import Kind
 from bot.chat.message import Choice, Reply
-from bot.services.broadcasts import Audience, AudienceKind, Broadcast, too_long
+from bot.services.broadcasts import (
+    Audience,
+    AudienceKind,
+    Broadcast,
+    telegram_length,
+    too_long,
+)
 from bot.services.roles import Role
 from handlers.auth import only_for
 from handlers.broadcast.drafts import cancel_choice, choice, number, own_draft
@@ -48,7 +54,7 @@ async def wrote(c: Conversation) -> None:
         text = c.t._(
             "Your message has %(length)s characters. Telegram allows at most %(limit)s. "
             "Please make it shorter and send it again.",
-            length=number(c, len(plain)),
+            length=number(c, telegram_length(plain)),
             limit=number(c, limit),
         )
         await c.ask(WRITE, Reply(text, menu=True))

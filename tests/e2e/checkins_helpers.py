@@ -52,7 +52,7 @@ def bot_on_both(samen_both_on_clock: SamenBot) -> SamenBot:
 async def coordinator(client: EmulatorClient) -> Person:
     """Cora, a coordinator on Telegram: she hears when nobody is on duty, or the ladder's
     step 4."""
-    return await Person(client, COORDINATOR_ID, "Cora", "nl").join()
+    return await Person(client, COORDINATOR_ID, "Cora", "nl").join(opened=True)
 
 
 def said(entry: Entry) -> str:

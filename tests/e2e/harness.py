@@ -147,9 +147,15 @@ class Person:
         self.language_code = language_code
         self.cursor = 0
 
-    async def join(self) -> Person:
+    async def join(self, *, opened: bool = False) -> Person:
+        """``opened``: they opened Samen's chat before the test (a coordinator named in
+        SAMEN_COORDINATORS, which the doctor checks); else Telegram lets Samen write to
+        them only once they have written or tapped."""
         await self.client.add_user(
-            self.user_id, first_name=self.first_name, language_code=self.language_code
+            self.user_id,
+            first_name=self.first_name,
+            language_code=self.language_code,
+            started=opened,
         )
         return self
 

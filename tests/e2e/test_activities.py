@@ -396,7 +396,7 @@ async def test_coordinator_adds_edits_and_hides(
     town: tuple[SamenBot, FakeClock], client: EmulatorClient, john: Person
 ) -> None:
     samen, clock = town
-    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join()
+    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join(opened=True)
     await coen.say("/activities")
     manage = await coen.expect("Manage activities")
     await coen.press(manage, "➕ Add an activity")
@@ -513,7 +513,7 @@ async def test_an_old_skip_button_is_answered_once(
 ) -> None:
     """ "Skip" under question 2, pressed at question 3 (which cannot be skipped): the kind
     "no longer works" answer, the question stays open, and the query is answered once."""
-    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join()
+    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join(opened=True)
     await coen.say("/activities")
     manage = await coen.expect("Manage activities")
     await coen.press(manage, "➕ Add an activity")
@@ -589,7 +589,7 @@ async def test_rather_not_go_alone_becomes_a_call_back_about_activities(
     """Anna on any channel; the coordinator (Coen) on Telegram."""
     samen, _clock = town_any
     anna = anna_any
-    coen = await Person(client, COORDINATOR_ID, "Coen", "nl").join()
+    coen = await Person(client, COORDINATOR_ID, "Coen", "nl").join(opened=True)
     anna_id = await consent(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.tap("🔎 Activiteiten")
     places = await anna.expect("Kies een wijk:")

@@ -26,7 +26,7 @@ from tests.e2e.whatsapp_people import WhatsAppPerson
 
 
 async def coordinator(client: EmulatorClient) -> Person:
-    return await Person(client, COORDINATOR_ID, "Coen", "en").join()
+    return await Person(client, COORDINATOR_ID, "Coen", "en").join(opened=True)
 
 
 async def residents(samen: SamenBot, anna: Someone, john: Someone) -> None:

@@ -29,8 +29,8 @@ async def _seed(path: Path, client: EmulatorClient) -> None:
     services = Services.create(db, utc_now)
     for i in range(RECIPIENTS):
         await services.residents.give_consent(FIRST + i, "R", "nl")
-    await asyncio.gather(*(client.add_user(FIRST + i) for i in range(RECIPIENTS)))
-    await client.add_user(AUTHOR, first_name="Coen", language_code="nl")
+    await asyncio.gather(*(client.add_user(FIRST + i, started=True) for i in range(RECIPIENTS)))
+    await client.add_user(AUTHOR, first_name="Coen", language_code="nl", started=True)
     draft = await services.broadcasts.draft(AUTHOR, "nl", "Hallo allemaal", None)
     await services.broadcasts.set_audience(draft.id, Audience(AudienceKind.ALL))
     assert await services.broadcasts.send_now(draft.id, AUTHOR) == RECIPIENTS

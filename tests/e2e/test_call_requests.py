@@ -120,7 +120,7 @@ async def team_any(bot_any: SamenBot, client: EmulatorClient, anna_any: Someone)
 async def _team(client: EmulatorClient, anna: Someone) -> Team:
     piet = await Person(client, 700_000_011, "Piet", "en").join()
     kees = await Person(client, 700_000_012, "Kees", "nl").join()
-    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join(opened=True)
     await onboard(coordinator, "✓ English", "✅ I agree")
     await join_as_volunteer(
         piet, await new_invite(coordinator), "✅ I agree", "Welcome to the team"
@@ -342,7 +342,7 @@ async def test_escalations_with_the_clock_and_purge(
 async def test_invite_links_valid_used_expired(
     bot: SamenBot, client: EmulatorClient, clock: FlowingClock
 ) -> None:
-    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join(opened=True)
     await onboard(coordinator, "✓ English", "✅ I agree")
     first = await Person(client, 700_000_021, "Fenna", "nl").join()
     second = await Person(client, 700_000_022, "Gert", "nl").join()
@@ -372,7 +372,7 @@ async def test_invite_links_valid_used_expired(
 
 
 async def test_apply_and_approve(bot: SamenBot, client: EmulatorClient) -> None:
-    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join(opened=True)
     await onboard(coordinator, "✓ English", "✅ I agree")
     anna = await Person(client, 700_000_001, "Anna", "nl").join()
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
@@ -469,7 +469,7 @@ async def test_call_me_needs_consent_first(
 ) -> None:
     bot, john = bot_any, john_any
     # The configured coordinator never used Samen; staff alerts still reach them.
-    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join(opened=True)
     await john.say("/start")
     await john.press(await john.expect(), english(john))
     notice = await john.expect(where=lambda e: bool(buttons_of(e)))
@@ -512,7 +512,7 @@ async def test_call_me_from_another_journey_keeps_its_topic(
 ) -> None:
     """A `call:<topic>` button elsewhere (e.g. "I'd rather not go alone") skips the topic."""
     bot, anna = bot_any, anna_any
-    await Person(client, COORDINATOR_ID, "Carla", "en").join()
+    await Person(client, COORDINATOR_ID, "Carla", "en").join(opened=True)
     await agree(bot, anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await press_data(anna, "call:activities")
     await anna.expect("Op welk nummer kunnen we u bellen?")
@@ -592,3 +592,25 @@ async def test_a_resident_who_erases_their_data_withdraws_their_request(
     assert await bot.query(
         "SELECT count(*) FROM call_requests WHERE resident_id = ?", (anna_id,)
     ) == [(0,)]
+
+
+async def test_names_with_html_characters_are_shown_as_written(
+    bot: SamenBot, client: EmulatorClient
+) -> None:
+    """Telegram refuses a message whose HTML does not parse: a first name with "<" or
+    "&" in it, unescaped, would leave the volunteer or the resident without a word."""
+    anna = await Person(client, 700_000_001, "<Anna> & Co", "nl").join()
+    piet = await Person(client, 700_000_011, "Piet <3", "en").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join(opened=True)
+    await onboard(coordinator, "✓ English", "✅ I agree")
+    await join_as_volunteer(
+        piet, await new_invite(coordinator), "✅ I agree", "Welcome to the team"
+    )
+    await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    await ask_for_call(anna)
+    offer = await piet.expect("New call request #1")
+    await piet.press(offer, "🙋 I'll take it")
+    details = await piet.expect("Phone: 06 12 34 56 78")
+    assert "<Anna> & Co" in text_of(details)
+    told = await anna.expect("Goed nieuws!")
+    assert "Vrijwilliger Piet <3 belt u" in text_of(told)

@@ -61,7 +61,7 @@ async def desk(
         )
         assert isinstance(anna, Person)
         return anna, piet, kees, coordinator
-    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join(opened=True)
     await onboard(coordinator, "✓ English", "✅ I agree")
     piet = await WhatsAppPerson(wa_client, PIET_ON_WHATSAPP, "Piet").join()
     await agree(samen, piet, "✓ English", "✅ I agree")

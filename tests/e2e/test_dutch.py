@@ -151,7 +151,7 @@ async def test_broadcast_planning_in_dutch(
 ) -> None:
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await onboard(john, "✓ English", "✅ I agree")
-    coen = await Person(client, COORDINATOR_ID, "Coen", "nl").join()
+    coen = await Person(client, COORDINATOR_ID, "Coen", "nl").join(opened=True)
     await onboard(coen, "✓ Nederlands", "✅ Ik ga akkoord")
     await coen.say("/rondsturen")
     await coen.expect("Nieuw bericht voor iedereen")

@@ -49,7 +49,7 @@ async def test_a_failing_feed_is_told_to_the_coordinator_once(
         )
     finally:
         await db.close()
-    carla = await Person(client, COORDINATOR_ID, "Carla", "nl").join()
+    carla = await Person(client, COORDINATOR_ID, "Carla", "nl").join(opened=True)
     bot = SamenBot(settings, clock=utc_now)
     await bot.start()
     try:

@@ -31,7 +31,7 @@ async def world(
     db = await Database.open(tmp_path / "m.sqlite3")
     await db.migrate()
     for person in PEOPLE:
-        await client.add_user(person, first_name="P")
+        await client.add_user(person, first_name="P", started=True)
     bot = Bot(TOKEN, base_url=emulator.url + "/bot", base_file_url=emulator.url + "/file/bot")
     async with bot:
         yield Services.create(db, utc_now), bot

@@ -34,7 +34,7 @@ async def test_self_check_results_show_from_five_people(
     samen_with_clock: tuple[SamenBot, FakeClock], client: EmulatorClient
 ) -> None:
     samen, clock = samen_with_clock
-    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join()
+    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join(opened=True)
     # Nobody yet (and Samen has surely set up its database once it answers).
     assert "• self-checks done: … · < 5" in await _numbers(coen)
 
@@ -66,7 +66,7 @@ async def test_audit_in_plain_words_with_first_names(
     samen_with_clock: tuple[SamenBot, FakeClock], client: EmulatorClient, anna: Person
 ) -> None:
     samen, clock = samen_with_clock
-    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join()
+    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join(opened=True)
     await onboard(coen, "✓ English", "✅ I agree")
     await onboard(anna, "✓ Nederlands", "✅ Ik ga akkoord")
     db = await Database.open(samen.settings.database)

@@ -142,7 +142,7 @@ async def _doctor_journey(emulator: EmulatorServer, client: EmulatorClient, tmp_
     assert f"✗ coordinator {COORDINATOR_ID} has not started the bot yet" in out
     assert "✗ no backup in" in out
 
-    await client.add_user(COORDINATOR_ID, first_name="Carla", language_code="nl")
+    await client.add_user(COORDINATOR_ID, first_name="Carla", language_code="nl", started=True)
     backup = backups / "samen-2026-12-01.sqlite3"
     settings = make_settings(emulator.url, tmp_path / "samen.sqlite3")
     runtime = await Runtime.open(settings)

@@ -40,7 +40,7 @@ async def test_a_partner_keeps_their_own_source_and_nothing_else(
     client: EmulatorClient,
 ) -> None:
     samen, _clock = town
-    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join()
+    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join(opened=True)
     code = await invite_partner(coen, OWN)
 
     petra = await Person(client, 700_000_031, "Petra", "en").join()

@@ -145,7 +145,7 @@ class Team(NamedTuple):
 @pytest.fixture
 async def team(bot: SamenBot, client: EmulatorClient) -> Team:
     """John asked for a call on Tuesday afternoons; Piet said "not now", Kees said yes."""
-    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join(opened=True)
     john = await Person(client, 700_000_002, "John", "en").join()
     piet, kees = await volunteers(bot, client)
     await onboard(john, "✓ English", "✅ I agree")

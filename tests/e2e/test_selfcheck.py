@@ -156,7 +156,7 @@ async def test_consent_invitation_six_answers_and_a_gentle_reflection(
     await john.expect("What would you like to do?")
 
     # The coordinator sees the anonymous count, never John or his answers.
-    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join()
+    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join(opened=True)
     await coen.say("/stats")
     numbers = text_of(await coen.expect("Samen in numbers"))
     assert "Monthly self-check (anonymous)" in numbers

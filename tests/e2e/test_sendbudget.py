@@ -39,11 +39,11 @@ async def queue_broadcast(samen: SamenBot, client: EmulatorClient) -> int:
     for start in range(0, RESIDENTS, 100):
         await asyncio.gather(
             *(
-                client.add_user(FIRST_RESIDENT + i)
+                client.add_user(FIRST_RESIDENT + i, started=True)
                 for i in range(start, min(RESIDENTS, start + 100))
             )
         )
-    await client.add_user(COORDINATOR_ID, first_name="Coen", language_code="nl")
+    await client.add_user(COORDINATOR_ID, first_name="Coen", language_code="nl", started=True)
     db = await Database.open(samen.settings.database)
     try:
         # Samen migrates its database as it starts: write only once that is done.
@@ -138,7 +138,7 @@ async def test_a_reply_refused_with_429_is_sent_again_after_the_pause(
 ) -> None:
     bot, monitor = bot_with_budget
     await client.configure(flood_limits=True)
-    person = await Person(client, 710_000_100, "Anna", "nl").join()
+    person = await Person(client, 710_000_100, "Anna", "nl").join(opened=True)
     started = time.perf_counter()
     # Four in a row to one chat: Telegram allows a burst of three, so the fourth gets
     # 429 (retry after 1 s) and the request layer sends it again after the pause.
@@ -157,7 +157,7 @@ async def test_an_outbox_send_takes_no_second_slot_and_gets_its_429_back(
 ) -> None:
     bot, monitor = bot_with_budget
     await client.configure(flood_limits=True)
-    person = await Person(client, 710_000_200, "Anna", "nl").join()
+    person = await Person(client, 710_000_200, "Anna", "nl").join(opened=True)
     SLOT_TAKEN.set(True)  # as the messenger does around each send
     for n in range(3):
         await bot.send_message(person.user_id, f"bericht {n}")

@@ -43,7 +43,7 @@ async def bot(
     emulator: EmulatorServer, client: EmulatorClient, tmp_path: Path
 ) -> AsyncIterator[SamenBot]:
     """Samen with two coordinators, on Saturday morning (moments to call are ahead)."""
-    await Person(client, SECOND_COORDINATOR, "Bea", "en").join()  # alerts reach her too
+    await Person(client, SECOND_COORDINATOR, "Bea", "en").join(opened=True)  # alerts reach her too
     settings = make_settings(
         emulator.url,
         tmp_path / "samen.sqlite3",
@@ -110,7 +110,7 @@ async def test_call_backs_after_an_erasure_reach_the_volunteers(
 ) -> None:
     """(a) A resident erases; the next two requests are still offered to the volunteer."""
     bot, people = samen_any_on_clock, (client, wa_client)
-    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join(opened=True)
     await onboard(coordinator, "✓ English", "✅ I agree")
     piet = await Person(client, 700_000_011, "Piet", "en").join()
     await join_as_volunteer(
@@ -152,7 +152,7 @@ async def test_an_old_approve_button_never_makes_someone_else_a_volunteer(
 ) -> None:
     """(b) P applies and erases; Q applies: the coordinator is asked about Q, and
     Approve on P's old question refuses instead of making Q a volunteer."""
-    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join()
+    coordinator = await Person(client, COORDINATOR_ID, "Carla", "en").join(opened=True)
     await onboard(coordinator, "✓ English", "✅ I agree")
     petra = await resident(client, 700_000_021, "Petra")
     await new_invite(coordinator)  # once, its audit entry held Petra's id
@@ -203,7 +203,7 @@ async def test_a_broadcast_after_its_authors_erasure_reaches_everyone(
     """(c) A coordinator's broadcast is erased with them; the next broadcast still
     reaches every resident, and its report counts only its own messages."""
     residents = [await resident(client, 700_000_031 + i, f"Inwoner{i}") for i in range(5)]
-    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join()
+    coen = await Person(client, COORDINATOR_ID, "Coen", "en").join(opened=True)
     await onboard(coen, "✓ English", "✅ I agree")
     bea = Person(client, SECOND_COORDINATOR, "Bea", "en")  # in the emulator already
 

@@ -325,3 +325,49 @@ async def test_a_reply_waits_out_passing_trouble_but_not_forever(rig: Rig) -> No
     said = [e["text"]["body"] for e in await rig.client.transcript(ANNA) if e["direction"] == "out"]
     assert said == ["one", "two"]
     await outlet.sender.close()
+
+
+def _text_message(bsuid: str, wamid: str, body: str) -> dict[str, Any]:
+    return {
+        "from_user_id": bsuid,
+        "id": wamid,
+        "timestamp": "1764750000",
+        "type": "text",
+        "text": {"body": body},
+    }
+
+
+async def test_a_batch_of_entries_statuses_for_unknown_ids_and_errors(rig: Rig) -> None:
+    """Meta may batch: several entries, several messages in one, statuses for messages
+    Samen does not know (sent before a restore), and errors about the whole delivery.
+    Every message is handled, in order; nothing else trips the webhook."""
+    first = {
+        "messaging_product": "whatsapp",
+        "contacts": [{"profile": {"name": "Anna"}, "user_id": ANNA}],
+        "messages": [
+            _text_message(ANNA, "wamid.b1", "een"),
+            _text_message(ANNA, "wamid.b2", "twee"),
+        ],
+        "statuses": [{"id": "wamid.unknown", "status": "delivered", "recipient_id": "31600000000"}],
+    }
+    second = {
+        "messaging_product": "whatsapp",
+        "errors": [{"code": 131000, "title": "Something went wrong"}],
+        "messages": [_text_message(ANNA, "wamid.b3", "drie")],
+    }
+    payload = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {"id": "1", "changes": [{"field": "messages", "value": first}]},
+            {"id": "1", "changes": [{"field": "messages", "value": second}]},
+        ],
+    }
+    body = json.dumps(payload).encode()
+    headers = {"X-Hub-Signature-256": signature(rig.emulator.state.app_secret, body)}
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(rig.webhook_url, data=body, headers=headers) as answer,
+    ):
+        assert answer.status == 200
+    assert [m["text"]["body"] for _who, m in rig.heard] == ["een", "twee", "drie"]
+    assert len({who.resident_id for who, _m in rig.heard}) == 1

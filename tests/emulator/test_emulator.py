@@ -51,7 +51,7 @@ async def emu() -> AsyncIterator[EmulatorServer]:
 @pytest.fixture
 async def client(emu: EmulatorServer) -> AsyncIterator[EmulatorClient]:
     async with EmulatorClient(emu.url) as c:
-        await c.add_user(ANNA, "Anna", username="anna")
+        await c.add_user(ANNA, "Anna", username="anna", started=True)
         yield c
 
 
@@ -187,6 +187,55 @@ async def test_user_media_location_and_contacts(client: EmulatorClient, bot: Bot
     assert await file.download_as_bytearray()
 
 
+async def test_what_else_people_send_is_telegrams_json(client: EmulatorClient, bot: Bot) -> None:
+    """Albums, forwards, replies, dice, polls, venues, video notes and GIFs, as PTB
+    reads real Telegram's updates."""
+    first = await client.send_text(ANNA, "eerste")
+    await client.send(ANNA, "photo", media_group_id="album-1")
+    await client.send_text(ANNA, "doorgestuurd")
+    await client.send(ANNA, "text", text="van een ander", forwarded_from="Kees")
+    await client.send(ANNA, "text", text="antwoord", reply_to=first["message_id"])
+    for kind in ("dice", "poll", "venue", "video_note", "animation"):
+        await client.send(ANNA, kind)
+    messages = [u.message for u in await bot.get_updates() if u.message]
+    assert messages[1].media_group_id == "album-1" and messages[1].photo
+    assert messages[3].forward_origin is not None
+    assert messages[3].forward_origin.type == "hidden_user"
+    assert messages[4].reply_to_message is not None
+    assert messages[4].reply_to_message.text == "eerste"
+    dice, poll, venue, note, gif = messages[5:]
+    assert dice.dice is not None and poll.poll is not None and poll.poll.options
+    assert venue.venue is not None and venue.location is not None
+    assert note.video_note is not None
+    assert gif.animation is not None and gif.document is not None
+
+
+async def test_reactions_channels_groups_and_old_messages(client: EmulatorClient, bot: Bot) -> None:
+    sent = await bot.send_message(ANNA, "Kies", reply_markup=yes_no())
+    await client.react(ANNA, sent.message_id)  # not asked for: Telegram keeps it back
+    assert await bot.get_updates() == ()
+    await client.react(ANNA, sent.message_id, "❤")
+    assert await bot.get_updates(allowed_updates=["message_reaction"]) == ()
+    await client.react(ANNA, sent.message_id, "❤")
+    (reaction,) = await bot.get_updates()
+    assert reaction.message_reaction is not None
+    assert reaction.message_reaction.new_reaction[0].emoji == "❤"  # type: ignore[union-attr]
+    await bot.get_updates(offset=reaction.update_id + 1, allowed_updates=[])
+    await client.add_channel(-1_000_000_000_007, "Nieuws")
+    await client.channel_post(-1_000_000_000_007, "Nieuws van vandaag")
+    await client.add_group(GROUP, "Koffie")
+    await client.add_bot_to_group(ANNA, GROUP)
+    await client.press(ANNA, sent.message_id, callback_data="yes", inaccessible=True)
+    post, added, pressed = await bot.get_updates(offset=reaction.update_id + 1)
+    assert post.channel_post is not None and post.channel_post.from_user is None
+    assert post.channel_post.sender_chat is not None
+    assert added.my_chat_member is not None and added.my_chat_member.chat.id == GROUP
+    assert added.my_chat_member.new_chat_member.status == "member"
+    query = pressed.callback_query
+    assert query is not None and query.message is not None
+    assert not query.message.is_accessible  # PTB reads it as a Message dated 0
+
+
 async def test_reply_keyboard_request_contact_one_time(client: EmulatorClient, bot: Bot) -> None:
     keyboard = ReplyKeyboardMarkup(
         [
@@ -293,6 +342,10 @@ async def test_validation_errors_raise_and_are_recorded(
         (bot.send_message(999, "x"), "chat not found"),
         (bot.send_message(ANNA, "   "), "message text is empty"),
         (bot.send_message(ANNA, "x" * 4097), "message is too long"),
+        # Telegram counts UTF-16 code units: 2049 emoji are 4098 of them.
+        (bot.send_message(ANNA, "🙂" * 2049), "message is too long"),
+        (bot.set_my_commands([BotCommand("a", "b")], language_code="dutch"), "language code"),
+        (bot.set_webhook("https://samen.example.nl:8080/telegram"), "only on ports 80, 88"),
         (
             bot.send_document(ANNA, InputFile(b"d", filename="d.txt"), caption="c" * 1025),
             "message caption is too long",
@@ -345,6 +398,12 @@ async def test_validation_errors_raise_and_are_recorded(
     assert all(v["description"].startswith("Bad Request: ") for v in violations)
 
 
+def _inline_rows(rows: int, per_row: int) -> str:
+    button = '{"text": "a", "callback_data": "x"}'
+    row = "[" + ",".join([button] * per_row) + "]"
+    return '{"inline_keyboard": [' + ",".join([row] * rows) + "]}"
+
+
 @pytest.mark.parametrize(
     ("markup", "description"),
     [
@@ -358,6 +417,19 @@ async def test_validation_errors_raise_and_are_recorded(
         ('{"keyboard": [[1]]}', "can't parse reply keyboard markup JSON object"),
         ('{"keyboard": "a"}', "can't parse reply keyboard markup JSON object"),
         ("[1]", "can't parse reply keyboard markup JSON object"),
+        # Telegram's keyboard sizes: 8 inline buttons a row, 100 in all; 12 and 300 typed.
+        (_inline_rows(1, 9), "reply markup is too long"),
+        (_inline_rows(13, 8), "reply markup is too long"),
+        (
+            '{"keyboard": [["a","b","c","d","e","f","g","h","i","j","k","l","m"]]}',
+            "reply markup is too long",
+        ),
+        ('{"inline_keyboard": [[{"text": " ", "callback_data": "x"}]]}', "BUTTON_TEXT_INVALID"),
+        ('{"keyboard": [[""]]}', "BUTTON_TEXT_INVALID"),
+        (
+            '{"keyboard": [["a"]], "input_field_placeholder": "' + "p" * 65 + '"}',
+            "input field placeholder must be 1-64 characters long",
+        ),
     ],
 )
 async def test_malformed_markup_over_raw_form(
@@ -409,7 +481,7 @@ async def test_flood_limits_per_chat_and_global(client: EmulatorClient, bot: Bot
 
     users = range(1000, 1040)
     for user in users:
-        await client.add_user(user, f"U{user}")
+        await client.add_user(user, f"U{user}", started=True)
     started = time.monotonic()
     accepted = limited = 0
     for user in users:
@@ -640,3 +712,13 @@ async def test_a_server_given_a_token_accepts_only_that_token() -> None:
         assert status == 401 and "Unauthorized" in text
         status, _ = await _raw("GET", f"{server.url}/file/bot100:guessed-token/x/file_1")
         assert status == 401
+
+
+async def test_a_bot_cannot_write_first(client: EmulatorClient, bot: Bot) -> None:
+    """Telegram: 403 until the person writes or taps in the chat; not the bot's bug."""
+    await client.add_user(7, "Bram")
+    with pytest.raises(Forbidden, match="can't initiate conversation"):
+        await bot.send_message(7, "Hallo Bram")
+    await client.send_text(7, "/start")
+    await bot.send_message(7, "Hallo Bram")
+    assert await client.violations() == []

@@ -64,7 +64,7 @@ async def emulator() -> AsyncIterator[EmulatorServer]:
 @pytest.fixture
 async def client(emulator: EmulatorServer) -> AsyncIterator[EmulatorClient]:
     async with EmulatorClient(emulator.url) as control:
-        await control.add_user(USER["id"], first_name="Greet", language_code="nl")
+        await control.add_user(USER["id"], first_name="Greet", language_code="nl", started=True)
         yield control
 
 

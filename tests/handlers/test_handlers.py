@@ -109,7 +109,7 @@ async def test_error_message_speaks_the_persons_language(
         raise RuntimeError("boom")
 
     english = {**USER, "id": 700_000_020, "first_name": "John", "language_code": "en"}
-    await client.add_user(english["id"], first_name="John", language_code="en")
+    await client.add_user(english["id"], first_name="John", language_code="en", started=True)
     app.add_handler(CommandHandler("broken", broken), group=1)
     await feeder.text("/broken", user=english)
     texts = [

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from bot.db import Database
 from bot.services import Services
-from bot.services.broadcasts import Audience, AudienceKind, Status
+from bot.services.broadcasts import Audience, AudienceKind, Status, too_long
 from bot.services.outbox import Outcome, Result
 from tests.conftest import FakeClock
 
@@ -80,3 +80,12 @@ async def test_finishes_when_a_recipient_erased_their_data_meanwhile(
     broadcast = await services.broadcasts.get(broadcast_id)
     assert broadcast is not None and broadcast.status is Status.DONE
     assert "Delivered: 2" in (broadcast.progress_shown or "")
+
+
+def test_length_is_counted_as_telegram_counts_it() -> None:
+    """UTF-16 code units: 600 emoji are 1,200 of them, too long for a caption; a
+    coordinator on WhatsApp (which counts characters) could otherwise go over."""
+    assert too_long("🙂" * 600, has_photo=True) == 1024
+    assert too_long("é" * 1024, has_photo=True) is None
+    assert too_long("🙂" * 2049, has_photo=False) == 4096
+    assert too_long("🙂" * 2048, has_photo=False) is None

@@ -149,6 +149,12 @@ def test_bad_callback_regions_are_one_clear_line(
         ),
         ("SAMEN_HTTP_PORT", "70000", "Configuration error: SAMEN_HTTP_PORT"),
         ("SAMEN_BACKUP_KEEP", "0", "Configuration error: SAMEN_BACKUP_KEEP"),
+        # Telegram refuses a webhook on any other port than 443, 80, 88 or 8443.
+        (
+            "SAMEN_WEBHOOK_URL",
+            "https://samen.example.nl:8080",
+            "Configuration error: SAMEN_WEBHOOK_URL must use port 443, 80, 88 or 8443",
+        ),
     ],
 )
 def test_operations_settings_are_checked(

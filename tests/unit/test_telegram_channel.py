@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,6 +18,7 @@ from bot.chat.incoming import Incoming, Kind
 from bot.chat.message import Ask, Choice, ListRow, Reply, Venue, choices
 from bot.config import load_settings
 from bot.i18n import Catalogs, Translator
+from bot.telegram_request import readable_updates, update_of
 
 USER = {"id": 42, "is_bot": False, "first_name": "Greet"}
 CHAT = {"id": 42, "type": "private"}
@@ -199,8 +201,9 @@ class _Context:
         self.runtime = SimpleNamespace(questions=_Questions())
 
 
-def _tap_on(text: str) -> Update:
-    message = {"message_id": 9, "date": 0, "chat": CHAT, "text": text}
+def _tap_on(text: str, date: int = 1_700_000_000) -> Update:
+    """A tap on a message showing ``text``; dated 0, Telegram no longer shows it."""
+    message = {"message_id": 9, "date": date, "chat": CHAT, "text": text}
     query = {"id": "q", "from": USER, "chat_instance": "1", "data": "my:stop", "message": message}
     return _update(callback_query=query)
 
@@ -222,11 +225,55 @@ async def test_an_edit_telegram_calls_not_modified_counts_as_done(
     assert edits == ["the question"]
 
     async def fail(self: CallbackQuery, text: str, **_: Any) -> None:
-        raise BadRequest("Message to edit not found")
+        raise BadRequest("Bad Request: can't parse entities")
 
     monkeypatch.setattr(CallbackQuery, "edit_message_text", fail)
     with pytest.raises(BadRequest):
         await conversation.update(Reply("the question"))
+
+
+@pytest.mark.parametrize("refusal", ["Message to edit not found", "Message can't be edited"])
+async def test_a_message_gone_meanwhile_is_said_anew(
+    t: Translator, monkeypatch: pytest.MonkeyPatch, refusal: str
+) -> None:
+    """The person deleted the message between the tap and the edit."""
+    said: list[str] = []
+
+    async def gone(self: CallbackQuery, text: str, **_: Any) -> None:
+        raise BadRequest(refusal)
+
+    async def say(self: TelegramConversation, reply: Reply) -> int:
+        said.append(reply.text)
+        return 10
+
+    monkeypatch.setattr(CallbackQuery, "edit_message_text", gone)
+    monkeypatch.setattr(TelegramConversation, "say", say)
+    conversation = TelegramConversation(_tap_on("the overview"), _Context(t))  # type: ignore[arg-type]
+    await conversation.update(Reply("the question"))
+    assert said == ["the question"]
+
+
+async def test_a_tap_on_a_message_too_old_to_see_is_answered_anew(
+    t: Translator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram sends a message it no longer shows the bot dated 0, without its text:
+    the answer comes below, where the person looks, not days up in the chat."""
+    said: list[str] = []
+
+    async def never(self: CallbackQuery, *_: Any, **__: Any) -> None:
+        raise AssertionError("edited")
+
+    async def say(self: TelegramConversation, reply: Reply) -> int:
+        said.append(reply.text)
+        return 10
+
+    monkeypatch.setattr(CallbackQuery, "edit_message_text", never)
+    monkeypatch.setattr(CallbackQuery, "edit_message_reply_markup", never)
+    monkeypatch.setattr(TelegramConversation, "say", say)
+    conversation = TelegramConversation(_tap_on("", date=0), _Context(t))  # type: ignore[arg-type]
+    await conversation.update(Reply("the question"))
+    await conversation.clear_choices()
+    assert said == ["the question"]
 
 
 async def test_an_edit_that_changes_nothing_is_not_sent(
@@ -262,3 +309,19 @@ async def test_a_place_is_a_venue_and_without_an_address_a_bare_location() -> No
     assert venue == "venue" and fields["address"] == "Julianaplein 1"
     assert len(fields["title"]) == 100 and fields["title"] == long_name[:100]
     assert bare == "location" and where == {"latitude": 52.3574, "longitude": 4.6222}
+
+
+def test_updates_ptb_cannot_read_are_made_bare_and_the_rest_kept() -> None:
+    """PTB would fetch a batch it cannot read again for ever; a bare update is confirmed."""
+    text = {"update_id": 1, "message": {"message_id": 1, "date": 1, "chat": CHAT, "text": "hoi"}}
+    old_poll = {"id": "p", "question": "?", "options": [{"text": "ja", "voter_count": 0}]}
+    poll = {"update_id": 2, "poll": {**old_poll, "total_voter_count": 0, "is_closed": False}}
+    fine = json.dumps({"ok": True, "result": [text]}).encode()
+    assert readable_updates(fine) == fine
+    mixed = json.dumps({"ok": True, "result": [text, poll]}).encode()
+    assert json.loads(readable_updates(mixed))["result"] == [text, {"update_id": 2}]
+    refused = b'{"ok": false, "error_code": 409, "description": "Conflict"}'
+    assert readable_updates(refused) == refused
+    assert update_of(poll, None).to_dict() == {"update_id": 2}
+    with pytest.raises(ValueError):
+        update_of({"poll": poll["poll"]}, None)

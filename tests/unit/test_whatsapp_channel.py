@@ -56,6 +56,9 @@ def tapped(kind: str, data: str) -> dict[str, object]:
         ({"type": "image", "image": {}}, Incoming(Kind.MEDIA, media="photo")),
         ({"type": "button", "button": {"text": "Stop"}}, Incoming(Kind.TEXT, text="Stop")),
         ({"type": "reaction", "reaction": {}}, Incoming(Kind.OTHER)),
+        # A place without usable coordinates: unreadable, never a failure Meta repeats.
+        ({"type": "location", "location": {"name": "Thuis"}}, Incoming(Kind.OTHER)),
+        ({"type": "location", "location": {"latitude": "?", "longitude": 4}}, Incoming(Kind.OTHER)),
     ],
 )  # fmt: skip
 def test_webhook_messages_become_what_the_person_did(

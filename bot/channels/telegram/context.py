@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -18,6 +19,26 @@ from bot.services import Services
 from bot.services.residents import Resident
 
 
+class AnsweredTaps:
+    """Taps Telegram has had its answer for (answerCallbackQuery). It refuses a second
+    answer, and the error handler's conversation is a new one that cannot know whether
+    the failed step answered: it asks here. The most recent taps only, in memory."""
+
+    KEPT = 1000
+
+    def __init__(self) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def first_answer(self, query_id: str) -> bool:
+        """True once per tap: the caller answers it now."""
+        if query_id in self._ids:
+            return False
+        self._ids[query_id] = None
+        if len(self._ids) > self.KEPT:
+            self._ids.popitem(last=False)
+        return True
+
+
 class BotData:
     """Application-wide data; PTB creates it empty, build_application fills it."""
 
@@ -25,6 +46,7 @@ class BotData:
         self.runtime: Runtime | None = None
         # Every menu label in every language -> its action; see bot.chat.menu.menu_label_index.
         self.menu_index: dict[str, MenuAction] = {}
+        self.answered_taps = AnsweredTaps()
 
 
 class SamenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

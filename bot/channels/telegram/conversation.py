@@ -22,6 +22,8 @@ from bot.shown_choices import TYPED_QUERY
 CHANNEL = "telegram"
 # Telegram's answer to an edit that would change nothing.
 NOT_MODIFIED = "message is not modified"
+# Telegram's answers to an edit of a message it no longer has for the bot.
+GONE = ("message to edit not found", "message can't be edited")
 # PTB's user_data (memory only): the language someone chose before they agreed.
 REMEMBERED_LANGUAGE = "language"
 
@@ -74,6 +76,8 @@ class TelegramConversation:
         keyboard = inline_keyboard(reply)
         in_place = (
             query is not None
+            and isinstance(query.message, Message)
+            and query.message.is_accessible  # else an answer out of sight, days up
             and reply.ask is Ask.NOTHING
             and not reply.menu
             and reply.photo is None
@@ -88,7 +92,10 @@ class TelegramConversation:
             except BadRequest as error:
                 # The tap carried an older copy of the message than the chat shows (two
                 # quick taps): the message shows this already, which is what was wanted.
-                if NOT_MODIFIED not in error.message.lower():
+                # The message is gone (the person deleted it meanwhile): say it anew.
+                if any(gone in error.message.lower() for gone in GONE):
+                    await self.say(reply)
+                elif NOT_MODIFIED not in error.message.lower():
                     raise
 
     async def acknowledge(self, notice: str = "", *, alert: bool = False) -> None:
@@ -96,7 +103,8 @@ class TelegramConversation:
         if query is None or self._acknowledged:
             return
         self._acknowledged = True
-        await query.answer(notice or None, show_alert=alert)
+        if self._ctx.bot_data.answered_taps.first_answer(query.id):
+            await query.answer(notice or None, show_alert=alert)
 
     async def clear_choices(self) -> None:
         query = self._query

@@ -85,9 +85,18 @@ async def _track_block(change: ChatMemberUpdated, ctx: SamenContext) -> None:
     raise ApplicationHandlerStop
 
 
+def _added_to_group(update: Update) -> bool:
+    change = update.my_chat_member
+    return change is not None and change.new_chat_member.status == ChatMemberStatus.MEMBER
+
+
 async def _quiet_in_groups(update: Update, ctx: SamenContext) -> None:
+    """A group hears once, on its first message or when the bot is added to it, that
+    Samen works in a private chat; then nothing. Channel posts are never answered."""
     chat = update.effective_chat
-    if chat is None or update.message is None:
+    if chat is None or chat.type == ChatType.CHANNEL:
+        return
+    if update.message is None and not _added_to_group(update):
         return
     if not await ctx.services.groups.first_notice(chat.id):
         return
@@ -95,9 +104,10 @@ async def _quiet_in_groups(update: Update, ctx: SamenContext) -> None:
     t = ctx.runtime.catalogs.get(
         guess_language(user.language_code if user else None, ctx.runtime.settings.default_language)
     )
-    await update.message.reply_text(
+    await ctx.bot.send_message(
+        chat.id,
         t._(
             "Hello! I only work in a private chat. Send me a message there: @%(username)s",
             username=ctx.bot.username,
-        )
+        ),
     )

@@ -9,15 +9,12 @@ import re
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
 
 from bot.chat.message import Venue
+from bot.services.broadcasts import telegram_length
 
 # Telegram refuses a text longer than this; it counts UTF-16 code units.
 MAX_MESSAGE = 4096
 # A venue's title and address as Telegram shows them without cutting them itself.
 VENUE_TITLE_MAX, VENUE_ADDRESS_MAX = 100, 200
-
-
-def _length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
@@ -31,17 +28,17 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     parts: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while _length(line) > limit:
+        while telegram_length(line) > limit:
             if current:
                 parts.append(current)
                 current = ""
             cut = limit
-            while _length(line[:cut]) > limit:
+            while telegram_length(line[:cut]) > limit:
                 cut -= 1
             parts.append(line[:cut])
             line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
-        if current and _length(candidate) > limit:
+        if current and telegram_length(candidate) > limit:
             parts.append(current)
             current = line
         else:
@@ -83,10 +80,11 @@ def shows_already(
 
     Editing it would change nothing, and Telegram refuses such an edit ("message is
     not modified") and counts the failed call against the bot. A message Telegram
-    no longer shows the bot (deleted, or inaccessible) cannot be edited at all, so
-    it counts as showing it already.
+    no longer shows the bot (deleted, or too old: PTB reads it as a Message dated 0,
+    without text or buttons) cannot be compared or sensibly edited, so it counts as
+    showing it already.
     """
-    if not isinstance(message, Message):
+    if not isinstance(message, Message) or not message.is_accessible:
         return True
     if text is not None and (message.text or "").strip() != _plain(text):
         return False

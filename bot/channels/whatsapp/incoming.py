@@ -62,12 +62,14 @@ def _template_button(message: JSON, _own: str | None) -> Incoming:
 
 
 def _location(message: JSON, _own: str | None) -> Incoming:
+    """A shared place; one without usable coordinates is something Samen cannot read
+    (not a failure: Meta would deliver it again and again)."""
     location = message.get("location") or {}
-    return Incoming(
-        Kind.LOCATION,
-        latitude=float(location["latitude"]),
-        longitude=float(location["longitude"]),
-    )
+    try:
+        latitude, longitude = float(location["latitude"]), float(location["longitude"])
+    except (KeyError, TypeError, ValueError):
+        return Incoming(Kind.OTHER)
+    return Incoming(Kind.LOCATION, latitude=latitude, longitude=longitude)
 
 
 def _contacts(message: JSON, _own: str | None) -> Incoming:

@@ -30,6 +30,9 @@ log = logging.getLogger("samen.whatsapp")
 
 PATH = "/whatsapp"
 UNDELIVERABLE = 131026  # Meta: the person cannot get messages from this business
+# Message types that are no message to answer: an emoji on one of Samen's messages, and
+# Meta's notices (the person moved to a new number; the next message comes from it).
+NOT_SAID = frozenset({"reaction", "system"})
 JSON = dict[str, Any]
 
 
@@ -102,6 +105,8 @@ class WhatsAppWebhook:
         return web.Response(text="ok\n")
 
     async def _handle(self, value: JSON) -> bool:
+        for error in value.get("errors") or []:  # Meta's trouble with the whole delivery
+            log.warning("whatsapp: webhook error %s", error.get("code"))
         for status in value.get("statuses") or []:
             await self._status(status)
         names = {
@@ -127,8 +132,8 @@ class WhatsAppWebhook:
     async def _message(self, message: JSON, names: dict[Any, str]) -> bool:
         bsuid = message.get("from_user_id") or message.get("from")
         message_id = message.get("id")
-        if not bsuid or not message_id:
-            return True  # nothing to answer (a system notice)
+        if not bsuid or not message_id or message.get("type") in NOT_SAID:
+            return True  # nothing to answer (a reaction, a system notice)
         if not await self._people.first_sight(str(message_id)):
             return True  # delivered twice: handled already
         resident_id = await self._people.person_for(str(bsuid), message.get("from"))

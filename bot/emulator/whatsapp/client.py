@@ -84,6 +84,15 @@ class WhatsAppEmulatorClient:
     async def send_media(self, user: str, kind: str) -> Entry:
         return dict(await self._post("media", user=user, kind=kind))
 
+    async def react(self, user: str, emoji: str = "👍") -> Entry:
+        return dict(await self._post("react", user=user, emoji=emoji))
+
+    async def send_unsupported(self, user: str) -> Entry:
+        return dict(await self._post("unsupported", user=user))
+
+    async def change_number(self, user: str, wa_id: str) -> Entry:
+        return dict(await self._post("change_number", user=user, wa_id=wa_id))
+
     async def last_wrote(self, user: str, hours_ago: float) -> Entry:
         return dict(await self._post("last_wrote", user=user, hours_ago=hours_ago))
 

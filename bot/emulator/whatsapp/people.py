@@ -95,6 +95,41 @@ def send_media(state: WaState, body: JSON) -> JSON:
     return state.incoming(_person(state, body), {"type": typ, typ: media})
 
 
+def react(state: WaState, body: JSON) -> JSON:
+    """The person puts an emoji on Samen's latest message (Meta sends a "reaction")."""
+    person = _person(state, body)
+    sent = [e["id"] for e in person.entries if e["direction"] == "out"]
+    if not sent:
+        raise ControlError("Samen has sent this person nothing to react to")
+    reaction = {"message_id": sent[-1], "emoji": str(body.get("emoji") or "👍")}
+    return state.incoming(person, {"type": "reaction", "reaction": reaction})
+
+
+def send_unsupported(state: WaState, body: JSON) -> JSON:
+    """Something Meta cannot pass on (a view-once photo, a poll): type "unsupported"."""
+    error = {
+        "code": 131051,
+        "title": "Message type unknown",
+        "message": "Message type unknown",
+        "error_data": {"details": "Message type is currently not supported."},
+    }
+    return state.incoming(_person(state, body), {"type": "unsupported", "errors": [error]})
+
+
+def change_number(state: WaState, body: JSON) -> JSON:
+    """The person moves their account to a new number: Meta's "system" message."""
+    person = _person(state, body)
+    new = str(body["wa_id"])
+    system = {
+        "body": f"User {person.name} changed from {person.wa_id} to {new}",
+        "wa_id": new,
+        "type": "user_changed_number",
+    }
+    sent = state.incoming(person, {"type": "system", "system": system})
+    person.wa_id = new
+    return sent
+
+
 def last_wrote(state: WaState, body: JSON) -> JSON:
     """Move the person's 24-hour window: they last wrote ``hours_ago`` hours ago."""
     person = _person(state, body)
@@ -142,6 +177,9 @@ ACTIONS: Mapping[str, Callable[[WaState, JSON], Any]] = {
     "location": send_location,
     "contact": send_contact,
     "media": send_media,
+    "react": react,
+    "unsupported": send_unsupported,
+    "change_number": change_number,
     "last_wrote": last_wrote,
     "read": read,
     "block": block,
