@@ -74,11 +74,28 @@ ABBREVIATIONS = {
     "bedank": "bedankt",
     "ur": "your",
     "u2": "you too",
+    "dod": "dood",
+    "doot": "dood",
+}
+
+# Emoji that say something on their own, read as the word they stand for; the rest
+# (🙂, 👍, 🌷) say nothing Samen should act on.
+EMOJI = {
+    "😢": "verdrietig",
+    "😭": "verdrietig",
+    "😞": "verdrietig",
+    "😔": "verdrietig",
+    "😟": "verdrietig",
+    "☹": "verdrietig",
+    "🙁": "verdrietig",
+    "💔": "verdrietig",
+    "👋": "hallo",
+    "🙏": "dank",
 }
 
 # Real words that look like a typo of a lexicon word; read as themselves ("lovely" is
 # not "lonely", "bloem" not "bloed").
-NOT_TYPOS = frozenset({"lovely", "lively", "bloem"})
+NOT_TYPOS = frozenset({"lovely", "lively", "bloem", "nearly", "uitstekend", "knippen"})
 
 # "Nobody" before a request in the same clause answers it: "ik heb niemand om mee te
 # praten" is loneliness, not a wish for a call.
