@@ -95,7 +95,7 @@ EMOJI = {
 
 # Real words that look like a typo of a lexicon word; read as themselves ("lovely" is
 # not "lonely", "bloem" not "bloed").
-NOT_TYPOS = frozenset({"lovely", "lively", "bloem", "nearly", "uitstekend", "knippen"})
+NOT_TYPOS = frozenset({"lovely", "lively", "bloem", "nearly", "uitstekend", "knippen", "praat"})
 
 # "Nobody" before a request in the same clause answers it: "ik heb niemand om mee te
 # praten" is loneliness, not a wish for a call.
