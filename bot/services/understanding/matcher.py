@@ -32,6 +32,7 @@ from bot.services.understanding.phrases import (
     KIND_PHRASES,
     PASSED_PHRASES,
     PHRASES,
+    WHATS_ON_PHRASES,
     WHEN_PHRASES,
     Phrase,
 )
@@ -305,6 +306,7 @@ def weigh(
 _ALL_PHRASES = [
     *(p for ones, others, _ in CRISIS_PAIRS + BODILY_PAIRS for p in (*ones, *others)),
     *ASKING_PHRASES,
+    *WHATS_ON_PHRASES,
     *IDIOM_PHRASES,
     *PASSED_PHRASES,
     *(p for ps in PHRASES.values() for p, _ in ps),

@@ -88,6 +88,7 @@ from bot.services.understanding.lexicon.speaking import (
 from bot.services.understanding.lexicon.topics import (
     ASKING,
     KIND_WORDS,
+    WHATS_ON,
     WHEN_WORDS,
 )
 
@@ -206,6 +207,7 @@ LASTING = [
 PASSED_PHRASES = [phrase(w) for w in PASSED]
 
 ASKING_PHRASES = [phrase(w) for w in ASKING]
+WHATS_ON_PHRASES = [phrase(w) for w in WHATS_ON]
 IDIOM_PHRASES = [phrase(w) for w in IDIOMS]
 KIND_PHRASES = {kind: [phrase(w) for w in ws] for kind, ws in KIND_WORDS.items()}
 WHEN_PHRASES = {when: [phrase(w) for w in ws] for when, ws in WHEN_WORDS.items()}

@@ -58,6 +58,7 @@ from bot.services.understanding.phrases import (
     LASTING,
     PASSED_PHRASES,
     PHRASES,
+    WHATS_ON_PHRASES,
     WHEN_PHRASES,
     Phrase,
     clauses,
@@ -153,12 +154,13 @@ def _thanks_for(matcher: Matcher) -> bool:
 def _activity_score(matcher: Matcher, said: float, kind: Kind | None, when: When | None) -> float:
     """A kind of activity is a wish in a short message ("koffie", "zaterdag biljarten") or
     with a word that asks ("waar kan ik biljarten"); a time adds to a wish, or is one when
-    the message is short ("en morgen?")."""
+    the message is short ("en morgen?") or asks what is on ("is er vanavond iets")."""
     short = len(matcher.tokens) <= _SHORT
     asks = short or any(matcher.positions(p) for p in ASKING_PHRASES)
     score = max(said, _KIND_WEIGHT if kind and asks else 0)
     if when is not None:
-        score = score + 0.5 if score else (_WHEN_WEIGHT if short else 0)
+        whats_on = short or any(matcher.positions(p) for p in WHATS_ON_PHRASES)
+        score = score + 0.5 if score else (_WHEN_WEIGHT if whats_on else 0)
     return score
 
 
