@@ -18,6 +18,7 @@ from bot.services.understanding.reader import (
     Meaning,
     crisis_kind,
     normalise,
+    says_more_than_a_choice,
     typed_choice,
     understand,
     yes_or_no,
@@ -171,6 +172,21 @@ def test_spelling_words_and_emoji(text: str, meaning: Meaning) -> None:
 )
 def test_a_wish_said_no_to_takes_back_the_rest_of_its_clause(text: str, meaning: Meaning) -> None:
     assert understand(text).meaning is meaning
+
+
+@pytest.mark.parametrize(
+    ("text", "more"),
+    [
+        ("niet zo goed", False),  # answers "Hoe gaat het?": the choice "🙁 Niet goed"
+        ("zo-zo", False),
+        ("beetje somber", False),
+        ("ik ben zo eenzaam", True),  # feeling alone says more than any mood button
+        ("bel me", True),
+        ("ja", False),
+    ],
+)
+def test_low_mood_alone_answers_a_question_about_mood(text: str, more: bool) -> None:
+    assert says_more_than_a_choice(text) is more
 
 
 def test_a_time_asks_for_activities_only_with_a_question_about_what_is_on() -> None:

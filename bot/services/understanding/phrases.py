@@ -85,6 +85,7 @@ from bot.services.understanding.lexicon.speaking import (
     PASSED,
     PASSING,
 )
+from bot.services.understanding.lexicon.talk import LONELY
 from bot.services.understanding.lexicon.topics import (
     ASKING,
     KIND_WORDS,
@@ -197,6 +198,8 @@ PHRASES: dict[Meaning, list[tuple[Phrase, int]]] = {
     meaning: [(phrase(text), weight) for text, weight in lexicon.items()]
     for meaning, lexicon in LEXICON.items()
 }
+# Feeling alone, without the words of low mood (``lexicon.talk.LOW_MOOD``).
+ALONE = [(phrase(text), weight) for text, weight in LONELY.items()]
 # Crisis phrases that still count once a message says it has passed ("maar het gaat
 # alweer goed", "vorige week"): all but a fall or a dizzy spell.
 LASTING = [

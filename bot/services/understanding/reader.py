@@ -51,6 +51,7 @@ from bot.services.understanding.lexicon.reading import (
 )
 from bot.services.understanding.matcher import Matcher, weigh
 from bot.services.understanding.phrases import (
+    ALONE,
     ASKING_PHRASES,
     BODILY_PAIRS,
     CRISIS_PAIRS,
@@ -196,8 +197,13 @@ SAYS_MORE_THAN_A_CHOICE = frozenset(
 
 
 def says_more_than_a_choice(text: str) -> bool:
-    """ "Stop", "bel me", "112" under buttons mean what they say, never a tap on one."""
-    return understand(text).meaning in SAYS_MORE_THAN_A_CHOICE
+    """ "Stop", "bel me", "112" under buttons mean what they say, never a tap on one.
+    Low mood alone ("zo-zo", "niet zo goed") answers a question about one's mood: under
+    the check-in's "😐 Zo-zo" / "🙁 Niet goed" it is that choice."""
+    meaning = understand(text).meaning
+    if meaning is Meaning.LONELY:
+        return weigh(Matcher(clauses(text)), ALONE, negatable=True) > 0
+    return meaning in SAYS_MORE_THAN_A_CHOICE
 
 
 def typed_choice(

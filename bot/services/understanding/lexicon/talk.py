@@ -83,13 +83,46 @@ LONELY: dict[str, int] = {
             "passed away",
             "died",
             "widow*",
-            "sad",
-            "verdrietig",
-            "somber",
             "stil in huis",
             "stil om me heen",
             "quiet in the house",
-            # low mood and grief: warmth and an offer, no hotline ("het gaat zo-zo")
+            "gemis",
+            "stierf",
+            "gestorven",
+            "overleed",
+            "zonder hem",
+            "zonder haar",
+            "without him",
+            "without her",
+            "mis aanspraak",
+            "weinig aanspraak",
+            "meer aanspraak",
+            "op mezelf",
+            "op mijzelf",
+            "vereenzaamd",
+            "ken niemand",
+            "ken bijna niemand",
+            "dont know anyone",
+            "know nobody",
+            "know no one",
+        ],
+        2,
+    ),
+    # Hints only: "de dagen zijn zo lang en stil".
+    # Missing the company one had outweighs the word for company itself.
+    **dict.fromkeys(["mis gezellig*", "miss the company", "miss the fun"], 3),
+    **dict.fromkeys(
+        ["stil", "stilte", "quiet", "silence", "lang en", "long and"],
+        1,
+    ),
+}
+
+# Low mood: met as loneliness is, with warmth and an offer, never a hotline ("het gaat
+# zo-zo", "feeling low"). Kept apart because under a question with mood buttons ("Zo-zo",
+# "Niet goed") these words answer it: ``reader.says_more_than_a_choice``.
+LOW_MOOD: dict[str, int] = {
+    **dict.fromkeys(
+        [
             "verdriet*",
             "treurig",
             "triest",
@@ -131,35 +164,11 @@ LONELY: dict[str, int] = {
             "cry",
             "tears",
             "unhappy",
-            "gemis",
-            "stierf",
-            "gestorven",
-            "overleed",
-            "zonder hem",
-            "zonder haar",
-            "without him",
-            "without her",
-            "mis aanspraak",
-            "weinig aanspraak",
-            "meer aanspraak",
-            "op mezelf",
-            "op mijzelf",
-            "vereenzaamd",
-            "ken niemand",
-            "ken bijna niemand",
-            "dont know anyone",
-            "know nobody",
-            "know no one",
+            "sad",
         ],
         2,
     ),
-    # Hints only: "de dagen zijn zo lang en stil".
-    # Missing the company one had outweighs the word for company itself.
-    **dict.fromkeys(["mis gezellig*", "miss the company", "miss the fun"], 3),
-    **dict.fromkeys(
-        ["stil", "stilte", "quiet", "silence", "lang en", "long and", "zwaar", "moeilijk", "low"],
-        1,
-    ),
+    **dict.fromkeys(["zwaar", "moeilijk", "low"], 1),  # hints: "het is allemaal wat zwaar"
 }
 
 
