@@ -84,13 +84,15 @@ async def _call(c: Conversation, _: Understood) -> None:
 
 
 async def _lonely(c: Conversation, _: Understood) -> None:
-    """Warmly: a call for a chat, and something nearby to meet people. Someone who just
-    said they are alone gets one calm message: the nearby activities follow only when
+    """Warmly: a call for a chat, and something nearby to meet people. The same for
+    feeling alone, low or grieving ("ik mis hem", "het gaat zo-zo"): warmth and an offer,
+    never a hotline. Someone who just said so gets one calm message: the nearby activities follow only when
     Samen knows where they live, never a list of neighbourhoods to choose from."""
     text = c.t._(
-        "Thank you for telling me. Many people feel alone sometimes, "
+        "Thank you for telling me. I am sorry you feel this way, "
         "and it is good that you say so. 💛\n\n"
-        "Would you like a chat on the phone? A volunteer from Samen can call you."
+        "Would you like to talk about it on the phone? "
+        "A volunteer from Samen can call you for a chat."
     )
     knows_home = home_origin(c.resident, c.runtime.services.activities.places) is not None
     if not knows_home:
