@@ -341,6 +341,21 @@ async def test_anything_else_gets_a_call_and_the_menu_never_i_do_not_understand(
     assert await _counted(samen, Meaning.OTHER) == 1
 
 
+@pytest.mark.parametrize(
+    "words", ["ik hoef geen telefoontje", "ik ben niet eenzaam hoor", "bel me maar niet"]
+)
+async def test_a_wish_said_no_to_is_taken_as_said_without_offering_that_call(
+    samen_any: SamenBot, anna_any: Someone, words: str
+) -> None:
+    samen, anna = samen_any, await _met(anna_any)
+    await anna.say(words)
+    reply = await anna.expect()
+    assert plain_text_of(reply).startswith("Goed. Ik ben er als u mij nodig hebt.")
+    assert not buttons_of(reply) and set(MENU_NL) <= set(keyboard_of(reply))
+    await anna.expect_silence(1.0)  # no "not sure what you mean", no call offered
+    assert await _counted(samen, Meaning.OTHER) == 1
+
+
 async def test_a_bare_yes_or_no_answers_the_last_offer_of_a_call(
     samen_any: SamenBot, anna_any: Someone
 ) -> None:

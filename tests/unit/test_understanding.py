@@ -189,6 +189,21 @@ def test_low_mood_alone_answers_a_question_about_mood(text: str, more: bool) -> 
     assert says_more_than_a_choice(text) is more
 
 
+@pytest.mark.parametrize(
+    ("text", "declined"),
+    [
+        ("ik hoef geen telefoontje", True),
+        ("ik ben niet eenzaam hoor", True),
+        ("ik heb geen zin in activiteiten", True),
+        ("mijn kleinzoon is jarig", False),  # nothing named at all
+        ("ik lig dubbel", False),
+    ],
+)
+def test_a_wish_said_no_to_is_declined_not_unclear(text: str, declined: bool) -> None:
+    understood = understand(text)
+    assert (understood.meaning, understood.declined) == (Meaning.OTHER, declined)
+
+
 def test_a_time_asks_for_activities_only_with_a_question_about_what_is_on() -> None:
     assert understand("is er vanavond iets").meaning is Meaning.ACTIVITY
     assert understand("ik wil morgen naar de kapper").meaning is Meaning.OTHER

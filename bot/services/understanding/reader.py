@@ -87,6 +87,9 @@ class Understood:
     meaning: Meaning
     kind: Kind | None = None  # the kind of activity named ("koffie", "zingen")
     when: When | None = None  # the time named ("vandaag" → today; "zaterdag" → this week)
+    # Nothing asked, but a wish or feeling named and said no to ("ik hoef geen
+    # telefoontje", "ik ben niet eenzaam hoor"): an answer, not a riddle.
+    declined: bool = False
 
 
 # A kind of activity named on its own ("koffie", "biljarten") already asks for activities;
@@ -99,6 +102,9 @@ _SHORT = 3  # "en morgen?" asks for activities; "wat voor weer wordt het morgen"
 _NEGATABLE = frozenset(
     set(Meaning) - {Meaning.CRISIS, Meaning.HOW, Meaning.THANKS, Meaning.GREETING}
 )
+
+# What can be said no to: a wish or a feeling named, and negated.
+_DECLINABLE = tuple(m for m in PRIORITY if m in _NEGATABLE)
 
 Option = TypeVar("Option", Kind, When)
 
@@ -185,7 +191,8 @@ def understand(text: str) -> Understood:
     scores[Meaning.ACTIVITY] = _activity_score(matcher, scores[Meaning.ACTIVITY], kind, when)
     best = max(scores.values())
     if best == 0:
-        return Understood(Meaning.OTHER)
+        declined = any(weigh(matcher, PHRASES[m], negatable=False) for m in _DECLINABLE)
+        return Understood(Meaning.OTHER, declined=declined)
     meaning = next(m for m in PRIORITY[1:] if scores[m] == best)
     return Understood(meaning, kind, when)
 
