@@ -54,7 +54,7 @@ def test_the_corpus_is_broad_enough() -> None:
 def test_accuracy_on_the_corpus_and_every_crisis_line() -> None:
     rows = _corpus()
     right = [understand(row["text"]).meaning.value == row["meaning"] for row in rows]
-    assert sum(right) / len(rows) >= 0.9
+    assert sum(right) / len(rows) >= 0.98  # 0.994 when the fresh corpus came
     crisis = [row["text"] for row in rows if row["meaning"] == Meaning.CRISIS.value]
     missed = [text for text in crisis if understand(text).meaning is not Meaning.CRISIS]
     assert missed == []
@@ -67,7 +67,7 @@ def test_accuracy_on_the_held_out_corpus_and_every_crisis_line() -> None:
     crisis = [row["text"] for row in rows if row["meaning"] == Meaning.CRISIS.value]
     assert len(crisis) >= 70
     right = [understand(row["text"]).meaning.value == row["meaning"] for row in rows]
-    assert sum(right) / len(rows) >= 0.85
+    assert sum(right) / len(rows) >= 0.97  # 0.990 when the fresh corpus came
     missed = [text for text in crisis if understand(text).meaning is not Meaning.CRISIS]
     assert missed == []
 
@@ -77,7 +77,7 @@ def test_accuracy_on_the_fresh_corpus_every_crisis_line_and_few_false_alarms() -
     assert len(rows) >= 400
     assert {row["meaning"] for row in rows} == {m.value for m in Meaning}
     read = [(row, understand(row["text"]).meaning.value) for row in rows]
-    assert sum(row["meaning"] == got for row, got in read) / len(rows) >= 0.95
+    assert sum(row["meaning"] == got for row, got in read) / len(rows) >= 0.95  # 0.971 now
     missed = [row["text"] for row, got in read if row["meaning"] == "crisis" != got]
     assert missed == []
     calm = [got for row, got in read if row["meaning"] != "crisis"]
