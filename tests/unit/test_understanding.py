@@ -218,6 +218,7 @@ def test_a_time_asks_for_activities_only_with_a_question_about_what_is_on() -> N
         ("wat doen jullie met mijn gegevens", Meaning.HOW),
         ("het vangnet", Meaning.CHECKIN),
         ("ik wil opzeggen", Meaning.STOP),
+        ("wil je alle berichten stoppen", Meaning.STOP),  # not a check-in
         ("ik wil vergeten worden", Meaning.DELETE),
         ("ik wil graag een vrijwilliger spreken", Meaning.CALL),
         ("ik wil anderen gezelschap bieden", Meaning.HELP_OUT),

@@ -405,6 +405,8 @@ STOP: dict[str, int] = {
             "stop nu",
             "please stop",
             "stop it",
+            "berichten stoppen",
+            "berichtjes stoppen",
             "niet meer meedoen",
             "niet meer mee doen",
             "opzeggen",
