@@ -59,7 +59,7 @@ class Prefix(StrEnum):
     REGULAR_PHONE = "rcn"  # rcn:<days>:<part>:<language>:<interests>:<phone digits|new>
     REGULAR_PAUSE = "rcz"  # rcz:<1|2|4|date>: weeks, or a typed date; the resident pauses
     REGULAR_PROPOSAL = "rcv"  # rcv:<yes|no>:<regular call id>, a volunteer answers
-    REGULAR_VOLUNTEER = "rcw"  # rcw:<pause|end|endyes>:<regular call id>, the volunteer
+    REGULAR_VOLUNTEER = "rcw"  # rcw:<show|pause|end|endyes>:<regular call id>, the volunteer
     REGULAR_PICK = "rck"  # rck:<regular call id>[:<volunteer id>], a coordinator picks
     SELFCHECK = "sc"  # sc:<step>, the monthly self-check's menu and consent
     SELFCHECK_INVITE = "sci"  # sci:<go|not>:<YYYYMM>, under a monthly invitation
@@ -138,7 +138,7 @@ _PATTERNS: dict[Prefix, re.Pattern[str]] = {
     Prefix.REGULAR_PHONE: re.compile(r"(\d{1,3}):(m|a|e):(nl|en):(\d{1,3}):(\d{6,15}|new)"),
     Prefix.REGULAR_PAUSE: re.compile(r"(1|2|4|date)"),
     Prefix.REGULAR_PROPOSAL: re.compile(r"(yes|no):(\d{1,9})"),
-    Prefix.REGULAR_VOLUNTEER: re.compile(r"(pause|end|endyes):(\d{1,9})"),
+    Prefix.REGULAR_VOLUNTEER: re.compile(r"(show|pause|end|endyes):(\d{1,9})"),
     Prefix.REGULAR_PICK: re.compile(r"(\d{1,9})(?::(\d{1,15}))?"),
     Prefix.SELFCHECK: re.compile(r"(menu|agree|no|start|later|result|acts|stop|stopyes|stopno)"),
     Prefix.SELFCHECK_INVITE: re.compile(r"(go|not):(20\d\d(?:0[1-9]|1[0-2]))"),

@@ -89,10 +89,7 @@ class Database:
             return await self._run(sql, params)
 
     async def _run(self, sql: str, params: Params) -> int:
-        cursor = await self._conn.execute(sql, params)
-        changed = cursor.rowcount
-        await cursor.close()
-        return changed
+        return await rows_changed(self._conn, sql, params)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         async with self.transaction():
@@ -151,3 +148,14 @@ class Database:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
         return [str(r[0]) for r in rows]
+
+
+async def rows_changed(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> int:
+    """Run one write on ``conn`` (inside a transaction, its connection) and return how
+    many rows it changed: 1 says "this run did it, no other" (a once-only INSERT or a
+    guarded UPDATE). The cursor is closed either way."""
+    cursor = await conn.execute(sql, params)
+    try:
+        return cursor.rowcount
+    finally:
+        await cursor.close()

@@ -21,7 +21,9 @@ The contract (see /work/briefs/s3/chat-spec.md; what differs from it is marked *
   ``resident``, ``t``, ``runtime``, ``question``; ``say``, ``update``, ``acknowledge``,
   ``send_document``, ``ask``, ``close_question``) and ``Person``.
   * ``replace_earlier(message_id, text)``: change an earlier message Samen sent this
-    person (a volunteer's task card when they erase their data); best effort.
+    person (a volunteer's task card when they erase their data); best effort. False
+    where the channel cannot change a sent message (WhatsApp): the journey asks the
+    person to delete it (a volunteer's goodbye when they held residents' numbers).
   * ``send_photo(document)``: a picture Samen made (the /stats chart).
   * ``clear_choices()``: the tapped message's choices are used up; its text stays.
   * ``forget()``: the person was erased: the channel closes their question and drops

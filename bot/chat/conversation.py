@@ -65,9 +65,11 @@ class Conversation(Protocol):
 
     async def close_question(self) -> None: ...
 
-    async def replace_earlier(self, message_id: int, text: str) -> None:
+    async def replace_earlier(self, message_id: int, text: str) -> bool:
         """Replace the text of an earlier message Samen sent this person (the id the
-        channel gave it), taking its choices off; a message already gone is skipped."""
+        channel gave it), taking its choices off; a message already gone is skipped.
+        False when the channel cannot change a sent message (WhatsApp): it still shows
+        what it showed, and only the person can delete it."""
 
     async def press_typed_choice(self) -> bool:
         """A short typed answer ("ja", "2", a button's words) to the choices last shown

@@ -9,6 +9,12 @@ privacy text before: Samen never merges two residents. Messages Samen starts go 
 app the resident wrote in last (``residents.last_channel``, read by the outbox).
 Unlinking gives the WhatsApp account a fresh id of its own: it starts anew; the data
 stays with the Telegram id.
+
+Guessing is hopeless (31^8 codes, 15 minutes each) and kept so: after
+``MAX_WRONG_CODES`` wrong codes in ``LINK_VALIDITY`` a person is told to wait, and any
+code they send meanwhile is not even looked at, so a right one reveals nothing either.
+The wrong tries are counted in memory only: the sender is usually a stranger to Samen,
+of whom nothing is stored before they agree.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
+from collections import deque
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -30,14 +37,41 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 # "/start <code>": the code as a start payload, typed in any case.
 CODE_PATTERN = f"[{ALPHABET}]{{{CODE_LENGTH}}}"
+# Wrong codes one person may send within LINK_VALIDITY before Samen asks them to wait.
+MAX_WRONG_CODES = 5
 
 
 class LinkResult(StrEnum):
     LINKED = "linked"
     UNKNOWN = "unknown"  # wrong, used or older than 15 minutes
-    SAME_APP = "same_app"  # the code was sent in the app that made it
+    SAME_APP = "same_app"  # the code was sent in the app that made it, by its maker
     ALREADY_LINKED = "already_linked"  # that Telegram account has a WhatsApp already
     BOTH_AGREED = "both_agreed"  # both accounts are residents: Samen does not merge
+    WAIT = "wait"  # too many wrong codes lately: this code was not looked at
+
+
+class WrongCodes:
+    """Each person's wrong codes of the last ``LINK_VALIDITY``, in memory."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._tries: dict[int, deque[datetime]] = {}
+
+    def too_many(self, person_id: int) -> bool:
+        tries = self._tries.get(person_id)
+        return tries is not None and len(self._recent(tries)) >= MAX_WRONG_CODES
+
+    def count(self, person_id: int) -> None:
+        """One more wrong code; people whose tries are all old are forgotten."""
+        for other in [p for p, tries in self._tries.items() if not self._recent(tries)]:
+            del self._tries[other]
+        self._tries.setdefault(person_id, deque(maxlen=MAX_WRONG_CODES)).append(self._clock())
+
+    def _recent(self, tries: deque[datetime]) -> deque[datetime]:
+        since = self._clock() - LINK_VALIDITY
+        while tries and tries[0] <= since:
+            tries.popleft()
+        return tries
 
 
 def _hash(code: str) -> str:
@@ -48,6 +82,7 @@ class Links:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        self._wrong = WrongCodes(clock)
 
     async def new_code(self, resident_id: int) -> tuple[str, datetime]:
         """A fresh code for this resident (an older one stops working) and its expiry."""
@@ -64,15 +99,19 @@ class Links:
     async def redeem(self, code: str, joining_id: int) -> tuple[LinkResult, int]:
         """``joining_id`` (the person in the other app) sends ``code``: the result and
         the resident's id from now on (``joining_id`` unless linked)."""
+        if self._wrong.too_many(joining_id):
+            return LinkResult.WAIT, joining_id
         row = await self._db.fetchone(
             "SELECT resident_id FROM link_codes WHERE code_hash = ? AND expires_at > ?",
             (_hash(code), to_iso(self._clock())),
         )
-        if row is None:
-            return LinkResult.UNKNOWN, joining_id
-        owner = int(row[0])
-        if channel_of(owner) is channel_of(joining_id):
+        owner = int(row[0]) if row is not None else None
+        if owner == joining_id:
             return LinkResult.SAME_APP, joining_id
+        # Someone else's code in the same app is as wrong as no code: it says nothing.
+        if owner is None or channel_of(owner) is channel_of(joining_id):
+            self._wrong.count(joining_id)
+            return LinkResult.UNKNOWN, joining_id
         telegram, whatsapp = (
             (owner, joining_id) if channel_of(owner) is Channel.TELEGRAM else (joining_id, owner)
         )

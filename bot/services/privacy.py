@@ -45,7 +45,6 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     # The monthly self-check (health data): its consent and schedule, and the answers.
     ("selfcheck_subscriptions", "telegram_id"),
     ("selfcheck_rounds", "telegram_id"),
-    ("conversations", "telegram_id"),
     # The question Samen left open (bot/questions.py), keyed by channel and person.
     ("open_questions", "person_id"),
     ("roles", "telegram_id"),
@@ -164,7 +163,7 @@ class Holdings:
     audit_entries: int
     activity_changes: int
     invites_used: int
-    conversations: int
+    in_conversation: int  # an open question, a draft, a link code
     retention: Retention
 
 
@@ -182,7 +181,7 @@ SHOWN_IN_MY_DATA: dict[str, str] = {
     "call_request_lists": "messages",
     "activity_reminders": "reminders",
     "activity_changes": "activity_changes",
-    "activity_drafts": "conversations",
+    "activity_drafts": "in_conversation",
     "call_requests": "open_call_request, earlier_call_requests",
     "volunteers": "volunteer_name",
     "volunteer_availability": "volunteer_name",
@@ -196,10 +195,9 @@ SHOWN_IN_MY_DATA: dict[str, str] = {
     "emergency_contacts": "emergency_contact",
     "selfcheck_subscriptions": "selfcheck_consent",
     "selfcheck_rounds": "selfchecks",
-    "conversations": "conversations",
-    "open_questions": "conversations",
+    "open_questions": "in_conversation",
     # A code to link the other app, until it is used or 15 minutes pass.
-    "link_codes": "conversations",
+    "link_codes": "in_conversation",
     "broadcasts": "announcements",
     "audit_log": "audit_entries",
 }
@@ -218,8 +216,7 @@ _HOLDING_COUNTS = {
     "audit_entries": "SELECT COUNT(*) FROM audit_log WHERE subject_id = :person",
     "activity_changes": "SELECT COUNT(*) FROM activity_changes WHERE changed_by = :person",
     "invites_used": "SELECT COUNT(*) FROM volunteer_invites WHERE used_by = :person",
-    "conversations": "SELECT (SELECT COUNT(*) FROM conversations WHERE telegram_id = :person)"
-    " + (SELECT COUNT(*) FROM activity_drafts WHERE telegram_id = :person)"
+    "in_conversation": "SELECT (SELECT COUNT(*) FROM activity_drafts WHERE telegram_id = :person)"
     " + (SELECT COUNT(*) FROM open_questions WHERE person_id = :person)"
     " + (SELECT COUNT(*) FROM link_codes WHERE resident_id = :person)",
 }

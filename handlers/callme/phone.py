@@ -1,8 +1,8 @@
 """A phone number from the person: shared with the app's button or typed, and why not.
 
 Used wherever Samen asks for one ("📞 Call me", the weekly call, the check-ins' safety
-net): ``answered_number`` reads the answer to an open phone question, ``is_cancel``
-spots the typed "✖️ Cancel" shown beside the share button.
+net): ``phone_question`` asks, ``answered_number`` reads the answer to an open phone
+question, ``is_cancel`` spots the typed "✖️ Cancel" shown beside the share button.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from bot.chat.conversation import Conversation
 from bot.chat.incoming import Kind
-from bot.chat.message import Reply
+from bot.chat.message import Ask, Reply
 from bot.i18n import N_, Translator
 from bot.services.callme.phones import PhoneProblem, PhoneRefused
 
@@ -38,6 +38,17 @@ async def shared_phone(c: Conversation) -> str | None:
 
 
 CANCEL_LABEL = N_("✖️ Cancel")
+
+
+def phone_question(t: Translator, text: str, way_out: str = CANCEL_LABEL) -> Reply:
+    """Asking for a number: the app's share button where it has one, ``way_out`` (a
+    label, typed or tapped) beside it, and an example in the empty text box."""
+    return Reply(
+        text,
+        ask=Ask.PHONE,
+        ask_also=(t._(way_out),),
+        placeholder=t._("For example 06 1234 5678"),
+    )
 
 
 def is_cancel(c: Conversation, text: str) -> bool:

@@ -17,7 +17,7 @@ import html
 from bot.buttons import Prefix, args_of, encode
 from bot.chat.conversation import Conversation, consented
 from bot.chat.incoming import Kind
-from bot.chat.message import Ask, Choice, Reply, choices
+from bot.chat.message import Choice, Reply, choices
 from bot.services.callme.phones import display_phone
 from bot.services.callme.requests import (
     MOMENT_LABELS,
@@ -30,7 +30,7 @@ from bot.services.callme.requests import (
     Topic,
     moment_text,
 )
-from handlers.callme.phone import CANCEL_LABEL, answered_number, is_cancel
+from handlers.callme.phone import answered_number, is_cancel, phone_question
 from handlers.choices import consent_choices
 from handlers.start import consent_question
 
@@ -79,20 +79,12 @@ async def _start(c: Conversation, topic: str, *, use_known: bool) -> None:
     if known is not None:
         await _offer_known_number(c, known, topic)
         return
-    await c.ask(
-        ASK_PHONE,
-        Reply(
-            c.t._(
-                "<b>A volunteer will call you</b> 📞\n\n"
-                "Which number can we call? Tap “📱 Share my phone number” below. "
-                "Or type your number, for example 06 1234 5678."
-            ),
-            ask=Ask.PHONE,
-            ask_also=(c.t._(CANCEL_LABEL),),
-            placeholder=c.t._("For example 06 1234 5678"),
-        ),
-        topic=topic,
+    text = c.t._(
+        "<b>A volunteer will call you</b> 📞\n\n"
+        "Which number can we call? Tap “📱 Share my phone number” below. "
+        "Or type your number, for example 06 1234 5678."
     )
+    await c.ask(ASK_PHONE, phone_question(c.t, text), topic=topic)
 
 
 async def _offer_known_number(c: Conversation, phone: str, topic: str) -> None:

@@ -70,7 +70,7 @@ def _setting_lines(t: Translator, held: Holdings, until_deleted: str) -> list[st
                 until=until_deleted,
             )
         )
-    if held.conversations:
+    if held.in_conversation:
         lines.append(t._("• Where you are in a conversation with Samen: until it is finished."))
     return lines
 

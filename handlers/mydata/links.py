@@ -28,6 +28,11 @@ NOT_LINKED = {
         "This code does not work. A code works once, for 15 minutes. "
         "Ask for a new one in your other app: “📋 My data”, then “🔗 Link”."
     ),
+    LinkResult.WAIT: N_(
+        "You sent a code that does not work several times. To keep your data safe, Samen "
+        "does not look at your codes for a while. Please try again in 15 minutes, with a "
+        "new code from your other app: “📋 My data”, then “🔗 Link”."
+    ),
     LinkResult.SAME_APP: N_(
         "Send this code in your other app, not here. That is how Samen knows both apps are yours."
     ),

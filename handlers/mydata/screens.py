@@ -37,6 +37,16 @@ ERASE_NO = N_("↩️ No, keep my data")
 ERASE_QUESTION = N_(
     "Are you sure? Samen will delete everything it knows about you. You cannot undo this."
 )
+ERASED = N_(
+    "Everything is deleted. Thank you for using Samen.\n\n"
+    "Do you want to start again later? Type /start."
+)
+# A volunteer's goodbye where Samen could not take residents' numbers out of the chat.
+DELETE_NUMBERS_YOURSELF = N_(
+    "Samen's earlier messages in this chat still show residents' names and numbers: "
+    "WhatsApp cannot take a message back. Please delete those messages yourself: "
+    "press and hold one, then tap Delete."
+)
 # Who the person is to Samen, by their id (on WhatsApp a number of Samen's own; a
 # resident on both apps keeps their Telegram account number).
 ACCOUNT_LINES = {
@@ -346,26 +356,30 @@ async def _answered_erase(c: Conversation, *, yes: bool) -> None:
     if not yes or c.resident is None:
         await c.say(Reply(c.t._("Good, nothing was deleted."), menu=True))
         return
+    numbers_left = await _take_numbers_back(c, c.person.id)
     await _erase(c, c.person.id)
     await c.forget()
-    await c.say(
-        Reply(
-            c.t._(
-                "Everything is deleted. Thank you for using Samen.\n\n"
-                "Do you want to start again later? Type /start."
-            ),
-            menu=True,
-        )
-    )
+    text = c.t._(ERASED)
+    if numbers_left:
+        text += "\n\n" + c.t._(DELETE_NUMBERS_YOURSELF)
+    await c.say(Reply(text, menu=True))
+
+
+async def _take_numbers_back(c: Conversation, person_id: int) -> bool:
+    """A volunteer who erases their data must not keep residents' numbers on their phone:
+    the messages that show them are changed now, before the erasure. True when some
+    still show them (the channel cannot change a sent message), for the person to delete."""
+    taken = c.runtime.services.call_requests.take_details_from(person_id)
+    replaced = [
+        await c.replace_earlier(message_id, c.t._(CLEARED_TEXTS[Withdrawal.LEFT], id=task_id))
+        for task_id, message_id in await taken
+    ]
+    return not all(replaced)
 
 
 async def _erase(c: Conversation, person_id: int) -> None:
     """Everything about the person goes; what others rely on is handed over first."""
     call_requests = c.runtime.services.call_requests
-    # A volunteer who erases their data must not keep residents' numbers on their phone:
-    # the messages that show them are changed now, before the erasure.
-    for task_id, message_id in await call_requests.take_details_from(person_id):
-        await c.replace_earlier(message_id, c.t._(CLEARED_TEXTS[Withdrawal.LEFT], id=task_id))
     # The residents they called every week hear it kindly and wait for the next fit;
     # their own weekly call ends (its number leaves their volunteer's chat).
     regular_calls = c.runtime.services.regular_calls

@@ -14,7 +14,8 @@ from datetime import timedelta
 
 from bot.buttons import Prefix, args_of, encode
 from bot.chat.conversation import Conversation, consented
-from bot.chat.message import Choice, Reply, choices
+from bot.chat.message import Choice, ListRow, Reply, choices
+from bot.i18n import Translator
 from bot.services.callme.phones import display_phone
 from bot.services.regularcall import RegularCall, Status, interests_line, when_text, wish_text
 from bot.services.regularcall.schedule import call_moment
@@ -26,6 +27,7 @@ from handlers.regularcall.wish import start_wish
 Step = Callable[[Conversation], Awaitable[None]]
 PAUSE_WEEKS = ("1", "2", "4")
 PAUSE_UNTIL = "regularcall.pause"  # the open question: until which day
+NAME_IN_BUTTON = 12  # a resident's first name on a button, cut to fit every channel
 
 
 async def show_weekly(c: Conversation) -> None:
@@ -165,8 +167,7 @@ async def _resume(c: Conversation) -> None:
 
 async def _after_change(c: Conversation, call: RegularCall | None) -> None:
     if call is None:
-        await c.clear_choices()
-        await c.acknowledge(c.t._("That is no longer possible. Type /weekly to see it now."))
+        await _no_longer_possible(c)
         return
     await c.update(_call_screen(c, call))
 
@@ -242,70 +243,119 @@ _ACTIONS: dict[str, Step] = {
 
 
 def _volunteer_screen(c: Conversation, matches: list[RegularCall]) -> Reply:
+    """Every resident this volunteer calls, however many: one list row each (the
+    channel pages a long list), leading to that resident's own choices."""
     t = c.t
     lines = [t._("🔁 <b>The residents you call every week</b>"), ""]
-    rows: list[tuple[Choice, ...]] = []
-    for call in matches:
-        line = t._(
-            "• %(name)s, %(when)s",
-            name=html.escape(call.resident_name),
-            when=when_text(t, call.weekday or 0, call.part),
+    lines += [_resident_line(t, call) for call in matches]
+    lines += ["", t._("Tap a name to pause or stop a weekly call.")]
+    rows = tuple(
+        ListRow(
+            call.resident_name[:NAME_IN_BUTTON],
+            encode(Prefix.REGULAR_VOLUNTEER, "show", str(call.id)),
+            when_text(t, call.weekday or 0, call.part),
         )
-        if call.paused_until is not None:
-            line += " " + t._("(paused until %(day)s)", day=t.day(call.paused_until))
-        lines.append(line)
-        name = call.resident_name[:12]
-        rows.append(
-            (
-                Choice(
-                    t._("⏸ %(name)s: 2 weeks", name=name),
-                    encode(Prefix.REGULAR_VOLUNTEER, "pause", str(call.id)),
-                ),
-                Choice(
-                    t._("⏹ %(name)s: stop", name=name),
-                    encode(Prefix.REGULAR_VOLUNTEER, "end", str(call.id)),
-                ),
-            )
-        )
-    return Reply("\n".join(lines), choices=tuple(rows[:4]))
+        for call in matches
+    )
+    return Reply("\n".join(lines), rows=rows)
+
+
+def _resident_line(t: Translator, call: RegularCall) -> str:
+    """'• John, every Tuesday, 12:00–17:00', and until when it is paused."""
+    line = t._(
+        "• %(name)s, %(when)s",
+        name=html.escape(call.resident_name),
+        when=when_text(t, call.weekday or 0, call.part),
+    )
+    if call.paused_until is not None:
+        line += " " + t._("(paused until %(day)s)", day=t.day(call.paused_until))
+    return line
+
+
+def _one_resident(c: Conversation, call: RegularCall) -> Reply:
+    """One resident's weekly call, for the volunteer: pause it or stop it."""
+    t, name, data = c.t, call.resident_name[:NAME_IN_BUTTON], str(call.id)
+    text = "🔁 " + _resident_line(t, call).removeprefix("• ") + "\n" + interests_line(t, call)
+    return Reply(
+        text,
+        choices=choices(
+            Choice(
+                t._("⏸ %(name)s: 2 weeks", name=name),
+                encode(Prefix.REGULAR_VOLUNTEER, "pause", data),
+            ),
+            Choice(
+                t._("⏹ %(name)s: stop", name=name),
+                encode(Prefix.REGULAR_VOLUNTEER, "end", data),
+            ),
+            Choice(t._("◀️ Back to the list"), encode(Prefix.REGULAR, "show")),
+        ),
+    )
 
 
 @only_for(Role.VOLUNTEER)
 async def volunteer_action(c: Conversation) -> None:
-    """rcw:<pause|end|endyes>:<call>: the service checks the call is this volunteer's."""
+    """rcw:<show|pause|end|endyes>:<call>: the service checks the call is this volunteer's."""
     action, raw_id = args_of(c.incoming.data)
-    call_id = int(raw_id)
-    calls = c.runtime.services.regular_calls
-    if action == "end":
-        await c.update(
-            Reply(
-                c.t._(
-                    "Do you want to stop these weekly calls? The resident hears it kindly, "
-                    "and we look for another volunteer for them."
-                ),
-                choices=choices(
-                    Choice(c.t._("Yes, stop"), encode(Prefix.REGULAR_VOLUNTEER, "endyes", raw_id)),
-                    Choice(c.t._("No, keep them"), encode(Prefix.REGULAR, "show")),
-                ),
-            )
-        )
+    await _VOLUNTEER_ACTIONS[action](c, int(raw_id))
+
+
+async def _show_one(c: Conversation, call_id: int) -> None:
+    mine = await c.runtime.services.regular_calls.of_volunteer(c.person.id)
+    call = next((call for call in mine if call.id == call_id), None)
+    if call is None:
+        await _no_longer_possible(c)
         return
-    done = (
-        await calls.volunteer_pause(call_id, c.person.id)
-        if action == "pause"
-        else await calls.step_down(call_id, c.person.id)
-    )
-    if not done:
-        await c.clear_choices()
-        await c.acknowledge(c.t._("That is no longer possible. Type /weekly to see it now."))
-        return
+    await c.update(_one_resident(c, call))
+
+
+async def _ask_step_down(c: Conversation, call_id: int) -> None:
     await c.update(
         Reply(
-            c.t._("Done. The resident has been told. No call for the next two weeks.")
-            if action == "pause"
-            else c.t._("Done. The resident has been told kindly. Thank you for every call!")
+            c.t._(
+                "Do you want to stop these weekly calls? The resident hears it kindly, "
+                "and we look for another volunteer for them."
+            ),
+            choices=choices(
+                Choice(
+                    c.t._("Yes, stop"), encode(Prefix.REGULAR_VOLUNTEER, "endyes", str(call_id))
+                ),
+                Choice(c.t._("No, keep them"), encode(Prefix.REGULAR, "show")),
+            ),
         )
     )
+
+
+async def _pause_two_weeks(c: Conversation, call_id: int) -> None:
+    paused = await c.runtime.services.regular_calls.volunteer_pause(call_id, c.person.id)
+    text = c.t._("Done. The resident has been told. No call for the next two weeks.")
+    await _volunteer_changed(c, paused, text)
+
+
+async def _step_down(c: Conversation, call_id: int) -> None:
+    stepped_down = await c.runtime.services.regular_calls.step_down(call_id, c.person.id)
+    text = c.t._("Done. The resident has been told kindly. Thank you for every call!")
+    await _volunteer_changed(c, stepped_down, text)
+
+
+async def _volunteer_changed(c: Conversation, done: bool, text: str) -> None:
+    """The choice's message says what was done, or that it no longer can be."""
+    if not done:
+        await _no_longer_possible(c)
+        return
+    await c.update(Reply(text))
+
+
+async def _no_longer_possible(c: Conversation) -> None:
+    await c.clear_choices()
+    await c.acknowledge(c.t._("That is no longer possible. Type /weekly to see it now."))
+
+
+_VOLUNTEER_ACTIONS: dict[str, Callable[[Conversation, int], Awaitable[None]]] = {
+    "show": _show_one,
+    "pause": _pause_two_weeks,
+    "end": _ask_step_down,
+    "endyes": _step_down,
+}
 
 
 def proposal_reply(c: Conversation, call: RegularCall) -> str:

@@ -16,13 +16,13 @@ from babel.dates import get_day_names
 from bot.buttons import Prefix, args_of, encode
 from bot.chat.conversation import Conversation, consented
 from bot.chat.incoming import Kind
-from bot.chat.message import Ask, Choice, Reply, choices
+from bot.chat.message import Choice, Reply, choices
 from bot.i18n import N_
 from bot.services.availability import EVERY_DAY
 from bot.services.callme.moments import PART_HOURS, DayPart
 from bot.services.callme.phones import display_phone
 from bot.services.regularcall import INTERESTS, Problem, Refused
-from handlers.callme.phone import CANCEL_LABEL, answered_number, is_cancel
+from handlers.callme.phone import answered_number, is_cancel, phone_question
 from handlers.callme.request import consent_offer
 
 ASK_PHONE = "regularcall.phone"  # the open question; its data: the wish so far
@@ -177,19 +177,11 @@ async def chose_phone(c: Conversation) -> None:
 
 
 async def _ask_phone(c: Conversation, wish: str) -> None:
-    await c.ask(
-        ASK_PHONE,
-        Reply(
-            c.t._(
-                "Which number may the volunteer call? Tap “📱 Share my phone number” below. "
-                "Or type your number, for example 06 1234 5678."
-            ),
-            ask=Ask.PHONE,
-            ask_also=(c.t._(CANCEL_LABEL),),
-            placeholder=c.t._("For example 06 1234 5678"),
-        ),
-        wish=wish,
+    text = c.t._(
+        "Which number may the volunteer call? Tap “📱 Share my phone number” below. "
+        "Or type your number, for example 06 1234 5678."
     )
+    await c.ask(ASK_PHONE, phone_question(c.t, text), wish=wish)
 
 
 async def answered_phone(c: Conversation) -> None:

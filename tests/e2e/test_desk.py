@@ -337,6 +337,33 @@ async def test_a_volunteer_who_erases_keeps_no_number_on_their_phone(
     assert await client.violations() == []
 
 
+async def _erases(piet: Someone) -> str:
+    """Piet deletes everything: his goodbye."""
+    await piet.say("/mydata")
+    overview = await piet.expect("What Samen stores about you")
+    await piet.press(overview, "🗑 Delete everything")
+    await piet.press(await piet.expect("Are you sure?"), "🗑 Yes, delete everything")
+    return text_of(await piet.expect("Everything is deleted."))
+
+
+async def test_a_volunteer_on_whatsapp_who_erases_is_asked_to_delete_the_numbers(
+    samen_any_on_clock: SamenBot, desk: Desk, channel_mode: str
+) -> None:
+    """Telegram takes the name and number out of his messages; WhatsApp cannot, so the
+    goodbye asks him to delete them himself."""
+    _anna, piet, _kees, _coordinator = desk
+    await piet_takes_it(desk)
+    goodbye = await _erases(piet)
+    asked = "still show residents' names and numbers" in goodbye
+    assert asked == (channel_mode == "whatsapp")
+    assert await samen_any_on_clock.query("SELECT count(*) FROM call_request_messages") == [(0,)]
+
+
+async def test_a_volunteer_who_held_no_numbers_is_not_asked_to_delete_any(desk: Desk) -> None:
+    _anna, piet, _kees, _coordinator = desk
+    assert "numbers" not in await _erases(piet)
+
+
 async def test_a_note_typed_across_a_restart_is_kept_with_its_task(
     samen_any_on_clock: SamenBot, desk: Desk, client: EmulatorClient
 ) -> None:

@@ -142,3 +142,28 @@ async def test_codes_that_do_not_link(
 async def _overview(person: WhatsAppPerson) -> dict[str, object]:
     await person.say("/mydata")
     return await person.expect("Wat Samen over u bewaart")
+
+
+async def test_after_five_wrong_codes_samen_asks_to_wait_and_the_code_still_works_for_her(
+    samen_both: SamenBot, client: EmulatorClient, wa_client: WhatsAppEmulatorClient
+) -> None:
+    samen = samen_both
+    anna = await Person(client, 700_000_001, "Anna", "nl").join()
+    anna_id = await agree(samen, anna, "✓ Nederlands", "✅ Ik ga akkoord")
+    code = await _code_from_my_data(anna, "🔗 Koppel WhatsApp")
+
+    guesser = await WhatsAppPerson(wa_client, "NL.99900000000000000001", "Gerrit").join()
+    for wrong in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "DDDDDDDD", "EEEEEEEE"):
+        await guesser.say(f"/start {wrong}")
+        await guesser.expect("Deze code werkt niet.")
+    await guesser.say(f"/start {code}")  # right, but not even looked at now
+    await guesser.expect("Probeer het over 15 minuten opnieuw")
+    assert await samen.query(
+        "SELECT count(*) FROM whatsapp_people WHERE resident_id = ?", (anna_id,)
+    ) == [(0,)]
+
+    on_whatsapp = await WhatsAppPerson(wa_client, ANNA_WA, "Anna").join()
+    await on_whatsapp.say(f"/start {code}")
+    await on_whatsapp.expect("Gekoppeld! Welkom, Anna.")
+    sql = "SELECT resident_id FROM whatsapp_people WHERE bsuid = ?"
+    assert await samen.query(sql, (ANNA_WA,)) == [(anna_id,)]

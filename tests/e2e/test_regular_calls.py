@@ -8,26 +8,29 @@ resident's side also runs on every channel, WhatsApp included."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
-from bot.clock import utc_now
+from bot.clock import Clock, utc_now
 from bot.db import Database
 from bot.emulator.client import EmulatorClient, Entry
 from bot.emulator.server import EmulatorServer
 from bot.runtime import Runtime
 from bot.services import Services
-from bot.services.regularcall import WeekReport
+from bot.services.callme.moments import DayPart
+from bot.services.regularcall import Answer, WeekReport
 from tests.conftest import FakeClock
 from tests.e2e.conftest import COORDINATOR_ID
+from tests.e2e.either import Someone, press_data
 from tests.e2e.harness import Person, SamenBot, buttons_of, make_settings, text_of
 from tests.e2e.test_mydata import agree, onboard
 from tests.e2e.whatsapp_people import WhatsAppPerson
 
 MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Monday 09:00 in Heemstede
-Someone = Person | WhatsAppPerson
 
 
 @pytest.fixture
@@ -48,6 +51,18 @@ async def bot(
     await samen.stop()
 
 
+@asynccontextmanager
+async def services_of(
+    bot: SamenBot, clock: Clock = utc_now
+) -> AsyncIterator[tuple[Services, Database]]:
+    """Samen's services on the bot's database, to arrange what a test needs quickly."""
+    db = await Database.open(bot.settings.database)
+    try:
+        yield Services.create(db, clock), db
+    finally:
+        await db.close()
+
+
 async def tick(bot: SamenBot) -> WeekReport:
     """The regular calls' tick, now, on the bot's database and clock."""
     runtime = await Runtime.open(bot.settings, bot.clock)
@@ -64,17 +79,16 @@ async def volunteers(bot: SamenBot, client: EmulatorClient) -> tuple[Person, Per
         person = await Person(client, user_id, name, "en").join()
         await onboard(person, "✓ English", "✅ I agree")
         people.append(person)
-    db = await Database.open(bot.settings.database)
-    try:
-        services = Services.create(db, bot.clock)
-        async with db.transaction() as conn:
-            for person in people:
-                await services.volunteers.enrol(
-                    person.user_id, person.first_name, "en", COORDINATOR_ID, conn
-                )
-    finally:
-        await db.close()
+    async with services_of(bot, bot.clock) as (services, db):
+        for person in people:
+            await enrol(services, db, person.user_id, person.first_name)
     return people[0], people[1]
+
+
+async def enrol(services: Services, db: Database, user_id: int, name: str) -> None:
+    """A volunteer on duty, speaking English (as an approved application enrols them)."""
+    async with db.transaction() as conn:
+        await services.volunteers.enrol(user_id, name, "en", COORDINATOR_ID, conn)
 
 
 async def ask_for_a_weekly_call(john: Someone) -> None:
@@ -121,6 +135,25 @@ async def matched(john: Person, piet: Person, kees: Person, coordinator: Person)
     assert "The first call is tomorrow." in text_of(news)
 
 
+class Team(NamedTuple):
+    john: Person
+    piet: Person
+    kees: Person
+    coordinator: Person
+
+
+@pytest.fixture
+async def team(bot: SamenBot, client: EmulatorClient) -> Team:
+    """John asked for a call on Tuesday afternoons; Piet said "not now", Kees said yes."""
+    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join()
+    john = await Person(client, 700_000_002, "John", "en").join()
+    piet, kees = await volunteers(bot, client)
+    await onboard(john, "✓ English", "✅ I agree")
+    await ask_for_a_weekly_call(john)
+    await matched(john, piet, kees, coordinator)
+    return Team(john, piet, kees, coordinator)
+
+
 async def a_week(bot: SamenBot, clock: FakeClock, kees: Person, week: int) -> tuple[Entry, int]:
     """Monday noon of that week: the task reaches Kees, who opens its card."""
     clock.now = MONDAY + timedelta(weeks=week, hours=3, minutes=1)
@@ -136,14 +169,9 @@ async def a_week(bot: SamenBot, clock: FakeClock, kees: Person, week: int) -> tu
 
 
 async def test_a_match_over_three_weeks_a_missed_week_a_pause_and_an_end(
-    bot: SamenBot, client: EmulatorClient, clock: FakeClock
+    bot: SamenBot, team: Team, clock: FakeClock
 ) -> None:
-    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join()
-    john = await Person(client, 700_000_002, "John", "en").join()
-    piet, kees = await volunteers(bot, client)
-    await onboard(john, "✓ English", "✅ I agree")
-    await ask_for_a_weekly_call(john)
-    await matched(john, piet, kees, coordinator)
+    john, kees, coordinator = team.john, team.kees, team.coordinator
 
     # Week 1: the call is made.
     card, _ = await a_week(bot, clock, kees, 0)
@@ -227,16 +255,12 @@ async def test_the_residents_side_on_every_channel(
     await john.say("/help")
     assert "/weekly – a call every week" in text_of(await john.expect("How Samen works"))
     await ask_for_a_weekly_call(john)
-    db = await Database.open(samen.settings.database)
-    try:
-        services = Services.create(db, utc_now)
+    async with services_of(samen) as (services, db):
         (call,) = await services.regular_calls.everyone()
         (asked,) = await db.fetchall(
             "SELECT volunteer_id FROM regular_call_proposals WHERE call_id = ?", (call.id,)
         )
         await services.regular_calls.answer_proposal(call.id, int(asked[0]), yes=True)
-    finally:
-        await db.close()
     # The news itself may wait for the end of quiet hours (this runs on the real clock).
     assert await samen.query("SELECT count(*) FROM outbox WHERE kind = 'regular_call'") == [(1,)]
     await john.say("/weekly")
@@ -272,14 +296,9 @@ async def erase(person: Person) -> None:
 
 
 async def test_erasure_by_the_resident_takes_the_number_out_of_the_volunteers_chat(
-    bot: SamenBot, client: EmulatorClient, clock: FakeClock
+    bot: SamenBot, team: Team, clock: FakeClock
 ) -> None:
-    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join()
-    john = await Person(client, 700_000_002, "John", "en").join()
-    piet, kees = await volunteers(bot, client)
-    await onboard(john, "✓ English", "✅ I agree")
-    await ask_for_a_weekly_call(john)
-    await matched(john, piet, kees, coordinator)
+    john, kees = team.john, team.kees
     # "Call me" knows the weekly call's number, and leads to the weekly call.
     await john.tap("📞 Call me")
     known = await john.expect("We will call 06 12 34 56 78.")
@@ -302,18 +321,13 @@ async def test_erasure_by_the_resident_takes_the_number_out_of_the_volunteers_ch
 
 
 async def test_erasure_by_the_volunteer_hands_the_resident_on(
-    bot: SamenBot, client: EmulatorClient, clock: FakeClock
+    bot: SamenBot, team: Team, clock: FakeClock
 ) -> None:
-    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join()
-    john = await Person(client, 700_000_002, "John", "en").join()
-    piet, kees = await volunteers(bot, client)
-    await onboard(john, "✓ English", "✅ I agree")
-    await ask_for_a_weekly_call(john)
-    await matched(john, piet, kees, coordinator)
+    john, piet, kees, coordinator = team
     await a_week(bot, clock, kees, 0)
 
     await erase(kees)
-    entries = await client.transcript(kees.user_id)
+    entries = await kees.client.transcript(kees.user_id)
     assert any("because you deleted your data" in text_of(e) and e.get("edited") for e in entries)
     await john.expect("Kees can no longer call you every week.")
     # Piet said "not now" before: nobody else fits, so the coordinators hear John waits.
@@ -338,26 +352,23 @@ async def test_erasure_by_the_volunteer_hands_the_resident_on(
 
 
 async def test_the_volunteer_pauses_and_then_stops_kindly(
-    bot: SamenBot, client: EmulatorClient, clock: FakeClock
+    bot: SamenBot, team: Team, clock: FakeClock
 ) -> None:
-    coordinator = await Person(client, COORDINATOR_ID, "Cora", "nl").join()
-    john = await Person(client, 700_000_002, "John", "en").join()
-    piet, kees = await volunteers(bot, client)
-    await onboard(john, "✓ English", "✅ I agree")
-    await ask_for_a_weekly_call(john)
-    await matched(john, piet, kees, coordinator)
+    john, kees, coordinator = team.john, team.kees, team.coordinator
 
     await kees.say("/weekly")
     mine = await kees.expect("The residents you call every week")
     assert "John, every Tuesday, 12:00–17:00" in text_of(mine)
-    await kees.press(mine, "⏸ John: 2 weeks")
+    await kees.press(mine, "John")
+    await kees.press(await kees.expect("John, every Tuesday"), "⏸ John: 2 weeks")
     await kees.expect("No call for the next two weeks.")
     away = await john.expect("Kees is away for a while.")
     assert "Your next weekly call is Tuesday 15 December." in text_of(away)
 
     await kees.say("/weekly")
     mine = await kees.expect("(paused until")
-    await kees.press(mine, "⏹ John: stop")
+    await kees.press(mine, "John")
+    await kees.press(await kees.expect("John, every Tuesday"), "⏹ John: stop")
     await kees.press(await kees.expect("Do you want to stop these weekly calls?"), "Yes, stop")
     await kees.expect("The resident has been told kindly.")
     await john.expect("Kees can no longer call you every week.")
@@ -366,3 +377,49 @@ async def test_the_volunteer_pauses_and_then_stops_kindly(
     assert "We are looking for a volunteer who fits." in text_of(
         await john.expect("Your weekly call")
     )
+
+
+RESIDENTS = ("Ria", "Bep", "Truus", "Gerrit", "Joop", "Nel", "Wim", "Fien", "Henk", "Mien")
+RESIDENTS += ("Toon", "Sjaan")  # twelve: more than one WhatsApp list holds
+
+
+async def test_a_volunteer_sees_and_can_pause_every_resident_they_call(
+    samen_any: SamenBot, john_any: Someone, client: EmulatorClient
+) -> None:
+    """John, a volunteer, calls twelve residents every week: /weekly lists them all, and
+    the last one (past WhatsApp's ten rows, on the list's second page there) can be
+    paused."""
+    samen, john = samen_any, john_any
+    john_id = await agree(samen, john, "✓ English", "✅ I agree")
+    residents = [
+        await Person(client, 800_000_100 + n, name, "en").join() for n, name in enumerate(RESIDENTS)
+    ]
+    async with services_of(samen) as (services, db):
+        await enrol(services, db, john_id, "John")
+        for resident in residents:
+            await services.residents.give_consent(resident.user_id, resident.first_name, "en")
+            wish = (1 << 1, DayPart.AFTERNOON, "en", 0)  # Tuesday afternoons
+            call = await services.regular_calls.ask(resident.user_id, wish, "06 1234 5678")
+            answer = await services.regular_calls.answer_proposal(call.id, john_id, yes=True)
+            assert answer[0] is Answer.ACCEPTED
+
+    await john.say("/weekly")
+    screen = await john.expect("The residents you call every week")
+    for name in RESIDENTS:
+        assert f"{name}, every Tuesday, 12:00–17:00" in text_of(screen)
+    pages = [screen]
+    if isinstance(john, WhatsAppPerson):  # ten rows a list: the rest on a second page
+        pages.append(await john.expect("More choices"))
+    assert [label for page in pages for label in buttons_of(page)] == list(RESIDENTS)
+
+    await john.press(pages[-1], "Sjaan")
+    sjaan = await john.expect("Sjaan, every Tuesday, 12:00–17:00")
+    await john.press(sjaan, "⏸ Sjaan: 2 weeks")
+    await john.expect("No call for the next two weeks.")
+    paused = await samen.query(
+        "SELECT r.first_name FROM regular_calls c JOIN residents r"
+        " ON r.telegram_id = c.resident_id WHERE c.paused_until IS NOT NULL"
+    )
+    assert paused == [("Sjaan",)]
+    await press_data(john, "rcw:show:999")  # a call that is not (or no longer) his
+    await john.expect_toast("That is no longer possible.")

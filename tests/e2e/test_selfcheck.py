@@ -212,6 +212,8 @@ async def test_not_now_then_from_the_menu_in_dutch(
     await agree(bot, anna, "✓ Nederlands", "✅ Ik ga akkoord")
     await anna.press(await open_selfcheck(anna, "💬 Dagelijks berichtje"), "✅ Ik ga akkoord")
     await anna.press(await anna.expect("één keer per maand uit"), "↩️ Nu niet")
+    # Samen has read "not now" before the clock moves: read later, it would count for December.
+    await anna.expect("U kunt later deze maand verder")
     clock.now = datetime(2026, 12, 28, 9, 30, tzinfo=UTC)
     if not isinstance(anna, Person):  # see window_open
         await anna.say("hallo")

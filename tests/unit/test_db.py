@@ -50,3 +50,28 @@ async def test_transaction_rolls_back_on_error(db: Database) -> None:
             await conn.execute("INSERT INTO quiet_chats (chat_id, noticed_at) VALUES (-1, 'x')")
             raise RuntimeError("boom")
     assert await db.fetchall("SELECT * FROM quiet_chats") == []
+
+
+async def test_ptbs_old_conversations_table_is_dropped_with_its_rows(tmp_path: Path) -> None:
+    """A database from before 0019 loses PTB's conversation states (nothing reads them)."""
+    before = tmp_path / "before"
+    before.mkdir()
+    for number, path in discover_migrations():
+        if number < 19:
+            (before / path.name).write_text(path.read_text(encoding="utf-8"))
+    database = await Database.open(tmp_path / "old.sqlite3")
+    try:
+        await database.migrate(before)
+        await database.execute(
+            "INSERT INTO conversations VALUES ('erase', '[1, 1]', 1, '\"confirm\"', 'now')"
+        )
+        assert 19 in await database.migrate()
+        assert "conversations" not in await database.table_names()
+        assert (
+            await database.fetchall(
+                "SELECT name FROM sqlite_master WHERE name = 'conversations_user'"
+            )
+            == []
+        )
+    finally:
+        await database.close()

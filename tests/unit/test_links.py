@@ -8,7 +8,7 @@ from bot.channels.whatsapp.people import WhatsAppPeople
 from bot.db import Database
 from bot.person_ids import Channel
 from bot.services import Services
-from bot.services.links import LinkResult
+from bot.services.links import ALPHABET, MAX_WRONG_CODES, LinkResult, WrongCodes
 from bot.services.outbox import NewRow, OutMessage
 from tests.conftest import FakeClock
 
@@ -55,7 +55,9 @@ async def test_a_code_from_whatsapp_moves_the_resident_to_the_telegram_id(
 async def test_codes_that_do_not_link(db: Database, clock: FakeClock, services: Services) -> None:
     await services.residents.give_consent(TELEGRAM, "Anna", "nl")
     code, _ = await services.links.new_code(TELEGRAM)
-    assert (await services.links.redeem(code, 700_000_002))[0] is LinkResult.SAME_APP
+    assert (await services.links.redeem(code, TELEGRAM))[0] is LinkResult.SAME_APP
+    # Someone else's code in the same app tells nothing about it (no guessing by app).
+    assert (await services.links.redeem(code, 700_000_002))[0] is LinkResult.UNKNOWN
     whatsapp = await _whatsapp_person(db, clock)
     await services.residents.give_consent(whatsapp, "Anna", "nl")
     assert (await services.links.redeem(code, whatsapp))[0] is LinkResult.BOTH_AGREED
@@ -103,3 +105,39 @@ async def test_samens_own_messages_go_to_the_app_used_last(
     await services.outbox.enqueue(NewRow(TELEGRAM, OutMessage("thee"), kind="reminder"))
     assert await services.outbox.claim_due(10, Channel.WHATSAPP) == []
     assert len(await services.outbox.claim_due(10, Channel.TELEGRAM)) == 1
+
+
+async def test_after_five_wrong_codes_a_person_waits_and_others_link(
+    db: Database, clock: FakeClock, services: Services
+) -> None:
+    await services.residents.give_consent(TELEGRAM, "Anna", "nl")
+    code, _ = await services.links.new_code(TELEGRAM)
+    guesser = await _whatsapp_person(db, clock, "NL.9")
+    for wrong in range(MAX_WRONG_CODES):
+        clock.advance(minutes=2)
+        result = await services.links.redeem(f"AAAAAAA{ALPHABET[wrong]}", guesser)
+        assert result == (LinkResult.UNKNOWN, guesser)
+    # Now even the right code is not looked at: guessing learns nothing.
+    assert await services.links.redeem(code, guesser) == (LinkResult.WAIT, guesser)
+    assert not await services.links.linked(TELEGRAM)
+    # Anna herself, in her other app, links with it.
+    anna = await _whatsapp_person(db, clock, "NL.1")
+    assert await services.links.redeem(code, anna) == (LinkResult.LINKED, TELEGRAM)
+    # The first wrong try is 15 minutes old: one more try, then waiting again.
+    clock.advance(minutes=7)
+    assert (await services.links.redeem("AAAAAAAA", guesser))[0] is LinkResult.UNKNOWN
+    assert (await services.links.redeem("AAAAAAAA", guesser))[0] is LinkResult.WAIT
+    clock.advance(minutes=16)
+    assert (await services.links.redeem("AAAAAAAA", guesser))[0] is LinkResult.UNKNOWN
+
+
+def test_wrong_codes_are_forgotten_after_a_quarter_of_an_hour(clock: FakeClock) -> None:
+    wrong = WrongCodes(clock)
+    for person in (1, 2):
+        for _ in range(MAX_WRONG_CODES):
+            wrong.count(person)
+    assert wrong.too_many(1) and wrong.too_many(2)
+    clock.advance(minutes=15)
+    wrong.count(3)
+    assert not wrong.too_many(1)
+    assert len(wrong._tries) == 1  # only person 3 is remembered

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from bot.clock import to_iso
 from bot.db import Database
 from bot.services import Services
 from bot.services.callme.moments import DayPart
@@ -12,15 +15,29 @@ from bot.services.callme.requests import CallOutcome
 from bot.services.regularcall import Answer, Problem, Refused, Status
 from bot.services.regularcall.matching import Candidate, Fit, best_fit
 from bot.services.regularcall.schedule import call_moment, next_call_day, weekdays_of
+from bot.services.residents import Status as ResidentStatus
 from bot.services.stats import Few, Later
 from tests.conftest import FakeClock
-from tests.unit.test_call_requests import COORDINATOR, KEES, PIET, RESIDENT, outbox, people, texts
+from tests.unit.test_call_requests import (
+    COORDINATOR,
+    KEES,
+    PIET,
+    RESIDENT,
+    local,
+    outbox,
+    people,
+    texts,
+)
 from tests.unit.test_desk import edits_of_details
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 TUESDAY = 1
 MONDAY_AND_TUESDAY = 0b11
 PHONE = "06 1234 5678"
+# The fixtures' Saturday 28 November; Anna and Kees agree on Monday afternoons.
+SUNDAY_NOON = datetime(2026, 11, 29, 11, 30, tzinfo=UTC)  # Monday's call opens now
+FIRST_MONDAY = "2026-11-30"
+CARD = 77  # the message in Kees's chat that shows the first week's name and number
 
 
 # ---------------------------------------------------------------------- the schedule
@@ -71,10 +88,16 @@ async def ask(services: Services) -> None:
     )
 
 
-async def matched_with_kees(services: Services, db: Database) -> None:
-    """Piet (the first who fits) says no; Kees says yes."""
+@pytest.fixture
+async def asked(services: Services, db: Database) -> None:
+    """Anna asks for Monday or Tuesday afternoons (call #1); Piet, who fits first, is asked."""
     await people(services, db)
     await ask(services)
+
+
+@pytest.fixture
+async def matched(services: Services, asked: None) -> None:
+    """Piet says no; Kees says yes."""
     assert await services.regular_calls.answer_proposal(1, PIET, yes=False) == (
         Answer.DECLINED,
         None,
@@ -83,8 +106,18 @@ async def matched_with_kees(services: Services, db: Database) -> None:
     assert answer is Answer.ACCEPTED and call is not None and call.volunteer_name == "Kees"
 
 
+@pytest.fixture
+async def first_week(services: Services, matched: None, db: Database, clock: FakeClock) -> int:
+    """Sunday noon: Monday's call is Kees's task, its card (``CARD``) in his chat. The task."""
+    clock.now = SUNDAY_NOON
+    await services.regular_calls.tick()
+    task_id = await week_task(db, FIRST_MONDAY)
+    await services.call_requests.remember_details(task_id, KEES, CARD)
+    return task_id
+
+
+@pytest.mark.usefixtures("matched")
 async def test_a_match_is_proposed_declined_and_accepted(services: Services, db: Database) -> None:
-    await matched_with_kees(services, db)
     proposals = await outbox(db, "ref = 'regular:1:propose'")
     assert [r[0] for r in proposals] == [PIET, KEES]
     assert "Likes to talk about: 🌷 Garden, nature, 🎵 Music" in texts(proposals)[0]
@@ -144,17 +177,17 @@ async def week_task(db: Database, day: str) -> int:
     return int(row[0])
 
 
+@pytest.mark.usefixtures("matched")
 async def test_three_weeks_made_missed_missed_alert_the_coordinators_once(
     services: Services, db: Database, clock: FakeClock
 ) -> None:
-    await matched_with_kees(services, db)  # Saturday 28 November; Monday afternoons
     calls, desk = services.regular_calls, services.call_requests
     report = await calls.tick()
     assert report.opened == 0  # Monday is more than a day away
-    clock.now = datetime(2026, 11, 29, 11, 30, tzinfo=UTC)  # Sunday 12:30
+    clock.now = SUNDAY_NOON
     assert (await calls.tick()).opened == 1
     assert (await calls.tick()).opened == 0  # once
-    first = await week_task(db, "2026-11-30")
+    first = await week_task(db, FIRST_MONDAY)
     task = await desk.get(first)
     assert task is not None and task.weekly and task.volunteer_id == KEES
     clock.now = datetime(2026, 11, 30, 12, tzinfo=UTC)
@@ -178,30 +211,22 @@ async def test_three_weeks_made_missed_missed_alert_the_coordinators_once(
     assert await services.counts.total("call_requests_reached") == 0
 
 
+@pytest.mark.usefixtures("first_week")
 async def test_a_week_without_an_outcome_is_missed_and_its_number_removed(
     services: Services, db: Database, clock: FakeClock
 ) -> None:
-    await matched_with_kees(services, db)
-    clock.now = datetime(2026, 11, 29, 11, 30, tzinfo=UTC)
-    await services.regular_calls.tick()
-    task_id = await week_task(db, "2026-11-30")
-    await services.call_requests.remember_details(task_id, KEES, 77)
     clock.now = datetime(2026, 12, 1, 15, tzinfo=UTC)  # a day after Monday afternoon
     assert (await services.regular_calls.tick()).missed == 0
     clock.now = datetime(2026, 12, 1, 16, 1, tzinfo=UTC)
     assert (await services.regular_calls.tick()).missed == 1
     ((chat, message, text),) = await edits_of_details(db)
-    assert (chat, message) == (KEES, 77) and "its day has passed" in text
+    assert (chat, message) == (KEES, CARD) and "its day has passed" in text
 
 
+@pytest.mark.usefixtures("first_week")
 async def test_a_pause_takes_the_planned_week_off_and_the_next_call_is_after_it(
     services: Services, db: Database, clock: FakeClock
 ) -> None:
-    await matched_with_kees(services, db)
-    clock.now = datetime(2026, 11, 29, 11, 30, tzinfo=UTC)
-    await services.regular_calls.tick()
-    task_id = await week_task(db, "2026-11-30")
-    await services.call_requests.remember_details(task_id, KEES, 78)
     call = await services.regular_calls.pause(RESIDENT, date(2026, 12, 13))
     assert call is not None and call.paused_until == date(2026, 12, 13)
     assert services.regular_calls.next_day(call) == date(2026, 12, 14)
@@ -216,13 +241,10 @@ async def test_a_pause_takes_the_planned_week_off_and_the_next_call_is_after_it(
     assert (await services.regular_calls.tick()).opened == 1
 
 
+@pytest.mark.usefixtures("first_week")
 async def test_ending_removes_the_number_and_every_row_and_thanks_the_volunteer(
-    services: Services, db: Database, clock: FakeClock
+    services: Services, db: Database
 ) -> None:
-    await matched_with_kees(services, db)
-    clock.now = datetime(2026, 11, 29, 11, 30, tzinfo=UTC)
-    await services.regular_calls.tick()
-    await services.call_requests.remember_details(await week_task(db, "2026-11-30"), KEES, 79)
     assert await services.regular_calls.end(RESIDENT)
     assert "The name and number have been removed" in (await edits_of_details(db))[0][2]
     thanks = texts(await outbox(db, "recipient_id = ? AND ref = 'regular:1:ended'", (KEES,)))
@@ -231,10 +253,10 @@ async def test_ending_removes_the_number_and_every_row_and_thanks_the_volunteer(
         assert await db.fetchall(f"SELECT * FROM {table}") == []
 
 
+@pytest.mark.usefixtures("matched")
 async def test_someone_else_asks_the_next_who_fits_without_a_reason(
     services: Services, db: Database
 ) -> None:
-    await matched_with_kees(services, db)
     assert await services.regular_calls.end(RESIDENT, someone_else=True)
     call = await services.regular_calls.of_resident(RESIDENT)
     # Piet said no before, Kees had his turn: nobody is left, so the coordinators hear.
@@ -243,10 +265,10 @@ async def test_someone_else_asks_the_next_who_fits_without_a_reason(
     assert len(alerts) == 1
 
 
+@pytest.mark.usefixtures("matched")
 async def test_a_volunteer_who_steps_down_or_erases_hands_the_resident_on(
     services: Services, db: Database
 ) -> None:
-    await matched_with_kees(services, db)
     assert await services.regular_calls.step_down(1, PIET) is False  # not Piet's
     assert await services.regular_calls.step_down(1, KEES)
     news = texts(await outbox(db, "recipient_id = ? AND ref = 'regular:1:resident'", (RESIDENT,)))
@@ -257,32 +279,24 @@ async def test_a_volunteer_who_steps_down_or_erases_hands_the_resident_on(
     assert await services.regular_calls.of_volunteer(KEES) == []
 
 
+@pytest.mark.usefixtures("first_week")
 async def test_erasure_of_the_resident_clears_the_number_and_the_rows(
-    services: Services, db: Database, clock: FakeClock
+    services: Services, db: Database
 ) -> None:
-    await matched_with_kees(services, db)
-    clock.now = datetime(2026, 11, 29, 11, 30, tzinfo=UTC)
-    await services.regular_calls.tick()
-    await services.call_requests.remember_details(await week_task(db, "2026-11-30"), KEES, 80)
     await services.regular_calls.forget_resident(RESIDENT)
     await services.call_requests.forget_resident(RESIDENT)
     await services.privacy.erase(RESIDENT)
-    assert [(c, m) for c, m, _ in await edits_of_details(db)] == [(KEES, 80)]
+    assert [(c, m) for c, m, _ in await edits_of_details(db)] == [(KEES, CARD)]
     for table in ("regular_calls", "regular_call_weeks", "call_request_messages"):
         assert await db.fetchall(f"SELECT * FROM {table}") == []
     assert await db.fetchall("SELECT * FROM call_requests WHERE resident_id = ?", (RESIDENT,)) == []
 
 
 async def test_stats_count_matches_and_calls_with_the_small_number_rule(
-    services: Services, db: Database, clock: FakeClock
+    services: Services, first_week: int, db: Database, clock: FakeClock
 ) -> None:
-    await matched_with_kees(services, db)
-    clock.now = datetime(2026, 11, 29, 11, 30, tzinfo=UTC)
-    await services.regular_calls.tick()
     clock.now = datetime(2026, 11, 30, 12, tzinfo=UTC)
-    await services.call_requests.record_outcome(
-        await week_task(db, "2026-11-30"), KEES, CallOutcome.REACHED
-    )
+    await services.call_requests.record_outcome(first_week, KEES, CallOutcome.REACHED)
     await services.regular_calls.tick()
     await services.counts.bump("regular_calls_made", 6)  # six more calls that week
     clock.now = datetime(2026, 12, 7, 12, tzinfo=UTC)  # the week is over
@@ -297,11 +311,10 @@ async def test_stats_count_matches_and_calls_with_the_small_number_rule(
     assert dict(call_backs.totals)["taken, not yet closed"] == 0.0
 
 
+@pytest.mark.usefixtures("asked")
 async def test_a_coordinator_can_ask_a_volunteer_only_for_a_call_that_waits(
-    services: Services, db: Database
+    services: Services,
 ) -> None:
-    await people(services, db)
-    await ask(services)  # Piet is asked first
     calls = services.regular_calls
     assert await calls.propose_to(1, RESIDENT) is False  # no volunteer
     assert await calls.propose_to(1, KEES)  # Piet's open proposal lapses
@@ -310,11 +323,11 @@ async def test_a_coordinator_can_ask_a_volunteer_only_for_a_call_that_waits(
     assert await calls.propose_to(1, PIET) is False  # matched already
 
 
+@pytest.mark.usefixtures("matched")
 async def test_a_week_called_off_comes_back_when_the_pause_is_lifted_before_its_day(
     services: Services, db: Database, clock: FakeClock
 ) -> None:
-    await matched_with_kees(services, db)
-    clock.now = datetime(2026, 11, 29, 11, 30, tzinfo=UTC)
+    clock.now = SUNDAY_NOON
     calls = services.regular_calls
     assert (await calls.tick()).opened == 1
     await calls.pause(RESIDENT, date(2026, 12, 5))
@@ -326,11 +339,10 @@ async def test_a_week_called_off_comes_back_when_the_pause_is_lifted_before_its_
     assert [r[0] for r in rows] == ["cancelled", "claimed"]
 
 
+@pytest.mark.usefixtures("asked")
 async def test_a_proposal_nobody_answers_passes_to_the_next_after_two_days(
     services: Services, db: Database, clock: FakeClock
 ) -> None:
-    await people(services, db)
-    await ask(services)
     calls = services.regular_calls
     clock.advance(days=1, hours=23)
     assert (await calls.tick()).proposals_passed == 0
@@ -340,12 +352,12 @@ async def test_a_proposal_nobody_answers_passes_to_the_next_after_two_days(
     assert (await calls.answer_proposal(1, PIET, yes=True))[0] is Answer.GONE
 
 
+@pytest.mark.usefixtures("matched")
 async def test_a_volunteers_holiday_takes_the_week_off_and_the_resident_hears_when_next(
     services: Services, db: Database, clock: FakeClock
 ) -> None:
-    await matched_with_kees(services, db)  # Mondays; Saturday 28 November now
     await services.availability.pause(KEES, date(2026, 12, 8))  # away until Tuesday 8th
-    clock.now = datetime(2026, 11, 29, 11, 30, tzinfo=UTC)
+    clock.now = SUNDAY_NOON
     calls = services.regular_calls
     assert (await calls.tick()).opened == 0
     assert (await calls.tick()).opened == 0
@@ -353,3 +365,21 @@ async def test_a_volunteers_holiday_takes_the_week_off_and_the_resident_hears_wh
     assert len(news) == 1 and "Kees" in news[0] and "14 december" in news[0]
     clock.now = datetime(2026, 12, 13, 11, 30, tzinfo=UTC)
     assert (await calls.tick()).opened == 1  # back: Monday 14 December
+
+
+@pytest.mark.usefixtures("matched")
+async def test_the_residents_news_waits_out_quiet_hours_and_skips_stopped_messages(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    """The same rule as a call request's news (``News.news_for``)."""
+    clock.now = local(2026, 11, 28, 23, 0)  # Kees pauses late in the evening
+    assert await services.regular_calls.volunteer_pause(1, KEES)
+    ((held,),) = await db.fetchall(
+        "SELECT not_before FROM outbox WHERE recipient_id = ? AND dedupe_key LIKE '%pause%'",
+        (RESIDENT,),
+    )
+    assert held == to_iso(local(2026, 11, 29, 8, 0))
+    await services.residents.set_status(RESIDENT, ResidentStatus.STOPPED)
+    before = len(await outbox(db, "recipient_id = ?", (RESIDENT,)))
+    assert await services.regular_calls.step_down(1, KEES)
+    assert len(await outbox(db, "recipient_id = ?", (RESIDENT,))) == before

@@ -79,8 +79,8 @@ async def test_export_and_erase(services: Services, db: Database) -> None:
     await services.residents.give_consent(ANNA, "Anna", "nl")
     await services.roles.grant(ANNA, Role.VOLUNTEER, granted_by=None)
     await db.execute(
-        "INSERT INTO conversations VALUES ('erase', ?, ?, '\"confirm\"', 'now')",
-        (f"[{ANNA}, {ANNA}]", ANNA),
+        "INSERT INTO open_questions VALUES ('telegram', ?, 'mydata.postcode', '{}', 'now')",
+        (ANNA,),
     )
     other = 800_000_001
     await services.residents.give_consent(other, "Bert", "en")
@@ -88,7 +88,7 @@ async def test_export_and_erase(services: Services, db: Database) -> None:
     exported = await services.privacy.export(ANNA)
     assert exported["residents"][0]["first_name"] == "Anna"
     assert exported["roles"][0]["role"] == "volunteer"
-    assert len(exported["conversations"]) == 1
+    assert len(exported["open_questions"]) == 1
     assert await _tables_mentioning(db, ANNA)
 
     await services.privacy.erase(ANNA)

@@ -126,9 +126,10 @@ class TelegramConversation:
         await self.runtime.questions.close(self._key)
         self.question = None
 
-    async def replace_earlier(self, message_id: int, text: str) -> None:
+    async def replace_earlier(self, message_id: int, text: str) -> bool:
         with contextlib.suppress(TelegramError):  # deleted by the person meanwhile
             await self._ctx.bot.edit_message_text(text, self._chat_id, message_id)
+        return True
 
     async def press_typed_choice(self) -> bool:
         """Queued as a button press of its own (``TYPED_QUERY``: the request layer answers

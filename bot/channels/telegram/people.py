@@ -1,8 +1,8 @@
 """Runs first for every update: who is this, which language, and private chats only.
 
-Registered in PTB's group -1 (handlers/__init__.py), so the old PTB handlers and every
-TelegramConversation find the resident and their translator in the context. A command or
-a menu tap ends every open question first: Samen's own and PTB's conversations.
+Registered in PTB's group -1 (bot/channels/telegram/handler.py), so every
+TelegramConversation finds the resident and their translator in the context. A command or
+a menu tap ends the person's open question first.
 """
 
 from __future__ import annotations

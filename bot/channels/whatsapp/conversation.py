@@ -2,7 +2,7 @@
 
 WhatsApp cannot edit what was sent, nor show a short notice after a tap: ``update``
 sends anew (skipped when it would show exactly what the person saw last), a notice is a
-short message, and ``replace_earlier`` can do nothing. Every send takes a reply slot of
+short message, and ``replace_earlier`` can do nothing (it says so). Every send takes a reply slot of
 WhatsApp's own budget, so an answer never waits behind a broadcast.
 """
 
@@ -186,8 +186,9 @@ class WhatsAppConversation:
         await self.runtime.questions.close(self._key)
         self.question = None
 
-    async def replace_earlier(self, message_id: int, text: str) -> None:
-        """WhatsApp cannot change a sent message; the contract allows skipping it."""
+    async def replace_earlier(self, message_id: int, text: str) -> bool:
+        """WhatsApp cannot change a sent message: it stays as it was."""
+        return False
 
     async def set_language(self, language: str) -> None:
         if self.resident is not None:

@@ -14,13 +14,12 @@ from collections.abc import Callable
 
 import aiosqlite
 
-from bot.clock import Clock
-from bot.i18n import N_, Catalogs, Translator
+from bot.i18n import N_, Translator
 from bot.services.callme.lists import WAITING_LISTED, claim_button, task_list
 from bot.services.callme.model import HELD_TASKS, OPEN_TASKS, TOPIC_LABELS, Task, Withdrawal
-from bot.services.callme.moments import CallPolicy, moment_text
-from bot.services.outbox import NewRow, Outbox, OutMessage, Priority
-from bot.services.volunteers import Volunteers
+from bot.services.callme.moments import moment_text
+from bot.services.callme.news import News
+from bot.services.outbox import NewRow, OutMessage, Priority
 
 # What a message that showed a task's details says once they are taken out.
 # The outbox kind of the edit that takes a name and number out of a volunteer's chat: news
@@ -62,21 +61,7 @@ CLEARED_TEXTS: dict[Withdrawal, str] = {
 }
 
 
-class TaskNotices:
-    def __init__(
-        self,
-        clock: Clock,
-        volunteers: Volunteers,
-        outbox: Outbox,
-        catalogs: Catalogs,
-        policy: CallPolicy,
-    ) -> None:
-        self._clock = clock
-        self._policy = policy
-        self._volunteers = volunteers
-        self._outbox = outbox
-        self._catalogs = catalogs
-
+class TaskNotices(News):
     async def clear_details(
         self, conn: aiosqlite.Connection, task_id: int, why: Withdrawal
     ) -> None:
@@ -177,46 +162,15 @@ class TaskNotices:
         dedupe_key: str,
         text_for: Callable[[Translator], str],
     ) -> None:
-        """A message to the resident, unless they stopped messages or blocked the bot.
-
-        In quiet hours it waits in the outbox until they end: a volunteer may well
-        take or close a task late in the evening, a resident should sleep.
-        """
-        if task.resident_id is None:
-            return
-        rows = await conn.execute_fetchall(
-            "SELECT language FROM residents WHERE telegram_id = ? AND status = 'active'",
-            (task.resident_id,),
-        )
-        row = next(iter(rows), None)
-        if row is None:
-            return
-        await self._outbox.enqueue(
-            NewRow(
+        """News about the task for its resident (none for a task without one)."""
+        if task.resident_id is not None:
+            await self.news_for(
+                conn,
                 task.resident_id,
-                OutMessage(text_for(self._catalogs.get(str(row[0])))),
+                text_for,
                 kind="call_request",
                 ref=f"task:{task.id}:resident",
                 dedupe_key=dedupe_key,
-                not_before=self._policy.quiet.held_until(self._clock(), self._policy.zone),
-            ),
-            conn,
-        )
-
-    async def alert(
-        self, conn: aiosqlite.Connection, key: str, text_for: Callable[[Translator], str]
-    ) -> None:
-        """One message per coordinator; the key (plus recipient) makes it once-only."""
-        for coordinator, t in await self._volunteers.coordinators_to_alert(conn):
-            await self._outbox.enqueue(
-                NewRow(
-                    coordinator,
-                    OutMessage(text_for(t)),
-                    kind="alert",
-                    ref=key,
-                    dedupe_key=f"{key}:{coordinator}",
-                ),
-                conn,
             )
 
     async def refresh_lists(self, conn: aiosqlite.Connection) -> None:

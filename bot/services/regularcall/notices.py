@@ -13,14 +13,11 @@ import aiosqlite
 from babel.dates import get_day_names
 
 from bot.buttons import Prefix, encode
-from bot.clock import Clock
-from bot.i18n import Catalogs, Translator
-from bot.services.callme.moments import PART_HOURS, CallPolicy, DayPart
-from bot.services.outbox import Button, NewRow, Outbox, OutMessage
+from bot.i18n import Translator
+from bot.services.callme.moments import PART_HOURS, DayPart
+from bot.services.callme.news import News, Text
+from bot.services.outbox import Button, NewRow, OutMessage
 from bot.services.regularcall.model import RegularCall
-from bot.services.volunteers import Volunteers
-
-Text = Callable[[Translator], str]
 
 
 def when_text(t: Translator, weekday: int, part: DayPart) -> str:
@@ -49,42 +46,18 @@ def interests_line(t: Translator, call: RegularCall) -> str:
     return t._("Likes to talk about: %(topics)s", topics=", ".join(t._(x) for x in labels)) + "\n"
 
 
-class CallNotices:
-    def __init__(
-        self,
-        clock: Clock,
-        volunteers: Volunteers,
-        outbox: Outbox,
-        catalogs: Catalogs,
-        policy: CallPolicy,
-    ) -> None:
-        self._clock = clock
-        self._volunteers = volunteers
-        self._outbox = outbox
-        self._catalogs = catalogs
-        self._policy = policy
-
+class CallNotices(News):
     async def to_resident(
         self, conn: aiosqlite.Connection, call: RegularCall, key: str, text: Text
     ) -> None:
-        """News for the resident, unless they stopped messages; held in quiet hours."""
-        rows = await conn.execute_fetchall(
-            "SELECT language FROM residents WHERE telegram_id = ? AND status = 'active'",
-            (call.resident_id,),
-        )
-        row = next(iter(rows), None)
-        if row is None:
-            return
-        await self._outbox.enqueue(
-            NewRow(
-                call.resident_id,
-                OutMessage(text(self._catalogs.get(str(row[0])))),
-                kind="regular_call",
-                ref=f"regular:{call.id}:resident",
-                dedupe_key=f"regular:{call.id}:{key}",
-                not_before=self._policy.quiet.held_until(self._clock(), self._policy.zone),
-            ),
+        """News about the weekly call for its resident."""
+        await self.news_for(
             conn,
+            call.resident_id,
+            text,
+            kind="regular_call",
+            ref=f"regular:{call.id}:resident",
+            dedupe_key=f"regular:{call.id}:{key}",
         )
 
     async def to_volunteer(
@@ -106,20 +79,6 @@ class CallNotices:
             ),
             conn,
         )
-
-    async def alert(self, conn: aiosqlite.Connection, key: str, text: Text) -> None:
-        """One message per coordinator; the key (plus recipient) makes it once-only."""
-        for coordinator, t in await self._volunteers.coordinators_to_alert(conn):
-            await self._outbox.enqueue(
-                NewRow(
-                    coordinator,
-                    OutMessage(text(t)),
-                    kind="alert",
-                    ref=f"regular:{key}",
-                    dedupe_key=f"regular:{key}:{coordinator}",
-                ),
-                conn,
-            )
 
     async def propose(
         self,

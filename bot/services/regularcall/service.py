@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import aiosqlite
 
 from bot.clock import Clock, to_iso
-from bot.db import Database
+from bot.db import Database, rows_changed
 from bot.i18n import Catalogs, Translator
 from bot.services.availability import EVERY_DAY
 from bot.services.callme.moments import CallPolicy, DayPart
@@ -146,18 +146,17 @@ class RegularCallStore:
 
     async def _tell_waiting(self, conn: aiosqlite.Connection, call: RegularCall) -> None:
         """Coordinators hear once that someone waits (until a match is made)."""
-        cursor = await conn.execute(
+        first = await rows_changed(
+            conn,
             "UPDATE regular_calls SET waiting_alerted_at = ? WHERE id = ?"
             " AND waiting_alerted_at IS NULL",
             (to_iso(self._clock()), call.id),
         )
-        first = cursor.rowcount == 1
-        await cursor.close()
-        if not first:
+        if first != 1:
             return
         await self._notices.alert(
             conn,
-            f"{call.id}:waiting:{to_iso(self._clock())}",
+            f"regular:{call.id}:waiting:{to_iso(self._clock())}",
             lambda t: t._(
                 "🔁 <b>A resident waits for a weekly call</b>\n\n"
                 "No volunteer on duty fits yet (language %(language)s; %(wish)s). "

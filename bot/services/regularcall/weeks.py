@@ -19,6 +19,7 @@ import aiosqlite
 
 from bot.buttons import Prefix, encode
 from bot.clock import from_iso, to_iso
+from bot.db import rows_changed
 from bot.i18n import Translator
 from bot.services.callme.requests import CallOutcome, Task, Withdrawal, moment_text
 from bot.services.outbox import Button
@@ -97,15 +98,14 @@ class Weeks(Volunteering):
                     continue
                 # A week called off (a pause, someone else) comes back when the call is
                 # on again before its day; any other week is made once.
-                cursor = await conn.execute(
+                new = await rows_changed(
+                    conn,
                     "INSERT INTO regular_call_weeks (call_id, day) VALUES (?, ?)"
                     " ON CONFLICT (call_id, day) DO UPDATE SET result = NULL, task_id = NULL"
                     " WHERE regular_call_weeks.result = 'cancelled'",
                     (call.id, day.isoformat()),
                 )
-                new = cursor.rowcount == 1
-                await cursor.close()
-                if new:
+                if new == 1:
                     await self._open_week(conn, call, day.isoformat(), moment)
                     opened += 1
         return opened
@@ -123,14 +123,13 @@ class Weeks(Volunteering):
         back = date.fromisoformat(row[0]) if row is not None and row[0] else None
         if back is None or day >= back:
             return False
-        cursor = await conn.execute(
+        new = await rows_changed(
+            conn,
             "INSERT INTO regular_call_weeks (call_id, day, result) VALUES (?, ?, 'cancelled')"
             " ON CONFLICT DO NOTHING",
             (call.id, day.isoformat()),
         )
-        new = cursor.rowcount == 1
-        await cursor.close()
-        if new:
+        if new == 1:
             assert call.weekday is not None
             later = max(back, call.paused_until or back)
             next_day = next_call_day(
@@ -253,7 +252,7 @@ class Weeks(Volunteering):
             return
         await self._notices.alert(
             conn,
-            f"{call_id}:missed:{to_iso(self._clock())}",
+            f"regular:{call_id}:missed:{to_iso(self._clock())}",
             lambda t: t._(
                 "📵 <b>Weekly call: %(n)s weeks missed in a row</b>\n\n"
                 "%(volunteer)s could not reach %(resident)s, or recorded nothing, "
