@@ -38,22 +38,25 @@ def body_emergency_help(ctx: Conversation) -> str:
         "<b>Call 112 now.</b>\n"
         "I am sorry this is happening to you. Do you have an alarm button? Press it. "
         "Or call a neighbour or someone in your family.\n\n"
-        "Not urgent, but worried? Call your GP. Or %(desk)s: %(phone)s",
+        "Not urgent, but worried? Call your GP. Or %(desk)s: %(phone)s\n\n"
+        "When help has come, you can always write to me again.",
         **_desk(ctx),
     )
 
 
 def despair_help(ctx: Conversation) -> str:
     """Not wanting to live, despair: a warm word, 113 first, and honesty about what a
-    volunteer is (not a counsellor, and not at once)."""
+    volunteer is (not a counsellor, and not at once), without closing the door: the
+    volunteer's call is still offered, and Samen is there when they write again."""
     return ctx.t._(
         "Thank you for telling me. You do not have to carry this alone.\n\n"
         "<b>Talk to someone now:</b>\n"
         "• 113 Suicide Prevention: call 0800-0113 (free, day and night), or chat on 113.nl\n"
         "• In danger right now: call 112\n"
         "• %(desk)s (social work): %(phone)s\n\n"
-        "A volunteer from Samen can call you too, but is not a counsellor and does not "
-        "call straight away. So please call 113 now.",
+        "A volunteer from Samen would like to call you too. But a volunteer is not a "
+        "counsellor and cannot call straight away. So please call 113 first: they are "
+        "there for this, day and night. You can always write to me again.",
         **_desk(ctx),
     )
 

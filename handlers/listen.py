@@ -84,13 +84,16 @@ async def _call(c: Conversation, _: Understood) -> None:
 
 
 async def _lonely(c: Conversation, _: Understood) -> None:
-    """Warmly: a call for a chat, and something nearby to meet people. Someone who just
-    said they are alone gets one calm message: the nearby activities follow only when
-    Samen knows where they live, never a list of neighbourhoods to choose from."""
+    """Warmly: a call for a chat, and something nearby to meet people. The same for
+    feeling alone, low or grieving ("ik mis hem", "het gaat zo-zo"): warmth and an offer,
+    never a hotline. Someone who just said so gets one calm message: the nearby
+    activities follow only when Samen knows where they live, never a list of
+    neighbourhoods to choose from."""
     text = c.t._(
-        "Thank you for telling me. Many people feel alone sometimes, "
+        "Thank you for telling me. I am sorry you feel this way, "
         "and it is good that you say so. 💛\n\n"
-        "Would you like a chat on the phone? A volunteer from Samen can call you."
+        "Would you like to talk about it on the phone? "
+        "A volunteer from Samen can call you for a chat."
     )
     knows_home = home_origin(c.resident, c.runtime.services.activities.places) is not None
     if not knows_home:
@@ -175,12 +178,14 @@ async def _thanks(c: Conversation, _: Understood) -> None:
 
 async def _other(c: Conversation, understood: Understood) -> None:
     """Nothing matched: never "I do not understand", but a call and the menu. A bare
-    "ja" or "nee" most often answers Samen's last offer of a call."""
+    "ja" or "nee" most often answers Samen's last offer of a call; a wish said no to
+    ("ik hoef geen telefoontje", "ik ben niet eenzaam hoor") is taken as said, without
+    offering the very call just declined."""
     answer = yes_or_no(c.incoming.text, clear=True)
     if answer is True:
         await _call(c, understood)
         return
-    if answer is False:
+    if answer is False or understood.declined:
         await _say_with_menu(
             c, c.t._("All right. I am here whenever you need me. Tap a button below.")
         )

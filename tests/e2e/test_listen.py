@@ -91,7 +91,15 @@ async def _counted(samen: SamenBot, meaning: Meaning) -> int:
 
 
 @pytest.mark.parametrize(
-    "words", ["ik zie het niet meer zitten", "113", "I want to end it", "niemand zou me missen"]
+    "words",
+    [
+        "ik zie het niet meer zitten",
+        "113",
+        "I want to end it",
+        "niemand zou me missen",
+        "ik heb mijn pillen gespaard",  # said without a word for death
+        "was ik er maar niet meer",
+    ],
 )
 async def test_despair_gets_113_first_even_without_consent(
     samen_any: SamenBot, anna_any: Someone, words: str
@@ -100,10 +108,11 @@ async def test_despair_gets_113_first_even_without_consent(
     await anna.say(words)
     first = await anna.expect()  # the very first reply, whatever it says
     text = plain_text_of(first)
-    assert text.startswith("Fijn dat u het mij vertelt.")
-    assert "113" in text and "112" in text and "postcode" not in text
+    assert text.startswith("Dank u dat u mij dit vertelt.")
+    assert "0800-0113" in text and "112" in text and "postcode" not in text
     assert text.index("113") < text.index("112") < text.index("vrijwilliger")
     assert "geen hulpverlener" in text  # honest: a volunteer is no counsellor
+    assert text.endswith("U kunt mij altijd weer schrijven.")  # the door stays open
     assert buttons_of(first) == [CALL_NL]
     assert await _counted(samen, Meaning.CRISIS) == 1
 
@@ -119,6 +128,7 @@ async def test_a_fall_or_pain_gets_112_at_once_and_no_suicide_line(
     first = plain_text_of(await anna.expect())
     assert first.startswith("Bel nu 112.")
     assert "alarmknop" in first and "113" not in first
+    assert first.endswith("U kunt mij altijd weer schrijven.")
     assert await _counted(samen, Meaning.CRISIS) == 1
 
 
@@ -160,11 +170,52 @@ async def test_lonely_gets_a_call_and_something_nearby(
     samen, anna = town_any, anna_any
     await _agreed(samen, anna)
     await anna.say("sinds mijn man er niet meer is voel ik me vaak eenzaam")
-    warm = await anna.expect("Fijn dat u het vertelt")
+    warm = await anna.expect("Dank u dat u het mij vertelt")
     assert "113" not in text_of(warm) and buttons_of(warm) == [CALL_NL]
     # One calm message: the way to activities is named, no list of neighbourhoods.
     assert "Tik hieronder op “🔎 Activiteiten”" in text_of(warm)
     await anna.expect_silence(1.0)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "het gaat zo-zo",
+        "beetje somber vandaag",
+        "mijn man is vorig jaar overleden, ik mis hem",
+        "ik moet de hele tijd huilen 😢",
+    ],
+)
+async def test_sadness_gets_warmth_and_a_call_never_a_hotline(
+    samen_any: SamenBot, anna_any: Someone, words: str
+) -> None:
+    samen, anna = samen_any, anna_any
+    await _agreed(samen, anna)
+    await anna.say(words)
+    warm = await anna.expect()
+    text = plain_text_of(warm)
+    assert text.startswith("Dank u dat u het mij vertelt. Wat naar dat u zich zo voelt.")
+    assert "113" not in text and "112" not in text
+    assert "Een vrijwilliger van Samen kan u bellen voor een praatje" in text
+    assert buttons_of(warm) == [CALL_NL]
+    assert "Tik hieronder op “🔎 Activiteiten”" in text  # or something to do with others
+    assert await _counted(samen, Meaning.LONELY) == 1
+
+
+@pytest.mark.parametrize(
+    "words", ["ik ga dood van de hitte", "ik lig dubbel", "die film was killing"]
+)
+async def test_an_idiom_that_only_looks_like_crisis_gets_no_suicide_line(
+    samen_any: SamenBot, anna_any: Someone, words: str
+) -> None:
+    samen, anna = samen_any, await _met(anna_any)
+    await anna.say(words)
+    offer = await anna.expect()
+    assert "113" not in plain_text_of(offer) and "112" not in plain_text_of(offer)
+    assert buttons_of(offer) == [CALL_NL]  # still a next step: a call, and the menu
+    menu = await anna.expect("Of kies hieronder")
+    assert set(MENU_NL) <= set(keyboard_of(menu))
+    assert await _counted(samen, Meaning.CRISIS) == 0
 
 
 async def test_activity_with_a_kind_and_time_goes_straight_to_results_near_the_postcode(
@@ -290,6 +341,21 @@ async def test_anything_else_gets_a_call_and_the_menu_never_i_do_not_understand(
     assert await _counted(samen, Meaning.OTHER) == 1
 
 
+@pytest.mark.parametrize(
+    "words", ["ik hoef geen telefoontje", "ik ben niet eenzaam hoor", "bel me maar niet"]
+)
+async def test_a_wish_said_no_to_is_taken_as_said_without_offering_that_call(
+    samen_any: SamenBot, anna_any: Someone, words: str
+) -> None:
+    samen, anna = samen_any, await _met(anna_any)
+    await anna.say(words)
+    reply = await anna.expect()
+    assert plain_text_of(reply).startswith("Goed. Ik ben er als u mij nodig hebt.")
+    assert not buttons_of(reply) and set(MENU_NL) <= set(keyboard_of(reply))
+    await anna.expect_silence(1.0)  # no "not sure what you mean", no call offered
+    assert await _counted(samen, Meaning.OTHER) == 1
+
+
 async def test_a_bare_yes_or_no_answers_the_last_offer_of_a_call(
     samen_any: SamenBot, anna_any: Someone
 ) -> None:
@@ -335,7 +401,7 @@ async def test_typed_words_are_not_kept_only_counted(
     samen, anna = samen_any, anna_any
     await _agreed(samen, anna)
     await anna.say("ik voel me zo eenzaam sinds Kees weg is")
-    await anna.expect("Fijn dat u het vertelt")
+    await anna.expect("Dank u dat u het mij vertelt")
     assert await all_rows_mentioning(samen, "Kees") == []
     assert await all_rows_mentioning(samen, "eenzaam") == []
     assert await _counted(samen, Meaning.LONELY) == 1

@@ -18,6 +18,7 @@ from bot.services.understanding.reader import (
     Meaning,
     crisis_kind,
     normalise,
+    says_more_than_a_choice,
     typed_choice,
     understand,
     yes_or_no,
@@ -27,6 +28,10 @@ CORPUS = Path(__file__).resolve().parent.parent / "data" / "understanding_corpus
 # Fresh messages written before the word lists were read, to see whether the rules
 # carry over to wordings they were not tuned on (see bench/understanding.py).
 HELD_OUT = Path(__file__).resolve().parent.parent / "data" / "understanding_heldout.jsonl"
+# Written later still, as residents, their children and volunteers type on a phone,
+# before the word lists were read: typos, dictation, dialect, negations, indirect crisis
+# talk, sadness that is no crisis, idioms that only look like one.
+FRESH = Path(__file__).resolve().parent.parent / "data" / "understanding_fresh.jsonl"
 
 
 def _corpus(path: Path = CORPUS) -> list[dict[str, str]]:
@@ -49,7 +54,7 @@ def test_the_corpus_is_broad_enough() -> None:
 def test_accuracy_on_the_corpus_and_every_crisis_line() -> None:
     rows = _corpus()
     right = [understand(row["text"]).meaning.value == row["meaning"] for row in rows]
-    assert sum(right) / len(rows) >= 0.9
+    assert sum(right) / len(rows) >= 0.98  # 0.994 when the fresh corpus came
     crisis = [row["text"] for row in rows if row["meaning"] == Meaning.CRISIS.value]
     missed = [text for text in crisis if understand(text).meaning is not Meaning.CRISIS]
     assert missed == []
@@ -62,9 +67,165 @@ def test_accuracy_on_the_held_out_corpus_and_every_crisis_line() -> None:
     crisis = [row["text"] for row in rows if row["meaning"] == Meaning.CRISIS.value]
     assert len(crisis) >= 70
     right = [understand(row["text"]).meaning.value == row["meaning"] for row in rows]
-    assert sum(right) / len(rows) >= 0.85
+    assert sum(right) / len(rows) >= 0.97  # 0.990 when the fresh corpus came
     missed = [text for text in crisis if understand(text).meaning is not Meaning.CRISIS]
     assert missed == []
+
+
+def test_accuracy_on_the_fresh_corpus_every_crisis_line_and_few_false_alarms() -> None:
+    rows = _corpus(FRESH)
+    assert len(rows) >= 400
+    assert {row["meaning"] for row in rows} == {m.value for m in Meaning}
+    read = [(row, understand(row["text"]).meaning.value) for row in rows]
+    assert sum(row["meaning"] == got for row, got in read) / len(rows) >= 0.95  # 0.971 now
+    missed = [row["text"] for row, got in read if row["meaning"] == "crisis" != got]
+    assert missed == []
+    calm = [got for row, got in read if row["meaning"] != "crisis"]
+    assert calm.count("crisis") / len(calm) <= 0.02  # a suicide line for the sad is rare
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik ga dood van de hitte",
+        "ik lig dubbel",
+        "die film was killing",
+        "this heat is killing me",
+        "het gaat zo-zo",
+        "so-so",
+        "beetje somber vandaag",
+        "mijn man is vorig jaar overleden, ik mis hem",
+        "ik heb de was opgehangen",  # no "ophangen": another tense, and of the washing
+        "mijn plant is doodgegaan",
+    ],
+)
+def test_idioms_and_sadness_get_no_suicide_line(text: str) -> None:
+    assert understand(text).meaning is not Meaning.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "het gaat zo-zo",
+        "beetje somber vandaag",
+        "voel me wat down",
+        "ik moet de hele tijd huilen",
+        "niet zo best vandaag",
+        "feeling a bit low today",
+        "not great today",
+        "😢",
+        "de feestdagen zijn moeilijk zonder haar",
+    ],
+)
+def test_low_mood_is_met_as_feeling_alone_with_warmth_and_an_offer(text: str) -> None:
+    assert understand(text).meaning is Meaning.LONELY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "zelfmort",  # spelled as it sounds
+        "ik wil niet meer leve",  # a spoken "-e" for "-en"
+        "ik wil dod",
+        "zelf doding",  # one word split in two
+        "ik hoop dat ik vannacht in mijn slaap ga",
+        "ik snij mezelf weer",
+        "ik heb een touw gekocht",
+        "ik moet 113 bellen",
+        "ik doe het vannacht, ik heb alles geregeld",
+        "ik ben voltooid, ik wil gaan",
+        "i wish i wasnt here anymore",
+        "ik wil me ophangen",
+    ],
+)
+def test_crisis_in_other_words_and_spellings(text: str) -> None:
+    assert understand(text).meaning is Meaning.CRISIS
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("Ik ben een zaam", Meaning.LONELY),  # split by autocorrect
+        ("ffffff", Meaning.OTHER),  # "ff" is "even", and "even" is no "event"
+        ("i want to quit", Meaning.STOP),  # "quit" is no "quiet"
+        ("kan iemand mijn heg knippen", Meaning.OTHER),  # "knippen" is no "knoppen"
+        ("ik had een nice dag", Meaning.OTHER),  # "dag" greets only first or alone
+        ("dag samen", Meaning.GREETING),
+        ("👋", Meaning.GREETING),
+        ("🙏", Meaning.THANKS),
+    ],
+)
+def test_spelling_words_and_emoji(text: str, meaning: Meaning) -> None:
+    assert understand(text).meaning is meaning
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("bel me maar niet", Meaning.OTHER),
+        ("ik wil niet mee doen met activiteiten", Meaning.OTHER),
+        ("ik wil niet met een vrijwilliger praten, ik heb genoeg aanspraak", Meaning.OTHER),
+        ("ik hoef geen telefoontje maar wel iets te doen buiten de deur", Meaning.ACTIVITY),
+        ("ik wil niet naar activiteiten, wel graag gebeld worden", Meaning.CALL),
+        ("kunt u mijn moeder eens opbellen ze heeft niemand", Meaning.CALL),
+    ],
+)
+def test_a_wish_said_no_to_takes_back_the_rest_of_its_clause(text: str, meaning: Meaning) -> None:
+    assert understand(text).meaning is meaning
+
+
+@pytest.mark.parametrize(
+    ("text", "more"),
+    [
+        ("niet zo goed", False),  # answers "Hoe gaat het?": the choice "🙁 Niet goed"
+        ("zo-zo", False),
+        ("beetje somber", False),
+        ("ik ben zo eenzaam", True),  # feeling alone says more than any mood button
+        ("bel me", True),
+        ("ja", False),
+    ],
+)
+def test_low_mood_alone_answers_a_question_about_mood(text: str, more: bool) -> None:
+    assert says_more_than_a_choice(text) is more
+
+
+@pytest.mark.parametrize(
+    ("text", "declined"),
+    [
+        ("ik hoef geen telefoontje", True),
+        ("ik ben niet eenzaam hoor", True),
+        ("ik heb geen zin in activiteiten", True),
+        ("mijn kleinzoon is jarig", False),  # nothing named at all
+        ("ik lig dubbel", False),
+    ],
+)
+def test_a_wish_said_no_to_is_declined_not_unclear(text: str, declined: bool) -> None:
+    understood = understand(text)
+    assert (understood.meaning, understood.declined) == (Meaning.OTHER, declined)
+
+
+def test_a_time_asks_for_activities_only_with_a_question_about_what_is_on() -> None:
+    assert understand("is er vanavond iets").meaning is Meaning.ACTIVITY
+    assert understand("ik wil morgen naar de kapper").meaning is Meaning.OTHER
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("wie zijn jullie", Meaning.HOW),
+        ("kost dit geld", Meaning.HOW),
+        ("is dit een computer of een mens", Meaning.HOW),
+        ("wat doen jullie met mijn gegevens", Meaning.HOW),
+        ("het vangnet", Meaning.CHECKIN),
+        ("ik wil opzeggen", Meaning.STOP),
+        ("wil je alle berichten stoppen", Meaning.STOP),  # not a check-in
+        ("ik wil vergeten worden", Meaning.DELETE),
+        ("ik wil graag een vrijwilliger spreken", Meaning.CALL),
+        ("ik wil anderen gezelschap bieden", Meaning.HELP_OUT),
+    ],
+)
+def test_questions_about_samen_and_wishes_in_their_own_words(text: str, meaning: Meaning) -> None:
+    assert understand(text).meaning is meaning
 
 
 def test_normalise_lowers_strips_accents_punctuation_and_repeats() -> None:
@@ -291,6 +452,10 @@ async def test_the_numbers_show_the_typed_counts(services: Services) -> None:
         ("I want to end it all", CrisisKind.MIND),
         ("ik heb pijn en wil niet meer leven", CrisisKind.MIND),  # life and death: 113
         ("113", CrisisKind.MIND),
+        ("ik doe mezelf pijn", CrisisKind.MIND),  # self-harm: 113, though "pijn"
+        ("mijn moeder is onwel geworden en reageert niet", CrisisKind.BODY),
+        ("my husband collapsed", CrisisKind.BODY),
+        ("ik ben gevallen en heb mezelf bezeerd", CrisisKind.BODY),
     ],
 )
 def test_a_crisis_is_for_the_body_or_the_mind(text: str, kind: CrisisKind) -> None:

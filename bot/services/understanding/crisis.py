@@ -51,6 +51,11 @@ _MIND_STEMS = (
     "better off",
     "go on",
     "cant take",
+    "mezelf pijn",
+    "mijzelf pijn",
+    "snij",
+    "harm myself",
+    "cutting myself",
 )
 # Word beginnings of a bodily emergency or danger.
 _BODY_STEMS = (
@@ -103,6 +108,16 @@ _BODY_STEMS = (
     "hitting",
     "hit",
     "threat",
+    "onwel",
+    "reageert niet",
+    "bewusteloos",
+    "ingestort",
+    "collaps",
+    "unconscious",
+    "not responding",
+    "emergency",
+    "noodgeval",
+    "ambulance",
 )
 
 

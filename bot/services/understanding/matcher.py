@@ -4,6 +4,7 @@ compounds, gaps, negation, idioms and what follows a phrase, worked out once per
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -15,6 +16,8 @@ from bot.services.understanding.lexicon.reading import (
     NOBODY,
     NOT_TYPOS,
     POLITE_AFTER_NEGATION,
+    WISH_TURNS,
+    WISH_VERBS,
 )
 from bot.services.understanding.lexicon.speaking import (
     FED_UP_OF_ALL,
@@ -29,6 +32,7 @@ from bot.services.understanding.phrases import (
     KIND_PHRASES,
     PASSED_PHRASES,
     PHRASES,
+    WHATS_ON_PHRASES,
     WHEN_PHRASES,
     Phrase,
 )
@@ -36,7 +40,7 @@ from bot.services.understanding.phrases import (
 GAP = 2  # at most this many other words between the words of a phrase
 
 _NEGATION_BEFORE = 3  # "ik wil echt niet gebeld worden", "I do not feel lonely"
-_NEGATION_AFTER = 2  # "bel me niet"
+_NEGATION_AFTER = 3  # "bel me niet", "bel me maar niet"
 
 
 def _threshold(word: str) -> float:
@@ -56,23 +60,51 @@ def _threshold(word: str) -> float:
 def _same(token: str, word: str) -> bool:
     """One typed token against one lexicon word (a stem ends in "*").
 
-    Typed words of three letters or fewer, and stems of four, must be exact ("the" is
-    not "thee", "dankjewel" is not "dans…"). The first letter must be right: typos are
-    rarely there, and it keeps "bloed" from "bloem".
+    Typed words of four letters or fewer must be exact ("even" is not "event", "quit"
+    not "quiet") but for a missing last letter ("leve", "hoef"), and so must stems of
+    four ("dankjewel" is not "dans…"). The first letter must be right: typos are rarely
+    there, and it keeps "bloed" from "bloem". A word spelled as it sounds matches too
+    ("zelfmort", "gevalle": ``_sounds``), but a past participle is never a typo of its
+    verb ("opgehangen" is no "ophangen", "doodgegaan" no "doodgaan").
     """
     if word.endswith("*"):
         stem = word[:-1]
         if token.startswith(stem):
             return True
-        if len(stem) <= 4 or len(token) < len(stem) - 2 or token[0] != stem[0]:
+        if len(stem) <= 4 or len(token) <= 4 or len(token) < len(stem) - 2 or token[0] != stem[0]:
             return False
+        if _sounds(token).startswith(_sounds(stem)):
+            return True
         cuts = {token[: len(stem)], token[: len(stem) + 1]}  # "vrijwilger", "wandelclub"
         return max(fuzz.ratio(cut, stem) for cut in cuts) >= _threshold(word)
     if token == word:
         return True
-    if len(word) <= 3 or len(token) <= 3 or token[0] != word[0]:
+    if len(token) == 4 and len(word) == 5:  # "leve" for "leven", "hoef" for "hoeft"
+        return word.startswith(token)
+    if len(word) <= 3 or len(token) <= 4 or token[0] != word[0] or _participle_of(token, word):
         return False
-    return fuzz.ratio(token, word) >= _threshold(word)
+    return _sounds(token) == _sounds(word) or fuzz.ratio(token, word) >= _threshold(word)
+
+
+_DOUBLE_VOWEL = re.compile(r"([aeou])\1")
+_FINAL_EN = re.compile(r"(?<=[^aeiou])en$")
+
+
+def _sounds(word: str) -> str:
+    """A Dutch word as it sounds, for spelling variants people type: a double vowel as
+    one ("dod", "zelfmoord"), a final "d" as "t" ("zelfmort"), a spoken "-e" for "-en"
+    ("leve", "belle", "gevalle")."""
+    sound = _FINAL_EN.sub("e", word)
+    sound = _DOUBLE_VOWEL.sub(r"\1", sound)
+    return sound[:-1] + "t" if sound.endswith("d") else sound
+
+
+def _participle_of(token: str, word: str) -> bool:
+    """ "opgehangen" of "ophangen", "doodgegaan" of "doodgaan": another tense, no typo."""
+    return any(
+        token[at : at + 2] == "ge" and token[:at] + token[at + 2 :] == word
+        for at in range(len(token) - 1)
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -124,12 +156,25 @@ class Matcher:
             self._spans.add((start, start + len(part) - 1))
             start += len(part)
         self._hits = [_lexicon_words(token) for token in self.tokens]
+        self._join_split_words()
         self._where: dict[str, list[int]] = {}  # lexicon word -> where it was typed
         for at, hits in enumerate(self._hits):
             for word in hits:
                 self._where.setdefault(word, []).append(at)
         self._idioms: list[tuple[int, int]] = []
         self._idioms = [span for idiom in IDIOM_PHRASES for span in self.positions(idiom)]
+
+    def _join_split_words(self) -> None:
+        """A word split in two by a phone or a habit ("een zaam", "zelf doding") is read
+        as the one word it makes, where it starts: only when the two together are a
+        lexicon word or begin with a stem the second part does not already match."""
+        for at in range(len(self.tokens) - 1):
+            if self._clause_of[at] != self._clause_of[at + 1]:
+                continue
+            joined = self.tokens[at] + self.tokens[at + 1]
+            whole = {joined} & _VOCABULARY_SET
+            whole.update(stem for stem in _STEMS if joined.startswith(stem[:-1]))
+            self._hits[at] |= whole - self._hits[at + 1]
 
     def positions(self, phrase: Phrase) -> list[tuple[int, int]]:
         """(first, last) token positions of each place the phrase occurs."""
@@ -184,17 +229,48 @@ class Matcher:
         return any(not (last < a or first > b) for a, b in self._idioms)
 
     def negated(self, first: int, last: int) -> bool:
-        """A negation just before the phrase, or just after it ("bel me niet")."""
+        """A negation just before the phrase, or just after it in its clause ("bel me maar
+        niet"), or a wish said no to earlier in the clause ("ik wil niet mee doen met …")."""
         start = max(0, first - _NEGATION_BEFORE)
         before = [
             i for i in range(start, first) if self.tokens[i] in NEGATIONS and not self._polite(i)
         ]
-        after = self.tokens[last + 1 : last + 1 + _NEGATION_AFTER]
+        after = [
+            self.tokens[i]
+            for i in range(last + 1, min(last + 1 + _NEGATION_AFTER, len(self.tokens)))
+            if self._clause_of[i] == self._clause_of[last]
+        ]
         nobody = any(  # "ik heb niemand om mee te praten": nobody, anywhere before
             self.tokens[i] in NOBODY and self._clause_of[i] == self._clause_of[first]
             for i in range(first)
         )
-        return bool(before) or nobody or any(t in NEGATIONS for t in after)
+        said_no = any(t in NEGATIONS and t not in NOBODY for t in after)  # not "… niemand"
+        return bool(before) or nobody or said_no or self._unwished(first)
+
+    def _unwished(self, first: int) -> bool:
+        """A wish said no to earlier in the same clause ("ik wil niet", "ik hoef geen",
+        "I don't want"), with no "maar wel" / "but" after it. "Niet meer" is left alone:
+        "ik wil niet meer alleen zijn" says what one does want."""
+        clause = self._clause_of[first]
+        unwished = False
+        for at in range(first):
+            if self._clause_of[at] != clause:
+                continue
+            token = self.tokens[at]
+            if token in WISH_TURNS:
+                unwished = False
+            elif token in WISH_VERBS and self._said_no_to(at):
+                unwished = True
+        return unwished
+
+    def _said_no_to(self, at: int) -> bool:
+        """The wish verb at ``at`` has a negation right beside it, and not "niet meer"."""
+        around = self.tokens[max(0, at - 1) : at + 3]
+        for n, token in enumerate(around):
+            if token in NEGATIONS:
+                following = around[n + 1] if n + 1 < len(around) else ""
+                return following not in ("meer", "anymore")
+        return False
 
     def _polite(self, at: int) -> bool:
         following = self.tokens[at + 1] if at + 1 < len(self.tokens) else ""
@@ -230,6 +306,7 @@ def weigh(
 _ALL_PHRASES = [
     *(p for ones, others, _ in CRISIS_PAIRS + BODILY_PAIRS for p in (*ones, *others)),
     *ASKING_PHRASES,
+    *WHATS_ON_PHRASES,
     *IDIOM_PHRASES,
     *PASSED_PHRASES,
     *(p for ps in PHRASES.values() for p, _ in ps),

@@ -19,12 +19,15 @@ from bot.services.understanding.lexicon.pairs import (
     ALL_OF_IT,
     AS_WELL,
     ASTRAY,
+    AT_NIGHT,
     BONE,
     BREATH,
     BROKEN,
     CANNOT,
     CANT_MOVE,
     DEATH,
+    DIALLING,
+    DO_IT,
     EDGE,
     END,
     ENDING,
@@ -35,11 +38,15 @@ from bot.services.understanding.lexicon.pairs import (
     GO_ON,
     GONE,
     HARDLY,
+    HARM,
     HEART,
     HELP,
+    HELPLINE,
+    HOPE_TO,
     HURTS,
     IF_I,
     IN_NEED,
+    IN_SLEEP,
     INDOORS,
     INTENSE,
     LIFE,
@@ -49,10 +56,13 @@ from bot.services.understanding.lexicon.pairs import (
     MANY,
     ME,
     MEANS,
+    MYSELF,
     NO_VALUE,
     NOT_ANY_MORE,
+    OBTAINED,
     ODD,
     PAIN,
+    ROPE,
     SMOKE,
     SPEECH,
     STANDING,
@@ -67,6 +77,7 @@ from bot.services.understanding.lexicon.pairs import (
 )
 from bot.services.understanding.lexicon.reading import (
     ABBREVIATIONS,
+    EMOJI,
     NEGATIONS,
 )
 from bot.services.understanding.lexicon.speaking import (
@@ -74,9 +85,11 @@ from bot.services.understanding.lexicon.speaking import (
     PASSED,
     PASSING,
 )
+from bot.services.understanding.lexicon.talk import LONELY
 from bot.services.understanding.lexicon.topics import (
     ASKING,
     KIND_WORDS,
+    WHATS_ON,
     WHEN_WORDS,
 )
 
@@ -95,7 +108,10 @@ def normalise(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The normalised words, short forms written out ("nt" → "niet", "mn" → "mijn")."""
+    """The normalised words, short forms written out ("nt" → "niet", "mn" → "mijn") and
+    emoji that say something read as their word ("😢" → "verdrietig", "👋" → "hallo")."""
+    for emoji, word in EMOJI.items():
+        text = text.replace(emoji, f" {word} ")
     return " ".join(ABBREVIATIONS.get(word, word) for word in normalise(text).split()).split()
 
 
@@ -158,6 +174,11 @@ CRISIS_PAIRS = tuple(
         (IF_I, WERE_GONE, 4),  # "iedereen zou blij zijn als ik weg was"
         (STANDING, EDGE, 4),  # "ik sta op de brug"
         (ASTRAY, IN_NEED, 5),  # "I'm lost, please help"
+        (HOPE_TO, IN_SLEEP, 6),  # "ik hoop dat ik vannacht in mijn slaap ga"
+        (MYSELF, HARM, 3),  # "ik snij mezelf", "I keep hurting myself"
+        (ROPE, OBTAINED, 3),  # "ik heb een touw gekocht"
+        (HELPLINE, DIALLING, 3),  # "ik moet 113 bellen"
+        (DO_IT, AT_NIGHT, 3),  # "ik doe het vannacht"
     )
 )
 # The body in danger now, unless the message says it has passed ("ooit", "vorig jaar").
@@ -177,6 +198,8 @@ PHRASES: dict[Meaning, list[tuple[Phrase, int]]] = {
     meaning: [(phrase(text), weight) for text, weight in lexicon.items()]
     for meaning, lexicon in LEXICON.items()
 }
+# Feeling alone, without the words of low mood (``lexicon.talk.LOW_MOOD``).
+ALONE = [(phrase(text), weight) for text, weight in LONELY.items()]
 # Crisis phrases that still count once a message says it has passed ("maar het gaat
 # alweer goed", "vorige week"): all but a fall or a dizzy spell.
 LASTING = [
@@ -187,6 +210,7 @@ LASTING = [
 PASSED_PHRASES = [phrase(w) for w in PASSED]
 
 ASKING_PHRASES = [phrase(w) for w in ASKING]
+WHATS_ON_PHRASES = [phrase(w) for w in WHATS_ON]
 IDIOM_PHRASES = [phrase(w) for w in IDIOMS]
 KIND_PHRASES = {kind: [phrase(w) for w in ws] for kind, ws in KIND_WORDS.items()}
 WHEN_PHRASES = {when: [phrase(w) for w in ws] for when, ws in WHEN_WORDS.items()}

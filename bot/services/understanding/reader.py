@@ -51,6 +51,7 @@ from bot.services.understanding.lexicon.reading import (
 )
 from bot.services.understanding.matcher import Matcher, weigh
 from bot.services.understanding.phrases import (
+    ALONE,
     ASKING_PHRASES,
     BODILY_PAIRS,
     CRISIS_PAIRS,
@@ -58,6 +59,7 @@ from bot.services.understanding.phrases import (
     LASTING,
     PASSED_PHRASES,
     PHRASES,
+    WHATS_ON_PHRASES,
     WHEN_PHRASES,
     Phrase,
     clauses,
@@ -85,6 +87,9 @@ class Understood:
     meaning: Meaning
     kind: Kind | None = None  # the kind of activity named ("koffie", "zingen")
     when: When | None = None  # the time named ("vandaag" → today; "zaterdag" → this week)
+    # Nothing asked, but a wish or feeling named and said no to ("ik hoef geen
+    # telefoontje", "ik ben niet eenzaam hoor"): an answer, not a riddle.
+    declined: bool = False
 
 
 # A kind of activity named on its own ("koffie", "biljarten") already asks for activities;
@@ -97,6 +102,9 @@ _SHORT = 3  # "en morgen?" asks for activities; "wat voor weer wordt het morgen"
 _NEGATABLE = frozenset(
     set(Meaning) - {Meaning.CRISIS, Meaning.HOW, Meaning.THANKS, Meaning.GREETING}
 )
+
+# What can be said no to: a wish or a feeling named, and negated.
+_DECLINABLE = tuple(m for m in PRIORITY if m in _NEGATABLE)
 
 Option = TypeVar("Option", Kind, When)
 
@@ -153,12 +161,13 @@ def _thanks_for(matcher: Matcher) -> bool:
 def _activity_score(matcher: Matcher, said: float, kind: Kind | None, when: When | None) -> float:
     """A kind of activity is a wish in a short message ("koffie", "zaterdag biljarten") or
     with a word that asks ("waar kan ik biljarten"); a time adds to a wish, or is one when
-    the message is short ("en morgen?")."""
+    the message is short ("en morgen?") or asks what is on ("is er vanavond iets")."""
     short = len(matcher.tokens) <= _SHORT
     asks = short or any(matcher.positions(p) for p in ASKING_PHRASES)
     score = max(said, _KIND_WEIGHT if kind and asks else 0)
     if when is not None:
-        score = score + 0.5 if score else (_WHEN_WEIGHT if short else 0)
+        whats_on = short or any(matcher.positions(p) for p in WHATS_ON_PHRASES)
+        score = score + 0.5 if score else (_WHEN_WEIGHT if whats_on else 0)
     return score
 
 
@@ -182,7 +191,8 @@ def understand(text: str) -> Understood:
     scores[Meaning.ACTIVITY] = _activity_score(matcher, scores[Meaning.ACTIVITY], kind, when)
     best = max(scores.values())
     if best == 0:
-        return Understood(Meaning.OTHER)
+        declined = any(weigh(matcher, PHRASES[m], negatable=False) for m in _DECLINABLE)
+        return Understood(Meaning.OTHER, declined=declined)
     meaning = next(m for m in PRIORITY[1:] if scores[m] == best)
     return Understood(meaning, kind, when)
 
@@ -194,8 +204,13 @@ SAYS_MORE_THAN_A_CHOICE = frozenset(
 
 
 def says_more_than_a_choice(text: str) -> bool:
-    """ "Stop", "bel me", "112" under buttons mean what they say, never a tap on one."""
-    return understand(text).meaning in SAYS_MORE_THAN_A_CHOICE
+    """ "Stop", "bel me", "112" under buttons mean what they say, never a tap on one.
+    Low mood alone ("zo-zo", "niet zo goed") answers a question about one's mood: under
+    the check-in's "😐 Zo-zo" / "🙁 Niet goed" it is that choice."""
+    meaning = understand(text).meaning
+    if meaning is Meaning.LONELY:
+        return weigh(Matcher(clauses(text)), ALONE, negatable=True) > 0
+    return meaning in SAYS_MORE_THAN_A_CHOICE
 
 
 def typed_choice(

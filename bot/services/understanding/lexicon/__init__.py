@@ -46,7 +46,7 @@ class Meaning(StrEnum):
 LEXICON: dict[Meaning, dict[str, int]] = {
     Meaning.CRISIS: crisis.CRISIS,
     Meaning.CALL: wishes.CALL,
-    Meaning.LONELY: talk.LONELY,
+    Meaning.LONELY: {**talk.LOW_MOOD, **talk.LONELY},
     Meaning.ACTIVITY: wishes.ACTIVITY,
     Meaning.CHECKIN: wishes.CHECKIN,
     Meaning.HELP_OUT: wishes.HELP_OUT,

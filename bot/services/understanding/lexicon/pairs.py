@@ -163,6 +163,9 @@ GONE = (
     "gone",
     "dead",
     "not here",
+    "wasnt here",
+    "werent here",
+    "here anymore",
     "never born",
     "never been born",
     "nooit geboren",
@@ -334,3 +337,19 @@ TINGLES = ("tintel*", "tingl*", "verdoofd", "gevoelloos", "slap", "lam")
 # The way home that is gone: "ik weet de weg naar huis niet meer", "can't find my way home".
 THE_WAY = ("weet de weg", "know the way", "find my way", "find the way", "vind de weg")
 NOT_ANY_MORE = ("niet", "niet meer", "cant", "cannot", "dont", "kwijt")
+
+# Dying in one's sleep hoped for: "ik hoop dat ik vannacht in mijn slaap ga".
+HOPE_TO = ("hoop", "hope", "hoping", "wou", "wens", "wish", "liefst")
+IN_SLEEP = ("in mijn slaap", "in my sleep", "inslapen", "in te slapen")
+# Harm done to oneself, in any words: "ik snij mezelf weer", "ik doe mezelf pijn".
+MYSELF = ("mezelf", "mijzelf", "myself")
+HARM = ("snij*", "sneed", "gesneden", "pijn", "cut*", "hurt*", "harm*", "krab*", "burn*")
+# A rope made ready: "ik heb een touw gekocht".
+ROPE = ("touw", "strop", "rope", "noose")
+OBTAINED = ("gekocht", "gehaald", "klaar", "vastgemaakt", "bought", "got", "ready", "tied")
+# Calling the crisis line or the emergency number: "ik moet 113 bellen".
+HELPLINE = ("112", "113")
+DIALLING = ("bel", "bellen", "belt", "gebeld", "call", "calling", "ring", "dial")
+# A plan for tonight: "ik doe het vannacht".
+DO_IT = ("doe het", "ga het doen", "do it")
+AT_NIGHT = ("vannacht", "tonight")

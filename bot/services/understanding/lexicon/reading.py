@@ -74,12 +74,37 @@ ABBREVIATIONS = {
     "bedank": "bedankt",
     "ur": "your",
     "u2": "you too",
+    "dod": "dood",
+    "doot": "dood",
+}
+
+# Emoji that say something on their own, read as the word they stand for; the rest
+# (🙂, 👍, 🌷) say nothing Samen should act on.
+EMOJI = {
+    "😢": "verdrietig",
+    "😭": "verdrietig",
+    "😞": "verdrietig",
+    "😔": "verdrietig",
+    "😟": "verdrietig",
+    "☹": "verdrietig",
+    "🙁": "verdrietig",
+    "💔": "verdrietig",
+    "👋": "hallo",
+    "🙏": "dank",
 }
 
 # Real words that look like a typo of a lexicon word; read as themselves ("lovely" is
 # not "lonely", "bloem" not "bloed").
-NOT_TYPOS = frozenset({"lovely", "lively", "bloem"})
+NOT_TYPOS = frozenset({"lovely", "lively", "bloem", "nearly", "uitstekend", "knippen", "praat"})
 
 # "Nobody" before a request in the same clause answers it: "ik heb niemand om mee te
 # praten" is loneliness, not a wish for a call.
 NOBODY = frozenset({"niemand", "nobody", "noone"})
+
+# A wish verb said no to ("ik wil niet", "ik hoef geen", "I don't want", "no need") takes
+# back what the clause asks for after it, up to a turn ("maar wel", "but"): "ik wil niet
+# mee doen met activiteiten", "ik hoef geen telefoontje maar wel iets te doen".
+WISH_VERBS = frozenset(
+    {"wil", "wilt", "willen", "hoef", "hoeft", "hoeven", "want", "need", "like", "zin"}
+)
+WISH_TURNS = frozenset({"maar", "wel", "but", "though", "rather", "liever"})

@@ -41,6 +41,9 @@ IDIOMS = (
     "dood vervelen",
     "verveel me dood",
     "bored to death",
+    "died laughing",
+    "died of laughter",
+    "nearly died",
     "scared me to death",
 )
 

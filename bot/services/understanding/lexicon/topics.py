@@ -186,3 +186,7 @@ ASKING = (
     "fancy",
     "feel like",
 )
+
+# A time with a question about what is on asks for activities ("is er vanavond iets",
+# "zijn er zaterdag dingen"), unlike a time in a plan ("ik wil morgen naar de kapper").
+WHATS_ON = ("is er", "zijn er", "gebeurt er", "is there", "are there", "anything on")
