@@ -334,6 +334,12 @@ async def test_escalations_with_the_clock_and_purge(
         lambda rows: rows == [(None, None, "no_answer")],
     )
     assert rows == [(None, None, "no_answer")]
+    # The purge takes the name and number out of Piet's chat (an edit from the outbox).
+    # It must be shown before his press: a press on the copy that still had choices
+    # raced that edit (Samen cleared choices the edit had just taken off).
+    cleared = await piet.expect("For privacy, the name and number have been removed")
+    assert cleared["message_id"] == details["message_id"] and not buttons_of(cleared)
+    assert "06 12 34 56 78" not in text_of(cleared)
     # The old details can do nothing any more.
     await piet.client.press(piet.user_id, details["message_id"] or 0, "task:reached:1", forge=True)
     await piet.expect_toast("This task is not yours")

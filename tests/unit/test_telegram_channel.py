@@ -20,6 +20,7 @@ from bot.config import load_settings
 from bot.i18n import Catalogs, Translator
 from bot.telegram_request import readable_updates, update_of
 
+JSON = dict[str, Any]
 USER = {"id": 42, "is_bot": False, "first_name": "Greet"}
 CHAT = {"id": 42, "type": "private"}
 
@@ -201,9 +202,12 @@ class _Context:
         self.runtime = SimpleNamespace(questions=_Questions())
 
 
-def _tap_on(text: str, date: int = 1_700_000_000) -> Update:
-    """A tap on a message showing ``text``; dated 0, Telegram no longer shows it."""
-    message = {"message_id": 9, "date": date, "chat": CHAT, "text": text}
+def _tap_on(text: str, date: int = 1_700_000_000, keyboard: JSON | None = None) -> Update:
+    """A tap on a message showing ``text`` (and ``keyboard``, an inline keyboard's rows);
+    dated 0, Telegram no longer shows it."""
+    message: JSON = {"message_id": 9, "date": date, "chat": CHAT, "text": text}
+    if keyboard is not None:
+        message["reply_markup"] = {"inline_keyboard": keyboard}
     query = {"id": "q", "from": USER, "chat_instance": "1", "data": "my:stop", "message": message}
     return _update(callback_query=query)
 
@@ -230,6 +234,35 @@ async def test_an_edit_telegram_calls_not_modified_counts_as_done(
     monkeypatch.setattr(CallbackQuery, "edit_message_text", fail)
     with pytest.raises(BadRequest):
         await conversation.update(Reply("the question"))
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    ["Message is not modified: specified new message content", "Message to edit not found"],
+)
+async def test_choices_taken_off_meanwhile_are_cleared_without_an_error(
+    t: Translator, monkeypatch: pytest.MonkeyPatch, refusal: str
+) -> None:
+    """The tap carried the message with its choices, but an edit from the outbox took
+    them off before Samen cleared them (or the person deleted it): Telegram refuses the
+    edit, and the step goes on to its answer instead of "something went wrong"."""
+    tries: list[object] = []
+
+    async def refuse(self: CallbackQuery, reply_markup: object = None, **_: Any) -> None:
+        tries.append(reply_markup)
+        raise BadRequest(refusal)
+
+    monkeypatch.setattr(CallbackQuery, "edit_message_reply_markup", refuse)
+    tapped = _tap_on("the task", keyboard=[[{"text": "Go", "callback_data": "task:1"}]])
+    await TelegramConversation(tapped, _Context(t)).clear_choices()  # type: ignore[arg-type]
+    assert tries == [None]
+
+    async def fail(self: CallbackQuery, reply_markup: object = None, **_: Any) -> None:
+        raise BadRequest("Bad Request: chat not found")
+
+    monkeypatch.setattr(CallbackQuery, "edit_message_reply_markup", fail)
+    with pytest.raises(BadRequest):
+        await TelegramConversation(tapped, _Context(t)).clear_choices()  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("refusal", ["Message to edit not found", "Message can't be edited"])

@@ -108,8 +108,17 @@ class TelegramConversation:
 
     async def clear_choices(self) -> None:
         query = self._query
-        if query is not None and not shows_already(query.message, None):
+        if query is None or shows_already(query.message, None):
+            return
+        try:
             await query.edit_message_reply_markup(reply_markup=None)
+        except BadRequest as error:
+            # The tap carried an older copy of the message: an edit from the outbox took
+            # its choices off meanwhile ("not modified"), or the person deleted it. Either
+            # way no choices are left, which is what was wanted; the answer still comes.
+            refusal = error.message.lower()
+            if NOT_MODIFIED not in refusal and not any(gone in refusal for gone in GONE):
+                raise
 
     async def show_answered(self, reply: Reply) -> None:
         """The tapped message itself changes to show the answer."""
