@@ -41,7 +41,15 @@ from tests.e2e.checkins_helpers import (
     transcript,
 )
 from tests.e2e.conftest import JOHN_BSUID
-from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, make_settings, text_of
+from tests.e2e.harness import (
+    Person,
+    SamenBot,
+    buttons_of,
+    eventually,
+    keyboard_of,
+    make_settings,
+    text_of,
+)
 from tests.e2e.test_mydata import agree, onboard
 from tests.e2e.whatsapp_people import WhatsAppPerson
 
@@ -244,10 +252,13 @@ async def test_safety_net_once_late_answer_and_restart_in_between(
     assert len(await checkin_messages(john)) == 1
 
     clock.now = datetime(2026, 12, 1, 12, 32, tzinfo=UTC)  # 3 h 1 min later
-    assert (await run(bot, "climb")).tasks == 1  # type: ignore[attr-defined]
-    assert (await run(bot, "climb")).tasks == 0  # type: ignore[attr-defined]
+    # Samen climbs on its own too (a second after the restart, then every minute): on a
+    # loaded machine its first climb can come after the clock moved and open the task
+    # before this run does. Whichever run takes the step, there is one task, only one.
+    await run(bot, "climb")
     tasks = await bot.query("SELECT resident_id, phone, status FROM call_requests")
     assert tasks == [(john_id, "+31612345678", "open")]
+    assert (await run(bot, "climb")).tasks == 0  # type: ignore[attr-defined]
 
     await answer(john, checkin, "🙂 Good")
     late = await john.expect("Thank you, good to hear from you.")
@@ -266,12 +277,11 @@ async def test_a_blocked_resident_is_not_retried(
     await client.configure(forbidden_users=[john.user_id])
     clock.now = datetime(2026, 11, 30, 12, 1, tzinfo=UTC)
     await run(bot, "tick")
-    for _ in range(50):
-        rows = await bot.query("SELECT status FROM residents")
-        if rows == [("unreachable",)]:
-            break
-        await john.expect_silence(0.1)
+    rows = await eventually(
+        lambda: bot.query("SELECT status FROM residents"), lambda rows: rows == [("unreachable",)]
+    )
     assert rows == [("unreachable",)]
+    await john.expect_silence()
     clock.now = datetime(2026, 12, 1, 12, 1, tzinfo=UTC)
     await run(bot, "tick")
     assert await bot.query("SELECT slot FROM checkin_sends") == [("2026-11-30T12:00:00Z",)]

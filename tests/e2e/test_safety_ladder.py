@@ -273,10 +273,11 @@ async def test_a_check_in_that_cannot_be_delivered_climbs_and_he_hears_it_when_h
     clock.now = CHECKIN + timedelta(hours=1, minutes=1)
     assert (await run(bot, "climb")).nudged == 0  # type: ignore[attr-defined]
     clock.now = CHECKIN + timedelta(hours=3, minutes=2)
-    assert (await run(bot, "climb")).tasks == 1  # type: ignore[attr-defined]
+    await run(bot, "climb")  # or Samen's own climb, if it came first: one task either way
     assert await bot.query("SELECT topic, status FROM call_requests") == [
         ("undelivered_checkin", "open")
     ]
+    assert (await run(bot, "climb")).tasks == 0  # type: ignore[attr-defined]
     clock.now = CHECKIN + timedelta(hours=7, minutes=3)  # nobody took it, no contact
     await run(bot, "climb")
     alert = said(await coordinator.expect("Vangnet: Samen kon John niet bereiken"))
