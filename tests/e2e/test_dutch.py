@@ -8,7 +8,6 @@ the coordinator's broadcast planning stay on Telegram (coordinators use Telegram
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from tests.e2e.harness import (
     Person,
     SamenBot,
     buttons_of,
+    eventually,
     keyboard_of,
     make_settings,
     plain_text_of,
@@ -53,12 +53,14 @@ async def bot(
 
 
 async def _published_commands(emulator: EmulatorServer, language: str) -> list[str]:
+    """The commands Samen published for ``language`` (it does so as it starts)."""
     key = f"default::{language}"
-    for _ in range(100):
-        if key in emulator.state.commands:
-            return [c["command"] for c in emulator.state.commands[key]]
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"no commands published for {key!r}")
+
+    async def published() -> bool:
+        return key in emulator.state.commands
+
+    assert await eventually(published, bool), f"no commands published for {key!r}"
+    return [c["command"] for c in emulator.state.commands[key]]
 
 
 async def test_command_menu_in_each_language(bot: SamenBot, emulator: EmulatorServer) -> None:

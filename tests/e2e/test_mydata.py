@@ -15,7 +15,15 @@ from bot.clock import from_iso, to_iso, utc_now
 from bot.db import Database
 from bot.emulator.client import EmulatorClient
 from bot.services.residents import PRIVACY_NOTICE_VERSION
-from tests.e2e.harness import Person, SamenBot, buttons_of, keyboard_of, samen_id, text_of
+from tests.e2e.harness import (
+    Person,
+    SamenBot,
+    buttons_of,
+    eventually,
+    keyboard_of,
+    samen_id,
+    text_of,
+)
 from tests.e2e.whatsapp_people import WhatsAppPerson
 
 Someone = Person | WhatsAppPerson
@@ -196,13 +204,10 @@ async def test_blocking_the_bot_marks_unreachable(
 ) -> None:
     await onboard(john, "✓ English", "✅ I agree")
     await client.block(john.user_id)
-    for _ in range(50):
-        rows = await samen.query(
-            "SELECT status FROM residents WHERE telegram_id = ?", (john.user_id,)
-        )
-        if rows == [("unreachable",)]:
-            break
-        await john.expect_silence(0.1)
+    rows = await eventually(
+        lambda: samen.query("SELECT status FROM residents WHERE telegram_id = ?", (john.user_id,)),
+        lambda rows: rows == [("unreachable",)],
+    )
     assert rows == [("unreachable",)]
     await client.unblock(john.user_id)
     await john.say("/menu")

@@ -25,7 +25,7 @@ from bot.services import Services
 from bot.services.broadcasts import Audience, AudienceKind
 from bot.telegram_request import MonitoredRequest
 from tests.e2e.conftest import COORDINATOR_ID
-from tests.e2e.harness import TOKEN, Person, SamenBot, text_of
+from tests.e2e.harness import TOKEN, Person, SamenBot, eventually, text_of
 
 FIRST_RESIDENT = 760_000_000
 RESIDENTS = 280  # ten seconds of broadcast at 28 per second
@@ -47,10 +47,8 @@ async def queue_broadcast(samen: SamenBot, client: EmulatorClient) -> int:
     db = await Database.open(samen.settings.database)
     try:
         # Samen migrates its database as it starts: write only once that is done.
-        for _ in range(200):
-            if await db.user_version() == len(discover_migrations()):
-                break
-            await asyncio.sleep(0.05)
+        latest = len(discover_migrations())
+        assert await eventually(db.user_version, lambda version: version == latest) == latest
         now = "2026-01-01T00:00:00Z"
         await db.executemany(
             "INSERT INTO residents (telegram_id, first_name, language, consent_version,"

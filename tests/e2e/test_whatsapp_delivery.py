@@ -35,6 +35,7 @@ from bot.i18n import Catalogs
 from bot.sendbudget import SendBudget
 from bot.services import Services
 from bot.services.outbox import Button, NewRow, OutMessage
+from tests.e2e.harness import eventually
 
 ANNA, BEN = "NL.13491208655302741918", "NL.24681357924681357924"
 
@@ -173,12 +174,12 @@ async def test_inside_the_window_the_message_goes_as_written_and_statuses_come_b
 
 
 async def until_delivery(rig: Rig, ref: str, step: str) -> None:
-    async with asyncio.timeout(5):
-        while True:
-            rows = await rig.db.fetchall("SELECT delivery FROM outbox WHERE ref = ?", (ref,))
-            if rows[0][0] == step:
-                return
-            await asyncio.sleep(0.05)
+    """The message's delivery status reaches ``step`` (by the harness's deadline)."""
+    rows = await eventually(
+        lambda: rig.db.fetchall("SELECT delivery FROM outbox WHERE ref = ?", (ref,)),
+        lambda rows: rows[0][0] == step,
+    )
+    assert rows[0][0] == step
 
 
 async def test_outside_the_window_a_template_goes_only_to_those_who_opted_in(rig: Rig) -> None:
