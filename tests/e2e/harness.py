@@ -8,6 +8,7 @@ resident through the emulator's control API, remembering how far they have read.
 from __future__ import annotations
 
 import asyncio
+import random
 import socket
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -81,11 +82,29 @@ async def samen_id(samen: SamenBot, person: Person | WhatsAppPerson) -> int | No
     return int(rows[0][0]) if rows else None
 
 
+# Samen's own HTTP server listens on a port the test chose before Samen starts. A port
+# from bind(0) was the kernel's to hand out again at once: until Samen listened on it
+# (a second or more on a loaded machine), any outgoing connection on the machine could
+# take it as its local port, and Samen could not listen. Ports below Linux's ephemeral
+# range (32768-60999 by default) are never handed out that way.
+TEST_PORTS = range(20_000, 32_000)
+_chosen_ports: set[int] = set()
+
+
 def free_port() -> int:
-    """A loopback port nobody listens on right now (for Samen's own HTTP server)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A loopback port nobody listens on right now, outside the ephemeral range, and not
+    chosen before in this test run (for Samen's own HTTP server)."""
+    while True:
+        port = random.choice(TEST_PORTS)
+        if port in _chosen_ports:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # in use (perhaps by another test run on this machine)
+        _chosen_ports.add(port)
+        return port
 
 
 def make_settings(url: str, database: Path, **overrides: object) -> Settings:
