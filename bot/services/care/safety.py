@@ -83,20 +83,27 @@ class TaskState:
     starts: datetime  # volunteers may call from here on
 
 
+class Opened(StrEnum):
+    """How the task for a missed check-in came to be (``MissedCheckinDesk``)."""
+
+    NEW = "new"  # made now
+    BY_THE_NET_BEFORE = "by_the_net_before"  # the net's own, made by an earlier climb
+    THEIRS = "theirs"  # a request the resident made: it covers the missed check-in
+
+
 class MissedCheckinDesk(Protocol):
     """What the safety net needs from the call request desk (bot/services/callme).
 
     ``open_missed_checkin`` opens a "missed check-in" task for the resident and offers
     it to the volunteers (``undelivered``: the check-in could not reach them, which the
-    task says). It returns (task id, True) for a new task, (task id, False)
-    when the resident already has an open request (that one then covers the missed
-    check-in), or None when no task can be made. A resident has at most one open
-    request, so calling it again after a crash makes no second task.
+    task says). It returns the task id and how it came to be (``Opened``), or None when
+    no task can be made. A resident has at most one open request, so calling it again
+    after a crash (or from a second process at the same moment) makes no second task.
     """
 
     async def open_missed_checkin(
         self, resident_id: int, phone: str, *, undelivered: bool = False
-    ) -> tuple[int, bool] | None: ...
+    ) -> tuple[int, Opened] | None: ...
 
     async def task_state(self, task_id: int) -> TaskState | None: ...
 
@@ -111,7 +118,7 @@ class CallDesk:
 
     async def open_missed_checkin(
         self, resident_id: int, phone: str, *, undelivered: bool = False
-    ) -> tuple[int, bool] | None:
+    ) -> tuple[int, Opened] | None:
         moments = self._call_requests.moments()  # the soonest part of the day a volunteer calls
         if not moments:
             return None
@@ -124,8 +131,11 @@ class CallDesk:
             if refused.problem is not Problem.ALREADY_OPEN:
                 return None
             existing = await self._call_requests.open_request(resident_id)
-            return (existing.id, False) if existing else None
-        return task.id, True
+            if existing is None:
+                return None
+            own = existing.topic in (Topic.MISSED_CHECKIN, Topic.UNDELIVERED_CHECKIN)
+            return existing.id, Opened.BY_THE_NET_BEFORE if own else Opened.THEIRS
+        return task.id, Opened.NEW
 
     async def task_state(self, task_id: int) -> TaskState | None:
         task = await self._call_requests.get(task_id)
@@ -248,9 +258,11 @@ class SafetyNet:
                 if made is None:
                     decision = "dropped"
                 else:
-                    task_id, new = made
-                    decision = "task" if new else "existing"
-                    opened += new
+                    task_id, how = made
+                    # The net's own task, though an earlier climb made it (a crash before
+                    # the mark, or a second process): a late "good" still withdraws it.
+                    decision = "existing" if how is Opened.THEIRS else "task"
+                    opened += how is Opened.NEW
             async with self._db.transaction() as conn:
                 await conn.execute(
                     "UPDATE checkin_sends SET escalation = ?, task_id = ?, escalated_at = ?"
