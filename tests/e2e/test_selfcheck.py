@@ -16,7 +16,7 @@ import pytest
 from bot.emulator.client import EmulatorClient, Entry
 from bot.runtime import Runtime
 from tests.conftest import FakeClock
-from tests.e2e.checkins_helpers import join
+from tests.e2e.checkins_helpers import join, transcript
 from tests.e2e.conftest import COORDINATOR_ID
 from tests.e2e.harness import Person, SamenBot, buttons_of, plain_text_of, text_of
 from tests.e2e.test_mydata import Someone, agree
@@ -56,6 +56,14 @@ async def answer(person: Someone, number: int, reply: str) -> Entry:
     assert buttons_of(question) == ANSWERS
     await person.press(question, reply)
     return question
+
+
+async def messages_saying(person: Someone, words: str) -> int:
+    """How many messages Samen sent this person that say ``words`` (a message Telegram
+    changed later counts once; WhatsApp's entries carry their own ``id``)."""
+    ids = [e.get("message_id", e.get("id")) for e in await transcript(person)
+           if e.get("direction") == "out" and words in text_of(e)]  # fmt: skip
+    return len(set(ids))
 
 
 async def forge(person: Someone, entry: Entry, data: str) -> None:
@@ -138,6 +146,10 @@ async def test_consent_invitation_six_answers_and_a_gentle_reflection(
     # Missing people now and then: a call or activities, never a crisis line.
     assert "0800-0113" not in text and "112" not in text and "WIJ Heemstede" not in text
     assert buttons_of(result) == ["📞 Call me", "🔎 Activities"]
+    # The invitation and each question came once: an answer does not bring its question
+    # (or the greeting) again where the app cannot change a message (WhatsApp).
+    for once in ("Hello John", *(f"Question {n} of 6" for n in range(1, 7))):
+        assert await messages_saying(john, once) == 1, once
     if isinstance(john, Person):  # Telegram changes the question to show the answer
         entries = await client.transcript(john.user_id)
         answered = [e for e in entries if e.get("message_id") == third["message_id"]][-1]
