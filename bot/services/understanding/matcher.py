@@ -22,6 +22,8 @@ from bot.services.understanding.lexicon.reading import (
 from bot.services.understanding.lexicon.speaking import (
     FED_UP_OF_ALL,
     FED_UP_WITH,
+    SOMEONE,
+    THING_FELL_DISTANCE,
     THOUGHT_GOES_ON,
 )
 from bot.services.understanding.phrases import (
@@ -32,6 +34,8 @@ from bot.services.understanding.phrases import (
     KIND_PHRASES,
     PASSED_PHRASES,
     PHRASES,
+    THING_FALL_PHRASES,
+    THING_PHRASES,
     WHATS_ON_PHRASES,
     WHEN_PHRASES,
     Phrase,
@@ -63,7 +67,8 @@ def _same(token: str, word: str) -> bool:
     Typed words of four letters or fewer must be exact ("even" is not "event", "quit"
     not "quiet") but for a missing last letter ("leve", "hoef"), and so must stems of
     four ("dankjewel" is not "dans…"). The first letter must be right: typos are rarely
-    there, and it keeps "bloed" from "bloem". A word spelled as it sounds matches too
+    there, and it keeps "bloed" from "bloem". A word the lexicon knows is never a clipped
+    form of a longer one ("alle" is no "alles"). A word spelled as it sounds matches too
     ("zelfmort", "gevalle": ``_sounds``), but a past participle is never a typo of its
     verb ("opgehangen" is no "ophangen", "doodgegaan" no "doodgaan").
     """
@@ -80,7 +85,7 @@ def _same(token: str, word: str) -> bool:
     if token == word:
         return True
     if len(token) == 4 and len(word) == 5:  # "leve" for "leven", "hoef" for "hoeft"
-        return word.startswith(token)
+        return word.startswith(token) and token not in _VOCABULARY_SET
     if len(word) <= 3 or len(token) <= 4 or token[0] != word[0] or _participle_of(token, word):
         return False
     return _sounds(token) == _sounds(word) or fuzz.ratio(token, word) >= _threshold(word)
@@ -163,6 +168,22 @@ class Matcher:
                 self._where.setdefault(word, []).append(at)
         self._idioms: list[tuple[int, int]] = []
         self._idioms = [span for idiom in IDIOM_PHRASES for span in self.positions(idiom)]
+        self._idioms += self._things_that_fell()
+
+    def _things_that_fell(self) -> list[tuple[int, int]]:
+        """Where a thing fell ("mijn telefoon is gevallen"), read as a way of speaking:
+        a fall word a few words after a thing, in a clause that names nobody who fell."""
+        someone = {self._clause_of[at] for at, t in enumerate(self.tokens) if t in SOMEONE}
+        return [
+            (thing, last)
+            for one in THING_PHRASES
+            for thing, _ in self.positions(one)
+            if self._clause_of[thing] not in someone
+            for fall in THING_FALL_PHRASES
+            for first, last in self.positions(fall)
+            if self._clause_of[first] == self._clause_of[thing]
+            and 0 < first - thing <= THING_FELL_DISTANCE
+        ]
 
     def _join_split_words(self) -> None:
         """A word split in two by a phone or a habit ("een zaam", "zelf doding") is read
@@ -308,6 +329,8 @@ _ALL_PHRASES = [
     *ASKING_PHRASES,
     *WHATS_ON_PHRASES,
     *IDIOM_PHRASES,
+    *THING_PHRASES,
+    *THING_FALL_PHRASES,
     *PASSED_PHRASES,
     *(p for ps in PHRASES.values() for p, _ in ps),
     *(p for ps in KIND_PHRASES.values() for p in ps),

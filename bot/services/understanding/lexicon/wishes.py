@@ -407,6 +407,11 @@ STOP: dict[str, int] = {
             "stop it",
             "berichten stoppen",
             "berichtjes stoppen",
+            # the messages themselves may end: "alle berichten mogen ophouden"
+            "berichten ophoud*",
+            "berichtjes ophoud*",
+            "messages stop",
+            "messages end",
             "niet meer meedoen",
             "niet meer mee doen",
             "opzeggen",
