@@ -77,7 +77,7 @@ def test_accuracy_on_the_fresh_corpus_every_crisis_line_and_few_false_alarms() -
     assert len(rows) >= 400
     assert {row["meaning"] for row in rows} == {m.value for m in Meaning}
     read = [(row, understand(row["text"]).meaning.value) for row in rows]
-    assert sum(row["meaning"] == got for row, got in read) / len(rows) >= 0.95  # 0.973 now
+    assert sum(row["meaning"] == got for row, got in read) / len(rows) >= 0.95  # 0.954 now
     missed = [row["text"] for row, got in read if row["meaning"] == "crisis" != got]
     assert missed == []
     calm = [got for row, got in read if row["meaning"] != "crisis"]
@@ -268,6 +268,33 @@ def test_the_messages_may_stop_and_all_of_it_is_a_crisis(text: str, meaning: Mea
 )
 def test_waking_up_is_a_crisis_only_when_it_does_not_happen(text: str, meaning: Meaning) -> None:
     assert understand(text).meaning is meaning
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("ik heb mevrouw gebeld, het ging goed", Meaning.OTHER),  # a call made is news
+        ("I called the gentleman, we talked for half an hour", Meaning.OTHER),
+        ("wanneer word ik gebeld", Meaning.CALL),  # a call still to come is asked for
+        ("kan iemand mij bellen", Meaning.CALL),
+        ("kan ik ook op zaterdag bellen als vrijwilliger", Meaning.HELP_OUT),  # the role
+        ("ik ben weer beschikbaar om te bellen", Meaning.HELP_OUT),
+        ("are there any open call requests for me", Meaning.HELP_OUT),
+        ("ik zou graag ouderen willen bellen", Meaning.HELP_OUT),
+        ("ik wil me opgeven als vrijwilger", Meaning.HELP_OUT),  # to sign up, not give up
+        ("hoe werkt dat bellen precies", Meaning.HOW),  # how it works, though it names a call
+        ("ik snap niet wat ik moet doen", Meaning.HOW),
+    ],
+)
+def test_volunteers_and_helpers_in_their_own_words(text: str, meaning: Meaning) -> None:
+    assert understand(text).meaning is meaning
+
+
+def test_giving_up_and_not_knowing_how_to_go_on_stay_a_crisis() -> None:
+    """But signing up ("me opgeven als") and passing on ("geef door") are neither."""
+    assert understand("hoe geef ik door dat ik iemand gesproken heb").meaning is not Meaning.CRISIS
+    assert understand("ik wil het opgeven").meaning is Meaning.CRISIS
+    assert understand("ik weet niet hoe ik verder moet").meaning is Meaning.CRISIS
 
 
 def test_had_enough_stays_a_crisis_of_the_mind() -> None:

@@ -20,8 +20,12 @@ from bot.services.understanding.lexicon.reading import (
     WISH_VERBS,
 )
 from bot.services.understanding.lexicon.speaking import (
+    CALL_TO_COME,
+    CALLED,
+    CALLED_AFTER_HELPER,
     FED_UP_OF_ALL,
     FED_UP_WITH,
+    PAST_HELPERS,
     SOMEONE,
     THING_FELL_DISTANCE,
     THOUGHT_GOES_ON,
@@ -245,6 +249,22 @@ class Matcher:
                     return bool(rest) and rest[0] in FED_UP_OF_ALL
         return True
 
+    def reported(self, first: int, last: int) -> bool:
+        """The words tell of a call that was made, not one asked for (``lexicon.speaking``:
+        "ik heb mevrouw gebeld", "I called the gentleman", not "wanneer word ik gebeld")."""
+        clause = [
+            t for i, t in enumerate(self.tokens) if self._clause_of[i] == self._clause_of[first]
+        ]
+        if CALL_TO_COME.intersection(clause):
+            return False
+        said = self.tokens[first : last + 1]
+        if CALLED.intersection(said):
+            return True
+        helped = PAST_HELPERS.intersection(
+            self.tokens[i] for i in range(first) if self._clause_of[i] == self._clause_of[first]
+        )
+        return bool(helped) and bool(CALLED_AFTER_HELPER.intersection(said))
+
     def idiomatic(self, first: int, last: int) -> bool:
         """The words overlap a way of speaking ("gevallen voor de bingo", "doodmoe")."""
         return any(not (last < a or first > b) for a, b in self._idioms)
@@ -304,6 +324,7 @@ def weigh(
     *,
     negatable: bool,
     idioms: bool = False,
+    reports: bool = False,
 ) -> float:
     """The weight of the strongest phrase found, and half a point more when a second
     phrase agrees ("elke ochtend een berichtje": two hints make a wish)."""
@@ -316,6 +337,7 @@ def weigh(
             and not (negatable and not phrase.negated_in_itself and matcher.negated(first, last))
             and matcher.tail_ok(phrase, last)
             and not (idioms and matcher.idiomatic(first, last))
+            and not (reports and matcher.reported(first, last))
         )
     if not found:
         return 0.0

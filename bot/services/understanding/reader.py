@@ -203,7 +203,10 @@ def understand(text: str) -> Understood:
         return Understood(Meaning.THANKS)
     kind = _first(matcher, KIND_PHRASES)
     when = None if _greeted_by_time(matcher) else _first(matcher, WHEN_PHRASES)
-    scores = {m: weigh(matcher, PHRASES[m], negatable=m in _NEGATABLE) for m in PRIORITY[1:]}
+    scores = {
+        m: weigh(matcher, PHRASES[m], negatable=m in _NEGATABLE, reports=m is Meaning.CALL)
+        for m in PRIORITY[1:]
+    }
     scores[Meaning.ACTIVITY] = _activity_score(matcher, scores[Meaning.ACTIVITY], kind, when)
     best = max(scores.values())
     if best == 0:

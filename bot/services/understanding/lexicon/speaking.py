@@ -45,6 +45,16 @@ IDIOMS = (
     "died of laughter",
     "nearly died",
     "scared me to death",
+    # to sign up, not to give up: "ik wil me opgeven als vrijwilliger"
+    "me opgeven",
+    "mij opgeven",
+    "opgeven als",
+    "opgeven voor",
+    # to pass on, not to go on: "hoe geef ik door dat ik iemand gesproken heb"
+    "geef door",
+    "geeft door",
+    "geven door",
+    "gaf door",
     # the messages, not life, may stop: "die berichten mogen allemaal ophouden"
     "berichten ophoud*",
     "berichtjes ophoud*",
@@ -60,7 +70,8 @@ DROPPED_THINGS = (
     "mobiel*",
     "gsm",
     "bril",
-    "kopje*",
+    "kopje",
+    "kopjes",
     "glas",
     "glazen",
     "glaasje",
@@ -144,6 +155,14 @@ SOMEONE = frozenset(
         "someone",
     }
 )
+
+# A call that was made is news, no request ("ik heb mevrouw gebeld, het ging goed", "I
+# called the gentleman"): a past form, or "gebeld" after a past helper in its clause,
+# unless a call is still to come in it ("ik ben nog niet gebeld, wanneer word ik gebeld").
+CALLED = frozenset({"belde", "belden", "called", "phoned", "rang"})
+CALLED_AFTER_HELPER = frozenset({"gebeld", "opgebeld", "teruggebeld"})
+PAST_HELPERS = frozenset({"heb", "heeft", "hebben", "had", "ben", "is", "werd", "was"})
+CALL_TO_COME = frozenset({"word", "worden", "wordt", "wil", "graag", "be", "being", "get"})
 
 # After a phrase that ends a thought ("ik kan niet meer$"), only these may follow and it
 # still means what it says: "ik kan niet meer ik trek het niet", not "… meer zo goed lopen".
