@@ -215,6 +215,7 @@ def test_a_time_asks_for_activities_only_with_a_question_about_what_is_on() -> N
         ("en morgen?", Meaning.ACTIVITY),  # a time and small words around it asks
         ("zondag dan?", Meaning.ACTIVITY),
         ("today too?", Meaning.ACTIVITY),
+        ("zaterdag 14:30", Meaning.ACTIVITY),  # a clock time is part of the time
         ("doodmoe vandaag", Meaning.OTHER),  # a word about oneself: the time asks nothing
         ("ziek vandaag", Meaning.OTHER),
         ("moe vandaag", Meaning.OTHER),

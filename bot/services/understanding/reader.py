@@ -160,7 +160,8 @@ def _thanks_for(matcher: Matcher) -> bool:
 
 
 def _only_a_time(matcher: Matcher) -> bool:
-    """The message is a time and small words around it ("en morgen?"), nothing more."""
+    """The message is a time and small words around it ("en morgen?", "zaterdag 14:30"),
+    nothing more."""
     timed = {
         at
         for phrases in WHEN_PHRASES.values()
@@ -168,7 +169,10 @@ def _only_a_time(matcher: Matcher) -> bool:
         for first, last in matcher.positions(phrase)
         for at in range(first, last + 1)
     }
-    return all(at in timed or token in AROUND_A_TIME for at, token in enumerate(matcher.tokens))
+    return all(
+        at in timed or token in AROUND_A_TIME or token.isdigit()
+        for at, token in enumerate(matcher.tokens)
+    )
 
 
 def _activity_score(matcher: Matcher, said: float, kind: Kind | None, when: When | None) -> float:
