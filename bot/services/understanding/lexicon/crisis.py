@@ -280,7 +280,12 @@ CRISIS: dict[str, int] = dict.fromkeys(
         "not responding",
         "doesnt respond",
         "wordt niet wakker",
-        "wakes up",
+        # not "wakes up" alone: "she wakes up early"
+        "dont wake up",
+        "dont want to wake",
+        "doesnt wake up",
+        "wont wake up",
+        "not waking up",
         "not breathing",
         "ademt niet",
         "giving up",
