@@ -295,6 +295,7 @@ def test_giving_up_and_not_knowing_how_to_go_on_stay_a_crisis() -> None:
     """But signing up ("me opgeven als") and passing on ("geef door") are neither."""
     assert understand("hoe geef ik door dat ik iemand gesproken heb").meaning is not Meaning.CRISIS
     assert understand("ik wil het opgeven").meaning is Meaning.CRISIS
+    assert understand("ik geef het allemaal op").meaning is Meaning.CRISIS  # the split verb
     assert understand("ik weet niet hoe ik verder moet").meaning is Meaning.CRISIS
 
 

@@ -345,6 +345,11 @@ CRISIS: dict[str, int] = dict.fromkeys(
         "give up on life",
         "opgeven",
         "give up",
+        # the Dutch "I give up" splits the verb: "ik geef het (allemaal) op"
+        "geef het op",
+        "geef het maar op",
+        "geef het allemaal op",
+        "geef alles op",
         "=help me",
         "=help mij",
         "help me alstublieft",
