@@ -37,6 +37,7 @@ SENSITIVE_METRICS: frozenset[str] = frozenset(
         "checkins_answered_very_bad",
         "checkins_escalated",
         "checkins_undelivered",
+        "checkins_held",
         # How far the safety net climbed says that someone could not be reached.
         "safety_step_nudge",
         "safety_step_contact",
@@ -175,6 +176,7 @@ _SPECS = (
             ("safety_step_nudge", N_("1. reminder sent")),
             ("checkins_escalated", N_("2. a volunteer called")),
             ("checkins_undelivered", N_("check-in could not be delivered: a volunteer called")),
+            ("checkins_held", N_("could not be delivered again: no new call")),
             ("safety_step_contact", N_("3. emergency contact told")),
             ("safety_step_coordinators", N_("4. coordinators alerted")),
             ("safety_contact_well", N_("contact: all is well")),

@@ -99,6 +99,7 @@ async def _counted(samen: SamenBot, meaning: Meaning) -> int:
         "niemand zou me missen",
         "ik heb mijn pillen gespaard",  # said without a word for death
         "was ik er maar niet meer",
+        "ik heb er genoeg van",  # maybe of the rain: the safer reading, said kindly
     ],
 )
 async def test_despair_gets_113_first_even_without_consent(
@@ -203,7 +204,13 @@ async def test_sadness_gets_warmth_and_a_call_never_a_hotline(
 
 
 @pytest.mark.parametrize(
-    "words", ["ik ga dood van de hitte", "ik lig dubbel", "die film was killing"]
+    "words",
+    [
+        "ik ga dood van de hitte",
+        "ik lig dubbel",
+        "die film was killing",
+        "mijn telefoon is gevallen",  # a thing fell, not a person: no 112
+    ],
 )
 async def test_an_idiom_that_only_looks_like_crisis_gets_no_suicide_line(
     samen_any: SamenBot, anna_any: Someone, words: str
@@ -260,12 +267,13 @@ async def test_checkins_help_out_and_help(samen_any: SamenBot, anna_any: Someone
     await anna.expect("Hoe Samen werkt")
 
 
+@pytest.mark.parametrize("words", ["stuur me geen berichten meer", "alle berichten mogen ophouden"])
 async def test_stop_messages_shows_the_button_and_stops_nothing_by_itself(
-    samen_any: SamenBot, anna_any: Someone
+    samen_any: SamenBot, anna_any: Someone, words: str
 ) -> None:
     samen, anna = samen_any, anna_any
     await _agreed(samen, anna)
-    await anna.say("stuur me geen berichten meer")
+    await anna.say(words)
     await anna.expect("Tik hieronder op “🔕 Stop alle berichten”")
     mydata = await anna.expect("Wat Samen over u bewaart")
     assert "🔕 Stop alle berichten" in buttons_of(mydata)
@@ -328,11 +336,12 @@ async def test_greetings_and_thanks_get_a_friendly_answer_and_the_menu(
     assert set(MENU_NL) <= set(keyboard_of(reply))
 
 
+@pytest.mark.parametrize("words", ["mijn kleinzoon is jarig", "doodmoe vandaag"])
 async def test_anything_else_gets_a_call_and_the_menu_never_i_do_not_understand(
-    samen_any: SamenBot, anna_any: Someone
+    samen_any: SamenBot, anna_any: Someone, words: str
 ) -> None:
     samen, anna = samen_any, await _met(anna_any)
-    await anna.say("mijn kleinzoon is jarig")
+    await anna.say(words)
     offer = await anna.expect()
     assert "Ik weet niet zeker wat u bedoelt" in text_of(offer)
     assert buttons_of(offer) == [CALL_NL]

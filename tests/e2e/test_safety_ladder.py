@@ -294,3 +294,64 @@ async def test_a_check_in_that_cannot_be_delivered_climbs_and_he_hears_it_when_h
     await john.say("hello again")
     await john.expect()
     await john.expect_silence(1.0)  # told once
+
+
+async def enrol_piet(bot: SamenBot, client: EmulatorClient, clock: FakeClock) -> Person:
+    """Piet, a volunteer on Telegram, enrolled as an approved application does it."""
+    piet = await Person(client, 700_000_031, "Piet", "en").join()
+    await join(bot, piet)
+    db = await Database.open(bot.settings.database)
+    try:
+        services = Services.create(db, clock)
+        async with db.transaction() as conn:
+            await services.volunteers.enrol(piet.user_id, "Piet", "en", COORDINATOR_ID, conn)
+    finally:
+        await db.close()
+    return piet
+
+
+async def undelivered_day(bot: SamenBot, clock: FakeClock, day: int) -> int:
+    """The check-in of that day (0: the first) cannot reach John; the tasks the net makes
+    for it once the safety window is past."""
+    clock.now = CHECKIN + timedelta(days=day)
+    await run(bot, "tick")
+    await recorded_as_undelivered(bot, "checkin")
+    clock.now = CHECKIN + timedelta(days=day, hours=3, minutes=2)
+    return (await run(bot, "climb")).tasks  # type: ignore[attr-defined,no-any-return]
+
+
+async def test_a_blocked_resident_gets_one_call_not_one_every_day(
+    bot: SamenBot,
+    john_any: Someone,
+    client: EmulatorClient,
+    wa_client: WhatsAppEmulatorClient,
+    coordinator: Person,
+    clock: FakeClock,
+) -> None:
+    """John blocked Samen. The first check-in that cannot reach him brings Piet's call
+    (he reaches him). The next ones bring no new call: the coordinators hear once that
+    check-ins cannot reach John. When John writes again, a new silence is news again."""
+    john = john_any
+    await subscribe(bot, john, "Every day", "10:30", safety_net=True)
+    piet = await enrol_piet(bot, client, clock)
+    await cannot_reach(john, client, wa_client)
+    assert await undelivered_day(bot, clock, 0) == 1
+    offer = await piet.expect("New call request")
+    await piet.press(offer, "🙋 I'll take it")
+    details = await piet.expect("Phone: 06 12 34 56 78")
+    await piet.press(details, "✅ Reached")
+    await piet.expect("is closed: ✅ Reached", where=lambda e: bool(e["edited"]))
+
+    assert await undelivered_day(bot, clock, 1) == 0
+    told = said(await coordinator.expect("de check-ins van Samen komen niet aan bij John"))
+    assert "niet elke dag opnieuw om te bellen" in told and "+31" not in told
+    assert await undelivered_day(bot, clock, 2) == 0
+    await coordinator.expect_silence(1.0)  # told once
+    assert await bot.query("SELECT COUNT(*) FROM call_requests") == [(1,)]
+
+    await cannot_reach(john, client, wa_client, blocked=False)
+    await john.say("hello")
+    await john.expect("Samen could not deliver your check-in")
+    await cannot_reach(john, client, wa_client)
+    assert await undelivered_day(bot, clock, 3) == 1
+    await piet.expect("New call request")

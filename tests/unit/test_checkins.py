@@ -517,29 +517,6 @@ async def test_the_safety_net_makes_one_task_and_a_late_answer_closes_the_loop(
     assert [r[0] for r in tasks] == ["cancelled"]
 
 
-async def test_the_nets_task_made_by_an_earlier_climb_is_still_withdrawn_by_a_late_good(
-    checkin_services: Services, clock: FakeClock, db: Database
-) -> None:
-    """A climb made the task and stopped before marking the check-in (a crash), or a
-    second process climbed at the same moment: the next climb finds the net's own task
-    open. It makes no second task, and a late "good" still withdraws it (it was taken
-    for a request of Anna's own, which stays, and a volunteer called her for nothing)."""
-    checkins, net = checkin_services.checkins, checkin_services.safety_net
-    await subscribe(checkin_services, time(10, 30), net=True)
-    clock.now = utc(2026, 11, 29, 9, 31)
-    await checkins.tick()
-    await deliver_all(checkin_services)
-    clock.advance(hours=3, minutes=1)
-    assert await net.desk.open_missed_checkin(ANNA, "+31612345678") is not None  # no mark
-    assert await net.task_tick() == 0  # no second task
-    marks = await db.fetchall("SELECT escalation FROM checkin_sends")
-    assert [r[0] for r in marks] == ["task"]
-    answer = await checkins.answer(ANNA, utc(2026, 11, 29, 9, 30), Mood.GOOD)
-    assert answer is not None and answer.task_cancelled and not answer.task_open
-    tasks = await db.fetchall("SELECT status FROM call_requests")
-    assert [r[0] for r in tasks] == ["cancelled"]
-
-
 async def test_a_bad_late_answer_keeps_the_call(
     checkin_services: Services, clock: FakeClock, db: Database
 ) -> None:

@@ -77,7 +77,7 @@ def test_accuracy_on_the_fresh_corpus_every_crisis_line_and_few_false_alarms() -
     assert len(rows) >= 400
     assert {row["meaning"] for row in rows} == {m.value for m in Meaning}
     read = [(row, understand(row["text"]).meaning.value) for row in rows]
-    assert sum(row["meaning"] == got for row, got in read) / len(rows) >= 0.95  # 0.971 now
+    assert sum(row["meaning"] == got for row, got in read) / len(rows) >= 0.95  # 0.954 now
     missed = [row["text"] for row, got in read if row["meaning"] == "crisis" != got]
     assert missed == []
     calm = [got for row, got in read if row["meaning"] != "crisis"]
@@ -207,6 +207,102 @@ def test_a_wish_said_no_to_is_declined_not_unclear(text: str, declined: bool) ->
 def test_a_time_asks_for_activities_only_with_a_question_about_what_is_on() -> None:
     assert understand("is er vanavond iets").meaning is Meaning.ACTIVITY
     assert understand("ik wil morgen naar de kapper").meaning is Meaning.OTHER
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("en morgen?", Meaning.ACTIVITY),  # a time and small words around it asks
+        ("zondag dan?", Meaning.ACTIVITY),
+        ("today too?", Meaning.ACTIVITY),
+        ("zaterdag 14:30", Meaning.ACTIVITY),  # a clock time is part of the time
+        ("doodmoe vandaag", Meaning.OTHER),  # a word about oneself: the time asks nothing
+        ("ziek vandaag", Meaning.OTHER),
+        ("moe vandaag", Meaning.OTHER),
+    ],
+)
+def test_a_time_alone_asks_only_with_small_words_around_it(text: str, meaning: Meaning) -> None:
+    assert understand(text).meaning is meaning
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("mijn telefoon is gevallen", Meaning.OTHER),  # a thing fell, not a person
+        ("mijn kopje viel op de grond", Meaning.OTHER),
+        ("my phone fell on the floor", Meaning.OTHER),
+        ("er is een schilderij van de muur gevallen", Meaning.OTHER),
+        ("ik ben met mijn telefoon gevallen", Meaning.CRISIS),  # someone fell with it
+        ("mijn man is met de telefoon gevallen", Meaning.CRISIS),
+        ("mijn telefoon is gevallen en ik kan niet opstaan", Meaning.CRISIS),
+        ("mijn telefoon viel, ik lig op de grond", Meaning.CRISIS),
+    ],
+)
+def test_a_thing_that_fell_is_no_fall(text: str, meaning: Meaning) -> None:
+    assert understand(text).meaning is meaning
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("alle berichten mogen ophouden", Meaning.STOP),  # "alle" is no clipped "alles"
+        ("die berichten mogen allemaal ophouden", Meaning.STOP),  # the messages, not life
+        ("I want the messages to stop", Meaning.STOP),
+        ("het mag allemaal ophouden", Meaning.CRISIS),
+        ("van mij mag alles ophouden", Meaning.CRISIS),
+        ("i want it all to stop", Meaning.CRISIS),
+    ],
+)
+def test_the_messages_may_stop_and_all_of_it_is_a_crisis(text: str, meaning: Meaning) -> None:
+    assert understand(text).meaning is meaning
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("she wakes up early", Meaning.OTHER),
+        ("i wake up at 7", Meaning.OTHER),
+        ("i dont want to wake up tomorrow", Meaning.CRISIS),
+        ("i hope i dont wake up tomorrow", Meaning.CRISIS),
+        ("my husband doesnt wake up", Meaning.CRISIS),
+    ],
+)
+def test_waking_up_is_a_crisis_only_when_it_does_not_happen(text: str, meaning: Meaning) -> None:
+    assert understand(text).meaning is meaning
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("ik heb mevrouw gebeld, het ging goed", Meaning.OTHER),  # a call made is news
+        ("I called the gentleman, we talked for half an hour", Meaning.OTHER),
+        ("wanneer word ik gebeld", Meaning.CALL),  # a call still to come is asked for
+        ("kan iemand mij bellen", Meaning.CALL),
+        ("kan ik ook op zaterdag bellen als vrijwilliger", Meaning.HELP_OUT),  # the role
+        ("ik ben weer beschikbaar om te bellen", Meaning.HELP_OUT),
+        ("are there any open call requests for me", Meaning.HELP_OUT),
+        ("ik zou graag ouderen willen bellen", Meaning.HELP_OUT),
+        ("ik wil me opgeven als vrijwilger", Meaning.HELP_OUT),  # to sign up, not give up
+        ("hoe werkt dat bellen precies", Meaning.HOW),  # how it works, though it names a call
+        ("ik snap niet wat ik moet doen", Meaning.HOW),
+    ],
+)
+def test_volunteers_and_helpers_in_their_own_words(text: str, meaning: Meaning) -> None:
+    assert understand(text).meaning is meaning
+
+
+def test_giving_up_and_not_knowing_how_to_go_on_stay_a_crisis() -> None:
+    """But signing up ("me opgeven als") and passing on ("geef door") are neither."""
+    assert understand("hoe geef ik door dat ik iemand gesproken heb").meaning is not Meaning.CRISIS
+    assert understand("ik wil het opgeven").meaning is Meaning.CRISIS
+    assert understand("ik geef het allemaal op").meaning is Meaning.CRISIS  # the split verb
+    assert understand("ik weet niet hoe ik verder moet").meaning is Meaning.CRISIS
+
+
+def test_had_enough_stays_a_crisis_of_the_mind() -> None:
+    """Fed up "with it" may be the rain or life: the safer reading, with 113 and warmth."""
+    assert understand("ik heb er genoeg van").meaning is Meaning.CRISIS
+    assert crisis_kind("ik heb er genoeg van") is CrisisKind.MIND
 
 
 @pytest.mark.parametrize(

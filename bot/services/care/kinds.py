@@ -12,5 +12,7 @@ from __future__ import annotations
 CHECKIN = "checkin"
 NUDGE = "checkin-nudge"
 NET_NEWS = "emergency-contact"  # news to the resident about their safety net
+# "Your check-in could not be delivered", told once when they write again (undelivered.py).
+UNDELIVERED_NOTICE = "checkin-undelivered"
 
 AGREED_WITH_CHECKINS = frozenset({CHECKIN, NUDGE, NET_NEWS})

@@ -9,6 +9,9 @@
 4. ``coordinators``: there is no confirmed contact, or the contact did not answer
    within the escalation time.
 
+A check-in that cannot reach them, after one that could not either and climbed, makes
+no new task until they write again; the coordinators hear it once (``unreachable.py``).
+
 A step stops the climb when the resident answers, a volunteer reached them, or the
 contact says "all is well" or "I will go and look". Each step reached is one row
 in ``safety_steps`` (UNIQUE per check-in), written in the same transaction as its
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import html
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -41,8 +45,14 @@ from bot.services.care.safety_sql import (
     TOLD_CONTACT_SQL,
     WATCH_SQL,
 )
-from bot.services.care.safety_texts import contact_message, coordinator_text, nudge_message
+from bot.services.care.safety_texts import (
+    contact_message,
+    coordinator_text,
+    nudge_message,
+    unreachable_text,
+)
 from bot.services.care.schedule import CheckinPolicy
+from bot.services.care.unreachable import HELD, Hold, hold_for
 from bot.services.counts import Counts
 from bot.services.outbox import NewRow, Outbox, OutMessage, Priority
 
@@ -83,27 +93,20 @@ class TaskState:
     starts: datetime  # volunteers may call from here on
 
 
-class Opened(StrEnum):
-    """How the task for a missed check-in came to be (``MissedCheckinDesk``)."""
-
-    NEW = "new"  # made now
-    BY_THE_NET_BEFORE = "by_the_net_before"  # the net's own, made by an earlier climb
-    THEIRS = "theirs"  # a request the resident made: it covers the missed check-in
-
-
 class MissedCheckinDesk(Protocol):
     """What the safety net needs from the call request desk (bot/services/callme).
 
     ``open_missed_checkin`` opens a "missed check-in" task for the resident and offers
     it to the volunteers (``undelivered``: the check-in could not reach them, which the
-    task says). It returns the task id and how it came to be (``Opened``), or None when
-    no task can be made. A resident has at most one open request, so calling it again
-    after a crash (or from a second process at the same moment) makes no second task.
+    task says). It returns (task id, True) for a new task, (task id, False)
+    when the resident already has an open request (that one then covers the missed
+    check-in), or None when no task can be made. A resident has at most one open
+    request, so calling it again after a crash makes no second task.
     """
 
     async def open_missed_checkin(
         self, resident_id: int, phone: str, *, undelivered: bool = False
-    ) -> tuple[int, Opened] | None: ...
+    ) -> tuple[int, bool] | None: ...
 
     async def task_state(self, task_id: int) -> TaskState | None: ...
 
@@ -118,7 +121,7 @@ class CallDesk:
 
     async def open_missed_checkin(
         self, resident_id: int, phone: str, *, undelivered: bool = False
-    ) -> tuple[int, Opened] | None:
+    ) -> tuple[int, bool] | None:
         moments = self._call_requests.moments()  # the soonest part of the day a volunteer calls
         if not moments:
             return None
@@ -131,11 +134,8 @@ class CallDesk:
             if refused.problem is not Problem.ALREADY_OPEN:
                 return None
             existing = await self._call_requests.open_request(resident_id)
-            if existing is None:
-                return None
-            own = existing.topic in (Topic.MISSED_CHECKIN, Topic.UNDELIVERED_CHECKIN)
-            return existing.id, Opened.BY_THE_NET_BEFORE if own else Opened.THEIRS
-        return task.id, Opened.NEW
+            return (existing.id, False) if existing else None
+        return task.id, True
 
     async def task_state(self, task_id: int) -> TaskState | None:
         task = await self._call_requests.get(task_id)
@@ -251,6 +251,13 @@ class SafetyNet:
                 continue  # delivered less than a window ago, or still on its way
             task_id: int | None = None
             undelivered = row["delivery"] in UNDELIVERED
+            if decision == "task" and undelivered:
+                hold = await hold_for(
+                    self._db, int(row["telegram_id"]), str(row["slot"]), str(row["delivery"])
+                )
+                if hold is not None:
+                    await self._hold(row, hold)
+                    continue
             if decision == "task":
                 made = await self.desk.open_missed_checkin(
                     int(row["telegram_id"]), str(row["phone"]), undelivered=undelivered
@@ -258,11 +265,9 @@ class SafetyNet:
                 if made is None:
                     decision = "dropped"
                 else:
-                    task_id, how = made
-                    # The net's own task, though an earlier climb made it (a crash before
-                    # the mark, or a second process): a late "good" still withdraws it.
-                    decision = "existing" if how is Opened.THEIRS else "task"
-                    opened += how is Opened.NEW
+                    task_id, new = made
+                    decision = "task" if new else "existing"
+                    opened += new
             async with self._db.transaction() as conn:
                 await conn.execute(
                     "UPDATE checkin_sends SET escalation = ?, task_id = ?, escalated_at = ?"
@@ -277,6 +282,28 @@ class SafetyNet:
         if undelivered_climbs:
             await self._counts.bump("checkins_undelivered", undelivered_climbs)
         return opened
+
+    async def _hold(self, row: sqlite3.Row, hold: Hold) -> None:
+        """Another check-in that cannot reach them the same way, and no word from them
+        since (``unreachable.py``): the earlier call covers it. At the first such one
+        the coordinators hear, once, that check-ins cannot reach this resident."""
+        send_id = int(row["id"])
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE checkin_sends SET escalation = ?, task_id = ?, escalated_at = ?"
+                " WHERE id = ? AND escalation IS NULL",
+                (HELD, hold.task_id, to_iso(self._clock()), send_id),
+            )
+            if hold.first and await self._record(conn, send_id, Step.COORDINATORS):
+                name = str(row["first_name"])
+                await self._to_coordinators(
+                    conn,
+                    send_id,
+                    lambda t: unreachable_text(t, name),
+                    topic="unreachable",
+                    priority=Priority.NORMAL,  # no alarm: a call was made already
+                )
+        await self._counts.bump("checkins_held")
 
     # -------------------------------------------------------- steps 3 and 4
 
@@ -338,23 +365,38 @@ class SafetyNet:
         async with self._db.transaction() as conn:
             if not await self._record(conn, send_id, Step.COORDINATORS):
                 return 0
-            undelivered = row["delivery"] in UNDELIVERED
-            for coordinator, t in await self._coordinators.coordinators_to_alert(conn):
-                text = coordinator_text(
-                    t, str(row["first_name"]), reason, has_contact, undelivered=undelivered
-                )
-                await self._outbox.enqueue(
-                    NewRow(
-                        coordinator,
-                        OutMessage(text),
-                        kind="alert",
-                        ref=f"safety:{send_id}:coordinators",
-                        dedupe_key=f"safety:{send_id}:coordinators:{coordinator}",
-                        priority=Priority.URGENT,
-                    ),
-                    conn,
-                )
+            name, undelivered = str(row["first_name"]), row["delivery"] in UNDELIVERED
+            await self._to_coordinators(
+                conn,
+                send_id,
+                lambda t: coordinator_text(t, name, reason, has_contact, undelivered=undelivered),
+                topic="coordinators",
+                priority=Priority.URGENT,
+            )
         return 1
+
+    async def _to_coordinators(
+        self,
+        conn: aiosqlite.Connection,
+        send_id: int,
+        text: Callable[[Translator], str],
+        *,
+        topic: str,
+        priority: int,
+    ) -> None:
+        """One message about this check-in to each coordinator, in their own language."""
+        for coordinator, t in await self._coordinators.coordinators_to_alert(conn):
+            await self._outbox.enqueue(
+                NewRow(
+                    coordinator,
+                    OutMessage(text(t)),
+                    kind="alert",
+                    ref=f"safety:{send_id}:{topic}",
+                    dedupe_key=f"safety:{send_id}:{topic}:{coordinator}",
+                    priority=priority,
+                ),
+                conn,
+            )
 
     # -------------------------------------------------------- the contact answers
 

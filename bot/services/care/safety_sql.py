@@ -23,7 +23,7 @@ NUDGE_SQL = (
 
 WATCH_SQL = (
     "SELECT c.id, c.telegram_id, c.slot, o.status AS delivery, o.sent_at,"
-    " s.safety_net AS net_now, s.phone, r.status, r.language"
+    " s.safety_net AS net_now, s.phone, r.status, r.language, r.first_name"
     " FROM checkin_sends c" + DELIVERY_JOIN + " LEFT JOIN checkin_subscriptions s"
     " ON s.telegram_id = c.telegram_id"
     " LEFT JOIN residents r ON r.telegram_id = c.telegram_id"

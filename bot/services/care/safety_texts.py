@@ -85,3 +85,25 @@ def coordinator_text(
         lines.append(t._("%(name)s has no emergency contact in Samen.", name=first_name))
     lines.append(t._("Please see whether someone can check on them."))
     return "\n".join(lines)
+
+
+def unreachable_text(t: Translator, first_name: str) -> str:
+    """The coordinators hear once that check-ins cannot reach a resident, and that the
+    volunteers are not asked to call about it every day: a person decides what next."""
+    name = html.escape(first_name)
+    return "\n".join(
+        (
+            t._("🛟 <b>Safety net</b>: Samen's check-ins cannot reach %(name)s.", name=name),
+            t._(
+                "%(name)s may have blocked Samen, or the app refuses the messages. "
+                "A volunteer was asked to call once.",
+                name=name,
+            ),
+            t._(
+                "Samen does not ask for a new call each day while this lasts. "
+                "That changes when %(name)s writes to Samen again.",
+                name=name,
+            ),
+            t._("Please decide whether someone keeps in touch with them in another way."),
+        )
+    )

@@ -16,12 +16,13 @@ from bot.clock import Clock, from_iso, to_iso
 from bot.db import Database
 from bot.i18n import Catalogs, Translator
 from bot.services.care.checkins import TYPED_ANSWER_WINDOW
+from bot.services.care.kinds import UNDELIVERED_NOTICE
 from bot.services.care.safety import UNDELIVERED
 from bot.services.care.safety_sql import DELIVERY_JOIN
 from bot.services.care.safety_texts import mood_buttons
 from bot.services.outbox import NewRow, Outbox, OutMessage
 
-KIND = "checkin-undelivered"
+KIND = UNDELIVERED_NOTICE
 # Older check-ins are not worth a word: the person has moved on (so has the outbox).
 LOOK_BACK = timedelta(days=7)
 

@@ -20,8 +20,14 @@ from bot.services.understanding.lexicon.reading import (
     WISH_VERBS,
 )
 from bot.services.understanding.lexicon.speaking import (
+    CALL_TO_COME,
+    CALLED,
+    CALLED_AFTER_HELPER,
     FED_UP_OF_ALL,
     FED_UP_WITH,
+    PAST_HELPERS,
+    SOMEONE,
+    THING_FELL_DISTANCE,
     THOUGHT_GOES_ON,
 )
 from bot.services.understanding.phrases import (
@@ -32,6 +38,8 @@ from bot.services.understanding.phrases import (
     KIND_PHRASES,
     PASSED_PHRASES,
     PHRASES,
+    THING_FALL_PHRASES,
+    THING_PHRASES,
     WHATS_ON_PHRASES,
     WHEN_PHRASES,
     Phrase,
@@ -63,7 +71,8 @@ def _same(token: str, word: str) -> bool:
     Typed words of four letters or fewer must be exact ("even" is not "event", "quit"
     not "quiet") but for a missing last letter ("leve", "hoef"), and so must stems of
     four ("dankjewel" is not "dans…"). The first letter must be right: typos are rarely
-    there, and it keeps "bloed" from "bloem". A word spelled as it sounds matches too
+    there, and it keeps "bloed" from "bloem". A word the lexicon knows is never a clipped
+    form of a longer one ("alle" is no "alles"). A word spelled as it sounds matches too
     ("zelfmort", "gevalle": ``_sounds``), but a past participle is never a typo of its
     verb ("opgehangen" is no "ophangen", "doodgegaan" no "doodgaan").
     """
@@ -80,7 +89,7 @@ def _same(token: str, word: str) -> bool:
     if token == word:
         return True
     if len(token) == 4 and len(word) == 5:  # "leve" for "leven", "hoef" for "hoeft"
-        return word.startswith(token)
+        return word.startswith(token) and token not in _VOCABULARY_SET
     if len(word) <= 3 or len(token) <= 4 or token[0] != word[0] or _participle_of(token, word):
         return False
     return _sounds(token) == _sounds(word) or fuzz.ratio(token, word) >= _threshold(word)
@@ -163,6 +172,22 @@ class Matcher:
                 self._where.setdefault(word, []).append(at)
         self._idioms: list[tuple[int, int]] = []
         self._idioms = [span for idiom in IDIOM_PHRASES for span in self.positions(idiom)]
+        self._idioms += self._things_that_fell()
+
+    def _things_that_fell(self) -> list[tuple[int, int]]:
+        """Where a thing fell ("mijn telefoon is gevallen"), read as a way of speaking:
+        a fall word a few words after a thing, in a clause that names nobody who fell."""
+        someone = {self._clause_of[at] for at, t in enumerate(self.tokens) if t in SOMEONE}
+        return [
+            (thing, last)
+            for one in THING_PHRASES
+            for thing, _ in self.positions(one)
+            if self._clause_of[thing] not in someone
+            for fall in THING_FALL_PHRASES
+            for first, last in self.positions(fall)
+            if self._clause_of[first] == self._clause_of[thing]
+            and 0 < first - thing <= THING_FELL_DISTANCE
+        ]
 
     def _join_split_words(self) -> None:
         """A word split in two by a phone or a habit ("een zaam", "zelf doding") is read
@@ -224,6 +249,22 @@ class Matcher:
                     return bool(rest) and rest[0] in FED_UP_OF_ALL
         return True
 
+    def reported(self, first: int, last: int) -> bool:
+        """The words tell of a call that was made, not one asked for (``lexicon.speaking``:
+        "ik heb mevrouw gebeld", "I called the gentleman", not "wanneer word ik gebeld")."""
+        clause = [
+            t for i, t in enumerate(self.tokens) if self._clause_of[i] == self._clause_of[first]
+        ]
+        if CALL_TO_COME.intersection(clause):
+            return False
+        said = self.tokens[first : last + 1]
+        if CALLED.intersection(said):
+            return True
+        helped = PAST_HELPERS.intersection(
+            self.tokens[i] for i in range(first) if self._clause_of[i] == self._clause_of[first]
+        )
+        return bool(helped) and bool(CALLED_AFTER_HELPER.intersection(said))
+
     def idiomatic(self, first: int, last: int) -> bool:
         """The words overlap a way of speaking ("gevallen voor de bingo", "doodmoe")."""
         return any(not (last < a or first > b) for a, b in self._idioms)
@@ -283,6 +324,7 @@ def weigh(
     *,
     negatable: bool,
     idioms: bool = False,
+    reports: bool = False,
 ) -> float:
     """The weight of the strongest phrase found, and half a point more when a second
     phrase agrees ("elke ochtend een berichtje": two hints make a wish)."""
@@ -295,6 +337,7 @@ def weigh(
             and not (negatable and not phrase.negated_in_itself and matcher.negated(first, last))
             and matcher.tail_ok(phrase, last)
             and not (idioms and matcher.idiomatic(first, last))
+            and not (reports and matcher.reported(first, last))
         )
     if not found:
         return 0.0
@@ -308,6 +351,8 @@ _ALL_PHRASES = [
     *ASKING_PHRASES,
     *WHATS_ON_PHRASES,
     *IDIOM_PHRASES,
+    *THING_PHRASES,
+    *THING_FALL_PHRASES,
     *PASSED_PHRASES,
     *(p for ps in PHRASES.values() for p, _ in ps),
     *(p for ps in KIND_PHRASES.values() for p in ps),

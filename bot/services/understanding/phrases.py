@@ -81,9 +81,11 @@ from bot.services.understanding.lexicon.reading import (
     NEGATIONS,
 )
 from bot.services.understanding.lexicon.speaking import (
+    DROPPED_THINGS,
     IDIOMS,
     PASSED,
     PASSING,
+    THING_FALLS,
 )
 from bot.services.understanding.lexicon.talk import LONELY
 from bot.services.understanding.lexicon.topics import (
@@ -212,5 +214,7 @@ PASSED_PHRASES = [phrase(w) for w in PASSED]
 ASKING_PHRASES = [phrase(w) for w in ASKING]
 WHATS_ON_PHRASES = [phrase(w) for w in WHATS_ON]
 IDIOM_PHRASES = [phrase(w) for w in IDIOMS]
+THING_PHRASES = [phrase(w) for w in DROPPED_THINGS]
+THING_FALL_PHRASES = [phrase(w) for w in THING_FALLS]
 KIND_PHRASES = {kind: [phrase(w) for w in ws] for kind, ws in KIND_WORDS.items()}
 WHEN_PHRASES = {when: [phrase(w) for w in ws] for when, ws in WHEN_WORDS.items()}

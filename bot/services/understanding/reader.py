@@ -49,6 +49,7 @@ from bot.services.understanding.lexicon.reading import (
     NO,
     YES,
 )
+from bot.services.understanding.lexicon.topics import AROUND_A_TIME
 from bot.services.understanding.matcher import Matcher, weigh
 from bot.services.understanding.phrases import (
     ALONE,
@@ -158,15 +159,34 @@ def _thanks_for(matcher: Matcher) -> bool:
     )
 
 
+def _only_a_time(matcher: Matcher) -> bool:
+    """The message is a time and small words around it ("en morgen?", "zaterdag 14:30"),
+    nothing more."""
+    timed = {
+        at
+        for phrases in WHEN_PHRASES.values()
+        for phrase in phrases
+        for first, last in matcher.positions(phrase)
+        for at in range(first, last + 1)
+    }
+    return all(
+        at in timed or token in AROUND_A_TIME or token.isdigit()
+        for at, token in enumerate(matcher.tokens)
+    )
+
+
 def _activity_score(matcher: Matcher, said: float, kind: Kind | None, when: When | None) -> float:
     """A kind of activity is a wish in a short message ("koffie", "zaterdag biljarten") or
     with a word that asks ("waar kan ik biljarten"); a time adds to a wish, or is one when
-    the message is short ("en morgen?") or asks what is on ("is er vanavond iets")."""
+    the message is short and says nothing else Samen does not know ("en morgen?", not
+    "doodmoe vandaag") or asks what is on ("is er vanavond iets")."""
     short = len(matcher.tokens) <= _SHORT
     asks = short or any(matcher.positions(p) for p in ASKING_PHRASES)
     score = max(said, _KIND_WEIGHT if kind and asks else 0)
     if when is not None:
-        whats_on = short or any(matcher.positions(p) for p in WHATS_ON_PHRASES)
+        whats_on = (short and _only_a_time(matcher)) or any(
+            matcher.positions(p) for p in WHATS_ON_PHRASES
+        )
         score = score + 0.5 if score else (_WHEN_WEIGHT if whats_on else 0)
     return score
 
@@ -187,7 +207,10 @@ def understand(text: str) -> Understood:
         return Understood(Meaning.THANKS)
     kind = _first(matcher, KIND_PHRASES)
     when = None if _greeted_by_time(matcher) else _first(matcher, WHEN_PHRASES)
-    scores = {m: weigh(matcher, PHRASES[m], negatable=m in _NEGATABLE) for m in PRIORITY[1:]}
+    scores = {
+        m: weigh(matcher, PHRASES[m], negatable=m in _NEGATABLE, reports=m is Meaning.CALL)
+        for m in PRIORITY[1:]
+    }
     scores[Meaning.ACTIVITY] = _activity_score(matcher, scores[Meaning.ACTIVITY], kind, when)
     best = max(scores.values())
     if best == 0:

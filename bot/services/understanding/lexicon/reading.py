@@ -94,8 +94,21 @@ EMOJI = {
 }
 
 # Real words that look like a typo of a lexicon word; read as themselves ("lovely" is
-# not "lonely", "bloem" not "bloed").
-NOT_TYPOS = frozenset({"lovely", "lively", "bloem", "nearly", "uitstekend", "knippen", "praat"})
+# not "lonely", "bloem" not "bloed", "mogen" not "morgen", "kopje" not "knopje").
+NOT_TYPOS = frozenset(
+    {
+        "lovely",
+        "lively",
+        "bloem",
+        "nearly",
+        "uitstekend",
+        "knippen",
+        "praat",
+        "mogen",
+        "kopje",
+        "kopjes",
+    }
+)
 
 # "Nobody" before a request in the same clause answers it: "ik heb niemand om mee te
 # praten" is loneliness, not a wish for a call.

@@ -45,7 +45,124 @@ IDIOMS = (
     "died of laughter",
     "nearly died",
     "scared me to death",
+    # to sign up, not to give up: "ik wil me opgeven als vrijwilliger"
+    "me opgeven",
+    "mij opgeven",
+    "opgeven als",
+    "opgeven voor",
+    # to pass on, not to go on: "hoe geef ik door dat ik iemand gesproken heb"
+    "geef door",
+    "geeft door",
+    "geven door",
+    "gaf door",
+    # the messages, not life, may stop: "die berichten mogen allemaal ophouden"
+    "berichten ophoud*",
+    "berichtjes ophoud*",
+    "messages stop",
+    "messages end",
 )
+
+# A thing that fell is no person that fell ("mijn telefoon is gevallen", "my glasses fell
+# on the floor"): a fall word up to ``THING_FELL_DISTANCE`` words after one of these
+# things is no crisis, unless its clause names someone who may have fallen with it.
+DROPPED_THINGS = (
+    "telefoon*",
+    "mobiel*",
+    "gsm",
+    "bril",
+    "kopje",
+    "kopjes",
+    "glas",
+    "glazen",
+    "glaasje",
+    "bord",
+    "bordje*",
+    "vaas",
+    "pot",
+    "potje",
+    "fles",
+    "flesje",
+    "sleutel*",
+    "tablet",
+    "ipad",
+    "boek",
+    "pan",
+    "schaal",
+    "schilderij*",
+    "lijst*",
+    "lamp",
+    "beker*",
+    "mok",
+    "afstandsbediening",
+    "dienblad",
+    "phone",
+    "mobile",
+    "glasses",
+    "cup",
+    "mug",
+    "glass",
+    "plate",
+    "vase",
+    "jar",
+    "bottle",
+    "keys",
+    "book",
+    "picture",
+    "remote",
+    "tray",
+)
+THING_FALLS = (
+    "gevallen",
+    "viel",
+    "valt",
+    "fell",
+    "fallen",
+    "falls",
+    "op de grond",
+    "op de vloer",
+    "on the floor",
+    "on the ground",
+)
+THING_FELL_DISTANCE = 5
+# Someone in the clause may have fallen with the thing: "ik ben met mijn telefoon gevallen",
+# "mijn moeder is met de telefoon in haar hand gevallen". When in doubt, a crisis.
+SOMEONE = frozenset(
+    {
+        "met",
+        "with",
+        "zijn",
+        "haar",
+        "hun",
+        "his",
+        "their",
+        "ik",
+        "ben",
+        "me",
+        "mij",
+        "mezelf",
+        "hij",
+        "zij",
+        "ze",
+        "iemand",
+        "i",
+        "im",
+        "am",
+        "myself",
+        "he",
+        "she",
+        "him",
+        "her",
+        "someone",
+    }
+)
+
+# A call that was made is news, no request ("ik heb mevrouw gebeld, het ging goed", "I
+# called the gentleman"): a past form, or "gebeld" after a past helper in its clause,
+# unless a call is still to come in it ("ik ben nog niet gebeld, wanneer word ik gebeld").
+CALLED = frozenset({"belde", "belden", "called", "phoned", "rang"})
+CALLED_AFTER_HELPER = frozenset({"gebeld", "opgebeld", "teruggebeld"})
+PAST_HELPERS = frozenset({"heb", "heeft", "hebben", "had", "ben", "is", "werd", "was"})
+CALL_TO_COME = frozenset({"word", "worden", "wordt", "wil", "graag", "be", "being", "get"})
 
 # After a phrase that ends a thought ("ik kan niet meer$"), only these may follow and it
 # still means what it says: "ik kan niet meer ik trek het niet", not "… meer zo goed lopen".

@@ -175,8 +175,6 @@ LOW_MOOD: dict[str, int] = {
 HOW: dict[str, int] = {
     **dict.fromkeys(
         [
-            "hoe werkt",
-            "hoe werk",
             "hoe gebruik",
             "wat is samen",
             "wat is dit",
@@ -200,7 +198,6 @@ HOW: dict[str, int] = {
             "=hulp",
             "=uitleg",
             "=info",
-            "how does",
             "how do i",
             "how to use",
             "how it works",
@@ -266,9 +263,21 @@ HOW: dict[str, int] = {
             "aantikken",
             "press",
             "click",
+            # what it is for and what its parts mean
+            "snap niet",
+            "begrijp niet",
+            "bedoeling van",
+            "wat betekent",
+            "wat betekenen",
+            "what does it mean",
+            "knopje*",
+            "what can samen",
         ],
         3,
     ),
+    # How something works is a question even when it names a call: "hoe werkt dat bellen".
+    # ("how do I …" stays a 3: "how do I sign up to help" is a wish).
+    **dict.fromkeys(["hoe werkt", "hoe werk", "how does"], 4),
 }
 
 

@@ -187,6 +187,33 @@ ASKING = (
     "feel like",
 )
 
+# The small words that may go with a time alone and still ask what is on ("en morgen?",
+# "zondag dan?", "today too?"); any other word says something about the writer instead
+# ("doodmoe vandaag", "ziek vandaag", "jarig morgen"), and the time asks nothing.
+AROUND_A_TIME = frozenset(
+    {
+        "en",
+        "dan",
+        "ook",
+        "nog",
+        "weer",
+        "wat",
+        "iets",
+        "er",
+        "is",
+        "and",
+        "then",
+        "too",
+        "also",
+        "again",
+        "what",
+        "whats",
+        "anything",
+        "something",
+        "on",
+    }
+)
+
 # A time with a question about what is on asks for activities ("is er vanavond iets",
 # "zijn er zaterdag dingen"), unlike a time in a plan ("ik wil morgen naar de kapper").
 WHATS_ON = ("is er", "zijn er", "gebeurt er", "is there", "are there", "anything on")

@@ -330,6 +330,36 @@ HELP_OUT: dict[str, int] = {
         3,
     ),
     "iets doen voor": 2,
+    # A volunteer's own words (their role, tasks, availability) outweigh a call named
+    # with them: "kan ik ook op zaterdag bellen als vrijwilliger".
+    **dict.fromkeys(
+        [
+            "als vrijwilliger*",
+            "as a volunteer",
+            "beschikbaarheid",
+            "beschikbaar om te bellen",
+            "weer beschikbaar",
+            "availability",
+            "available to call",
+            "available for calls",
+            "verzoeken open",
+            "open verzoek*",
+            "openstaande verzoek*",
+            "call requests",
+            "open requests",
+            "mijn taken",
+            "my tasks",
+            "open tasks",
+            "pauzeren",
+            "pause volunteering",
+            "ouderen bellen",
+            "bellen met ouderen",
+            "call older",
+            "call lonely",
+            "phone older",
+        ],
+        4,
+    ),
     **dict.fromkeys(
         [
             "voor iemand",
@@ -407,6 +437,11 @@ STOP: dict[str, int] = {
             "stop it",
             "berichten stoppen",
             "berichtjes stoppen",
+            # the messages themselves may end: "alle berichten mogen ophouden"
+            "berichten ophoud*",
+            "berichtjes ophoud*",
+            "messages stop",
+            "messages end",
             "niet meer meedoen",
             "niet meer mee doen",
             "opzeggen",
